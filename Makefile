@@ -1,0 +1,57 @@
+# Clinic Desktop developer commands. Everything runs inside .venv, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+DEMO_DIR ?= $(CURDIR)/demo-data
+export LANG ?= C.UTF-8
+export LC_ALL ?= C.UTF-8
+
+.PHONY: run demo test test-fast lint bench screenshots bundle i18n clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+## Open the app on the demo clinic (created and seeded on first run).
+run: $(STAMP)
+	$(BIN)/clinic-desktop --data-dir "$(DEMO_DIR)" demo --if-missing
+	$(BIN)/clinic-desktop --data-dir "$(DEMO_DIR)" gui --demo
+
+## The whole suite, headless.
+test: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:randomly tests --ignore=tests/benchmarks
+
+test-fast: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -m "not slow" tests --ignore=tests/benchmarks
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check clinic_desktop ui tests db tools
+	$(BIN)/mypy
+
+bench: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks --benchmark-only \
+		--benchmark-columns=min,median,max,mean,rounds -p no:xdist
+
+screenshots: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python tools/screenshots.py docs/screenshots
+
+i18n: $(TEST_STAMP)
+	$(BIN)/python tools/i18n.py update
+
+bundle: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bundle]'
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .benchmarks *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

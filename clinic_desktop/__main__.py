@@ -1,0 +1,3 @@
+from clinic_desktop.cli import main
+
+raise SystemExit(main())

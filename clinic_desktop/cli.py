@@ -1,0 +1,174 @@
+"""``clinic-desktop``: the GUI with no command, and headless commands for maintenance.
+
+Exit codes are stable: 0 done, 1 done with findings (or rejected rows), 2 unusable input or
+environment, with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from clinic_desktop import __version__
+from clinic_desktop.errors import EnvironmentProblem, UserError
+from clinic_desktop.i18n import _, set_language, system_language
+from clinic_desktop.lockfile import InstanceLock
+from clinic_desktop.logs import setup_logging
+from clinic_desktop.paths import DataDir, resolve_data_dir
+from clinic_desktop.storage.database import Database, open_database
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+log = logging.getLogger(__name__)
+
+Command = Callable[[argparse.Namespace, DataDir, TextIO], int]
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", default=default, metavar="DIR",
+                        help="data folder (default: per-user folder, or $CLINIC_DESKTOP_DATA_DIR)")
+    parser.add_argument("--lang", default=default, choices=["zh_CN", "en"],
+                        help="language of messages (default: the system's)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinic-desktop", description="Clinic Desktop: offline-first clinic manager."
+    )
+    _common(parser, top=True)
+    parser.add_argument("--version", action="version", version=f"clinic-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("--demo", action="store_true", help="sign in as the demo administrator")
+    _common(gui, top=False)
+
+    init = sub.add_parser("init", help="create or upgrade the database in the data folder")
+    _common(init, top=False)
+
+    demo = sub.add_parser("demo", help="create a demo clinic in an empty data folder")
+    demo.add_argument("--patients", type=int, default=3000, help="number of demo patients")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (same seed, same clinic)")
+    demo.add_argument("--if-missing", action="store_true",
+                      help="do nothing (exit 0) when the folder already holds a clinic")
+    _common(demo, top=False)
+
+    check = sub.add_parser("check", help="verify database integrity and the audit chain")
+    _common(check, top=False)
+
+    for register in EXTRA_COMMANDS:
+        register(sub, _common)
+    return parser
+
+
+# Later areas (import, export, due, backup) register their sub-commands here.
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser],
+                               Callable[..., None]], None]] = []
+HANDLERS: dict[str, Command] = {}
+
+
+def _open(data_dir: DataDir) -> Database:
+    return open_database(data_dir)
+
+
+def cmd_init(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    with InstanceLock(data_dir.ensure().lock_file):
+        db = _open(data_dir)
+        try:
+            if db.backup_taken:
+                print(_("已备份旧数据库到 {path}", path=db.backup_taken), file=out)
+        finally:
+            db.close()
+    print(_("数据库已就绪：{path}", path=data_dir.database), file=out)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    from clinic_desktop.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_demo
+    from clinic_desktop.services.auth import needs_setup
+
+    if args.patients < 0:
+        raise UserError(_("--patients 不能为负数。"), field="patients")
+    with InstanceLock(data_dir.ensure().lock_file):
+        db = _open(data_dir)
+        try:
+            if not needs_setup(db):
+                if args.if_missing:
+                    return EXIT_OK
+                raise EnvironmentProblem(
+                    _("数据文件夹 {path} 已有诊所数据；演示诊所只能建在空文件夹中。",
+                      path=data_dir.root)
+                )
+            summary = seed_demo(db, seed=args.seed, patients=args.patients)
+        finally:
+            db.close()
+    print(
+        _("演示诊所已创建：{staff} 名员工，{chairs} 个椅位/诊室，{patients} 位患者。"
+          "登录：{user} / {password}", staff=summary.staff, chairs=summary.chairs,
+          patients=summary.patients, user=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD),
+        file=out,
+    )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    from clinic_desktop.services.audit import integrity_check, verify_chain
+
+    if not data_dir.database.exists():
+        raise EnvironmentProblem(_("{path} 中没有数据库。", path=data_dir.root))
+    db = open_database(data_dir, upgrade=False)
+    try:
+        with db.session() as session:
+            problems = integrity_check(session)
+            chain = verify_chain(session)
+    finally:
+        db.close()
+    for line in problems:
+        print(_("数据库完整性问题：{line}", line=line), file=out)
+    if chain.ok:
+        print(_("审计日志完整：{n} 条记录，哈希链无误。", n=chain.entries), file=out)
+    else:
+        print(
+            _("审计日志第 {id} 条记录被改动（{problem}）。", id=chain.first_bad_id,
+              problem=chain.problem), file=out,
+        )
+    return EXIT_OK if chain.ok and not problems else EXIT_FINDINGS
+
+
+def cmd_gui(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    # The core never depends on the GUI: the ``ui`` package is loaded by name, only here, so
+    # headless commands never import Qt and a core-only install still runs them.
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        raise EnvironmentProblem(_("图形界面未安装或无法加载：{reason}", reason=exc)) from exc
+    result: int = gui.run_gui(
+        data_dir=data_dir, demo=bool(getattr(args, "demo", False)),
+        language=getattr(args, "lang", None),
+    )
+    return result
+
+
+HANDLERS.update({"init": cmd_init, "demo": cmd_demo, "check": cmd_check, "gui": cmd_gui})
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    set_language(args.lang or system_language())
+    command = args.command or "gui"
+    try:
+        data_dir = resolve_data_dir(args.data_dir)
+        if command != "gui":
+            setup_logging(data_dir.ensure().logs)
+        return HANDLERS[command](args, data_dir, out)
+    except UserError as exc:
+        print(f"clinic-desktop: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("clinic-desktop: " + _("已中断。"), file=sys.stderr)
+        return EXIT_UNUSABLE

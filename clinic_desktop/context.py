@@ -1,0 +1,83 @@
+"""The Context every service call takes: database, acting user, clock.
+
+A service function looks like::
+
+    def add_chair(ctx: Context, *, name: str) -> ChairInfo:
+        ctx.require(Permission.CHAIRS_MANAGE)
+        with ctx.transaction() as session:
+            ...                      # one unit of work
+            ctx.audit(session, "chair.add", "chair", chair.id, name)
+        return ChairInfo(...)        # a frozen dataclass, never an ORM object
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from clinic_desktop.clock import Clock, SystemClock
+from clinic_desktop.errors import PermissionDenied
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission, Role, has_permission
+from clinic_desktop.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in staff member, or the system (scheduler, CLI maintenance)."""
+
+    staff_id: int | None
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_system(self) -> bool:
+        return self.staff_id is None
+
+
+SYSTEM_ACTOR = Actor(staff_id=None, username="system", display_name="系统", role=Role.ADMINISTRATOR)
+
+
+@dataclass
+class Context:
+    db: Database
+    actor: Actor = SYSTEM_ACTOR
+    clock: Clock = field(default_factory=SystemClock)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def can(self, permission: Permission) -> bool:
+        return has_permission(self.actor.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(
+                _("{user} 没有权限执行此操作（需要权限：{permission}）。",
+                  user=self.actor.display_name, permission=permission.value)
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.db.session() as session:
+            yield session
+
+    def audit(
+        self, session: Session, action: str, entity: str, entity_id: object | None,
+        summary: str = "",
+    ) -> None:
+        """Append an audit entry inside the caller's transaction."""
+        from clinic_desktop.services.audit import append_entry
+
+        append_entry(
+            session, at=self.now(), actor=self.actor, action=action, entity=entity,
+            entity_id=None if entity_id is None else str(entity_id), summary=summary,
+        )
+
+    def as_actor(self, actor: Actor) -> Context:
+        return Context(db=self.db, actor=actor, clock=self.clock)

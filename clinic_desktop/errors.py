@@ -1,0 +1,53 @@
+"""The two kinds of failure: what a person can fix (UserError) and bugs (everything else).
+
+A ``UserError`` carries a finished sentence in the user's language and, where it is about a
+form, the name of the field, so the GUI can put the message beside that field and keep what
+was typed. Anything that is not a ``UserError`` is a bug: logged with its traceback and
+shown in the crash dialog.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can understand and fix; ``field`` names the form field, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PermissionDenied(UserError):
+    """The acting user's role does not allow this operation."""
+
+
+class NotFound(UserError):
+    """The record asked for does not exist (any more)."""
+
+
+class ConcurrentEdit(UserError):
+    """Someone else saved the record first; the caller must reload."""
+
+
+class AuthenticationFailed(UserError):
+    """Wrong username or password, or a locked or inactive account."""
+
+
+class EnvironmentProblem(UserError):
+    """The data folder or database cannot be used; the CLI exits with code 2."""
+
+
+class AlreadyRunning(EnvironmentProblem):
+    """Another Clinic Desktop process holds the data folder's lock."""
+
+
+class SchemaTooNew(EnvironmentProblem):
+    """The database was written by a newer version of the app."""
+
+
+class DatabaseUnusable(EnvironmentProblem):
+    """The file is not a database, or is damaged."""

@@ -1,0 +1,54 @@
+"""Translation of the core's user-facing messages.
+
+Source strings are Simplified Chinese (the product's first language); English lives in
+``resources/i18n/core_en.json``. The core cannot use Qt's translator, so the CLI and the GUI
+both call :func:`set_language` once and every message is rendered by :func:`_` when raised.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SUPPORTED_LANGUAGES = ("zh_CN", "en")
+_language = "zh_CN"
+
+
+@cache
+def _catalog(language: str) -> dict[str, str]:
+    if language == "zh_CN":
+        return {}
+    path = resources.files("clinic_desktop.resources").joinpath(f"i18n/core_{language}.json")
+    if not path.is_file():
+        return {}
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def system_language() -> str:
+    """The language the OS asks for: Chinese for any zh locale, otherwise English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "C.UTF-8", "POSIX"):
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "zh_CN" if loc.lower().startswith("zh") else "en"
+
+
+def set_language(language: str) -> None:
+    global _language
+    _language = language if language in SUPPORTED_LANGUAGES else "zh_CN"
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str, **params: Any) -> str:
+    """Translate ``message`` into the current language and fill in ``{name}`` placeholders."""
+    text = _catalog(_language).get(message, message)
+    return text.format(**params) if params else text

@@ -1,0 +1,96 @@
+"""Schema upgrades through Alembic, with a backup first and a refusal of newer schemas."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from clinic_desktop.errors import SchemaTooNew
+from clinic_desktop.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+    known: bool
+
+    @property
+    def pending(self) -> bool:
+        return self.current != self.head
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("clinic_desktop.migrations")))
+    return config
+
+
+def schema_state(connection: Connection) -> SchemaState:
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    assert head is not None, "the migration scripts have no head"
+    current = MigrationContext.configure(connection).get_current_revision()
+    known = True
+    if current is not None:
+        try:
+            known = script.get_revision(current) is not None
+        except Exception:  # alembic raises its own lookup errors for unknown revisions
+            known = False
+    return SchemaState(current=current, head=head, known=known)
+
+
+def backup_sqlite(path: Path, backup_dir: Path, *, reason: str, stamp: datetime) -> Path:
+    """Copy a live SQLite file consistently (sqlite3 backup API, WAL included)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    target = backup_dir / f"{path.stem}-{stamp:%Y%m%d-%H%M%S}-{reason}{path.suffix}"
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def upgrade_to_head(
+    engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None, stamp: datetime
+) -> Path | None:
+    """Bring the schema to head; returns the backup taken, if any."""
+    with engine.connect() as connection:
+        state = schema_state(connection)
+    if not state.known:
+        raise SchemaTooNew(
+            _(
+                "数据库由更新版本的 Clinic Desktop 创建（结构版本 {rev}），本程序无法打开。"
+                "请安装新版本；文件未被改动。",
+                rev=state.current,
+            )
+        )
+    if not state.pending:
+        return None
+    backup: Path | None = None
+    if state.current is not None and sqlite_path is not None and backup_dir is not None:
+        backup = backup_sqlite(sqlite_path, backup_dir, reason="pre-upgrade", stamp=stamp)
+        log.info("backed up %s to %s before upgrading schema", sqlite_path, backup)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    log.info("schema upgraded from %s to %s", state.current, state.head)
+    return backup

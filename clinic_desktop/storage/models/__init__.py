@@ -1,0 +1,5 @@
+"""Every model module, imported so ``Base.metadata`` is complete (Alembic relies on it)."""
+
+from clinic_desktop.storage.models import audit, settings, staff
+
+__all__ = ["audit", "settings", "staff"]
