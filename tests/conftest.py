@@ -1,0 +1,58 @@
+"""Shared test setup: headless Qt before any Qt import, real SQLite files in temp folders."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANG", "C.UTF-8")
+
+from collections.abc import Iterator  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from clinic_desktop.clock import FixedClock  # noqa: E402
+from clinic_desktop.context import Context  # noqa: E402
+from clinic_desktop.i18n import set_language  # noqa: E402
+from clinic_desktop.paths import DataDir  # noqa: E402
+from clinic_desktop.services.auth import setup_clinic  # noqa: E402
+from clinic_desktop.storage.database import Database, open_database  # noqa: E402
+
+ADMIN_PASSWORD = "s3cret-pass"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_messages() -> Iterator[None]:
+    """Core messages are asserted in Chinese (the source language) unless a test switches."""
+    set_language("zh_CN")
+    yield
+    set_language("zh_CN")
+
+
+@pytest.fixture
+def fixed_clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> DataDir:
+    return DataDir(tmp_path / "clinic")
+
+
+@pytest.fixture
+def database(data_dir: DataDir) -> Iterator[Database]:
+    db = open_database(data_dir)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def admin_ctx(database: Database, fixed_clock: FixedClock) -> Context:
+    """A set-up clinic and its first administrator, on a fixed clock."""
+    actor = setup_clinic(
+        database, clinic_name="测试诊所", timezone="Asia/Shanghai", admin_username="admin",
+        admin_display_name="管理员", password=ADMIN_PASSWORD, clock=fixed_clock,
+    )
+    return Context(db=database, actor=actor, clock=fixed_clock)

@@ -1,0 +1,38 @@
+"""The hash-chained audit log catches rows altered outside the app."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from clinic_desktop.context import Context
+from clinic_desktop.services import chairs
+from clinic_desktop.services.audit import recent_entries, verify_chain
+
+
+def test_every_change_is_attributed_and_chained(admin_ctx: Context) -> None:
+    chairs.add_chair(admin_ctx, name="1号椅位")
+    entries = recent_entries(admin_ctx, limit=5)
+    assert entries[0].action == "chair.add" and entries[0].username == "admin"
+    with admin_ctx.db.session() as session:
+        report = verify_chain(session)
+    assert report.ok and report.entries == len(recent_entries(admin_ctx))
+
+
+def test_an_edited_or_deleted_row_is_named(admin_ctx: Context) -> None:
+    for name in ("1号椅位", "2号椅位", "3号椅位"):
+        chairs.add_chair(admin_ctx, name=name)
+    path = admin_ctx.db.data_dir.database  # type: ignore[union-attr]
+    admin_ctx.db.close()
+    with sqlite3.connect(path) as conn:
+        target = conn.execute(
+            "SELECT id FROM audit_entry WHERE summary = '2号椅位'"
+        ).fetchone()[0]
+        conn.execute("UPDATE audit_entry SET summary = '9号椅位' WHERE id = ?", (target,))
+    with admin_ctx.db.session() as session:
+        report = verify_chain(session)
+    assert report.first_bad_id == target and not report.ok
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE audit_entry SET summary = '2号椅位' WHERE id = ?", (target,))
+        conn.execute("DELETE FROM audit_entry WHERE id = ?", (target,))
+    with admin_ctx.db.session() as session:
+        assert verify_chain(session).first_bad_id == target + 1
