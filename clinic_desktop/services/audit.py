@@ -120,3 +120,10 @@ def integrity_check(session: Session) -> list[str]:
         return []
     rows = [row[0] for row in session.execute(text("PRAGMA integrity_check")).all()]
     return [] if rows == ["ok"] else rows
+
+
+def check_chain(ctx: Context) -> ChainReport:
+    """Verify the whole audit chain (the audit page's button, the ``check`` command)."""
+    ctx.require(Permission.AUDIT_VIEW)
+    with ctx.transaction() as session:
+        return verify_chain(session)

@@ -1,0 +1,163 @@
+"""Start-up of the GUI: language, lock, database, setup or sign-in, main window.
+
+Each step is a method of ``Startup`` so tests can drive them one by one without ``exec()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from clinic_desktop.context import Actor, Context
+from clinic_desktop.errors import AlreadyRunning, EnvironmentProblem, UserError
+from clinic_desktop.lockfile import InstanceLock
+from clinic_desktop.logs import setup_logging
+from clinic_desktop.paths import DataDir
+from clinic_desktop.services.auth import needs_setup, sign_in, sign_out
+from clinic_desktop.services.clinic import read_clinic
+from clinic_desktop.storage.database import Database, open_database
+from ui.app_services import AppServices
+from ui.dialogs.login_dialog import LoginDialog
+from ui.dialogs.setup_dialog import SetupDialog
+from ui.errors import install_excepthook, report_crash
+from ui.i18n import install_language, preferred_language
+from ui.main_window import MainWindow
+from ui.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+EXIT_OK, EXIT_UNUSABLE = 0, 2
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setOrganizationName("ClinicDesktop")
+    QCoreApplication.setApplicationName("Clinic Desktop")
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    font = QFont()
+    font.setFamilies(["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC",
+                      "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Sans Serif"])
+    font.setPointSizeF(10.5)
+    app.setFont(font)
+    sheet = resources.files("clinic_desktop.resources").joinpath("style.qss")
+    if sheet.is_file():
+        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+
+
+class Startup:
+    """The app's life on one data folder: lock, database, who is signed in, the window."""
+
+    def __init__(self, data_dir: DataDir, *, synchronous_tasks: bool = False) -> None:
+        self.data_dir = data_dir
+        self.lock = InstanceLock(data_dir.lock_file)
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
+        self.services: AppServices | None = None
+        self._synchronous = synchronous_tasks
+
+    def problem(self, parent: QWidget | None, message: str) -> None:
+        """Environment problems before the window exists: one clear message box."""
+        QMessageBox.warning(parent, QCoreApplication.translate("Startup", "Clinic Desktop"),
+                            message)
+
+    def open(self) -> int | None:
+        """Take the lock and open the database; an exit code if that is impossible."""
+        try:
+            self.data_dir.ensure()
+            self.lock.acquire()
+        except AlreadyRunning as error:
+            self.problem(None, error.message)
+            return EXIT_OK
+        except EnvironmentProblem as error:
+            self.problem(None, error.message)
+            return EXIT_UNUSABLE
+        setup_logging(self.data_dir.logs)
+        try:
+            self.db = open_database(self.data_dir)
+        except EnvironmentProblem as error:
+            self.lock.release()
+            self.problem(None, error.message)
+            return EXIT_UNUSABLE
+        return None
+
+    def authenticate(self, *, demo: bool) -> Actor | None:
+        assert self.db is not None
+        if needs_setup(self.db):
+            setup = SetupDialog(self.db)
+            return setup.actor if setup.exec() == QDialog.DialogCode.Accepted else None
+        if demo:
+            from clinic_desktop.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
+
+            try:
+                return sign_in(self.db, username=DEMO_ADMIN_USERNAME,
+                               password=DEMO_ADMIN_PASSWORD)
+            except UserError as error:
+                log.warning("demo sign-in failed: %s", error)
+        login = LoginDialog(self.db, read_clinic(self.db).name)
+        return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
+
+    def show_main_window(self, actor: Actor) -> MainWindow:
+        assert self.db is not None
+        tasks = TaskManager(synchronous=self._synchronous)
+        tasks.on_unhandled = lambda exc: report_crash(type(exc), exc, exc.__traceback__)
+        ctx = Context(db=self.db, actor=actor)
+        self.services = AppServices(ctx, tasks, read_clinic(self.db))
+        self.window = MainWindow(self.services)
+        self.window.sign_out_requested.connect(self._sign_out)
+        self.window.show()
+        return self.window
+
+    def _sign_out(self) -> None:
+        assert self.db is not None and self.services is not None and self.window is not None
+        sign_out(self.services.ctx)
+        window = self.window
+        window.hide()
+        login = LoginDialog(self.db, self.services.clinic.name)
+        if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
+            self.show_main_window(login.actor)
+        else:
+            QApplication.quit()
+        window.deleteLater()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self.lock.release()
+
+
+def run_gui(*, data_dir: DataDir, demo: bool = False, language: str | None = None) -> int:
+    app = make_application()
+    install_language(app, preferred_language(language))
+    apply_style(app)
+    install_excepthook()
+    startup = Startup(data_dir)
+    code = startup.open()
+    if code is not None:
+        return code
+    try:
+        actor = startup.authenticate(demo=demo)
+        if actor is None:
+            return EXIT_OK
+        startup.show_main_window(actor)
+        return app.exec()
+    finally:
+        startup.close()
+
+
+def main() -> int:
+    """The ``clinic-desktop-gui`` entry point (a windowed launcher on Windows)."""
+    from clinic_desktop.cli import main as cli_main
+
+    return cli_main(["gui", *sys.argv[1:]])

@@ -1,0 +1,48 @@
+"""Dialog base: standard keys, a heading, an error line, and remembered geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+
+
+class Dialog(QDialog):
+    geometry_key: str | None = None
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(24, 20, 24, 20)
+        self.body.setSpacing(12)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("fieldError")
+        self.error_label.hide()
+        if self.geometry_key:
+            saved = QSettings().value(f"geometry/{self.geometry_key}")
+            if isinstance(saved, QByteArray):
+                self.restoreGeometry(saved)
+
+    def add_heading(self, text: str, subtitle: str | None = None) -> None:
+        heading = QLabel(text)
+        heading.setObjectName("dialogHeading")
+        self.body.addWidget(heading)
+        if subtitle:
+            sub = QLabel(subtitle)
+            sub.setObjectName("dialogSubtitle")
+            sub.setWordWrap(True)
+            self.body.addWidget(sub)
+
+    def _remember(self) -> None:
+        if self.geometry_key:
+            QSettings().setValue(f"geometry/{self.geometry_key}", self.saveGeometry())
+
+    def done(self, result: int) -> None:
+        self._remember()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._remember()
+        super().closeEvent(event)

@@ -1,0 +1,47 @@
+"""Qt translators. Source strings are Chinese; English comes from resources/i18n/ui_en.qm."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from clinic_desktop.i18n import SUPPORTED_LANGUAGES, set_language, system_language
+
+LANGUAGE_KEY = "ui/language"
+_installed: list[QTranslator] = []
+
+
+def preferred_language(explicit: str | None = None) -> str:
+    """The ``--lang`` option, else the user's choice in settings, else the system's."""
+    if explicit in SUPPORTED_LANGUAGES:
+        return explicit  # type: ignore[return-value]
+    stored = QSettings().value(LANGUAGE_KEY)
+    if isinstance(stored, str) and stored in SUPPORTED_LANGUAGES:
+        return stored
+    return system_language()
+
+
+def save_language(language: str) -> None:
+    QSettings().setValue(LANGUAGE_KEY, language)
+
+
+def install_language(app: QCoreApplication, language: str) -> None:
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    set_language(language)
+    if language == "zh_CN":
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        qt_zh = QTranslator(app)
+        if qt_zh.load("qtbase_zh_CN", qt_dir):
+            app.installTranslator(qt_zh)
+            _installed.append(qt_zh)
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    path = resources.files("clinic_desktop.resources").joinpath("i18n/ui_en.qm")
+    translator = QTranslator(app)
+    if translator.load(str(path)):
+        app.installTranslator(translator)
+        _installed.append(translator)

@@ -1,0 +1,154 @@
+"""The shell: sidebar navigation hosting pages, status bar, menus. No business logic here."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from clinic_desktop import __version__
+from clinic_desktop.permissions import Permission, role_label
+from clinic_desktop.services.clinic import ClinicInfo
+from ui.app_services import AppServices
+from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choose_language
+from ui.pages import PageSpec, pages_for
+
+
+class MainWindow(QMainWindow):
+    sign_out_requested = Signal()
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.services = services
+        self.pages: dict[str, QWidget] = {}
+        self._specs: list[PageSpec] = pages_for(services)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(168)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        for spec in self._specs:
+            item = QListWidgetItem(self.style().standardIcon(spec.icon), spec.title())
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # placeholder until the page is first opened
+        self.nav.currentRowChanged.connect(self._show_row)
+        self._build_menus()
+        self._build_status_bar()
+        services.clinic_changed.connect(self._apply_clinic)
+        self._apply_clinic(services.clinic)
+        self.resize(1280, 800)
+        saved = QSettings().value("geometry/mainWindow")
+        if isinstance(saved, QByteArray):
+            self.restoreGeometry(saved)
+        if self._specs:
+            self.nav.setCurrentRow(0)
+
+    # -- pages ------------------------------------------------------------------------
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = self._specs[row]
+        if spec.key not in self.pages:
+            page = spec.factory(self.services)
+            page.setObjectName(f"page_{spec.key}")
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[spec.key] = page
+        self.stack.setCurrentIndex(row)
+
+    def open_page(self, key: str) -> QWidget:
+        for row, spec in enumerate(self._specs):
+            if spec.key == key:
+                self.nav.setCurrentRow(row)
+                return self.pages[key]
+        raise KeyError(key)
+
+    @property
+    def page_keys(self) -> list[str]:
+        return [spec.key for spec in self._specs]
+
+    # -- chrome -----------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件"))
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        account = bar.addMenu(self.tr("账户"))
+        account.addAction(self.tr("修改密码…"), self._change_password)
+        self.sign_out_action = account.addAction(self.tr("退出登录"), self._sign_out)
+
+        settings = bar.addMenu(self.tr("设置"))
+        settings.addAction(self.tr("界面语言…"), lambda: choose_language(self))
+        if self.services.can(Permission.SETTINGS_MANAGE):
+            settings.addAction(self.tr("诊所信息…"), self._edit_clinic)
+
+        help_menu = bar.addMenu(self.tr("帮助"))
+        help_menu.addAction(self.tr("关于 Clinic Desktop"), self._about)
+
+    def _build_status_bar(self) -> None:
+        actor = self.services.ctx.actor
+        self.user_label = QLabel(self.tr("用户：{0}").format(actor.display_name))
+        self.role_label = QLabel(self.tr("角色：{0}").format(role_label(actor.role)))
+        self.clinic_label = QLabel()
+        self.demo_badge = QLabel(self.tr("演示 / DEMO"))
+        self.demo_badge.setObjectName("demoBadge")
+        bar = self.statusBar()
+        bar.addWidget(self.user_label)
+        bar.addWidget(self.role_label)
+        bar.addWidget(self.clinic_label)
+        bar.addPermanentWidget(self.demo_badge)
+
+    def _apply_clinic(self, clinic: ClinicInfo) -> None:
+        title = f"Clinic Desktop — {clinic.name}"
+        if clinic.is_demo:
+            title += " [演示 / DEMO]"
+        self.setWindowTitle(title)
+        self.clinic_label.setText(self.tr("诊所：{0}").format(clinic.name))
+        self.demo_badge.setVisible(clinic.is_demo)
+
+    # -- actions ----------------------------------------------------------------------
+    def _change_password(self) -> None:
+        ChangePasswordDialog(self.services, self).exec()
+
+    def _edit_clinic(self) -> None:
+        dialog = ClinicDialog(self.services, self)
+        dialog.exec()
+
+    def _sign_out(self) -> None:
+        self.sign_out_requested.emit()
+
+    def _about(self) -> None:
+        db = self.services.ctx.db
+        folder = db.data_dir.root if db.data_dir else "-"
+        from clinic_desktop.logs import current_log_path
+
+        QMessageBox.about(self, self.tr("关于 Clinic Desktop"), self.tr(
+            "<b>Clinic Desktop</b> {0}<br>离线优先的诊所管理软件。<br><br>"
+            "数据文件夹：{1}<br>日志：{2}").format(__version__, folder, current_log_path() or "-"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        QSettings().setValue("geometry/mainWindow", self.saveGeometry())
+        super().closeEvent(event)

@@ -1,0 +1,223 @@
+"""员工与椅位: staff accounts and chairs/rooms, for administrators."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.errors import UserError
+from clinic_desktop.permissions import Permission, role_label
+from clinic_desktop.services import chairs as chair_service
+from clinic_desktop.services import staff as staff_service
+from clinic_desktop.services.chairs import ChairInfo
+from clinic_desktop.services.staff import StaffInfo
+from ui.app_services import AppServices
+from ui.dialogs.base import Dialog
+from ui.dialogs.staff_dialog import StaffDialog
+from ui.errors import FieldErrors, show_error
+from ui.pages import PageSpec
+from ui.widgets.common import button_row, make_table, page_header, selected_record
+from ui.widgets.table_model import Column, RecordTableModel, SortProxy
+
+
+class AdminPage(QWidget):
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(page_header(self.tr("员工与椅位"),
+                                     self.tr("管理登录账号、角色、出诊医生，以及椅位和诊室。")))
+        staff_box = QGroupBox(self.tr("员工"))
+        staff_layout = QVBoxLayout(staff_box)
+        self.staff_model: RecordTableModel[StaffInfo] = RecordTableModel(
+            self._staff_columns(), key=lambda s: s.id)
+        self.staff_proxy = SortProxy()
+        self.staff_proxy.setSourceModel(self.staff_model)
+        self.staff_view = make_table(self.staff_proxy)
+        self.staff_view.doubleClicked.connect(lambda _index: self.edit_staff())
+        self.add_button = QPushButton(self.tr("新增员工"))
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.toggle_button = QPushButton(self.tr("停用/启用"))
+        self.reset_button = QPushButton(self.tr("重置密码"))
+        self.add_button.clicked.connect(self.add_staff)
+        self.edit_button.clicked.connect(self.edit_staff)
+        self.toggle_button.clicked.connect(self.toggle_staff)
+        self.reset_button.clicked.connect(self.reset_password)
+        staff_layout.addLayout(button_row(self.add_button, self.edit_button,
+                                          self.toggle_button, self.reset_button))
+        staff_layout.addWidget(self.staff_view)
+
+        chair_box = QGroupBox(self.tr("椅位 / 诊室"))
+        chair_layout = QVBoxLayout(chair_box)
+        self.chair_model: RecordTableModel[ChairInfo] = RecordTableModel([
+            Column(self.tr("名称"), lambda c: c.name),
+            Column(self.tr("说明"), lambda c: c.note or ""),
+            Column(self.tr("状态"), lambda c: self.tr("启用") if c.active else self.tr("停用"),
+                   colour=lambda c: None if c.active else "#8A8F98"),
+        ], key=lambda c: c.id)
+        self.chair_proxy = SortProxy()
+        self.chair_proxy.setSourceModel(self.chair_model)
+        self.chair_view = make_table(self.chair_proxy, stretch_column=1)
+        self.chair_view.doubleClicked.connect(lambda _index: self.edit_chair())
+        add_chair = QPushButton(self.tr("新增椅位"))
+        edit_chair = QPushButton(self.tr("编辑"))
+        add_chair.clicked.connect(self.add_chair)
+        edit_chair.clicked.connect(self.edit_chair)
+        chair_layout.addLayout(button_row(add_chair, edit_chair))
+        chair_layout.addWidget(self.chair_view)
+
+        row = QHBoxLayout()
+        row.addWidget(staff_box, 5)
+        row.addWidget(chair_box, 3)
+        layout.addLayout(row, 1)
+        services.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _staff_columns(self) -> list[Column[StaffInfo]]:
+        def status(s: StaffInfo) -> str:
+            if not s.active:
+                return self.tr("停用")
+            if s.locked_until and s.locked_until > self.services.ctx.now():
+                return self.tr("已锁定至 {0}").format(
+                    f"{self.services.local(s.locked_until):%H:%M}")
+            return self.tr("启用")
+
+        return [
+            Column(self.tr("用户名"), lambda s: s.username),
+            Column(self.tr("姓名"), lambda s: s.display_name),
+            Column(self.tr("角色"), lambda s: role_label(s.role)),
+            Column(self.tr("医生"), lambda s: self.tr("是") if s.is_doctor else ""),
+            Column(self.tr("颜色"), lambda s: "", swatch=lambda s: s.colour,
+                   tooltip=lambda s: s.colour or "", sort_key=lambda s: s.colour or ""),
+            Column(self.tr("状态"), status,
+                   colour=lambda s: None if s.active else "#8A8F98"),
+            Column(self.tr("最近登录"), lambda s: self.services.format_datetime(s.last_login_at),
+                   sort_key=lambda s: s.last_login_at or datetime.min.replace(tzinfo=UTC)),
+        ]
+
+    def _on_changed(self, areas: frozenset[str]) -> None:
+        if areas & {"staff", "chairs"}:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.staff_model.replace(staff_service.list_staff(self.services.ctx))
+        self.chair_model.replace(chair_service.list_chairs(self.services.ctx))
+        for column in range(6):
+            self.staff_view.resizeColumnToContents(column)
+
+    def _selected_staff(self) -> StaffInfo | None:
+        record = selected_record(self.staff_view)
+        if record is None:
+            QMessageBox.information(self, self.tr("员工"), self.tr("请先在表格中选择一位员工。"))
+        return record  # type: ignore[return-value]
+
+    def add_staff(self) -> None:
+        if StaffDialog(self.services, parent=self).exec():
+            self.services.notify({"staff"})
+
+    def edit_staff(self) -> None:
+        staff = self._selected_staff()
+        if staff and StaffDialog(self.services, staff, parent=self).exec():
+            self.services.notify({"staff"})
+
+    def toggle_staff(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+        try:
+            staff_service.set_active(self.services.ctx, staff.id, active=not staff.active)
+        except UserError as error:
+            show_error(self, error)
+            return
+        self.services.notify({"staff"})
+
+    def reset_password(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+        password, ok = QInputDialog.getText(
+            self, self.tr("重置密码"),
+            self.tr("为 {0} 设置新密码（至少 6 个字符）：").format(staff.display_name),
+            QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        try:
+            staff_service.reset_password(self.services.ctx, staff.id, new_password=password)
+        except UserError as error:
+            show_error(self, error)
+            return
+        QMessageBox.information(self, self.tr("重置密码"),
+                                self.tr("{0} 的密码已重置，账号锁定已解除。").format(
+                                    staff.display_name))
+        self.services.notify({"staff"})
+
+    def add_chair(self) -> None:
+        if ChairDialog(self.services, None, self).exec():
+            self.services.notify({"chairs"})
+
+    def edit_chair(self) -> None:
+        chair = selected_record(self.chair_view)
+        if isinstance(chair, ChairInfo) and ChairDialog(self.services, chair, self).exec():
+            self.services.notify({"chairs"})
+
+
+class ChairDialog(Dialog):
+    def __init__(self, services: AppServices, chair: ChairInfo | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("编辑椅位") if chair else self.tr("新增椅位"), parent)
+        self.services = services
+        self.chair = chair
+        form = QFormLayout()
+        self.name = QLineEdit(chair.name if chair else "")
+        self.note = QLineEdit(chair.note or "" if chair else "")
+        self.active = QCheckBox(self.tr("启用"))
+        self.active.setChecked(chair.active if chair else True)
+        form.addRow(self.tr("名称"), self.name)
+        form.addRow(self.tr("说明"), self.note)
+        if chair:
+            form.addRow("", self.active)
+        self.body.addLayout(form)
+        self.body.addWidget(self.error_label)
+        self.errors = FieldErrors(self.error_label, {"name": self.name})
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.body.addWidget(buttons)
+
+    def submit(self) -> None:
+        try:
+            if self.chair is None:
+                chair_service.add_chair(self.services.ctx, name=self.name.text(),
+                                        note=self.note.text())
+            else:
+                chair_service.update_chair(self.services.ctx, self.chair.id,
+                                           name=self.name.text(), note=self.note.text(),
+                                           active=self.active.isChecked())
+        except UserError as error:
+            self.errors.show(error)
+            return
+        self.accept()
+
+
+SPEC = PageSpec(
+    key="admin", title=lambda: QCoreApplication.translate("AdminPage", "员工与椅位"),
+    icon=QStyle.StandardPixmap.SP_FileDialogDetailedView, permission=Permission.STAFF_MANAGE,
+    factory=AdminPage, order=900,
+)
