@@ -2,19 +2,26 @@
 
 Database work is serialised on a single worker (SQLite has one writer anyway), so a slow
 report never races a booking. ``run`` takes a callable and callbacks; the callable runs on
-the worker, the callbacks on the GUI thread (queued signal). Long jobs receive a ``Job`` to
-report progress and notice a cancel request. Tests use ``TaskManager(synchronous=True)``,
-which runs everything inline so they stay deterministic.
+the worker, the callbacks on the GUI thread. Long jobs receive a ``Job`` to report progress
+and notice a cancel request. Tests use ``TaskManager(synchronous=True)``, which runs
+everything inline so they stay deterministic.
+
+The worker is a plain Python thread; results cross to the GUI thread through one relay
+QObject owned by the manager (a queued signal), so no Qt object is ever created or freed on
+the worker thread.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +37,13 @@ class Cancelled(Exception):
 class Job:
     """Handed to long operations: progress reports and the cancel flag."""
 
-    def __init__(self, relay: _Relay | None = None) -> None:
-        self._relay = relay
+    def __init__(self, report: ProgressCallback | None = None) -> None:
+        self._report = report
         self._cancel = threading.Event()
-        self.progress_callback: ProgressCallback | None = None
 
     def report(self, done: int, total: int, text: str = "") -> None:
-        if self._relay is not None:
-            self._relay.progress.emit(done, total, text)
-        elif self.progress_callback is not None:
-            self.progress_callback(done, total, text)
+        if self._report is not None:
+            self._report(done, total, text)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -54,27 +58,16 @@ class Job:
             raise Cancelled()
 
 
+@dataclass
+class _Callbacks:
+    on_done: DoneCallback | None
+    on_error: ErrorCallback
+    on_progress: ProgressCallback | None
+
+
 class _Relay(QObject):
-    """Lives on the GUI thread; its signals carry results across threads."""
-
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int, str)
-
-
-class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self._fn = fn
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._fn()
-        except BaseException as exc:  # delivered to the GUI thread, never lost
-            self._relay.failed.emit(exc)
-        else:
-            self._relay.done.emit(result)
+    finished = Signal(int, bool, object)  # task id, succeeded, result or exception
+    progress = Signal(int, int, int, str)  # task id, done, total, text
 
 
 class TaskManager(QObject):
@@ -86,11 +79,20 @@ class TaskManager(QObject):
                  on_unhandled: ErrorCallback | None = None) -> None:
         super().__init__(parent)
         self._synchronous = synchronous
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._pending = 0
-        self._relays: set[_Relay] = set()
+        self._executor: ThreadPoolExecutor | None = None
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Callbacks] = {}
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self._relay.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self.on_unhandled = on_unhandled
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
 
     def run(self, fn: Callable[[], Any], *, on_done: DoneCallback | None = None,
             on_error: ErrorCallback | None = None) -> None:
@@ -105,51 +107,63 @@ class TaskManager(QObject):
 
     def _start(self, fn: Callable[[Job], Any], on_done: DoneCallback | None,
                on_error: ErrorCallback | None, on_progress: ProgressCallback | None) -> Job:
-        error_handler = on_error or self._unhandled
+        callbacks = _Callbacks(on_done, on_error or self._unhandled, on_progress)
         if self._synchronous:
-            job = Job()
-            job.progress_callback = on_progress
+            job = Job(on_progress)
             try:
                 result = fn(job)
             except BaseException as exc:
-                error_handler(exc)
+                callbacks.on_error(exc)
             else:
                 if on_done is not None:
                     on_done(result)
             return job
-        relay = _Relay(self)
-        job = Job(relay)
-        if on_progress is not None:
-            relay.progress.connect(on_progress)
+        task_id = next(self._ids)
+        relay = self._relay
+        job = Job(lambda done, total, text: relay.progress.emit(task_id, done, total, text))
+        self._pending[task_id] = callbacks
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-worker")
 
-        def finished(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
-            def deliver(value: Any) -> None:
-                self._relays.discard(relay)
-                relay.deleteLater()
-                self._set_pending(-1)
-                if callback is not None:
-                    callback(value)
-            return deliver
+        def work() -> None:
+            try:
+                result = fn(job)
+            except BaseException as exc:  # delivered to the GUI thread, never lost
+                relay.finished.emit(task_id, False, exc)
+            else:
+                relay.finished.emit(task_id, True, result)
 
-        relay.done.connect(finished(on_done))
-        relay.failed.connect(finished(error_handler))
-        self._relays.add(relay)
-        self._set_pending(+1)
-        self._pool.start(_Runnable(lambda: fn(job), relay))
+        self._executor.submit(work)
         return job
 
-    def _set_pending(self, delta: int) -> None:
-        was_busy = self._pending > 0
-        self._pending += delta
-        if was_busy != (self._pending > 0):
-            self.busy_changed.emit(self._pending > 0)
+    def _finished(self, task_id: int, succeeded: bool, value: object) -> None:
+        callbacks = self._pending.pop(task_id, None)
+        if not self._pending:
+            self.busy_changed.emit(False)
+        if callbacks is None:
+            return
+        if succeeded:
+            if callbacks.on_done is not None:
+                callbacks.on_done(value)
+        else:
+            assert isinstance(value, BaseException)
+            callbacks.on_error(value)
 
-    @Slot(object)
+    def _progress(self, task_id: int, done: int, total: int, text: str) -> None:
+        callbacks = self._pending.get(task_id)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(done, total, text)
+
     def _unhandled(self, exc: BaseException) -> None:
         if self.on_unhandled is not None:
             self.on_unhandled(exc)
         else:
             log.error("background task failed", exc_info=exc)
 
-    def wait_idle(self, msecs: int = 30000) -> bool:
-        return self._pool.waitForDone(msecs)
+    def shutdown(self) -> None:
+        """Let the running task finish; queued results are dropped with the window."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
