@@ -132,7 +132,9 @@ def test_second_instance_gets_the_already_open_message(
     assert messages == [("warning", "Clinic Desktop 已在这台电脑上打开（同一数据文件夹）。")]
 
 
-@pytest.mark.parametrize("content", [b"not a database at all", b"SQLite format 3\x00" + b"\1" * 300])
+@pytest.mark.parametrize(
+    "content", [b"not a database at all", b"SQLite format 3\x00" + b"\1" * 300]
+)
 def test_not_a_database_is_explained_and_left_unchanged(
     clinic_dir: DataDir, messages: list[tuple[str, str]], content: bytes
 ) -> None:

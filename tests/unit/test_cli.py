@@ -22,7 +22,8 @@ def run(*argv: str) -> tuple[int, str]:
 
 def test_init_creates_the_database_and_is_repeatable(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    assert run("--data-dir", str(folder), "init") == (EXIT_OK, f"数据库已就绪：{folder}/clinic.sqlite3\n")
+    expected = f"数据库已就绪：{folder}/clinic.sqlite3\n"
+    assert run("--data-dir", str(folder), "init") == (EXIT_OK, expected)
     assert run("init", "--data-dir", str(folder))[0] == EXIT_OK
 
 
