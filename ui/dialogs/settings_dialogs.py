@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -25,7 +26,8 @@ def _buttons(dialog: Dialog, ok_text: str) -> QDialogButtonBox:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+        QCoreApplication.translate("SettingsDialogs", "取消"))
     buttons.rejected.connect(dialog.reject)
     return buttons
 
@@ -108,14 +110,15 @@ LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 def choose_language(parent: QWidget) -> str | None:
     current = preferred_language()
     names = list(LANGUAGES.values())
-    choice, ok = QInputDialog.getItem(
-        parent, parent.tr("界面语言"), parent.tr("选择界面语言（下次启动时生效）："), names,
-        list(LANGUAGES).index(current), False)
+    title = QCoreApplication.translate("LanguageChoice", "界面语言")
+    prompt = QCoreApplication.translate("LanguageChoice", "选择界面语言（下次启动时生效）：")
+    choice, ok = QInputDialog.getItem(parent, title, prompt, names,
+                                      list(LANGUAGES).index(current), False)
     if not ok:
         return None
     language = next(code for code, name in LANGUAGES.items() if name == choice)
     save_language(language)
     if language != current:
-        QMessageBox.information(parent, parent.tr("界面语言"),
-                                parent.tr("语言已保存，下次启动 Clinic Desktop 时生效。"))
+        QMessageBox.information(parent, title, QCoreApplication.translate(
+            "LanguageChoice", "语言已保存，下次启动 Clinic Desktop 时生效。"))
     return language
