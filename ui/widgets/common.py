@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 from ui.widgets.table_model import RECORD_ROLE, SortProxy
 
 
-def make_table(proxy: SortProxy, *, stretch_column: int | None = None) -> QTableView:
+def make_table(proxy: SortProxy, *, stretch_column: int | None = None,
+               sort_column: int = 0, descending: bool = False) -> QTableView:
     view = QTableView()
     view.setModel(proxy)
     view.setSortingEnabled(True)
@@ -32,7 +33,8 @@ def make_table(proxy: SortProxy, *, stretch_column: int | None = None) -> QTable
     header.setStretchLastSection(stretch_column is None)
     if stretch_column is not None:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder if descending
+                      else Qt.SortOrder.AscendingOrder)
     return view
 
 

@@ -1,0 +1,128 @@
+"""Regenerate docs/screenshots/ from a fresh demo clinic, offscreen, in Chinese.
+
+    QT_QPA_PLATFORM=offscreen python tools/screenshots.py docs/screenshots
+
+Each entry of SHOTS is (file name, builder); a builder gets the Shots context and returns
+the widget to grab. Areas add their screens by appending to SHOTS.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from clinic_desktop.clock import SystemClock  # noqa: E402
+from clinic_desktop.context import Context  # noqa: E402
+from clinic_desktop.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_demo  # noqa: E402
+from clinic_desktop.paths import DataDir  # noqa: E402
+from clinic_desktop.services.auth import sign_in  # noqa: E402
+from clinic_desktop.services.clinic import read_clinic  # noqa: E402
+from clinic_desktop.storage.database import Database, open_database  # noqa: E402
+from ui.app import apply_style, make_application  # noqa: E402
+from ui.app_services import AppServices  # noqa: E402
+from ui.i18n import install_language  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.tasks import TaskManager  # noqa: E402
+
+
+@dataclass
+class Shots:
+    app: QApplication
+    demo_db: Database
+    empty_db: Database
+    services: AppServices
+    window: MainWindow
+
+    def settle(self, widget: QWidget) -> QWidget:
+        widget.show()
+        for _ in range(3):
+            self.app.processEvents()
+        return widget
+
+
+def setup_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.setup_dialog import SetupDialog
+
+    dialog = SetupDialog(s.empty_db)
+    dialog.clinic_name.setText("仁爱口腔门诊部")
+    dialog.username.setText("admin")
+    dialog.display_name.setText("王院长")
+    return s.settle(dialog)
+
+
+def login_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.login_dialog import LoginDialog
+
+    return s.settle(LoginDialog(s.demo_db, s.services.clinic.name, username="front.sun"))
+
+
+def login_error(s: Shots) -> QWidget:
+    from ui.dialogs.login_dialog import LoginDialog
+
+    dialog = LoginDialog(s.demo_db, s.services.clinic.name, username="front.ma")
+    dialog.password.setText("wrong")
+    dialog.submit()
+    return s.settle(dialog)
+
+
+def main_window(s: Shots) -> QWidget:
+    s.window.open_page("admin")
+    return s.settle(s.window)
+
+
+def audit_log(s: Shots) -> QWidget:
+    s.window.open_page("audit")
+    return s.settle(s.window)
+
+
+SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
+    ("setup-dialog.png", setup_dialog),
+    ("login-dialog.png", login_dialog),
+    ("login-error.png", login_error),
+    ("main-window.png", main_window),
+    ("audit-log.png", audit_log),
+]
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_application()
+    QCoreApplication.setOrganizationName("ClinicDesktopScreenshots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    work = Path(tempfile.mkdtemp(prefix="clinic-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
+    install_language(app, "zh_CN")
+    apply_style(app)
+    demo_db = open_database(DataDir(work / "demo"))
+    seed_demo(demo_db)
+    empty_db = open_database(DataDir(work / "empty"))
+    actor = sign_in(demo_db, username=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD)
+    services = AppServices(Context(db=demo_db, actor=actor, clock=SystemClock()),
+                           TaskManager(synchronous=True), read_clinic(demo_db))
+    window = MainWindow(services)
+    window.resize(1280, 800)
+    shots = Shots(app, demo_db, empty_db, services, window)
+    only = set(argv[2:])
+    for name, build in SHOTS:
+        if only and name not in only:
+            continue
+        widget = build(shots)
+        widget.grab().save(str(out / name))
+        print(out / name)
+        if widget is not window:
+            widget.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
