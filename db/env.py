@@ -25,6 +25,11 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
     return False
 
 
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """The FTS5 search index and its shadow tables are managed by hand in the migration."""
+    return not (type_ == "table" and name is not None and name.startswith("patient_fts"))
+
+
 def _configure(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
@@ -32,6 +37,7 @@ def _configure(connection: object) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
     )
 
 

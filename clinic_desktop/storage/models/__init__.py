@@ -1,5 +1,13 @@
 """Every model module, imported so ``Base.metadata`` is complete (Alembic relies on it)."""
 
-from clinic_desktop.storage.models import audit, settings, staff
+from clinic_desktop.storage.models import (
+    audit,
+    clinical,
+    engagement,
+    patient,
+    schedule,
+    settings,
+    staff,
+)
 
-__all__ = ["audit", "settings", "staff"]
+__all__ = ["audit", "clinical", "engagement", "patient", "schedule", "settings", "staff"]

@@ -1,0 +1,67 @@
+"""Procedure catalogue, visits with their treatment lines, and the money ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from clinic_desktop.storage.base import Base
+
+
+class ProcedureType(Base):
+    __tablename__ = "procedure_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    high_value: Mapped[bool] = mapped_column(default=False)
+    default_minutes: Mapped[int] = mapped_column(default=30)
+    price: Mapped[Decimal]
+    colour: Mapped[str] = mapped_column(String(16), default="#5B7083")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    visit_date: Mapped[date]
+    doctor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    __table_args__ = (Index("ix_visit_patient_date", "patient_id", "visit_date"),)
+
+
+class Treatment(Base):
+    __tablename__ = "treatment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"),
+                                          index=True)
+    procedure_type_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_type.id"))
+    procedure_name: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(64), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[Decimal]
+
+
+class LedgerEntry(Base):
+    """Money in and out for one patient. Kinds: charge, payment, refund, discount, topup."""
+
+    __tablename__ = "ledger_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str | None] = mapped_column(String(16))
+    amount: Mapped[Decimal]
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

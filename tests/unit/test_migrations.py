@@ -1,0 +1,42 @@
+"""The migrations build exactly the schema the models describe, and run down and up again."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from clinic_desktop.paths import DataDir
+from clinic_desktop.storage.base import Base
+from clinic_desktop.storage.database import open_database
+from clinic_desktop.storage.migrate import alembic_config
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith("patient_fts"))
+
+
+def test_models_and_migrations_agree(data_dir: DataDir) -> None:
+    db = open_database(data_dir)
+    try:
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": _include_name})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        db.close()
+
+
+def test_downgrade_to_base_and_back(data_dir: DataDir) -> None:
+    db = open_database(data_dir)
+    try:
+        with db.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+            command.upgrade(config, "head")
+            assert "patient_fts" in inspect(connection).get_table_names()
+    finally:
+        db.close()
