@@ -13,6 +13,7 @@ from clinic_desktop.errors import AuthenticationFailed, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.passwords import check_password_policy, hash_password, verify_password
 from clinic_desktop.permissions import Role
+from clinic_desktop.services.catalogue import seed_default_catalogue
 from clinic_desktop.services.clinic import validate_timezone, write_setting
 from clinic_desktop.storage.database import Database
 from clinic_desktop.storage.models.staff import Staff
@@ -74,6 +75,7 @@ def setup_clinic(
         )
         session.add(admin)
         session.flush()
+        seed_default_catalogue(session)
         ctx.audit(session, "clinic.setup", "setting", "clinic", f"{clinic_name} {timezone}")
         ctx.audit(session, "staff.add", "staff", admin.id, f"{username} administrator")
         return actor_of(admin)

@@ -1,0 +1,141 @@
+"""Attachments (X-rays, photos, PDFs, scans) copied into the data folder by content hash.
+
+The copy is the record: once added, moving or deleting the original changes nothing. The
+same content is stored once however many times it is attached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import NotFound, UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission
+from clinic_desktop.services.patients import get_patient
+from clinic_desktop.storage.models.engagement import Attachment
+
+KINDS = ("xray", "photo", "pdf", "scan", "other")
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def kind_label(kind: str) -> str:
+    return {"xray": _("X光片"), "photo": _("照片"), "pdf": _("PDF"), "scan": _("扫描件"),
+            "other": _("其他")}.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    patient_id: int
+    original_name: str
+    size: int
+    mime: str
+    kind: str
+    caption: str
+    added_at: datetime
+    path: Path
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+
+def _store_root(ctx: Context) -> Path:
+    if ctx.db.data_dir is None:
+        raise UserError(_("此数据库没有数据文件夹，无法保存附件。"))
+    return ctx.db.data_dir.attachments
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    return root / sha256[:2] / sha256
+
+
+def guess_kind(path: Path, mime: str) -> str:
+    if mime == "application/pdf":
+        return "pdf"
+    if mime.startswith("image/"):
+        return "xray" if any(k in path.name.lower() for k in ("xray", "x光", "片", "ct")) \
+            else "photo"
+    return "other"
+
+
+def add_attachment(ctx: Context, patient_id: int, source: Path, *, kind: str | None = None,
+                   caption: str = "") -> AttachmentInfo:
+    ctx.require(Permission.PATIENT_EDIT)
+    if not source.is_file():
+        raise UserError(_("文件 {name} 不存在或无法读取。", name=source.name), field="file")
+    size = source.stat().st_size
+    if size > MAX_BYTES:
+        raise UserError(_("文件 {name} 太大（超过 200 MB）。", name=source.name), field="file")
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise UserError(_("无法读取文件 {name}：{reason}", name=source.name,
+                          reason=exc.strerror), field="file") from exc
+    sha = digest.hexdigest()
+    mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+    kind = kind or guess_kind(source, mime)
+    if kind not in KINDS:
+        raise UserError(_("附件类型无效。"), field="kind")
+    root = _store_root(ctx)
+    target = blob_path(root, sha)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        shutil.copyfile(source, partial)
+        partial.replace(target)  # atomic: never a half-copied blob under its final name
+    with ctx.transaction() as session:
+        get_patient(session, patient_id)
+        existing = session.execute(select(Attachment).where(
+            Attachment.patient_id == patient_id, Attachment.sha256 == sha)).scalar_one_or_none()
+        row = existing or Attachment(
+            patient_id=patient_id, sha256=sha, original_name=source.name, size=size, mime=mime,
+            kind=kind, caption=caption.strip(), added_at=ctx.now(),
+            added_by=ctx.actor.staff_id)
+        if existing is None:
+            session.add(row)
+            session.flush()
+            ctx.audit(session, "attachment.add", "patient", patient_id, source.name)
+        return _info(row, root)
+
+
+def _info(row: Attachment, root: Path) -> AttachmentInfo:
+    return AttachmentInfo(row.id, row.patient_id, row.original_name, row.size, row.mime,
+                          row.kind, row.caption, row.added_at, blob_path(root, row.sha256))
+
+
+def attachments_of(ctx: Context, patient_id: int) -> list[AttachmentInfo]:
+    ctx.require(Permission.CLINICAL_VIEW)
+    root = _store_root(ctx)
+    with ctx.transaction() as session:
+        rows = session.execute(select(Attachment).where(Attachment.patient_id == patient_id)
+                               .order_by(Attachment.added_at.desc())).scalars()
+        return [_info(r, root) for r in rows]
+
+
+def remove_attachment(ctx: Context, attachment_id: int) -> None:
+    """Unlink the record; the stored file goes only when nothing else refers to it."""
+    ctx.require(Permission.PATIENT_EDIT)
+    root = _store_root(ctx)
+    with ctx.transaction() as session:
+        row = session.get(Attachment, attachment_id)
+        if row is None:
+            raise NotFound(_("该附件已不存在。"))
+        session.delete(row)
+        session.flush()
+        others = session.execute(select(func.count(Attachment.id)).where(
+            Attachment.sha256 == row.sha256)).scalar_one()
+        ctx.audit(session, "attachment.remove", "patient", row.patient_id, row.original_name)
+    if others == 0:
+        blob_path(root, row.sha256).unlink(missing_ok=True)

@@ -1,0 +1,221 @@
+"""Visits with their treatment lines, and the ledger (money as Decimal, stored in fen).
+
+Balance owed = charges − discounts − payments + refunds (stored-value top-ups are money put
+aside, not payment for treatment). Stored value = top-ups − payments made from the card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Integer, case, delete, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import NotFound, UserError
+from clinic_desktop.events import TreatmentCompleted, TreatmentUndone, publish
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission
+from clinic_desktop.services.patients import get_patient
+from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
+
+KINDS = ("charge", "payment", "refund", "discount", "topup")
+METHODS = ("现金", "微信支付", "支付宝", "银行卡", "医保", "储值卡")
+STORED_VALUE = "储值卡"
+MAX_AMOUNT = Decimal("10000000")
+
+
+def kind_label(kind: str) -> str:
+    return {"charge": _("收费"), "payment": _("付款"), "refund": _("退款"),
+            "discount": _("优惠"), "topup": _("储值充值")}.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class Balance:
+    owed: Decimal
+    stored_value: Decimal
+    total_charged: Decimal
+    total_paid: Decimal
+
+
+@dataclass(frozen=True)
+class TreatmentLine:
+    procedure_type_id: int | None
+    amount: Decimal
+    site: str = ""
+    notes: str = ""
+    procedure_name: str = ""  # used when there is no catalogue entry (imports)
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    id: int
+    patient_id: int
+    visit_date: date
+    doctor_id: int | None
+    notes: str
+    treatment_ids: tuple[int, ...]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class LedgerRecord:
+    id: int
+    at: datetime
+    kind: str
+    method: str | None
+    amount: Decimal
+    visit_id: int | None
+    note: str
+
+
+def balance_in(session: Session, patient_id: int) -> Balance:
+    def total(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        # Summed in fen: type_coerce keeps the Money type from converting the raw integer.
+        fen = type_coerce(LedgerEntry.amount, Integer)
+        return type_coerce(func.coalesce(func.sum(case((condition, fen), else_=0)), 0), Integer)
+
+    row = session.execute(select(
+        total(LedgerEntry.kind == "charge"), total(LedgerEntry.kind == "discount"),
+        total(LedgerEntry.kind == "payment"), total(LedgerEntry.kind == "refund"),
+        total(LedgerEntry.kind == "topup"),
+        total((LedgerEntry.kind == "payment") & (LedgerEntry.method == STORED_VALUE)),
+    ).where(LedgerEntry.patient_id == patient_id)).one()
+    charge, discount, payment, refund, topup, from_card = (Decimal(v) / 100 for v in row)
+    cents = Decimal("0.01")
+    return Balance(
+        owed=(charge - discount - payment + refund).quantize(cents),
+        stored_value=(topup - from_card).quantize(cents),
+        total_charged=(charge - discount).quantize(cents),
+        total_paid=(payment - refund).quantize(cents),
+    )
+
+
+def get_balance(ctx: Context, patient_id: int) -> Balance:
+    ctx.require(Permission.BILLING_VIEW)
+    with ctx.transaction() as session:
+        return balance_in(session, patient_id)
+
+
+def _check_amount(amount: Decimal) -> Decimal:
+    if amount <= 0:
+        raise UserError(_("金额必须大于 0。"), field="amount")
+    if amount > MAX_AMOUNT:
+        raise UserError(_("金额过大，请核对。"), field="amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def add_entry(
+    ctx: Context, patient_id: int, *, kind: str, amount: Decimal, method: str | None = None,
+    note: str = "", visit_id: int | None = None, at: datetime | None = None,
+) -> LedgerRecord:
+    ctx.require(Permission.BILLING_EDIT)
+    if kind not in KINDS:
+        raise UserError(_("账目类型“{kind}”无效。", kind=kind), field="kind")
+    amount = _check_amount(amount)
+    if kind in ("payment", "refund", "topup"):
+        if method not in METHODS:
+            raise UserError(_("请选择支付方式。"), field="method")
+    else:
+        method = None
+    with ctx.transaction() as session:
+        patient = get_patient(session, patient_id)
+        if kind == "topup" and method == STORED_VALUE:
+            raise UserError(_("不能用储值卡为储值卡充值。"), field="method")
+        if kind == "payment" and method == STORED_VALUE:
+            available = balance_in(session, patient_id).stored_value
+            if amount > available:
+                raise UserError(_("储值余额不足：可用 ¥{available}，本次 ¥{amount}。",
+                                  available=available, amount=amount), field="amount")
+        entry = LedgerEntry(patient_id=patient_id, at=at or ctx.now(), kind=kind, method=method,
+                            amount=amount, visit_id=visit_id, note=note.strip(),
+                            created_by=ctx.actor.staff_id)
+        session.add(entry)
+        session.flush()
+        ctx.audit(session, f"ledger.{kind}", "patient", patient_id,
+                  f"{patient.code} {kind} {amount} {method or ''}".strip())
+        return LedgerRecord(entry.id, entry.at, kind, method, amount, visit_id, entry.note)
+
+
+def record_visit_in(
+    ctx: Context, session: Session, patient_id: int, *, visit_date: date,
+    doctor_id: int | None, lines: Sequence[TreatmentLine], notes: str = "",
+    treated_at: datetime | None = None, imported: bool = False,
+) -> VisitRecord:
+    """Write a visit, its lines and one charge; raise TreatmentCompleted (same transaction)."""
+    get_patient(session, patient_id)
+    if not lines:
+        raise UserError(_("请至少填写一个治疗项目。"), field="lines")
+    visit = Visit(patient_id=patient_id, visit_date=visit_date, doctor_id=doctor_id,
+                  notes=notes.strip(), created_at=ctx.now(), created_by=ctx.actor.staff_id)
+    session.add(visit)
+    session.flush()
+    names = dict(session.execute(select(ProcedureType.id, ProcedureType.name).where(
+        ProcedureType.id.in_([line.procedure_type_id for line in lines]))).all())
+    treatments = []
+    for line in lines:
+        if line.amount < 0:
+            raise UserError(_("金额不能为负数。"), field="amount")
+        name = names.get(line.procedure_type_id or 0) or line.procedure_name
+        if not name:
+            raise UserError(_("治疗项目不存在。"), field="procedure")
+        treatment = Treatment(visit_id=visit.id, procedure_type_id=line.procedure_type_id,
+                              procedure_name=name, site=line.site.strip(),
+                              notes=line.notes.strip(), amount=line.amount)
+        session.add(treatment)
+        treatments.append(treatment)
+    session.flush()
+    total = sum((t.amount for t in treatments), Decimal("0"))
+    if total > 0:
+        session.add(LedgerEntry(patient_id=patient_id, at=treated_at or ctx.now(), kind="charge",
+                                amount=total, visit_id=visit.id,
+                                note="、".join(t.procedure_name for t in treatments),
+                                created_by=ctx.actor.staff_id))
+    ids = tuple(t.id for t in treatments)
+    publish(ctx, session, TreatmentCompleted(
+        patient_id=patient_id, visit_id=visit.id, treatment_ids=ids,
+        procedure_type_ids=tuple(t.procedure_type_id for t in treatments
+                                 if t.procedure_type_id is not None),
+        treated_at=treated_at or ctx.now(), imported=imported))
+    ctx.audit(session, "visit.record", "patient", patient_id,
+              f"visit {visit.id} {visit_date} {total}")
+    return VisitRecord(visit.id, patient_id, visit_date, doctor_id, visit.notes, ids, total)
+
+
+def record_visit(
+    ctx: Context, patient_id: int, *, visit_date: date, doctor_id: int | None,
+    lines: Sequence[TreatmentLine], notes: str = "", treated_at: datetime | None = None,
+) -> VisitRecord:
+    ctx.require(Permission.BILLING_EDIT)
+    with ctx.transaction() as session:
+        return record_visit_in(ctx, session, patient_id, visit_date=visit_date,
+                               doctor_id=doctor_id, lines=lines, notes=notes,
+                               treated_at=treated_at)
+
+
+def undo_visit(ctx: Context, visit_id: int) -> None:
+    """Remove a visit entered by mistake, with its charge; care tasks follow by event."""
+    ctx.require(Permission.BILLING_EDIT)
+    with ctx.transaction() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFound(_("该就诊记录已不存在。"))
+        ids = tuple(session.execute(
+            select(Treatment.id).where(Treatment.visit_id == visit_id)).scalars())
+        publish(ctx, session, TreatmentUndone(visit_id=visit_id, treatment_ids=ids))
+        session.execute(delete(LedgerEntry).where(LedgerEntry.visit_id == visit_id,
+                                                  LedgerEntry.kind == "charge"))
+        session.delete(visit)
+        ctx.audit(session, "visit.undo", "patient", visit.patient_id, f"visit {visit_id}")
+
+
+def ledger_of(ctx: Context, patient_id: int) -> list[LedgerRecord]:
+    ctx.require(Permission.BILLING_VIEW)
+    with ctx.transaction() as session:
+        rows = session.execute(select(LedgerEntry).where(LedgerEntry.patient_id == patient_id)
+                               .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())).scalars()
+        return [LedgerRecord(e.id, e.at, e.kind, e.method, e.amount, e.visit_id, e.note)
+                for e in rows]

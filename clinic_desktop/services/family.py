@@ -1,0 +1,95 @@
+"""Family links, shown from both sides, and the family view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission
+from clinic_desktop.services.patients import get_patient
+from clinic_desktop.storage.models.patient import FamilyLink, Patient
+from clinic_desktop.storage.models.schedule import Appointment
+
+RELATIONS = ("parent", "child", "spouse", "sibling", "other")
+INVERSE = {"parent": "child", "child": "parent", "spouse": "spouse", "sibling": "sibling",
+           "other": "other"}
+
+
+def relation_label(relation: str) -> str:
+    return {"parent": _("父母"), "child": _("子女"), "spouse": _("配偶"),
+            "sibling": _("兄弟姐妹"), "other": _("其他")}.get(relation, relation)
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    patient_id: int
+    code: str
+    name: str
+    relation: str  # what this member is to the patient being viewed
+    mobile: str | None
+    next_appointment: datetime | None
+    open_recalls: int
+
+
+def link_family(ctx: Context, patient_id: int, relative_id: int, *, relation: str) -> None:
+    """``relation`` is what the relative is to the patient (e.g. "parent")."""
+    ctx.require(Permission.PATIENT_EDIT)
+    if relation not in RELATIONS:
+        raise UserError(_("关系“{r}”无效。", r=relation), field="relation")
+    if patient_id == relative_id:
+        raise UserError(_("不能把患者关联为自己的家属。"), field="relative")
+    with ctx.transaction() as session:
+        a, b = get_patient(session, patient_id), get_patient(session, relative_id)
+        session.execute(delete(FamilyLink).where(
+            ((FamilyLink.patient_id == a.id) & (FamilyLink.relative_id == b.id))
+            | ((FamilyLink.patient_id == b.id) & (FamilyLink.relative_id == a.id))))
+        session.add(FamilyLink(patient_id=a.id, relative_id=b.id, relation=relation))
+        session.add(FamilyLink(patient_id=b.id, relative_id=a.id, relation=INVERSE[relation]))
+        ctx.audit(session, "family.link", "patient", a.id, f"{a.code} {relation} {b.code}")
+
+
+def unlink_family(ctx: Context, patient_id: int, relative_id: int) -> None:
+    ctx.require(Permission.PATIENT_EDIT)
+    with ctx.transaction() as session:
+        session.execute(delete(FamilyLink).where(
+            ((FamilyLink.patient_id == patient_id) & (FamilyLink.relative_id == relative_id))
+            | ((FamilyLink.patient_id == relative_id) & (FamilyLink.relative_id == patient_id))))
+        ctx.audit(session, "family.unlink", "patient", patient_id, f"relative {relative_id}")
+
+
+# The care area registers a counter of open recalls per patient; none until it lands.
+OpenRecallCounter = Callable[[Session, list[int], datetime], dict[int, int]]
+open_recall_counters: list[OpenRecallCounter] = []
+
+
+def family_in(session: Session, patient_id: int, now: datetime) -> list[FamilyMember]:
+    links = session.execute(
+        select(FamilyLink.relative_id, FamilyLink.relation, Patient.code, Patient.name,
+               Patient.mobile)
+        .join(Patient, Patient.id == FamilyLink.relative_id)
+        .where(FamilyLink.patient_id == patient_id).order_by(Patient.name)).all()
+    ids = [row[0] for row in links]
+    upcoming = dict(session.execute(
+        select(Appointment.patient_id, func.min(Appointment.start))
+        .where(and_(Appointment.patient_id.in_(ids), Appointment.start >= now,
+                    Appointment.status.in_(("booked", "confirmed"))))
+        .group_by(Appointment.patient_id)).all())
+    recalls: dict[int, int] = {}
+    for counter in open_recall_counters:
+        recalls.update(counter(session, ids, now))
+    return [FamilyMember(rid, code, name, relation, mobile, upcoming.get(rid),
+                         recalls.get(rid, 0))
+            for rid, relation, code, name, mobile in links]
+
+
+def family_of(ctx: Context, patient_id: int) -> list[FamilyMember]:
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        return family_in(session, patient_id, ctx.now())

@@ -1,0 +1,203 @@
+"""The 360° panel: everything about one patient in one read, cut to what the role may see.
+
+Which sections a role sees is decided here, from the role's permissions, so the GUI cannot
+show a receptionist clinical notes by accident. Opening a panel is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.age import age_on
+from clinic_desktop.rules.schedule_rules import status_label
+from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
+from clinic_desktop.services.billing import Balance, balance_in
+from clinic_desktop.services.billing import kind_label as ledger_label
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.engagement import channel_label, feedback_status_label
+from clinic_desktop.services.family import FamilyMember, family_in
+from clinic_desktop.services.patients import PatientRecord, get_patient, record_of
+from clinic_desktop.services.profile import (
+    EMPTY_MEDICAL,
+    MedicalInfo,
+    TagInfo,
+    custom_values_in,
+    medical_in,
+    tags_in,
+)
+from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
+from clinic_desktop.storage.models.engagement import Attachment, ContactLog, Feedback
+from clinic_desktop.storage.models.schedule import Appointment
+from clinic_desktop.storage.models.staff import Staff
+
+SECTION_PERMISSIONS: dict[str, Permission] = {
+    "identity": Permission.PATIENT_VIEW,
+    "contacts": Permission.PATIENT_VIEW,
+    "family": Permission.PATIENT_VIEW,
+    "appointments": Permission.APPOINTMENT_VIEW,
+    "billing": Permission.BILLING_VIEW,
+    "care": Permission.CARE_VIEW,
+    "medical": Permission.CLINICAL_VIEW,
+    "treatments": Permission.CLINICAL_VIEW,
+    "attachments": Permission.CLINICAL_VIEW,
+    "notes": Permission.CLINICAL_VIEW,
+}
+TIMELINE_KINDS = ("visit", "payment", "appointment", "contact", "feedback", "attachment")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    title: str
+    detail: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TreatmentRow:
+    visit_id: int
+    visit_date: date
+    doctor: str
+    procedure: str
+    site: str
+    notes: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PanelHeader:
+    patient: PatientRecord
+    age: int | None
+    tags: tuple[TagInfo, ...]
+    allergy_text: str
+    balance: Balance | None
+    next_appointment: datetime | None
+
+
+@dataclass(frozen=True)
+class PatientPanel:
+    header: PanelHeader
+    sections: frozenset[str]
+    timeline: tuple[TimelineEntry, ...]
+    medical: MedicalInfo | None
+    treatments: tuple[TreatmentRow, ...]
+    family: tuple[FamilyMember, ...]
+    attachments: tuple[AttachmentInfo, ...]
+    custom_values: tuple[tuple[str, str], ...]
+    care: tuple[object, ...]  # care tasks, filled by the care area
+
+
+def visible_sections(ctx: Context) -> frozenset[str]:
+    return frozenset(name for name, permission in SECTION_PERMISSIONS.items()
+                     if ctx.can(permission))
+
+
+def _noon(day: date, zone: ZoneInfo) -> datetime:
+    # Visits carry a date only; noon keeps them inside their day in any time zone.
+    return datetime.combine(day, time(12), zone).astimezone(UTC)
+
+
+def _timeline(session: Session, patient_id: int, sections: frozenset[str],
+              zone: ZoneInfo) -> Iterator[TimelineEntry]:
+    doctors = dict(session.execute(select(Staff.id, Staff.display_name)).all())
+    clinical = "treatments" in sections
+    visits = session.execute(select(Visit).where(Visit.patient_id == patient_id)).scalars()
+    lines: dict[int, list[str]] = {}
+    for visit_id, name in session.execute(
+            select(Treatment.visit_id, Treatment.procedure_name).join(Visit)
+            .where(Visit.patient_id == patient_id)):
+        lines.setdefault(visit_id, []).append(name)
+    for v in visits:
+        detail = doctors.get(v.doctor_id or 0, "")
+        if clinical and v.notes:
+            detail = f"{detail} · {v.notes}" if detail else v.notes
+        yield TimelineEntry(_noon(v.visit_date, zone), "visit",
+                            "、".join(lines.get(v.id, [])) or "就诊", detail)
+    if "billing" in sections:
+        for e in session.execute(select(LedgerEntry).where(
+                LedgerEntry.patient_id == patient_id)).scalars():
+            yield TimelineEntry(e.at, "payment", ledger_label(e.kind),
+                                " · ".join(x for x in (e.method or "", e.note) if x), e.amount)
+    if "appointments" in sections:
+        for appt in session.execute(select(Appointment).where(
+                Appointment.patient_id == patient_id)).scalars():
+            yield TimelineEntry(appt.start, "appointment", doctors.get(appt.doctor_id, ""),
+                                status_label(appt.status), None)
+    for c in session.execute(select(ContactLog).where(
+            ContactLog.patient_id == patient_id)).scalars():
+        yield TimelineEntry(c.at, "contact", channel_label(c.channel),
+                            " · ".join(x for x in (c.summary, c.outcome) if x))
+    for f in session.execute(select(Feedback).where(Feedback.patient_id == patient_id)).scalars():
+        score = f"{'★' * f.satisfaction}" if f.satisfaction else ""
+        yield TimelineEntry(f.at, "feedback", score or feedback_status_label(f.status),
+                            f.complaint)
+    if "attachments" in sections:
+        for a in session.execute(select(Attachment).where(
+                Attachment.patient_id == patient_id)).scalars():
+            yield TimelineEntry(a.added_at, "attachment", kind_label(a.kind), a.original_name)
+
+
+def open_panel(ctx: Context, patient_id: int) -> PatientPanel:
+    ctx.require(Permission.PATIENT_VIEW)
+    sections = visible_sections(ctx)
+    with ctx.transaction() as session:
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        today = ctx.now().astimezone(zone).date()
+        patient = get_patient(session, patient_id)
+        record = record_of(patient)
+        medical = medical_in(session, patient_id)
+        next_appointment = session.execute(
+            select(Appointment.start).where(
+                Appointment.patient_id == patient_id, Appointment.start >= ctx.now(),
+                Appointment.status.in_(("booked", "confirmed")))
+            .order_by(Appointment.start).limit(1)).scalar_one_or_none()
+        header = PanelHeader(
+            patient=record,
+            age=age_on(record.birth_date, today) if record.birth_date else None,
+            tags=tuple(tags_in(session, patient_id)),
+            allergy_text=medical.allergy_text,  # the allergy banner is shown to every role
+            balance=balance_in(session, patient_id) if "billing" in sections else None,
+            next_appointment=next_appointment,
+        )
+        timeline = sorted(_timeline(session, patient_id, sections, zone),
+                          key=lambda e: e.at, reverse=True)
+        treatments: tuple[TreatmentRow, ...] = ()
+        if "treatments" in sections:
+            doctors = dict(session.execute(select(Staff.id, Staff.display_name)).all())
+            treatments = tuple(
+                TreatmentRow(v.id, v.visit_date, doctors.get(v.doctor_id or 0, ""),
+                             t.procedure_name, t.site, t.notes, t.amount)
+                for t, v in session.execute(
+                    select(Treatment, Visit).join(Visit).where(Visit.patient_id == patient_id)
+                    .order_by(Visit.visit_date.desc(), Treatment.id)))
+        attachments: tuple[AttachmentInfo, ...] = ()
+        if "attachments" in sections and ctx.db.data_dir is not None:
+            root = ctx.db.data_dir.attachments
+            attachments = tuple(
+                AttachmentInfo(a.id, a.patient_id, a.original_name, a.size, a.mime, a.kind,
+                               a.caption, a.added_at, blob_path(root, a.sha256))
+                for a in session.execute(select(Attachment).where(
+                    Attachment.patient_id == patient_id)
+                    .order_by(Attachment.added_at.desc())).scalars())
+        ctx.audit(session, "patient.open", "patient", patient_id, record.code)
+        return PatientPanel(
+            header=header, sections=sections, timeline=tuple(timeline),
+            medical=medical if "medical" in sections else (
+                EMPTY_MEDICAL if not medical.has_allergy else MedicalInfo(
+                    medical.allergies, medical.allergy_notes, "", "", "", "")),
+            treatments=treatments,
+            family=tuple(family_in(session, patient_id, ctx.now())),
+            attachments=attachments,
+            custom_values=tuple(custom_values_in(session, patient_id)),
+            care=(),
+        )

@@ -1,0 +1,342 @@
+"""Creating and editing patients: validation, duplicate detection, optimistic locking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.idcard import check_conflicts, parse_id_card
+from clinic_desktop.rules.phone import normalize_mobile
+from clinic_desktop.rules.pinyin import search_keys
+from clinic_desktop.rules.text import normalize_text
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.storage.models.patient import Patient
+from clinic_desktop.storage.models.staff import Staff
+
+DEFAULT_SOURCES = ("电话", "微信", "美团/大众点评", "抖音", "转介绍", "路过", "其他")
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    """What the patient form (or an import row) supplies; strings as typed."""
+
+    name: str
+    sex: str | None = None  # "M", "F" or None
+    birth_date: date | None = None
+    mobile: str = ""
+    phone2: str = ""
+    wechat: str = ""
+    id_number: str = ""
+    occupation: str = ""
+    address: str = ""
+    source: str = ""
+    referred_by_id: int | None = None
+    first_visit_date: date | None = None
+    notes: str = ""
+    birth_date_approximate: bool = False
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    id: int
+    code: str
+    name: str
+    sex: str | None
+    birth_date: date | None
+    birth_date_approximate: bool
+    mobile: str | None
+    phone2: str | None
+    wechat: str | None
+    id_number: str | None
+    occupation: str | None
+    address: str | None
+    source: str | None
+    referred_by_id: int | None
+    first_visit_date: date | None
+    notes: str
+    archived: bool
+    merged_into_id: int | None
+    member_tier: str | None
+    member_points: int
+    updated_at: datetime
+    version: int
+
+    def as_input(self) -> PatientInput:
+        return PatientInput(
+            name=self.name, sex=self.sex, birth_date=self.birth_date, mobile=self.mobile or "",
+            phone2=self.phone2 or "", wechat=self.wechat or "", id_number=self.id_number or "",
+            occupation=self.occupation or "", address=self.address or "",
+            source=self.source or "", referred_by_id=self.referred_by_id,
+            first_visit_date=self.first_visit_date, notes=self.notes,
+            birth_date_approximate=self.birth_date_approximate,
+        )
+
+
+@dataclass(frozen=True)
+class SavedPatient:
+    patient: PatientRecord
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    patient_id: int
+    code: str
+    name: str
+    mobile: str | None
+    birth_date: date | None
+    reason: str
+
+
+class DuplicatePatient(UserError):
+    """A patient with the same mobile, ID number, or name and birth date already exists."""
+
+    def __init__(self, matches: list[DuplicateMatch]) -> None:
+        first = matches[0]
+        super().__init__(
+            _("可能已有这位患者：{name}（{code}），{reason}。", name=first.name, code=first.code,
+              reason=first.reason), field="name")
+        self.matches = matches
+
+
+def record_of(p: Patient) -> PatientRecord:
+    return PatientRecord(
+        id=p.id, code=p.code, name=p.name, sex=p.sex, birth_date=p.birth_date,
+        birth_date_approximate=p.birth_date_approximate, mobile=p.mobile, phone2=p.phone2,
+        wechat=p.wechat, id_number=p.id_number, occupation=p.occupation, address=p.address,
+        source=p.source, referred_by_id=p.referred_by_id, first_visit_date=p.first_visit_date,
+        notes=p.notes, archived=p.archived, merged_into_id=p.merged_into_id,
+        member_tier=p.member_tier, member_points=p.member_points, updated_at=p.updated_at,
+        version=p.version,
+    )
+
+
+def sources(session: Session) -> list[str]:
+    stored = read_setting(session, "patient.sources", None)
+    return list(stored) if stored else list(DEFAULT_SOURCES)
+
+
+def clean_input(data: PatientInput, *, today: date,
+                allowed_sources: list[str]) -> tuple[PatientInput, list[str]]:
+    """Normalise what was typed; a UserError names the first bad field, warnings the rest."""
+    warnings: list[str] = []
+    name = normalize_text(data.name)
+    if not name:
+        raise UserError(_("请填写患者姓名。"), field="name")
+    if len(name) > 64:
+        raise UserError(_("姓名太长（最多 64 个字符）。"), field="name")
+    if data.sex not in (None, "M", "F"):
+        raise UserError(_("性别无效。"), field="sex")
+    sex, birth = data.sex, data.birth_date
+    try:
+        mobile = normalize_mobile(data.mobile) if normalize_text(data.mobile) else ""
+        phone2 = normalize_text(data.phone2)
+        id_number = ""
+        if normalize_text(data.id_number):
+            card = parse_id_card(data.id_number, today=today)
+            id_number = card.number
+            warnings.extend(check_conflicts(card, birth_date=birth, sex=sex))
+            sex = sex or card.sex
+            birth = birth or card.birth_date
+    except RuleError as error:
+        raise UserError(error.message, field=error.field) from error
+    if birth is not None and birth > today:
+        raise UserError(_("出生日期 {d} 在今天之后。", d=birth.isoformat()), field="birth_date")
+    if birth is not None and birth.year < today.year - 130:
+        raise UserError(_("出生日期 {d} 不合理。", d=birth.isoformat()), field="birth_date")
+    source = normalize_text(data.source)
+    if source and source not in allowed_sources:
+        raise UserError(_("来源渠道“{source}”不在列表中。", source=source), field="source")
+    if data.first_visit_date is not None and data.first_visit_date > today:
+        raise UserError(_("首诊日期在今天之后。"), field="first_visit_date")
+    cleaned = replace(
+        data, name=name, sex=sex, birth_date=birth, mobile=mobile, phone2=phone2,
+        wechat=normalize_text(data.wechat), id_number=id_number,
+        occupation=normalize_text(data.occupation), address=normalize_text(data.address),
+        source=source, notes=data.notes.strip(),
+    )
+    return cleaned, warnings
+
+
+def duplicates_in(session: Session, data: PatientInput, *,
+                  exclude_id: int | None = None) -> list[DuplicateMatch]:
+    """Matches by mobile, then ID number, then name + birth date (the house identity rule)."""
+    conditions = []
+    if data.mobile:
+        conditions.append(Patient.mobile == data.mobile)
+    if data.id_number:
+        conditions.append(Patient.id_number == data.id_number)
+    if data.birth_date is not None:
+        conditions.append((Patient.name == data.name) & (Patient.birth_date == data.birth_date))
+    if not conditions:
+        return []
+    query = select(Patient).where(or_(*conditions), Patient.merged_into_id.is_(None))
+    if exclude_id is not None:
+        query = query.where(Patient.id != exclude_id)
+    matches = []
+    for p in session.execute(query.limit(10)).scalars():
+        if data.mobile and p.mobile == data.mobile:
+            reason = _("手机号 {mobile} 相同", mobile=p.mobile)
+        elif data.id_number and p.id_number == data.id_number:
+            reason = _("身份证号相同")
+        else:
+            reason = _("姓名和出生日期相同")
+        matches.append(DuplicateMatch(p.id, p.code, p.name, p.mobile, p.birth_date, reason))
+    return matches
+
+
+def find_possible_duplicates(ctx: Context, data: PatientInput, *,
+                             exclude_id: int | None = None) -> list[DuplicateMatch]:
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        cleaned, _warnings = clean_input(data, today=_today(ctx, session),
+                                         allowed_sources=sources(session))
+        return duplicates_in(session, cleaned, exclude_id=exclude_id)
+
+
+def _today(ctx: Context, session: Session) -> date:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    return ctx.now().astimezone(zone).date()
+
+
+def clinic_today(ctx: Context) -> date:
+    with ctx.transaction() as session:
+        return _today(ctx, session)
+
+
+def next_code(session: Session) -> str:
+    highest = session.execute(select(func.max(Patient.id))).scalar_one() or 0
+    return f"P{highest + 1:06d}"
+
+
+def _apply(p: Patient, data: PatientInput) -> None:
+    keys = search_keys(data.name)
+    p.name, p.name_pinyin, p.name_initials = data.name, keys.full, keys.initials
+    p.sex, p.birth_date = data.sex, data.birth_date
+    p.birth_date_approximate = data.birth_date_approximate
+    p.mobile = data.mobile or None
+    p.phone2 = data.phone2 or None
+    p.wechat = data.wechat or None
+    p.id_number = data.id_number or None
+    p.occupation = data.occupation or None
+    p.address = data.address or None
+    p.source = data.source or None
+    p.referred_by_id = data.referred_by_id
+    p.first_visit_date = data.first_visit_date
+    p.notes = data.notes
+
+
+def create_patient(ctx: Context, data: PatientInput, *,
+                   allow_duplicate: bool = False) -> SavedPatient:
+    ctx.require(Permission.PATIENT_EDIT)
+    with ctx.transaction() as session:
+        cleaned, warnings = clean_input(data, today=_today(ctx, session),
+                                        allowed_sources=sources(session))
+        if not allow_duplicate:
+            matches = duplicates_in(session, cleaned)
+            if matches:
+                raise DuplicatePatient(matches)
+        now = ctx.now()
+        patient = Patient(code=next_code(session), created_at=now, created_by=ctx.actor.staff_id,
+                          updated_at=now, updated_by=ctx.actor.staff_id)
+        _apply(patient, cleaned)
+        session.add(patient)
+        session.flush()
+        ctx.audit(session, "patient.create", "patient", patient.id,
+                  f"{patient.code} {patient.name}")
+        return SavedPatient(record_of(patient), tuple(warnings))
+
+
+def get_patient(session: Session, patient_id: int) -> Patient:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound(_("找不到该患者（编号 {id}）。", id=patient_id))
+    return patient
+
+
+def concurrent_edit_error(ctx: Context, session: Session, patient: Patient) -> ConcurrentEdit:
+    from zoneinfo import ZoneInfo
+
+    who = session.get(Staff, patient.updated_by) if patient.updated_by else None
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    return ConcurrentEdit(_(
+        "该患者资料已被 {who} 于 {when} 修改，请重新加载。",
+        who=who.display_name if who else _("系统"),
+        when=f"{patient.updated_at.astimezone(zone):%Y-%m-%d %H:%M}"))
+
+
+def update_patient(ctx: Context, patient_id: int, data: PatientInput, *,
+                   version: int) -> SavedPatient:
+    ctx.require(Permission.PATIENT_EDIT)
+    try:
+        with ctx.transaction() as session:
+            patient = get_patient(session, patient_id)
+            if patient.version != version:
+                raise concurrent_edit_error(ctx, session, patient)
+            cleaned, warnings = clean_input(data, today=_today(ctx, session),
+                                            allowed_sources=sources(session))
+            before = record_of(patient)
+            _apply(patient, cleaned)
+            patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
+            session.flush()
+            changed = [f.name for f in fields(PatientInput)
+                       if getattr(before, f.name, None) != getattr(patient, f.name, None)]
+            ctx.audit(session, "patient.update", "patient", patient.id,
+                      f"{patient.code}: {', '.join(changed) or '-'}")
+            return SavedPatient(record_of(patient), tuple(warnings))
+    except StaleDataError as exc:
+        with ctx.transaction() as session:
+            raise concurrent_edit_error(ctx, session, get_patient(session, patient_id)) from exc
+
+
+def set_archived(ctx: Context, patient_id: int, *, archived: bool) -> PatientRecord:
+    ctx.require(Permission.PATIENT_ARCHIVE)
+    with ctx.transaction() as session:
+        patient = get_patient(session, patient_id)
+        patient.archived = archived
+        patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
+        session.flush()
+        ctx.audit(session, "patient.archive" if archived else "patient.unarchive", "patient",
+                  patient.id, patient.code)
+        return record_of(patient)
+
+
+def set_membership(ctx: Context, patient_id: int, *, tier: str | None, points: int) -> None:
+    ctx.require(Permission.BILLING_EDIT)
+    if points < 0:
+        raise UserError(_("积分不能为负数。"), field="points")
+    with ctx.transaction() as session:
+        patient = get_patient(session, patient_id)
+        patient.member_tier = normalize_text(tier) or None
+        patient.member_points = points
+        patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
+        ctx.audit(session, "patient.membership", "patient", patient.id, f"{tier} {points}")
+
+
+def list_sources(ctx: Context) -> list[str]:
+    with ctx.transaction() as session:
+        return sources(session)
+
+
+def load_patient(ctx: Context, patient_id: int) -> PatientRecord:
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        return record_of(get_patient(session, patient_id))
+
+
+__all__ = [
+    "DuplicateMatch", "DuplicatePatient", "PatientInput", "PatientRecord", "SavedPatient",
+    "clinic_today", "create_patient", "find_possible_duplicates", "list_sources",
+    "load_patient", "set_archived", "set_membership", "update_patient",
+]
