@@ -84,12 +84,68 @@ def audit_log(s: Shots) -> QWidget:
     return s.settle(s.window)
 
 
+def _rich_patient(s: Shots) -> int:
+    """A demo patient with an allergy, tags, family, a balance and a complaint."""
+    from decimal import Decimal
+
+    from clinic_desktop.services import billing, engagement, family, profile
+    from clinic_desktop.services.patient_search import search_patients
+
+    ctx = s.services.ctx
+    hit = search_patients(ctx, "wjg")[0] if search_patients(ctx, "wjg") else \
+        search_patients(ctx, "w")[0]
+    profile.update_medical(ctx, hit.id, profile.MedicalInfo(
+        ("青霉素", "麻药（利多卡因）"), "", "高血压", "2019 年右下智齿拔除", "", "左下后牙咬物痛"))
+    for tag in profile.list_tags(ctx)[:2]:
+        profile.set_tag(ctx, hit.id, tag.id, on=True)
+    relative = search_patients(ctx, "ll")[0]
+    family.link_family(ctx, hit.id, relative.id, relation="spouse")
+    billing.add_entry(ctx, hit.id, kind="charge", amount=Decimal("1500"), note="根管治疗")
+    billing.add_entry(ctx, hit.id, kind="topup", amount=Decimal("2000"), method="微信支付")
+    engagement.log_contact(ctx, hit.id, channel="phone", summary="根管治疗后 48 小时回访",
+                           outcome="轻微咬合痛，已预约复诊")
+    return hit.id
+
+
+def patient_search(s: Shots) -> QWidget:
+    page = s.window.open_page("patients")
+    page.search.setText("zh")  # type: ignore[attr-defined]
+    page.run_search()  # type: ignore[attr-defined]
+    return s.settle(s.window)
+
+
+def patient_panel(s: Shots) -> QWidget:
+    pid = _rich_patient(s)
+    page = s.window.open_page("patients")
+    from clinic_desktop.services.patients import load_patient
+
+    page.search.setText(load_patient(s.services.ctx, pid).name)  # type: ignore[attr-defined]
+    page.run_search()  # type: ignore[attr-defined]
+    page.open_patient(pid)  # type: ignore[attr-defined]
+    return s.settle(s.window)
+
+
+def patient_form(s: Shots) -> QWidget:
+    from ui.dialogs.patient_form import PatientFormDialog
+
+    dialog = PatientFormDialog(s.services, parent=None)
+    dialog.name.setText("陈晓燕")
+    dialog.mobile.setText("139 1234 567")
+    dialog.id_number.setText("110105198806071236")
+    dialog.address.setText("北京市朝阳区建国路 88 号")
+    dialog.submit()
+    return s.settle(dialog)
+
+
 SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("setup-dialog.png", setup_dialog),
     ("login-dialog.png", login_dialog),
     ("login-error.png", login_error),
     ("main-window.png", main_window),
     ("audit-log.png", audit_log),
+    ("patient-search.png", patient_search),
+    ("patient-panel.png", patient_panel),
+    ("patient-form.png", patient_form),
 ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from clinic_desktop.clock import Clock, SystemClock
 from clinic_desktop.context import Context
+from clinic_desktop.demo.patients import seed_patients
 from clinic_desktop.demo.staff import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_staff
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.storage.database import Database
@@ -40,4 +41,5 @@ def seed_demo(
     ctx = Context(db=db, actor=admin, clock=clock)
     rng = random.Random(seed)
     staff_count, chair_count = seed_staff(ctx, rng)
-    return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=0)
+    patient_count = seed_patients(ctx, rng, patients)
+    return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

@@ -1,6 +1,14 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>ActionDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="46" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="44" />
@@ -140,7 +148,7 @@
     <name>AuditPage</name>
     <message>
         <location filename="../../ui/pages/audit_page.py" line="25" />
-        <location filename="../../ui/pages/audit_page.py" line="71" />
+        <location filename="../../ui/pages/audit_page.py" line="72" />
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
@@ -155,47 +163,47 @@
         <translation>Filter: user, action, object or summary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="30" />
+        <location filename="../../ui/pages/audit_page.py" line="31" />
         <source>校验哈希链</source>
         <translation>Verify hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="36" />
+        <location filename="../../ui/pages/audit_page.py" line="37" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="38" />
+        <location filename="../../ui/pages/audit_page.py" line="39" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="40" />
+        <location filename="../../ui/pages/audit_page.py" line="41" />
         <source>用户</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="41" />
+        <location filename="../../ui/pages/audit_page.py" line="42" />
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="42" />
+        <location filename="../../ui/pages/audit_page.py" line="43" />
         <source>对象</source>
         <translation>Object</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="43" />
+        <location filename="../../ui/pages/audit_page.py" line="44" />
         <source>摘要</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="61" />
+        <location filename="../../ui/pages/audit_page.py" line="62" />
         <source>✔ 哈希链完整（{0} 条记录）</source>
         <translation>✔ Hash chain intact ({0} entries)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="64" />
+        <location filename="../../ui/pages/audit_page.py" line="65" />
         <source>✘ 第 {0} 条记录被改动</source>
         <translation>✘ Entry {0} was altered</translation>
     </message>
@@ -295,6 +303,54 @@
     </message>
 </context>
 <context>
+    <name>ContactDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="68" />
+        <source>记录联系</source>
+        <translation>Log contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="74" />
+        <source>我方联系患者</source>
+        <translation>We contacted the patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="75" />
+        <source>患者来电/来访</source>
+        <translation>Patient called / came in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="79" />
+        <source>例如：已接通，恢复良好</source>
+        <translation>e.g. reached, recovering well</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="80" />
+        <source>方式</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="81" />
+        <source>方向</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="82" />
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="83" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="85" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <location filename="../../ui/dialogs/crash_dialog.py" line="24" />
@@ -335,6 +391,34 @@
     </message>
 </context>
 <context>
+    <name>FamilyLinkDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="200" />
+        <source>关联家属</source>
+        <translation>Link family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="206" />
+        <source>家属</source>
+        <translation>Relative</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="207" />
+        <source>是本患者的</source>
+        <translation>is the patient's</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="209" />
+        <source>关联</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="214" />
+        <source>请先搜索并选择一位家属。</source>
+        <translation>Search for and select the relative first.</translation>
+    </message>
+</context>
+<context>
     <name>LanguageChoice</name>
     <message>
         <location filename="../../ui/dialogs/settings_dialogs.py" line="113" />
@@ -342,7 +426,7 @@
         <translation>Interface language</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="115" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="114" />
         <source>选择界面语言（下次启动时生效）：</source>
         <translation>Choose the interface language (takes effect at the next start):</translation>
     </message>
@@ -350,6 +434,49 @@
         <location filename="../../ui/dialogs/settings_dialogs.py" line="122" />
         <source>语言已保存，下次启动 Clinic Desktop 时生效。</source>
         <translation>Saved. The language changes the next time Clinic Desktop starts.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="96" />
+        <source>收款 / 记账</source>
+        <translation>Payment / ledger entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="108" />
+        <source>当前欠费 ¥{0:,.2f}，储值余额 ¥{1:,.2f}</source>
+        <translation>Currently owed ¥{0:,.2f}, stored value ¥{1:,.2f}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="110" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="111" />
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="112" />
+        <source>支付方式</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="113" />
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="116" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="126" />
+        <source>金额“{0}”不是数字。</source>
+        <translation>The amount "{0}" is not a number.</translation>
     </message>
 </context>
 <context>
@@ -462,6 +589,660 @@
         <location filename="../../ui/main_window.py" line="149" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
+    </message>
+</context>
+<context>
+    <name>MedicalDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="280" />
+        <source>病史与过敏</source>
+        <translation>History &amp; allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="296" />
+        <source>过敏</source>
+        <translation>Allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="297" />
+        <source>其他过敏</source>
+        <translation>Other allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="298" />
+        <source>慢性病</source>
+        <translation>Chronic conditions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="299" />
+        <source>既往史</source>
+        <translation>Past history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="300" />
+        <source>家族史</source>
+        <translation>Family history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="301" />
+        <source>主诉</source>
+        <translation>Chief complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="302" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="222" />
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="223" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="224" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="225" />
+        <source>出生日期</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="226" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="227" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="228" />
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="229" />
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="233" />
+        <source>合并重复档案</source>
+        <translation>Merge duplicate records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="237" />
+        <source>重复的档案</source>
+        <translation>Duplicate record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="240" />
+        <source>保留左侧档案；右侧的就诊、账目、联系记录和附件将并入左侧，左侧空白的资料用右侧补全，不会覆盖已有内容。合并可以撤销。</source>
+        <translation>The left record is kept. Visits, ledger entries, contacts and attachments of the right one move to it; empty fields on the left are filled from the right, nothing is overwritten. A merge can be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="246" />
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="258" />
+        <source>&lt;b&gt;保留&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Keep&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="259" />
+        <source>&lt;b&gt;并入&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Merge in&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="272" />
+        <source>请先搜索并选择要并入的重复档案。</source>
+        <translation>Search for and select the duplicate to merge in first.</translation>
+    </message>
+</context>
+<context>
+    <name>PatientFormDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="52" />
+        <source>编辑患者资料</source>
+        <translation>Edit patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="52" />
+        <source>新建患者</source>
+        <translation>New patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="63" />
+        <source>未填</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="63" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="63" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="67" />
+        <source>11 位手机号</source>
+        <translation>11-digit mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="71" />
+        <source>18 位身份证号，可自动带出生日和性别</source>
+        <translation>18-digit ID number (fills birth date and sex)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="81" />
+        <source>姓名 *</source>
+        <translation>Name *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="83" />
+        <source>出生日期</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="84" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="85" />
+        <source>备用电话</source>
+        <translation>Second phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="86" />
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="87" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="88" />
+        <source>职业</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="89" />
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="90" />
+        <source>来源渠道</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="91" />
+        <source>首诊日期</source>
+        <translation>First visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="96" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="109" />
+        <source>确认不是同一人，仍然新建</source>
+        <translation>Not the same person: create anyway</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="114" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="115" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="168" />
+        <source>可能是同一位患者</source>
+        <translation>Possibly the same patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="169" />
+        <source>{0}
+
+是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
+        <translation>{0}
+
+Open the existing record? Choose No to check, then tick "create anyway".</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="179" />
+        <source>请核对</source>
+        <translation>Please check</translation>
+    </message>
+</context>
+<context>
+    <name>PatientPanelWidget</name>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="82" />
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="82" />
+        <source>记录联系</source>
+        <translation>Log contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="83" />
+        <source>收款/记账</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="83" />
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <source>关联家属</source>
+        <translation>Link family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <source>合并重复</source>
+        <translation>Merge duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="85" />
+        <location filename="../../ui/widgets/patient_panel.py" line="276" />
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="104" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="106" />
+        <source>项目</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="107" />
+        <source>牙位/部位</source>
+        <translation>Tooth / site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="108" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="109" />
+        <location filename="../../ui/widgets/patient_panel.py" line="118" />
+        <location filename="../../ui/widgets/patient_panel.py" line="158" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="111" />
+        <location filename="../../ui/widgets/patient_panel.py" line="309" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="114" />
+        <location filename="../../ui/widgets/patient_panel.py" line="152" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="116" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <source>方式</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="123" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="124" />
+        <source>关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="125" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="126" />
+        <source>下次预约</source>
+        <translation>Next appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="127" />
+        <source>待复诊</source>
+        <translation>Open recalls</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="134" />
+        <source>回访与复诊任务将在“回访”功能上线后显示在这里。</source>
+        <translation>Follow-up calls and recalls will appear here once the callback feature is available.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="138" />
+        <source>病史与过敏</source>
+        <translation>History &amp; allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="138" />
+        <source>治疗记录</source>
+        <translation>Treatments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <source>账单</source>
+        <translation>Billing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <source>家庭</source>
+        <translation>Family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <source>回访</source>
+        <translation>Callbacks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="39" />
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="34" />
+        <source>就诊</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="35" />
+        <source>账目</source>
+        <translation>Ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="36" />
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="37" />
+        <source>联系</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="38" />
+        <source>反馈</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="141" />
+        <source>备注与自定义</source>
+        <translation>Notes &amp; custom fields</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="148" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="155" />
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="156" />
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="157" />
+        <source>详情</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <source>显示：</source>
+        <translation>Show:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="176" />
+        <source>时间线</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="189" />
+        <source>编辑病史与过敏</source>
+        <translation>Edit history &amp; allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="207" />
+        <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
+        <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="237" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="237" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="238" />
+        <source>{0} 岁</source>
+        <translation>{0} y</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="242" />
+        <source> · 已归档</source>
+        <translation> · archived</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="243" />
+        <source>手机 {0}</source>
+        <translation>Mobile {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="243" />
+        <source>未留手机</source>
+        <translation>No mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="245" />
+        <source>下次预约 {0}</source>
+        <translation>Next appointment {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="248" />
+        <source>来源 {0}</source>
+        <translation>Source {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="254" />
+        <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
+        <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="261" />
+        <source>⚠ 过敏：{0}</source>
+        <translation>⚠ Allergy: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="276" />
+        <source>取消归档</source>
+        <translation>Unarchive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="294" />
+        <source>过敏</source>
+        <translation>Allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="294" />
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <source>慢性病</source>
+        <translation>Chronic conditions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <source>既往史</source>
+        <translation>Past history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="296" />
+        <source>家族史</source>
+        <translation>Family history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="296" />
+        <source>主诉</source>
+        <translation>Chief complaint</translation>
+    </message>
+</context>
+<context>
+    <name>PatientPicker</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="175" />
+        <source>姓名、拼音首字母、手机号后四位…</source>
+        <translation>Name, pinyin initials, last 4 digits of mobile…</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsPage</name>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="54" />
+        <location filename="../../ui/pages/patients_page.py" line="262" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="55" />
+        <source>输入姓名、拼音首字母（zs）、全拼、手机号任意 4 位、病历号或身份证号片段。</source>
+        <translation>Type a name, pinyin initials (zs), full pinyin, any 4 digits of a phone, the patient code or part of the ID number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="63" />
+        <source>搜索患者…</source>
+        <translation>Search patients…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="65" />
+        <source>新建患者</source>
+        <translation>New patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="71" />
+        <source>包括已归档</source>
+        <translation>Include archived</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="75" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="79" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="80" />
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="82" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="83" />
+        <source>病历号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="99" />
+        <source>在左侧搜索并选择一位患者，这里会显示他的全部信息。</source>
+        <translation>Search and select a patient on the left to see everything about them here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="109" />
+        <source>撤销合并</source>
+        <translation>Undo merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="162" />
+        <source>{0} 位</source>
+        <translation>{0} found</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="231" />
+        <source>归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？</source>
+        <translation>Archived patients are hidden from search (tick "Include archived" to find them). Archive this patient?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="232" />
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="242" />
+        <source>已合并重复档案。</source>
+        <translation>Duplicate record merged.</translation>
     </message>
 </context>
 <context>
@@ -629,6 +1410,29 @@
         <location filename="../../ui/app.py" line="71" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
+    </message>
+</context>
+<context>
+    <name>TagsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="135" />
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="147" />
+        <source>新标签名称（可选）</source>
+        <translation>New tag name (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="149" />
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="151" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>

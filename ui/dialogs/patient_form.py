@@ -1,0 +1,184 @@
+"""New / edit patient. A refused save keeps everything typed and marks the field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from clinic_desktop.errors import UserError
+from clinic_desktop.services.patients import (
+    DuplicatePatient,
+    PatientInput,
+    PatientRecord,
+    SavedPatient,
+    create_patient,
+    list_sources,
+    update_patient,
+)
+from ui.app_services import AppServices
+from ui.dialogs.base import Dialog
+from ui.errors import FieldErrors
+
+NO_DATE = QDate(1900, 1, 1)
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText(" ")  # shown for "no date"
+    edit.setDate(NO_DATE)
+    return edit
+
+
+class PatientFormDialog(Dialog):
+    geometry_key = "patientForm"
+
+    def __init__(self, services: AppServices, existing: PatientRecord | None = None,
+                 parent: QWidget | None = None, *, name: str = "", mobile: str = "") -> None:
+        super().__init__(self.tr("编辑患者资料") if existing else self.tr("新建患者"), parent)
+        self.setObjectName("patientForm")
+        self.services = services
+        self.existing = existing
+        self.saved: SavedPatient | None = None
+        self.open_existing_id: int | None = None
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        left, right = QFormLayout(), QFormLayout()
+        for form in (left, right):
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setHorizontalSpacing(12)
+        self.name = QLineEdit(name)
+        self.sex = QComboBox()
+        for label, value in ((self.tr("未填"), None), (self.tr("男"), "M"), (self.tr("女"), "F")):
+            self.sex.addItem(label, value)
+        self.birth_date = _date_edit()
+        self.mobile = QLineEdit(mobile)
+        self.mobile.setPlaceholderText(self.tr("11 位手机号"))
+        self.phone2 = QLineEdit()
+        self.wechat = QLineEdit()
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText(self.tr("18 位身份证号，可自动带出生日和性别"))
+        self.occupation = QLineEdit()
+        self.address = QLineEdit()
+        self.source = QComboBox()
+        self.source.addItem("", "")
+        for item in list_sources(services.ctx):
+            self.source.addItem(item, item)
+        self.first_visit = _date_edit()
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(70)
+        left.addRow(self.tr("姓名 *"), self.name)
+        left.addRow(self.tr("性别"), self.sex)
+        left.addRow(self.tr("出生日期"), self.birth_date)
+        left.addRow(self.tr("手机"), self.mobile)
+        left.addRow(self.tr("备用电话"), self.phone2)
+        left.addRow(self.tr("微信号"), self.wechat)
+        right.addRow(self.tr("身份证号"), self.id_number)
+        right.addRow(self.tr("职业"), self.occupation)
+        right.addRow(self.tr("地址"), self.address)
+        right.addRow(self.tr("来源渠道"), self.source)
+        right.addRow(self.tr("首诊日期"), self.first_visit)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        self.body.addLayout(grid)
+        notes_form = QFormLayout()
+        notes_form.addRow(self.tr("备注"), self.notes)
+        self.body.addLayout(notes_form)
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("formWarning")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.hide()
+        self.body.addWidget(self.warning_label)
+        self.body.addWidget(self.error_label)
+        self.errors = FieldErrors(self.error_label, {
+            "name": self.name, "sex": self.sex, "birth_date": self.birth_date,
+            "mobile": self.mobile, "id_number": self.id_number, "source": self.source,
+            "first_visit_date": self.first_visit,
+        })
+        self.allow_duplicate = QCheckBox(self.tr("确认不是同一人，仍然新建"))
+        self.allow_duplicate.hide()
+        self.body.addWidget(self.allow_duplicate)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.body.addWidget(buttons)
+        self.setMinimumWidth(860)
+        if existing is not None:
+            self._load(existing)
+
+    def _load(self, p: PatientRecord) -> None:
+        self.name.setText(p.name)
+        self.sex.setCurrentIndex(max(0, self.sex.findData(p.sex)))
+        if p.birth_date:
+            self.birth_date.setDate(QDate(p.birth_date))
+        self.mobile.setText(p.mobile or "")
+        self.phone2.setText(p.phone2 or "")
+        self.wechat.setText(p.wechat or "")
+        self.id_number.setText(p.id_number or "")
+        self.occupation.setText(p.occupation or "")
+        self.address.setText(p.address or "")
+        if p.source and self.source.findData(p.source) < 0:
+            self.source.addItem(p.source, p.source)
+        self.source.setCurrentIndex(max(0, self.source.findData(p.source or "")))
+        if p.first_visit_date:
+            self.first_visit.setDate(QDate(p.first_visit_date))
+        self.notes.setPlainText(p.notes)
+
+    def form_input(self) -> PatientInput:
+        def date_of(edit: QDateEdit):  # type: ignore[no-untyped-def]
+            return None if edit.date() == NO_DATE else edit.date().toPython()
+
+        return PatientInput(
+            name=self.name.text(), sex=self.sex.currentData(), birth_date=date_of(self.birth_date),
+            mobile=self.mobile.text(), phone2=self.phone2.text(), wechat=self.wechat.text(),
+            id_number=self.id_number.text(), occupation=self.occupation.text(),
+            address=self.address.text(), source=str(self.source.currentData() or ""),
+            referred_by_id=self.existing.referred_by_id if self.existing else None,
+            first_visit_date=date_of(self.first_visit), notes=self.notes.toPlainText(),
+        )
+
+    def submit(self) -> None:
+        data = self.form_input()
+        try:
+            if self.existing is None:
+                self.saved = create_patient(self.services.ctx, data,
+                                            allow_duplicate=self.allow_duplicate.isChecked())
+            else:
+                self.saved = update_patient(self.services.ctx, self.existing.id, data,
+                                            version=self.existing.version)
+        except DuplicatePatient as duplicate:
+            self.errors.show(duplicate)
+            self.allow_duplicate.show()
+            match = duplicate.matches[0]
+            answer = QMessageBox.question(
+                self, self.tr("可能是同一位患者"),
+                self.tr("{0}\n\n是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。").format(
+                    duplicate.message))
+            if answer == QMessageBox.StandardButton.Yes:
+                self.open_existing_id = match.patient_id
+                self.reject()
+            return
+        except UserError as error:
+            self.errors.show(error)
+            return
+        if self.saved.warnings:
+            QMessageBox.information(self, self.tr("请核对"), "\n".join(self.saved.warnings))
+        self.services.notify({"patients"})
+        self.accept()

@@ -1,0 +1,349 @@
+"""The 360° panel: header with the allergy banner, actions, and tabs of the patient's story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.errors import UserError
+from clinic_desktop.services.attachments import AttachmentInfo, add_attachment
+from clinic_desktop.services.billing import LedgerRecord, kind_label, ledger_of
+from clinic_desktop.services.family import FamilyMember, relation_label
+from clinic_desktop.services.panel import PatientPanel, TimelineEntry, TreatmentRow, open_panel
+from ui.app_services import AppServices
+from ui.errors import show_error
+from ui.widgets.common import make_table
+from ui.widgets.table_model import Column, RecordTableModel, SortProxy
+
+# Marked for lupdate; translated at use with self.tr(label).
+KIND_LABELS = {
+    "visit": QT_TRANSLATE_NOOP("PatientPanelWidget", "就诊"),
+    "payment": QT_TRANSLATE_NOOP("PatientPanelWidget", "账目"),
+    "appointment": QT_TRANSLATE_NOOP("PatientPanelWidget", "预约"),
+    "contact": QT_TRANSLATE_NOOP("PatientPanelWidget", "联系"),
+    "feedback": QT_TRANSLATE_NOOP("PatientPanelWidget", "反馈"),
+    "attachment": QT_TRANSLATE_NOOP("PatientPanelWidget", "附件"),
+}
+
+
+def _money(value: object) -> str:
+    return f"¥{value:,.2f}" if value is not None else ""
+
+
+class PatientPanelWidget(QWidget):
+    """Shows one patient; ``actions`` emits the name of the button pressed."""
+
+    action_requested = Signal(str)
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self.panel: PatientPanel | None = None
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.allergy = QLabel()
+        self.allergy.setObjectName("allergyBanner")
+        self.allergy.hide()
+        layout.addWidget(self.allergy)
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.name = QLabel()
+        self.name.setObjectName("patientName")
+        self.facts = QLabel()
+        self.facts.setObjectName("patientFacts")
+        self.money = QLabel()
+        self.money.setObjectName("patientMoney")
+        self.tags = QHBoxLayout()
+        self.tags.setSpacing(6)
+        titles.addWidget(self.name)
+        titles.addWidget(self.facts)
+        titles.addWidget(self.money)
+        titles.addLayout(self.tags)
+        header.addLayout(titles, 1)
+        buttons = QVBoxLayout()
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, row in (
+            ("edit", self.tr("编辑"), row1), ("contact", self.tr("记录联系"), row1),
+            ("payment", self.tr("收款/记账"), row1), ("tags", self.tr("标签"), row2),
+            ("family", self.tr("关联家属"), row2), ("merge", self.tr("合并重复"), row2),
+            ("archive", self.tr("归档"), row2),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))
+            self.buttons[key] = button
+            row.addWidget(button)
+        buttons.addLayout(row1)
+        buttons.addLayout(row2)
+        buttons.addStretch(1)
+        header.addLayout(buttons)
+        layout.addLayout(header)
+
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self._build_timeline_tab()
+        self.medical = QLabel()
+        self.medical.setWordWrap(True)
+        self.medical.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.treatment_model: RecordTableModel[TreatmentRow] = RecordTableModel([
+            Column(self.tr("日期"), lambda t: t.visit_date.isoformat(),
+                   sort_key=lambda t: t.visit_date),
+            Column(self.tr("项目"), lambda t: t.procedure),
+            Column(self.tr("牙位/部位"), lambda t: t.site),
+            Column(self.tr("医生"), lambda t: t.doctor),
+            Column(self.tr("金额"), lambda t: _money(t.amount), sort_key=lambda t: t.amount,
+                   align_right=True),
+            Column(self.tr("备注"), lambda t: t.notes),
+        ], key=lambda t: (t.visit_id, t.procedure, t.site))
+        self.ledger_model: RecordTableModel[LedgerRecord] = RecordTableModel([
+            Column(self.tr("时间"), lambda e: services.format_datetime(e.at),
+                   sort_key=lambda e: e.at),
+            Column(self.tr("类型"), lambda e: kind_label(e.kind)),
+            Column(self.tr("方式"), lambda e: e.method or ""),
+            Column(self.tr("金额"), lambda e: _money(e.amount), sort_key=lambda e: e.amount,
+                   align_right=True),
+            Column(self.tr("说明"), lambda e: e.note),
+        ], key=lambda e: e.id)
+        self.family_model: RecordTableModel[FamilyMember] = RecordTableModel([
+            Column(self.tr("姓名"), lambda m: m.name),
+            Column(self.tr("关系"), lambda m: relation_label(m.relation)),
+            Column(self.tr("手机"), lambda m: m.mobile or ""),
+            Column(self.tr("下次预约"), lambda m: services.format_datetime(m.next_appointment)),
+            Column(self.tr("待复诊"), lambda m: str(m.open_recalls) if m.open_recalls else ""),
+        ], key=lambda m: m.patient_id)
+        self.tab_pages: dict[str, QWidget] = {
+            "medical": self._scroll(self.medical),
+            "treatments": self._table(self.treatment_model, 5),
+            "billing": self._table(self.ledger_model, 4),
+            "family": self._table(self.family_model, 3),
+            "care": self._message(self.tr("回访与复诊任务将在“回访”功能上线后显示在这里。")),
+            "attachments": self._attachments(),
+            "notes": self._notes(),
+        }
+        self.tab_titles = {"medical": self.tr("病史与过敏"), "treatments": self.tr("治疗记录"),
+                           "billing": self.tr("账单"), "family": self.tr("家庭"),
+                           "care": self.tr("回访"), "attachments": self.tr("附件"),
+                           "notes": self.tr("备注与自定义")}
+
+    # -- building blocks --------------------------------------------------------------
+    def _build_timeline_tab(self) -> None:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.timeline_filter = QComboBox()
+        self.timeline_filter.addItem(self.tr("全部"), "")
+        for kind, label in KIND_LABELS.items():
+            self.timeline_filter.addItem(self.tr(label), kind)
+        self.timeline_model: RecordTableModel[TimelineEntry] = RecordTableModel([
+            Column(self.tr("时间"), lambda e: self.services.format_datetime(e.at)
+                   if e.kind != "visit" else f"{self.services.local(e.at):%Y-%m-%d}",
+                   sort_key=lambda e: e.at),
+            Column(self.tr("类别"), lambda e: self.tr(KIND_LABELS.get(e.kind, e.kind))),
+            Column(self.tr("内容"), lambda e: e.title),
+            Column(self.tr("详情"), lambda e: e.detail),
+            Column(self.tr("金额"), lambda e: _money(e.amount), align_right=True,
+                   sort_key=lambda e: e.amount or 0),
+        ], key=lambda e: (e.at, e.kind, e.title))
+        proxy = SortProxy()
+        proxy.setSourceModel(self.timeline_model)
+        proxy.setFilterKeyColumn(1)
+        self.timeline_proxy = proxy
+        self.timeline_filter.currentIndexChanged.connect(
+            lambda _i: proxy.setFilterFixedString(
+                self.tr(KIND_LABELS[self.timeline_filter.currentData()])
+                if self.timeline_filter.currentData() else ""))
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("显示：")))
+        row.addWidget(self.timeline_filter)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.timeline_view = make_table(proxy, stretch_column=3, descending=True)
+        layout.addWidget(self.timeline_view)
+        self.tabs.addTab(box, self.tr("时间线"))
+
+    def _table(self, model: RecordTableModel, stretch: int) -> QWidget:  # type: ignore[type-arg]
+        proxy = SortProxy()
+        proxy.setSourceModel(model)
+        view = make_table(proxy, stretch_column=stretch, descending=True)
+        model.view = view
+        return view
+
+    def _scroll(self, label: QLabel) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(label)
+        self.medical_button = QPushButton(self.tr("编辑病史与过敏"))
+        self.medical_button.clicked.connect(lambda: self.action_requested.emit("medical"))
+        row = QHBoxLayout()
+        row.addWidget(self.medical_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        return box
+
+    def _message(self, text: str) -> QWidget:
+        label = QLabel(text)
+        label.setObjectName("emptyState")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+
+    def _attachments(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        hint = QLabel(self.tr("把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。"))
+        hint.setObjectName("pageSubtitle")
+        self.attachment_list = QListWidget()
+        self.attachment_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.attachment_list.setIconSize(QSize(120, 96))
+        self.attachment_list.setGridSize(QSize(150, 140))
+        self.attachment_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.attachment_list.itemDoubleClicked.connect(self._open_attachment)
+        layout.addWidget(hint)
+        layout.addWidget(self.attachment_list)
+        return box
+
+    def _notes(self) -> QWidget:
+        box = QWidget()
+        self.notes_form = QFormLayout(box)
+        return box
+
+    # -- data ---------------------------------------------------------------------------
+    def show_patient(self, patient_id: int) -> None:
+        self.panel = open_panel(self.services.ctx, patient_id)
+        self._render()
+
+    def reload(self) -> None:
+        if self.panel is not None:
+            self.show_patient(self.panel.header.patient.id)
+
+    def _render(self) -> None:
+        assert self.panel is not None
+        panel, header = self.panel, self.panel.header
+        p = header.patient
+        sex = {"M": self.tr("男"), "F": self.tr("女")}.get(p.sex or "", "")
+        age = self.tr("{0} 岁").format(header.age) if header.age is not None else ""
+        self.name.setText(f"{p.name}  <span style='font-size:11pt;color:#52606D'>"
+                          f"{sex} {age} · {p.code}"
+                          + (f" · {p.member_tier}" if p.member_tier else "")
+                          + (self.tr(" · 已归档") if p.archived else "") + "</span>")
+        facts = [self.tr("手机 {0}").format(p.mobile) if p.mobile else self.tr("未留手机")]
+        if header.next_appointment:
+            facts.append(self.tr("下次预约 {0}").format(
+                self.services.format_datetime(header.next_appointment)))
+        if p.source:
+            facts.append(self.tr("来源 {0}").format(p.source))
+        self.facts.setText("　".join(facts))
+        if header.balance is not None:
+            owed = header.balance.owed
+            colour = "#B42318" if owed > 0 else "#067647"
+            self.money.setText(
+                self.tr("欠费 <b style='color:{0}'>{1}</b>　储值余额 <b>{2}</b>　积分 {3}").format(
+                    colour, _money(max(owed, 0)), _money(header.balance.stored_value),
+                    p.member_points))
+            self.money.show()
+        else:
+            self.money.hide()
+        self.allergy.setVisible(bool(header.allergy_text))
+        self.allergy.setText(self.tr("⚠ 过敏：{0}").format(header.allergy_text))
+        while self.tags.count():
+            item = self.tags.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for tag in header.tags:
+            chip = QLabel(tag.name)
+            chip.setObjectName("tagChip")
+            chip.setStyleSheet(f"background:{tag.colour};")
+            self.tags.addWidget(chip)
+        self.tags.addStretch(1)
+        self.timeline_model.replace(panel.timeline)
+        for column in range(3):
+            self.timeline_view.resizeColumnToContents(column)
+        self._render_tabs()
+        self.buttons["archive"].setText(self.tr("取消归档") if p.archived else self.tr("归档"))
+        from clinic_desktop.permissions import Permission
+
+        self.buttons["merge"].setVisible(self.services.can(Permission.PATIENT_MERGE))
+        self.buttons["archive"].setVisible(self.services.can(Permission.PATIENT_ARCHIVE))
+        self.buttons["payment"].setVisible(self.services.can(Permission.BILLING_EDIT))
+        self.medical_button.setVisible(self.services.can(Permission.CLINICAL_EDIT))
+
+    def _render_tabs(self) -> None:
+        assert self.panel is not None
+        panel = self.panel
+        while self.tabs.count() > 1:
+            self.tabs.removeTab(1)
+        for key, page in self.tab_pages.items():
+            if key in panel.sections or key == "family":
+                self.tabs.addTab(page, self.tab_titles[key])
+        if panel.medical is not None and "medical" in panel.sections:
+            m = panel.medical
+            rows = [(self.tr("过敏"), m.allergy_text or self.tr("无")),
+                    (self.tr("慢性病"), m.conditions), (self.tr("既往史"), m.past_history),
+                    (self.tr("家族史"), m.family_history), (self.tr("主诉"), m.chief_complaint)]
+            self.medical.setText("<table cellpadding=6>" + "".join(
+                f"<tr><td style='color:#52606D'>{k}</td><td>{v or '—'}</td></tr>"
+                for k, v in rows) + "</table>")
+        self.treatment_model.replace(panel.treatments)
+        if "billing" in panel.sections:
+            self.ledger_model.replace(ledger_of(self.services.ctx, panel.header.patient.id))
+        self.family_model.replace(panel.family)
+        self.attachment_list.clear()
+        for attachment in panel.attachments:
+            self.attachment_list.addItem(self._attachment_item(attachment))
+        while self.notes_form.rowCount():
+            self.notes_form.removeRow(0)
+        self.notes_form.addRow(self.tr("备注"), QLabel(panel.header.patient.notes or "—"))
+        for name, value in panel.custom_values:
+            self.notes_form.addRow(name, QLabel(value))
+
+    def _attachment_item(self, attachment: AttachmentInfo) -> QListWidgetItem:
+        icon = QIcon()
+        if attachment.is_image:
+            pixmap = QPixmap(str(attachment.path))
+            if not pixmap.isNull():
+                icon = QIcon(pixmap.scaled(120, 96, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+        if icon.isNull():
+            icon = self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon)
+        item = QListWidgetItem(icon, attachment.caption or attachment.original_name)
+        item.setData(Qt.ItemDataRole.UserRole, str(attachment.path))
+        item.setToolTip(f"{attachment.original_name}\n{attachment.size // 1024} KB")
+        return item
+
+    def _open_attachment(self, item: QListWidgetItem) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(Qt.ItemDataRole.UserRole)))
+
+    # -- drag and drop ------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if self.panel is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        self.attach_files(paths)
+        event.acceptProposedAction()
+
+    def attach_files(self, paths: list[Path]) -> None:
+        if self.panel is None:
+            return
+        try:
+            for path in paths:
+                add_attachment(self.services.ctx, self.panel.header.patient.id, path)
+        except UserError as error:
+            show_error(self, error)
+        self.reload()
+        self.tabs.setCurrentWidget(self.tab_pages["attachments"])
