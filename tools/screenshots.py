@@ -146,6 +146,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
+    ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),
 ]
 
 

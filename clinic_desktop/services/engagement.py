@@ -118,3 +118,12 @@ def contacts_of(ctx: Context, patient_id: int) -> list[ContactRecord]:
                                .order_by(ContactLog.at.desc())).scalars()
         return [ContactRecord(r.id, r.patient_id, r.at, r.staff_id, r.channel, r.direction,
                               r.summary, r.outcome) for r in rows]
+
+
+def feedback_of(ctx: Context, patient_id: int) -> list[FeedbackRecord]:
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        rows = session.execute(select(Feedback).where(Feedback.patient_id == patient_id)
+                               .order_by(Feedback.at.desc())).scalars()
+        return [FeedbackRecord(r.id, r.patient_id, r.at, r.satisfaction, r.complaint, r.status,
+                               r.resolution) for r in rows]

@@ -340,3 +340,17 @@ __all__ = [
     "clinic_today", "create_patient", "find_possible_duplicates", "list_sources",
     "load_patient", "set_archived", "set_membership", "update_patient",
 ]
+
+
+def set_sources(ctx: Context, names: list[str]) -> list[str]:
+    """Replace the list of source channels offered in the patient form."""
+    from clinic_desktop.services.clinic import write_setting
+
+    ctx.require(Permission.SETTINGS_MANAGE)
+    clean = list(dict.fromkeys(n for n in (normalize_text(x) for x in names) if n))
+    if not clean:
+        raise UserError(_("至少保留一个来源渠道。"), field="sources")
+    with ctx.transaction() as session:
+        write_setting(session, "patient.sources", clean)
+        ctx.audit(session, "settings.sources", "setting", "patient.sources", "、".join(clean))
+    return clean

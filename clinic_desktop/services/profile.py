@@ -222,3 +222,26 @@ def custom_values_in(session: Session, patient_id: int) -> list[tuple[str, str]]
         .where(CustomFieldValue.patient_id == patient_id)
         .order_by(CustomField.sort_order, CustomField.id))
     return list(rows)
+
+
+def custom_values_by_field(ctx: Context, patient_id: int) -> dict[int, str]:
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        return dict(session.execute(select(CustomFieldValue.field_id, CustomFieldValue.value)
+                                    .where(CustomFieldValue.patient_id == patient_id)).all())
+
+
+def update_tag(ctx: Context, tag_id: int, *, name: str, colour: str) -> TagInfo:
+    ctx.require(Permission.CATALOGUE_MANAGE)
+    name = normalize_text(name)
+    if not name:
+        raise UserError(_("请填写标签名称。"), field="name")
+    with ctx.transaction() as session:
+        tag = session.get(Tag, tag_id)
+        if tag is None:
+            raise UserError(_("该标签已不存在。"))
+        if session.execute(select(Tag.id).where(Tag.name == name, Tag.id != tag_id)).first():
+            raise UserError(_("已有标签“{name}”。", name=name), field="name")
+        tag.name, tag.colour = name, colour
+        ctx.audit(session, "tag.update", "tag", tag_id, name)
+        return TagInfo(tag.id, tag.name, tag.colour)

@@ -391,6 +391,39 @@
     </message>
 </context>
 <context>
+    <name>CustomFieldDialog</name>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="91" />
+        <source>新增自定义字段</source>
+        <translation>Add custom field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="97" />
+        <source>选项类型填写，用逗号分隔，例如：职工,居民,商业</source>
+        <translation>For option fields, separate with commas, e.g. employee,resident,commercial</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="98" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="99" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="100" />
+        <source>选项</source>
+        <translation>Options</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="102" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
     <name>FamilyLinkDialog</name>
     <message>
         <location filename="../../ui/dialogs/patient_actions.py" line="200" />
@@ -416,6 +449,55 @@
         <location filename="../../ui/dialogs/patient_actions.py" line="214" />
         <source>请先搜索并选择一位家属。</source>
         <translation>Search for and select the relative first.</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="316" />
+        <source>满意度与投诉</source>
+        <translation>Satisfaction &amp; complaints</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
+        <source>不评分</source>
+        <translation>No score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="324" />
+        <source>投诉内容（没有可不填）</source>
+        <translation>Complaint (leave empty if none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="325" />
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="326" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="339" />
+        <source>投诉</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="338" />
+        <source>&lt;b&gt;处理未解决的投诉&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Handle an open complaint&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="340" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="341" />
+        <source>处理结果</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="344" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>
@@ -477,6 +559,164 @@
         <location filename="../../ui/dialogs/patient_actions.py" line="126" />
         <source>金额“{0}”不是数字。</source>
         <translation>The amount "{0}" is not a number.</translation>
+    </message>
+</context>
+<context>
+    <name>ListsPage</name>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="36" />
+        <source>文本</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="37" />
+        <source>数字</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="38" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="39" />
+        <location filename="../../ui/pages/lists_page.py" line="168" />
+        <source>选项</source>
+        <translation>Options</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="40" />
+        <source>是/否</source>
+        <translation>Yes/no</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="138" />
+        <location filename="../../ui/pages/lists_page.py" line="239" />
+        <source>诊所资料</source>
+        <translation>Clinic lists</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="139" />
+        <source>诊疗项目（时长、价格、颜色）、患者标签、自定义字段和来源渠道。</source>
+        <translation>Procedures (duration, price, colour), patient tags, custom fields and source channels.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="143" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="144" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="145" />
+        <source>时长</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="145" />
+        <source>{0} 分钟</source>
+        <translation>{0} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="147" />
+        <source>价格</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="149" />
+        <source>高值</source>
+        <translation>High value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="149" />
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="150" />
+        <location filename="../../ui/pages/lists_page.py" line="159" />
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="151" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="151" />
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="151" />
+        <source>停用</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="153" />
+        <source>诊疗项目</source>
+        <translation>Procedures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="154" />
+        <source>新增项目</source>
+        <translation>Add procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="155" />
+        <location filename="../../ui/pages/lists_page.py" line="163" />
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="158" />
+        <location filename="../../ui/pages/lists_page.py" line="161" />
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="162" />
+        <source>新增标签</source>
+        <translation>Add tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="166" />
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="167" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="171" />
+        <source>自定义字段</source>
+        <translation>Custom fields</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="172" />
+        <source>新增字段</source>
+        <translation>Add field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="176" />
+        <source>每行一个来源渠道</source>
+        <translation>One source channel per line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="177" />
+        <source>保存来源渠道</source>
+        <translation>Save source channels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="182" />
+        <source>来源渠道</source>
+        <translation>Source channels</translation>
     </message>
 </context>
 <context>
@@ -715,122 +955,122 @@
 <context>
     <name>PatientFormDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="52" />
+        <location filename="../../ui/dialogs/patient_form.py" line="57" />
         <source>编辑患者资料</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="52" />
+        <location filename="../../ui/dialogs/patient_form.py" line="57" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="63" />
+        <location filename="../../ui/dialogs/patient_form.py" line="71" />
         <source>未填</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="63" />
+        <location filename="../../ui/dialogs/patient_form.py" line="71" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="63" />
+        <location filename="../../ui/dialogs/patient_form.py" line="71" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="67" />
+        <location filename="../../ui/dialogs/patient_form.py" line="75" />
         <source>11 位手机号</source>
         <translation>11-digit mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="71" />
+        <location filename="../../ui/dialogs/patient_form.py" line="79" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="81" />
+        <location filename="../../ui/dialogs/patient_form.py" line="89" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <location filename="../../ui/dialogs/patient_form.py" line="90" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="83" />
+        <location filename="../../ui/dialogs/patient_form.py" line="91" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="84" />
+        <location filename="../../ui/dialogs/patient_form.py" line="92" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="85" />
+        <location filename="../../ui/dialogs/patient_form.py" line="93" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="86" />
+        <location filename="../../ui/dialogs/patient_form.py" line="94" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="87" />
+        <location filename="../../ui/dialogs/patient_form.py" line="95" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="88" />
+        <location filename="../../ui/dialogs/patient_form.py" line="96" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="89" />
+        <location filename="../../ui/dialogs/patient_form.py" line="97" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="90" />
+        <location filename="../../ui/dialogs/patient_form.py" line="98" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="91" />
+        <location filename="../../ui/dialogs/patient_form.py" line="99" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="96" />
+        <location filename="../../ui/dialogs/patient_form.py" line="104" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="109" />
+        <location filename="../../ui/dialogs/patient_form.py" line="137" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="114" />
+        <location filename="../../ui/dialogs/patient_form.py" line="142" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="115" />
+        <location filename="../../ui/dialogs/patient_form.py" line="143" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="168" />
+        <location filename="../../ui/dialogs/patient_form.py" line="203" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="169" />
+        <location filename="../../ui/dialogs/patient_form.py" line="204" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -839,7 +1079,7 @@
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="179" />
+        <location filename="../../ui/dialogs/patient_form.py" line="220" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -862,138 +1102,138 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="83" />
+        <location filename="../../ui/widgets/patient_panel.py" line="84" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <location filename="../../ui/widgets/patient_panel.py" line="85" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <location filename="../../ui/widgets/patient_panel.py" line="85" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="85" />
-        <location filename="../../ui/widgets/patient_panel.py" line="276" />
+        <location filename="../../ui/widgets/patient_panel.py" line="86" />
+        <location filename="../../ui/widgets/patient_panel.py" line="277" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="104" />
+        <location filename="../../ui/widgets/patient_panel.py" line="105" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="106" />
+        <location filename="../../ui/widgets/patient_panel.py" line="107" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="107" />
+        <location filename="../../ui/widgets/patient_panel.py" line="108" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="108" />
+        <location filename="../../ui/widgets/patient_panel.py" line="109" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="109" />
-        <location filename="../../ui/widgets/patient_panel.py" line="118" />
-        <location filename="../../ui/widgets/patient_panel.py" line="158" />
+        <location filename="../../ui/widgets/patient_panel.py" line="110" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="159" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="111" />
-        <location filename="../../ui/widgets/patient_panel.py" line="309" />
+        <location filename="../../ui/widgets/patient_panel.py" line="112" />
+        <location filename="../../ui/widgets/patient_panel.py" line="310" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="114" />
-        <location filename="../../ui/widgets/patient_panel.py" line="152" />
+        <location filename="../../ui/widgets/patient_panel.py" line="115" />
+        <location filename="../../ui/widgets/patient_panel.py" line="153" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="116" />
+        <location filename="../../ui/widgets/patient_panel.py" line="117" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="118" />
         <source>方式</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="123" />
+        <location filename="../../ui/widgets/patient_panel.py" line="124" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="124" />
+        <location filename="../../ui/widgets/patient_panel.py" line="125" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="125" />
+        <location filename="../../ui/widgets/patient_panel.py" line="126" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="126" />
+        <location filename="../../ui/widgets/patient_panel.py" line="127" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="127" />
+        <location filename="../../ui/widgets/patient_panel.py" line="128" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="134" />
+        <location filename="../../ui/widgets/patient_panel.py" line="135" />
         <source>回访与复诊任务将在“回访”功能上线后显示在这里。</source>
         <translation>Follow-up calls and recalls will appear here once the callback feature is available.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="138" />
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="138" />
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <location filename="../../ui/widgets/patient_panel.py" line="141" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="39" />
-        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <location filename="../../ui/widgets/patient_panel.py" line="141" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
@@ -1023,132 +1263,137 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="141" />
+        <location filename="../../ui/widgets/patient_panel.py" line="83" />
+        <source>满意度/投诉</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="142" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="148" />
+        <location filename="../../ui/widgets/patient_panel.py" line="149" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="155" />
+        <location filename="../../ui/widgets/patient_panel.py" line="156" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="156" />
+        <location filename="../../ui/widgets/patient_panel.py" line="157" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="157" />
+        <location filename="../../ui/widgets/patient_panel.py" line="158" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="176" />
+        <location filename="../../ui/widgets/patient_panel.py" line="177" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="189" />
+        <location filename="../../ui/widgets/patient_panel.py" line="190" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="207" />
+        <location filename="../../ui/widgets/patient_panel.py" line="208" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="237" />
+        <location filename="../../ui/widgets/patient_panel.py" line="238" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="237" />
+        <location filename="../../ui/widgets/patient_panel.py" line="238" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="238" />
+        <location filename="../../ui/widgets/patient_panel.py" line="239" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="242" />
+        <location filename="../../ui/widgets/patient_panel.py" line="243" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="243" />
+        <location filename="../../ui/widgets/patient_panel.py" line="244" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="243" />
+        <location filename="../../ui/widgets/patient_panel.py" line="244" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="245" />
+        <location filename="../../ui/widgets/patient_panel.py" line="246" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="248" />
+        <location filename="../../ui/widgets/patient_panel.py" line="249" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="254" />
+        <location filename="../../ui/widgets/patient_panel.py" line="255" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="261" />
+        <location filename="../../ui/widgets/patient_panel.py" line="262" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="276" />
+        <location filename="../../ui/widgets/patient_panel.py" line="277" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="294" />
+        <location filename="../../ui/widgets/patient_panel.py" line="295" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="294" />
+        <location filename="../../ui/widgets/patient_panel.py" line="295" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <location filename="../../ui/widgets/patient_panel.py" line="296" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <location filename="../../ui/widgets/patient_panel.py" line="296" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="296" />
+        <location filename="../../ui/widgets/patient_panel.py" line="297" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="296" />
+        <location filename="../../ui/widgets/patient_panel.py" line="297" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
@@ -1164,85 +1409,143 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientsPage</name>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="54" />
-        <location filename="../../ui/pages/patients_page.py" line="262" />
+        <location filename="../../ui/pages/patients_page.py" line="55" />
+        <location filename="../../ui/pages/patients_page.py" line="265" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="55" />
+        <location filename="../../ui/pages/patients_page.py" line="56" />
         <source>输入姓名、拼音首字母（zs）、全拼、手机号任意 4 位、病历号或身份证号片段。</source>
         <translation>Type a name, pinyin initials (zs), full pinyin, any 4 digits of a phone, the patient code or part of the ID number.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="63" />
+        <location filename="../../ui/pages/patients_page.py" line="64" />
         <source>搜索患者…</source>
         <translation>Search patients…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="65" />
+        <location filename="../../ui/pages/patients_page.py" line="66" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="71" />
+        <location filename="../../ui/pages/patients_page.py" line="72" />
         <source>包括已归档</source>
         <translation>Include archived</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="75" />
+        <location filename="../../ui/pages/patients_page.py" line="76" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="79" />
+        <location filename="../../ui/pages/patients_page.py" line="80" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="80" />
+        <location filename="../../ui/pages/patients_page.py" line="81" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="82" />
+        <location filename="../../ui/pages/patients_page.py" line="83" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="83" />
+        <location filename="../../ui/pages/patients_page.py" line="84" />
         <source>病历号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="99" />
+        <location filename="../../ui/pages/patients_page.py" line="100" />
         <source>在左侧搜索并选择一位患者，这里会显示他的全部信息。</source>
         <translation>Search and select a patient on the left to see everything about them here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="109" />
+        <location filename="../../ui/pages/patients_page.py" line="110" />
         <source>撤销合并</source>
         <translation>Undo merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="162" />
+        <location filename="../../ui/pages/patients_page.py" line="163" />
         <source>{0} 位</source>
         <translation>{0} found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="231" />
+        <location filename="../../ui/pages/patients_page.py" line="234" />
         <source>归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？</source>
         <translation>Archived patients are hidden from search (tick "Include archived" to find them). Archive this patient?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="232" />
+        <location filename="../../ui/pages/patients_page.py" line="235" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="242" />
+        <location filename="../../ui/pages/patients_page.py" line="245" />
         <source>已合并重复档案。</source>
         <translation>Duplicate record merged.</translation>
+    </message>
+</context>
+<context>
+    <name>ProcedureDialog</name>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="47" />
+        <source>编辑诊疗项目</source>
+        <translation>Edit procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="47" />
+        <source>新增诊疗项目</source>
+        <translation>Add procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="61" />
+        <source>高值项目（种植、正畸、屈光手术等）</source>
+        <translation>High-value procedure (implant, orthodontics, refractive surgery…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="63" />
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="65" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="65" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="66" />
+        <source>默认时长（分钟）</source>
+        <translation>Default duration (minutes)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="67" />
+        <source>价格（元）</source>
+        <translation>Price (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="67" />
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="74" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="80" />
+        <source>价格“{0}”不是数字。</source>
+        <translation>The price "{0}" is not a number.</translation>
     </message>
 </context>
 <context>
@@ -1410,6 +1713,34 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/app.py" line="71" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
+    </message>
+</context>
+<context>
+    <name>TagDialog</name>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="113" />
+        <source>编辑标签</source>
+        <translation>Edit tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="113" />
+        <source>新增标签</source>
+        <translation>Add tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="118" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="119" />
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/lists_page.py" line="121" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>

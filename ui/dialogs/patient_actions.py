@@ -307,3 +307,49 @@ class MedicalDialog(ActionDialog):
         profile.update_medical(self.services.ctx, self.patient_id, profile.MedicalInfo(
             checked, self.allergy_notes.text(), *(self.texts[k].toPlainText() for k in (
                 "conditions", "past_history", "family_history", "chief_complaint"))))
+
+
+class FeedbackDialog(ActionDialog):
+    """Record satisfaction or a complaint, and move open complaints towards resolved."""
+
+    def __init__(self, services: AppServices, patient_id: int, parent: QWidget | None = None):
+        super().__init__(self.tr("满意度与投诉"), services, parent)
+        self.patient_id = patient_id
+        self.satisfaction = QComboBox()
+        self.satisfaction.addItem(self.tr("不评分"), None)
+        for score in range(5, 0, -1):
+            self.satisfaction.addItem("★" * score, score)
+        self.complaint = QPlainTextEdit()
+        self.complaint.setFixedHeight(70)
+        self.complaint.setPlaceholderText(self.tr("投诉内容（没有可不填）"))
+        self.form.addRow(self.tr("满意度"), self.satisfaction)
+        self.form.addRow(self.tr("投诉"), self.complaint)
+        self.open_items = QComboBox()
+        self.status = QComboBox()
+        for status in ("open", "handling", "resolved"):
+            self.status.addItem(engagement.feedback_status_label(status), status)
+        self.resolution = QLineEdit()
+        pending = [f for f in engagement.feedback_of(services.ctx, patient_id)
+                   if f.status in ("open", "handling")]
+        if pending:
+            for item in pending:
+                self.open_items.addItem(
+                    f"{services.format_datetime(item.at)} {item.complaint[:24]}", item.id)
+            self.form.addRow(QLabel(self.tr("<b>处理未解决的投诉</b>")))
+            self.form.addRow(self.tr("投诉"), self.open_items)
+            self.form.addRow(self.tr("状态"), self.status)
+            self.form.addRow(self.tr("处理结果"), self.resolution)
+        self.fields = {"satisfaction": self.satisfaction, "status": self.status,
+                       "resolution": self.resolution}
+        self.finish(self.tr("保存"))
+
+    def apply(self) -> None:
+        score = self.satisfaction.currentData()
+        if score is not None or self.complaint.toPlainText().strip():
+            engagement.add_feedback(self.services.ctx, self.patient_id, satisfaction=score,
+                                    complaint=self.complaint.toPlainText())
+        if self.open_items.count() and (self.resolution.text().strip()
+                                        or self.status.currentData() != "open"):
+            engagement.update_feedback(self.services.ctx, int(self.open_items.currentData()),
+                                       status=self.status.currentData(),
+                                       resolution=self.resolution.text())

@@ -27,6 +27,11 @@ from clinic_desktop.services.patients import (
     list_sources,
     update_patient,
 )
+from clinic_desktop.services.profile import (
+    custom_values_by_field,
+    list_custom_fields,
+    set_custom_values,
+)
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
@@ -98,6 +103,26 @@ class PatientFormDialog(Dialog):
         notes_form = QFormLayout()
         notes_form.addRow(self.tr("备注"), self.notes)
         self.body.addLayout(notes_form)
+        self.custom: dict[int, QLineEdit | QComboBox] = {}
+        fields = [f for f in list_custom_fields(services.ctx) if f.active]
+        if fields:
+            custom_form = QFormLayout()
+            values = custom_values_by_field(services.ctx, existing.id) if existing else {}
+            for field in fields:
+                widget: QLineEdit | QComboBox
+                if field.kind in ("choice", "bool"):
+                    widget = QComboBox()
+                    widget.addItem("", "")
+                    for choice in field.choices if field.kind == "choice" else ("是", "否"):
+                        widget.addItem(choice, choice)
+                    widget.setCurrentIndex(max(0, widget.findData(values.get(field.id, ""))))
+                else:
+                    widget = QLineEdit(values.get(field.id, ""))
+                    if field.kind == "date":
+                        widget.setPlaceholderText("2024-03-05")
+                self.custom[field.id] = widget
+                custom_form.addRow(field.name, widget)
+            self.body.addLayout(custom_form)
         self.warning_label = QLabel()
         self.warning_label.setObjectName("formWarning")
         self.warning_label.setWordWrap(True)
@@ -154,6 +179,13 @@ class PatientFormDialog(Dialog):
             first_visit_date=date_of(self.first_visit), notes=self.notes.toPlainText(),
         )
 
+    def _save_custom(self, patient_id: int) -> None:
+        if not self.custom:
+            return
+        values = {field_id: (w.currentData() if isinstance(w, QComboBox) else w.text())
+                  for field_id, w in self.custom.items()}
+        set_custom_values(self.services.ctx, patient_id, values)
+
     def submit(self) -> None:
         data = self.form_input()
         try:
@@ -176,6 +208,12 @@ class PatientFormDialog(Dialog):
                 self.reject()
             return
         except UserError as error:
+            self.errors.show(error)
+            return
+        try:
+            self._save_custom(self.saved.patient.id)
+        except UserError as error:
+            self.existing = self.saved.patient  # the patient exists now: a retry edits it
             self.errors.show(error)
             return
         if self.saved.warnings:

@@ -23,9 +23,9 @@ class PageSpec:
 
 def all_pages() -> list[PageSpec]:
     """Imported lazily so that a page's heavy imports cost nothing until it is needed."""
-    from ui.pages import admin_page, audit_page, patients_page
+    from ui.pages import admin_page, audit_page, lists_page, patients_page
 
-    specs = [patients_page.SPEC, admin_page.SPEC, audit_page.SPEC]
+    specs = [patients_page.SPEC, lists_page.SPEC, admin_page.SPEC, audit_page.SPEC]
     return sorted(specs, key=lambda spec: spec.order)
 
 

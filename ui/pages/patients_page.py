@@ -28,6 +28,7 @@ from ui.app_services import AppServices
 from ui.dialogs.patient_actions import (
     ContactDialog,
     FamilyLinkDialog,
+    FeedbackDialog,
     LedgerDialog,
     MedicalDialog,
     MergeDialog,
@@ -212,6 +213,8 @@ class PatientsPage(QWidget):
                 ContactDialog(self.services, pid, self).exec()
             elif action == "payment":
                 LedgerDialog(self.services, pid, self).exec()
+            elif action == "feedback":
+                FeedbackDialog(self.services, pid, self).exec()
             elif action == "tags":
                 TagsDialog(self.services, pid, {t.id for t in panel.header.tags}, self).exec()
             elif action == "family":

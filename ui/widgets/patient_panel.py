@@ -80,7 +80,8 @@ class PatientPanelWidget(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for key, text, row in (
             ("edit", self.tr("编辑"), row1), ("contact", self.tr("记录联系"), row1),
-            ("payment", self.tr("收款/记账"), row1), ("tags", self.tr("标签"), row2),
+            ("payment", self.tr("收款/记账"), row1), ("feedback", self.tr("满意度/投诉"), row1),
+            ("tags", self.tr("标签"), row2),
             ("family", self.tr("关联家属"), row2), ("merge", self.tr("合并重复"), row2),
             ("archive", self.tr("归档"), row2),
         ):

@@ -1,0 +1,1 @@
+"""Benchmarks build their data once per module with fast bulk inserts."""
