@@ -39,7 +39,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks --benchmark-only \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks --benchmark-only -s \
 		--benchmark-columns=min,median,max,mean,rounds -p no:xdist
 
 screenshots: $(TEST_STAMP)
