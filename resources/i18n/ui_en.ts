@@ -1,145 +1,137 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name>ActionDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="46" />
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-</context>
-<context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="44" />
-        <location filename="../../ui/pages/admin_page.py" line="220" />
+        <location filename="../../ui/pages/admin_page.py" line="43" />
+        <location filename="../../ui/pages/admin_page.py" line="215" />
         <source>员工与椅位</source>
         <translation>Staff &amp; chairs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="45" />
+        <location filename="../../ui/pages/admin_page.py" line="44" />
         <source>管理登录账号、角色、出诊医生，以及椅位和诊室。</source>
         <translation>Sign-in accounts, roles, doctors on the calendar, and chairs and rooms.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="46" />
-        <location filename="../../ui/pages/admin_page.py" line="127" />
+        <location filename="../../ui/pages/admin_page.py" line="45" />
+        <location filename="../../ui/pages/admin_page.py" line="126" />
         <source>员工</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="54" />
+        <location filename="../../ui/pages/admin_page.py" line="53" />
         <source>新增员工</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="55" />
-        <location filename="../../ui/pages/admin_page.py" line="79" />
+        <location filename="../../ui/pages/admin_page.py" line="54" />
+        <location filename="../../ui/pages/admin_page.py" line="78" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="56" />
+        <location filename="../../ui/pages/admin_page.py" line="55" />
         <source>停用/启用</source>
         <translation>Deactivate/activate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="57" />
-        <location filename="../../ui/pages/admin_page.py" line="155" />
-        <location filename="../../ui/pages/admin_page.py" line="165" />
+        <location filename="../../ui/pages/admin_page.py" line="56" />
+        <location filename="../../ui/pages/admin_page.py" line="154" />
+        <location filename="../../ui/pages/admin_page.py" line="164" />
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="66" />
+        <location filename="../../ui/pages/admin_page.py" line="65" />
         <source>椅位 / 诊室</source>
         <translation>Chairs / rooms</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="69" />
+        <location filename="../../ui/pages/admin_page.py" line="68" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="70" />
+        <location filename="../../ui/pages/admin_page.py" line="69" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
-        <location filename="../../ui/pages/admin_page.py" line="108" />
+        <location filename="../../ui/pages/admin_page.py" line="70" />
+        <location filename="../../ui/pages/admin_page.py" line="107" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
-        <location filename="../../ui/pages/admin_page.py" line="99" />
+        <location filename="../../ui/pages/admin_page.py" line="70" />
+        <location filename="../../ui/pages/admin_page.py" line="98" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
-        <location filename="../../ui/pages/admin_page.py" line="95" />
+        <location filename="../../ui/pages/admin_page.py" line="70" />
+        <location filename="../../ui/pages/admin_page.py" line="94" />
         <source>停用</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="78" />
+        <location filename="../../ui/pages/admin_page.py" line="77" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="97" />
+        <location filename="../../ui/pages/admin_page.py" line="96" />
         <source>已锁定至 {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="102" />
+        <location filename="../../ui/pages/admin_page.py" line="101" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="103" />
+        <location filename="../../ui/pages/admin_page.py" line="102" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="104" />
+        <location filename="../../ui/pages/admin_page.py" line="103" />
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <location filename="../../ui/pages/admin_page.py" line="104" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <location filename="../../ui/pages/admin_page.py" line="104" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="106" />
+        <location filename="../../ui/pages/admin_page.py" line="105" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="110" />
+        <location filename="../../ui/pages/admin_page.py" line="109" />
         <source>最近登录</source>
         <translation>Last sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="127" />
+        <location filename="../../ui/pages/admin_page.py" line="126" />
         <source>请先在表格中选择一位员工。</source>
         <translation>Select a staff member in the table first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="156" />
+        <location filename="../../ui/pages/admin_page.py" line="155" />
         <source>为 {0} 设置新密码（至少 6 个字符）：</source>
         <translation>New password for {0} (at least 6 characters):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="166" />
+        <location filename="../../ui/pages/admin_page.py" line="165" />
         <source>{0} 的密码已重置，账号锁定已解除。</source>
         <translation>{0}'s password was reset and any lock was lifted.</translation>
     </message>
@@ -211,60 +203,65 @@
 <context>
     <name>ChairDialog</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="183" />
+        <location filename="../../ui/pages/admin_page.py" line="182" />
         <source>编辑椅位</source>
         <translation>Edit chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="183" />
+        <location filename="../../ui/pages/admin_page.py" line="182" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="189" />
+        <location filename="../../ui/pages/admin_page.py" line="188" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="191" />
+        <location filename="../../ui/pages/admin_page.py" line="190" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="192" />
+        <location filename="../../ui/pages/admin_page.py" line="191" />
         <source>说明</source>
         <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="197" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="37" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="26" />
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="45" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="34" />
         <source>原密码</source>
         <translation>Current password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="46" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="35" />
         <source>新密码</source>
         <translation>New password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="47" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="36" />
         <source>确认新密码</source>
         <translation>Confirm new password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="52" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="41" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="58" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="45" />
         <source>两次输入的新密码不一致。</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -272,32 +269,32 @@
 <context>
     <name>ClinicDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="71" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="58" />
         <source>诊所信息</source>
         <translation>Clinic information</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="82" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="69" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="83" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="70" />
         <source>时区</source>
         <translation>Time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="84" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="71" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="85" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="72" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="90" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="77" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -305,47 +302,47 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="68" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="61" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="74" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="67" />
         <source>我方联系患者</source>
         <translation>We contacted the patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="75" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="68" />
         <source>患者来电/来访</source>
         <translation>Patient called / came in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="79" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="72" />
         <source>例如：已接通，恢复良好</source>
         <translation>e.g. reached, recovering well</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="80" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="73" />
         <source>方式</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="81" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="74" />
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="82" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="75" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="83" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="76" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="85" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="78" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -424,29 +421,37 @@
     </message>
 </context>
 <context>
+    <name>Dialog</name>
+    <message>
+        <location filename="../../ui/dialogs/base.py" line="47" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>FamilyLinkDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="200" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="193" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="206" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="199" />
         <source>家属</source>
         <translation>Relative</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="207" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="200" />
         <source>是本患者的</source>
         <translation>is the patient's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="209" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="202" />
         <source>关联</source>
         <translation>Link</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="214" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="207" />
         <source>请先搜索并选择一位家属。</source>
         <translation>Search for and select the relative first.</translation>
     </message>
@@ -454,48 +459,48 @@
 <context>
     <name>FeedbackDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="316" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="309" />
         <source>满意度与投诉</source>
         <translation>Satisfaction &amp; complaints</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="312" />
         <source>不评分</source>
         <translation>No score</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="324" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="317" />
         <source>投诉内容（没有可不填）</source>
         <translation>Complaint (leave empty if none)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="325" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="318" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="326" />
-        <location filename="../../ui/dialogs/patient_actions.py" line="339" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="332" />
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="338" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="331" />
         <source>&lt;b&gt;处理未解决的投诉&lt;/b&gt;</source>
         <translation>&lt;b&gt;Handle an open complaint&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="340" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="333" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="341" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="334" />
         <source>处理结果</source>
         <translation>Resolution</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="344" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="337" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -503,17 +508,17 @@
 <context>
     <name>LanguageChoice</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="113" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="98" />
         <source>界面语言</source>
         <translation>Interface language</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="114" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="99" />
         <source>选择界面语言（下次启动时生效）：</source>
         <translation>Choose the interface language (takes effect at the next start):</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="122" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="107" />
         <source>语言已保存，下次启动 Clinic Desktop 时生效。</source>
         <translation>Saved. The language changes the next time Clinic Desktop starts.</translation>
     </message>
@@ -521,42 +526,42 @@
 <context>
     <name>LedgerDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="96" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="89" />
         <source>收款 / 记账</source>
         <translation>Payment / ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="108" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="101" />
         <source>当前欠费 ¥{0:,.2f}，储值余额 ¥{1:,.2f}</source>
         <translation>Currently owed ¥{0:,.2f}, stored value ¥{1:,.2f}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="110" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="103" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="111" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="104" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="112" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="105" />
         <source>支付方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="113" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="106" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="116" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="109" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="126" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="119" />
         <source>金额“{0}”不是数字。</source>
         <translation>The amount "{0}" is not a number.</translation>
     </message>
@@ -742,12 +747,12 @@
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="36" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="34" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="37" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="34" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
@@ -834,42 +839,42 @@
 <context>
     <name>MedicalDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="280" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="273" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="296" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="289" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="297" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="290" />
         <source>其他过敏</source>
         <translation>Other allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="298" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="291" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="299" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="292" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="300" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="293" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="301" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="294" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="302" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="295" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -877,77 +882,77 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="222" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="215" />
         <source>编号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="223" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="216" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="224" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="217" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="225" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="218" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="226" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="219" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="227" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="220" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="228" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="221" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="229" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="222" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="233" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="226" />
         <source>合并重复档案</source>
         <translation>Merge duplicate records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="237" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="230" />
         <source>重复的档案</source>
         <translation>Duplicate record</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="240" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="233" />
         <source>保留左侧档案；右侧的就诊、账目、联系记录和附件将并入左侧，左侧空白的资料用右侧补全，不会覆盖已有内容。合并可以撤销。</source>
         <translation>The left record is kept. Visits, ledger entries, contacts and attachments of the right one move to it; empty fields on the left are filled from the right, nothing is overwritten. A merge can be undone.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="246" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="239" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="258" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="251" />
         <source>&lt;b&gt;保留&lt;/b&gt;</source>
         <translation>&lt;b&gt;Keep&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="259" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="252" />
         <source>&lt;b&gt;并入&lt;/b&gt;</source>
         <translation>&lt;b&gt;Merge in&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="272" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="265" />
         <source>请先搜索并选择要并入的重复档案。</source>
         <translation>Search for and select the duplicate to merge in first.</translation>
     </message>
@@ -955,122 +960,117 @@
 <context>
     <name>PatientFormDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="57" />
+        <location filename="../../ui/dialogs/patient_form.py" line="56" />
         <source>编辑患者资料</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="57" />
+        <location filename="../../ui/dialogs/patient_form.py" line="56" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="71" />
+        <location filename="../../ui/dialogs/patient_form.py" line="70" />
         <source>未填</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="71" />
+        <location filename="../../ui/dialogs/patient_form.py" line="70" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="71" />
+        <location filename="../../ui/dialogs/patient_form.py" line="70" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="75" />
+        <location filename="../../ui/dialogs/patient_form.py" line="74" />
         <source>11 位手机号</source>
         <translation>11-digit mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="79" />
+        <location filename="../../ui/dialogs/patient_form.py" line="78" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="89" />
+        <location filename="../../ui/dialogs/patient_form.py" line="88" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="90" />
+        <location filename="../../ui/dialogs/patient_form.py" line="89" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="91" />
+        <location filename="../../ui/dialogs/patient_form.py" line="90" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="92" />
+        <location filename="../../ui/dialogs/patient_form.py" line="91" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="93" />
+        <location filename="../../ui/dialogs/patient_form.py" line="92" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="94" />
+        <location filename="../../ui/dialogs/patient_form.py" line="93" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="95" />
+        <location filename="../../ui/dialogs/patient_form.py" line="94" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="96" />
+        <location filename="../../ui/dialogs/patient_form.py" line="95" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="97" />
+        <location filename="../../ui/dialogs/patient_form.py" line="96" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="98" />
+        <location filename="../../ui/dialogs/patient_form.py" line="97" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="99" />
+        <location filename="../../ui/dialogs/patient_form.py" line="98" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="104" />
+        <location filename="../../ui/dialogs/patient_form.py" line="103" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="137" />
+        <location filename="../../ui/dialogs/patient_form.py" line="136" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="142" />
+        <location filename="../../ui/dialogs/patient_form.py" line="139" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="143" />
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="203" />
+        <location filename="../../ui/dialogs/patient_form.py" line="196" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="204" />
+        <location filename="../../ui/dialogs/patient_form.py" line="197" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -1079,7 +1079,7 @@
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="220" />
+        <location filename="../../ui/dialogs/patient_form.py" line="213" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -1401,7 +1401,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPicker</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="175" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="168" />
         <source>姓名、拼音首字母、手机号后四位…</source>
         <translation>Name, pinyin initials, last 4 digits of mobile…</translation>
     </message>
@@ -1549,14 +1549,6 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
-    <name>SettingsDialogs</name>
-    <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="30" />
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-</context>
-<context>
     <name>SetupDialog</name>
     <message>
         <location filename="../../ui/dialogs/setup_dialog.py" line="18" />
@@ -1624,17 +1616,17 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="56" />
         <source>创建诊所</source>
         <translation>Create clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="56" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="67" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="61" />
         <source>两次输入的密码不一致。</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -1642,69 +1634,64 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="30" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="29" />
         <source>编辑员工</source>
         <translation>Edit staff member</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="30" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="29" />
         <source>新增员工</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="44" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="43" />
         <source>出诊医生（在预约日历中显示一列）</source>
         <translation>Doctor (has a column in the appointment calendar)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="48" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="47" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="57" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="58" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="60" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="59" />
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="62" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="61" />
         <source>日历颜色</source>
         <translation>Calendar colour</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="63" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="62" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="65" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="64" />
         <source>至少 6 个字符</source>
         <translation>at least 6 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="66" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="65" />
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="75" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="72" />
         <source>保存</source>
         <translation>Save</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="76" />
-        <source>取消</source>
-        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1746,22 +1733,22 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TagsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="135" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="128" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="147" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="140" />
         <source>新标签名称（可选）</source>
         <translation>New tag name (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="149" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="142" />
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="151" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="144" />
         <source>保存</source>
         <translation>Save</translation>
     </message>

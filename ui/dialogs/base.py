@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 
 class Dialog(QDialog):
@@ -34,6 +36,19 @@ class Dialog(QDialog):
             sub.setObjectName("dialogSubtitle")
             sub.setWordWrap(True)
             self.body.addWidget(sub)
+
+    def add_buttons(self, ok_text: str, on_ok: Callable[[], None], *,
+                    cancel_text: str | None = None) -> QDialogButtonBox:
+        """The standard OK/Cancel row: Enter runs ``on_ok``, Escape cancels."""
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            cancel_text or QCoreApplication.translate("Dialog", "取消"))
+        buttons.accepted.connect(on_ok)
+        buttons.rejected.connect(self.reject)
+        self.body.addWidget(buttons)
+        return buttons
 
     def _remember(self) -> None:
         if self.geometry_key:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from clinic_desktop.context import Actor
 from clinic_desktop.errors import UserError
@@ -31,13 +31,7 @@ class LoginDialog(Dialog):
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label,
                                   {"username": self.username, "password": self.password})
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登录"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("登录"), self.submit, cancel_text=self.tr("退出"))
         self.setMinimumWidth(380)
         (self.password if username else self.username).setFocus()
 

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -40,13 +39,7 @@ class ActionDialog(Dialog):
     def finish(self, ok_text: str) -> None:
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, self.fields)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.body.addWidget(buttons)
+        self.add_buttons(ok_text, self.submit)
         self.setMinimumWidth(440)
 
     def apply(self) -> None:

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -137,13 +136,7 @@ class PatientFormDialog(Dialog):
         self.allow_duplicate = QCheckBox(self.tr("确认不是同一人，仍然新建"))
         self.allow_duplicate.hide()
         self.body.addWidget(self.allow_duplicate)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("保存"), self.submit)
         self.setMinimumWidth(860)
         if existing is not None:
             self._load(existing)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QInputDialog,
     QLineEdit,
@@ -20,16 +19,6 @@ from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
 from ui.i18n import preferred_language, save_language
-
-
-def _buttons(dialog: Dialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-        QCoreApplication.translate("SettingsDialogs", "取消"))
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 class ChangePasswordDialog(Dialog):
@@ -49,9 +38,7 @@ class ChangePasswordDialog(Dialog):
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {
             "old_password": self.old, "new_password": self.new, "confirm": self.confirm})
-        buttons = _buttons(self, self.tr("保存"))
-        buttons.accepted.connect(self.submit)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("保存"), self.submit)
 
     def submit(self) -> None:
         if self.new.text() != self.confirm.text():
@@ -87,9 +74,7 @@ class ClinicDialog(Dialog):
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {
             "clinic_name": self.name, "timezone": self.timezone})
-        buttons = _buttons(self, self.tr("保存"))
-        buttons.accepted.connect(self.submit)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("保存"), self.submit)
         self.setMinimumWidth(440)
 
     def submit(self) -> None:

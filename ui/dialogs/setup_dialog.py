@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from clinic_desktop.context import Actor
 from clinic_desktop.errors import UserError
@@ -53,13 +53,7 @@ class SetupDialog(Dialog):
             "username": self.username, "display_name": self.display_name,
             "password": self.password, "password_confirm": self.password_confirm,
         })
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("创建诊所"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("创建诊所"), self.submit, cancel_text=self.tr("退出"))
         self.setMinimumWidth(460)
 
     def submit(self) -> None:

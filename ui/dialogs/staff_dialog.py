@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -70,13 +69,7 @@ class StaffDialog(Dialog):
             "username": self.username, "display_name": self.display_name, "role": self.role,
             "colour": self.colour, "password": self.password,
         })
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("保存"), self.submit)
         self.setMinimumWidth(440)
 
     def _pick_colour(self) -> None:

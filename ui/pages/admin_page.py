@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -195,11 +194,7 @@ class ChairDialog(Dialog):
         self.body.addLayout(form)
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {"name": self.name})
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.body.addWidget(buttons)
+        self.add_buttons(self.tr("保存"), self.submit)
 
     def submit(self) -> None:
         try:
