@@ -20,6 +20,7 @@ from clinic_desktop.lockfile import InstanceLock
 from clinic_desktop.logs import setup_logging
 from clinic_desktop.paths import DataDir, resolve_data_dir
 from clinic_desktop.storage.database import Database, open_database
+from clinic_desktop.storage.migrate import schema_state
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 log = logging.getLogger(__name__)
@@ -122,6 +123,12 @@ def cmd_check(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
         raise EnvironmentProblem(_("{path} 中没有数据库。", path=data_dir.root))
     db = open_database(data_dir, upgrade=False)
     try:
+        with db.engine.connect() as connection:
+            state = schema_state(connection)
+        if state.pending:
+            raise EnvironmentProblem(_(
+                "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
+                current=state.current or "-", head=state.head))
         with db.session() as session:
             problems = integrity_check(session)
             chain = verify_chain(session)

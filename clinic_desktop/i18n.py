@@ -11,7 +11,6 @@ import json
 import locale
 import os
 from functools import cache
-from importlib import resources
 from typing import Any
 
 SUPPORTED_LANGUAGES = ("zh_CN", "en")
@@ -22,7 +21,9 @@ _language = "zh_CN"
 def _catalog(language: str) -> dict[str, str]:
     if language == "zh_CN":
         return {}
-    path = resources.files("clinic_desktop.resources").joinpath(f"i18n/core_{language}.json")
+    from clinic_desktop.package_data import resource
+
+    path = resource(f"i18n/core_{language}.json")
     if not path.is_file():
         return {}
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))

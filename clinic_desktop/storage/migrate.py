@@ -6,7 +6,6 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -17,6 +16,7 @@ from sqlalchemy import Connection, Engine
 
 from clinic_desktop.errors import SchemaTooNew
 from clinic_desktop.i18n import _
+from clinic_desktop.package_data import migrations_dir
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class SchemaState:
 
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(resources.files("clinic_desktop.migrations")))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 

@@ -66,6 +66,16 @@ def test_unusable_environment_exits_2_with_one_line(
     assert run("--data-dir", str(tmp_path / "none"), "check")[0] == EXIT_UNUSABLE
 
 
+def test_check_refuses_a_database_that_is_not_initialised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    sqlite3.connect(folder / "clinic.sqlite3").execute("CREATE TABLE x (y)").connection.close()
+    assert run("--data-dir", str(folder), "check")[0] == EXIT_UNUSABLE
+    assert "请先运行 clinic-desktop init" in capsys.readouterr().err
+
+
 def test_second_process_on_the_same_folder_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,0 +1,258 @@
+"""Booking, moving, status changes: every path (GUI, import, CLI) comes through here.
+
+Conflicts are found by the pure rules in ``rules.schedule_rules``; this module loads the
+few rows they need (a doctor's day, a chair's day, a patient's day), and refuses with a
+message naming exactly what clashes, unless a user allowed to override (加号) gives a reason.
+Concurrent edits are caught by the version column: the second save gets who changed it and
+when, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import ConcurrentEdit, NotFound, PermissionDenied, UserError
+from clinic_desktop.events import AppointmentChanged, publish
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.schedule_rules import (
+    Booking,
+    Conflict,
+    Names,
+    check_transition,
+    find_conflicts,
+)
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.schedule import as_rule, time_off_between, working_spans
+from clinic_desktop.storage.models.schedule import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentProcedure,
+)
+from clinic_desktop.storage.models.staff import Chair, Staff
+
+CHANNELS = ("电话", "微信", "现场", "小程序", "美团/大众点评", "转介绍", "其他")
+# Bookings never run longer than this; it bounds the overlap query (start > t - MAX).
+MAX_DURATION = timedelta(hours=12)
+
+
+class BookingConflict(UserError):
+    """The booking clashes; ``conflicts`` says with what. Overridable with a reason."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        lines = "\n".join(f"• {c.message}" for c in conflicts)
+        super().__init__(_("无法预约：\n{lines}", lines=lines), field="start")
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    patient_id: int
+    doctor_id: int
+    start: datetime
+    end: datetime
+    chair_id: int | None = None
+    procedure_type_ids: tuple[int, ...] = ()
+    channel: str = "电话"
+    notes: str = ""
+
+
+def clinic_zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+
+
+def _as_booking(row: Appointment) -> Booking:
+    return Booking(row.id, row.doctor_id, row.chair_id, row.patient_id, row.start, row.end,
+                   row.status)
+
+
+def _names(session: Session, bookings: list[Booking]) -> Names:
+    from clinic_desktop.storage.models.patient import Patient
+
+    doctors = {b.doctor_id for b in bookings}
+    chairs = {b.chair_id for b in bookings if b.chair_id is not None}
+    patients = {b.patient_id for b in bookings}
+    return Names(
+        doctors=dict(session.execute(
+            select(Staff.id, Staff.display_name).where(Staff.id.in_(doctors))).all()),
+        chairs=dict(session.execute(
+            select(Chair.id, Chair.name).where(Chair.id.in_(chairs))).all()),
+        patients=dict(session.execute(
+            select(Patient.id, Patient.name).where(Patient.id.in_(patients))).all()),
+    )
+
+
+def conflicts_for(session: Session, candidate: Booking) -> list[Conflict]:
+    """Everything that clashes with ``candidate``, read from the database."""
+    if not candidate.blocks:
+        return []
+    near = session.execute(
+        select(Appointment).where(
+            Appointment.start < candidate.end,
+            Appointment.start > candidate.start - MAX_DURATION,
+            Appointment.end > candidate.start,
+            Appointment.status.not_in(("cancelled", "no_show")),
+            or_(
+                Appointment.doctor_id == candidate.doctor_id,
+                Appointment.patient_id == candidate.patient_id,
+                *(
+                    [Appointment.chair_id == candidate.chair_id]
+                    if candidate.chair_id is not None else []
+                ),
+            ),
+        )
+    ).scalars().all()
+    existing = [_as_booking(a) for a in near]
+    spans = working_spans(session, [candidate.doctor_id]).get(candidate.doctor_id, [])
+    offs = [as_rule(t) for t in time_off_between(
+        session, candidate.start, candidate.end, [candidate.doctor_id])]
+    return find_conflicts(
+        candidate, existing, working_spans=spans, time_off=offs, tz=clinic_zone(session),
+        names=_names(session, [candidate, *existing]),
+    )
+
+
+def _check_or_override(
+    ctx: Context, conflicts: list[Conflict], override_reason: str | None
+) -> str | None:
+    if not conflicts:
+        return None
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise BookingConflict(conflicts)
+    if not ctx.can(Permission.APPOINTMENT_OVERRIDE):
+        raise PermissionDenied(_("{user} 没有加号（强制预约）权限。", user=ctx.actor.display_name))
+    return reason
+
+
+def _validate(request: BookingRequest) -> None:
+    if request.end <= request.start:
+        raise UserError(_("结束时间必须晚于开始时间。"), field="end")
+    if request.end - request.start > MAX_DURATION:
+        raise UserError(_("一次预约最长 12 小时。"), field="end")
+    if request.channel not in CHANNELS:
+        raise UserError(_("预约渠道“{channel}”无效。", channel=request.channel), field="channel")
+
+
+def _event(ctx: Context, session: Session, appointment_id: int, action: str, *,
+           from_status: str | None = None, to_status: str | None = None,
+           detail: str = "") -> None:
+    session.add(AppointmentEvent(
+        appointment_id=appointment_id, at=ctx.now(), staff_id=ctx.actor.staff_id,
+        staff_name=ctx.actor.display_name, action=action, from_status=from_status,
+        to_status=to_status, detail=detail,
+    ))
+
+
+def check_booking(ctx: Context, request: BookingRequest, *,
+                  appointment_id: int | None = None) -> list[Conflict]:
+    """Live conflict check for the booking dialog; changes nothing."""
+    ctx.require(Permission.APPOINTMENT_VIEW)
+    if request.end <= request.start:
+        return []
+    with ctx.transaction() as session:
+        return conflicts_for(session, Booking(
+            appointment_id, request.doctor_id, request.chair_id, request.patient_id,
+            request.start, request.end))
+
+
+def book(ctx: Context, request: BookingRequest, *, override_reason: str | None = None) -> int:
+    """Create an appointment; returns its id. Refuses clashes unless overridden."""
+    ctx.require(Permission.APPOINTMENT_EDIT)
+    _validate(request)
+    with ctx.transaction() as session:
+        candidate = Booking(None, request.doctor_id, request.chair_id, request.patient_id,
+                            request.start, request.end)
+        override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
+        now = ctx.now()
+        row = Appointment(
+            patient_id=request.patient_id, doctor_id=request.doctor_id,
+            chair_id=request.chair_id, start=request.start, end=request.end, status="booked",
+            channel=request.channel, notes=request.notes.strip(), override_reason=override,
+            created_by=ctx.actor.staff_id, created_at=now, updated_by=ctx.actor.staff_id,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        for position, procedure_id in enumerate(dict.fromkeys(request.procedure_type_ids)):
+            session.add(AppointmentProcedure(appointment_id=row.id,
+                                             procedure_type_id=procedure_id, position=position))
+        _event(ctx, session, row.id, "created", to_status="booked",
+               detail=_("加号：{reason}", reason=override) if override else "")
+        ctx.audit(session, "appointment.book", "appointment", row.id,
+                  f"patient={row.patient_id} doctor={row.doctor_id} {row.start:%Y-%m-%d %H:%M}"
+                  + (f" override: {override}" if override else ""))
+        publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
+        return row.id
+
+
+def _load_for_change(session: Session, appointment_id: int, version: int) -> Appointment:
+    row = session.get(Appointment, appointment_id)
+    if row is None:
+        raise NotFound(_("该预约已不存在。"))
+    if row.version != version:
+        who = session.get(Staff, row.updated_by) if row.updated_by else None
+        zone = clinic_zone(session)
+        raise ConcurrentEdit(_(
+            "该预约已被 {who} 于 {when} 修改，请重新加载后再操作。",
+            who=who.display_name if who else _("系统"),
+            when=f"{row.updated_at.astimezone(zone):%H:%M:%S}",
+        ))
+    return row
+
+
+def reschedule(
+    ctx: Context, appointment_id: int, *, version: int, start: datetime, end: datetime,
+    doctor_id: int | None = None, chair_id: int | None = None, keep_chair: bool = True,
+    override_reason: str | None = None,
+) -> None:
+    """Move or resize (drag in the calendar, or the reschedule dialog)."""
+    ctx.require(Permission.APPOINTMENT_EDIT)
+    with ctx.transaction() as session:
+        row = _load_for_change(session, appointment_id, version)
+        if row.status in ("completed", "cancelled", "no_show"):
+            raise UserError(_("已结束的预约不能改期。"), field="start")
+        new_doctor = doctor_id if doctor_id is not None else row.doctor_id
+        new_chair = row.chair_id if keep_chair and chair_id is None else chair_id
+        request = BookingRequest(row.patient_id, new_doctor, start, end, new_chair,
+                                 channel=row.channel if row.channel in CHANNELS else "其他")
+        _validate(request)
+        candidate = Booking(row.id, new_doctor, new_chair, row.patient_id, start, end, row.status)
+        override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
+        before = f"{row.start:%Y-%m-%d %H:%M}–{row.end:%H:%M} doctor={row.doctor_id}"
+        row.start, row.end, row.doctor_id, row.chair_id = start, end, new_doctor, new_chair
+        row.override_reason = override or row.override_reason
+        row.updated_by, row.updated_at = ctx.actor.staff_id, ctx.now()
+        session.flush()
+        zone = clinic_zone(session)
+        _event(ctx, session, row.id, "moved", detail=_(
+            "{before} → {after}", before=before,
+            after=f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%H:%M}"))
+        ctx.audit(session, "appointment.move", "appointment", row.id,
+                  f"{before} -> {start:%Y-%m-%d %H:%M} doctor={new_doctor}")
+        publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
+
+
+def change_status(
+    ctx: Context, appointment_id: int, *, version: int, status: str, reason: str | None = None
+) -> None:
+    ctx.require(Permission.APPOINTMENT_EDIT)
+    with ctx.transaction() as session:
+        row = _load_for_change(session, appointment_id, version)
+        check_transition(row.status, status, reason=reason)
+        old = row.status
+        row.status = status
+        if status == "cancelled":
+            row.cancel_reason = (reason or "").strip()
+        row.updated_by, row.updated_at = ctx.actor.staff_id, ctx.now()
+        session.flush()
+        _event(ctx, session, row.id, "status", from_status=old, to_status=status,
+               detail=(reason or "").strip())
+        ctx.audit(session, "appointment.status", "appointment", row.id, f"{old} -> {status}")
+        publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
