@@ -69,6 +69,6 @@ def publish(ctx: Context, session: Session, event: object) -> None:
         handler(ctx, session, event)
 
 
-def unsubscribe_all() -> None:
-    """For tests that need a bare core."""
-    _subscribers.clear()
+def unsubscribe(event_type: type[E], handler: Callable[[Context, Session, E], None]) -> None:
+    if handler in _subscribers[event_type]:
+        _subscribers[event_type].remove(handler)

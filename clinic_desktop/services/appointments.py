@@ -9,6 +9,7 @@ when, never a silent overwrite.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from clinic_desktop.rules.schedule_rules import (
     check_transition,
     find_conflicts,
 )
+from clinic_desktop.services.billing import TreatmentLine, record_visit_in
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.schedule import as_rule, time_off_between, working_spans
 from clinic_desktop.storage.models.schedule import (
@@ -256,3 +258,31 @@ def change_status(
                detail=(reason or "").strip())
         ctx.audit(session, "appointment.status", "appointment", row.id, f"{old} -> {status}")
         publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
+
+
+def complete_appointment(
+    ctx: Context, appointment_id: int, *, version: int, lines: Sequence[TreatmentLine],
+    notes: str = "",
+) -> int:
+    """Close a visit: status completed, the visit and its charge written, care notified.
+
+    One transaction: the status, the visit, its ledger entry and whatever the care area
+    subscribes to ``TreatmentCompleted`` all land together or not at all. Returns the visit id.
+    """
+    ctx.require(Permission.APPOINTMENT_EDIT)
+    ctx.require(Permission.BILLING_EDIT)
+    with ctx.transaction() as session:
+        row = _load_for_change(session, appointment_id, version)
+        check_transition(row.status, "completed")
+        zone = clinic_zone(session)
+        visit = record_visit_in(
+            ctx, session, row.patient_id, visit_date=row.start.astimezone(zone).date(),
+            doctor_id=row.doctor_id, lines=lines, notes=notes, treated_at=row.end)
+        old, row.status, row.visit_id = row.status, "completed", visit.id
+        row.updated_by, row.updated_at = ctx.actor.staff_id, ctx.now()
+        session.flush()
+        _event(ctx, session, row.id, "status", from_status=old, to_status="completed",
+               detail=_("就诊记录 {visit}", visit=visit.id))
+        ctx.audit(session, "appointment.complete", "appointment", row.id, f"visit {visit.id}")
+        publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
+        return visit.id
