@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from clinic_desktop.clock import Clock, SystemClock
 from clinic_desktop.context import Context
 from clinic_desktop.demo.patients import seed_patients
+from clinic_desktop.demo.schedule import seed_schedule
 from clinic_desktop.demo.staff import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_staff
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.storage.database import Database
@@ -42,4 +43,6 @@ def seed_demo(
     rng = random.Random(seed)
     staff_count, chair_count = seed_staff(ctx, rng)
     patient_count = seed_patients(ctx, rng, patients)
+    if patient_count:
+        seed_schedule(ctx, rng)
     return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

@@ -114,10 +114,12 @@ def conflicts_for(session: Session, candidate: Booking) -> list[Conflict]:
     spans = working_spans(session, [candidate.doctor_id]).get(candidate.doctor_id, [])
     offs = [as_rule(t) for t in time_off_between(
         session, candidate.start, candidate.end, [candidate.doctor_id])]
-    return find_conflicts(
-        candidate, existing, working_spans=spans, time_off=offs, tz=clinic_zone(session),
-        names=_names(session, [candidate, *existing]),
-    )
+    zone = clinic_zone(session)
+    found = find_conflicts(candidate, existing, working_spans=spans, time_off=offs, tz=zone)
+    if not found:
+        return found  # the common case: no need to look names up for messages
+    return find_conflicts(candidate, existing, working_spans=spans, time_off=offs, tz=zone,
+                          names=_names(session, [candidate, *existing]))
 
 
 def _check_or_override(

@@ -67,13 +67,14 @@ def appointments_between(
     include_cancelled: bool = False,
 ) -> list[AppointmentView]:
     ctx.require(Permission.APPOINTMENT_VIEW)
-    has_allergy = select(MedicalProfile.patient_id).where(
-        MedicalProfile.patient_id == Appointment.patient_id,
-        or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
-    ).exists()
+    has_allergy = or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != "")
+    a = Appointment
     query = (
-        select(Appointment, Patient.name, Patient.mobile, has_allergy)
+        select(a.id, a.version, a.patient_id, Patient.name, Patient.mobile, has_allergy,
+               a.doctor_id, a.chair_id, a.start, a.end, a.status, a.channel, a.notes,
+               a.override_reason)
         .join(Patient, Patient.id == Appointment.patient_id)
+        .outerjoin(MedicalProfile, MedicalProfile.patient_id == Appointment.patient_id)
         .where(Appointment.start < end, Appointment.start > start - MAX_DURATION,
                Appointment.end > start)
         .order_by(Appointment.start)
@@ -83,11 +84,14 @@ def appointments_between(
     if not include_cancelled:
         query = query.where(Appointment.status != "cancelled")
     with ctx.transaction() as session:
-        rows = session.execute(query).all()
-        ids = [row[0].id for row in rows]
+        # Core execution on the session's connection: the ORM's row loading layer costs
+        # about as much as SQLite itself for a busy week.
+        connection = session.connection()
+        rows = connection.execute(query).all()
+        ids = [row[0] for row in rows]
         procedures: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         if ids:
-            for appointment_id, pid, name, colour in session.execute(
+            for appointment_id, pid, name, colour in connection.execute(
                 select(AppointmentProcedure.appointment_id, ProcedureType.id,
                        ProcedureType.name, ProcedureType.colour)
                 .join(ProcedureType, ProcedureType.id == AppointmentProcedure.procedure_type_id)
@@ -95,16 +99,16 @@ def appointments_between(
                 .order_by(AppointmentProcedure.position)):
                 procedures[appointment_id].append((pid, name, colour))
         views = []
-        for appt, name, mobile, allergy in rows:
-            procs = procedures.get(appt.id, [])
+        for (aid, version, patient_id, name, mobile, allergy, doctor_id, chair_id, begin,
+             finish, status, channel, notes, override) in rows:
+            procs = procedures.get(aid, [])
             views.append(AppointmentView(
-                id=appt.id, version=appt.version, patient_id=appt.patient_id,
-                patient_name=name, patient_mobile=mobile, has_allergy=bool(allergy),
-                doctor_id=appt.doctor_id, chair_id=appt.chair_id, start=appt.start,
-                end=appt.end, status=appt.status, channel=appt.channel, notes=appt.notes,
-                procedures=tuple(p[1] for p in procs), procedure_ids=tuple(p[0] for p in procs),
-                colour=procs[0][2] if procs else DEFAULT_COLOUR,
-                override_reason=appt.override_reason,
+                id=aid, version=version, patient_id=patient_id, patient_name=name,
+                patient_mobile=mobile, has_allergy=bool(allergy), doctor_id=doctor_id,
+                chair_id=chair_id, start=begin, end=finish, status=status, channel=channel,
+                notes=notes, procedures=tuple(p[1] for p in procs),
+                procedure_ids=tuple(p[0] for p in procs),
+                colour=procs[0][2] if procs else DEFAULT_COLOUR, override_reason=override,
             ))
         return views
 
