@@ -137,6 +137,39 @@ def patient_form(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def calendar_day(s: Shots) -> QWidget:
+    from datetime import timedelta
+
+    page = s.window.open_page("calendar")
+    page.go(page.day + timedelta(days=1))  # type: ignore[attr-defined]
+    return s.settle(s.window)
+
+
+def calendar_week(s: Shots) -> QWidget:
+    page = s.window.open_page("calendar")
+    page.mode.setCurrentIndex(1)  # type: ignore[attr-defined]
+    page.doctor_filter.setCurrentIndex(1)  # type: ignore[attr-defined]
+    widget = s.settle(s.window)
+    page.mode.setCurrentIndex(0)  # type: ignore[attr-defined]
+    page.doctor_filter.setCurrentIndex(0)  # type: ignore[attr-defined]
+    return widget
+
+
+def booking_dialog(s: Shots) -> QWidget:
+    from datetime import datetime, time, timedelta
+
+    from ui.calendar.booking_dialog import BookingDialog
+
+    page = s.window.open_page("calendar")
+    doctor = page.visible_doctors()[0]  # type: ignore[attr-defined]
+    start = datetime.combine(page.day + timedelta(days=1), time(9), s.services.clinic.zone)  # type: ignore[attr-defined]
+    dialog = BookingDialog(s.services, start=start, doctor_id=doctor.id)
+    dialog.picker.query.setText("zw")
+    dialog.procedure.setCurrentIndex(2)
+    dialog.find_slots()
+    return s.settle(dialog)
+
+
 SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("setup-dialog.png", setup_dialog),
     ("login-dialog.png", login_dialog),
@@ -146,6 +179,9 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
+    ("calendar-day.png", calendar_day),
+    ("calendar-week.png", calendar_week),
+    ("booking-dialog.png", booking_dialog),
     ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),
 ]
 

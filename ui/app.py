@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from importlib import resources
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
@@ -17,6 +16,7 @@ from clinic_desktop.context import Actor, Context
 from clinic_desktop.errors import AlreadyRunning, EnvironmentProblem, UserError
 from clinic_desktop.lockfile import InstanceLock
 from clinic_desktop.logs import setup_logging
+from clinic_desktop.package_data import resource
 from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import needs_setup, sign_in, sign_out
 from clinic_desktop.services.clinic import read_clinic
@@ -50,7 +50,7 @@ def apply_style(app: QApplication) -> None:
                       "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Sans Serif"])
     font.setPointSizeF(10.5)
     app.setFont(font)
-    sheet = resources.files("clinic_desktop.resources").joinpath("style.qss")
+    sheet = resource("style.qss")
     if sheet.is_file():
         app.setStyleSheet(sheet.read_text(encoding="utf-8"))
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from clinic_desktop.i18n import SUPPORTED_LANGUAGES, set_language, system_language
+from clinic_desktop.package_data import resource
 
 LANGUAGE_KEY = "ui/language"
 _installed: list[QTranslator] = []
@@ -40,7 +39,7 @@ def install_language(app: QCoreApplication, language: str) -> None:
             _installed.append(qt_zh)
         return
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    path = resources.files("clinic_desktop.resources").joinpath("i18n/ui_en.qm")
+    path = resource("i18n/ui_en.qm")
     translator = QTranslator(app)
     if translator.load(str(path)):
         app.installTranslator(translator)

@@ -1,6 +1,44 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name />
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <source>项目</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/day_sheet.py" line="39" />
+        <source>过敏</source>
+        <translation>allergy</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="43" />
@@ -201,6 +239,289 @@
     </message>
 </context>
 <context>
+    <name>BookingDialog</name>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="49" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="130" />
+        <source>预约</source>
+        <translation>Book</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="57" />
+        <source>新患者姓名</source>
+        <translation>New patient's name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="59" />
+        <source>手机号</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="65" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="76" />
+        <source>（不指定）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="87" />
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="98" />
+        <source>加号原因（有冲突仍要预约时填写）</source>
+        <translation>Override reason (to book despite the conflict)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="100" />
+        <source>任意医生</source>
+        <translation>Any doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="101" />
+        <source>查找空档</source>
+        <translation>Find free slot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="112" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="115" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="113" />
+        <source>或新建</source>
+        <translation>Or new</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="116" />
+        <source>项目</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="117" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="118" />
+        <source>椅位</source>
+        <translation>Chair</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="119" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="120" />
+        <source>时长</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="121" />
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="122" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="157" />
+        <source>{0} 请在上方搜索并选择已有患者。</source>
+        <translation>{0} Search for the existing patient above and select them.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="199" />
+        <source>14 天内没有合适的空档。</source>
+        <translation>No free slot in the next 14 days.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="212" />
+        <source>请搜索并选择患者，或填写新患者的姓名和手机号。</source>
+        <translation>Search for and select the patient, or enter a new patient's name and mobile.</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarCanvas</name>
+    <message>
+        <location filename="../../ui/calendar/canvas.py" line="206" />
+        <source>休假</source>
+        <translation>Leave</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/canvas.py" line="362" />
+        <source>⚠ 有过敏史</source>
+        <translation>⚠ Has allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/canvas.py" line="365" />
+        <source>加号：{0}</source>
+        <translation>Override: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="60" />
+        <location filename="../../ui/calendar/page.py" line="322" />
+        <source>预约</source>
+        <translation>Appointments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="61" />
+        <source>双击或拖选空白处预约；拖动预约改时间，拖下边缘改时长；右键改状态。</source>
+        <translation>Double-click or drag over free time to book; drag a booking to move it, its lower edge to resize; right-click to change status.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="63" />
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="70" />
+        <source>日视图</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="71" />
+        <source>周视图</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="73" />
+        <source>按医生</source>
+        <translation>By doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="74" />
+        <source>按椅位</source>
+        <translation>By chair</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="79" />
+        <source>{0} 分钟</source>
+        <translation>{0} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="87" />
+        <source>更多…</source>
+        <translation>More…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="89" />
+        <source>新预约…</source>
+        <translation>New appointment…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="90" />
+        <source>候补名单…</source>
+        <translation>Waitlist…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="91" />
+        <source>打印日程…</source>
+        <translation>Print day sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="92" />
+        <source>日程另存为 PDF…</source>
+        <translation>Save day sheet as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="94" />
+        <source>请假 / 停诊…</source>
+        <translation>Time off…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="95" />
+        <source>出诊时间…</source>
+        <translation>Working hours…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="96" />
+        <source>显示/隐藏医生…</source>
+        <translation>Show/hide doctors…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="185" />
+        <source>全部医生</source>
+        <translation>All doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="210" />
+        <source>共 {0} 个预约</source>
+        <translation>{0} appointments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="232" />
+        <source>不能改到这个时间</source>
+        <translation>Cannot move there</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="240" />
+        <source>标记为 {0}</source>
+        <translation>Mark as {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="243" />
+        <source>完成就诊并记账…</source>
+        <translation>Complete visit and charge…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="245" />
+        <source>取消预约…</source>
+        <translation>Cancel appointment…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="247" />
+        <source>打开患者档案</source>
+        <translation>Open patient record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="248" />
+        <location filename="../../ui/calendar/page.py" line="279" />
+        <source>预约历史</source>
+        <translation>Appointment history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="286" />
+        <source>请改约</source>
+        <translation>Please rebook</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="287" />
+        <source>这段时间里还有 {0} 个预约，请逐个改约或取消（它们已在日历上标出）。</source>
+        <translation>{0} appointments fall in this time off; rebook or cancel each of them (they are shown on the calendar).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="316" />
+        <source>日程另存为 PDF</source>
+        <translation>Save day sheet as PDF</translation>
+    </message>
+</context>
+<context>
+    <name>CancelDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="93" />
+        <location filename="../../ui/calendar/dialogs.py" line="99" />
+        <source>取消预约</source>
+        <translation>Cancel appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="96" />
+        <source>例如：患者出差，改约下周</source>
+        <translation>e.g. patient travelling, rebook next week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="97" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>ChairDialog</name>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="182" />
@@ -297,6 +618,67 @@
         <location filename="../../ui/dialogs/settings_dialogs.py" line="77" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsDialog</name>
+    <message>
+        <location filename="../../ui/calendar/columns_dialog.py" line="16" />
+        <source>显示/隐藏医生</source>
+        <translation>Show/hide doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/columns_dialog.py" line="27" />
+        <source>上移</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/columns_dialog.py" line="27" />
+        <source>下移</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/columns_dialog.py" line="34" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>CompleteVisitDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="42" />
+        <source>完成就诊：{0}</source>
+        <translation>Complete visit: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="47" />
+        <source>项目</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="47" />
+        <source>牙位/部位</source>
+        <translation>Tooth / site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="47" />
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="70" />
+        <source>病历摘要</source>
+        <translation>Clinical summary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="72" />
+        <source>完成并记账</source>
+        <translation>Complete and charge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="82" />
+        <source>金额“{0}”不是数字。</source>
+        <translation>The amount "{0}" is not a number.</translation>
     </message>
 </context>
 <context>
@@ -1751,6 +2133,100 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/dialogs/patient_actions.py" line="144" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>TimeOffDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="108" />
+        <source>请假 / 停诊</source>
+        <translation>Time off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="123" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="123" />
+        <source>开始</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="124" />
+        <source>结束</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="124" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="125" />
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="128" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>WaitlistDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="198" />
+        <source>候补名单</source>
+        <translation>Waitlist</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="203" />
+        <source>{0} 的时段空出来了，以下候补患者合适：</source>
+        <translation>The {0} slot is free; these waiting patients fit:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="214" />
+        <source>没有合适的候补患者。</source>
+        <translation>No waiting patient fits.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="217" />
+        <source>标记为已安排</source>
+        <translation>Mark as arranged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="223" />
+        <source>已安排</source>
+        <translation>Arranged</translation>
+    </message>
+</context>
+<context>
+    <name>WorkingHoursDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="160" />
+        <source>出诊时间</source>
+        <translation>Working hours</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="164" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="168" />
+        <source>例如 09:00-12:00, 13:30-18:00；空白表示不出诊</source>
+        <translation>e.g. 09:00-12:00, 13:30-18:00; empty means not working</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="173" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="188" />
+        <source>{0} 的时间 {1} 看不懂，请写成 09:00-12:00。</source>
+        <translation>The hours {1} on {0} cannot be read; write them like 09:00-12:00.</translation>
     </message>
 </context>
 <context>
