@@ -365,139 +365,153 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../ui/calendar/page.py" line="60" />
-        <location filename="../../ui/calendar/page.py" line="322" />
+        <location filename="../../ui/calendar/page.py" line="63" />
+        <location filename="../../ui/calendar/page.py" line="341" />
         <source>预约</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="61" />
+        <location filename="../../ui/calendar/page.py" line="64" />
         <source>双击或拖选空白处预约；拖动预约改时间，拖下边缘改时长；右键改状态。</source>
         <translation>Double-click or drag over free time to book; drag a booking to move it, its lower edge to resize; right-click to change status.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="63" />
+        <location filename="../../ui/calendar/page.py" line="66" />
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="70" />
+        <location filename="../../ui/calendar/page.py" line="73" />
         <source>日视图</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="71" />
+        <location filename="../../ui/calendar/page.py" line="74" />
         <source>周视图</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="73" />
+        <location filename="../../ui/calendar/page.py" line="76" />
         <source>按医生</source>
         <translation>By doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="74" />
+        <location filename="../../ui/calendar/page.py" line="77" />
         <source>按椅位</source>
         <translation>By chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="79" />
+        <location filename="../../ui/calendar/page.py" line="82" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="87" />
+        <location filename="../../ui/calendar/page.py" line="90" />
         <source>更多…</source>
         <translation>More…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="89" />
+        <location filename="../../ui/calendar/page.py" line="92" />
         <source>新预约…</source>
         <translation>New appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="90" />
+        <location filename="../../ui/calendar/page.py" line="93" />
         <source>候补名单…</source>
         <translation>Waitlist…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="91" />
+        <location filename="../../ui/calendar/page.py" line="94" />
         <source>打印日程…</source>
         <translation>Print day sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="92" />
+        <location filename="../../ui/calendar/page.py" line="95" />
         <source>日程另存为 PDF…</source>
         <translation>Save day sheet as PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="94" />
+        <location filename="../../ui/calendar/page.py" line="97" />
         <source>请假 / 停诊…</source>
         <translation>Time off…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="95" />
+        <location filename="../../ui/calendar/page.py" line="98" />
         <source>出诊时间…</source>
         <translation>Working hours…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="96" />
+        <location filename="../../ui/calendar/page.py" line="99" />
         <source>显示/隐藏医生…</source>
         <translation>Show/hide doctors…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="185" />
+        <location filename="../../ui/calendar/page.py" line="188" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="210" />
+        <location filename="../../ui/calendar/page.py" line="213" />
         <source>共 {0} 个预约</source>
         <translation>{0} appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="232" />
+        <location filename="../../ui/calendar/page.py" line="235" />
         <source>不能改到这个时间</source>
         <translation>Cannot move there</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="240" />
+        <location filename="../../ui/calendar/page.py" line="243" />
         <source>标记为 {0}</source>
         <translation>Mark as {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="243" />
+        <location filename="../../ui/calendar/page.py" line="246" />
         <source>完成就诊并记账…</source>
         <translation>Complete visit and charge…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="245" />
+        <location filename="../../ui/calendar/page.py" line="248" />
+        <source>改约…</source>
+        <translation>Reschedule…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="250" />
+        <source>加入候补（希望提前）…</source>
+        <translation>Add to waitlist (wants earlier)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="253" />
         <source>取消预约…</source>
         <translation>Cancel appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="247" />
+        <location filename="../../ui/calendar/page.py" line="255" />
         <source>打开患者档案</source>
         <translation>Open patient record</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="248" />
-        <location filename="../../ui/calendar/page.py" line="279" />
+        <location filename="../../ui/calendar/page.py" line="256" />
+        <location filename="../../ui/calendar/page.py" line="291" />
         <source>预约历史</source>
         <translation>Appointment history</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="286" />
+        <location filename="../../ui/calendar/page.py" line="305" />
         <source>请改约</source>
         <translation>Please rebook</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="287" />
-        <source>这段时间里还有 {0} 个预约，请逐个改约或取消（它们已在日历上标出）。</source>
-        <translation>{0} appointments fall in this time off; rebook or cancel each of them (they are shown on the calendar).</translation>
+        <location filename="../../ui/calendar/page.py" line="306" />
+        <source>这段时间里还有 {0} 个预约，请逐个改约或取消（右键 → 改约）：
+
+{1}</source>
+        <translation>{0} appointments fall in this time off; reschedule or cancel each (right-click → Reschedule):
+
+{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="316" />
+        <location filename="../../ui/calendar/page.py" line="335" />
         <source>日程另存为 PDF</source>
         <translation>Save day sheet as PDF</translation>
     </message>
@@ -1931,6 +1945,39 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>RescheduleDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="235" />
+        <source>改约：{0}</source>
+        <translation>Reschedule: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="247" />
+        <source>{0} 分钟</source>
+        <translation>{0} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="249" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="250" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="251" />
+        <source>时长</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="253" />
+        <source>改约</source>
+        <translation>Reschedule</translation>
+    </message>
+</context>
+<context>
     <name>SetupDialog</name>
     <message>
         <location filename="../../ui/dialogs/setup_dialog.py" line="18" />
@@ -2171,6 +2218,59 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/calendar/dialogs.py" line="128" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>WaitlistAddDialog</name>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="268" />
+        <source>上午</source>
+        <translation>Morning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="269" />
+        <source>下午</source>
+        <translation>Afternoon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="270" />
+        <source>晚上</source>
+        <translation>Evening</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="274" />
+        <source>加入候补：{0}</source>
+        <translation>Waitlist: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="279" />
+        <source>任意医生</source>
+        <translation>Any doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="292" />
+        <source>例如：周三以后都可以，提前一天通知</source>
+        <translation>e.g. any day after Wednesday, call a day ahead</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="293" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="294" />
+        <source>可来时段</source>
+        <translation>Can come</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="295" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="297" />
+        <source>加入候补</source>
+        <translation>Add to waitlist</translation>
     </message>
 </context>
 <context>

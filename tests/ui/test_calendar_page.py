@@ -205,3 +205,31 @@ def test_booking_dialog_shows_conflicts_live_and_finds_a_free_slot(
 def test_page_is_registered_first(window: MainWindow) -> None:
     assert window.page_keys[0] == "calendar"
     assert page_module.SPEC.permission is not None
+
+
+def test_reschedule_dialog_and_waitlist_from_the_calendar(
+    qtbot: QtBot, page: CalendarPage, services: AppServices, clinic: dict[str, int],
+) -> None:
+    from PySide6.QtCore import QDateTime
+
+    from clinic_desktop.services.waitlist import active_waitlist
+    from ui.calendar.dialogs import RescheduleDialog, WaitlistAddDialog
+
+    book(services, clinic, "张三", "dr.wang", local(10))
+    [view] = day_views(services)
+    dialog = RescheduleDialog(services, view, page)
+    qtbot.addWidget(dialog)
+    dialog.when.setDateTime(QDateTime(local(12, 30).replace(tzinfo=None)))  # lunch break
+    dialog.submit()
+    assert "不在出诊时间内" in dialog.errors.text
+    dialog.when.setDateTime(QDateTime(local(14).replace(tzinfo=None)))
+    dialog.doctor.setCurrentIndex(dialog.doctor.findData(clinic["dr.li"]))
+    dialog.submit()
+    [view] = day_views(services)
+    assert (view.start, view.doctor_id) == (local(14), clinic["dr.li"])
+    add = WaitlistAddDialog(services, view, page)
+    qtbot.addWidget(add)
+    add.parts["morning"].setChecked(True)
+    add.submit()
+    [entry] = active_waitlist(services.ctx)
+    assert entry.patient_name == "张三" and entry.day_parts == ("morning",)

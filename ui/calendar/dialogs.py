@@ -6,7 +6,7 @@ import re
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -225,3 +225,80 @@ class WaitlistDialog(ActionDialog):
 
 def local_naive(moment: datetime, services: AppServices) -> datetime:
     return services.local(moment).replace(tzinfo=None)
+
+
+class RescheduleDialog(ActionDialog):
+    """改约: another day, time, doctor or length, checked like any booking."""
+
+    def __init__(self, services: AppServices, view: AppointmentView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("改约：{0}").format(view.patient_name), services, parent)
+        self.view = view
+        self.doctor = QComboBox()
+        for d in list_doctors(services.ctx):
+            self.doctor.addItem(d.display_name, d.id)
+        self.doctor.setCurrentIndex(max(0, self.doctor.findData(view.doctor_id)))
+        self.when = QDateTimeEdit(QDateTime(local_naive(view.start, services)))
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setCalendarPopup(True)
+        self.minutes = QComboBox()
+        length = int((view.end - view.start).total_seconds() // 60)
+        for minutes in sorted({15, 20, 30, 40, 45, 60, 90, 120, length}):
+            self.minutes.addItem(self.tr("{0} 分钟").format(minutes), minutes)
+        self.minutes.setCurrentIndex(self.minutes.findData(length))
+        self.form.addRow(self.tr("医生"), self.doctor)
+        self.form.addRow(self.tr("时间"), self.when)
+        self.form.addRow(self.tr("时长"), self.minutes)
+        self.fields = {"start": self.when, "end": self.minutes}
+        self.finish(self.tr("改约"))
+
+    def apply(self) -> None:
+        from datetime import timedelta
+
+        start = self.when.dateTime().toPython().replace(tzinfo=self.services.clinic.zone)
+        appts.reschedule(self.services.ctx, self.view.id, version=self.view.version,
+                         start=start, end=start + timedelta(minutes=int(
+                             self.minutes.currentData())),
+                         doctor_id=int(self.doctor.currentData()))
+
+
+class WaitlistAddDialog(ActionDialog):
+    """Put a patient on the ASAP list, with the times they could come."""
+
+    PARTS = (("morning", QT_TRANSLATE_NOOP("WaitlistAddDialog", "上午")),
+             ("afternoon", QT_TRANSLATE_NOOP("WaitlistAddDialog", "下午")),
+             ("evening", QT_TRANSLATE_NOOP("WaitlistAddDialog", "晚上")))
+
+    def __init__(self, services: AppServices, view: AppointmentView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("加入候补：{0}").format(view.patient_name), services, parent)
+        from PySide6.QtWidgets import QCheckBox, QHBoxLayout
+
+        self.view = view
+        self.doctor = QComboBox()
+        self.doctor.addItem(self.tr("任意医生"), None)
+        for d in list_doctors(services.ctx):
+            self.doctor.addItem(d.display_name, d.id)
+        self.doctor.setCurrentIndex(max(0, self.doctor.findData(view.doctor_id)))
+        row = QHBoxLayout()
+        self.parts: dict[str, QCheckBox] = {}
+        for key, label in self.PARTS:
+            box = QCheckBox(self.tr(label))
+            self.parts[key] = box
+            row.addWidget(box)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(self.tr("例如：周三以后都可以，提前一天通知"))
+        self.form.addRow(self.tr("医生"), self.doctor)
+        self.form.addRow(self.tr("可来时段"), holder)
+        self.form.addRow(self.tr("备注"), self.notes)
+        self.fields = {"day_parts": holder}
+        self.finish(self.tr("加入候补"))
+
+    def apply(self) -> None:
+        waitlist.add_to_waitlist(
+            self.services.ctx, self.view.patient_id, doctor_id=self.doctor.currentData(),
+            day_parts=tuple(k for k, box in self.parts.items() if box.isChecked()),
+            notes=self.notes.text(), current_appointment_id=self.view.id,
+            latest=local_naive(self.view.start, self.services).date())

@@ -37,11 +37,14 @@ from ui.calendar.day_sheet import day_sheet_html, print_day_sheet, save_day_shee
 from ui.calendar.dialogs import (
     CancelDialog,
     CompleteVisitDialog,
+    RescheduleDialog,
     TimeOffDialog,
+    WaitlistAddDialog,
     WaitlistDialog,
     WorkingHoursDialog,
 )
 from ui.calendar.view import CalendarView
+from ui.dialogs.patient_actions import ActionDialog
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import page_header
@@ -241,12 +244,21 @@ class CalendarPage(QWidget):
                                lambda s=status: self.set_status(view, s))
         if "completed" in ALLOWED_TRANSITIONS.get(view.status, ()):
             menu.addAction(self.tr("完成就诊并记账…"), lambda: self.complete(view))
+        if view.status in ("booked", "confirmed"):
+            menu.addAction(self.tr("改约…"), lambda: self._dialog(RescheduleDialog(
+                self.services, view, self)))
+            menu.addAction(self.tr("加入候补（希望提前）…"), lambda: self._dialog(
+                WaitlistAddDialog(self.services, view, self)))
         if "cancelled" in ALLOWED_TRANSITIONS.get(view.status, ()):
             menu.addAction(self.tr("取消预约…"), lambda: self.cancel(view))
         menu.addSeparator()
         menu.addAction(self.tr("打开患者档案"), lambda: self.open_patient(view))
         menu.addAction(self.tr("预约历史"), lambda: self.show_history(view))
         menu.exec(where)
+
+    def _dialog(self, dialog: ActionDialog) -> None:
+        if dialog.exec():
+            self.services.notify({"appointments"})
 
     def set_status(self, view: AppointmentView, status: str) -> None:
         try:
@@ -283,9 +295,16 @@ class CalendarPage(QWidget):
         if dialog.exec():
             self.services.notify({"schedule"})
             if dialog.affected:
+                affected = [v for v in appointments_between(
+                    self.services.ctx, datetime.combine(self.day, time(0), self.zone)
+                    - timedelta(days=60), datetime.combine(self.day, time(0), self.zone)
+                    + timedelta(days=400)) if v.id in set(dialog.affected)]
+                lines = "\n".join(
+                    f"{self.services.format_datetime(v.start)}  {v.patient_name}  "
+                    f"{v.patient_mobile or ''}" for v in affected)
                 QMessageBox.warning(self, self.tr("请改约"), self.tr(
-                    "这段时间里还有 {0} 个预约，请逐个改约或取消（它们已在日历上标出）。").format(
-                    len(dialog.affected)))
+                    "这段时间里还有 {0} 个预约，请逐个改约或取消（右键 → 改约）：\n\n{1}").format(
+                    len(dialog.affected), lines))
 
     def edit_hours(self) -> None:
         if WorkingHoursDialog(self.services, self).exec():
