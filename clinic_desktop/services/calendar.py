@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, or_, select, type_coerce
 
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
@@ -62,6 +62,14 @@ class HistoryEntry:
     detail: str
 
 
+def _utc(stored: str | datetime) -> datetime:
+    """Instants are read as their stored text: ``fromisoformat`` (C) is several times
+    cheaper than the generic DateTime result processor on a busy week (~2,000 rows)."""
+    if isinstance(stored, str):
+        return datetime.fromisoformat(stored + "+00:00")  # stored as naive UTC
+    return stored.replace(tzinfo=UTC) if stored.tzinfo is None else stored.astimezone(UTC)
+
+
 def appointments_between(
     ctx: Context, start: datetime, end: datetime, *, doctor_ids: list[int] | None = None,
     include_cancelled: bool = False,
@@ -69,14 +77,14 @@ def appointments_between(
     ctx.require(Permission.APPOINTMENT_VIEW)
     has_allergy = or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != "")
     a = Appointment
+    in_range = (a.start < end, a.start > start - MAX_DURATION, a.end > start)
     query = (
         select(a.id, a.version, a.patient_id, Patient.name, Patient.mobile, has_allergy,
-               a.doctor_id, a.chair_id, a.start, a.end, a.status, a.channel, a.notes,
-               a.override_reason)
+               a.doctor_id, a.chair_id, type_coerce(a.start, String),
+               type_coerce(a.end, String), a.status, a.channel, a.notes, a.override_reason)
         .join(Patient, Patient.id == Appointment.patient_id)
         .outerjoin(MedicalProfile, MedicalProfile.patient_id == Appointment.patient_id)
-        .where(Appointment.start < end, Appointment.start > start - MAX_DURATION,
-               Appointment.end > start)
+        .where(*in_range)
         .order_by(Appointment.start)
     )
     if doctor_ids is not None:
@@ -91,23 +99,29 @@ def appointments_between(
         ids = [row[0] for row in rows]
         procedures: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         if ids:
+            # The same range again rather than IN (two thousand ids): one index range scan.
+            wanted = set(ids)
             for appointment_id, pid, name, colour in connection.execute(
                 select(AppointmentProcedure.appointment_id, ProcedureType.id,
                        ProcedureType.name, ProcedureType.colour)
+                .join(Appointment, Appointment.id == AppointmentProcedure.appointment_id)
                 .join(ProcedureType, ProcedureType.id == AppointmentProcedure.procedure_type_id)
-                .where(AppointmentProcedure.appointment_id.in_(ids))
+                .where(*in_range)
                 .order_by(AppointmentProcedure.position)):
-                procedures[appointment_id].append((pid, name, colour))
+                if appointment_id in wanted:
+                    procedures[appointment_id].append((pid, name, colour))
         views = []
         for (aid, version, patient_id, name, mobile, allergy, doctor_id, chair_id, begin,
              finish, status, channel, notes, override) in rows:
-            procs = procedures.get(aid, [])
+            procs = procedures.get(aid)
+            names, procedure_ids = ((tuple(p[1] for p in procs), tuple(p[0] for p in procs))
+                                    if procs else ((), ()))
             views.append(AppointmentView(
                 id=aid, version=version, patient_id=patient_id, patient_name=name,
                 patient_mobile=mobile, has_allergy=bool(allergy), doctor_id=doctor_id,
-                chair_id=chair_id, start=begin, end=finish, status=status, channel=channel,
-                notes=notes, procedures=tuple(p[1] for p in procs),
-                procedure_ids=tuple(p[0] for p in procs),
+                chair_id=chair_id, start=_utc(begin), end=_utc(finish), status=status,
+                channel=channel,
+                notes=notes, procedures=names, procedure_ids=procedure_ids,
                 colour=procs[0][2] if procs else DEFAULT_COLOUR, override_reason=override,
             ))
         return views
