@@ -52,6 +52,16 @@ class FeedbackRecord:
     resolution: str
 
 
+def _contact(r: ContactLog) -> ContactRecord:
+    return ContactRecord(r.id, r.patient_id, r.at, r.staff_id, r.channel, r.direction,
+                         r.summary, r.outcome)
+
+
+def _feedback(r: Feedback) -> FeedbackRecord:
+    return FeedbackRecord(r.id, r.patient_id, r.at, r.satisfaction, r.complaint, r.status,
+                          r.resolution)
+
+
 def log_contact(ctx: Context, patient_id: int, *, channel: str, direction: str = "out",
                 summary: str = "", outcome: str = "") -> ContactRecord:
     ctx.require(Permission.PATIENT_EDIT)
@@ -69,8 +79,7 @@ def log_contact(ctx: Context, patient_id: int, *, channel: str, direction: str =
         session.add(row)
         session.flush()
         ctx.audit(session, "contact.log", "patient", patient_id, f"{patient.code} {channel}")
-        return ContactRecord(row.id, patient_id, row.at, row.staff_id, channel, direction,
-                             row.summary, row.outcome)
+        return _contact(row)
 
 
 def add_feedback(ctx: Context, patient_id: int, *, satisfaction: int | None,
@@ -90,8 +99,7 @@ def add_feedback(ctx: Context, patient_id: int, *, satisfaction: int | None,
         session.flush()
         ctx.audit(session, "feedback.add", "patient", patient_id,
                   f"satisfaction={satisfaction} complaint={bool(row.complaint)}")
-        return FeedbackRecord(row.id, patient_id, row.at, satisfaction, row.complaint,
-                              row.status, row.resolution)
+        return _feedback(row)
 
 
 def update_feedback(ctx: Context, feedback_id: int, *, status: str,
@@ -107,8 +115,7 @@ def update_feedback(ctx: Context, feedback_id: int, *, status: str,
             raise NotFound(_("该反馈已不存在。"))
         row.status, row.resolution = status, resolution.strip()
         ctx.audit(session, "feedback.update", "patient", row.patient_id, status)
-        return FeedbackRecord(row.id, row.patient_id, row.at, row.satisfaction, row.complaint,
-                              row.status, row.resolution)
+        return _feedback(row)
 
 
 def contacts_of(ctx: Context, patient_id: int) -> list[ContactRecord]:
@@ -116,8 +123,7 @@ def contacts_of(ctx: Context, patient_id: int) -> list[ContactRecord]:
     with ctx.transaction() as session:
         rows = session.execute(select(ContactLog).where(ContactLog.patient_id == patient_id)
                                .order_by(ContactLog.at.desc())).scalars()
-        return [ContactRecord(r.id, r.patient_id, r.at, r.staff_id, r.channel, r.direction,
-                              r.summary, r.outcome) for r in rows]
+        return [_contact(r) for r in rows]
 
 
 def feedback_of(ctx: Context, patient_id: int) -> list[FeedbackRecord]:
@@ -125,5 +131,4 @@ def feedback_of(ctx: Context, patient_id: int) -> list[FeedbackRecord]:
     with ctx.transaction() as session:
         rows = session.execute(select(Feedback).where(Feedback.patient_id == patient_id)
                                .order_by(Feedback.at.desc())).scalars()
-        return [FeedbackRecord(r.id, r.patient_id, r.at, r.satisfaction, r.complaint, r.status,
-                               r.resolution) for r in rows]
+        return [_feedback(r) for r in rows]
