@@ -5,13 +5,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Role
 from clinic_desktop.services import staff as staff_service
@@ -189,8 +188,3 @@ def test_field_errors_mark_and_clear(qtbot: QtBot) -> None:
     assert edit.property("invalid") is True and errors.text == "请填写姓名。"
     errors.clear()
     assert edit.property("invalid") is False and edit.text() == "typed"
-
-
-def test_context_of_window_is_not_a_session(services: AppServices) -> None:
-    assert isinstance(services.ctx, Context)
-    assert QModelIndex().isValid() is False
