@@ -65,6 +65,8 @@ def subscribe(event_type: type[E], handler: Callable[[Context, Session, E], None
 
 def publish(ctx: Context, session: Session, event: object) -> None:
     """Run every subscriber of ``type(event)`` inside the caller's transaction."""
+    import clinic_desktop.wiring  # noqa: F401 - registers the subscribers once
+
     for handler in list(_subscribers[type(event)]):
         handler(ctx, session, event)
 

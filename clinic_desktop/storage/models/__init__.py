@@ -2,6 +2,7 @@
 
 from clinic_desktop.storage.models import (
     audit,
+    care,
     clinical,
     engagement,
     patient,
@@ -10,4 +11,4 @@ from clinic_desktop.storage.models import (
     staff,
 )
 
-__all__ = ["audit", "clinical", "engagement", "patient", "schedule", "settings", "staff"]
+__all__ = ["audit", "care", "clinical", "engagement", "patient", "schedule", "settings", "staff"]

@@ -1,0 +1,273 @@
+"""Care tasks: created from completed treatments and bookings, raised when due, worked by
+the nurse.
+
+State lives in ``care_task``. ``raise_due(now)`` moves every pending task whose time has come
+to ``due`` exactly once (a conditional UPDATE), so a scan after a long weekend catches up
+without duplicates, and the scheduler holds no state of its own. Tasks are created inside
+the transaction that completed the treatment or changed the appointment (domain events),
+with a unique dedupe key, so nothing is created twice however often it is retried.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
+from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone
+from clinic_desktop.i18n import _
+from clinic_desktop.package_data import resource
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.care_plans import (
+    CarePlan,
+    expand_plan,
+    filter_imported,
+    plan_from_dict,
+    plan_to_dict,
+    plans_from_json,
+)
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.storage.models.care import CarePlanRecord, CareTask
+from clinic_desktop.storage.models.clinical import ProcedureType, Treatment, Visit
+from clinic_desktop.storage.models.engagement import ContactLog, Feedback
+
+OPEN = ("pending", "due")
+OUTCOMES = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
+            "wrong_number")
+DEFAULT_RETRY_HOURS = 4
+DEFAULT_MAX_ATTEMPTS = 3
+
+
+def outcome_label(outcome: str) -> str:
+    return {"reached_fine": _("已接通-良好"), "reached_problem": _("已接通-有问题"),
+            "not_reached": _("未接通"), "booked": _("已预约"), "declined": _("拒绝"),
+            "wrong_number": _("号码错误")}.get(outcome, outcome)
+
+
+# -- plans ---------------------------------------------------------------------------------
+def ensure_default_plans(session: Session, now: datetime) -> None:
+    if session.execute(select(func.count(CarePlanRecord.id))).scalar_one():
+        return
+    text = resource("templates/care_plans.json").read_text(encoding="utf-8")
+    for plan in plans_from_json(text):
+        session.add(CarePlanRecord(key=plan.key, name=plan.name, updated_at=now,
+                                   definition_json=json.dumps(plan_to_dict(plan),
+                                                              ensure_ascii=False)))
+    session.flush()
+
+
+def active_plans(session: Session) -> list[CarePlan]:
+    rows = session.execute(select(CarePlanRecord).where(CarePlanRecord.active.is_(True))
+                           .order_by(CarePlanRecord.id)).scalars()
+    return [plan_from_dict(json.loads(r.definition_json)) for r in rows]
+
+
+def list_plans(ctx: Context) -> list[CarePlan]:
+    ctx.require(Permission.CARE_VIEW)
+    with ctx.transaction() as session:
+        ensure_default_plans(session, ctx.now())
+        return active_plans(session)
+
+
+# -- task creation (domain events, inside the caller's transaction) ------------------------
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(session.execute(select(CareTask.dedupe_key).where(
+        CareTask.dedupe_key.in_(keys))).scalars())
+
+
+def on_treatment_completed(ctx: Context, session: Session, event: TreatmentCompleted) -> None:
+    ensure_default_plans(session, ctx.now())
+    plans = active_plans(session)
+    rows = session.execute(
+        select(Treatment.id, Treatment.procedure_name, ProcedureType.category, Visit.doctor_id)
+        .join(Visit, Visit.id == Treatment.visit_id)
+        .outerjoin(ProcedureType, ProcedureType.id == Treatment.procedure_type_id)
+        .where(Treatment.id.in_(event.treatment_ids))).all()
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    for treatment_id, procedure, category, doctor_id in rows:
+        for plan in plans:
+            if category not in plan.categories:
+                continue
+            planned = expand_plan(plan, treated_at=event.treated_at,
+                                  treatment_key=f"t{treatment_id}")
+            if event.imported:
+                planned, _skipped = filter_imported(
+                    planned, import_date=ctx.now().astimezone(zone).date())
+            known = _existing_keys(session, [p.dedupe_key for p in planned])
+            for p in planned:
+                if p.dedupe_key in known:
+                    continue
+                session.add(CareTask(
+                    patient_id=event.patient_id, kind=p.kind, title=p.title, due_at=p.due_at,
+                    source="plan", source_id=treatment_id, dedupe_key=p.dedupe_key,
+                    plan_key=p.plan_key, step_key=p.step_key, procedure_name=procedure,
+                    doctor_id=doctor_id, assigned_role=p.assigned_role, priority=p.priority,
+                    window_days=p.window_days, created_at=ctx.now()))
+    session.flush()
+
+
+def on_treatment_undone(ctx: Context, session: Session, event: TreatmentUndone) -> None:
+    session.execute(update(CareTask).where(
+        CareTask.source == "plan", CareTask.source_id.in_(event.treatment_ids),
+        CareTask.status.in_(OPEN)).values(
+        status="cancelled", closed_at=ctx.now(), closed_reason=_("治疗记录已撤销"),
+        version=CareTask.version + 1))
+
+
+def reminder_times(start: datetime, zone: ZoneInfo, *, evening_at: time,
+                   hours_before: int) -> dict[str, datetime]:
+    local = start.astimezone(zone)
+    eve = datetime.combine(local.date() - timedelta(days=1), evening_at, zone)
+    return {"eve": eve, "h2": start - timedelta(hours=hours_before)}
+
+
+def on_appointment_changed(ctx: Context, session: Session, event: AppointmentChanged) -> None:
+    """Reminders follow the booking; a booking in a recall's window satisfies the recall."""
+    now = ctx.now()
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    wanted: dict[str, datetime] = {}
+    if event.status in ("booked", "confirmed") and event.start > now:
+        evening = time.fromisoformat(read_setting(session, "care.reminder_evening", "18:00"))
+        hours = int(read_setting(session, "care.reminder_hours_before", 2))
+        for key, due in reminder_times(event.start, zone, evening_at=evening,
+                                       hours_before=hours).items():
+            if due > now:
+                wanted[f"a{event.appointment_id}:{key}:{event.start.isoformat()}"] = due
+    session.execute(update(CareTask).where(
+        CareTask.source == "appointment", CareTask.source_id == event.appointment_id,
+        CareTask.status.in_(OPEN), CareTask.dedupe_key.not_in(list(wanted) or [""])).values(
+        status="cancelled", closed_at=now, closed_reason=_("预约已改期或取消"),
+        version=CareTask.version + 1))
+    for key in sorted(set(wanted) - _existing_keys(session, list(wanted))):
+        session.add(CareTask(
+            patient_id=event.patient_id, kind="reminder", title=_("预约提醒"),
+            due_at=wanted[key], source="appointment", source_id=event.appointment_id,
+            dedupe_key=key, assigned_role="receptionist", priority=2, window_days=0,
+            created_at=now))
+    if event.status in ("booked", "confirmed", "completed"):
+        for task in session.execute(select(CareTask).where(
+                CareTask.patient_id == event.patient_id, CareTask.kind == "recall",
+                CareTask.status.in_(OPEN))).scalars():
+            if abs(event.start - task.due_at) <= timedelta(days=task.window_days):
+                task.status, task.closed_at = "satisfied", now
+                when = f"{event.start.astimezone(zone):%m-%d %H:%M}"
+                task.closed_reason = _("已预约 {when}", when=when)
+    session.flush()
+
+
+# -- raising and working the list ----------------------------------------------------------
+def raise_due(ctx: Context, now: datetime | None = None) -> int:
+    """Move every pending task whose time has come to the due list; returns how many."""
+    moment = now or ctx.now()
+    with ctx.transaction() as session:
+        result = session.execute(update(CareTask).where(
+            CareTask.status == "pending", CareTask.due_at <= moment).values(
+            status="due", raised_at=moment, version=CareTask.version + 1))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def count_due(ctx: Context) -> int:
+    with ctx.transaction() as session:
+        return session.execute(select(func.count(CareTask.id)).where(
+            CareTask.status == "due")).scalar_one()
+
+
+@dataclass(frozen=True)
+class CareTaskInfo:
+    id: int
+    version: int
+    patient_id: int
+    kind: str
+    title: str
+    due_at: datetime
+    status: str
+    attempts: int
+    last_outcome: str | None
+    source: str
+    closed_reason: str | None
+
+
+def _info(t: CareTask) -> CareTaskInfo:
+    return CareTaskInfo(t.id, t.version, t.patient_id, t.kind, t.title, t.due_at, t.status,
+                        t.attempts, t.last_outcome, t.source, t.closed_reason)
+
+
+def tasks_of_patient(ctx: Context, patient_id: int, *, include_closed: bool = False
+                     ) -> list[CareTaskInfo]:
+    ctx.require(Permission.CARE_VIEW)
+    with ctx.transaction() as session:
+        query = select(CareTask).where(CareTask.patient_id == patient_id)
+        if not include_closed:
+            query = query.where(CareTask.status.in_(OPEN))
+        return [_info(t) for t in session.execute(query.order_by(CareTask.due_at)).scalars()]
+
+
+def record_outcome(
+    ctx: Context, task_id: int, *, version: int, outcome: str, note: str = "",
+    satisfaction: int | None = None,
+) -> CareTaskInfo:
+    """One call's result; every outcome writes the contact log."""
+    ctx.require(Permission.CARE_WORK)
+    if outcome not in OUTCOMES:
+        raise UserError(_("通话结果无效。"), field="outcome")
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise UserError(_("满意度应为 1 到 5 分。"), field="satisfaction")
+    now = ctx.now()
+    with ctx.transaction() as session:
+        task = session.get(CareTask, task_id)
+        if task is None:
+            raise NotFound(_("该回访任务已不存在。"))
+        if task.version != version:
+            raise ConcurrentEdit(_("该任务已被其他人处理，请刷新列表。"))
+        if task.status not in OPEN:
+            raise UserError(_("该任务已经结束。"))
+        task.attempts += 1
+        task.last_outcome = outcome
+        task.note = note.strip()
+        if outcome == "not_reached":
+            retry = int(read_setting(session, "care.retry_hours", DEFAULT_RETRY_HOURS))
+            limit = int(read_setting(session, "care.max_attempts", DEFAULT_MAX_ATTEMPTS))
+            if task.attempts >= limit:
+                task.status, task.closed_at = "unreachable", now
+                task.closed_reason = _("{n} 次未接通", n=task.attempts)
+            else:
+                task.status, task.due_at = "pending", now + timedelta(hours=retry)
+        else:
+            task.status, task.closed_at = "done", now
+            task.closed_reason = outcome_label(outcome)
+        if outcome == "reached_problem":
+            session.add(CareTask(
+                patient_id=task.patient_id, kind="problem",
+                title=_("回访发现问题：{title}", title=task.title), due_at=now, status="due",
+                source="task", source_id=task.id, dedupe_key=f"problem:{task.id}",
+                procedure_name=task.procedure_name, doctor_id=task.doctor_id,
+                assigned_role="doctor", assigned_staff_id=task.doctor_id, priority=1,
+                window_days=0, note=note.strip(), raised_at=now, created_at=now))
+        session.add(ContactLog(patient_id=task.patient_id, at=now,
+                               staff_id=ctx.actor.staff_id, channel="phone", direction="out",
+                               summary=f"{task.title}：{note.strip()}" if note.strip()
+                               else task.title, outcome=outcome_label(outcome)))
+        if satisfaction is not None:
+            session.add(Feedback(patient_id=task.patient_id, at=now, satisfaction=satisfaction,
+                                 staff_id=ctx.actor.staff_id))
+        session.flush()
+        ctx.audit(session, "care.outcome", "patient", task.patient_id,
+                  f"task {task.id} {outcome}")
+        return _info(task)
+
+
+def due_on(ctx: Context, day: date) -> int:
+    """How many open tasks fall due on a clinic-local day (for badges and tests)."""
+    with ctx.transaction() as session:
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        start = datetime.combine(day, time(0), zone)
+        return session.execute(select(func.count(CareTask.id)).where(
+            CareTask.due_at >= start, CareTask.due_at < start + timedelta(days=1))).scalar_one()
