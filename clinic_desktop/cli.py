@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="verify database integrity and the audit chain")
     _common(check, top=False)
 
+    due = sub.add_parser("due", help="print the callback list as of a date (changes nothing)")
+    due.add_argument("--date", metavar="YYYY-MM-DD", help="as of this day (default: today)")
+    due.add_argument("--json", action="store_true", help="one JSON list on stdout")
+    _common(due, top=False)
+
     for register in EXTRA_COMMANDS:
         register(sub, _common)
     return parser
@@ -146,6 +151,47 @@ def cmd_check(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
     return EXIT_OK if chain.ok and not problems else EXIT_FINDINGS
 
 
+def cmd_due(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    import json
+    from datetime import date
+
+    from clinic_desktop.context import Context
+    from clinic_desktop.services.care import callback_list
+    from clinic_desktop.services.clinic import read_clinic
+
+    if not data_dir.database.exists():
+        raise EnvironmentProblem(_("{path} 中没有数据库。", path=data_dir.root))
+    db = open_database(data_dir, upgrade=False)
+    try:
+        with db.engine.connect() as connection:
+            state = schema_state(connection)
+        if state.pending:
+            raise EnvironmentProblem(_(
+                "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
+                current=state.current or "-", head=state.head))
+        ctx = Context(db=db)
+        zone = read_clinic(db).zone
+        try:
+            day = date.fromisoformat(args.date) if args.date else ctx.now().astimezone(zone).date()
+        except ValueError as exc:
+            raise UserError(_("--date 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
+                              value=args.date), field="date") from exc
+        items = callback_list(ctx, as_of=day)
+    finally:
+        db.close()
+    if args.json:
+        json.dump([{"patient": i.patient, "phone": i.phone, "kind": i.kind, "reason": i.reason,
+                    "due": i.due.astimezone(zone).isoformat(), "attempts": i.attempts}
+                   for i in items], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    for i in items:
+        print(f"{i.due.astimezone(zone):%Y-%m-%d %H:%M}  {i.patient}  {i.phone or '-'}  "
+              f"{i.reason}  ({_('已拨打 {n} 次', n=i.attempts)})", file=out)
+    print(_("共 {n} 项待回访。", n=len(items)), file=out)
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
     # The core never depends on the GUI: the ``ui`` package is loaded by name, only here, so
     # headless commands never import Qt and a core-only install still runs them.
@@ -160,7 +206,8 @@ def cmd_gui(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
     return result
 
 
-HANDLERS.update({"init": cmd_init, "demo": cmd_demo, "check": cmd_check, "gui": cmd_gui})
+HANDLERS.update({"init": cmd_init, "demo": cmd_demo, "check": cmd_check, "due": cmd_due,
+                 "gui": cmd_gui})
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

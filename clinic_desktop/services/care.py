@@ -271,3 +271,40 @@ def due_on(ctx: Context, day: date) -> int:
         start = datetime.combine(day, time(0), zone)
         return session.execute(select(func.count(CareTask.id)).where(
             CareTask.due_at >= start, CareTask.due_at < start + timedelta(days=1))).scalar_one()
+
+
+@dataclass(frozen=True)
+class CallbackItem:
+    task_id: int
+    version: int
+    patient_id: int
+    patient: str
+    phone: str | None
+    kind: str
+    reason: str
+    due: datetime
+    attempts: int
+    last_outcome: str | None
+    procedure: str | None
+    doctor: str | None
+    priority: int
+
+
+def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
+    """Open tasks due by the end of ``as_of`` (clinic-local), oldest first. Changes nothing."""
+    from clinic_desktop.storage.models.patient import Patient
+    from clinic_desktop.storage.models.staff import Staff
+
+    ctx.require(Permission.CARE_VIEW)
+    with ctx.transaction() as session:
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        until = datetime.combine(as_of + timedelta(days=1), time(0), zone)
+        rows = session.execute(
+            select(CareTask, Patient.name, Patient.mobile, Staff.display_name)
+            .join(Patient, Patient.id == CareTask.patient_id)
+            .outerjoin(Staff, Staff.id == CareTask.doctor_id)
+            .where(CareTask.status.in_(OPEN), CareTask.due_at < until)
+            .order_by(CareTask.due_at, CareTask.id)).all()
+        return [CallbackItem(t.id, t.version, t.patient_id, name, mobile, t.kind, t.title,
+                             t.due_at, t.attempts, t.last_outcome, t.procedure_name, doctor,
+                             t.priority) for t, name, mobile, doctor in rows]

@@ -96,3 +96,44 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["--version"])
     assert stop.value.code == 0 and "clinic-desktop 0.1.0" in capsys.readouterr().out
+
+
+def test_due_prints_the_callback_list_without_changing_anything(tmp_path: Path) -> None:
+    import json
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from clinic_desktop.clock import FixedClock
+    from clinic_desktop.context import Context
+    from clinic_desktop.paths import DataDir
+    from clinic_desktop.services.auth import setup_clinic
+    from clinic_desktop.services.billing import TreatmentLine, record_visit
+    from clinic_desktop.services.catalogue import list_procedures
+    from clinic_desktop.services.patients import PatientInput, create_patient
+    from clinic_desktop.storage.database import open_database
+
+    folder = DataDir(tmp_path / "data")
+    db = open_database(folder)
+    clock = FixedClock(datetime(2026, 11, 24, 2, tzinfo=UTC))
+    actor = setup_clinic(db, clinic_name="测试", timezone="Asia/Shanghai",
+                         admin_username="admin", admin_display_name="管理员",
+                         password="long-enough", clock=clock)
+    ctx = Context(db=db, actor=actor, clock=clock)
+    pid = create_patient(ctx, PatientInput(name="张三", mobile="13800138000")).patient.id
+    extraction = next(p.id for p in list_procedures(ctx) if p.name == "普通拔牙")
+    record_visit(ctx, pid, visit_date=date(2026, 11, 24), doctor_id=None,
+                 lines=[TreatmentLine(extraction, Decimal("300"))])
+    db.close()
+    before = (folder.database).read_bytes()
+    code, text = run("--data-dir", str(folder.root), "due", "--date", "2026-11-24", "--json")
+    assert (code, json.loads(text)) == (EXIT_OK, [])
+    code, text = run("--data-dir", str(folder.root), "due", "--date", "2026-11-25", "--json")
+    assert code == EXIT_OK
+    [item] = json.loads(text)
+    assert item == {"patient": "张三", "phone": "13800138000", "kind": "followup_call",
+                    "reason": "拔牙后 24 小时回访", "due": "2026-11-25T10:00:00+08:00",
+                    "attempts": 0}
+    code, text = run("--data-dir", str(folder.root), "due", "--date", "2026-11-25")
+    assert "张三" in text and "共 1 项待回访" in text
+    assert run("--data-dir", str(folder.root), "due", "--date", "25/11/2026")[0] == EXIT_UNUSABLE
+    assert folder.database.read_bytes() == before
