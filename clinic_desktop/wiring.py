@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone, subscribe
 from clinic_desktop.scheduler import SCANS
-from clinic_desktop.services import care
+from clinic_desktop.services import care, care_sources
 
 subscribe(TreatmentCompleted, care.on_treatment_completed)
 subscribe(TreatmentUndone, care.on_treatment_undone)
 subscribe(AppointmentChanged, care.on_appointment_changed)
+SCANS.add("care.daily", care_sources.daily_scan)  # before raise_due: today's tasks are raised
 SCANS.add("care.raise_due", lambda ctx: care.raise_due(ctx))

@@ -221,3 +221,28 @@ def test_a_simulated_year_raises_each_task_on_its_day_once(
     assert all(t.raised_at is None for t in reminders if t.source_id == cancelled)
     assert datetime(2026, 8, 31, 18, tzinfo=SH) in {t.due_at.astimezone(SH) for t in reminders}
     assert UTC  # instants are stored in UTC and compared as such
+
+
+def test_birthdays_and_dormant_patients_once_with_catch_up(
+    admin_ctx: Context, fixed_clock: FixedClock
+) -> None:
+    from clinic_desktop.services.care_sources import daily_scan
+
+    fixed_clock.set(local(2026, 2, 26, 8))
+    leap = create_patient(admin_ctx, PatientInput(name="闰日", birth_date=date(2000, 2, 29)))
+    plain = create_patient(admin_ctx, PatientInput(name="三月", birth_date=date(1990, 3, 1)))
+    sleeper = create_patient(admin_ctx, PatientInput(name="老客户", mobile="13700001111"))
+    billing.record_visit(admin_ctx, sleeper.patient.id, visit_date=date(2024, 12, 1),
+                         doctor_id=None, lines=[TreatmentLine(None, Decimal(100),
+                                                              procedure_name="检查")])
+    assert daily_scan(admin_ctx) == 1  # the dormant patient; no birthday on Feb 26
+    assert daily_scan(admin_ctx) == 0  # once a day
+    fixed_clock.set(local(2026, 3, 2, 8))  # closed over the weekend: Feb 27 – Mar 2 caught up
+    assert daily_scan(admin_ctx) == 2
+    with admin_ctx.db.session() as session:
+        tasks = {t.dedupe_key: t for t in session.execute(select(CareTask)).scalars()}
+    assert tasks[f"birthday:{leap.patient.id}:2026"].due_at == local(2026, 2, 28, 9)
+    assert tasks[f"birthday:{plain.patient.id}:2026"].due_at == local(2026, 3, 1, 9)
+    assert sum(key.startswith("dormant:") for key in tasks) == 1
+    fixed_clock.set(local(2026, 3, 3, 8))
+    assert daily_scan(admin_ctx) == 0  # still dormant, but one win-back per dormancy
