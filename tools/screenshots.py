@@ -182,6 +182,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("calendar-day.png", calendar_day),
     ("calendar-week.png", calendar_week),
     ("booking-dialog.png", booking_dialog),
+    ("callback-list.png", lambda s: (s.window.open_page("callbacks"), s.settle(s.window))[1]),
     ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),
 ]
 

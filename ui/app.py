@@ -22,6 +22,7 @@ from clinic_desktop.services.auth import needs_setup, sign_in, sign_out
 from clinic_desktop.services.clinic import read_clinic
 from clinic_desktop.storage.database import Database, open_database
 from ui.app_services import AppServices
+from ui.care_monitor import CareMonitor
 from ui.dialogs.login_dialog import LoginDialog
 from ui.dialogs.setup_dialog import SetupDialog
 from ui.errors import install_excepthook, report_crash
@@ -64,6 +65,7 @@ class Startup:
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.services: AppServices | None = None
+        self.monitor: CareMonitor | None = None
         self._synchronous = synchronous_tasks
 
     def problem(self, parent: QWidget | None, message: str) -> None:
@@ -118,6 +120,18 @@ class Startup:
         self.window.show()
         return self.window
 
+    def start_care_monitor(self) -> CareMonitor:
+        """The in-process scheduler: scans now (catch-up) and every minute; badge follows."""
+        assert self.services is not None and self.window is not None
+        if self.monitor is None:
+            self.monitor = CareMonitor(self.services.ctx)
+            self.monitor.start(self.window)
+        window = self.window
+        self.monitor.due_count_changed.connect(lambda n: window.set_badge("callbacks", n))
+        self.monitor.due_count_changed.connect(lambda _n: self.services.notify({"care"})
+                                               if self.services else None)
+        return self.monitor
+
     def _sign_out(self) -> None:
         assert self.db is not None and self.services is not None and self.window is not None
         sign_out(self.services.ctx)
@@ -126,11 +140,16 @@ class Startup:
         login = LoginDialog(self.db, self.services.clinic.name)
         if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
             self.show_main_window(login.actor)
+            if self.monitor is not None:
+                self.start_care_monitor()
         else:
             QApplication.quit()
         window.deleteLater()
 
     def close(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+            self.monitor = None
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -151,6 +170,7 @@ def run_gui(*, data_dir: DataDir, demo: bool = False, language: str | None = Non
         if actor is None:
             return EXIT_OK
         startup.show_main_window(actor)
+        startup.start_care_monitor()
         return app.exec()
     finally:
         startup.close()

@@ -83,6 +83,13 @@ class MainWindow(QMainWindow):
                 return self.pages[key]
         raise KeyError(key)
 
+    def set_badge(self, key: str, count: int) -> None:
+        """A count beside a page's name (the callbacks due, for example)."""
+        for row, spec in enumerate(self._specs):
+            if spec.key == key:
+                title = spec.title()
+                self.nav.item(row).setText(f"{title}  ({count})" if count else title)
+
     @property
     def page_keys(self) -> list[str]:
         return [spec.key for spec in self._specs]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from clinic_desktop.clock import Clock, SystemClock
 from clinic_desktop.context import Context
+from clinic_desktop.demo.care import seed_care
 from clinic_desktop.demo.patients import seed_patients
 from clinic_desktop.demo.schedule import seed_schedule
 from clinic_desktop.demo.staff import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_staff
@@ -45,4 +46,5 @@ def seed_demo(
     patient_count = seed_patients(ctx, rng, patients)
     if patient_count:
         seed_schedule(ctx, rng)
+        seed_care(ctx)
     return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

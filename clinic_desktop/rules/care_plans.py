@@ -71,6 +71,14 @@ class CarePlan:
     steps: tuple[PlanStep, ...]
     repeat: Offset | None = None  # after the last step, again every ``repeat``
     repeat_until_years: int = 3
+    # The procedures that start the plan; when empty, any procedure of ``categories`` does.
+    # Naming them keeps a check-up (种植复查) from starting the implant plan again.
+    procedures: tuple[str, ...] = ()
+
+    def starts_with(self, procedure: str | None, category: str | None) -> bool:
+        if self.procedures:
+            return procedure in self.procedures
+        return category in self.categories
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,8 @@ def plan_from_dict(data: dict[str, Any]) -> CarePlan:
         key=data["key"], name=data["name"], categories=tuple(data.get("categories", [])),
         steps=steps,
         repeat=Offset(repeat["amount"], repeat["unit"]) if repeat else None,
-        repeat_until_years=int(data.get("repeat_until_years", 3)))
+        repeat_until_years=int(data.get("repeat_until_years", 3)),
+        procedures=tuple(data.get("procedures", [])))
 
 
 def plan_to_dict(plan: CarePlan) -> dict[str, Any]:
@@ -169,6 +178,7 @@ def plan_to_dict(plan: CarePlan) -> dict[str, Any]:
         "repeat": {"amount": plan.repeat.amount, "unit": plan.repeat.unit}
         if plan.repeat else None,
         "repeat_until_years": plan.repeat_until_years,
+        "procedures": list(plan.procedures),
     }
 
 

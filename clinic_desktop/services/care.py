@@ -94,7 +94,7 @@ def on_treatment_completed(ctx: Context, session: Session, event: TreatmentCompl
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     for treatment_id, procedure, category, doctor_id in rows:
         for plan in plans:
-            if category not in plan.categories:
+            if not plan.starts_with(procedure, category):
                 continue
             planned = expand_plan(plan, treated_at=event.treated_at,
                                   treatment_key=f"t{treatment_id}")
@@ -288,23 +288,84 @@ class CallbackItem:
     procedure: str | None
     doctor: str | None
     priority: int
+    has_allergy: bool
+    birth_date: date | None
 
 
 def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
     """Open tasks due by the end of ``as_of`` (clinic-local), oldest first. Changes nothing."""
-    from clinic_desktop.storage.models.patient import Patient
+    from sqlalchemy import or_
+
+    from clinic_desktop.storage.models.patient import MedicalProfile, Patient
     from clinic_desktop.storage.models.staff import Staff
 
     ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         until = datetime.combine(as_of + timedelta(days=1), time(0), zone)
+        if as_of <= ctx.now().astimezone(zone).date():
+            # Today: what is due now; a call to retry at 15:00 returns at 15:00.
+            until = min(until, ctx.now())
         rows = session.execute(
-            select(CareTask, Patient.name, Patient.mobile, Staff.display_name)
+            select(CareTask, Patient.name, Patient.mobile, Staff.display_name,
+                   or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
+                   Patient.birth_date)
             .join(Patient, Patient.id == CareTask.patient_id)
             .outerjoin(Staff, Staff.id == CareTask.doctor_id)
-            .where(CareTask.status.in_(OPEN), CareTask.due_at < until)
+            .outerjoin(MedicalProfile, MedicalProfile.patient_id == CareTask.patient_id)
+            .where(CareTask.status.in_(OPEN), CareTask.due_at <= until)
             .order_by(CareTask.due_at, CareTask.id)).all()
         return [CallbackItem(t.id, t.version, t.patient_id, name, mobile, t.kind, t.title,
                              t.due_at, t.attempts, t.last_outcome, t.procedure_name, doctor,
-                             t.priority) for t, name, mobile, doctor in rows]
+                             t.priority, bool(allergy), birth)
+                for t, name, mobile, doctor, allergy, birth in rows]
+
+
+def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:
+    """Not today: the task leaves the list and comes back at ``until``."""
+    ctx.require(Permission.CARE_WORK)
+    if until <= ctx.now():
+        raise UserError(_("推迟的时间必须在现在之后。"), field="until")
+    with ctx.transaction() as session:
+        task = session.get(CareTask, task_id)
+        if task is None:
+            raise NotFound(_("该回访任务已不存在。"))
+        if task.version != version:
+            raise ConcurrentEdit(_("该任务已被其他人处理，请刷新列表。"))
+        task.status, task.due_at, task.raised_at = "pending", until, None
+        ctx.audit(session, "care.snooze", "patient", task.patient_id, f"task {task.id}")
+
+
+def kind_label(kind: str) -> str:
+    return {"followup_call": _("术后回访"), "recall": _("复诊/复查"), "message": _("关怀消息"),
+            "reminder": _("预约提醒"), "birthday": _("生日问候"), "reactivation": _("唤醒老客户"),
+            "problem": _("问题跟进")}.get(kind, kind)
+
+
+def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None:
+    """The list on paper: an .xlsx with a bold frozen header, real date cells, widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    ctx.require(Permission.EXPORT_RUN)
+    with ctx.transaction() as session:
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        ctx.audit(session, "export.callbacks", "care_task", None, f"{len(items)} rows")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("回访清单")
+    headers = [_("到期"), _("患者"), _("电话"), _("类型"), _("事由"), _("项目"), _("医生"),
+               _("已拨打"), _("结果"), _("备注")]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i in items:
+        sheet.append([i.due.astimezone(zone).replace(tzinfo=None), i.patient, i.phone or "",
+                      kind_label(i.kind), i.reason, i.procedure or "", i.doctor or "",
+                      i.attempts, "", ""])
+        sheet.cell(sheet.max_row, 1).number_format = "yyyy-mm-dd hh:mm"
+    for column, width in zip("ABCDEFGHIJ", (17, 10, 14, 10, 28, 14, 10, 8, 14, 24),
+                             strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    book.save(path)

@@ -89,14 +89,20 @@ def _dormant(session: Session, ctx: Context, today: date, months: int, zone: Zon
                   .group_by(Visit.patient_id).subquery())
     upcoming = select(Appointment.patient_id).where(
         Appointment.start >= ctx.now(), Appointment.status.in_(("booked", "confirmed")))
+    # Nobody can call five hundred lapsed patients in a day: a few each day, those who
+    # lapsed most recently first (the likeliest to come back).
+    limit = int(read_setting(session, "care.dormant_daily_limit", 20))
     rows = session.execute(
         select(last_visit.c.patient_id, last_visit.c.last)
         .join(Patient, Patient.id == last_visit.c.patient_id)
         .where(last_visit.c.last < cutoff, Patient.archived.is_(False),
                Patient.merged_into_id.is_(None), last_visit.c.patient_id.not_in(upcoming))
+        .order_by(last_visit.c.last.desc())
     ).all()
     created = 0
     for pid, last in rows:
+        if created >= limit:
+            break
         key = f"dormant:{pid}:{last}"
         if key in known:
             continue

@@ -517,6 +517,121 @@
     </message>
 </context>
 <context>
+    <name>CallbacksPage</name>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="43" />
+        <location filename="../../ui/pages/callbacks_page.py" line="134" />
+        <location filename="../../ui/pages/callbacks_page.py" line="187" />
+        <source>回访</source>
+        <translation>Callbacks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="44" />
+        <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
+        <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="50" />
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="55" />
+        <source>筛选：患者、电话、事由、医生</source>
+        <translation>Filter: patient, phone, reason, doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="57" />
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="60" />
+        <source>截至</source>
+        <translation>As of</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="68" />
+        <source>到期</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="71" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="73" />
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="74" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="75" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="76" />
+        <source>事由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="77" />
+        <source>项目</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="78" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="79" />
+        <source>已拨打</source>
+        <translation>Calls</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <source>上次结果</source>
+        <translation>Last outcome</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <source>通话备注（可选）</source>
+        <translation>Call note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="92" />
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="103" />
+        <source>明天再打</source>
+        <translation>Call tomorrow</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="129" />
+        <source>{0} 项</source>
+        <translation>{0} items</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="134" />
+        <source>请先在列表中选择一项。</source>
+        <translation>Select an item in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="180" />
+        <source>导出回访清单</source>
+        <translation>Export callback list</translation>
+    </message>
+</context>
+<context>
     <name>CancelDialog</name>
     <message>
         <location filename="../../ui/calendar/dialogs.py" line="93" />
@@ -533,6 +648,19 @@
         <location filename="../../ui/calendar/dialogs.py" line="97" />
         <source>原因</source>
         <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>CareMonitor</name>
+    <message>
+        <location filename="../../ui/care_monitor.py" line="43" />
+        <source>回访提醒</source>
+        <translation>Callbacks due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care_monitor.py" line="44" />
+        <source>有 {0} 个新的回访任务到期。</source>
+        <translation>{0} new callbacks are due.</translation>
     </message>
 </context>
 <context>
@@ -1156,78 +1284,78 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="93" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="106" />
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="107" />
         <source>修改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="108" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="110" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="104" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>界面语言…</source>
         <translation>Interface language…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="113" />
         <source>诊所信息…</source>
         <translation>Clinic information…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108" />
+        <location filename="../../ui/main_window.py" line="115" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109" />
-        <location filename="../../ui/main_window.py" line="148" />
+        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="155" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="120" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="123" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129" />
+        <location filename="../../ui/main_window.py" line="136" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>
@@ -2126,7 +2254,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="71" />
+        <location filename="../../ui/app.py" line="73" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>

@@ -131,8 +131,7 @@ def test_weekend_catch_up_raises_everything_exactly_once(
     fixed_clock.set(local(2026, 11, 27, 17))  # Friday evening
     billing.record_visit(admin_ctx, clinic["patient"], visit_date=date(2026, 11, 27),
                          doctor_id=clinic["doctor"], treated_at=local(2026, 11, 27, 16),
-                         lines=[TreatmentLine(clinic["屈光术后复查"], Decimal("0"),
-                                              procedure_name="")])
+                         lines=[TreatmentLine(clinic["全飞秒近视手术"], Decimal("18000"))])
     billing.record_visit(admin_ctx, clinic["patient"], visit_date=date(2026, 11, 27),
                          doctor_id=clinic["doctor"], treated_at=local(2026, 11, 27, 16),
                          lines=[TreatmentLine(clinic["普通拔牙"], Decimal("300"))])
@@ -246,3 +245,12 @@ def test_birthdays_and_dormant_patients_once_with_catch_up(
     assert sum(key.startswith("dormant:") for key in tasks) == 1
     fixed_clock.set(local(2026, 3, 3, 8))
     assert daily_scan(admin_ctx) == 0  # still dormant, but one win-back per dormancy
+
+
+def test_a_check_up_does_not_start_the_plan_again(
+    admin_ctx: Context, clinic: dict[str, int]
+) -> None:
+    billing.record_visit(admin_ctx, clinic["patient"], visit_date=date(2026, 11, 24),
+                         doctor_id=clinic["doctor"],
+                         lines=[TreatmentLine(clinic["种植复查"], Decimal("0"))])
+    assert open_tasks(admin_ctx, clinic["patient"]) == []

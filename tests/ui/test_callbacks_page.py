@@ -1,0 +1,108 @@
+"""The nurse's callback list: two clicks per call, retries, booking closes a recall, badge."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from clinic_desktop.clock import FixedClock
+from clinic_desktop.services import care
+from clinic_desktop.services.billing import TreatmentLine, record_visit
+from clinic_desktop.services.catalogue import list_procedures
+from clinic_desktop.services.engagement import contacts_of
+from clinic_desktop.services.patients import PatientInput, create_patient
+from ui.app_services import AppServices
+from ui.care_monitor import CareMonitor
+from ui.main_window import MainWindow
+from ui.pages.callbacks_page import CallbacksPage
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def due_call(services: AppServices) -> int:
+    clock = FixedClock(datetime(2026, 11, 23, 9, tzinfo=SH))
+    services.ctx.clock = clock
+    pid = create_patient(services.ctx, PatientInput(name="张三", mobile="13800138000")).patient.id
+    extraction = next(p.id for p in list_procedures(services.ctx) if p.name == "普通拔牙")
+    record_visit(services.ctx, pid, visit_date=date(2026, 11, 23), doctor_id=None,
+                 lines=[TreatmentLine(extraction, Decimal("300"))])
+    clock.set(datetime(2026, 11, 24, 11, tzinfo=SH))
+    assert care.raise_due(services.ctx) == 1
+    return pid
+
+
+@pytest.fixture
+def page(window: MainWindow, due_call: int) -> CallbacksPage:
+    result = window.open_page("callbacks")
+    assert isinstance(result, CallbacksPage)
+    result.reload()
+    return result
+
+
+def test_two_clicks_record_a_call_and_write_the_contact_log(
+    page: CallbacksPage, services: AppServices, due_call: int
+) -> None:
+    assert [i.patient for i in page.model.records] == ["张三"]
+    assert page.proxy.index(0, 5).data() == "拔牙后 24 小时回访"
+    page.view.selectRow(0)  # click one
+    page.note.setText("无出血，无疼痛")
+    page.outcome_buttons["reached_fine"].click()  # click two
+    assert page.model.records == []
+    [contact] = contacts_of(services.ctx, due_call)
+    assert contact.outcome == "已接通-良好" and "无出血" in contact.summary
+
+
+def test_not_reached_leaves_the_list_until_the_retry(page: CallbacksPage,
+                                                     services: AppServices) -> None:
+    page.view.selectRow(0)
+    page.outcome_buttons["not_reached"].click()
+    assert page.model.records == []
+    clock = services.ctx.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(hours=4))
+    care.raise_due(services.ctx)
+    page.reload()
+    assert [i.attempts for i in page.model.records] == [1]
+    assert page.proxy.index(0, 9).data() == "未接通"
+
+
+def test_export_for_a_paper_round(page: CallbacksPage, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "回访.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.export()
+    sheet = load_workbook(target).active
+    assert [c.value for c in sheet[1]][:5] == ["到期", "患者", "电话", "类型", "事由"]
+    local_nine = datetime(2026, 11, 24, 9, tzinfo=SH).replace(tzinfo=None)
+    assert sheet["B2"].value == "张三" and sheet["A2"].value == local_nine
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+def test_monitor_brings_scans_to_the_gui_thread(qtbot: QtBot, services: AppServices,
+                                                due_call: int) -> None:
+    monitor = CareMonitor(services.ctx)
+    gui = threading.get_ident()
+    seen: list[tuple[int, bool]] = []
+    monitor.due_count_changed.connect(lambda n: seen.append((n, threading.get_ident() == gui)))
+    worker = threading.Thread(target=lambda: monitor.scanned.emit("care.raise_due", 1))
+    with qtbot.waitSignal(monitor.due_count_changed, timeout=3000):
+        worker.start()
+    worker.join()
+    assert seen == [(1, True)]
+
+
+def test_badge_on_the_navigation(window: MainWindow) -> None:
+    window.set_badge("callbacks", 12)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert "回访  (12)" in titles
+    window.set_badge("callbacks", 0)
+    assert "回访" in [window.nav.item(i).text() for i in range(window.nav.count())]

@@ -1,0 +1,191 @@
+"""回访: the nurse's daily list — today's and overdue tasks, two clicks per call."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.errors import UserError
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.age import age_on
+from clinic_desktop.services import care
+from clinic_desktop.services.care import CallbackItem, kind_label, outcome_label
+from ui.app_services import AppServices
+from ui.errors import show_error
+from ui.pages import PageSpec
+from ui.widgets.common import make_table, page_header, selected_record
+from ui.widgets.table_model import Column, RecordTableModel, SortProxy
+
+OUTCOME_BUTTONS = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
+                   "wrong_number")
+
+
+class CallbacksPage(QWidget):
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(page_header(self.tr("回访"), self.tr(
+            "今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。")))
+        bar = QHBoxLayout()
+        self.as_of = QDateEdit(QDate(self._today()))
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("全部类型"), None)
+        for kind in ("followup_call", "recall", "reminder", "birthday", "reactivation",
+                     "problem"):
+            self.kind.addItem(kind_label(kind), kind)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("筛选：患者、电话、事由、医生"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(260)
+        export = QPushButton(self.tr("导出 Excel…"))
+        export.clicked.connect(self.export)
+        export.setVisible(services.can(Permission.EXPORT_RUN))
+        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.filter):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        self.count = QLabel()
+        bar.addWidget(self.count)
+        bar.addWidget(export)
+        layout.addLayout(bar)
+        self.model: RecordTableModel[CallbackItem] = RecordTableModel([
+            Column(self.tr("到期"), lambda i: services.format_datetime(i.due),
+                   sort_key=lambda i: i.due,
+                   colour=lambda i: "#B42318" if i.due < self._start_of_today() else None),
+            Column(self.tr("患者"), lambda i: ("⚠ " if i.has_allergy else "") + i.patient,
+                   colour=lambda i: "#B42318" if i.has_allergy else None),
+            Column(self.tr("年龄"), self._age, align_right=True),
+            Column(self.tr("电话"), lambda i: i.phone or ""),
+            Column(self.tr("类型"), lambda i: kind_label(i.kind)),
+            Column(self.tr("事由"), lambda i: i.reason),
+            Column(self.tr("项目"), lambda i: i.procedure or ""),
+            Column(self.tr("医生"), lambda i: i.doctor or ""),
+            Column(self.tr("已拨打"), lambda i: str(i.attempts), sort_key=lambda i: i.attempts,
+                   align_right=True),
+            Column(self.tr("上次结果"), lambda i: outcome_label(i.last_outcome)
+                   if i.last_outcome else ""),
+        ], key=lambda i: i.task_id)
+        self.proxy = SortProxy()
+        self.proxy.setSourceModel(self.model)
+        self.view = make_table(self.proxy, stretch_column=5)
+        layout.addWidget(self.view, 1)
+        outcome_row = QHBoxLayout()
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("通话备注（可选）"))
+        self.satisfaction = QComboBox()
+        self.satisfaction.addItem(self.tr("满意度"), None)
+        for score in range(5, 0, -1):
+            self.satisfaction.addItem("★" * score, score)
+        outcome_row.addWidget(self.note, 1)
+        outcome_row.addWidget(self.satisfaction)
+        self.outcome_buttons: dict[str, QPushButton] = {}
+        for outcome in OUTCOME_BUTTONS:
+            button = QPushButton(outcome_label(outcome))
+            button.clicked.connect(lambda _=False, o=outcome: self.record(o))
+            self.outcome_buttons[outcome] = button
+            outcome_row.addWidget(button)
+        snooze = QPushButton(self.tr("明天再打"))
+        snooze.clicked.connect(self.snooze)
+        outcome_row.addWidget(snooze)
+        layout.addLayout(outcome_row)
+        self.as_of.dateChanged.connect(lambda _d: self.reload())
+        self.kind.currentIndexChanged.connect(lambda _i: self.reload())
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        services.changed.connect(lambda areas: self.reload() if areas & {
+            "care", "appointments", "patients"} else None)
+        self.reload()
+
+    def _today(self) -> date:
+        return self.services.local(self.services.ctx.now()).date()
+
+    def _start_of_today(self) -> datetime:
+        return datetime.combine(self._today(), time(0), self.services.clinic.zone)
+
+    def _age(self, item: CallbackItem) -> str:
+        return str(age_on(item.birth_date, self._today())) if item.birth_date else ""
+
+    def reload(self) -> None:
+        items = care.callback_list(self.services.ctx, as_of=self.as_of.date().toPython())
+        kind = self.kind.currentData()
+        self.model.replace([i for i in items if kind is None or i.kind == kind])
+        for column in (0, 1, 2, 3, 4):
+            self.view.resizeColumnToContents(column)
+        self.count.setText(self.tr("{0} 项").format(self.model.rowCount()))
+
+    def current(self) -> CallbackItem | None:
+        item = selected_record(self.view)
+        if item is None:
+            QMessageBox.information(self, self.tr("回访"), self.tr("请先在列表中选择一项。"))
+        return item  # type: ignore[return-value]
+
+    def record(self, outcome: str) -> None:
+        item = self.current()
+        if item is None:
+            return
+        if outcome == "booked" and not self._book(item):
+            return
+        try:
+            care.record_outcome(self.services.ctx, item.task_id, version=item.version,
+                                outcome=outcome, note=self.note.text(),
+                                satisfaction=self.satisfaction.currentData())
+        except UserError as error:
+            if outcome != "booked":  # a booking in the window already closed the recall
+                show_error(self, error)
+        self.note.clear()
+        self.satisfaction.setCurrentIndex(0)
+        self.services.notify({"care"})
+
+    def _book(self, item: CallbackItem) -> bool:
+        from ui.calendar.booking_dialog import BookingDialog
+
+        start = datetime.combine(self._today() + timedelta(days=1), time(9),
+                                 self.services.clinic.zone)
+        dialog = BookingDialog(self.services, start=start, patient_id=item.patient_id,
+                               parent=self)
+        if dialog.exec() and dialog.booked_id is not None:
+            self.services.notify({"appointments"})
+            return True
+        return False
+
+    def snooze(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        until = datetime.combine(self._today() + timedelta(days=1), time(9),
+                                 self.services.clinic.zone)
+        try:
+            care.snooze(self.services.ctx, item.task_id, version=item.version, until=until)
+        except UserError as error:
+            show_error(self, error)
+        self.services.notify({"care"})
+
+    def export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("导出回访清单"), f"回访清单-{self._today():%Y%m%d}.xlsx",
+            "Excel (*.xlsx)")
+        if path:
+            care.export_callbacks(self.services.ctx, list(self.model.records), path)
+
+
+SPEC = PageSpec(
+    key="callbacks", title=lambda: QCoreApplication.translate("CallbacksPage", "回访"),
+    icon=QStyle.StandardPixmap.SP_MessageBoxInformation, permission=Permission.CARE_VIEW,
+    factory=CallbacksPage, order=20,
+)
