@@ -195,7 +195,7 @@ class CareTaskInfo:
     closed_reason: str | None
 
 
-def _info(t: CareTask) -> CareTaskInfo:
+def task_info(t: CareTask) -> CareTaskInfo:
     return CareTaskInfo(t.id, t.version, t.patient_id, t.kind, t.title, t.due_at, t.status,
                         t.attempts, t.last_outcome, t.source, t.closed_reason)
 
@@ -207,7 +207,7 @@ def tasks_of_patient(ctx: Context, patient_id: int, *, include_closed: bool = Fa
         query = select(CareTask).where(CareTask.patient_id == patient_id)
         if not include_closed:
             query = query.where(CareTask.status.in_(OPEN))
-        return [_info(t) for t in session.execute(query.order_by(CareTask.due_at)).scalars()]
+        return [task_info(t) for t in session.execute(query.order_by(CareTask.due_at)).scalars()]
 
 
 def record_outcome(
@@ -261,7 +261,7 @@ def record_outcome(
         session.flush()
         ctx.audit(session, "care.outcome", "patient", task.patient_id,
                   f"task {task.id} {outcome}")
-        return _info(task)
+        return task_info(task)
 
 
 def due_on(ctx: Context, day: date) -> int:
@@ -369,3 +369,16 @@ def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     book.save(path)
+
+
+def open_recalls_by_patient(session: Session, patient_ids: list[int],
+                            now: datetime) -> dict[int, int]:
+    """For the family view: how many recalls each member still has open."""
+    if not patient_ids:
+        return {}
+    rows = session.execute(
+        select(CareTask.patient_id, func.count(CareTask.id))
+        .where(CareTask.patient_id.in_(patient_ids), CareTask.kind == "recall",
+               CareTask.status.in_(OPEN))
+        .group_by(CareTask.patient_id)).all()
+    return {pid: count for pid, count in rows}

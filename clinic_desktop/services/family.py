@@ -70,6 +70,8 @@ open_recall_counters: list[OpenRecallCounter] = []
 
 
 def family_in(session: Session, patient_id: int, now: datetime) -> list[FamilyMember]:
+    import clinic_desktop.wiring  # noqa: F401 - the care area registers its recall counter
+
     links = session.execute(
         select(FamilyLink.relative_id, FamilyLink.relation, Patient.code, Patient.name,
                Patient.mobile)

@@ -22,6 +22,7 @@ from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
 from clinic_desktop.services.billing import Balance, balance_in
 from clinic_desktop.services.billing import kind_label as ledger_label
+from clinic_desktop.services.care import OPEN, CareTaskInfo, task_info
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.engagement import channel_label, feedback_status_label
 from clinic_desktop.services.family import FamilyMember, family_in
@@ -34,6 +35,7 @@ from clinic_desktop.services.profile import (
     medical_in,
     tags_in,
 )
+from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.engagement import Attachment, ContactLog, Feedback
 from clinic_desktop.storage.models.schedule import Appointment
@@ -94,7 +96,7 @@ class PatientPanel:
     family: tuple[FamilyMember, ...]
     attachments: tuple[AttachmentInfo, ...]
     custom_values: tuple[tuple[str, str], ...]
-    care: tuple[object, ...]  # care tasks, filled by the care area
+    care: tuple[CareTaskInfo, ...]  # open callbacks, recalls and reminders
 
 
 def visible_sections(ctx: Context) -> frozenset[str]:
@@ -199,5 +201,8 @@ def open_panel(ctx: Context, patient_id: int) -> PatientPanel:
             family=tuple(family_in(session, patient_id, ctx.now())),
             attachments=attachments,
             custom_values=tuple(custom_values_in(session, patient_id)),
-            care=(),
+            care=tuple(task_info(t) for t in session.execute(
+                select(CareTask).where(CareTask.patient_id == patient_id,
+                                       CareTask.status.in_(OPEN))
+                .order_by(CareTask.due_at)).scalars()) if "care" in sections else (),
         )

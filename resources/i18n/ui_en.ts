@@ -520,8 +520,8 @@
     <name>CallbacksPage</name>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="43" />
-        <location filename="../../ui/pages/callbacks_page.py" line="134" />
-        <location filename="../../ui/pages/callbacks_page.py" line="187" />
+        <location filename="../../ui/pages/callbacks_page.py" line="135" />
+        <location filename="../../ui/pages/callbacks_page.py" line="188" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -541,92 +541,92 @@
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="57" />
+        <location filename="../../ui/pages/callbacks_page.py" line="58" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="60" />
+        <location filename="../../ui/pages/callbacks_page.py" line="61" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="68" />
+        <location filename="../../ui/pages/callbacks_page.py" line="69" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="71" />
+        <location filename="../../ui/pages/callbacks_page.py" line="72" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="73" />
+        <location filename="../../ui/pages/callbacks_page.py" line="74" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="74" />
+        <location filename="../../ui/pages/callbacks_page.py" line="75" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="75" />
+        <location filename="../../ui/pages/callbacks_page.py" line="76" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="76" />
+        <location filename="../../ui/pages/callbacks_page.py" line="77" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="77" />
+        <location filename="../../ui/pages/callbacks_page.py" line="78" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="78" />
+        <location filename="../../ui/pages/callbacks_page.py" line="79" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="79" />
+        <location filename="../../ui/pages/callbacks_page.py" line="80" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <location filename="../../ui/pages/callbacks_page.py" line="82" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <location filename="../../ui/pages/callbacks_page.py" line="91" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="92" />
+        <location filename="../../ui/pages/callbacks_page.py" line="93" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="103" />
+        <location filename="../../ui/pages/callbacks_page.py" line="104" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="129" />
+        <location filename="../../ui/pages/callbacks_page.py" line="130" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="134" />
+        <location filename="../../ui/pages/callbacks_page.py" line="135" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="180" />
+        <location filename="../../ui/pages/callbacks_page.py" line="181" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -1611,313 +1611,339 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPanelWidget</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="82" />
+        <location filename="../../ui/widgets/patient_panel.py" line="84" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="82" />
+        <location filename="../../ui/widgets/patient_panel.py" line="84" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="83" />
+        <location filename="../../ui/widgets/patient_panel.py" line="85" />
         <source>收款/记账</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <location filename="../../ui/widgets/patient_panel.py" line="86" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="85" />
+        <location filename="../../ui/widgets/patient_panel.py" line="87" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="85" />
+        <location filename="../../ui/widgets/patient_panel.py" line="87" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="86" />
-        <location filename="../../ui/widgets/patient_panel.py" line="277" />
+        <location filename="../../ui/widgets/patient_panel.py" line="88" />
+        <location filename="../../ui/widgets/patient_panel.py" line="288" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="105" />
+        <location filename="../../ui/widgets/patient_panel.py" line="107" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="107" />
+        <location filename="../../ui/widgets/patient_panel.py" line="109" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="108" />
+        <location filename="../../ui/widgets/patient_panel.py" line="110" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="109" />
+        <location filename="../../ui/widgets/patient_panel.py" line="111" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="110" />
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
-        <location filename="../../ui/widgets/patient_panel.py" line="159" />
+        <location filename="../../ui/widgets/patient_panel.py" line="112" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="112" />
-        <location filename="../../ui/widgets/patient_panel.py" line="310" />
+        <location filename="../../ui/widgets/patient_panel.py" line="114" />
+        <location filename="../../ui/widgets/patient_panel.py" line="322" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="115" />
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
+        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="164" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="135" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="118" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
         <source>方式</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="123" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="124" />
+        <location filename="../../ui/widgets/patient_panel.py" line="126" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="125" />
+        <location filename="../../ui/widgets/patient_panel.py" line="127" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="126" />
+        <location filename="../../ui/widgets/patient_panel.py" line="128" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="127" />
+        <location filename="../../ui/widgets/patient_panel.py" line="129" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="128" />
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="135" />
-        <source>回访与复诊任务将在“回访”功能上线后显示在这里。</source>
-        <translation>Follow-up calls and recalls will appear here once the callback feature is available.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <location filename="../../ui/widgets/patient_panel.py" line="151" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <location filename="../../ui/widgets/patient_panel.py" line="151" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="141" />
+        <location filename="../../ui/widgets/patient_panel.py" line="152" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="39" />
-        <location filename="../../ui/widgets/patient_panel.py" line="141" />
+        <location filename="../../ui/widgets/patient_panel.py" line="41" />
+        <location filename="../../ui/widgets/patient_panel.py" line="152" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="34" />
+        <location filename="../../ui/widgets/patient_panel.py" line="36" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="35" />
+        <location filename="../../ui/widgets/patient_panel.py" line="37" />
         <source>账目</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="36" />
+        <location filename="../../ui/widgets/patient_panel.py" line="38" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="37" />
+        <location filename="../../ui/widgets/patient_panel.py" line="39" />
         <source>联系</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="38" />
+        <location filename="../../ui/widgets/patient_panel.py" line="40" />
         <source>反馈</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="83" />
+        <location filename="../../ui/widgets/patient_panel.py" line="85" />
         <source>满意度/投诉</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="142" />
+        <location filename="../../ui/widgets/patient_panel.py" line="133" />
+        <source>到期</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="136" />
+        <source>事由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="137" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="137" />
+        <source>已到期</source>
+        <translation>Due now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="138" />
+        <source>待到期</source>
+        <translation>Upcoming</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <source>已拨打</source>
+        <translation>Calls</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="153" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="149" />
+        <location filename="../../ui/widgets/patient_panel.py" line="160" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="156" />
+        <location filename="../../ui/widgets/patient_panel.py" line="167" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="157" />
+        <location filename="../../ui/widgets/patient_panel.py" line="168" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="158" />
+        <location filename="../../ui/widgets/patient_panel.py" line="169" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="171" />
+        <location filename="../../ui/widgets/patient_panel.py" line="182" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="177" />
+        <location filename="../../ui/widgets/patient_panel.py" line="188" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="190" />
+        <location filename="../../ui/widgets/patient_panel.py" line="201" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="208" />
+        <location filename="../../ui/widgets/patient_panel.py" line="219" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="238" />
+        <location filename="../../ui/widgets/patient_panel.py" line="249" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="238" />
+        <location filename="../../ui/widgets/patient_panel.py" line="249" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="239" />
+        <location filename="../../ui/widgets/patient_panel.py" line="250" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="243" />
+        <location filename="../../ui/widgets/patient_panel.py" line="254" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="244" />
+        <location filename="../../ui/widgets/patient_panel.py" line="255" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="244" />
+        <location filename="../../ui/widgets/patient_panel.py" line="255" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="246" />
+        <location filename="../../ui/widgets/patient_panel.py" line="257" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="249" />
+        <location filename="../../ui/widgets/patient_panel.py" line="260" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="255" />
+        <location filename="../../ui/widgets/patient_panel.py" line="266" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="262" />
+        <location filename="../../ui/widgets/patient_panel.py" line="273" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="277" />
+        <location filename="../../ui/widgets/patient_panel.py" line="288" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <location filename="../../ui/widgets/patient_panel.py" line="306" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <location filename="../../ui/widgets/patient_panel.py" line="306" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="296" />
+        <location filename="../../ui/widgets/patient_panel.py" line="307" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="296" />
+        <location filename="../../ui/widgets/patient_panel.py" line="307" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="297" />
+        <location filename="../../ui/widgets/patient_panel.py" line="308" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="297" />
+        <location filename="../../ui/widgets/patient_panel.py" line="308" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>

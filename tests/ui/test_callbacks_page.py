@@ -106,3 +106,21 @@ def test_badge_on_the_navigation(window: MainWindow) -> None:
     assert "回访  (12)" in titles
     window.set_badge("callbacks", 0)
     assert "回访" in [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
+def test_the_patient_panel_shows_open_callbacks_and_family_recalls(
+    window: MainWindow, services: AppServices, due_call: int
+) -> None:
+    from clinic_desktop.services.family import family_of, link_family
+
+    page = window.open_page("patients")
+    page.open_patient(due_call)  # type: ignore[attr-defined]
+    care_model = page.panel.care_model  # type: ignore[attr-defined]
+    assert [t.title for t in care_model.records] == ["拔牙后 24 小时回访"]
+    cataract = next(p.id for p in list_procedures(services.ctx) if p.name == "白内障手术")
+    mother = create_patient(services.ctx, PatientInput(name="张母")).patient.id
+    record_visit(services.ctx, mother, visit_date=date(2026, 11, 24), doctor_id=None,
+                 lines=[TreatmentLine(cataract, Decimal("9000"))])
+    link_family(services.ctx, due_call, mother, relation="parent")
+    [member] = family_of(services.ctx, due_call)
+    assert (member.name, member.open_recalls) == ("张母", 3)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from clinic_desktop.errors import UserError
 from clinic_desktop.services.attachments import AttachmentInfo, add_attachment
 from clinic_desktop.services.billing import LedgerRecord, kind_label, ledger_of
+from clinic_desktop.services.care import CareTaskInfo
+from clinic_desktop.services.care import kind_label as care_kind_label
 from clinic_desktop.services.family import FamilyMember, relation_label
 from clinic_desktop.services.panel import PatientPanel, TimelineEntry, TreatmentRow, open_panel
 from ui.app_services import AppServices
@@ -127,12 +129,21 @@ class PatientPanelWidget(QWidget):
             Column(self.tr("下次预约"), lambda m: services.format_datetime(m.next_appointment)),
             Column(self.tr("待复诊"), lambda m: str(m.open_recalls) if m.open_recalls else ""),
         ], key=lambda m: m.patient_id)
+        self.care_model: RecordTableModel[CareTaskInfo] = RecordTableModel([
+            Column(self.tr("到期"), lambda t: services.format_datetime(t.due_at),
+                   sort_key=lambda t: t.due_at),
+            Column(self.tr("类型"), lambda t: care_kind_label(t.kind)),
+            Column(self.tr("事由"), lambda t: t.title),
+            Column(self.tr("状态"), lambda t: self.tr("已到期") if t.status == "due"
+                   else self.tr("待到期")),
+            Column(self.tr("已拨打"), lambda t: str(t.attempts), align_right=True),
+        ], key=lambda t: t.id)
         self.tab_pages: dict[str, QWidget] = {
             "medical": self._scroll(self.medical),
             "treatments": self._table(self.treatment_model, 5),
             "billing": self._table(self.ledger_model, 4),
             "family": self._table(self.family_model, 3),
-            "care": self._message(self.tr("回访与复诊任务将在“回访”功能上线后显示在这里。")),
+            "care": self._table(self.care_model, 2),
             "attachments": self._attachments(),
             "notes": self._notes(),
         }
@@ -302,6 +313,7 @@ class PatientPanelWidget(QWidget):
         if "billing" in panel.sections:
             self.ledger_model.replace(ledger_of(self.services.ctx, panel.header.patient.id))
         self.family_model.replace(panel.family)
+        self.care_model.replace(panel.care)
         self.attachment_list.clear()
         for attachment in panel.attachments:
             self.attachment_list.addItem(self._attachment_item(attachment))
