@@ -172,3 +172,21 @@ def test_receptionist_panel_hides_clinical_tabs_but_shows_allergy(
     assert "账单" in titles and "回访" in titles
     assert page.panel.allergy.isVisibleTo(page) and "青霉素" in page.panel.allergy.text()
     assert not page.panel.buttons["merge"].isVisibleTo(page)
+
+
+def test_switching_patients_leaves_no_stale_tag_chips(
+    qtbot: QtBot, page: PatientsPage, services: AppServices
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    tags = profile.list_tags(services.ctx)
+    for tag in tags[:3]:
+        profile.set_tag(services.ctx, 1, tag.id, on=True)
+    page.open_patient(1)
+    page.open_patient(2)  # no event loop in between, as when clicking quickly
+    visible = [c for c in page.panel.findChildren(QLabel, "tagChip") if c.isVisibleTo(page)]
+    assert visible == []
+    page.open_patient(1)
+    visible = [c.text() for c in page.panel.findChildren(QLabel, "tagChip")
+               if c.isVisibleTo(page)]
+    assert visible == [t.name for t in tags[:3]]

@@ -273,8 +273,12 @@ class PatientPanelWidget(QWidget):
         self.allergy.setText(self.tr("⚠ 过敏：{0}").format(header.allergy_text))
         while self.tags.count():
             item = self.tags.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            chip = item.widget()
+            if chip is not None:
+                # Hidden at once: deleteLater waits for the event loop, and a chip left
+                # visible outside the layout would cover the panel until then.
+                chip.hide()
+                chip.deleteLater()
         for tag in header.tags:
             chip = QLabel(tag.name)
             chip.setObjectName("tagChip")
