@@ -183,6 +183,8 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("calendar-week.png", calendar_week),
     ("booking-dialog.png", booking_dialog),
     ("callback-list.png", lambda s: (s.window.open_page("callbacks"), s.settle(s.window))[1]),
+    ("care-plans.png", lambda s: (s.window.open_page("care_plans").list.setCurrentRow(1),  # type: ignore[attr-defined]
+                                  s.settle(s.window))[1]),
     ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),
 ]
 

@@ -382,3 +382,28 @@ def open_recalls_by_patient(session: Session, patient_ids: list[int],
                CareTask.status.in_(OPEN))
         .group_by(CareTask.patient_id)).all()
     return {pid: count for pid, count in rows}
+
+
+def save_plan(ctx: Context, plan: CarePlan) -> CarePlan:
+    """Store an edited plan; new treatments use it, tasks already created stay as they are."""
+    ctx.require(Permission.CARE_PLANS_MANAGE)
+    from clinic_desktop.rules import RuleError
+
+    try:
+        checked = plan_from_dict(plan_to_dict(plan))
+    except RuleError as error:
+        raise UserError(error.message, field=error.field) from error
+    with ctx.transaction() as session:
+        ensure_default_plans(session, ctx.now())
+        row = session.execute(select(CarePlanRecord).where(
+            CarePlanRecord.key == checked.key)).scalar_one_or_none()
+        if row is None:
+            row = CarePlanRecord(key=checked.key, name=checked.name, updated_at=ctx.now(),
+                                 definition_json="")
+            session.add(row)
+        row.name = checked.name
+        row.definition_json = json.dumps(plan_to_dict(checked), ensure_ascii=False)
+        row.updated_at = ctx.now()
+        ctx.audit(session, "care.plan_save", "care_plan", checked.key,
+                  f"{checked.name}: {len(checked.steps)} steps")
+        return checked

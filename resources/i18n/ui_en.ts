@@ -664,6 +664,115 @@
     </message>
 </context>
 <context>
+    <name>CarePlansPage</name>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="51" />
+        <location filename="../../ui/pages/care_plans_page.py" line="173" />
+        <source>随访计划</source>
+        <translation>Care plans</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="52" />
+        <source>治疗完成后自动生成回访和复查任务。单位：hours/days/weeks/months/years；类型：followup_call（回访）/recall（复查）/message（关怀消息）。</source>
+        <translation>Completed treatments create these callbacks and recalls. Units: hours/days/weeks/months/years; kinds: followup_call / recall / message.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="63" />
+        <source>触发的项目，用逗号分隔</source>
+        <translation>Procedures that start it, comma-separated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="64" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="65" />
+        <source>触发项目</source>
+        <translation>Started by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <source>代号</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <source>数量</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <source>负责</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <source>优先级</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <source>复查窗口(天)</source>
+        <translation>Window (days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="74" />
+        <source>加一步</source>
+        <translation>Add step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="74" />
+        <source>删除所选步骤</source>
+        <translation>Remove step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="81" />
+        <source>预览日期</source>
+        <translation>Preview dates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="83" />
+        <source>保存计划</source>
+        <translation>Save plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="87" />
+        <source>示例治疗日</source>
+        <translation>Sample treatment day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="132" />
+        <source>第 {0} 步</source>
+        <translation>Step {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="134" />
+        <source>{0}：单位、类型或负责角色不在可选范围内。</source>
+        <translation>{0}: the unit, kind or role is not one of the allowed values.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="141" />
+        <source>{0}：数量、优先级和窗口必须是整数。</source>
+        <translation>{0}: amount, priority and window must be whole numbers.</translation>
+    </message>
+</context>
+<context>
     <name>ChairDialog</name>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="182" />
@@ -1642,7 +1751,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="88" />
-        <location filename="../../ui/widgets/patient_panel.py" line="288" />
+        <location filename="../../ui/widgets/patient_panel.py" line="292" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
@@ -1675,7 +1784,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="114" />
-        <location filename="../../ui/widgets/patient_panel.py" line="322" />
+        <location filename="../../ui/widgets/patient_panel.py" line="326" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
@@ -1913,37 +2022,37 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="288" />
+        <location filename="../../ui/widgets/patient_panel.py" line="292" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="306" />
+        <location filename="../../ui/widgets/patient_panel.py" line="310" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="306" />
+        <location filename="../../ui/widgets/patient_panel.py" line="310" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="307" />
+        <location filename="../../ui/widgets/patient_panel.py" line="311" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="307" />
+        <location filename="../../ui/widgets/patient_panel.py" line="311" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="308" />
+        <location filename="../../ui/widgets/patient_panel.py" line="312" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="308" />
+        <location filename="../../ui/widgets/patient_panel.py" line="312" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>

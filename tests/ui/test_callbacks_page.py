@@ -124,3 +124,30 @@ def test_the_patient_panel_shows_open_callbacks_and_family_recalls(
     link_family(services.ctx, due_call, mother, relation="parent")
     [member] = family_of(services.ctx, due_call)
     assert (member.name, member.open_recalls) == ("张母", 3)
+
+
+def test_plan_editor_previews_and_saves(window: MainWindow, services: AppServices) -> None:
+    from datetime import date as day
+
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from ui.pages.care_plans_page import CarePlansPage
+
+    page = window.open_page("care_plans")
+    assert isinstance(page, CarePlansPage)
+    row = next(i for i, p in enumerate(page.plans) if p.key == "implant")
+    page.list.setCurrentRow(row)
+    page.sample.setDate(QDate(day(2026, 3, 10)))
+    page.preview()
+    lines = [page.preview_list.item(i).text() for i in range(page.preview_list.count())]
+    assert lines[0] == "2026-03-11 10:00  种植术后 24 小时回访"
+    assert lines[-1].startswith("2029-03-10")
+    page.steps.setItem(1, 1, QTableWidgetItem("10"))  # the check at day 10, not day 7
+    page.steps.setItem(2, 2, QTableWidgetItem("fortnights"))
+    page.save()
+    assert "不在可选范围内" in page.errors.text
+    page.steps.setItem(2, 2, QTableWidgetItem("years"))
+    page.save()
+    saved = next(p for p in care.list_plans(services.ctx) if p.key == "implant")
+    assert saved.steps[1].offset.amount == 10

@@ -24,10 +24,17 @@ class PageSpec:
 def all_pages() -> list[PageSpec]:
     """Imported lazily so that a page's heavy imports cost nothing until it is needed."""
     from ui.calendar import page as calendar_page
-    from ui.pages import admin_page, audit_page, callbacks_page, lists_page, patients_page
+    from ui.pages import (
+        admin_page,
+        audit_page,
+        callbacks_page,
+        care_plans_page,
+        lists_page,
+        patients_page,
+    )
 
     specs = [calendar_page.SPEC, patients_page.SPEC, callbacks_page.SPEC, lists_page.SPEC,
-             admin_page.SPEC, audit_page.SPEC]
+             care_plans_page.SPEC, admin_page.SPEC, audit_page.SPEC]
     return sorted(specs, key=lambda spec: spec.order)
 
 
