@@ -306,19 +306,26 @@ def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
         if as_of <= ctx.now().astimezone(zone).date():
             # Today: what is due now; a call to retry at 15:00 returns at 15:00.
             until = min(until, ctx.now())
-        rows = session.execute(
-            select(CareTask, Patient.name, Patient.mobile, Staff.display_name,
+        t = CareTask
+        # Core rows, not ORM entities: a busy list is ten thousand rows.
+        rows = session.connection().execute(
+            select(t.id, t.version, t.patient_id, Patient.name, Patient.mobile, t.kind, t.title,
+                   t.due_at, t.attempts, t.last_outcome, t.procedure_name, Staff.display_name,
+                   t.priority,
                    or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
                    Patient.birth_date)
-            .join(Patient, Patient.id == CareTask.patient_id)
-            .outerjoin(Staff, Staff.id == CareTask.doctor_id)
-            .outerjoin(MedicalProfile, MedicalProfile.patient_id == CareTask.patient_id)
-            .where(CareTask.status.in_(OPEN), CareTask.due_at <= until)
-            .order_by(CareTask.due_at, CareTask.id)).all()
-        return [CallbackItem(t.id, t.version, t.patient_id, name, mobile, t.kind, t.title,
-                             t.due_at, t.attempts, t.last_outcome, t.procedure_name, doctor,
-                             t.priority, bool(allergy), birth)
-                for t, name, mobile, doctor, allergy, birth in rows]
+            .join(Patient, Patient.id == t.patient_id)
+            .outerjoin(Staff, Staff.id == t.doctor_id)
+            .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
+            .where(t.status.in_(OPEN), t.due_at <= until)
+            .order_by(t.due_at, t.id)).all()
+        return [CallbackItem(
+            task_id=tid, version=version, patient_id=pid, patient=name, phone=mobile,
+            kind=kind, reason=title, due=due, attempts=attempts, last_outcome=outcome,
+            procedure=procedure, doctor=doctor, priority=priority, has_allergy=bool(allergy),
+            birth_date=birth)
+            for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome,
+                 procedure, doctor, priority, allergy, birth) in rows]
 
 
 def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:

@@ -49,6 +49,8 @@ def test_results_update_as_you_type(qtbot: QtBot, page: PatientsPage) -> None:
     assert page.panel.panel is not None and page.panel.panel.header.patient.name == "张三"
     qtbot.keyClicks(page.search, "f")
     qtbot.waitUntil(lambda: names(page) == ["张三丰"])
+    page.search.setText("P000002")  # an exact code outranks a name match
+    qtbot.waitUntil(lambda: names(page)[:1] == ["张三丰"])
     assert page.panel.panel is not None and page.panel.panel.header.patient.name == "张三丰"
     page.search.clear()
     qtbot.keyClicks(page.search, "1111")

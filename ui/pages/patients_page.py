@@ -85,8 +85,8 @@ class PatientsPage(QWidget):
         ], key=lambda h: h.id)
         self.proxy = SortProxy()
         self.proxy.setSourceModel(self.model)
-        self.results = make_table(self.proxy, stretch_column=4)
-        self.results.setSortingEnabled(False)  # keep the search's own ranking
+        # Not sortable: the search's own ranking (exact code or phone, then name) is the order.
+        self.results = make_table(self.proxy, stretch_column=4, sortable=False)
         self.results.selectionModel().currentRowChanged.connect(lambda *_: self._open_current())
         left_layout.addLayout(search_row)
         row = QHBoxLayout()

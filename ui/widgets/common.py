@@ -17,10 +17,11 @@ from ui.widgets.table_model import RECORD_ROLE, SortProxy
 
 
 def make_table(proxy: SortProxy, *, stretch_column: int | None = None,
-               sort_column: int = 0, descending: bool = False) -> QTableView:
+               sort_column: int = 0, descending: bool = False,
+               sortable: bool = True) -> QTableView:
     view = QTableView()
     view.setModel(proxy)
-    view.setSortingEnabled(True)
+    view.setSortingEnabled(sortable)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -33,8 +34,9 @@ def make_table(proxy: SortProxy, *, stretch_column: int | None = None,
     header.setStretchLastSection(stretch_column is None)
     if stretch_column is not None:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder if descending
-                      else Qt.SortOrder.AscendingOrder)
+    if sortable:
+        view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder if descending
+                          else Qt.SortOrder.AscendingOrder)
     return view
 
 

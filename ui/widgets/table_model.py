@@ -44,6 +44,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self.columns = list(columns)
         self._key = key
         self.records: list[R] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.records)
@@ -81,8 +82,36 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return column.tooltip(record)
         return None
 
+    def _sorted(self, records: list[R]) -> list[R]:
+        if self._sort is None:
+            return records
+        column, order = self._sort
+        spec = self.columns[column]
+        raw = spec.sort_key or spec.text
+        reverse = order == Qt.SortOrder.DescendingOrder
+        try:
+            # Missing values last either way; one key per row, sorted in C.
+            return sorted(records, key=lambda r: (raw(r) is None, raw(r)), reverse=reverse)
+        except TypeError:
+            return sorted(records, key=lambda r: str(raw(r)), reverse=reverse)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting here, not in the proxy: ten thousand rows sort in milliseconds."""
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        keys_before = [self._key(r) for r in self.records]
+        self.records = self._sorted(self.records)
+        row_after = {self._key(r): row for row, r in enumerate(self.records)}
+        old = self.persistentIndexList()
+        # Selections and the current row follow their records to the new positions.
+        new = [self.index(row_after[keys_before[i.row()]], i.column()) for i in old]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
     def replace(self, records: Sequence[R]) -> None:
-        new = list(records)
+        new = self._sorted(list(records))
         if [self._key(r) for r in new] == [self._key(r) for r in self.records]:
             self.records = new
             if new:
@@ -98,7 +127,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
 
 class SortProxy(QSortFilterProxyModel):
-    """Sorts on SORT_ROLE; filters on any column's text, case-insensitively."""
+    """Filters on any column's text, case-insensitively; sorting is the source model's."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -107,11 +136,9 @@ class SortProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(-1)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None:
-            return a is None and b is not None
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, RecordTableModel):
+            source.sort(column, order)  # the proxy keeps the source order (no lessThan)
+            return
+        super().sort(column, order)
