@@ -414,3 +414,45 @@ def save_plan(ctx: Context, plan: CarePlan) -> CarePlan:
         ctx.audit(session, "care.plan_save", "care_plan", checked.key,
                   f"{checked.name}: {len(checked.steps)} steps")
         return checked
+
+
+def reassign(ctx: Context, task_ids: list[int], *, role: str | None = None,
+             staff_id: int | None = None) -> int:
+    """Hand tasks to a role or a person (bulk); returns how many changed."""
+    ctx.require(Permission.CARE_WORK)
+    if role is not None and role not in ("nurse", "doctor", "receptionist"):
+        raise UserError(_("角色无效。"), field="role")
+    with ctx.transaction() as session:
+        values: dict[str, object] = {"assigned_staff_id": staff_id,
+                                     "version": CareTask.version + 1}
+        if role is not None:
+            values["assigned_role"] = role
+        result = session.execute(update(CareTask).where(
+            CareTask.id.in_(task_ids), CareTask.status.in_(OPEN)).values(**values))
+        ctx.audit(session, "care.reassign", "care_task", None,
+                  f"{len(task_ids)} tasks -> role={role} staff={staff_id}")
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def family_groups(ctx: Context, patient_ids: list[int]) -> dict[int, int]:
+    """Households among these patients: patient id -> the smallest id of its family."""
+    from clinic_desktop.storage.models.patient import FamilyLink
+
+    ctx.require(Permission.CARE_VIEW)
+    wanted = set(patient_ids)
+    parent = {pid: pid for pid in wanted}
+
+    def root(pid: int) -> int:
+        while parent[pid] != pid:
+            parent[pid] = parent[parent[pid]]
+            pid = parent[pid]
+        return pid
+
+    with ctx.transaction() as session:
+        links = session.execute(select(FamilyLink.patient_id, FamilyLink.relative_id).where(
+            FamilyLink.patient_id.in_(wanted), FamilyLink.relative_id.in_(wanted))).all()
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {pid: root(pid) for pid in wanted}

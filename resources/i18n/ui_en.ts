@@ -519,114 +519,167 @@
 <context>
     <name>CallbacksPage</name>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="43" />
-        <location filename="../../ui/pages/callbacks_page.py" line="135" />
-        <location filename="../../ui/pages/callbacks_page.py" line="188" />
+        <location filename="../../ui/pages/callbacks_page.py" line="46" />
+        <location filename="../../ui/pages/callbacks_page.py" line="174" />
+        <location filename="../../ui/pages/callbacks_page.py" line="187" />
+        <location filename="../../ui/pages/callbacks_page.py" line="241" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="44" />
+        <location filename="../../ui/pages/callbacks_page.py" line="47" />
         <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
         <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="50" />
+        <location filename="../../ui/pages/callbacks_page.py" line="53" />
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="55" />
+        <location filename="../../ui/pages/callbacks_page.py" line="57" />
+        <source>按家庭分组</source>
+        <translation>Group by family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="58" />
+        <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
+        <translation>Members of one family due together are listed together, so one call covers them.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="60" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="58" />
+        <location filename="../../ui/pages/callbacks_page.py" line="63" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="61" />
+        <location filename="../../ui/pages/callbacks_page.py" line="66" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <location filename="../../ui/pages/callbacks_page.py" line="75" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="72" />
+        <location filename="../../ui/pages/callbacks_page.py" line="78" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="74" />
+        <location filename="../../ui/pages/callbacks_page.py" line="80" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="75" />
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="76" />
+        <location filename="../../ui/pages/callbacks_page.py" line="82" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="77" />
+        <location filename="../../ui/pages/callbacks_page.py" line="83" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="78" />
+        <location filename="../../ui/pages/callbacks_page.py" line="84" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="79" />
+        <location filename="../../ui/pages/callbacks_page.py" line="85" />
+        <location filename="../../ui/pages/callbacks_page.py" line="176" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="80" />
+        <location filename="../../ui/pages/callbacks_page.py" line="86" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="82" />
+        <location filename="../../ui/pages/callbacks_page.py" line="88" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="91" />
+        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <source>家庭</source>
+        <translation>Family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <source>同家庭 {0} 人</source>
+        <translation>{0} in family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="104" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="93" />
+        <location filename="../../ui/pages/callbacks_page.py" line="106" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="104" />
+        <location filename="../../ui/pages/callbacks_page.py" line="117" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="130" />
+        <location filename="../../ui/pages/callbacks_page.py" line="119" />
+        <source>可多选：所选各项都推到明天上午</source>
+        <translation>Works on several rows: all selected move to tomorrow morning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="121" />
+        <source>转交…</source>
+        <translation>Hand over…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="165" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="135" />
+        <location filename="../../ui/pages/callbacks_page.py" line="174" />
+        <location filename="../../ui/pages/callbacks_page.py" line="187" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="181" />
+        <location filename="../../ui/pages/callbacks_page.py" line="176" />
+        <source>护士</source>
+        <translation>Nurse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="177" />
+        <source>前台</source>
+        <translation>Receptionist</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="178" />
+        <source>转交</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="179" />
+        <source>把所选 {0} 项转交给：</source>
+        <translation>Hand the {0} selected items to:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="234" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>

@@ -151,3 +151,51 @@ def test_plan_editor_previews_and_saves(window: MainWindow, services: AppService
     page.save()
     saved = next(p for p in care.list_plans(services.ctx) if p.key == "implant")
     assert saved.steps[1].offset.amount == 10
+
+
+def test_family_grouping_bulk_snooze_and_hand_over(
+    page: CallbacksPage, services: AppServices, due_call: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QInputDialog
+
+    from clinic_desktop.services.family import link_family
+    from clinic_desktop.storage.models.care import CareTask
+
+    other = create_patient(services.ctx, PatientInput(name="李四")).patient.id
+    wife = create_patient(services.ctx, PatientInput(name="张妻")).patient.id
+    extraction = next(p.id for p in list_procedures(services.ctx) if p.name == "普通拔牙")
+    clock = services.ctx.clock
+    assert isinstance(clock, FixedClock)
+    now = clock.now()
+    # 张三 is due at 09:00; 李四 at 10:00; his wife at 10:30.
+    for pid, minutes in ((other, 25 * 60), (wife, 24 * 60 + 30)):
+        clock.set(now - timedelta(minutes=minutes))
+        record_visit(services.ctx, pid, visit_date=date(2026, 11, 23), doctor_id=None,
+                     lines=[TreatmentLine(extraction, Decimal("300"))])
+    clock.set(now)
+    care.raise_due(services.ctx)
+    link_family(services.ctx, due_call, wife, relation="spouse")
+    page.reload()
+    assert [i.patient for i in page.model.records] == ["张三", "李四", "张妻"]
+    page.by_family.setChecked(True)  # the couple together: one call covers both
+    assert [i.patient for i in page.model.records] == ["张三", "张妻", "李四"]
+    assert page.proxy.index(1, 10).data() == "同家庭 2 人"
+    assert page.proxy.index(2, 10).data() == ""
+
+    selection = page.view.selectionModel()
+    for row in (0, 1):
+        selection.select(page.proxy.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("医生", True))
+    page.hand_over()
+    with services.ctx.db.session() as session:
+        roles = {t.patient_id: t.assigned_role for t in session.query(CareTask)}
+    assert roles[wife] == roles[due_call] == "doctor" and roles[other] == "nurse"
+    selection.clearSelection()
+    for row in (0, 1):
+        selection.select(page.proxy.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    page.snooze()
+    assert [i.patient for i in page.model.records] == ["李四"]

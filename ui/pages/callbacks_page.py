@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,7 +31,7 @@ from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import make_table, page_header, selected_record
-from ui.widgets.table_model import Column, RecordTableModel, SortProxy
+from ui.widgets.table_model import RECORD_ROLE, Column, RecordTableModel, SortProxy
 
 OUTCOME_BUTTONS = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
                    "wrong_number")
@@ -51,6 +54,8 @@ class CallbacksPage(QWidget):
         for kind in ("followup_call", "recall", "reminder", "birthday", "reactivation",
                      "problem"):
             self.kind.addItem(kind_label(kind), kind)
+        self.by_family = QCheckBox(self.tr("按家庭分组"))
+        self.by_family.setToolTip(self.tr("同一家人本周都要回访时排在一起，一个电话就能问完。"))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("筛选：患者、电话、事由、医生"))
         self.filter.setClearButtonEnabled(True)
@@ -58,7 +63,8 @@ class CallbacksPage(QWidget):
         export = QPushButton(self.tr("导出 Excel…"))
         export.clicked.connect(self.export)
         export.setVisible(services.can(Permission.EXPORT_RUN))
-        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.filter):
+        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.by_family,
+                       self.filter):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.count = QLabel()
@@ -81,10 +87,17 @@ class CallbacksPage(QWidget):
                    align_right=True),
             Column(self.tr("上次结果"), lambda i: outcome_label(i.last_outcome)
                    if i.last_outcome else ""),
+            Column(self.tr("家庭"), lambda i: self.tr("同家庭 {0} 人").format(
+                self._family_size.get(self._family.get(i.patient_id, 0), 0))
+                if self._family_size.get(self._family.get(i.patient_id, 0), 0) > 1 else "",
+                sort_key=lambda i: self._family.get(i.patient_id, 0)),
         ], key=lambda i: i.task_id)
+        self._family: dict[int, int] = {}
+        self._family_size: dict[int, int] = {}
         self.proxy = SortProxy()
         self.proxy.setSourceModel(self.model)
         self.view = make_table(self.proxy, stretch_column=5)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.view, 1)
         outcome_row = QHBoxLayout()
         self.note = QLineEdit()
@@ -103,10 +116,15 @@ class CallbacksPage(QWidget):
             outcome_row.addWidget(button)
         snooze = QPushButton(self.tr("明天再打"))
         snooze.clicked.connect(self.snooze)
+        snooze.setToolTip(self.tr("可多选：所选各项都推到明天上午"))
         outcome_row.addWidget(snooze)
+        hand_over = QPushButton(self.tr("转交…"))
+        hand_over.clicked.connect(self.hand_over)
+        outcome_row.addWidget(hand_over)
         layout.addLayout(outcome_row)
         self.as_of.dateChanged.connect(lambda _d: self.reload())
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
+        self.by_family.toggled.connect(lambda _on: self.reload())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         services.changed.connect(lambda areas: self.reload() if areas & {
             "care", "appointments", "patients"} else None)
@@ -124,10 +142,44 @@ class CallbacksPage(QWidget):
     def reload(self) -> None:
         items = care.callback_list(self.services.ctx, as_of=self.as_of.date().toPython())
         kind = self.kind.currentData()
-        self.model.replace([i for i in items if kind is None or i.kind == kind])
+        items = [i for i in items if kind is None or i.kind == kind]
+        self._family = care.family_groups(self.services.ctx, [i.patient_id for i in items])
+        self._family_size = {}
+        for group in {self._family[i.patient_id] for i in items}:
+            self._family_size[group] = len({i.patient_id for i in items
+                                            if self._family[i.patient_id] == group})
+        if self.by_family.isChecked():
+            # A household together, placed where its earliest task would be.
+            first: dict[int, datetime] = {}
+            for i in items:
+                group = self._family[i.patient_id]
+                first[group] = min(first.get(group, i.due), i.due)
+            items.sort(key=lambda i: (first[self._family[i.patient_id]],
+                                      self._family[i.patient_id], i.due))
+            self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        elif self.view.horizontalHeader().sortIndicatorSection() < 0:
+            self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.model.replace(items)
         for column in (0, 1, 2, 3, 4):
             self.view.resizeColumnToContents(column)
         self.count.setText(self.tr("{0} 项").format(self.model.rowCount()))
+
+    def selected(self) -> list[CallbackItem]:
+        rows = self.view.selectionModel().selectedRows()
+        return [r.data(RECORD_ROLE) for r in rows]
+
+    def hand_over(self) -> None:
+        items = self.selected()
+        if not items:
+            QMessageBox.information(self, self.tr("回访"), self.tr("请先在列表中选择一项。"))
+            return
+        roles = {self.tr("护士"): "nurse", self.tr("医生"): "doctor",
+                 self.tr("前台"): "receptionist"}
+        choice, ok = QInputDialog.getItem(self, self.tr("转交"), self.tr(
+            "把所选 {0} 项转交给：").format(len(items)), list(roles), 0, False)
+        if ok:
+            care.reassign(self.services.ctx, [i.task_id for i in items], role=roles[choice])
+            self.services.notify({"care"})
 
     def current(self) -> CallbackItem | None:
         item = selected_record(self.view)
@@ -165,13 +217,14 @@ class CallbacksPage(QWidget):
         return False
 
     def snooze(self) -> None:
-        item = self.current()
-        if item is None:
+        items = self.selected()
+        if not items and self.current() is None:
             return
         until = datetime.combine(self._today() + timedelta(days=1), time(9),
                                  self.services.clinic.zone)
         try:
-            care.snooze(self.services.ctx, item.task_id, version=item.version, until=until)
+            for item in items:
+                care.snooze(self.services.ctx, item.task_id, version=item.version, until=until)
         except UserError as error:
             show_error(self, error)
         self.services.notify({"care"})
