@@ -5,10 +5,21 @@ from clinic_desktop.storage.models import (
     care,
     clinical,
     engagement,
+    messaging,
     patient,
     schedule,
     settings,
     staff,
 )
 
-__all__ = ["audit", "care", "clinical", "engagement", "patient", "schedule", "settings", "staff"]
+__all__ = [
+    "audit",
+    "care",
+    "clinical",
+    "engagement",
+    "messaging",
+    "patient",
+    "schedule",
+    "settings",
+    "staff",
+]

@@ -1,0 +1,242 @@
+"""Messages: templates rendered into an outbox, sent by hand, by e-mail or an SMS gateway.
+
+Nothing is sent twice: a sender first *claims* a queued message with a conditional UPDATE
+(queued -> sending), so two senders (two workstations, a retry racing a timer) can never both
+own it; ``sent`` is final. A failed attempt goes back to ``queued`` until the third, then
+``failed`` with the reason. Sending runs off the GUI thread; secrets come from the keyring.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import NotFound, UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.package_data import resource
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.message_templates import check_template, greeting_name, render
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.patients import get_patient
+from clinic_desktop.storage.models.care import CareTask
+from clinic_desktop.storage.models.messaging import MessageTemplate, OutboxMessage
+from clinic_desktop.storage.models.staff import Staff
+
+CHANNELS = ("manual", "email", "sms")
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class OutboxInfo:
+    id: int
+    patient_id: int
+    channel: str
+    recipient: str
+    body: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _info(m: OutboxMessage) -> OutboxInfo:
+    return OutboxInfo(m.id, m.patient_id, m.channel, m.recipient, m.body, m.status, m.attempts,
+                      m.last_error, m.created_at, m.sent_at)
+
+
+class Sender(Protocol):
+    channel: str
+
+    def send(self, message: OutboxInfo) -> None:
+        """Deliver or raise with a reason a person can read."""
+
+
+def ensure_default_templates(session: Session) -> None:
+    if session.execute(select(func.count(MessageTemplate.id))).scalar_one():
+        return
+    for item in json.loads(resource("templates/messages.json").read_text(encoding="utf-8")):
+        session.add(MessageTemplate(key=item["key"], name=item["name"], body=item["body"]))
+    session.flush()
+
+
+def templates(ctx: Context) -> list[tuple[str, str, str]]:
+    with ctx.transaction() as session:
+        ensure_default_templates(session)
+        return [(t.key, t.name, t.body) for t in session.execute(
+            select(MessageTemplate).order_by(MessageTemplate.id)).scalars()]
+
+
+def save_template(ctx: Context, key: str, *, name: str, body: str) -> None:
+    ctx.require(Permission.SETTINGS_MANAGE)
+    try:
+        check_template(body)
+    except RuleError as error:
+        raise UserError(error.message, field="body") from error
+    with ctx.transaction() as session:
+        ensure_default_templates(session)
+        row = session.execute(select(MessageTemplate).where(
+            MessageTemplate.key == key)).scalar_one_or_none()
+        if row is None:
+            row = MessageTemplate(key=key, name=name, body=body)
+            session.add(row)
+        row.name, row.body = name.strip() or key, body
+        ctx.audit(session, "message.template", "message_template", key, name)
+
+
+def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: str = "manual",
+                  recipient: str | None = None, task_id: int | None = None,
+                  when: datetime | None = None) -> OutboxInfo:
+    """Render a template for a patient into the outbox (once per task, template and channel)."""
+    ctx.require(Permission.MESSAGES_SEND)
+    if channel not in CHANNELS:
+        raise UserError(_("发送渠道无效。"), field="channel")
+    with ctx.transaction() as session:
+        ensure_default_templates(session)
+        template = session.execute(select(MessageTemplate).where(
+            MessageTemplate.key == template_key)).scalar_one_or_none()
+        if template is None:
+            raise NotFound(_("找不到消息模板“{key}”。", key=template_key))
+        patient = get_patient(session, patient_id)
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        task = session.get(CareTask, task_id) if task_id else None
+        doctor = session.get(Staff, task.doctor_id) if task and task.doctor_id else None
+        values = {
+            "姓名": patient.name, "称呼": greeting_name(patient.name, patient.sex),
+            "项目": (task.procedure_name if task else None) or "",
+            "医生": f"{doctor.display_name}医生" if doctor else "",
+            "时间": f"{when.astimezone(zone):%m月%d日 %H:%M}" if when else "",
+            "诊所": read_setting(session, "clinic.name", ""),
+            "电话": read_setting(session, "clinic.phone", ""),
+        }
+        to = recipient if recipient is not None else (patient.mobile or "")
+        if channel == "sms" and not to:
+            raise UserError(_("{name} 没有手机号，无法发短信。", name=patient.name),
+                            field="recipient")
+        if channel == "email" and "@" not in to:
+            raise UserError(_("请填写有效的邮箱地址。"), field="recipient")
+        key = f"{template_key}:{task_id or 'p' + str(patient_id)}:{channel}"
+        existing = session.execute(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == key)).scalar_one_or_none()
+        if existing is not None:
+            return _info(existing)
+        message = OutboxMessage(
+            patient_id=patient_id, task_id=task_id, channel=channel, recipient=to,
+            subject=template.name, body=render(template.body, values), dedupe_key=key,
+            created_at=ctx.now(), created_by=ctx.actor.staff_id)
+        session.add(message)
+        session.flush()
+        ctx.audit(session, "message.queue", "patient", patient_id, f"{template_key} {channel}")
+        return _info(message)
+
+
+def mark_sent(ctx: Context, message_id: int) -> None:
+    """The manual channel: the text was copied into WeChat or read out on the phone."""
+    ctx.require(Permission.MESSAGES_SEND)
+    with ctx.transaction() as session:
+        claimed = session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == message_id, OutboxMessage.status.in_(("queued", "failed")))
+            .values(status="sent", sent_at=ctx.now())).rowcount  # type: ignore[attr-defined]
+        if not claimed:
+            raise UserError(_("这条消息已经发送过或正在发送。"))
+        ctx.audit(session, "message.sent_manually", "outbox_message", message_id, "")
+
+
+def _claim(ctx: Context, message_id: int) -> bool:
+    with ctx.transaction() as session:
+        result = session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == message_id, OutboxMessage.status == "queued")
+            .values(status="sending", attempts=OutboxMessage.attempts + 1))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def send_pending(ctx: Context, sender: Sender, *, limit: int = 50) -> tuple[int, int]:
+    """Send queued messages of the sender's channel; returns (sent, failed attempts)."""
+    ctx.require(Permission.MESSAGES_SEND)
+    with ctx.transaction() as session:
+        ids = list(session.execute(select(OutboxMessage.id).where(
+            OutboxMessage.status == "queued", OutboxMessage.channel == sender.channel)
+            .order_by(OutboxMessage.id).limit(limit)).scalars())
+    sent = failed = 0
+    for message_id in ids:
+        if not _claim(ctx, message_id):
+            continue  # someone else has it
+        with ctx.transaction() as session:
+            message = _info(session.get_one(OutboxMessage, message_id))
+        try:
+            sender.send(message)
+        except Exception as exc:  # every failure is recorded on the message, none is lost
+            failed += 1
+            with ctx.transaction() as session:
+                row = session.get_one(OutboxMessage, message_id)
+                row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "queued"
+                row.last_error = str(exc) or type(exc).__name__
+            continue
+        sent += 1
+        with ctx.transaction() as session:
+            row = session.get_one(OutboxMessage, message_id)
+            row.status, row.sent_at, row.last_error = "sent", ctx.now(), None
+            ctx.audit(session, "message.sent", "outbox_message", message_id, sender.channel)
+    return sent, failed
+
+
+def outbox(ctx: Context, *, status: str | None = None) -> list[OutboxInfo]:
+    ctx.require(Permission.MESSAGES_SEND)
+    with ctx.transaction() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+        if status is not None:
+            query = query.where(OutboxMessage.status == status)
+        return [_info(m) for m in session.execute(query).scalars()]
+
+
+@dataclass
+class SmtpSender:
+    host: str
+    port: int
+    username: str
+    password: str
+    from_addr: str
+    starttls: bool = True
+    timeout: float = 15.0
+    channel: str = "email"
+
+    def send(self, message: OutboxInfo) -> None:
+        email = EmailMessage()
+        email["From"], email["To"] = self.from_addr, message.recipient
+        email["Subject"] = "来自诊所的消息"  # to the patient: always Chinese
+        email.set_content(message.body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password)
+            smtp.send_message(email)
+
+
+@dataclass
+class SmsGatewaySender:
+    """A generic HTTP gateway: POST {"to", "text"} as JSON with a bearer token."""
+
+    url: str
+    token: str
+    timeout: float = 15.0
+    channel: str = "sms"
+
+    def send(self, message: OutboxInfo) -> None:
+        body = json.dumps({"to": message.recipient, "text": message.body}).encode("utf-8")
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            if not 200 <= response.status < 300:
+                raise OSError(_("短信网关返回 {code}", code=response.status))
