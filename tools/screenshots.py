@@ -170,6 +170,17 @@ def booking_dialog(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def _queue_demo_messages(s: Shots) -> None:
+    from clinic_desktop.services import care, messages
+
+    for item in care.callback_list(s.services.ctx, as_of=s.services.local(
+            s.services.ctx.now()).date())[:6]:
+        template = {"followup_call": "followup", "recall": "recall", "birthday": "birthday",
+                    "reactivation": "reactivation"}.get(item.kind, "followup")
+        messages.queue_message(s.services.ctx, item.patient_id, template_key=template,
+                               task_id=item.task_id)
+
+
 SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("setup-dialog.png", setup_dialog),
     ("login-dialog.png", login_dialog),
@@ -183,6 +194,8 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("calendar-week.png", calendar_week),
     ("booking-dialog.png", booking_dialog),
     ("callback-list.png", lambda s: (s.window.open_page("callbacks"), s.settle(s.window))[1]),
+    ("messages.png", lambda s: (_queue_demo_messages(s), s.window.open_page("messages"),
+                                s.settle(s.window))[2]),
     ("care-plans.png", lambda s: (s.window.open_page("care_plans").list.setCurrentRow(1),  # type: ignore[attr-defined]
                                   s.settle(s.window))[1]),
     ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),

@@ -16,6 +16,7 @@ from clinic_desktop.demo.patients import seed_patients
 from clinic_desktop.demo.schedule import seed_schedule
 from clinic_desktop.demo.staff import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_staff
 from clinic_desktop.services.auth import setup_clinic
+from clinic_desktop.services.clinic import update_clinic
 from clinic_desktop.storage.database import Database
 
 DEMO_CLINIC_NAME = "康宁口腔眼科诊所"
@@ -41,6 +42,8 @@ def seed_demo(
         password=DEMO_ADMIN_PASSWORD, clock=clock, is_demo=True,
     )
     ctx = Context(db=db, actor=admin, clock=clock)
+    update_clinic(ctx, name=DEMO_CLINIC_NAME, timezone="Asia/Shanghai", phone="010-6588 8866",
+                  address="北京市朝阳区建国路 88 号")
     rng = random.Random(seed)
     staff_count, chair_count = seed_staff(ctx, rng)
     patient_count = seed_patients(ctx, rng, patients)

@@ -290,6 +290,7 @@ class CallbackItem:
     priority: int
     has_allergy: bool
     birth_date: date | None
+    assigned_role: str = "nurse"
 
 
 def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
@@ -313,7 +314,7 @@ def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
                    t.due_at, t.attempts, t.last_outcome, t.procedure_name, Staff.display_name,
                    t.priority,
                    or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
-                   Patient.birth_date)
+                   Patient.birth_date, t.assigned_role)
             .join(Patient, Patient.id == t.patient_id)
             .outerjoin(Staff, Staff.id == t.doctor_id)
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
@@ -323,9 +324,9 @@ def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
             task_id=tid, version=version, patient_id=pid, patient=name, phone=mobile,
             kind=kind, reason=title, due=due, attempts=attempts, last_outcome=outcome,
             procedure=procedure, doctor=doctor, priority=priority, has_allergy=bool(allergy),
-            birth_date=birth)
+            birth_date=birth, assigned_role=role)
             for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome,
-                 procedure, doctor, priority, allergy, birth) in rows]
+                 procedure, doctor, priority, allergy, birth, role) in rows]
 
 
 def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:
@@ -456,3 +457,43 @@ def family_groups(ctx: Context, patient_ids: list[int]) -> dict[int, int]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return {pid: root(pid) for pid in wanted}
+
+
+@dataclass(frozen=True)
+class CareSettings:
+    reminder_evening: str = "18:00"
+    reminder_hours_before: int = 2
+    retry_hours: int = DEFAULT_RETRY_HOURS
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    birthday_days_before: int = 0
+    dormant_months: int = 12
+    dormant_daily_limit: int = 20
+
+
+def read_care_settings(ctx: Context) -> CareSettings:
+    with ctx.transaction() as session:
+        defaults = CareSettings()
+        return CareSettings(**{name: read_setting(session, f"care.{name}",
+                                                  getattr(defaults, name))
+                               for name in CareSettings.__dataclass_fields__})
+
+
+def save_care_settings(ctx: Context, settings: CareSettings) -> None:
+    from clinic_desktop.services.clinic import write_setting
+
+    ctx.require(Permission.CARE_PLANS_MANAGE)
+    try:
+        time.fromisoformat(settings.reminder_evening)
+    except ValueError as exc:
+        raise UserError(_("提醒时间应写成 18:00 这样的格式。"), field="reminder_evening") from exc
+    limits = {"reminder_hours_before": (0, 48), "retry_hours": (1, 72), "max_attempts": (1, 10),
+              "birthday_days_before": (0, 30), "dormant_months": (3, 60),
+              "dormant_daily_limit": (0, 500)}
+    for name, (low, high) in limits.items():
+        if not low <= getattr(settings, name) <= high:
+            raise UserError(_("请填写 {low} 到 {high} 之间的数字。", low=low, high=high),
+                            field=name)
+    with ctx.transaction() as session:
+        for name in CareSettings.__dataclass_fields__:
+            write_setting(session, f"care.{name}", getattr(settings, name))
+        ctx.audit(session, "settings.care", "setting", "care", str(settings))

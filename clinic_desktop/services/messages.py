@@ -240,3 +240,56 @@ class SmsGatewaySender:
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
             if not 200 <= response.status < 300:
                 raise OSError(_("短信网关返回 {code}", code=response.status))
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    sms_url: str = ""
+
+
+def read_channels(ctx: Context) -> ChannelSettings:
+    with ctx.transaction() as session:
+        data = read_setting(session, "messages.channels", {}) or {}
+        return ChannelSettings(**{k: v for k, v in data.items()
+                                  if k in ChannelSettings.__dataclass_fields__})
+
+
+def save_channels(ctx: Context, settings: ChannelSettings) -> None:
+    """Host names and addresses only: passwords and tokens go to the keyring."""
+    from dataclasses import asdict
+
+    from clinic_desktop.services.clinic import write_setting
+
+    ctx.require(Permission.SETTINGS_MANAGE)
+    if settings.smtp_host and not 0 < settings.smtp_port < 65536:
+        raise UserError(_("SMTP 端口应在 1 到 65535 之间。"), field="smtp_port")
+    if settings.sms_url and not settings.sms_url.startswith(("http://", "https://")):
+        raise UserError(_("短信网关地址应以 http:// 或 https:// 开头。"), field="sms_url")
+    with ctx.transaction() as session:
+        write_setting(session, "messages.channels", asdict(settings))
+        ctx.audit(session, "settings.channels", "setting", "messages.channels",
+                  f"smtp={settings.smtp_host} sms={settings.sms_url}")
+
+
+def sender_for(ctx: Context, channel: str) -> Sender:
+    """The configured sender, with its secret from the keyring; explains what is missing."""
+    from clinic_desktop.credentials import get_secret
+
+    settings = read_channels(ctx)
+    if channel == "email":
+        if not settings.smtp_host or not settings.smtp_from:
+            raise UserError(_("还没有设置邮件服务器（设置 → 消息渠道）。"), field="smtp_host")
+        return SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_user,
+                          get_secret("smtp_password") or "", settings.smtp_from,
+                          settings.smtp_starttls)
+    if channel == "sms":
+        token = get_secret("sms_token")
+        if not settings.sms_url or not token:
+            raise UserError(_("还没有设置短信网关地址或令牌（设置 → 消息渠道）。"), field="sms_url")
+        return SmsGatewaySender(settings.sms_url, token)
+    raise UserError(_("发送渠道无效。"), field="channel")

@@ -520,9 +520,9 @@
     <name>CallbacksPage</name>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="46" />
-        <location filename="../../ui/pages/callbacks_page.py" line="174" />
-        <location filename="../../ui/pages/callbacks_page.py" line="187" />
-        <location filename="../../ui/pages/callbacks_page.py" line="241" />
+        <location filename="../../ui/pages/callbacks_page.py" line="198" />
+        <location filename="../../ui/pages/callbacks_page.py" line="211" />
+        <location filename="../../ui/pages/callbacks_page.py" line="265" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -537,149 +537,182 @@
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="57" />
+        <location filename="../../ui/pages/callbacks_page.py" line="58" />
+        <source>全部负责人</source>
+        <translation>Everyone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="63" />
+        <source>全部优先级</source>
+        <translation>All priorities</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <source>普通</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <source>低</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="66" />
         <source>按家庭分组</source>
         <translation>Group by family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="58" />
+        <location filename="../../ui/pages/callbacks_page.py" line="67" />
         <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
         <translation>Members of one family due together are listed together, so one call covers them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="60" />
+        <location filename="../../ui/pages/callbacks_page.py" line="69" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="63" />
+        <location filename="../../ui/pages/callbacks_page.py" line="72" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="66" />
+        <location filename="../../ui/pages/callbacks_page.py" line="75" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="75" />
+        <location filename="../../ui/pages/callbacks_page.py" line="84" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="78" />
+        <location filename="../../ui/pages/callbacks_page.py" line="87" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="80" />
+        <location filename="../../ui/pages/callbacks_page.py" line="89" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <location filename="../../ui/pages/callbacks_page.py" line="90" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="82" />
+        <location filename="../../ui/pages/callbacks_page.py" line="91" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="83" />
+        <location filename="../../ui/pages/callbacks_page.py" line="92" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="84" />
+        <location filename="../../ui/pages/callbacks_page.py" line="93" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="85" />
-        <location filename="../../ui/pages/callbacks_page.py" line="176" />
+        <location filename="../../ui/pages/callbacks_page.py" line="59" />
+        <location filename="../../ui/pages/callbacks_page.py" line="94" />
+        <location filename="../../ui/pages/callbacks_page.py" line="200" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="86" />
+        <location filename="../../ui/pages/callbacks_page.py" line="95" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="88" />
+        <location filename="../../ui/pages/callbacks_page.py" line="97" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <location filename="../../ui/pages/callbacks_page.py" line="99" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <location filename="../../ui/pages/callbacks_page.py" line="99" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="104" />
+        <location filename="../../ui/pages/callbacks_page.py" line="113" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="106" />
+        <location filename="../../ui/pages/callbacks_page.py" line="115" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="117" />
+        <location filename="../../ui/pages/callbacks_page.py" line="126" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="119" />
+        <location filename="../../ui/pages/callbacks_page.py" line="128" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="121" />
+        <location filename="../../ui/pages/callbacks_page.py" line="130" />
+        <source>发消息…</source>
+        <translation>Message…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="133" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="165" />
+        <location filename="../../ui/pages/callbacks_page.py" line="181" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="174" />
-        <location filename="../../ui/pages/callbacks_page.py" line="187" />
+        <location filename="../../ui/pages/callbacks_page.py" line="198" />
+        <location filename="../../ui/pages/callbacks_page.py" line="211" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="176" />
+        <location filename="../../ui/pages/callbacks_page.py" line="59" />
+        <location filename="../../ui/pages/callbacks_page.py" line="200" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="177" />
+        <location filename="../../ui/pages/callbacks_page.py" line="60" />
+        <location filename="../../ui/pages/callbacks_page.py" line="201" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="178" />
+        <location filename="../../ui/pages/callbacks_page.py" line="202" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="179" />
+        <location filename="../../ui/pages/callbacks_page.py" line="203" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="234" />
+        <location filename="../../ui/pages/callbacks_page.py" line="258" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -719,110 +752,163 @@
 <context>
     <name>CarePlansPage</name>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="51" />
-        <location filename="../../ui/pages/care_plans_page.py" line="173" />
+        <location filename="../../ui/pages/care_plans_page.py" line="53" />
+        <location filename="../../ui/pages/care_plans_page.py" line="177" />
         <source>随访计划</source>
         <translation>Care plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="52" />
+        <location filename="../../ui/pages/care_plans_page.py" line="54" />
         <source>治疗完成后自动生成回访和复查任务。单位：hours/days/weeks/months/years；类型：followup_call（回访）/recall（复查）/message（关怀消息）。</source>
         <translation>Completed treatments create these callbacks and recalls. Units: hours/days/weeks/months/years; kinds: followup_call / recall / message.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="63" />
+        <location filename="../../ui/pages/care_plans_page.py" line="65" />
         <source>触发的项目，用逗号分隔</source>
         <translation>Procedures that start it, comma-separated</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="64" />
+        <location filename="../../ui/pages/care_plans_page.py" line="66" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="65" />
+        <location filename="../../ui/pages/care_plans_page.py" line="67" />
         <source>触发项目</source>
         <translation>Started by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <location filename="../../ui/pages/care_plans_page.py" line="71" />
         <source>代号</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <location filename="../../ui/pages/care_plans_page.py" line="71" />
         <source>数量</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <location filename="../../ui/pages/care_plans_page.py" line="71" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <location filename="../../ui/pages/care_plans_page.py" line="71" />
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="69" />
+        <location filename="../../ui/pages/care_plans_page.py" line="71" />
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <location filename="../../ui/pages/care_plans_page.py" line="72" />
         <source>负责</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <location filename="../../ui/pages/care_plans_page.py" line="72" />
         <source>优先级</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <location filename="../../ui/pages/care_plans_page.py" line="72" />
         <source>复查窗口(天)</source>
         <translation>Window (days)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="74" />
+        <location filename="../../ui/pages/care_plans_page.py" line="76" />
         <source>加一步</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="74" />
+        <location filename="../../ui/pages/care_plans_page.py" line="76" />
         <source>删除所选步骤</source>
         <translation>Remove step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="81" />
+        <location filename="../../ui/pages/care_plans_page.py" line="83" />
         <source>预览日期</source>
         <translation>Preview dates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="83" />
+        <location filename="../../ui/pages/care_plans_page.py" line="85" />
         <source>保存计划</source>
         <translation>Save plan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="87" />
+        <location filename="../../ui/pages/care_plans_page.py" line="89" />
+        <source>回访设置…</source>
+        <translation>Callback settings…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="91" />
         <source>示例治疗日</source>
         <translation>Sample treatment day</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="132" />
+        <location filename="../../ui/pages/care_plans_page.py" line="136" />
         <source>第 {0} 步</source>
         <translation>Step {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="134" />
+        <location filename="../../ui/pages/care_plans_page.py" line="138" />
         <source>{0}：单位、类型或负责角色不在可选范围内。</source>
         <translation>{0}: the unit, kind or role is not one of the allowed values.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="141" />
+        <location filename="../../ui/pages/care_plans_page.py" line="145" />
         <source>{0}：数量、优先级和窗口必须是整数。</source>
         <translation>{0}: amount, priority and window must be whole numbers.</translation>
+    </message>
+</context>
+<context>
+    <name>CareSettingsDialog</name>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="187" />
+        <source>回访设置</source>
+        <translation>Callback settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="191" />
+        <source>就诊前几小时再提醒</source>
+        <translation>Second reminder, hours before</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="192" />
+        <source>未接通后几小时再打</source>
+        <translation>Retry after (hours)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="193" />
+        <source>最多拨打次数</source>
+        <translation>Most call attempts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="194" />
+        <source>生日提前几天问候</source>
+        <translation>Birthday greeting, days before</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="195" />
+        <source>几个月未到诊算久未到诊</source>
+        <translation>Months without a visit before a win-back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="196" />
+        <source>每天最多新增唤醒回访</source>
+        <translation>New win-backs per day, at most</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="197" />
+        <source>前一天提醒时间</source>
+        <translation>Evening-before reminder at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="205" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>
@@ -889,6 +975,80 @@
         <location filename="../../ui/dialogs/settings_dialogs.py" line="45" />
         <source>两次输入的新密码不一致。</source>
         <translation>The two new passwords do not match.</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsDialog</name>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="136" />
+        <source>消息渠道</source>
+        <translation>Message channels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="144" />
+        <source>使用 STARTTLS 加密</source>
+        <translation>Use STARTTLS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="148" />
+        <location filename="../../ui/pages/messages_page.py" line="152" />
+        <source>留空则不修改</source>
+        <translation>leave empty to keep</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="154" />
+        <source>只在本次运行中记住密码和令牌</source>
+        <translation>Remember password and token for this run only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="157" />
+        <source>密码和令牌保存在系统钥匙串中，不写入文件或数据库。</source>
+        <translation>Passwords and tokens are kept in the system keyring, never in files or the database.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="158" />
+        <source>这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，下次启动需要重新填写。</source>
+        <translation>This computer has no system keyring: passwords and tokens can only be kept for this run and must be entered again next time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="161" />
+        <source>SMTP 服务器</source>
+        <translation>SMTP server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="161" />
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="162" />
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="162" />
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="163" />
+        <source>发件人</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="164" />
+        <source>短信网关地址</source>
+        <translation>SMS gateway URL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="165" />
+        <source>网关令牌</source>
+        <translation>Gateway token</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="169" />
+        <source>保存</source>
+        <translation>Save</translation>
     </message>
 </context>
 <context>
@@ -1644,6 +1804,141 @@
     </message>
 </context>
 <context>
+    <name>MessagesPage</name>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="33" />
+        <source>待发送</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="34" />
+        <source>发送中</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="35" />
+        <source>已发送</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="36" />
+        <source>发送失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="37" />
+        <source>手动（复制）</source>
+        <translation>Manual (copy)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="38" />
+        <source>邮件</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="39" />
+        <source>短信</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="48" />
+        <location filename="../../ui/pages/messages_page.py" line="95" />
+        <location filename="../../ui/pages/messages_page.py" line="247" />
+        <source>消息</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="49" />
+        <source>待发送的关怀、提醒和复查消息。手动渠道：复制内容发到微信或电话里说，然后标记已发送。</source>
+        <translation>Care, reminder and recall messages waiting to go out. Manual channel: copy the text into WeChat or read it on the phone, then mark it sent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="50" />
+        <source>复制内容</source>
+        <translation>Copy text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="52" />
+        <source>标记已发送</source>
+        <translation>Mark sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="54" />
+        <source>发送邮件</source>
+        <translation>Send e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="56" />
+        <source>发送短信</source>
+        <translation>Send SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="58" />
+        <source>消息模板…</source>
+        <translation>Message templates…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="61" />
+        <source>消息渠道…</source>
+        <translation>Message channels…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="68" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="70" />
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="72" />
+        <source>收件人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="73" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="76" />
+        <source>次数</source>
+        <translation>Attempts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="77" />
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="78" />
+        <source>失败原因</source>
+        <translation>Failure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="95" />
+        <source>请先选择一条消息。</source>
+        <translation>Select a message first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="102" />
+        <source>已复制到剪贴板</source>
+        <translation>Copied to the clipboard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="121" />
+        <source>正在发送…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="124" />
+        <source>已发送 {0} 条，失败 {1} 次</source>
+        <translation>{0} sent, {1} failed attempts</translation>
+    </message>
+</context>
+<context>
     <name>PatientFormDialog</name>
     <message>
         <location filename="../../ui/dialogs/patient_form.py" line="56" />
@@ -2261,6 +2556,39 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>QueueMessageDialog</name>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="222" />
+        <source>发消息</source>
+        <translation>Send message</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="231" />
+        <source>邮件渠道填写邮箱；短信默认用手机号</source>
+        <translation>E-mail address for the e-mail channel; SMS uses the mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="232" />
+        <source>模板</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="233" />
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="234" />
+        <source>收件人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="236" />
+        <source>放入待发送</source>
+        <translation>Queue</translation>
+    </message>
+</context>
+<context>
     <name>RescheduleDialog</name>
     <message>
         <location filename="../../ui/calendar/dialogs.py" line="235" />
@@ -2494,6 +2822,34 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/dialogs/patient_actions.py" line="144" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatesDialog</name>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="189" />
+        <source>消息模板</source>
+        <translation>Message templates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="196" />
+        <source>可用占位符：{0}</source>
+        <translation>Placeholders: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="199" />
+        <source>模板</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="200" />
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="204" />
         <source>保存</source>
         <translation>Save</translation>
     </message>

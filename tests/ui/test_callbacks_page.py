@@ -199,3 +199,73 @@ def test_family_grouping_bulk_snooze_and_hand_over(
                          | QItemSelectionModel.SelectionFlag.Rows)
     page.snooze()
     assert [i.patient for i in page.model.records] == ["李四"]
+
+
+def test_messages_from_the_callback_list_to_the_outbox(
+    page: CallbacksPage, window: MainWindow, services: AppServices,
+    monkeypatch: pytest.MonkeyPatch, messages: list,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pages.messages_page import ChannelsDialog, MessagesPage, QueueMessageDialog
+
+    shown: list[QueueMessageDialog] = []
+
+    def fake_exec(dialog: QueueMessageDialog) -> int:
+        shown.append(dialog)
+        dialog.template.setCurrentIndex(dialog.template.findData("followup"))
+        dialog.submit()
+        return 1
+
+    monkeypatch.setattr(QueueMessageDialog, "exec", fake_exec)
+    page.view.selectRow(0)
+    page.queue_message()
+    outbox = window.open_page("messages")
+    assert isinstance(outbox, MessagesPage)
+    outbox.reload()
+    [row] = outbox.model.records
+    assert row.status == "queued" and row.body.startswith("张三您好")
+    outbox.view.selectRow(0)
+    outbox.copy()
+    assert QApplication.clipboard().text() == row.body
+    outbox.mark_sent()
+    assert outbox.model.records[0].status == "sent"
+    outbox.send("sms")  # no gateway configured yet: says what is missing
+    assert "短信网关" in messages[-1][1]
+    dialog = ChannelsDialog(services, outbox)
+    dialog.sms_url.setText("ftp://gateway")
+    dialog.submit()
+    assert dialog.errors.marked is dialog.sms_url
+
+
+def test_care_settings_templates_and_filters(
+    qtbot: QtBot, page: CallbacksPage, services: AppServices
+) -> None:
+    from ui.pages.care_plans_page import CareSettingsDialog
+    from ui.pages.messages_page import TemplatesDialog
+
+    settings = CareSettingsDialog(services)
+    qtbot.addWidget(settings)
+    settings.evening.setText("晚上六点")
+    settings.submit()
+    assert settings.errors.marked is settings.evening
+    settings.evening.setText("19:30")
+    settings.spins["retry_hours"].setValue(2)
+    settings.submit()
+    saved = care.read_care_settings(services.ctx)
+    assert (saved.reminder_evening, saved.retry_hours) == ("19:30", 2)
+
+    templates = TemplatesDialog(services)
+    qtbot.addWidget(templates)
+    templates.body_edit.setPlainText("{称呼}您好，{诊所名}提醒您复查")
+    templates.submit()
+    assert templates.errors.marked is templates.body_edit and "诊所名" in templates.errors.text
+    templates.body_edit.setPlainText("{称呼}您好，{诊所}提醒您复查")
+    templates.submit()
+
+    assert len(page.model.records) == 1
+    page.role.setCurrentIndex(page.role.findData("doctor"))
+    assert page.model.records == []
+    page.role.setCurrentIndex(page.role.findData("nurse"))
+    page.priority.setCurrentIndex(page.priority.findData(1))
+    assert len(page.model.records) == 1  # the 24 h call is urgent

@@ -153,6 +153,7 @@ def test_sms_gateway_over_http(admin_ctx: Context, patient: int) -> None:
         assert messages.send_pending(admin_ctx, sender) == (1, 0)
     finally:
         server.shutdown()
+        server.server_close()
     [(auth, body)] = seen
     assert auth == "Bearer t0ken" and body["to"] == "13800138000"
 

@@ -54,17 +54,26 @@ class CallbacksPage(QWidget):
         for kind in ("followup_call", "recall", "reminder", "birthday", "reactivation",
                      "problem"):
             self.kind.addItem(kind_label(kind), kind)
+        self.role = QComboBox()
+        self.role.addItem(self.tr("全部负责人"), None)
+        for role, label in (("nurse", self.tr("护士")), ("doctor", self.tr("医生")),
+                            ("receptionist", self.tr("前台"))):
+            self.role.addItem(label, role)
+        self.priority = QComboBox()
+        self.priority.addItem(self.tr("全部优先级"), None)
+        for level, label in ((1, self.tr("紧急")), (2, self.tr("普通")), (3, self.tr("低"))):
+            self.priority.addItem(label, level)
         self.by_family = QCheckBox(self.tr("按家庭分组"))
         self.by_family.setToolTip(self.tr("同一家人本周都要回访时排在一起，一个电话就能问完。"))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("筛选：患者、电话、事由、医生"))
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(260)
+        self.filter.setMinimumWidth(200)
         export = QPushButton(self.tr("导出 Excel…"))
         export.clicked.connect(self.export)
         export.setVisible(services.can(Permission.EXPORT_RUN))
-        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.by_family,
-                       self.filter):
+        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.role,
+                       self.priority, self.by_family, self.filter):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.count = QLabel()
@@ -118,12 +127,16 @@ class CallbacksPage(QWidget):
         snooze.clicked.connect(self.snooze)
         snooze.setToolTip(self.tr("可多选：所选各项都推到明天上午"))
         outcome_row.addWidget(snooze)
+        message = QPushButton(self.tr("发消息…"))
+        message.clicked.connect(self.queue_message)
+        outcome_row.addWidget(message)
         hand_over = QPushButton(self.tr("转交…"))
         hand_over.clicked.connect(self.hand_over)
         outcome_row.addWidget(hand_over)
         layout.addLayout(outcome_row)
         self.as_of.dateChanged.connect(lambda _d: self.reload())
-        self.kind.currentIndexChanged.connect(lambda _i: self.reload())
+        for combo in (self.kind, self.role, self.priority):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.by_family.toggled.connect(lambda _on: self.reload())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         services.changed.connect(lambda areas: self.reload() if areas & {
@@ -141,8 +154,11 @@ class CallbacksPage(QWidget):
 
     def reload(self) -> None:
         items = care.callback_list(self.services.ctx, as_of=self.as_of.date().toPython())
-        kind = self.kind.currentData()
-        items = [i for i in items if kind is None or i.kind == kind]
+        kind, role, level = (self.kind.currentData(), self.role.currentData(),
+                             self.priority.currentData())
+        items = [i for i in items if (kind is None or i.kind == kind)
+                 and (role is None or i.assigned_role == role)
+                 and (level is None or i.priority == level)]
         self._family = care.family_groups(self.services.ctx, [i.patient_id for i in items])
         self._family_size = {}
         for group in {self._family[i.patient_id] for i in items}:
@@ -167,6 +183,14 @@ class CallbacksPage(QWidget):
     def selected(self) -> list[CallbackItem]:
         rows = self.view.selectionModel().selectedRows()
         return [r.data(RECORD_ROLE) for r in rows]
+
+    def queue_message(self) -> None:
+        from ui.pages.messages_page import QueueMessageDialog
+
+        item = self.current()
+        if item is not None and QueueMessageDialog(self.services, item.patient_id, item.task_id,
+                                                   self).exec():
+            self.services.notify({"messages"})
 
     def hand_over(self) -> None:
         items = self.selected()

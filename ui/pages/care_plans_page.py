@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSpinBox,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -34,6 +35,7 @@ from clinic_desktop.rules.care_plans import (
 )
 from clinic_desktop.services import care
 from ui.app_services import AppServices
+from ui.dialogs.patient_actions import ActionDialog
 from ui.errors import FieldErrors
 from ui.pages import PageSpec
 from ui.widgets.common import button_row, page_header
@@ -84,8 +86,10 @@ class CarePlansPage(QWidget):
         self.save_button.setProperty("primary", True)
         self.save_button.clicked.connect(self.save)
         self.save_button.setEnabled(services.can(Permission.CARE_PLANS_MANAGE))
+        settings = QPushButton(self.tr("回访设置…"))
+        settings.clicked.connect(lambda: CareSettingsDialog(self.services, self).exec())
         right.addLayout(button_row(add, remove, QLabel(self.tr("示例治疗日")), self.sample,
-                                   preview, self.save_button))
+                                   preview, self.save_button, settings))
         self.error = QLabel()
         self.errors = FieldErrors(self.error, {"name": self.name, "steps": self.steps})
         right.addWidget(self.error)
@@ -174,3 +178,33 @@ SPEC = PageSpec(
     icon=QStyle.StandardPixmap.SP_FileDialogStart, permission=Permission.CARE_PLANS_MANAGE,
     factory=CarePlansPage, order=850,
 )
+
+
+class CareSettingsDialog(ActionDialog):
+    """Reminder times, retries, birthdays and win-backs: the clinic's own rhythm."""
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("回访设置"), services, parent)
+        current = care.read_care_settings(services.ctx)
+        self.evening = QLineEdit(current.reminder_evening)
+        self.spins: dict[str, QSpinBox] = {}
+        rows = (("reminder_hours_before", self.tr("就诊前几小时再提醒"), 0, 48),
+                ("retry_hours", self.tr("未接通后几小时再打"), 1, 72),
+                ("max_attempts", self.tr("最多拨打次数"), 1, 10),
+                ("birthday_days_before", self.tr("生日提前几天问候"), 0, 30),
+                ("dormant_months", self.tr("几个月未到诊算久未到诊"), 3, 60),
+                ("dormant_daily_limit", self.tr("每天最多新增唤醒回访"), 0, 500))
+        self.form.addRow(self.tr("前一天提醒时间"), self.evening)
+        for name, label, low, high in rows:
+            spin = QSpinBox()
+            spin.setRange(low, high)
+            spin.setValue(int(getattr(current, name)))
+            self.spins[name] = spin
+            self.form.addRow(label, spin)
+        self.fields = {"reminder_evening": self.evening, **self.spins}
+        self.finish(self.tr("保存"))
+
+    def apply(self) -> None:
+        care.save_care_settings(self.services.ctx, care.CareSettings(
+            reminder_evening=self.evening.text().strip(),
+            **{name: spin.value() for name, spin in self.spins.items()}))
