@@ -291,6 +291,9 @@ class CallbackItem:
     has_allergy: bool
     birth_date: date | None
     assigned_role: str = "nurse"
+    assigned_staff_id: int | None = None
+    doctor_id: int | None = None
+    plan_key: str | None = None
 
 
 def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
@@ -314,7 +317,8 @@ def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
                    t.due_at, t.attempts, t.last_outcome, t.procedure_name, Staff.display_name,
                    t.priority,
                    or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
-                   Patient.birth_date, t.assigned_role)
+                   Patient.birth_date, t.assigned_role, t.assigned_staff_id, t.doctor_id,
+                   t.plan_key)
             .join(Patient, Patient.id == t.patient_id)
             .outerjoin(Staff, Staff.id == t.doctor_id)
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
@@ -324,9 +328,11 @@ def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
             task_id=tid, version=version, patient_id=pid, patient=name, phone=mobile,
             kind=kind, reason=title, due=due, attempts=attempts, last_outcome=outcome,
             procedure=procedure, doctor=doctor, priority=priority, has_allergy=bool(allergy),
-            birth_date=birth, assigned_role=role)
+            birth_date=birth, assigned_role=role, assigned_staff_id=staff, doctor_id=doctor_id,
+            plan_key=plan)
             for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome,
-                 procedure, doctor, priority, allergy, birth, role) in rows]
+                 procedure, doctor, priority, allergy, birth, role, staff, doctor_id,
+                 plan) in rows]
 
 
 def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:

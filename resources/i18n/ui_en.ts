@@ -519,200 +519,220 @@
 <context>
     <name>CallbacksPage</name>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="46" />
-        <location filename="../../ui/pages/callbacks_page.py" line="198" />
-        <location filename="../../ui/pages/callbacks_page.py" line="211" />
-        <location filename="../../ui/pages/callbacks_page.py" line="265" />
+        <location filename="../../ui/pages/callbacks_page.py" line="47" />
+        <location filename="../../ui/pages/callbacks_page.py" line="218" />
+        <location filename="../../ui/pages/callbacks_page.py" line="236" />
+        <location filename="../../ui/pages/callbacks_page.py" line="290" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="47" />
+        <location filename="../../ui/pages/callbacks_page.py" line="48" />
         <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
         <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="53" />
+        <location filename="../../ui/pages/callbacks_page.py" line="54" />
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="58" />
+        <location filename="../../ui/pages/callbacks_page.py" line="59" />
         <source>全部负责人</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="63" />
+        <location filename="../../ui/pages/callbacks_page.py" line="64" />
         <source>全部优先级</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <location filename="../../ui/pages/callbacks_page.py" line="65" />
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <location filename="../../ui/pages/callbacks_page.py" line="65" />
         <source>普通</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <location filename="../../ui/pages/callbacks_page.py" line="65" />
         <source>低</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="66" />
+        <location filename="../../ui/pages/callbacks_page.py" line="68" />
+        <source>任何人</source>
+        <translation>Anyone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <source>指派给我</source>
+        <translation>Assigned to me</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="71" />
+        <source>全部医生</source>
+        <translation>All doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="77" />
+        <source>全部计划</source>
+        <translation>All plans</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="80" />
         <source>按家庭分组</source>
         <translation>Group by family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="67" />
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
         <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
         <translation>Members of one family due together are listed together, so one call covers them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <location filename="../../ui/pages/callbacks_page.py" line="83" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="72" />
+        <location filename="../../ui/pages/callbacks_page.py" line="86" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="75" />
+        <location filename="../../ui/pages/callbacks_page.py" line="89" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="84" />
+        <location filename="../../ui/pages/callbacks_page.py" line="98" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="87" />
+        <location filename="../../ui/pages/callbacks_page.py" line="101" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="89" />
+        <location filename="../../ui/pages/callbacks_page.py" line="103" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <location filename="../../ui/pages/callbacks_page.py" line="104" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="91" />
+        <location filename="../../ui/pages/callbacks_page.py" line="105" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="92" />
+        <location filename="../../ui/pages/callbacks_page.py" line="106" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="93" />
+        <location filename="../../ui/pages/callbacks_page.py" line="107" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="59" />
-        <location filename="../../ui/pages/callbacks_page.py" line="94" />
-        <location filename="../../ui/pages/callbacks_page.py" line="200" />
+        <location filename="../../ui/pages/callbacks_page.py" line="60" />
+        <location filename="../../ui/pages/callbacks_page.py" line="108" />
+        <location filename="../../ui/pages/callbacks_page.py" line="221" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="95" />
+        <location filename="../../ui/pages/callbacks_page.py" line="109" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="97" />
+        <location filename="../../ui/pages/callbacks_page.py" line="111" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="99" />
+        <location filename="../../ui/pages/callbacks_page.py" line="113" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="99" />
+        <location filename="../../ui/pages/callbacks_page.py" line="113" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="113" />
+        <location filename="../../ui/pages/callbacks_page.py" line="127" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="115" />
+        <location filename="../../ui/pages/callbacks_page.py" line="129" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="126" />
+        <location filename="../../ui/pages/callbacks_page.py" line="140" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="128" />
+        <location filename="../../ui/pages/callbacks_page.py" line="142" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="130" />
+        <location filename="../../ui/pages/callbacks_page.py" line="144" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="133" />
+        <location filename="../../ui/pages/callbacks_page.py" line="147" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="181" />
+        <location filename="../../ui/pages/callbacks_page.py" line="201" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="198" />
-        <location filename="../../ui/pages/callbacks_page.py" line="211" />
+        <location filename="../../ui/pages/callbacks_page.py" line="218" />
+        <location filename="../../ui/pages/callbacks_page.py" line="236" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="59" />
-        <location filename="../../ui/pages/callbacks_page.py" line="200" />
+        <location filename="../../ui/pages/callbacks_page.py" line="60" />
+        <location filename="../../ui/pages/callbacks_page.py" line="221" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="60" />
-        <location filename="../../ui/pages/callbacks_page.py" line="201" />
+        <location filename="../../ui/pages/callbacks_page.py" line="61" />
+        <location filename="../../ui/pages/callbacks_page.py" line="222" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="202" />
+        <location filename="../../ui/pages/callbacks_page.py" line="225" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="203" />
+        <location filename="../../ui/pages/callbacks_page.py" line="226" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="258" />
+        <location filename="../../ui/pages/callbacks_page.py" line="283" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>

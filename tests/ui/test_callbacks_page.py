@@ -269,3 +269,20 @@ def test_care_settings_templates_and_filters(
     page.role.setCurrentIndex(page.role.findData("nurse"))
     page.priority.setCurrentIndex(page.priority.findData(1))
     assert len(page.model.records) == 1  # the 24 h call is urgent
+
+
+def test_hand_over_to_a_person_then_filter_by_person_plan_and_doctor(
+    page: CallbacksPage, services: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    page.view.selectRow(0)
+    me = "王院长（管理员）"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (me, True))
+    page.hand_over()
+    page.person.setCurrentIndex(1)  # assigned to me
+    assert len(page.model.records) == 1
+    page.plan.setCurrentIndex(page.plan.findData("implant"))
+    assert page.model.records == []
+    page.plan.setCurrentIndex(page.plan.findData("extraction"))
+    assert len(page.model.records) == 1

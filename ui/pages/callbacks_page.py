@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.errors import UserError
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.services import care
 from clinic_desktop.services.care import CallbackItem, kind_label, outcome_label
+from clinic_desktop.services.staff import list_staff
 from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.pages import PageSpec
@@ -63,6 +64,19 @@ class CallbacksPage(QWidget):
         self.priority.addItem(self.tr("全部优先级"), None)
         for level, label in ((1, self.tr("紧急")), (2, self.tr("普通")), (3, self.tr("低"))):
             self.priority.addItem(label, level)
+        self.person = QComboBox()
+        self.person.addItem(self.tr("任何人"), None)
+        self.person.addItem(self.tr("指派给我"), services.ctx.actor.staff_id)
+        self.doctor = QComboBox()
+        self.doctor.addItem(self.tr("全部医生"), None)
+        self.staff = list_staff(services.ctx, include_inactive=False)
+        for member in self.staff:
+            if member.is_doctor:
+                self.doctor.addItem(member.display_name, member.id)
+        self.plan = QComboBox()
+        self.plan.addItem(self.tr("全部计划"), None)
+        for plan in care.list_plans(services.ctx):
+            self.plan.addItem(plan.name, plan.key)
         self.by_family = QCheckBox(self.tr("按家庭分组"))
         self.by_family.setToolTip(self.tr("同一家人本周都要回访时排在一起，一个电话就能问完。"))
         self.filter = QLineEdit()
@@ -72,14 +86,18 @@ class CallbacksPage(QWidget):
         export = QPushButton(self.tr("导出 Excel…"))
         export.clicked.connect(self.export)
         export.setVisible(services.can(Permission.EXPORT_RUN))
-        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.role,
-                       self.priority, self.by_family, self.filter):
+        for widget in (QLabel(self.tr("截至")), self.as_of, self.kind, self.role, self.person,
+                       self.doctor, self.plan, self.priority):
             bar.addWidget(widget)
         bar.addStretch(1)
-        self.count = QLabel()
-        bar.addWidget(self.count)
-        bar.addWidget(export)
         layout.addLayout(bar)
+        second = QHBoxLayout()  # two rows: the page must fit a 1280-pixel screen
+        second.addWidget(self.by_family)
+        second.addWidget(self.filter, 1)
+        self.count = QLabel()
+        second.addWidget(self.count)
+        second.addWidget(export)
+        layout.addLayout(second)
         self.model: RecordTableModel[CallbackItem] = RecordTableModel([
             Column(self.tr("到期"), lambda i: services.format_datetime(i.due),
                    sort_key=lambda i: i.due,
@@ -105,7 +123,7 @@ class CallbacksPage(QWidget):
         self._family_size: dict[int, int] = {}
         self.proxy = SortProxy()
         self.proxy.setSourceModel(self.model)
-        self.view = make_table(self.proxy, stretch_column=5)
+        self.view = make_table(self.proxy, stretch_column=9)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.view, 1)
         outcome_row = QHBoxLayout()
@@ -135,7 +153,7 @@ class CallbacksPage(QWidget):
         outcome_row.addWidget(hand_over)
         layout.addLayout(outcome_row)
         self.as_of.dateChanged.connect(lambda _d: self.reload())
-        for combo in (self.kind, self.role, self.priority):
+        for combo in (self.kind, self.role, self.person, self.doctor, self.plan, self.priority):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.by_family.toggled.connect(lambda _on: self.reload())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
@@ -156,8 +174,13 @@ class CallbacksPage(QWidget):
         items = care.callback_list(self.services.ctx, as_of=self.as_of.date().toPython())
         kind, role, level = (self.kind.currentData(), self.role.currentData(),
                              self.priority.currentData())
+        person, doctor, plan = (self.person.currentData(), self.doctor.currentData(),
+                                self.plan.currentData())
         items = [i for i in items if (kind is None or i.kind == kind)
                  and (role is None or i.assigned_role == role)
+                 and (person is None or i.assigned_staff_id == person)
+                 and (doctor is None or i.doctor_id == doctor)
+                 and (plan is None or i.plan_key == plan)
                  and (level is None or i.priority == level)]
         self._family = care.family_groups(self.services.ctx, [i.patient_id for i in items])
         self._family_size = {}
@@ -176,8 +199,9 @@ class CallbacksPage(QWidget):
         elif self.view.horizontalHeader().sortIndicatorSection() < 0:
             self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.model.replace(items)
-        for column in (0, 1, 2, 3, 4):
+        for column in (0, 1, 2, 3, 4, 5, 6, 7):
             self.view.resizeColumnToContents(column)
+        self.view.setColumnHidden(10, not self.by_family.isChecked())
         self.count.setText(self.tr("{0} 项").format(self.model.rowCount()))
 
     def selected(self) -> list[CallbackItem]:
@@ -197,12 +221,17 @@ class CallbacksPage(QWidget):
         if not items:
             QMessageBox.information(self, self.tr("回访"), self.tr("请先在列表中选择一项。"))
             return
-        roles = {self.tr("护士"): "nurse", self.tr("医生"): "doctor",
-                 self.tr("前台"): "receptionist"}
+        targets: dict[str, tuple[str | None, int | None]] = {
+            self.tr("护士"): ("nurse", None), self.tr("医生"): ("doctor", None),
+            self.tr("前台"): ("receptionist", None)}
+        for member in self.staff:
+            targets[f"{member.display_name}（{role_label(member.role)}）"] = (None, member.id)
         choice, ok = QInputDialog.getItem(self, self.tr("转交"), self.tr(
-            "把所选 {0} 项转交给：").format(len(items)), list(roles), 0, False)
+            "把所选 {0} 项转交给：").format(len(items)), list(targets), 0, False)
         if ok:
-            care.reassign(self.services.ctx, [i.task_id for i in items], role=roles[choice])
+            role, staff_id = targets[choice]
+            care.reassign(self.services.ctx, [i.task_id for i in items], role=role,
+                          staff_id=staff_id)
             self.services.notify({"care"})
 
     def current(self) -> CallbackItem | None:
