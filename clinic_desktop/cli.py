@@ -121,19 +121,26 @@ def cmd_demo(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
-    from clinic_desktop.services.audit import integrity_check, verify_chain
-
+def _open_read_only(data_dir: DataDir) -> Database:
+    """For commands that only read: no upgrade, and a schema not at head is refused."""
     if not data_dir.database.exists():
         raise EnvironmentProblem(_("{path} 中没有数据库。", path=data_dir.root))
     db = open_database(data_dir, upgrade=False)
+    with db.engine.connect() as connection:
+        state = schema_state(connection)
+    if state.pending:
+        db.close()
+        raise EnvironmentProblem(_(
+            "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
+            current=state.current or "-", head=state.head))
+    return db
+
+
+def cmd_check(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    from clinic_desktop.services.audit import integrity_check, verify_chain
+
+    db = _open_read_only(data_dir)
     try:
-        with db.engine.connect() as connection:
-            state = schema_state(connection)
-        if state.pending:
-            raise EnvironmentProblem(_(
-                "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
-                current=state.current or "-", head=state.head))
         with db.session() as session:
             problems = integrity_check(session)
             chain = verify_chain(session)
@@ -159,16 +166,8 @@ def cmd_due(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
     from clinic_desktop.services.care import callback_list
     from clinic_desktop.services.clinic import read_clinic
 
-    if not data_dir.database.exists():
-        raise EnvironmentProblem(_("{path} 中没有数据库。", path=data_dir.root))
-    db = open_database(data_dir, upgrade=False)
+    db = _open_read_only(data_dir)
     try:
-        with db.engine.connect() as connection:
-            state = schema_state(connection)
-        if state.pending:
-            raise EnvironmentProblem(_(
-                "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
-                current=state.current or "-", head=state.head))
         ctx = Context(db=db)
         zone = read_clinic(db).zone
         try:
