@@ -7,7 +7,7 @@ queues to the GUI thread, where the badge and the tray message are updated.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QStyle, QSystemTrayIcon, QWidget
 
 from clinic_desktop.context import Context
 from clinic_desktop.scheduler import ClinicScheduler
@@ -29,7 +29,8 @@ class CareMonitor(QObject):
         import clinic_desktop.wiring  # noqa: F401 - registers the scans
 
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(window.windowIcon(), self)
+            icon = window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self.tray = QSystemTrayIcon(icon, self)
             self.tray.show()
         self.scheduler = ClinicScheduler(self.ctx, interval_seconds=interval_seconds)
         self.scheduler.add_listener(lambda name, n: self.scanned.emit(name, n))
