@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check, top=False)
 
     due = sub.add_parser("due", help="print the callback list as of a date (changes nothing)")
-    due.add_argument("--date", metavar="YYYY-MM-DD", help="as of this day (default: today)")
+    due.add_argument("--date", metavar="YYYY-MM-DD", help="everything due by the end of this day (default: what is due now)")
     due.add_argument("--json", action="store_true", help="one JSON list on stdout")
     _common(due, top=False)
 
@@ -175,7 +175,8 @@ def cmd_due(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
         except ValueError as exc:
             raise UserError(_("--date 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
                               value=args.date), field="date") from exc
-        items = callback_list(ctx, as_of=day)
+        # A named day is planned whole; without one, the list is what is due right now.
+        items = callback_list(ctx, as_of=day, whole_day=args.date is not None)
     finally:
         db.close()
     if args.json:

@@ -296,8 +296,12 @@ class CallbackItem:
     plan_key: str | None = None
 
 
-def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
-    """Open tasks due by the end of ``as_of`` (clinic-local), oldest first. Changes nothing."""
+def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list[CallbackItem]:
+    """Open tasks due by the end of ``as_of`` (clinic-local), oldest first. Changes nothing.
+
+    For today the list stops at the present moment, unless ``whole_day`` asks for the plan of
+    the whole day (the CLI's ``due --date``).
+    """
     from sqlalchemy import or_
 
     from clinic_desktop.storage.models.patient import MedicalProfile, Patient
@@ -307,7 +311,7 @@ def callback_list(ctx: Context, *, as_of: date) -> list[CallbackItem]:
     with ctx.transaction() as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         until = datetime.combine(as_of + timedelta(days=1), time(0), zone)
-        if as_of <= ctx.now().astimezone(zone).date():
+        if not whole_day and as_of <= ctx.now().astimezone(zone).date():
             # Today: what is due now; a call to retry at 15:00 returns at 15:00.
             until = min(until, ctx.now())
         t = CareTask

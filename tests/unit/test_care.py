@@ -254,3 +254,17 @@ def test_a_check_up_does_not_start_the_plan_again(
                          doctor_id=clinic["doctor"],
                          lines=[TreatmentLine(clinic["种植复查"], Decimal("0"))])
     assert open_tasks(admin_ctx, clinic["patient"]) == []
+
+
+def test_todays_list_stops_at_now_but_a_whole_day_plan_does_not(
+    admin_ctx: Context, clinic: dict[str, int], fixed_clock: FixedClock
+) -> None:
+    billing.record_visit(admin_ctx, clinic["patient"], visit_date=date(2026, 11, 24),
+                         doctor_id=clinic["doctor"], treated_at=local(2026, 11, 24, 10),
+                         lines=[TreatmentLine(clinic["普通拔牙"], Decimal("300"))])
+    fixed_clock.set(local(2026, 11, 25, 8))  # the 24 h call is due at 10:00
+    assert care.callback_list(admin_ctx, as_of=date(2026, 11, 25)) == []
+    [item] = care.callback_list(admin_ctx, as_of=date(2026, 11, 25), whole_day=True)
+    assert item.due == local(2026, 11, 25, 10)
+    fixed_clock.set(local(2026, 11, 25, 10))
+    assert len(care.callback_list(admin_ctx, as_of=date(2026, 11, 25))) == 1
