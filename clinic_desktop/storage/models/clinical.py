@@ -34,6 +34,9 @@ class Visit(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Which import wrote the row (no foreign key: adding one would make SQLite rebuild the
+    # table, and the patient table's search triggers with it).
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
     __table_args__ = (Index("ix_visit_patient_date", "patient_id", "visit_date"),)
 
@@ -65,3 +68,6 @@ class LedgerEntry(Base):
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(255), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Which import wrote the row (no foreign key: adding one would make SQLite rebuild the
+    # table, and the patient table's search triggers with it).
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)

@@ -40,6 +40,9 @@ class Patient(Base):
     updated_at: Mapped[datetime]
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # Which import wrote the row (no foreign key: adding one would make SQLite rebuild the
+    # table, and the patient table's search triggers with it).
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_patient_name_birth", "name", "birth_date"),)

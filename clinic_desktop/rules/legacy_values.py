@@ -1,0 +1,294 @@
+"""Cleaning one cell of a legacy spreadsheet: dates, phones, amounts, sex, ID cards, ages.
+
+Each function takes the raw cell value as the reader produced it (``str``, ``int``,
+``float``, ``bool``, ``date``, ``datetime`` or ``None``) and either returns the clean value or
+raises ``RuleError`` with a reason a clinic manager can act on. ``None`` means "the cell was
+empty". Nothing here looks at the clock: callers pass ``today``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from clinic_desktop.i18n import _
+from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.idcard import IdCardInfo, parse_id_card
+from clinic_desktop.rules.phone import normalize_mobile
+from clinic_desktop.rules.text import normalize_text
+
+Cell = str | int | float | bool | date | datetime | None
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
+LAST_SERIAL = 2958465  # 9999-12-31
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA"})
+SUMMARY_WORDS = ("合计", "总计", "小计", "总数", "汇总")
+
+
+@dataclass(frozen=True)
+class LegacyDate:
+    value: date
+    approximate: bool = False  # only a year, or a year and month, was given
+
+
+@dataclass(frozen=True)
+class Phones:
+    mobile: str | None  # the first mobile number in the cell
+    others: tuple[str, ...] = ()  # further mobiles and landlines, as written
+
+
+def cell_text(value: Cell) -> str:
+    """The cell as text: whole floats lose their ``.0``, dates print as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes") if value.time() else \
+            value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return normalize_text(value)
+
+
+def is_excel_error(value: Cell) -> bool:
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
+def is_summary_label(value: Cell) -> bool:
+    """``合计``, ``总 计``, ``小计：`` … (a total row at the bottom of a sheet)."""
+    text = cell_text(value).replace(" ", "").rstrip(":：")
+    return text in SUMMARY_WORDS
+
+
+# -- dates ---------------------------------------------------------------------------------
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                  r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_YM = re.compile(r"^(\d{4})(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+
+
+def _make_date(year: int, month: int, day: int, field: str, shown: str) -> date:
+    if not 1 <= month <= 12:
+        raise RuleError(field, _("日期“{value}”的月份 {month} 不存在。", value=shown,
+                                 month=month))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise RuleError(field, _("日期“{value}”不存在（{month} 月没有 {day} 日）。",
+                                 value=shown, month=month, day=day)) from None
+
+
+def _from_serial(serial: float, field: str, shown: str) -> date:
+    if not 1 <= serial <= LAST_SERIAL:
+        raise RuleError(field, _("“{value}”不是有效的日期。", value=shown))
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _parse_date(value: Cell, field: str) -> LegacyDate:
+    shown = cell_text(value)
+    if isinstance(value, datetime):
+        return LegacyDate(value.date())
+    if isinstance(value, date):
+        return LegacyDate(value)
+    if isinstance(value, bool):
+        raise RuleError(field, _("“{value}”不是日期。", value=shown))
+    if isinstance(value, int | float):
+        if float(value).is_integer() and 1900 <= value <= 2100:
+            return LegacyDate(date(int(value), 7, 1), approximate=True)
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            text = str(int(value))
+            return LegacyDate(_make_date(int(text[:4]), int(text[4:6]), int(text[6:]), field,
+                                         shown))
+        return LegacyDate(_from_serial(float(value), field, shown))
+    text = shown
+    if match := _YMD.match(text) or _COMPACT.match(text):
+        y, m, d = (int(g) for g in match.groups())
+        return LegacyDate(_make_date(y, m, d, field, text))
+    if match := _YM.match(text) or _COMPACT_YM.match(text):
+        y, m = (int(g) for g in match.groups())
+        return LegacyDate(_make_date(y, m, 1, field, text), approximate=True)
+    if match := _YEAR.match(text):
+        return LegacyDate(date(int(match.group(1)), 7, 1), approximate=True)
+    if _SERIAL.match(text):
+        return LegacyDate(_from_serial(float(text), field, text))
+    if match := _DMY.match(text):
+        first, second, year_text = match.groups()
+        if len(year_text) == 2:
+            raise RuleError(field, _("日期“{value}”的年份只有两位，无法确定是哪一年。",
+                                     value=text))
+        a, b, year = int(first), int(second), int(year_text)
+        if a > 12 >= b:
+            return LegacyDate(_make_date(year, b, a, field, text))
+        if b > 12 >= a or a == b:
+            return LegacyDate(_make_date(year, a, b, field, text))
+        raise RuleError(field, _("日期“{value}”无法判断是“月/日/年”还是“日/月/年”，"
+                                 "请写成 {year}-MM-DD。", value=text, year=year))
+    raise RuleError(field, _("“{value}”不是可识别的日期（可用 2019-03-05、2019/3/5、"
+                             "2019年3月5日 或 20190305）。", value=text))
+
+
+def parse_date(value: Cell, *, today: date, field: str = "date",
+               not_in_future: bool = True) -> LegacyDate | None:
+    """A legacy date cell; ``None`` for an empty cell. Dates before 1900 are refused."""
+    if value is None or (isinstance(value, str) and not normalize_text(value)):
+        return None
+    parsed = _parse_date(value, field)
+    if parsed.value.year < 1900:
+        raise RuleError(field, _("日期“{value}”早于 1900 年，不合理。",
+                                 value=cell_text(value)))
+    if parsed.approximate and parsed.value > today and parsed.value.year == today.year:
+        return LegacyDate(today, approximate=True)  # "born this year": not in the future
+    if not_in_future and parsed.value > today:
+        raise RuleError(field, _("日期 {value} 在今天之后。", value=parsed.value.isoformat()))
+    return parsed
+
+
+# -- phones --------------------------------------------------------------------------------
+_PHONE_SPLIT = re.compile(r"[/,;，；、|\\]+|\s*(?:或|和|or)\s*")
+_PHONE_NOISE = re.compile(r"[\s\-.()（）]")
+_LABEL = re.compile(r"^(?:手机|电话|座机|tel|mobile|mob|phone)[:：]?", re.IGNORECASE)
+
+
+def _strip_country(digits: str) -> str:
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            return digits[len(prefix):]
+    if digits.startswith("86") and len(digits) == 13:
+        return digits[2:]
+    return digits
+
+
+def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
+    """One or two numbers in a cell: ``13800138000.0``, ``+86 138-0013-8000``,
+    ``13800138000/13900139000``, ``0571-8888 6666`` …"""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise RuleError(field, _("电话“{value}”不是号码。", value=value))
+        value = str(int(value))
+    text = normalize_text(value)
+    if not text:
+        return None
+    mobiles: list[str] = []
+    others: list[str] = []
+    for part in filter(None, (p.strip() for p in _PHONE_SPLIT.split(text))):
+        part = _LABEL.sub("", part).strip()
+        digits = _strip_country(_PHONE_NOISE.sub("", part))
+        if len(digits) == 22 and digits.isdigit():
+            halves = [digits[:11], digits[11:]]  # two mobiles separated only by a space
+            if all(_is_mobile(h) for h in halves):
+                mobiles.extend(halves)
+                continue
+        if len(digits) == 11 and digits.startswith("1"):
+            mobiles.append(normalize_mobile(digits, field=field))
+        elif digits.isdigit() and 7 <= len(digits) <= 12:
+            others.append(part)
+        elif digits:
+            raise RuleError(field, _("电话“{value}”无法识别：“{part}”既不是 11 位手机号，"
+                                     "也不是座机号。", value=text, part=part))
+    if not mobiles and not others:
+        return None
+    first = mobiles[0] if mobiles else None
+    return Phones(first, tuple(mobiles[1:] + others))
+
+
+def _is_mobile(digits: str) -> bool:
+    try:
+        normalize_mobile(digits)
+    except RuleError:
+        return False
+    return True
+
+
+# -- money ---------------------------------------------------------------------------------
+_MONEY_NOISE = re.compile(r"[¥￥$,，\s]|元整?$|^RMB|^人民币|^CNY", re.IGNORECASE)
+MAX_IMPORT_AMOUNT = Decimal("10000000")
+CENT = Decimal("0.01")
+
+
+def parse_amount(value: Cell, *, field: str = "amount") -> Decimal | None:
+    """``¥1,200.00``, ``1200元``, ``1,200`` → ``Decimal('1200.00')``; empty → ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RuleError(field, _("金额“{value}”不是数字。", value=value))
+    if isinstance(value, int | float):
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        shown = cell_text(value)
+    else:
+        shown = normalize_text(value)
+        if not shown:
+            return None
+        if shown in ("免费", "赠送", "0元"):
+            return Decimal("0.00")
+        cleaned = _MONEY_NOISE.sub("", shown)
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise RuleError(field, _("金额“{value}”不是数字。", value=shown)) from None
+    if not amount.is_finite():
+        raise RuleError(field, _("金额“{value}”不是数字。", value=shown))
+    if amount < 0:
+        raise RuleError(field, _("金额“{value}”是负数；退款请在系统内登记。", value=shown))
+    if amount > MAX_IMPORT_AMOUNT:
+        raise RuleError(field, _("金额“{value}”过大，请核对。", value=shown))
+    return amount.quantize(CENT)
+
+
+# -- sex, ID card, age ---------------------------------------------------------------------
+_SEXES = {"男": "M", "男性": "M", "m": "M", "male": "M", "1": "M", "先生": "M",
+          "女": "F", "女性": "F", "f": "F", "female": "F", "2": "F", "女士": "F"}
+
+
+def parse_sex(value: Cell, *, field: str = "sex") -> str | None:
+    text = cell_text(value).lower()
+    if not text:
+        return None
+    if text in _SEXES:
+        return _SEXES[text]
+    raise RuleError(field, _("性别“{value}”无法识别（可用 男/女、M/F、1/2）。",
+                             value=cell_text(value)))
+
+
+def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInfo | None:
+    if value is None:
+        return None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        digits = cell_text(value)
+        if len(digits) != 15:
+            # A float holds 15–16 significant digits: the end of an 18-digit number is gone.
+            raise RuleError(field, _("身份证号“{value}”被 Excel 存成了数字，末尾几位已丢失；"
+                                     "请把该列设为文本后重新填写。", value=digits))
+        value = digits
+    if not normalize_text(value):
+        return None
+    return parse_id_card(str(value), today=today, field=field)
+
+
+_AGE = re.compile(r"^(\d{1,3})\s*(?:岁|周岁|y|yrs?)?$", re.IGNORECASE)
+_MONTHS = re.compile(r"^(\d{1,2})\s*个?月$")
+
+
+def birth_from_age(value: Cell, *, today: date, field: str = "age") -> LegacyDate | None:
+    """An age only: 1 July of the year the patient was born in, marked approximate."""
+    text = cell_text(value)
+    if not text:
+        return None
+    if _MONTHS.match(text):
+        years = 0
+    elif match := _AGE.match(text):
+        years = int(match.group(1))
+    else:
+        raise RuleError(field, _("年龄“{value}”不是数字。", value=text))
+    if years > 120:
+        raise RuleError(field, _("年龄 {value} 不合理。", value=text))
+    return LegacyDate(min(date(today.year - years, 7, 1), today), approximate=True)
