@@ -1,7 +1,8 @@
 """``clinic-desktop``: the GUI with no command, and headless commands for maintenance.
 
-Exit codes are stable: 0 done, 1 done with findings (or rejected rows), 2 unusable input or
-environment, with a one-line reason on stderr.
+Exit codes are stable: 0 done, 1 done with findings, 2 unusable input or environment, with a
+one-line reason on stderr. ``import`` exits 0 when it ran, rejected rows included (they are
+listed), and 2 when the file cannot be used (then nothing is written).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TextIO
 
 from clinic_desktop import __version__
@@ -62,9 +64,36 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check, top=False)
 
     due = sub.add_parser("due", help="print the callback list as of a date (changes nothing)")
-    due.add_argument("--date", metavar="YYYY-MM-DD", help="everything due by the end of this day (default: what is due now)")
+    due.add_argument("--date", metavar="YYYY-MM-DD",
+                     help="everything due by the end of this day (default: what is due now)")
     due.add_argument("--json", action="store_true", help="one JSON list on stdout")
     _common(due, top=False)
+
+    imp = sub.add_parser("import", help="import a legacy spreadsheet (.xlsx .xlsm .xls .ods .csv)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--sheet", metavar="NAME", help="worksheet (default: the first)")
+    imp.add_argument("--header-row", type=int, metavar="N",
+                     help="the header's row number (default: detected)")
+    imp.add_argument("--mapping", metavar="FILE.json",
+                     help='column mapping: {"columns": {"header label": "field"}}')
+    imp.add_argument("--dry-run", action="store_true", help="report what would happen, write "
+                     "nothing")
+    imp.add_argument("--on-duplicate", choices=["merge", "skip", "create"], default="merge",
+                     help="a patient already in the database: fill empty fields (merge, the "
+                     "default), leave alone (skip), or add anyway (create)")
+    imp.add_argument("--overwrite", action="store_true",
+                     help="with merge: replace fields that already have a value")
+    imp.add_argument("--errors", metavar="OUT.xlsx", help="write the rejected rows here")
+    imp.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    _common(imp, top=False)
+
+    exp = sub.add_parser("export", help="export patients, appointments, visits or the ledger")
+    exp.add_argument("what", choices=["patients", "appointments", "visits", "ledger",
+                                      "template"])
+    exp.add_argument("out", metavar="OUT.xlsx")
+    exp.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    exp.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    _common(exp, top=False)
 
     for register in EXTRA_COMMANDS:
         register(sub, _common)
@@ -206,8 +235,98 @@ def cmd_gui(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
     return result
 
 
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UserError(_("{option} 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
+                          option=option, value=value), field=option) from exc
+
+
+def cmd_import(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    import json
+    from pathlib import Path
+
+    from clinic_desktop.context import Context
+    from clinic_desktop.importing.mapping import load_profile_file
+    from clinic_desktop.services.exports import write_error_report
+    from clinic_desktop.services.imports import ImportRequest, run_import
+
+    profile = load_profile_file(Path(args.mapping)) if args.mapping else None
+    request = ImportRequest(Path(args.file), sheet=args.sheet, header_row=args.header_row,
+                            profile=profile, on_duplicate=args.on_duplicate,
+                            overwrite=args.overwrite)
+    with InstanceLock(data_dir.ensure().lock_file):
+        db = _open(data_dir)
+        try:
+            summary = run_import(Context(db=db), request, dry_run=args.dry_run)
+        finally:
+            db.close()
+    if args.errors:
+        write_error_report(Path(args.errors), summary.errors, header=summary.header,
+                           originals=summary.originals)
+    if args.json:
+        json.dump(summary.as_json(), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    lines = [
+        _("试运行，未写入任何数据。") if summary.dry_run else _("导入完成（批次 {id}）。",
+                                                                  id=summary.batch_id),
+        _("读取 {n} 行：跳过空行 {blank}，合计行 {total}；拒绝 {rejected} 行；"
+          "已导入过 {already} 行。",
+          n=summary.rows_read, blank=summary.rows_skipped_blank,
+          total=summary.rows_skipped_summary, rejected=summary.rows_rejected,
+          already=summary.rows_already_imported),
+        _("患者：新建 {new}，合并 {merged}，跳过 {skipped}。", new=summary.patients_created,
+          merged=summary.patients_merged, skipped=summary.patients_skipped),
+        _("就诊 {visits} 条，付款 {payments} 笔，回访任务 {tasks} 个（更早的 {old} 个已略过）。",
+          visits=summary.visits_created, payments=summary.payments_created,
+          tasks=summary.tasks_created, old=summary.tasks_skipped),
+    ]
+    for line in lines:
+        print(line, file=out)
+    for problem in summary.errors[:20]:
+        print(_("第 {row} 行 {column}：{reason}", row=problem.row, column=problem.column,
+                reason=problem.reason), file=out)
+    if len(summary.errors) > 20:
+        print(_("……另有 {n} 条，请用 --errors 保存完整报告。", n=len(summary.errors) - 20),
+              file=out)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, data_dir: DataDir, out: TextIO) -> int:
+    from pathlib import Path
+
+    from clinic_desktop.context import Context
+    from clinic_desktop.services import exports
+
+    target = Path(args.out)
+    if args.what == "template":
+        exports.write_import_template(target)
+        print(_("已写入导入模板：{path}", path=target), file=out)
+        return EXIT_OK
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    db = _open_read_only(data_dir)
+    try:
+        ctx = Context(db=db)
+        if args.what == "patients":
+            if start or end:
+                raise UserError(_("导出患者不按日期筛选：请去掉 --from/--to。"), field="from")
+            count = exports.export_patients(ctx, target)
+        else:
+            export = {"appointments": exports.export_appointments,
+                      "visits": exports.export_visits, "ledger": exports.export_ledger}
+            count = export[args.what](ctx, target, start=start, end=end)
+    finally:
+        db.close()
+    print(_("已导出 {n} 行到 {path}", n=count, path=target), file=out)
+    return EXIT_OK
+
+
 HANDLERS.update({"init": cmd_init, "demo": cmd_demo, "check": cmd_check, "due": cmd_due,
-                 "gui": cmd_gui})
+                 "gui": cmd_gui, "import": cmd_import, "export": cmd_export})
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

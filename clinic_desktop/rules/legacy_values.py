@@ -190,7 +190,7 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
                 continue
         if len(digits) == 11 and digits.startswith("1"):
             mobiles.append(normalize_mobile(digits, field=field))
-        elif digits.isdigit() and 7 <= len(digits) <= 12:
+        elif _is_landline(digits):
             others.append(part)
         elif digits:
             raise RuleError(field, _("电话“{value}”无法识别：“{part}”既不是 11 位手机号，"
@@ -199,6 +199,14 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
         return None
     first = mobiles[0] if mobiles else None
     return Phones(first, tuple(mobiles[1:] + others))
+
+
+def _is_landline(digits: str) -> bool:
+    """``0571 88886666`` with its area code, a local 7–8 digit number, or 400/800."""
+    if not digits.isdigit():
+        return False
+    return (len(digits) in (7, 8) or (digits[0] == "0" and 10 <= len(digits) <= 12)
+            or (digits[:3] in ("400", "800") and len(digits) == 10))
 
 
 def _is_mobile(digits: str) -> bool:

@@ -114,6 +114,54 @@ def on_treatment_completed(ctx: Context, session: Session, event: TreatmentCompl
     session.flush()
 
 
+@dataclass(frozen=True)
+class ImportedTreatment:
+    treatment_id: int
+    patient_id: int
+    procedure: str
+    category: str | None
+    doctor_id: int | None
+    treated_at: datetime
+
+
+def plan_imported_treatments(
+    ctx: Context, session: Session, treatments: list[ImportedTreatment], *, write: bool,
+) -> tuple[int, int]:
+    """The care tasks of imported treatments, in bulk: only those due from 30 days before the
+    import onward are written (the rest are counted, not flooded into the callback list).
+    Returns (created, skipped); with ``write=False`` only counts (the dry run)."""
+    from sqlalchemy import insert
+
+    ensure_default_plans(session, ctx.now())
+    plans = active_plans(session)
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    import_date = ctx.now().astimezone(zone).date()
+    rows: list[dict[str, object]] = []
+    created = skipped = 0
+    for t in treatments:
+        for plan in plans:
+            if not plan.starts_with(t.procedure, t.category):
+                continue
+            planned, dropped = filter_imported(
+                expand_plan(plan, treated_at=t.treated_at, treatment_key=f"t{t.treatment_id}"),
+                import_date=import_date)
+            skipped += dropped
+            created += len(planned)
+            if write:
+                rows.extend(
+                    {"patient_id": t.patient_id, "kind": p.kind, "title": p.title,
+                     "due_at": p.due_at, "status": "pending", "source": "plan",
+                     "source_id": t.treatment_id, "dedupe_key": p.dedupe_key,
+                     "plan_key": p.plan_key, "step_key": p.step_key,
+                     "procedure_name": t.procedure, "doctor_id": t.doctor_id,
+                     "assigned_role": p.assigned_role, "priority": p.priority,
+                     "window_days": p.window_days, "created_at": ctx.now()}
+                    for p in planned)
+    if rows:
+        session.execute(insert(CareTask), rows)
+    return created, skipped
+
+
 def on_treatment_undone(ctx: Context, session: Session, event: TreatmentUndone) -> None:
     session.execute(update(CareTask).where(
         CareTask.source == "plan", CareTask.source_id.in_(event.treatment_ids),

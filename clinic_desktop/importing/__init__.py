@@ -1,0 +1,1 @@
+"""The spreadsheet import pipeline: read, find the header, map columns, clean, group."""

@@ -1,0 +1,205 @@
+"""Which column holds what: target fields, header synonyms, automatic mapping, profiles.
+
+A mapping is ``{column index: field key}``. A saved profile is keyed by header *label*
+(``{"患者姓名": "name"}``) so it still fits when the columns of next month's file move.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic_desktop.errors import UserError
+from clinic_desktop.i18n import _
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    synonyms: tuple[str, ...]
+    group: str  # "patient" or "visit"
+    required: bool = False
+    example: str = ""
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name", ("姓名", "患者姓名", "病人姓名", "客户姓名", "名字", "患者", "name",
+                             "patientname", "顾客姓名"), "patient", True, "张三"),
+    FieldSpec("sex", ("性别", "sex", "gender"), "patient", example="男"),
+    FieldSpec("birth_date", ("出生日期", "生日", "出生年月", "出生年月日", "dob",
+                                     "birthday", "birthdate", "dateofbirth"), "patient",
+              example="1985-03-12"),
+    FieldSpec("age", ("年龄", "age", "岁数"), "patient", example=""),
+    FieldSpec("mobile", ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码",
+                               "联系方式", "mobile", "phone", "tel", "移动电话"), "patient",
+              example="13800138000"),
+    FieldSpec("phone2", ("座机", "固话", "备用电话", "其他电话", "电话2", "第二电话",
+                                  "家庭电话"), "patient"),
+    FieldSpec("id_number", ("身份证", "身份证号", "身份证号码", "证件号", "证件号码",
+                                    "idcard", "idnumber"), "patient"),
+    FieldSpec("wechat", ("微信", "微信号", "wechat"), "patient"),
+    FieldSpec("occupation", ("职业", "工作", "occupation"), "patient"),
+    FieldSpec("address", ("地址", "住址", "家庭住址", "联系地址", "address"), "patient"),
+    FieldSpec("source", ("来源", "渠道", "来源渠道", "客户来源", "获客渠道", "source",
+                                 "channel"), "patient", example="转介绍"),
+    FieldSpec("first_visit_date", ("首诊日期", "建档日期", "初诊日期", "首次就诊",
+                                          "建档时间", "firstvisit"), "patient"),
+    FieldSpec("allergies", ("过敏", "过敏史", "药物过敏", "allergy", "allergies"),
+              "patient", example="青霉素"),
+    FieldSpec("notes", ("备注", "说明", "notes", "remark", "remarks", "memo"), "patient"),
+    FieldSpec("visit_date", ("就诊日期", "日期", "就诊时间", "治疗日期", "消费日期",
+                                     "来诊日期", "visitdate", "date"), "visit",
+              example="2024-05-20"),
+    FieldSpec("procedure", ("项目", "治疗项目", "诊疗项目", "治疗内容", "消费项目",
+                                    "服务项目", "procedure", "treatment"), "visit",
+              example="超声洁牙"),
+    FieldSpec("site", ("牙位", "部位", "眼别", "site", "tooth"), "visit"),
+    FieldSpec("amount", ("金额", "消费金额", "应收金额", "费用", "收费", "价格", "amount",
+                               "price", "fee"), "visit", example="300"),
+    FieldSpec("paid", ("实收金额", "实收", "实付", "实付金额", "已付", "已付金额",
+                                 "付款金额", "paid"), "visit"),
+    FieldSpec("method", ("支付方式", "付款方式", "收款方式", "支付", "payment"),
+              "visit", example="微信支付"),
+    FieldSpec("doctor", ("医生", "主治医生", "医师", "主治医师", "接诊医生", "doctor"),
+              "visit"),
+    FieldSpec("visit_notes", ("就诊备注", "治疗备注", "病历", "诊断", "visitnotes"),
+              "visit"),
+)
+BY_KEY = {f.key: f for f in FIELDS}
+_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_NOISE = re.compile(r"[\s*※:：_\-/·.]")
+_SYNONYMS = sorted(((s, f.key) for f in FIELDS for s in f.synonyms),
+                   key=lambda pair: -len(pair[0]))
+_EXACT = {s: key for s, key in _SYNONYMS}
+
+
+def field_labels() -> dict[str, str]:
+    """Field key → its name in the current language (the wizard, the template, messages)."""
+    return {
+        "name": _("姓名"),
+        "sex": _("性别"),
+        "birth_date": _("出生日期"),
+        "age": _("年龄"),
+        "mobile": _("手机"),
+        "phone2": _("其他电话"),
+        "id_number": _("身份证号"),
+        "wechat": _("微信号"),
+        "occupation": _("职业"),
+        "address": _("地址"),
+        "source": _("来源渠道"),
+        "first_visit_date": _("首诊日期"),
+        "allergies": _("过敏史"),
+        "notes": _("备注"),
+        "visit_date": _("就诊日期"),
+        "procedure": _("治疗项目"),
+        "site": _("牙位/眼别"),
+        "amount": _("金额"),
+        "paid": _("实收金额"),
+        "method": _("支付方式"),
+        "doctor": _("医生"),
+        "visit_notes": _("就诊备注"),
+    }
+
+
+def field_label(key: str) -> str:
+    return field_labels().get(key, key)
+
+
+def normalise_label(label: str) -> str:
+    text = unicodedata.normalize("NFKC", label).lower()
+    text = _BRACKETS.sub("", text) or text
+    return _NOISE.sub("", text)
+
+
+def match_field(label: str) -> str | None:
+    """The field a header label most likely means: exact synonym, else the longest contained."""
+    text = normalise_label(label)
+    if not text:
+        return None
+    if text in _EXACT:
+        return _EXACT[text]
+    for key, shown in field_labels().items():  # the template's headers, in either language
+        if normalise_label(shown) == text:
+            return key
+    for synonym, key in _SYNONYMS:
+        if len(synonym) >= 2 and synonym in text:
+            return key
+    return None
+
+
+def auto_map(labels: Sequence[str]) -> dict[int, str]:
+    """Each field to the first column whose label means it; later look-alikes stay unmapped."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    # Exact matches first, so "电话" does not lose its field to "紧急联系人电话" further left.
+    for exact_pass in (True, False):
+        for index, label in enumerate(labels):
+            if index in mapping:
+                continue
+            text = normalise_label(label)
+            key = _EXACT.get(text) if exact_pass else match_field(label)
+            if key and key not in taken:
+                mapping[index] = key
+                taken.add(key)
+    return dict(sorted(mapping.items()))
+
+
+def check_mapping(mapping: Mapping[int, str]) -> list[str]:
+    """What is missing for an import to make sense (empty when the mapping is usable)."""
+    chosen = set(mapping.values())
+    problems = []
+    if "name" not in chosen:
+        problems.append(_("请把一列对应到“姓名”：没有姓名无法建立患者档案。"))
+    visit_fields = {"procedure", "amount", "paid", "doctor", "site", "method", "visit_notes"}
+    if chosen & visit_fields and "visit_date" not in chosen:
+        problems.append(_("已对应了治疗项目或金额，请再把一列对应到“就诊日期”。"))
+    unknown = chosen - set(BY_KEY)
+    if unknown:
+        problems.append(_("未知的字段：{fields}", fields="、".join(sorted(unknown))))
+    return problems
+
+
+# -- profiles ------------------------------------------------------------------------------
+def profile_from_mapping(labels: Sequence[str], mapping: Mapping[int, str]) -> dict[str, str]:
+    return {labels[i]: key for i, key in mapping.items() if i < len(labels) and labels[i]}
+
+
+def mapping_from_profile(labels: Sequence[str], profile: Mapping[str, str]) -> dict[int, str]:
+    by_label = {normalise_label(k): v for k, v in profile.items()}
+    mapping: dict[int, str] = {}
+    for index, label in enumerate(labels):
+        key = by_label.get(normalise_label(label))
+        if key and key in BY_KEY and key not in mapping.values():
+            mapping[index] = key
+    return mapping
+
+
+def load_profile_file(path: Path) -> dict[str, str]:
+    """A JSON mapping file: ``{"columns": {"header label": "field"}}`` or the bare dict."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise UserError(_("找不到对应关系文件“{name}”。", name=path.name), field="mapping") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(_("对应关系文件“{name}”不是有效的 JSON：{reason}", name=path.name,
+                          reason=exc), field="mapping") from exc
+    columns = data.get("columns", data) if isinstance(data, dict) else None
+    if not isinstance(columns, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+        raise UserError(_("对应关系文件“{name}”的格式不对：应为 {example}。", name=path.name,
+                          example='{"columns": {"列名": "字段"}}'), field="mapping")
+    unknown = sorted(set(columns.values()) - set(BY_KEY))
+    if unknown:
+        raise UserError(_("对应关系文件“{name}”中的字段“{field}”不存在（可用：{keys}）。",
+                          name=path.name, field=unknown[0], keys=", ".join(BY_KEY)),
+                        field="mapping")
+    return dict(columns)
+
+
+def save_profile_file(path: Path, profile: Mapping[str, str], *, name: str = "") -> None:
+    path.write_text(json.dumps({"name": name, "columns": dict(profile)}, ensure_ascii=False,
+                               indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,251 @@
+"""Reading a legacy spreadsheet into rows of raw cell values, or refusing it in one sentence.
+
+``python-calamine`` reads ``.xlsx``/``.xlsm``/``.xls``/``.ods``; ``.csv`` is decoded as UTF-8
+(with or without BOM) or GB18030 (a superset of GBK). Row ``i`` of a ``SheetData`` is the
+spreadsheet's row ``i + 1``, so every message can name the row the manager sees in Excel.
+Calamine reads a formula error as an empty cell, so for ``.xlsx`` the error cells are found in
+the sheet's XML and put back as their error text (``#REF!``), for the cleaners to refuse.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+from clinic_desktop.errors import UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.rules.legacy_values import Cell
+
+MAX_ROWS = 1_000_000
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+
+class UnusableFile(UserError):
+    """The whole file is refused: one sentence, nothing written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
+
+
+@dataclass(frozen=True)
+class SheetData:
+    name: str
+    rows: list[list[Cell]]
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _kind(path: Path) -> str:
+    """``workbook`` or ``csv`` by content (extensions lie), or an UnusableFile."""
+    if not path.exists():
+        raise UnusableFile(_("文件“{name}”不存在或已被移走。", name=path.name))
+    if path.is_dir():
+        raise UnusableFile(_("“{name}”是文件夹，不是电子表格文件。", name=path.name))
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except OSError as exc:
+        raise UnusableFile(_("无法打开文件“{name}”：{reason}", name=path.name,
+                             reason=exc.strerror or exc)) from exc
+    if not head:
+        raise UnusableFile(_("文件“{name}”是空的（0 字节）。", name=path.name))
+    suffix = path.suffix.lower()
+    if head.startswith(_OLE):
+        if suffix in (".xlsx", ".xlsm") or _is_encrypted_package(path):
+            raise UnusableFile(_("工作簿“{name}”设置了打开密码：请在 Excel 中取消密码后另存，"
+                                 "再导入。", name=path.name))
+        return "workbook"
+    if head.startswith(_ZIP):
+        return "workbook"
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    raise UnusableFile(_("“{name}”不是电子表格文件（支持 .xlsx、.xlsm、.xls、.ods 和 .csv）。",
+                         name=path.name))
+
+
+def _is_encrypted_package(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE file holding "EncryptionInfo" (UTF-16 stream name).
+    with path.open("rb") as stream:
+        return "EncryptionInfo".encode("utf-16-le") in stream.read(1 << 16)
+
+
+def _calamine_error(path: Path, exc: Exception) -> UnusableFile:
+    if not path.exists():
+        return UnusableFile(_("文件“{name}”在读取过程中被移走或删除了。", name=path.name))
+    if type(exc).__name__ == "PasswordError" or "password" in str(exc).lower():
+        return UnusableFile(_("工作簿“{name}”设置了打开密码：请在 Excel 中取消密码后另存，"
+                              "再导入。", name=path.name))
+    return UnusableFile(_("“{name}”无法作为电子表格读取（文件可能已损坏，或不是 Excel 文件）。",
+                          name=path.name))
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The visible worksheets, in workbook order (a CSV file is one sheet named after it)."""
+    if _kind(path) == "csv":
+        return [path.stem]
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in workbook.sheets_metadata
+                 if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+        workbook.close()
+    except Exception as exc:  # calamine raises its own error types, and OSError
+        raise _calamine_error(path, exc) from exc
+    if not names:
+        raise UnusableFile(_("工作簿“{name}”中没有工作表。", name=path.name))
+    return names
+
+
+def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
+               progress: Callable[[int, int], None] | None = None) -> SheetData:
+    """All rows of one sheet (the first when ``sheet`` is None), from row 1."""
+    if _kind(path) == "csv":
+        data = _read_csv(path, max_rows)
+    else:
+        data = _read_workbook(path, sheet, max_rows)
+    if not any(any(_filled(v) for v in row) for row in data.rows):
+        raise UnusableFile(_("工作表“{sheet}”是空的。", sheet=data.name))
+    if progress is not None:
+        progress(len(data.rows), len(data.rows))
+    return data
+
+
+def _filled(value: Cell) -> bool:
+    return value is not None and value != ""
+
+
+def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        if sheet is not None and sheet not in names:
+            raise UnusableFile(_("工作簿“{name}”中没有名为“{sheet}”的工作表（有：{sheets}）。",
+                                 name=path.name, sheet=sheet, sheets="、".join(names)))
+        data = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
+        if data.total_height > max_rows:
+            raise UnusableFile(_("工作表“{sheet}”有 {rows} 行，超过一次导入的上限 {limit} 行；"
+                                 "请拆分成几个文件。", sheet=data.name, rows=data.total_height,
+                                 limit=max_rows))
+        rows: list[list[Cell]] = [list(map(_plain, r))
+                                  for r in data.to_python(skip_empty_area=False)]
+        name = data.name
+        workbook.close()
+    except UserError:
+        raise
+    except Exception as exc:
+        raise _calamine_error(path, exc) from exc
+    if zipfile.is_zipfile(path) and path.suffix.lower() in (".xlsx", ".xlsm"):
+        for row, column, text in _xlsx_error_cells(path, name):
+            while len(rows) <= row:
+                rows.append([])
+            while len(rows[row]) <= column:
+                rows[row].append("")
+            rows[row][column] = text
+    return SheetData(name, rows)
+
+
+def _plain(value: object) -> Cell:
+    if isinstance(value, time | timedelta):
+        return str(value)
+    if isinstance(value, str | int | float | bool | date | datetime) or value is None:
+        return value
+    return str(value)
+
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(.*?)</c>', re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def _xlsx_error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
+    """(row index, column index, ``#REF!``) of every formula-error cell of ``sheet``."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_REL)}
+            rel_id = next((s.get(f"{{{_NS['r']}}}id") for s in workbook.iter(f"{{{_NS['m']}}}sheet")
+                           if s.get("name") == sheet), None)
+            target = targets.get(rel_id, "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            xml = package.read(member)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+        return []  # calamine read it; a workbook laid out differently just goes unchecked
+    if b't="e"' not in xml:
+        return []
+    found = []
+    for match in _ERROR_CELL.finditer(xml):
+        ref = _REF.search(match.group(1) + match.group(2))
+        value = _VALUE.search(match.group(3))
+        if ref and value:
+            found.append((int(ref.group(2)) - 1, _column_index(ref.group(1)),
+                          value.group(1).decode("utf-8", "replace")))
+    return found
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnusableFile(_("无法识别 CSV 文件“{name}”的文字编码（支持 UTF-8 和 GBK/GB18030）。",
+                         name=name))
+
+
+def _read_csv(path: Path, max_rows: int) -> SheetData:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UnusableFile(_("文件“{name}”在读取过程中被移走或删除了。",
+                             name=path.name)) from exc
+    if b"\x00" in raw[:4096]:
+        raise UnusableFile(_("“{name}”不是文本格式的 CSV 文件。", name=path.name))
+    text = _decode(raw, path.name)
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[Cell]] = []
+    for row in csv.reader(io.StringIO(text), dialect):
+        if len(rows) >= max_rows:
+            raise UnusableFile(_("文件“{name}”超过一次导入的上限 {limit} 行；请拆分成几个文件。",
+                                 name=path.name, limit=max_rows))
+        rows.append(list(row))
+    return SheetData(path.stem, rows)

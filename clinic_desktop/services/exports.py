@@ -1,0 +1,208 @@
+"""Excel exports (patients, appointments, visits, the ledger), the import template and the
+import error report. Each export needs ``EXPORT_RUN`` and leaves an audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.importing.mapping import FIELDS, field_label
+from clinic_desktop.importing.rows import Problem
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.schedule_rules import status_label
+from clinic_desktop.services.billing import kind_label
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
+from clinic_desktop.storage.models.patient import MedicalProfile, Patient
+from clinic_desktop.storage.models.schedule import Appointment
+from clinic_desktop.storage.models.staff import Chair, Staff
+from clinic_desktop.xlsx_writer import XlsxColumn, XlsxSheet, write_xlsx
+
+KINDS = ("patients", "appointments", "visits", "ledger")
+SEX = {"M": "男", "F": "女"}
+
+
+def _zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+
+
+def _range(session: Session, start: date | None, end: date | None) -> tuple[datetime, datetime]:
+    if start and end and end < start:
+        raise UserError(_("结束日期 {end} 早于开始日期 {start}。", start=start, end=end),
+                        field="to")
+    zone = _zone(session)
+    low = datetime.combine(start or date(1900, 1, 1), time(0), zone)
+    high = datetime.combine((end or date(9998, 12, 31)) + timedelta(days=1), time(0), zone)
+    return low, high
+
+
+def _sex(value: str | None) -> str:
+    return _(SEX[value]) if value in SEX else ""
+
+
+def export_patients(ctx: Context, path: Path, *,
+                    patient_ids: Sequence[int] | None = None) -> int:
+    """All patients (archived included), or just ``patient_ids`` (a search's results)."""
+    ctx.require(Permission.EXPORT_RUN)
+    with ctx.transaction() as session:
+        referrer = aliased(Patient)
+        query = (select(Patient, MedicalProfile.allergy_notes, referrer.name)
+                 .outerjoin(MedicalProfile, MedicalProfile.patient_id == Patient.id)
+                 .outerjoin(referrer, referrer.id == Patient.referred_by_id)
+                 .where(Patient.merged_into_id.is_(None)).order_by(Patient.id))
+        if patient_ids is not None:
+            query = query.where(Patient.id.in_(list(patient_ids)))
+
+        def rows() -> Iterator[list[object]]:
+            for p, allergy, referred in session.execute(query.execution_options(yield_per=2000)):
+                yield [p.code, p.name, _sex(p.sex), p.birth_date, p.mobile or "",
+                       p.phone2 or "", p.id_number or "", p.wechat or "", p.occupation or "",
+                       p.address or "", p.source or "", referred or "", p.first_visit_date,
+                       allergy or "", p.member_tier or "", p.member_points,
+                       _("是") if p.archived else "", p.notes]
+
+        columns = [XlsxColumn(_("病历号"), 10), XlsxColumn(_("姓名"), 10),
+                   XlsxColumn(_("性别"), 6), XlsxColumn(_("出生日期"), 12, "date"),
+                   XlsxColumn(_("手机"), 14), XlsxColumn(_("其他电话"), 14),
+                   XlsxColumn(_("身份证号"), 21), XlsxColumn(_("微信号"), 14),
+                   XlsxColumn(_("职业"), 10), XlsxColumn(_("地址"), 30),
+                   XlsxColumn(_("来源渠道"), 12), XlsxColumn(_("介绍人"), 10),
+                   XlsxColumn(_("首诊日期"), 12, "date"), XlsxColumn(_("过敏史"), 16),
+                   XlsxColumn(_("会员等级"), 10), XlsxColumn(_("积分"), 8, "int"),
+                   XlsxColumn(_("已归档"), 8), XlsxColumn(_("备注"), 30)]
+        count = write_xlsx(path, [XlsxSheet(_("患者"), columns, rows())])
+        ctx.audit(session, "export.patients", "patient", None, f"{count} rows → {path.name}")
+        return count
+
+
+def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
+                        end: date | None = None) -> int:
+    ctx.require(Permission.EXPORT_RUN)
+    with ctx.transaction() as session:
+        low, high = _range(session, start, end)
+        zone = _zone(session)
+        query = (select(Appointment, Patient.code, Patient.name, Patient.mobile,
+                        Staff.display_name, Chair.name)
+                 .join(Patient, Patient.id == Appointment.patient_id)
+                 .join(Staff, Staff.id == Appointment.doctor_id)
+                 .outerjoin(Chair, Chair.id == Appointment.chair_id)
+                 .where(Appointment.start >= low, Appointment.start < high)
+                 .order_by(Appointment.start, Appointment.id))
+
+        def rows() -> Iterator[list[object]]:
+            for a, code, name, mobile, doctor, chair in session.execute(query):
+                yield [a.start.astimezone(zone), a.end.astimezone(zone), code, name,
+                       mobile or "", doctor, chair or "", status_label(a.status), a.channel,
+                       a.notes, a.cancel_reason or "", a.override_reason or ""]
+
+        columns = [XlsxColumn(_("开始"), 17, "datetime"), XlsxColumn(_("结束"), 17, "datetime"),
+                   XlsxColumn(_("病历号"), 10), XlsxColumn(_("患者"), 10),
+                   XlsxColumn(_("手机"), 14), XlsxColumn(_("医生"), 10),
+                   XlsxColumn(_("椅位"), 10), XlsxColumn(_("状态"), 8),
+                   XlsxColumn(_("预约渠道"), 12), XlsxColumn(_("备注"), 24),
+                   XlsxColumn(_("取消原因"), 16), XlsxColumn(_("加号原因"), 16)]
+        count = write_xlsx(path, [XlsxSheet(_("预约"), columns, rows())])
+        ctx.audit(session, "export.appointments", "appointment", None,
+                  f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
+        return count
+
+
+def export_visits(ctx: Context, path: Path, *, start: date | None = None,
+                  end: date | None = None) -> int:
+    """One row per treatment line, so a visit with two procedures shows both."""
+    ctx.require(Permission.EXPORT_RUN)
+    with ctx.transaction() as session:
+        query = (select(Visit.visit_date, Patient.code, Patient.name, Patient.mobile,
+                        Staff.display_name, Treatment.procedure_name, Treatment.site,
+                        Treatment.amount, Visit.notes)
+                 .join(Treatment, Treatment.visit_id == Visit.id)
+                 .join(Patient, Patient.id == Visit.patient_id)
+                 .outerjoin(Staff, Staff.id == Visit.doctor_id)
+                 .order_by(Visit.visit_date, Visit.id, Treatment.id))
+        if start:
+            query = query.where(Visit.visit_date >= start)
+        if end:
+            query = query.where(Visit.visit_date <= end)
+        _range(session, start, end)
+
+        def rows() -> Iterator[list[object]]:
+            for day, code, name, mobile, doctor, procedure, site, amount, notes in \
+                    session.execute(query.execution_options(yield_per=2000)):
+                yield [day, code, name, mobile or "", doctor or "", procedure, site, amount,
+                       notes]
+
+        columns = [XlsxColumn(_("就诊日期"), 12, "date"), XlsxColumn(_("病历号"), 10),
+                   XlsxColumn(_("患者"), 10), XlsxColumn(_("手机"), 14),
+                   XlsxColumn(_("医生"), 10), XlsxColumn(_("治疗项目"), 16),
+                   XlsxColumn(_("牙位/眼别"), 10), XlsxColumn(_("金额"), 12, "money"),
+                   XlsxColumn(_("就诊备注"), 30)]
+        count = write_xlsx(path, [XlsxSheet(_("就诊"), columns, rows())])
+        ctx.audit(session, "export.visits", "visit", None,
+                  f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
+        return count
+
+
+def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
+                  end: date | None = None) -> int:
+    ctx.require(Permission.EXPORT_RUN)
+    with ctx.transaction() as session:
+        low, high = _range(session, start, end)
+        zone = _zone(session)
+        query = (select(LedgerEntry, Patient.code, Patient.name)
+                 .join(Patient, Patient.id == LedgerEntry.patient_id)
+                 .where(LedgerEntry.at >= low, LedgerEntry.at < high)
+                 .order_by(LedgerEntry.at, LedgerEntry.id))
+
+        def rows() -> Iterator[list[object]]:
+            for e, code, name in session.execute(query.execution_options(yield_per=2000)):
+                yield [e.at.astimezone(zone), code, name, kind_label(e.kind), e.method or "",
+                       e.amount, e.note]
+
+        columns = [XlsxColumn(_("时间"), 17, "datetime"), XlsxColumn(_("病历号"), 10),
+                   XlsxColumn(_("患者"), 10), XlsxColumn(_("类型"), 8),
+                   XlsxColumn(_("支付方式"), 10), XlsxColumn(_("金额"), 12, "money"),
+                   XlsxColumn(_("说明"), 30)]
+        count = write_xlsx(path, [XlsxSheet(_("账目"), columns, rows())])
+        ctx.audit(session, "export.ledger", "ledger_entry", None,
+                  f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
+        return count
+
+
+def write_import_template(path: Path) -> None:
+    """The headers the import recognises at once, with one example row and a guide sheet."""
+    columns = [XlsxColumn(field_label(f.key) + (" *" if f.required else ""),
+                          max(10, len(field_label(f.key)) * 2 + 4)) for f in FIELDS]
+    example = [f.example for f in FIELDS]
+    guide = [[field_label(f.key), _("必填") if f.required else "",
+              "、".join(f.synonyms[:6])] for f in FIELDS]
+    write_xlsx(path, [
+        XlsxSheet(_("患者导入"), columns, [example]),
+        XlsxSheet(_("填写说明"), [XlsxColumn(_("列名"), 12), XlsxColumn(_("是否必填"), 10),
+                                  XlsxColumn(_("也可写作"), 60)], guide),
+    ])
+
+
+def write_error_report(path: Path, problems: Sequence[Problem], *, header: Sequence[str],
+                       originals: Mapping[int, Sequence[str]]) -> int:
+    """Rejected rows with the original values beside the reason, so the manager can fix the
+    cells and import the same file again (rows already imported are not duplicated)."""
+    width = max([len(header), *(len(v) for v in originals.values())])
+    titles = [h or f"#{i + 1}" for i, h in enumerate(list(header) + [""] * (width - len(header)))]
+    columns = [XlsxColumn(_("原表行号"), 9, "int"), XlsxColumn(_("列"), 12),
+               XlsxColumn(_("单元格内容"), 18), XlsxColumn(_("原因"), 48),
+               *(XlsxColumn(t, 12) for t in titles)]
+
+    def rows() -> Iterator[list[object]]:
+        for p in problems:
+            original = list(originals.get(p.row or 0, ()))
+            yield [p.row, p.column, p.value, p.reason, *original]
+
+    return write_xlsx(path, [XlsxSheet(_("未导入的行"), columns, rows())])
