@@ -39,6 +39,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks --benchmark-only -s \
 		--benchmark-columns=min,median,max,mean,rounds -p no:xdist
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from clinic_desktop.importing.mapping import match_field
+from clinic_desktop.importing.mapping import match_field, normalise_label
 from clinic_desktop.rules.legacy_values import Cell, cell_text
 
 SCAN_ROWS = 30
@@ -46,14 +46,20 @@ def _looks_like_data(labels: Sequence[str]) -> bool:
     return digits > len([t for t in labels if t]) // 2
 
 
-def detect_header(rows: Sequence[Sequence[Cell]], *, scan: int = SCAN_ROWS) -> HeaderGuess | None:
-    """The row among the first ``scan`` whose labels name the most known fields (at least two)."""
+def detect_header(rows: Sequence[Sequence[Cell]], *, scan: int = SCAN_ROWS,
+                  known: Collection[str] = ()) -> HeaderGuess | None:
+    """The row among the first ``scan`` whose labels name the most known fields (at least two).
+
+    ``known`` adds labels a saved mapping profile names (a clinic's own column names).
+    """
+    extra = {normalise_label(k) for k in known}
     best: HeaderGuess | None = None
     for index in range(min(scan, len(rows))):
         labels = header_labels(rows, index)
         if not labels or _looks_like_data(labels):
             continue
-        recognised = len({k for k in map(match_field, labels) if k})
+        recognised = len({k for k in map(match_field, labels) if k}
+                         | {t for t in map(normalise_label, labels) if t in extra})
         if recognised >= 2 and (best is None or recognised > best.recognised):
             best = HeaderGuess(index, labels, recognised)
     return best

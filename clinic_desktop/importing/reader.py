@@ -145,9 +145,10 @@ def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
             raise UnusableFile(_("工作簿“{name}”中没有名为“{sheet}”的工作表（有：{sheets}）。",
                                  name=path.name, sheet=sheet, sheets="、".join(names)))
         data = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
-        if data.total_height > max_rows:
+        height = data.end[0] + 1 if data.end else 0  # the last used row, counted from row 1
+        if height > max_rows:
             raise UnusableFile(_("工作表“{sheet}”有 {rows} 行，超过一次导入的上限 {limit} 行；"
-                                 "请拆分成几个文件。", sheet=data.name, rows=data.total_height,
+                                 "请拆分成几个文件。", sheet=data.name, rows=height,
                                  limit=max_rows))
         rows: list[list[Cell]] = [list(map(_plain, r))
                                   for r in data.to_python(skip_empty_area=False)]

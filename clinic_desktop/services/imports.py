@@ -182,13 +182,14 @@ def preview_file(ctx: Context, path: Path, sheet: str | None = None) -> FilePrev
                        auto_map(labels), rows)
 
 
-def _header(data: SheetData, header_row: int | None) -> tuple[int, tuple[str, ...]]:
+def _header(data: SheetData, header_row: int | None,
+            profile: dict[str, str] | None) -> tuple[int, tuple[str, ...]]:
     if header_row is not None:
         if not 1 <= header_row <= len(data.rows):
             raise UserError(_("表头行 {row} 超出了工作表的范围（共 {n} 行）。", row=header_row,
                               n=len(data.rows)), field="header_row")
         return header_row - 1, header_labels(data.rows, header_row - 1)
-    guess = detect_header(data.rows)
+    guess = detect_header(data.rows, known=list(profile or ()))
     if guess is None:
         raise UnusableFile(_("工作表“{sheet}”的前 30 行中没有可识别的表头（应有“姓名”“手机”"
                              "“就诊日期”等列名）。", sheet=data.name))
@@ -375,7 +376,7 @@ def run_import(ctx: Context, request: ImportRequest, *, dry_run: bool = False,
     report(0, 100, _("正在读取文件…"))
     data = request.data or read_sheet(request.path, request.sheet)
     digest = file_digest(request.path) if request.path.exists() else ""
-    header_index, header = _header(data, request.header_row)
+    header_index, header = _header(data, request.header_row, request.profile)
     if request.mapping is not None:
         mapping = dict(request.mapping)
     elif request.profile is not None:

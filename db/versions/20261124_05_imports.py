@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "20261124_05"
 down_revision = "20261124_04"
 branch_labels = None
