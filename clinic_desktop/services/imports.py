@@ -452,8 +452,8 @@ def run_import(ctx: Context, request: ImportRequest, *, dry_run: bool = False,
                                 warnings=tuple(warnings), **summary_args)
         batch.undo_json = json.dumps(undo, ensure_ascii=False, default=str)
         batch.summary_json = json.dumps(
-            {k: v for k, v in summary.as_json().items() if k not in ("errors", "warnings")},
-            ensure_ascii=False)
+            {**{k: v for k, v in summary.as_json().items() if k not in ("errors", "warnings")},
+             "header": list(header)}, ensure_ascii=False)
         batch.finished_at = ctx.now()
         _store_problems(session, batch.id, summary)
         ctx.audit(session, "import.run", "import_batch", batch.id,
@@ -810,16 +810,62 @@ def list_batches(ctx: Context) -> list[BatchInfo]:
         return result
 
 
-def batch_problems(ctx: Context, batch_id: int) -> tuple[list[Problem], dict[int, tuple[str, ...]]]:
-    """A stored batch's rejected rows (with their original values) and warnings."""
+@dataclass(frozen=True)
+class StoredProblems:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    header: tuple[str, ...]
+    originals: dict[int, tuple[str, ...]]
+
+
+def batch_problems(ctx: Context, batch_id: int) -> StoredProblems:
+    """A stored batch's rejected rows (with their original values), warnings and header."""
     ctx.require(Permission.IMPORT_RUN)
     with ctx.transaction() as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound(_("找不到该导入批次（编号 {id}）。", id=batch_id))
+        header = tuple(json.loads(batch.summary_json or "{}").get("header", ()))
         rows = session.execute(select(ImportRowError).where(ImportRowError.batch_id == batch_id)
                                .order_by(ImportRowError.id)).scalars()
-        problems, originals = [], {}
+        errors, warnings, originals = [], [], {}
         for r in rows:
-            problems.append(Problem(r.row, r.column, r.value, r.reason))
-            if r.severity == "error" and r.row is not None:
-                originals[r.row] = tuple(json.loads(r.original_json))
-        return problems, originals
+            problem = Problem(r.row, r.column, r.value, r.reason)
+            if r.severity == "error":
+                errors.append(problem)
+                if r.row is not None:
+                    originals[r.row] = tuple(json.loads(r.original_json))
+            else:
+                warnings.append(problem)
+        return StoredProblems(tuple(errors), tuple(warnings), header, originals)
 
+
+
+# -- mapping profiles ----------------------------------------------------------------------
+PROFILES_KEY = "import.mapping_profiles"
+
+
+def list_profiles(ctx: Context) -> dict[str, dict[str, str]]:
+    """Saved mappings by name: {name: {header label: field}}."""
+    ctx.require(Permission.IMPORT_RUN)
+    with ctx.transaction() as session:
+        stored = read_setting(session, PROFILES_KEY, {})
+        return {str(k): dict(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def save_profile(ctx: Context, name: str, profile: dict[str, str]) -> None:
+    from clinic_desktop.importing.mapping import BY_KEY
+    from clinic_desktop.rules.text import normalize_text
+    from clinic_desktop.services.clinic import write_setting
+
+    ctx.require(Permission.IMPORT_RUN)
+    name = normalize_text(name)
+    if not name:
+        raise UserError(_("请给这个对应方案起个名字。"), field="name")
+    if not profile or any(v not in BY_KEY for v in profile.values()):
+        raise UserError(_("对应方案中至少要有一列，且字段有效。"), field="mapping")
+    with ctx.transaction() as session:
+        stored = dict(read_setting(session, PROFILES_KEY, {}) or {})
+        stored[name] = dict(profile)
+        write_setting(session, PROFILES_KEY, stored)
+        ctx.audit(session, "import.profile", "setting", PROFILES_KEY, name)

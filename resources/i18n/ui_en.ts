@@ -520,9 +520,9 @@
     <name>CallbacksPage</name>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="47" />
-        <location filename="../../ui/pages/callbacks_page.py" line="218" />
-        <location filename="../../ui/pages/callbacks_page.py" line="236" />
-        <location filename="../../ui/pages/callbacks_page.py" line="290" />
+        <location filename="../../ui/pages/callbacks_page.py" line="222" />
+        <location filename="../../ui/pages/callbacks_page.py" line="240" />
+        <location filename="../../ui/pages/callbacks_page.py" line="294" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -607,132 +607,132 @@
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="98" />
+        <location filename="../../ui/pages/callbacks_page.py" line="102" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="101" />
+        <location filename="../../ui/pages/callbacks_page.py" line="105" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="103" />
+        <location filename="../../ui/pages/callbacks_page.py" line="107" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="104" />
+        <location filename="../../ui/pages/callbacks_page.py" line="108" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="105" />
+        <location filename="../../ui/pages/callbacks_page.py" line="109" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="106" />
+        <location filename="../../ui/pages/callbacks_page.py" line="110" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="107" />
+        <location filename="../../ui/pages/callbacks_page.py" line="111" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="60" />
-        <location filename="../../ui/pages/callbacks_page.py" line="108" />
-        <location filename="../../ui/pages/callbacks_page.py" line="221" />
+        <location filename="../../ui/pages/callbacks_page.py" line="112" />
+        <location filename="../../ui/pages/callbacks_page.py" line="225" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="109" />
+        <location filename="../../ui/pages/callbacks_page.py" line="113" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="111" />
+        <location filename="../../ui/pages/callbacks_page.py" line="115" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="113" />
+        <location filename="../../ui/pages/callbacks_page.py" line="117" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="113" />
+        <location filename="../../ui/pages/callbacks_page.py" line="117" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="127" />
+        <location filename="../../ui/pages/callbacks_page.py" line="131" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="129" />
+        <location filename="../../ui/pages/callbacks_page.py" line="133" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="140" />
+        <location filename="../../ui/pages/callbacks_page.py" line="144" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="142" />
+        <location filename="../../ui/pages/callbacks_page.py" line="146" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="144" />
+        <location filename="../../ui/pages/callbacks_page.py" line="148" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="147" />
+        <location filename="../../ui/pages/callbacks_page.py" line="151" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="201" />
+        <location filename="../../ui/pages/callbacks_page.py" line="205" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="218" />
-        <location filename="../../ui/pages/callbacks_page.py" line="236" />
+        <location filename="../../ui/pages/callbacks_page.py" line="222" />
+        <location filename="../../ui/pages/callbacks_page.py" line="240" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="60" />
-        <location filename="../../ui/pages/callbacks_page.py" line="221" />
+        <location filename="../../ui/pages/callbacks_page.py" line="225" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="61" />
-        <location filename="../../ui/pages/callbacks_page.py" line="222" />
+        <location filename="../../ui/pages/callbacks_page.py" line="226" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="225" />
+        <location filename="../../ui/pages/callbacks_page.py" line="229" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="226" />
+        <location filename="../../ui/pages/callbacks_page.py" line="230" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="283" />
+        <location filename="../../ui/pages/callbacks_page.py" line="287" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -759,12 +759,12 @@
 <context>
     <name>CareMonitor</name>
     <message>
-        <location filename="../../ui/care_monitor.py" line="43" />
+        <location filename="../../ui/care_monitor.py" line="44" />
         <source>回访提醒</source>
         <translation>Callbacks due</translation>
     </message>
     <message>
-        <location filename="../../ui/care_monitor.py" line="44" />
+        <location filename="../../ui/care_monitor.py" line="45" />
         <source>有 {0} 个新的回访任务到期。</source>
         <translation>{0} new callbacks are due.</translation>
     </message>
@@ -1287,6 +1287,29 @@
     </message>
 </context>
 <context>
+    <name>DateRangeDialog</name>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="47" />
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="48" />
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="51" />
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="55" />
+        <source>结束日期早于开始日期。</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+</context>
+<context>
     <name>Dialog</name>
     <message>
         <location filename="../../ui/dialogs/base.py" line="47" />
@@ -1369,6 +1392,579 @@
         <location filename="../../ui/dialogs/patient_actions.py" line="337" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="70" />
+        <location filename="../../ui/pages/import_page.py" line="257" />
+        <source>导入导出</source>
+        <translation>Import &amp; export</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="71" />
+        <source>把诊所原来的 Excel 档案导入进来（可试运行、可撤销），或把患者、预约、就诊和账目导出为 Excel。</source>
+        <translation>Bring in the clinic's old Excel records (with a dry run, and undoable), or export patients, appointments, visits and the ledger to Excel.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="76" />
+        <source>导入 Excel…</source>
+        <translation>Import Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="79" />
+        <source>下载导入模板…</source>
+        <translation>Download import template…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="86" />
+        <source>导出患者…</source>
+        <translation>Export patients…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="87" />
+        <source>导出预约…</source>
+        <translation>Export appointments…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="88" />
+        <source>导出就诊…</source>
+        <translation>Export visits…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="88" />
+        <source>导出账目…</source>
+        <translation>Export ledger…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="99" />
+        <source>导入记录</source>
+        <translation>Import history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="103" />
+        <source>批次</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="105" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="107" />
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="108" />
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="109" />
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="110" />
+        <source>新患者</source>
+        <translation>New patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="112" />
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="114" />
+        <source>就诊</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="116" />
+        <source>拒绝行</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="119" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="119" />
+        <source>已撤销</source>
+        <translation>Undone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="119" />
+        <source>有效</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="128" />
+        <source>保存错误报告…</source>
+        <translation>Save error report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="130" />
+        <source>撤销此次导入…</source>
+        <translation>Undo this import…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="173" />
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="184" />
+        <source>已导出 {0} 行：{1}</source>
+        <translation>Exported {0} rows: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="193" />
+        <source>保存导入模板</source>
+        <translation>Save import template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="200" />
+        <source>已保存导入模板：{0}</source>
+        <translation>Import template saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="206" />
+        <source>导出患者</source>
+        <translation>Export patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="210" />
+        <source>导出预约</source>
+        <translation>Export appointments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="210" />
+        <source>导出就诊</source>
+        <translation>Export visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="211" />
+        <source>导出账目</source>
+        <translation>Export ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="228" />
+        <source>保存错误报告</source>
+        <translation>Save error report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="240" />
+        <source>撤销此次导入</source>
+        <translation>Undo this import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="241" />
+        <source>将删除批次 {0}（{1}）新建的 {2} 位患者和 {3} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
+        <translation>This deletes the {2} patients and {3} visits that batch {0} ({1}) created and restores the merged patients' details. Undo it?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="248" />
+        <source>已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。</source>
+        <translation>Batch {0} undone: {1} patients and {2} visits removed.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="68" />
+        <source>选择文件</source>
+        <translation>Choose file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="69" />
+        <source>确认表头</source>
+        <translation>Header row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="70" />
+        <source>对应列</source>
+        <translation>Map columns</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="71" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="316" />
+        <source>试运行</source>
+        <translation>Dry run</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="318" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="75" />
+        <source>导入 Excel 旧档案</source>
+        <translation>Import legacy Excel records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="107" />
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="108" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="316" />
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="111" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="318" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="123" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="182" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="588" />
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="125" />
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="126" />
+        <source>内容</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="127" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="152" />
+        <source>选择诊所原来的 Excel 或 CSV 档案（.xlsx、.xlsm、.xls、.ods、.csv），也可以直接把文件拖到这个窗口。标题行、合并单元格、中文列名、一人多行都可以原样导入；导入前会先试运行，告诉您将要做什么。</source>
+        <translation>Choose the clinic's old Excel or CSV records (.xlsx, .xlsm, .xls, .ods, .csv), or drop the file onto this window. Title rows, merged cells, Chinese headers and several rows per person import as they are; a dry run first tells you exactly what will happen.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="162" />
+        <source>尚未选择文件</source>
+        <translation>No file chosen yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="163" />
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="167" />
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="170" />
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="177" />
+        <source>表头在第</source>
+        <translation>Header in row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="195" />
+        <source>对应方案</source>
+        <translation>Mapping profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="200" />
+        <source>保存为方案…</source>
+        <translation>Save as profile…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="204" />
+        <source>已有的患者</source>
+        <translation>Existing patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="206" />
+        <source>合并：补全空白信息</source>
+        <translation>Merge: fill in empty fields</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="207" />
+        <source>跳过：不动已有患者</source>
+        <translation>Skip: leave existing patients alone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="208" />
+        <source>新建：另建一份档案</source>
+        <translation>Create: add a new record anyway</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="211" />
+        <source>用文件中的值覆盖已有信息</source>
+        <translation>Overwrite existing details with the file's</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
+        <source>文件中的列</source>
+        <translation>Column in the file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
+        <source>示例</source>
+        <translation>Examples</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="231" />
+        <source>带 * 的字段必须对应；同一个人的多行（手机号、身份证号或姓名+生日相同）会合并为一位患者。</source>
+        <translation>Fields marked * must be mapped; several rows of one person (same mobile, ID number, or name and birth date) become one patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="240" />
+        <source>新患者</source>
+        <translation>New patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="241" />
+        <source>合并到已有患者</source>
+        <translation>Merged into existing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="242" />
+        <source>就诊记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="242" />
+        <source>付款记录</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="243" />
+        <source>回访任务</source>
+        <translation>Care tasks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="243" />
+        <source>被拒绝的行</source>
+        <translation>Rejected rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="244" />
+        <source>已导入过的行</source>
+        <translation>Already imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="245" />
+        <source>空行</source>
+        <translation>Blank rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="246" />
+        <source>合计行</source>
+        <translation>Total rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="264" />
+        <source>试运行：尚未写入任何数据</source>
+        <translation>Dry run: nothing written yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="275" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="622" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="639" />
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="279" />
+        <source>可以随时取消：取消后本次导入不会留下任何数据。</source>
+        <translation>You can cancel at any time: a cancelled import leaves nothing behind.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="293" />
+        <source>保存错误报告…</source>
+        <translation>Save error report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="295" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="678" />
+        <source>撤销此次导入</source>
+        <translation>Undo this import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="315" />
+        <source>开始导入</source>
+        <translation>Start import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="317" />
+        <source>取消导入</source>
+        <translation>Cancel import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="345" />
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="395" />
+        <source>选择要导入的文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="416" />
+        <source>正在读取文件…</source>
+        <translation>Reading the file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="479" />
+        <source>识别出 {0} 个字段：{1}</source>
+        <translation>{0} fields recognised: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="482" />
+        <source>没有自动识别出表头，请选择表头所在的行。</source>
+        <translation>No header was recognised; choose the row that holds it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="498" />
+        <source>（第 {0} 列）</source>
+        <translation>(column {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="504" />
+        <source>（不导入）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="527" />
+        <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
+        <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="541" />
+        <source>自动识别</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="553" />
+        <source>保存对应方案</source>
+        <translation>Save mapping profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="554" />
+        <source>方案名称（例如：老系统导出）</source>
+        <translation>Profile name (for example: old system export)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="581" />
+        <source>正在试运行…</source>
+        <translation>Dry run…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="589" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="590" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
+        <source>新建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="592" />
+        <source>跳过</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="593" />
+        <source>新增就诊</source>
+        <translation>New visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="602" />
+        <source>患者预览（{0}）</source>
+        <translation>Patients ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="603" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="647" />
+        <source>被拒绝的行（{0}）</source>
+        <translation>Rejected rows ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="604" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="648" />
+        <source>提示（{0}）</source>
+        <translation>Notes ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="633" />
+        <source>已取消导入，没有写入任何数据。</source>
+        <translation>Import cancelled; nothing was written.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="644" />
+        <source>导入完成：{0}</source>
+        <translation>Import finished: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="658" />
+        <source>保存错误报告</source>
+        <translation>Save error report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="665" />
+        <source>错误报告</source>
+        <translation>Error report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="666" />
+        <source>已保存 {0} 行到 {1}</source>
+        <translation>Saved {0} rows to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="679" />
+        <source>将删除本次导入新建的 {0} 位患者和 {1} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
+        <translation>This deletes the {0} patients and {1} visits this import created and restores the merged patients' details. Undo it?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="688" />
+        <source>已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。</source>
+        <translation>Undone: {0} patients and {1} visits removed, {2} patients restored.</translation>
     </message>
 </context>
 <context>
@@ -2437,7 +3033,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     <name>PatientsPage</name>
     <message>
         <location filename="../../ui/pages/patients_page.py" line="55" />
-        <location filename="../../ui/pages/patients_page.py" line="265" />
+        <location filename="../../ui/pages/patients_page.py" line="294" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
@@ -2487,32 +3083,52 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="100" />
+        <location filename="../../ui/pages/patients_page.py" line="92" />
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="94" />
+        <source>把列表中的患者导出为 Excel；搜索框为空时导出全部患者。</source>
+        <translation>Export the listed patients to Excel; with an empty search box, every patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="106" />
         <source>在左侧搜索并选择一位患者，这里会显示他的全部信息。</source>
         <translation>Search and select a patient on the left to see everything about them here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="110" />
+        <location filename="../../ui/pages/patients_page.py" line="116" />
         <source>撤销合并</source>
         <translation>Undo merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="163" />
+        <location filename="../../ui/pages/patients_page.py" line="153" />
+        <source>导出患者</source>
+        <translation>Export patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="161" />
+        <source>已导出 {0} 位患者</source>
+        <translation>Exported {0} patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="192" />
         <source>{0} 位</source>
         <translation>{0} found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="234" />
+        <location filename="../../ui/pages/patients_page.py" line="263" />
         <source>归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？</source>
         <translation>Archived patients are hidden from search (tick "Include archived" to find them). Archive this patient?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="235" />
+        <location filename="../../ui/pages/patients_page.py" line="264" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="245" />
+        <location filename="../../ui/pages/patients_page.py" line="274" />
         <source>已合并重复档案。</source>
         <translation>Duplicate record merged.</translation>
     </message>

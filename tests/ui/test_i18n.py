@@ -33,8 +33,7 @@ def test_switching_to_english(qtbot: QtBot, qapp: QApplication, services: AppSer
         assert menus == ["File", "Account", "Settings", "Help"]
         assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
             "Appointments", "Patients", "Callbacks", "Messages", "Clinic lists", "Care plans",
-            "Staff & chairs",
-            "Audit log"]
+            "Import & export", "Staff & chairs", "Audit log"]
         assert window.role_label.text() == "Role: Administrator"
         assert current_language() == "en"
     finally:

@@ -89,10 +89,16 @@ class PatientsPage(QWidget):
         self.results = make_table(self.proxy, stretch_column=4, sortable=False)
         self.results.selectionModel().currentRowChanged.connect(lambda *_: self._open_current())
         left_layout.addLayout(search_row)
+        self.export_button = QPushButton(self.tr("导出…"))
+        self.export_button.setToolTip(
+            self.tr("把列表中的患者导出为 Excel；搜索框为空时导出全部患者。"))
+        self.export_button.clicked.connect(self.export)
+        self.export_button.setVisible(services.can(Permission.EXPORT_RUN))
         row = QHBoxLayout()
         row.addWidget(self.archived)
         row.addStretch(1)
         row.addWidget(self.count)
+        row.addWidget(self.export_button)
         left_layout.addLayout(row)
         left_layout.addWidget(self.results, 1)
         self.panel = PatientPanelWidget(services)
@@ -131,6 +137,29 @@ class PatientsPage(QWidget):
         self.archived.toggled.connect(lambda _on: self.run_search())
         services.changed.connect(self._on_changed)
         self.search.setFocus()
+
+    def export(self) -> None:
+        """The patients listed (a search's results), or everyone when nothing is searched."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from clinic_desktop.services.exports import export_patients
+
+        query = self.search.text().strip()
+        ids = None if not query else [h.id for h in self.model.records]
+        today = self.services.local(self.services.ctx.now()).date()
+        suggested = f"患者-{query or '全部'}-{today:%Y%m%d}.xlsx"
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("导出患者"), suggested,
+                                                    "Excel (*.xlsx)")
+        if not path:
+            return
+        target = Path(path)
+        self.services.tasks.run(
+            lambda: export_patients(self.services.ctx, target, patient_ids=ids),
+            on_done=lambda rows: self.count.setText(
+                self.tr("已导出 {0} 位患者").format(rows)),
+            on_error=lambda error: show_error(self, error))
 
     def _age(self, hit: PatientHit) -> str:
         if hit.birth_date is None:

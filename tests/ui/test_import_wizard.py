@@ -1,0 +1,119 @@
+"""The import wizard and the import/export page, driven like a manager would, offscreen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QComboBox, QFileDialog
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
+from clinic_desktop.services import imports
+from clinic_desktop.storage.models.patient import Patient
+from ui.app_services import AppServices
+from ui.dialogs.import_wizard import HEADER_COLOUR, ImportWizard
+from ui.pages.import_page import ImportPage
+from ui.tasks import Cancelled
+
+
+def patients(services: AppServices) -> int:
+    with services.ctx.db.session() as session:
+        return int(session.execute(select(func.count(Patient.id))).scalar_one())
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return write_legacy_workbook(tmp_path / "旧档案.xlsx", 60, today=today)
+
+
+def test_the_whole_wizard_then_report_and_undo(
+    qtbot: QtBot, services: AppServices, sample: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str]],
+) -> None:
+    wizard = ImportWizard(services)
+    qtbot.addWidget(wizard)
+    assert not wizard.next_button.isEnabled()
+    wizard.open_file(sample)
+    assert wizard.sheet_combo.currentText() == "患者档案"
+    wizard.forward()
+    # The title, the blank row and the merged group row sit above the detected header.
+    assert wizard.header_spin.value() == 4
+    assert wizard.preview_table.item(3, 0).background().color() == HEADER_COLOUR
+    assert "识别出 13 个字段" in wizard.header_note.text()
+    wizard.forward()
+    combo = wizard.mapping_table.cellWidget(0, 2)
+    assert isinstance(combo, QComboBox) and combo.currentData() == "name"
+    combo.setCurrentIndex(0)  # unmap the name: the import cannot go on
+    assert not wizard.next_button.isEnabled()
+    assert "请把一列对应到“姓名”" in wizard.mapping_note.text()
+    combo.setCurrentIndex(combo.findData("name"))
+    assert wizard.next_button.isEnabled() and wizard.next_button.text() == "试运行"
+    wizard.forward()
+    assert wizard.stack.currentIndex() == 3 and patients(services) == 0
+    assert wizard.dry_counts["rows_rejected"].text() == "4"
+    assert wizard.dry_tabs.tabText(1) == "被拒绝的行（4）"
+    wizard.forward()
+    assert wizard.stack.currentIndex() == 5
+    assert wizard.summary is not None and patients(services) == wizard.summary.patients_created
+    report = tmp_path / "未导入.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
+    wizard.save_report()
+    rows = list(load_workbook(report).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 5 and rows[1][0] == 8
+    assert messages[-1][0] == "information"
+    wizard.undo()
+    assert patients(services) == 0 and "已撤销" in wizard.done_title.text()
+
+
+def test_a_refused_file_and_a_cancelled_import(
+    qtbot: QtBot, services: AppServices, sample: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wizard = ImportWizard(services)
+    qtbot.addWidget(wizard)
+    (tmp_path / "扫描件.pdf").write_bytes(b"%PDF-1.4\n")
+    wizard.open_file(tmp_path / "扫描件.pdf")
+    assert wizard.error_label.text() == ("“扫描件.pdf”不是电子表格文件（支持 .xlsx、.xlsm、.xls、"
+                                         ".ods 和 .csv）。")
+    assert not wizard.next_button.isEnabled()
+    wizard.open_file(sample)
+    wizard.forward()
+    wizard.forward()
+    wizard.forward()
+
+    def cancelled(*args: object, **kwargs: object) -> None:
+        raise Cancelled()
+
+    monkeypatch.setattr(imports, "run_import", cancelled)
+    wizard.forward()
+    assert wizard.stack.currentIndex() == 3
+    assert wizard.error_label.text() == "已取消导入，没有写入任何数据。"
+    assert patients(services) == 0
+
+
+def test_the_page_lists_imports_and_exports(
+    qtbot: QtBot, services: AppServices, sample: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str]],
+) -> None:
+    summary = imports.run_import(services.ctx, imports.ImportRequest(sample))
+    page = ImportPage(services)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 1
+    page.view.selectRow(0)
+    assert page.report_button.isEnabled() and page.undo_button.isEnabled()
+    target = tmp_path / "患者.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.export("patients")
+    assert page.status.text() == f"已导出 {summary.patients_created} 行：患者.xlsx"
+    page.save_report()
+    rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][4] == "姓名" and [r[0] for r in rows[1:]] == [8, 12, 16, 20]
+    page.undo()
+    assert patients(services) == 0
+    assert page.model.records[0].undone_at is not None and not page.undo_button.isEnabled()
