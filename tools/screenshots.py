@@ -181,6 +181,47 @@ def _queue_demo_messages(s: Shots) -> None:
                                task_id=item.task_id)
 
 
+_wizard: list[QWidget] = []
+
+
+def import_step(step: int) -> Callable[[Shots], QWidget]:
+    """The import wizard on the shipped sample workbook, one shot per step (same dialog)."""
+
+    def build(s: Shots) -> QWidget:
+        from clinic_desktop.package_data import resource
+        from ui.dialogs.import_wizard import ImportWizard
+
+        if step == 0 or not _wizard:
+            wizard = ImportWizard(s.services, s.window)
+            wizard.resize(1100, 720)
+            _wizard[:] = [wizard]
+        wizard = _wizard[0]
+        assert isinstance(wizard, ImportWizard)
+        if step == 0:
+            wizard.open_file(Path(str(resource("samples/legacy-patients.xlsx"))))
+        elif step in (1, 2, 3):
+            wizard.forward()
+        elif step == 4:
+            # The running step, caught mid-way (the real import finishes too fast to catch).
+            wizard.go(4)
+            wizard.progress.setRange(0, 100)
+            wizard.progress.setValue(62)
+            wizard.progress.setFormat("正在写入就诊和账目…  62%")
+            wizard.progress.show()
+        elif step == 5:
+            wizard.progress.hide()
+            wizard.go(3)
+            wizard.forward()
+        return s.settle(wizard)
+
+    return build
+
+
+def import_page(s: Shots) -> QWidget:
+    s.window.open_page("import")
+    return s.settle(s.window)
+
+
 SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("setup-dialog.png", setup_dialog),
     ("login-dialog.png", login_dialog),
@@ -199,6 +240,13 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("care-plans.png", lambda s: (s.window.open_page("care_plans").list.setCurrentRow(1),  # type: ignore[attr-defined]
                                   s.settle(s.window))[1]),
     ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),
+    ("import-1-file.png", import_step(0)),
+    ("import-2-header.png", import_step(1)),
+    ("import-3-mapping.png", import_step(2)),
+    ("import-4-dry-run.png", import_step(3)),
+    ("import-5-progress.png", import_step(4)),
+    ("import-6-done.png", import_step(5)),
+    ("import-page.png", import_page),
 ]
 
 
@@ -228,7 +276,7 @@ def main(argv: list[str]) -> int:
         widget = build(shots)
         widget.grab().save(str(out / name))
         print(out / name)
-        if widget is not window:
+        if widget is not window and widget not in _wizard:
             widget.close()
     return 0
 

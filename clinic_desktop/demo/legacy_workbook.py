@@ -121,3 +121,11 @@ def _merge_headers(path: Path) -> None:
     sheet.merge_cells("A3:G3")
     sheet.merge_cells("H3:M3")
     book.save(path)
+
+
+if __name__ == "__main__":  # python -m clinic_desktop.demo.legacy_workbook OUT.xlsx [ROWS]
+    import sys
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "legacy-patients.xlsx")
+    write_legacy_workbook(target, int(sys.argv[2]) if len(sys.argv) > 2 else 120)
+    print(target)

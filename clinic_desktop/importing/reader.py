@@ -16,8 +16,8 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 from clinic_desktop.errors import UserError
@@ -150,8 +150,9 @@ def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
             raise UnusableFile(_("工作表“{sheet}”有 {rows} 行，超过一次导入的上限 {limit} 行；"
                                  "请拆分成几个文件。", sheet=data.name, rows=height,
                                  limit=max_rows))
-        rows: list[list[Cell]] = [list(map(_plain, r))
-                                  for r in data.to_python(skip_empty_area=False)]
+        # Cells come back as str, float, int, bool, date, datetime, time or timedelta; the
+        # last two are rare and become text in ``cell_text``, so rows are kept as returned.
+        rows = cast(list[list[Cell]], data.to_python(skip_empty_area=False))
         name = data.name
         workbook.close()
     except UserError:
@@ -166,14 +167,6 @@ def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
                 rows[row].append("")
             rows[row][column] = text
     return SheetData(name, rows)
-
-
-def _plain(value: object) -> Cell:
-    if isinstance(value, time | timedelta):
-        return str(value)
-    if isinstance(value, str | int | float | bool | date | datetime) or value is None:
-        return value
-    return str(value)
 
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(.*?)</c>', re.DOTALL)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.mapping import field_label
@@ -18,6 +19,7 @@ from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.idcard import check_conflicts
 from clinic_desktop.rules.legacy_values import (
+    EXCEL_ERRORS,
     Cell,
     birth_from_age,
     cell_text,
@@ -35,7 +37,6 @@ VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "
                 "visit_notes")
 PAYMENT_METHODS = (("微信", "微信支付"), ("支付宝", "支付宝"), ("现金", "现金"),
                    ("银行卡", "银行卡"), ("刷卡", "银行卡"), ("pos", "银行卡"), ("医保", "医保"))
-TEXT_LIMITS = {"wechat": 64, "occupation": 64, "address": 255}
 
 
 @dataclass(frozen=True)
@@ -109,144 +110,62 @@ def payment_method(text: str) -> str | None:
     return next((method for word, method in PAYMENT_METHODS if word in lowered), None)
 
 
-class _RowCleaner:
-    def __init__(self, labels: Mapping[str, str], *, today: date,
-                 sources: Sequence[str]) -> None:
-        self.labels = labels
-        self.today = today
-        self.sources = set(sources)
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.row = 0
+class _Parsed:
+    """One field's cleaned values for the kept rows, and the reasons for the ones refused.
 
-    def fail(self, key: str, value: Cell, reason: str) -> None:
-        self.problems.append(Problem(self.row, self.labels.get(key, field_label(key)),
-                                     cell_text(value), reason))
+    Cleaning goes a column at a time: a sheet repeats its sexes, dates and prices, so each
+    distinct raw value is parsed once, and the loops stay tight (100,000 rows in about a
+    second).
+    """
 
-    def clean(self, values: dict[str, Cell]) -> CleanRow | None:
-        self.problems = []
-        person = self._person(values)
-        visit = self._visit(values)
-        if self.problems or person is None:
-            return None
-        return CleanRow(self.row, person, visit)
+    def __init__(self, key: str, raw: list[Cell], parse: Callable[[Cell], Any]) -> None:
+        self.key = key
+        self.values: list[Any] = []
+        self.failures: dict[int, str] = {}  # position → reason
+        if not any(raw):
+            self.values = [None] * len(raw)  # an unmapped or empty column
+            return
+        memo: dict[tuple[type, Cell], tuple[Any, str | None]] = {}
+        append = self.values.append
+        for position, value in enumerate(raw):
+            if value is None or value == "":
+                append(None)
+                continue
+            memo_key = (type(value), value)
+            hit = memo.get(memo_key)
+            if hit is None:
+                try:
+                    hit = (parse(value), None)
+                except RuleError as error:
+                    hit = (None, error.message)
+                memo[memo_key] = hit
+            append(hit[0])
+            if hit[1] is not None:
+                self.failures[position] = hit[1]
 
-    def _text(self, values: dict[str, Cell], key: str) -> str:
-        text = cell_text(values.get(key))
-        limit = TEXT_LIMITS.get(key)
-        if limit and len(text) > limit:
-            self.fail(key, text, _("内容太长（最多 {n} 个字符）。", n=limit))
+
+def _text_limit(limit: int) -> Callable[[Cell], str]:
+    def parse(value: Cell) -> str:
+        text = cell_text(value)
+        if len(text) > limit:
+            raise RuleError("text", _("内容太长（最多 {n} 个字符）。", n=limit))
         return text
 
-    def _person(self, values: dict[str, Cell]) -> PersonFields | None:
-        name = cell_text(values.get("name"))
-        if not name:
-            self.fail("name", "", _("姓名为空。"))
-        elif len(name) > 64:
-            self.fail("name", name, _("姓名太长（最多 64 个字符）。"))
-        person = PersonFields(name=name)
-        notes: list[str] = []
-        try:
-            person.sex = parse_sex(values.get("sex"))
-        except RuleError as error:
-            self.fail("sex", values.get("sex"), error.message)
-        try:
-            birth = parse_date(values.get("birth_date"), today=self.today, field="birth_date")
-            if birth is None and values.get("age") not in (None, ""):
-                birth = birth_from_age(values.get("age"), today=self.today)
-            if birth is not None:
-                person.birth_date, person.birth_approximate = birth.value, birth.approximate
-        except RuleError as error:
-            self.fail(error.field, values.get(error.field), error.message)
-        try:
-            phones = parse_phones(values.get("mobile"))
-            if phones is not None:
-                person.mobile = phones.mobile
-                others = list(phones.others)
-            else:
-                others = []
-            extra = cell_text(values.get("phone2"))
-            if extra:
-                others.append(extra)
-            if others:
-                joined = " / ".join(others)
-                person.phone2 = joined if len(joined) <= 32 else joined[:32]
-                if len(joined) > 32:
-                    notes.append(_("电话：{phones}", phones=joined))
-        except RuleError as error:
-            self.fail("mobile", values.get("mobile"), error.message)
-        try:
-            card = parse_id(values.get("id_number"), today=self.today)
-            if card is not None:
-                person.id_number = card.number
-                typed_birth = None if person.birth_approximate else person.birth_date
-                for message in check_conflicts(card, birth_date=typed_birth, sex=person.sex):
-                    self.warnings.append(Problem(self.row, self.labels.get(
-                        "id_number", field_label("id_number")), card.number,
-                        message + _("已按身份证导入。")))
-                person.sex, person.birth_date = card.sex, card.birth_date
-                person.birth_approximate = False
-        except RuleError as error:
-            self.fail("id_number", values.get("id_number"), error.message)
-        try:
-            first = parse_date(values.get("first_visit_date"), today=self.today,
-                               field="first_visit_date")
-            person.first_visit_date = first.value if first else None
-        except RuleError as error:
-            self.fail("first_visit_date", values.get("first_visit_date"), error.message)
-        person.wechat = self._text(values, "wechat") or None
-        person.occupation = self._text(values, "occupation") or None
-        person.address = self._text(values, "address") or None
-        source = cell_text(values.get("source"))
-        if source and source not in self.sources:
-            notes.append(_("来源：{source}", source=source))
-            source = _("其他") if _("其他") in self.sources else ""
-        person.source = source or None
-        person.allergies = cell_text(values.get("allergies")) or None
-        if person.allergies in ("无", "否", "没有", "-", "/", "none", "None"):
-            person.allergies = None
-        note = normalize_text(values.get("notes"))
-        person.notes = "\n".join([*(n for n in [note] if n), *notes])
-        return person if name else None
+    return parse
 
-    def _visit(self, values: dict[str, Cell]) -> VisitFields | None:
-        if all(values.get(k) in (None, "") for k in VISIT_FIELDS):
-            return None
-        visit_date, date_failed = None, False
-        try:
-            parsed = parse_date(values.get("visit_date"), today=self.today, field="visit_date")
-            visit_date = parsed.value if parsed else None
-            if parsed is not None and parsed.approximate:
-                self.fail("visit_date", values.get("visit_date"),
-                          _("就诊日期只有年份或年月，缺少具体日期。"))
-        except RuleError as error:
-            self.fail("visit_date", values.get("visit_date"), error.message)
-            date_failed = True
-        amount = paid = None
-        for key in ("amount", "paid"):
-            try:
-                value = parse_amount(values.get(key), field=key)
-            except RuleError as error:
-                self.fail(key, values.get(key), error.message)
-                continue
-            if key == "amount":
-                amount = value
-            else:
-                paid = value
-        if visit_date is None:
-            if not date_failed:
-                self.fail("visit_date", "", _("有治疗项目或金额，但没有就诊日期。"))
-            return None
-        procedure = cell_text(values.get("procedure")) or _("就诊")
-        if len(procedure) > 64:
-            self.fail("procedure", procedure, _("项目名称太长（最多 64 个字符）。"))
-        method_text = cell_text(values.get("method"))
-        return VisitFields(
-            visit_date=visit_date, procedure=procedure[:64],
-            site=cell_text(values.get("site"))[:64], amount=amount, paid=paid,
-            method=payment_method(method_text) if method_text else None,
-            method_text=method_text, doctor=cell_text(values.get("doctor")),
-            notes=normalize_text(values.get("visit_notes")))
+
+def _name(value: Cell) -> str:
+    name = cell_text(value)
+    if len(name) > 64:
+        raise RuleError("name", _("姓名太长（最多 64 个字符）。"))
+    return name
+
+
+def _procedure(value: Cell) -> str:
+    name = cell_text(value)
+    if len(name) > 64:
+        raise RuleError("procedure", _("项目名称太长（最多 64 个字符）。"))
+    return name
 
 
 def _row_is_summary(row: Sequence[Cell]) -> bool:
@@ -273,44 +192,189 @@ def clean_sheet(
     result = CleanedSheet()
     by_key = {key: labels[i] if i < len(labels) and labels[i] else field_label(key)
               for i, key in mapping.items()}
-    cleaner = _RowCleaner(by_key, today=today, sources=sources)
     columns = sorted(mapping.items())
-    formula_errors: list[Problem] = []
-    total = len(rows) - header_index - 1
-    for index in range(header_index + 1, len(rows)):
-        if check is not None and index % 2000 == 0:
-            check()
-            if progress is not None:
-                progress(index - header_index, total)
-        row = rows[index]
-        values = {key: row[col] for col, key in columns if col < len(row)}
-        if all(v is None or v == "" or (isinstance(v, str) and not v.strip())
-               for v in values.values()):
+    data = rows[header_index + 1:]
+    narrowest = min(map(len, data), default=0)
+
+    def extract(col: int) -> list[Cell]:
+        if col < narrowest:  # calamine's rows are all the sheet's width: the fast path
+            return [r[col] for r in data]
+        return [r[col] if col < len(r) else "" for r in data]
+
+    everything = {key: extract(col) for col, key in columns}
+    if check is not None:
+        check()
+    # A row is blank when every mapped cell is empty (0 counts as empty; a row of spaces is
+    # caught below, where it has no name).
+    filled = list(map(any, zip(*everything.values(), strict=True))) if everything else []
+    kept_positions: list[int] = []
+    for position, is_filled in enumerate(filled):
+        if not is_filled:
             result.blank += 1
-            continue
-        if _row_is_summary(row):
+        elif _row_is_summary(data[position]):
             result.summary += 1
+        else:
+            kept_positions.append(position)
+    kept = [header_index + 1 + p for p in kept_positions]
+    result.rows_read = len(filled)
+    if progress is not None:
+        progress(len(filled) // 3, len(filled))
+
+    def column(key: str) -> list[Cell]:
+        values = everything[key]
+        return [values[p] for p in kept_positions]
+
+    raw = {key: column(key) for key in everything}
+    formula_errors = [(kept[p], key, str(v)) for key, values in raw.items()
+                      if EXCEL_ERRORS.intersection(values)
+                      for p, v in enumerate(values) if is_excel_error(v)]
+    if formula_errors:
+        row_number, key, value = min(formula_errors)
+        raise UnusableFile(_("第 {row} 行“{column}”列是公式错误 {value}（全表共 {n} 处）：请在 "
+                             "Excel 中修正这些单元格后再导入。", row=row_number + 1,
+                             column=by_key[key], value=value, n=len(formula_errors)))
+    if check is not None:
+        check()
+
+    def parsed(key: str, parse: Callable[[Cell], Any]) -> _Parsed:
+        return _Parsed(key, raw.get(key) or [None] * len(kept), parse)
+
+    fields = {
+        "name": parsed("name", _name),
+        "sex": parsed("sex", parse_sex),
+        "birth_date": parsed("birth_date", lambda v: parse_date(v, today=today,
+                                                                field="birth_date")),
+        "age": parsed("age", lambda v: birth_from_age(v, today=today)),
+        "mobile": parsed("mobile", parse_phones),
+        "phone2": parsed("phone2", cell_text),
+        "id_number": parsed("id_number", lambda v: parse_id(v, today=today)),
+        "first_visit_date": parsed("first_visit_date", lambda v: parse_date(
+            v, today=today, field="first_visit_date")),
+        "wechat": parsed("wechat", _text_limit(64)),
+        "occupation": parsed("occupation", _text_limit(64)),
+        "address": parsed("address", _text_limit(255)),
+        "source": parsed("source", cell_text),
+        "allergies": parsed("allergies", cell_text),
+        "notes": parsed("notes", normalize_text),
+        "visit_date": parsed("visit_date", lambda v: parse_date(v, today=today,
+                                                                field="visit_date")),
+        "procedure": parsed("procedure", _procedure),
+        "site": parsed("site", cell_text),
+        "amount": parsed("amount", lambda v: parse_amount(v, field="amount")),
+        "paid": parsed("paid", lambda v: parse_amount(v, field="paid")),
+        "method": parsed("method", cell_text),
+        "doctor": parsed("doctor", cell_text),
+        "visit_notes": parsed("visit_notes", normalize_text),
+    }
+    if check is not None:
+        check()
+    assembler = _Assembler(fields, raw, by_key, set(sources), result)
+    names = fields["name"].values
+    for position, index in enumerate(kept):
+        if not names[position] and all(not v or (type(v) is str and v.isspace())
+                                       for v in (values[position] for values in raw.values())):
+            result.blank += 1  # only spaces: blank to the eye, so blank here
             continue
-        result.rows_read += 1
-        cleaner.row = index + 1
-        for key, value in values.items():
-            if is_excel_error(value):
-                formula_errors.append(Problem(index + 1, by_key[key], str(value), ""))
-        clean = cleaner.clean(values)
+        clean = assembler.row(position, index + 1)
         if clean is None:
             result.rejected += 1
-            result.errors.extend(cleaner.problems)
-            result.originals[index + 1] = [cell_text(v) for v in row]
+            result.originals[index + 1] = [cell_text(v) for v in rows[index]]
         else:
             result.rows.append(clean)
-    if formula_errors:
-        first = formula_errors[0]
-        raise UnusableFile(_("第 {row} 行“{column}”列是公式错误 {value}（全表共 {n} 处）：请在 "
-                             "Excel 中修正这些单元格后再导入。", row=first.row,
-                             column=first.column, value=first.value, n=len(formula_errors)))
-    result.rows_read += result.blank + result.summary
-    result.warnings = cleaner.warnings
     return result
+
+
+class _Assembler:
+    """Puts one row's cleaned fields together, with the checks that span fields."""
+
+    def __init__(self, fields: dict[str, _Parsed], raw: dict[str, list[Cell]],
+                 labels: dict[str, str], sources: set[str], result: CleanedSheet) -> None:
+        self.f = {key: parsed.values for key, parsed in fields.items()}
+        self.failures = [(key, parsed.failures) for key, parsed in fields.items()
+                         if parsed.failures]
+        self.raw = raw
+        self.labels = labels
+        self.sources = sources
+        self.result = result
+        self.other = _("其他") if _("其他") in sources else ""
+        self.has_visit = [k for k in VISIT_FIELDS if k in raw]
+
+    def fail(self, row: int, key: str, value: Cell, reason: str) -> None:
+        self.result.errors.append(Problem(row, self.labels.get(key, field_label(key)),
+                                          cell_text(value), reason))
+
+    def row(self, p: int, row: int) -> CleanRow | None:
+        f = self.f
+        failed = False
+        for key, failures in self.failures:
+            if p in failures:
+                if key == "age" and f["birth_date"][p] is not None:
+                    continue  # a birth date was given: the age is not used
+                self.fail(row, key, self.raw[key][p], failures[p])
+                failed = True
+        name = f["name"][p]
+        if not name:
+            self.fail(row, "name", "", _("姓名为空。"))
+            failed = True
+        visit, visit_ok = self._visit(p, row) if any(
+            self.raw[k][p] not in (None, "") for k in self.has_visit) else (None, True)
+        failed = failed or not visit_ok
+        if failed:
+            return None
+        birth = f["birth_date"][p] or f["age"][p]
+        phones = f["mobile"][p]
+        notes = [f["notes"][p]] if f["notes"][p] else []
+        others = list(phones.others) if phones else []
+        if f["phone2"][p]:
+            others.append(f["phone2"][p])
+        phone2 = " / ".join(others) or None
+        if phone2 and len(phone2) > 32:
+            notes.append(_("电话：{phones}", phones=phone2))
+            phone2 = phone2[:32]
+        source = f["source"][p] or None
+        if source and source not in self.sources:
+            notes.append(_("来源：{source}", source=source))
+            source = self.other or None
+        allergies = f["allergies"][p]
+        if allergies in ("无", "否", "没有", "-", "/", "none", "None"):
+            allergies = None
+        person = PersonFields(
+            name=name, sex=f["sex"][p], birth_date=birth.value if birth else None,
+            birth_approximate=birth.approximate if birth else False,
+            mobile=phones.mobile if phones else None, phone2=phone2, wechat=f["wechat"][p],
+            occupation=f["occupation"][p], address=f["address"][p], source=source,
+            first_visit_date=f["first_visit_date"][p].value if f["first_visit_date"][p]
+            else None, allergies=allergies or None, notes="\n".join(notes))
+        card = f["id_number"][p]
+        if card is not None:
+            typed_birth = None if person.birth_approximate else person.birth_date
+            for message in check_conflicts(card, birth_date=typed_birth, sex=person.sex):
+                self.result.warnings.append(Problem(
+                    row, self.labels.get("id_number", field_label("id_number")), card.number,
+                    message + _("已按身份证导入。")))
+            person.id_number, person.sex, person.birth_date = card.number, card.sex, \
+                card.birth_date
+            person.birth_approximate = False
+        return CleanRow(row, person, visit)
+
+    def _visit(self, p: int, row: int) -> tuple[VisitFields | None, bool]:
+        f = self.f
+        parsed = f["visit_date"][p]
+        if parsed is None:
+            if self.raw.get("visit_date", [None] * (p + 1))[p] in (None, ""):
+                self.fail(row, "visit_date", "", _("有治疗项目或金额，但没有就诊日期。"))
+            return None, False
+        if parsed.approximate:
+            self.fail(row, "visit_date", self.raw["visit_date"][p],
+                      _("就诊日期只有年份或年月，缺少具体日期。"))
+            return None, False
+        method_text = f["method"][p] or ""
+        return VisitFields(
+            visit_date=parsed.value, procedure=f["procedure"][p] or _("就诊"),
+            site=(f["site"][p] or "")[:64], amount=f["amount"][p], paid=f["paid"][p],
+            method=payment_method(method_text) if method_text else None,
+            method_text=method_text, doctor=f["doctor"][p] or "",
+            notes=f["visit_notes"][p] or ""), True
 
 
 def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]]:
@@ -325,12 +389,12 @@ def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]
             i = parent[i]
         return i
 
-    owner: dict[tuple[str, ...], int] = {}
+    owner: dict[tuple[object, ...], int] = {}
     mobile_names: dict[str, tuple[str, int]] = {}
     notes: list[Problem] = []
     for i, clean in enumerate(rows):
         p = clean.person
-        keys: list[tuple[str, ...]] = []
+        keys: list[tuple[object, ...]] = []
         if p.id_number:
             keys.append(("i", p.id_number))
         if p.mobile:
@@ -341,7 +405,7 @@ def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]
                     "与第 {row} 行（{name}）手机号相同但姓名不同，按两位患者导入（可能是家属）。",
                     row=first[1], name=first[0])))
         if p.birth_date is not None and not p.birth_approximate:
-            keys.append(("n", p.name, p.birth_date.isoformat()))
+            keys.append(("n", p.name, p.birth_date))
         for key in keys:
             if key in owner:
                 a, b = find(owner[key]), find(i)
@@ -354,6 +418,12 @@ def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]
         groups.setdefault(find(i), []).append(clean)
     persons = []
     for members in groups.values():
+        if len(members) == 1:  # most people: one row, its fields as they are
+            only = members[0]
+            if only.person.first_visit_date is None and only.visit is not None:
+                only.person.first_visit_date = only.visit.visit_date
+            persons.append(Person(members, only.person))
+            continue
         merged = PersonFields(name=members[0].person.name)
         for member in members:
             _fill_empty(merged, member.person)

@@ -42,6 +42,8 @@ class Phones:
 
 def cell_text(value: Cell) -> str:
     """The cell as text: whole floats lose their ``.0``, dates print as ISO."""
+    if type(value) is str:
+        return normalize_text(value)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -55,11 +57,14 @@ def cell_text(value: Cell) -> str:
 
 
 def is_excel_error(value: Cell) -> bool:
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    return (isinstance(value, str) and "#" in value[:2]
+            and value.strip().upper() in EXCEL_ERRORS)
 
 
 def is_summary_label(value: Cell) -> bool:
     """``合计``, ``总 计``, ``小计：`` … (a total row at the bottom of a sheet)."""
+    if not isinstance(value, str) or not ("计" in value or "汇总" in value or "总数" in value):
+        return False
     text = cell_text(value).replace(" ", "").rstrip(":：")
     return text in SUMMARY_WORDS
 
@@ -171,6 +176,8 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
     ``13800138000/13900139000``, ``0571-8888 6666`` …"""
     if value is None:
         return None
+    if type(value) is float and 13e9 <= value < 2e10 and value.is_integer():
+        return Phones(normalize_mobile(str(int(value)), field=field))  # the common case
     if isinstance(value, float):
         if not value.is_integer():
             raise RuleError(field, _("电话“{value}”不是号码。", value=value))

@@ -26,6 +26,7 @@ from clinic_desktop.package_data import resource
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.care_plans import (
     CarePlan,
+    PlannedTask,
     expand_plan,
     filter_imported,
     plan_from_dict,
@@ -130,35 +131,46 @@ def plan_imported_treatments(
     """The care tasks of imported treatments, in bulk: only those due from 30 days before the
     import onward are written (the rest are counted, not flooded into the callback list).
     Returns (created, skipped); with ``write=False`` only counts (the dry run)."""
-    from sqlalchemy import insert
-
     ensure_default_plans(session, ctx.now())
     plans = active_plans(session)
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     import_date = ctx.now().astimezone(zone).date()
     rows: list[dict[str, object]] = []
     created = skipped = 0
+    now = ctx.now()
+    # Imported visits share a few thousand dates: expand each plan once per date, then
+    # give the steps each treatment's own dedupe key.
+    expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int]] = {}
+    matching: dict[tuple[str, str | None], list[CarePlan]] = {}
     for t in treatments:
-        for plan in plans:
-            if not plan.starts_with(t.procedure, t.category):
-                continue
-            planned, dropped = filter_imported(
-                expand_plan(plan, treated_at=t.treated_at, treatment_key=f"t{t.treatment_id}"),
-                import_date=import_date)
+        which = (t.procedure, t.category)
+        if which not in matching:
+            matching[which] = [p for p in plans if p.starts_with(t.procedure, t.category)]
+        for plan in matching[which]:
+            key = (plan.key, t.treated_at)
+            if key not in expanded:
+                expanded[key] = filter_imported(
+                    expand_plan(plan, treated_at=t.treated_at, treatment_key=""),
+                    import_date=import_date)
+            planned, dropped = expanded[key]
             skipped += dropped
             created += len(planned)
             if write:
+                prefix = f"t{t.treatment_id}"
                 rows.extend(
                     {"patient_id": t.patient_id, "kind": p.kind, "title": p.title,
                      "due_at": p.due_at, "status": "pending", "source": "plan",
-                     "source_id": t.treatment_id, "dedupe_key": p.dedupe_key,
+                     "source_id": t.treatment_id, "dedupe_key": prefix + p.dedupe_key,
                      "plan_key": p.plan_key, "step_key": p.step_key,
                      "procedure_name": t.procedure, "doctor_id": t.doctor_id,
                      "assigned_role": p.assigned_role, "priority": p.priority,
-                     "window_days": p.window_days, "created_at": ctx.now()}
+                     "window_days": p.window_days, "created_at": now}
                     for p in planned)
     if rows:
-        session.execute(insert(CareTask), rows)
+        from clinic_desktop.storage.bulk import bulk_insert
+
+        bulk_insert(session.connection(), CareTask.__table__, rows,  # type: ignore[arg-type]
+                    want_ids=False)
     return created, skipped
 
 

@@ -167,8 +167,15 @@ class ImportWizard(Dialog):
         form.addRow(self.tr("文件"), row)
         self.sheet_combo = QComboBox()
         self.sheet_combo.setMinimumWidth(240)
-        form.addRow(self.tr("工作表"), self.sheet_combo)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addStretch(1)
+        form.addRow(self.tr("工作表"), sheet_row)
         layout.addLayout(form)
+        self.file_info = QLabel()
+        self.file_info.setObjectName("pageSubtitle")
+        self.file_info.setWordWrap(True)
+        layout.addWidget(self.file_info)
         layout.addStretch(1)
 
     def _build_header_step(self) -> None:
@@ -177,6 +184,7 @@ class ImportWizard(Dialog):
         row.addWidget(QLabel(self.tr("表头在第")))
         self.header_spin = QSpinBox()
         self.header_spin.setRange(1, 30)
+        self.header_spin.setMinimumWidth(72)
         self.header_spin.valueChanged.connect(self._header_changed)
         row.addWidget(self.header_spin)
         row.addWidget(QLabel(self.tr("行")))
@@ -229,7 +237,7 @@ class ImportWizard(Dialog):
         self.mapping_note.setWordWrap(True)
         layout.addWidget(self.mapping_note)
         legend = QLabel(self.tr("带 * 的字段必须对应；同一个人的多行"
-                                "（手机号、身份证号或姓名+生日相同）"
+                                "（身份证号相同、手机号和姓名相同、或姓名和生日相同）"
                            "会合并为一位患者。"))
         legend.setObjectName("pageSubtitle")
         layout.addWidget(legend)
@@ -266,6 +274,9 @@ class ImportWizard(Dialog):
         layout.addWidget(self.dry_title)
         grid, self.dry_counts = self._counts_grid()
         layout.addLayout(grid)
+        self.dry_note = QLabel()
+        self.dry_note.setObjectName("pageSubtitle")
+        layout.addWidget(self.dry_note)
         self.dry_tabs = QTabWidget()
         layout.addWidget(self.dry_tabs, 1)
 
@@ -289,6 +300,9 @@ class ImportWizard(Dialog):
         layout.addWidget(self.done_title)
         grid, self.done_counts = self._counts_grid()
         layout.addLayout(grid)
+        self.done_note = QLabel()
+        self.done_note.setObjectName("pageSubtitle")
+        layout.addWidget(self.done_note)
         actions = QHBoxLayout()
         self.report_button = QPushButton(self.tr("保存错误报告…"))
         self.report_button.clicked.connect(self.save_report)
@@ -417,6 +431,14 @@ class ImportWizard(Dialog):
 
     def _file_read(self, preview: FilePreview) -> None:
         self.preview = preview
+        info = self.tr("工作表“{0}”共 {1} 行、{2} 列。").format(
+            preview.data.name, f"{len(preview.data.rows):,}", preview.data.width)
+        if preview.header_row is not None:
+            info += self.tr("表头在第 {0} 行，识别出 {1} 个字段。").format(
+                preview.header_row, len(preview.mapping))
+        else:
+            info += self.tr("没有自动识别出表头，下一步请选择表头所在的行。")
+        self.file_info.setText(info)
         self.sheet_combo.blockSignals(True)
         self.sheet_combo.clear()
         self.sheet_combo.addItems(list(preview.sheets))
@@ -437,11 +459,14 @@ class ImportWizard(Dialog):
         width = max((len(r) for r in rows), default=0)
         table = self.preview_table
         table.clear()
+        table.clearSpans()
         table.setRowCount(len(rows))
         table.setColumnCount(width)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 table.setItem(r, c, QTableWidgetItem(value))
+            if sum(1 for v in row if v) == 1 and row[0] and width > 1:
+                table.setSpan(r, 0, 1, width)  # a title row reads across, as in Excel
         self.header_spin.blockSignals(True)
         self.header_spin.setRange(1, max(1, len(rows)))
         self.header_spin.setValue(self.preview.header_row or 1)
@@ -583,6 +608,7 @@ class ImportWizard(Dialog):
     def _dry_done(self, summary: ImportSummary) -> None:
         self.dry = summary
         self._show_counts(self.dry_counts, summary)
+        self.dry_note.setText(self._tasks_note(summary))
         self.dry_tabs.clear()
         sample: RecordTableModel[imports.PlannedPatient] = RecordTableModel([
             Column(self.tr("行"), lambda p: str(p.row), sort_key=lambda p: p.row, align_right=True),
@@ -606,6 +632,10 @@ class ImportWizard(Dialog):
         if summary.errors:
             self.dry_tabs.setCurrentIndex(1)
         self.go(3)
+
+    def _tasks_note(self, summary: ImportSummary) -> str:
+        return self.tr("回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，"
+                       "不会涌入回访清单。").format(f"{summary.tasks_skipped:,}")
 
     def _show_counts(self, labels: dict[str, QLabel], summary: ImportSummary) -> None:
         for key, label in labels.items():
@@ -643,6 +673,7 @@ class ImportWizard(Dialog):
         self.services.notify({"patients", "care", "calendar", "imports"})
         self.done_title.setText(self.tr("导入完成：{0}").format(summary.file_name))
         self._show_counts(self.done_counts, summary)
+        self.done_note.setText(self._tasks_note(summary))
         self.done_tabs.clear()
         for title, rows in ((self.tr("被拒绝的行（{0}）"), summary.errors),
                             (self.tr("提示（{0}）"), summary.warnings)):

@@ -28,7 +28,7 @@ from ui.dialogs.base import Dialog
 from ui.dialogs.import_wizard import ImportWizard
 from ui.errors import show_error
 from ui.pages import PageSpec
-from ui.widgets.common import make_table, page_header, selected_record
+from ui.widgets.common import make_table, page_header, select_first, selected_record
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 
@@ -148,6 +148,8 @@ class ImportPage(QWidget):
             self.model.replace(imports.list_batches(self.services.ctx))
             for column in (0, 1, 3, 4):
                 self.view.resizeColumnToContents(column)
+            if not self.view.selectionModel().hasSelection():
+                select_first(self.view)
         self._selection()
 
     def _selection(self) -> None:

@@ -15,7 +15,8 @@ class Patient(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(64), index=True)
+    # Looked up through ix_patient_name_birth, whose first column is the name.
+    name: Mapped[str] = mapped_column(String(64))
     name_pinyin: Mapped[str] = mapped_column(String(255), index=True)
     name_initials: Mapped[str] = mapped_column(String(64), index=True)
     sex: Mapped[str | None] = mapped_column(String(1))

@@ -100,12 +100,12 @@ def test_bad_mapping_files_name_the_file(tmp_path: Path) -> None:
 
 
 def test_blank_and_total_rows_are_skipped_and_counted() -> None:
-    rows: list[list[object]] = [HEADER, ROW, ["", "", None, "", "", ""],
+    rows: list[list[object]] = [HEADER, ROW, ["", "", None, "", "", ""], [" ", "\u3000", "", 0],
                                 ["李四", "女", "13900139000", "2024-03-06", "补牙", 400],
                                 ["合计", "", "", "", "", 700], ["总 计：", "", "", "", "", 700]]
     result = clean_sheet(rows, header_index=0, mapping=auto_map(HEADER), labels=HEADER,
                          today=date(2026, 11, 24), sources=["其他"])
-    assert (result.blank, result.summary, result.rejected, len(result.rows)) == (1, 2, 0, 2)
+    assert (result.blank, result.summary, result.rejected, len(result.rows)) == (2, 2, 0, 2)
 
 
 # -- unusable files ------------------------------------------------------------------------
