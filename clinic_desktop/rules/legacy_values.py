@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from clinic_desktop.i18n import _
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.idcard import IdCardInfo, parse_id_card
+from clinic_desktop.rules.phone import MOBILE_PATTERN as _MOBILE
 from clinic_desktop.rules.phone import normalize_mobile
 from clinic_desktop.rules.text import normalize_text
 
@@ -177,7 +178,8 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
     if value is None:
         return None
     if type(value) is float and 13e9 <= value < 2e10 and value.is_integer():
-        return Phones(normalize_mobile(str(int(value)), field=field))  # the common case
+        digits = str(int(value))  # the common case: a mobile stored as a number
+        return Phones(digits if _MOBILE.match(digits) else normalize_mobile(digits, field=field))
     if isinstance(value, float):
         if not value.is_integer():
             raise RuleError(field, _("电话“{value}”不是号码。", value=value))

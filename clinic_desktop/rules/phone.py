@@ -10,7 +10,7 @@ from clinic_desktop.i18n import _
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.text import normalize_text
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_PATTERN = _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[\s\-\.\(\)（）]")
 
 

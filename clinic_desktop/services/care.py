@@ -135,13 +135,13 @@ def plan_imported_treatments(
     plans = active_plans(session)
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     import_date = ctx.now().astimezone(zone).date()
-    rows: list[dict[str, object]] = []
     created = skipped = 0
     now = ctx.now()
     # Imported visits share a few thousand dates: expand each plan once per date, then
     # give the steps each treatment's own dedupe key.
     expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int]] = {}
     matching: dict[tuple[str, str | None], list[CarePlan]] = {}
+    work: list[tuple[ImportedTreatment, list[PlannedTask]]] = []
     for t in treatments:
         which = (t.procedure, t.category)
         if which not in matching:
@@ -155,21 +155,19 @@ def plan_imported_treatments(
             planned, dropped = expanded[key]
             skipped += dropped
             created += len(planned)
-            if write:
-                prefix = f"t{t.treatment_id}"
-                rows.extend(
-                    {"patient_id": t.patient_id, "kind": p.kind, "title": p.title,
-                     "due_at": p.due_at, "status": "pending", "source": "plan",
-                     "source_id": t.treatment_id, "dedupe_key": prefix + p.dedupe_key,
-                     "plan_key": p.plan_key, "step_key": p.step_key,
-                     "procedure_name": t.procedure, "doctor_id": t.doctor_id,
-                     "assigned_role": p.assigned_role, "priority": p.priority,
-                     "window_days": p.window_days, "created_at": now}
-                    for p in planned)
-    if rows:
+            if planned:
+                work.append((t, planned))
+    if write and work:
         from clinic_desktop.storage.bulk import bulk_insert
 
-        bulk_insert(session.connection(), CareTask.__table__, rows,  # type: ignore[arg-type]
+        rows = ((t.patient_id, p.kind, p.title, p.due_at, "pending", "plan", t.treatment_id,
+                 f"t{t.treatment_id}{p.dedupe_key}", p.plan_key, p.step_key, t.procedure,
+                 t.doctor_id, p.assigned_role, p.priority, p.window_days, now)
+                for t, planned in work for p in planned)
+        bulk_insert(session.connection(), CareTask.__table__,  # type: ignore[arg-type]
+                    ("patient_id", "kind", "title", "due_at", "status", "source", "source_id",
+                     "dedupe_key", "plan_key", "step_key", "procedure_name", "doctor_id",
+                     "assigned_role", "priority", "window_days", "created_at"), rows,
                     want_ids=False)
     return created, skipped
 
@@ -422,31 +420,22 @@ def kind_label(kind: str) -> str:
 
 def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None:
     """The list on paper: an .xlsx with a bold frozen header, real date cells, widths."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from pathlib import Path
+
+    from clinic_desktop.xlsx_writer import XlsxColumn, XlsxSheet, write_xlsx
 
     ctx.require(Permission.EXPORT_RUN)
     with ctx.transaction() as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         ctx.audit(session, "export.callbacks", "care_task", None, f"{len(items)} rows")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("回访清单")
-    headers = [_("到期"), _("患者"), _("电话"), _("类型"), _("事由"), _("项目"), _("医生"),
-               _("已拨打"), _("结果"), _("备注")]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for i in items:
-        sheet.append([i.due.astimezone(zone).replace(tzinfo=None), i.patient, i.phone or "",
-                      kind_label(i.kind), i.reason, i.procedure or "", i.doctor or "",
-                      i.attempts, "", ""])
-        sheet.cell(sheet.max_row, 1).number_format = "yyyy-mm-dd hh:mm"
-    for column, width in zip("ABCDEFGHIJ", (17, 10, 14, 10, 28, 14, 10, 8, 14, 24),
-                             strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    book.save(path)
+    columns = [XlsxColumn(_("到期"), 17, "datetime"), XlsxColumn(_("患者"), 10),
+               XlsxColumn(_("电话"), 14), XlsxColumn(_("类型"), 10), XlsxColumn(_("事由"), 28),
+               XlsxColumn(_("项目"), 14), XlsxColumn(_("医生"), 10),
+               XlsxColumn(_("已拨打"), 8, "int"), XlsxColumn(_("结果"), 14),
+               XlsxColumn(_("备注"), 24)]
+    rows = ([i.due.astimezone(zone), i.patient, i.phone or "", kind_label(i.kind), i.reason,
+             i.procedure or "", i.doctor or "", i.attempts, "", ""] for i in items)
+    write_xlsx(Path(path), [XlsxSheet(_("回访清单"), columns, rows)])
 
 
 def open_recalls_by_patient(session: Session, patient_ids: list[int],

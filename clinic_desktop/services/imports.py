@@ -399,7 +399,9 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
     report = progress.report if progress else (lambda done, total, text="": None)
     check = progress.check if progress else None
     report(0, 100, _("正在读取文件…"))
-    data = request.data or read_sheet(request.path, request.sheet)
+    data: SheetData | None = request.data or read_sheet(request.path, request.sheet)
+    assert data is not None
+    sheet_name = data.name
     digest = file_digest(request.path) if request.path.exists() else ""
     header_index, header = _header(data, request.header_row, request.profile)
     if request.mapping is not None:
@@ -423,6 +425,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         cleaned = clean_sheet(data.rows, header_index=header_index, mapping=mapping,
                               labels=header, today=today, sources=sources(session),
                               check=check, progress=cleaning_progress)
+        data = None  # the raw cells (a third of the memory) are not needed any more
         persons, family_notes = group_persons(cleaned.rows)
         report(45, 100, _("正在与已有患者比对…"))
         plan = _plan(session, persons, policy=request.on_duplicate,
@@ -433,7 +436,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         resolved = writer.resolve_visits(plan)
         warnings = cleaned.warnings + family_notes + plan.warnings + writer.warnings
         summary_args: dict[str, Any] = {
-            "file_name": request.path.name, "sheet": data.name,
+            "file_name": request.path.name, "sheet": sheet_name,
             "rows_read": cleaned.rows_read, "rows_skipped_blank": cleaned.blank,
             "rows_skipped_summary": cleaned.summary, "rows_rejected": cleaned.rejected,
             "rows_already_imported": plan.already, "rows_skipped_duplicate": plan.skipped_rows,
@@ -452,7 +455,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
                                  warnings=tuple(warnings),
                                  **summary_args)
         batch = ImportBatch(file_name=request.path.name[:255], file_sha256=digest,
-                            sheet=data.name[:128], policy=request.on_duplicate,
+                            sheet=sheet_name[:128], policy=request.on_duplicate,
                             mapping_json=json.dumps({header[i] if i < len(header) else str(i): k
                                                      for i, k in mapping.items()},
                                                     ensure_ascii=False),
@@ -482,7 +485,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         batch.finished_at = ctx.now()
         _store_problems(session, batch.id, summary)
         ctx.audit(session, "import.run", "import_batch", batch.id,
-                  f"{request.path.name} [{data.name}] +{len(plan.new)} patients, "
+                  f"{request.path.name} [{sheet_name}] +{len(plan.new)} patients, "
                   f"{len(plan.merged)} merged, +{len(plan.visits)} visits, "
                   f"{cleaned.rejected} rejected")
         if check:
@@ -515,6 +518,10 @@ def _store_problems(session: Session, batch_id: int, summary: ImportSummary) -> 
             for p in problems]
     if rows:
         session.execute(insert(ImportRowError), rows)
+
+
+LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "visit_id", "note",
+                  "created_by", "import_batch_id")
 
 
 class _Writer:
@@ -579,8 +586,9 @@ class _Writer:
                                            category, doctor, self.at_noon(row.visit.visit_date)))
         return found
 
-    def _insert(self, model: type[Any], rows: Iterator[dict[str, Any]]) -> list[int]:
-        return bulk_insert(self.session.connection(), _table(model), rows)
+    def _insert(self, model: type[Any], names: Sequence[str],
+                rows: Iterator[tuple[Any, ...]]) -> list[int]:
+        return bulk_insert(self.session.connection(), _table(model), names, rows)
 
     @contextmanager
     def _search_index_in_bulk(self) -> Iterator[None]:
@@ -616,31 +624,27 @@ class _Writer:
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
         highest = self.session.execute(select(func.max(Patient.id))).scalar_one() or 0
 
-        def rows() -> Iterator[dict[str, Any]]:
+        names = ("code", "name", "name_pinyin", "name_initials", "sex", "birth_date",
+                 "birth_date_approximate", "mobile", "phone2", "wechat", "id_number",
+                 "occupation", "address", "source", "first_visit_date", "notes", "created_at",
+                 "created_by", "updated_at", "updated_by", "import_batch_id")
+
+        def rows() -> Iterator[tuple[Any, ...]]:
             for offset, person in enumerate(persons, start=1):
                 p = person.fields
                 keys = search_keys(p.name)
-                yield {
-                    "code": f"P{highest + offset:06d}", "name": p.name,
-                    "name_pinyin": keys.full, "name_initials": keys.initials, "sex": p.sex,
-                    "birth_date": p.birth_date, "birth_date_approximate": p.birth_approximate,
-                    "mobile": p.mobile, "phone2": p.phone2, "wechat": p.wechat,
-                    "id_number": p.id_number, "occupation": p.occupation, "address": p.address,
-                    "source": p.source, "referred_by_id": None,
-                    "first_visit_date": p.first_visit_date, "notes": p.notes, "archived": False,
-                    "merged_into_id": None, "member_tier": None, "member_points": 0,
-                    "created_at": now, "created_by": staff, "updated_at": now,
-                    "updated_by": staff, "version": 1, "import_batch_id": self.batch_id}
+                yield (f"P{highest + offset:06d}", p.name, keys.full, keys.initials, p.sex,
+                       p.birth_date, p.birth_approximate, p.mobile, p.phone2, p.wechat,
+                       p.id_number, p.occupation, p.address, p.source, p.first_visit_date,
+                       p.notes, now, staff, now, staff, self.batch_id)
 
         with self._search_index_in_bulk():
-            ids = self._insert(Patient, rows())
-        profiles = [{"patient_id": pid, "allergies_json": "[]",
-                     "allergy_notes": person.fields.allergies, "conditions": "",
-                     "past_history": "", "family_history": "", "chief_complaint": "",
-                     "updated_at": now}
+            ids = self._insert(Patient, names, rows())
+        profiles = [(pid, person.fields.allergies, now)
                     for pid, person in zip(ids, persons, strict=True) if person.fields.allergies]
         if profiles:
-            bulk_insert(self.session.connection(), _table(MedicalProfile), iter(profiles),
+            bulk_insert(self.session.connection(), _table(MedicalProfile),
+                        ("patient_id", "allergy_notes", "updated_at"), profiles,
                         want_ids=False)
         return ids
 
@@ -682,33 +686,35 @@ class _Writer:
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
         owners = [pid if pid is not None else new_ids[slot] for pid, slot, _row in visits]
 
-        def visit_rows() -> Iterator[dict[str, Any]]:
+        def visit_rows() -> Iterator[tuple[Any, ...]]:
             for (_pid, _slot, row), patient_id in zip(visits, owners, strict=True):
                 v = row.visit
                 assert v is not None
                 notes = v.notes
                 if v.doctor and resolved[row.row][2] is None:
                     notes = "\n".join(filter(None, [_("医生：{name}", name=v.doctor), notes]))
-                yield {"patient_id": patient_id, "visit_date": v.visit_date,
-                       "doctor_id": resolved[row.row][2], "notes": notes, "created_at": now,
-                       "created_by": staff, "import_batch_id": self.batch_id}
+                yield (patient_id, v.visit_date, resolved[row.row][2], notes, now, staff,
+                       self.batch_id)
 
-        visit_ids = self._insert(Visit, visit_rows())
+        visit_ids = self._insert(Visit, ("patient_id", "visit_date", "doctor_id", "notes",
+                                          "created_at", "created_by", "import_batch_id"),
+                                 visit_rows())
         charges = [_charge_of(row) for _pid, _slot, row in visits]
 
-        def treatment_rows() -> Iterator[dict[str, Any]]:
+        def treatment_rows() -> Iterator[tuple[Any, ...]]:
             for (_pid, _slot, row), visit_id, charge in zip(visits, visit_ids, charges,
                                                             strict=True):
                 assert row.visit is not None
-                yield {"visit_id": visit_id, "procedure_type_id": resolved[row.row][0],
-                       "procedure_name": row.visit.procedure, "site": row.visit.site,
-                       "notes": "", "amount": charge}
+                yield (visit_id, resolved[row.row][0], row.visit.procedure, row.visit.site,
+                       "", charge)
 
-        treatment_ids = self._insert(Treatment, treatment_rows())
+        treatment_ids = self._insert(Treatment, ("visit_id", "procedure_type_id",
+                                                 "procedure_name", "site", "notes", "amount"),
+                                     treatment_rows())
         payments = 0
         treatments: list[ImportedTreatment] = []
 
-        def ledger_rows() -> Iterator[dict[str, Any]]:
+        def ledger_rows() -> Iterator[tuple[Any, ...]]:
             nonlocal payments
             for (_pid, _slot, row), visit_id, treatment_id, patient_id, charge in zip(
                     visits, visit_ids, treatment_ids, owners, charges, strict=True):
@@ -729,14 +735,14 @@ class _Writer:
                 treatments.append(ImportedTreatment(treatment_id, patient_id, v.procedure,
                                                     category, doctor, at))
 
-        self._insert(LedgerEntry, ledger_rows())
+        self._insert(LedgerEntry, LEDGER_COLUMNS, ledger_rows())
         return treatments, payments
 
     def _entry(self, patient_id: int, at: datetime, kind: str, method: str | None,
-               amount: Decimal, visit_id: int, note: str, staff: int | None) -> dict[str, Any]:
-        return {"patient_id": patient_id, "at": at, "kind": kind, "method": method,
-                "amount": amount, "visit_id": visit_id, "note": note[:255],
-                "created_by": staff, "import_batch_id": self.batch_id}
+               amount: Decimal, visit_id: int, note: str, staff: int | None,
+               ) -> tuple[Any, ...]:
+        return (patient_id, at, kind, method, amount, visit_id, note[:255], staff,
+                self.batch_id)
 
 
 def _table(model: type[Any]) -> Table:

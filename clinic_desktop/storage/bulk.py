@@ -12,7 +12,7 @@ inside the caller's write transaction) and come from RETURNING elsewhere.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
@@ -48,42 +48,31 @@ def _defaults(table: Table, given: set[str]) -> dict[str, Any]:
     return defaults
 
 
-def bulk_insert(connection: Connection, table: Table, rows: Iterable[dict[str, Any]], *,
-                want_ids: bool = True) -> list[int]:
-    """Insert every row (all rows carry the same keys); returns the new ids in row order."""
-    iterator = iter(rows)
-    first = next(iterator, None)
-    if first is None:
-        return []
-    defaults = _defaults(table, set(first))
-    names = [*first, *defaults]
-    if connection.dialect.name != "sqlite":
-        return _with_returning(connection, table, first, iterator, defaults, want_ids)
-    next_id = (connection.execute(select(func.max(table.c.id))).scalar_one() or 0) + 1
-    names = ["id", *names]
-    processors = _processors(connection, table, names)
-    columns = ", ".join(f'"{n}"' for n in names)
-    statement = (f'INSERT INTO "{table.name}" ({columns}) '
-                 f"VALUES ({', '.join('?' * len(names))})")
+def bulk_insert(connection: Connection, table: Table, names: Sequence[str],
+                rows: Iterable[Sequence[Any]], *, want_ids: bool = True) -> list[int]:
+    """Insert ``rows`` (tuples of the ``names`` columns, in that order); returns the new ids
+    in row order. Columns not named get their model default."""
+    defaults = _defaults(table, set(names))
     extra = tuple(defaults.values())
-    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if connection.dialect.name != "sqlite":
+        return _with_returning(connection, table, [*names, *defaults], rows, extra, want_ids)
+    next_id = (connection.execute(select(func.max(table.c.id))).scalar_one() or 0) + 1
+    every = ["id", *names, *defaults]
+    converting = [(i, p) for i, p in enumerate(_processors(connection, table, every))
+                  if p is not None]
+    quoted = ", ".join(f'"{n}"' for n in every)
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(every))})'
     ids: list[int] = []
-
-    def chunks() -> Iterator[list[tuple[Any, ...]]]:
-        nonlocal next_id
-        chunk: list[tuple[Any, ...]] = []
-        for row in _chain(first, iterator):
-            chunk.append((next_id, *row.values(), *extra))
-            ids.append(next_id)
-            next_id += 1
-            if len(chunk) >= CHUNK_ROWS:
-                yield _converted(chunk, converting)
-                chunk = []
-        if chunk:
-            yield _converted(chunk, converting)
-
-    for ready in chunks():
-        connection.exec_driver_sql(statement, ready)
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append((next_id, *row, *extra))
+        ids.append(next_id)
+        next_id += 1
+        if len(chunk) >= CHUNK_ROWS:
+            connection.exec_driver_sql(statement, _converted(chunk, converting))
+            chunk = []
+    if chunk:
+        connection.exec_driver_sql(statement, _converted(chunk, converting))
     return ids
 
 
@@ -96,13 +85,8 @@ def _converted(chunk: list[tuple[Any, ...]],
     return list(zip(*columns, strict=True))
 
 
-def _chain(first: dict[str, Any], rest: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    yield first
-    yield from rest
-
-
-def _with_returning(connection: Connection, table: Table, first: dict[str, Any],
-                    rest: Iterable[dict[str, Any]], defaults: dict[str, Any],
+def _with_returning(connection: Connection, table: Table, names: list[str],
+                    rows: Iterable[Sequence[Any]], extra: tuple[Any, ...],
                     want_ids: bool) -> list[int]:
     ids: list[int] = []
     chunk: list[dict[str, Any]] = []
@@ -117,8 +101,8 @@ def _with_returning(connection: Connection, table: Table, first: dict[str, Any],
             connection.execute(table.insert(), chunk)
         chunk.clear()
 
-    for row in _chain(first, rest):
-        chunk.append({**row, **defaults})
+    for row in rows:
+        chunk.append(dict(zip(names, (*row, *extra), strict=True)))
         if len(chunk) >= CHUNK_ROWS:
             flush()
     flush()
