@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -54,6 +54,10 @@ def test_the_whole_wizard_then_report_and_undo(
     assert "请把一列对应到“姓名”" in wizard.mapping_note.text()
     combo.setCurrentIndex(combo.findData("name"))
     assert wizard.next_button.isEnabled() and wizard.next_button.text() == "试运行"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("旧系统", True))
+    wizard.save_profile()
+    assert wizard.profile_combo.currentText() == "旧系统"
+    assert imports.list_profiles(services.ctx)["旧系统"]["姓名"] == "name"
     wizard.forward()
     assert wizard.stack.currentIndex() == 3 and patients(services) == 0
     assert wizard.dry_counts["rows_rejected"].text() == "4"

@@ -282,3 +282,19 @@ def test_import_needs_the_permission(admin_ctx: Context, sample: Path) -> None:
                     clock=admin_ctx.clock)
     with pytest.raises(PermissionDenied):
         run_import(nurse, ImportRequest(sample))
+
+
+def test_mapping_profiles_are_saved_by_name_and_checked(admin_ctx: Context,
+                                                        tmp_path: Path) -> None:
+    from clinic_desktop.services.imports import list_profiles, save_profile
+
+    save_profile(admin_ctx, " 老系统导出 ", {"客户": "name", "联系方式": "mobile"})
+    assert list_profiles(admin_ctx) == {"老系统导出": {"客户": "name", "联系方式": "mobile"}}
+    with pytest.raises(UserError, match="起个名字"):
+        save_profile(admin_ctx, "  ", {"客户": "name"})
+    with pytest.raises(UserError, match="字段有效"):
+        save_profile(admin_ctx, "坏的", {"客户": "nom"})
+    path = files.xlsx(tmp_path / "odd.xlsx", [["客户", "联系方式"], ["钱七", 13600136000]])
+    summary = run_import(admin_ctx, ImportRequest(path, profile=list_profiles(admin_ctx)[
+        "老系统导出"]))
+    assert summary.patients_created == 1
