@@ -758,30 +758,43 @@ def _jsonable(value: Any) -> Any:
 
 
 # -- undo ----------------------------------------------------------------------------------
-def _blockers(session: Session, created: Sequence[int], batch_id: int) -> str | None:
-    """What was added to the batch's patients since: it would be lost by removing them."""
-    from clinic_desktop.storage.models.engagement import ContactLog, Feedback
-    from clinic_desktop.storage.models.schedule import Appointment
+# Rows a batch writes itself, or that the app derives and undo may remove with the patient.
+_UNDO_REMOVES = {"patient", "visit", "ledger_entry", "care_task", "medical_profile"}
 
-    checks: list[tuple[Any, Any, str]] = [
-        (Appointment, Appointment.patient_id, _("预约")),
-        (ContactLog, ContactLog.patient_id, _("联系记录")),
-        (Feedback, Feedback.patient_id, _("满意度或投诉记录")),
-        (Visit, Visit.patient_id, _("就诊记录")),
-        (LedgerEntry, LedgerEntry.patient_id, _("账目")),
-    ]
+
+def _what(table: str) -> str:
+    return {"appointment": _("预约"), "contact_log": _("联系记录"),
+            "feedback": _("满意度或投诉记录"), "visit": _("就诊记录"), "ledger_entry": _("账目"),
+            "attachment": _("附件"), "family_link": _("家庭关系"), "patient_tag": _("标签"),
+            "custom_field_value": _("自定义字段"), "outbox_message": _("消息"),
+            "waitlist_entry": _("候补登记"), "patient_merge": _("合并记录"),
+            "care_task": _("回访记录")}.get(table, table)
+
+
+def _blockers(session: Session, created: Sequence[int], batch_id: int) -> str | None:
+    """Anything added to the batch's patients since the import (an appointment, a tag, a
+    relative, a worked callback, a visit recorded by hand …): undo would delete it with them.
+    Every table that points at a patient is checked, so a new one cannot be forgotten."""
+    references = [(fk.parent.table, fk.parent) for table in Patient.metadata.sorted_tables
+                  for fk in table.foreign_keys
+                  if fk.column.table.name == "patient" and fk.column.name == "id"
+                  and table.name not in _UNDO_REMOVES - {"visit", "ledger_entry"}]
     for chunk in _chunks(sorted(created)):
-        for model, column, what in checks:
+        for table, column in references:
             query = select(column).where(column.in_(chunk))
-            if model in (Visit, LedgerEntry):
-                query = query.where(func.coalesce(model.import_batch_id, 0) != batch_id)
+            if table.name in ("visit", "ledger_entry"):
+                query = query.where(func.coalesce(table.c.import_batch_id, 0) != batch_id)
             hit = session.execute(query.limit(1)).scalar()
             if hit is not None:
-                return _name(session, hit, what)
+                return _name(session, hit, _what(table.name))
+        referrer = session.execute(select(Patient.referred_by_id).where(
+            Patient.referred_by_id.in_(chunk), Patient.id.not_in(chunk)).limit(1)).scalar()
+        if referrer is not None:
+            return _name(session, referrer, _("介绍的患者"))
         worked = session.execute(select(CareTask.patient_id).where(
             CareTask.patient_id.in_(chunk), CareTask.attempts > 0).limit(1)).scalar()
         if worked is not None:
-            return _name(session, worked, _("回访记录"))
+            return _name(session, worked, _what("care_task"))
     return None
 
 

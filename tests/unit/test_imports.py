@@ -209,14 +209,20 @@ def test_undo_keeps_a_field_edited_since_and_refuses_to_delete_new_work(
     with admin_ctx.db.session() as session:
         new_id = session.execute(select(Patient.id).where(Patient.name == "赵六")).scalar_one()
     start = datetime(2026, 11, 26, 10, tzinfo=SH)
-    appt = appts.book(admin_ctx, BookingRequest(new_id, doctor, start,
-                                                start + timedelta(minutes=30)))
+    appts.book(admin_ctx, BookingRequest(new_id, doctor, start,
+                                         start + timedelta(minutes=30)))
     with pytest.raises(UserError, match="患者 赵六（P\\d+）在导入后新增了预约"):
         undo_import(admin_ctx, batch)
-    appts.change_status(admin_ctx, appt, version=1, status="cancelled", reason="测试")
+    from clinic_desktop.services.profile import create_tag, set_tag
+
+    tag = create_tag(admin_ctx, name="怕疼")
+    set_tag(admin_ctx, new_id, tag.id, on=True)
     with admin_ctx.db.session() as session:
         session.execute(text("DELETE FROM appointment_event"))
         session.execute(text("DELETE FROM appointment"))
+    with pytest.raises(UserError, match="新增了标签"):
+        undo_import(admin_ctx, batch)
+    set_tag(admin_ctx, new_id, tag.id, on=False)
     result = undo_import(admin_ctx, batch)
     assert (result.patients_removed, result.fields_kept) == (1, 1)
     assert load_patient(admin_ctx, bare.id).address == "静安区"
