@@ -12,6 +12,7 @@ from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from clinic_desktop.clock import FixedClock  # noqa: E402
 from clinic_desktop.context import Context  # noqa: E402
@@ -21,6 +22,13 @@ from clinic_desktop.services.auth import setup_clinic  # noqa: E402
 from clinic_desktop.storage.database import Database, open_database  # noqa: E402
 
 ADMIN_PASSWORD = "s3cret-pass"
+
+# CI runs the same examples every time (a property failure reproduces, never flickers);
+# HYPOTHESIS_PROFILE=thorough searches ten times harder when hunting for edge cases.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 
 @pytest.fixture(autouse=True)
