@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
-from clinic_desktop.services import imports
+from clinic_desktop.services import import_batches, imports
 from clinic_desktop.storage.models.patient import Patient
 from ui.app_services import AppServices
 from ui.dialogs.import_wizard import HEADER_COLOUR, ImportWizard
@@ -57,7 +57,7 @@ def test_the_whole_wizard_then_report_and_undo(
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("旧系统", True))
     wizard.save_profile()
     assert wizard.profile_combo.currentText() == "旧系统"
-    assert imports.list_profiles(services.ctx)["旧系统"]["姓名"] == "name"
+    assert import_batches.list_profiles(services.ctx)["旧系统"]["姓名"] == "name"
     wizard.forward()
     assert wizard.stack.currentIndex() == 3 and patients(services) == 0
     assert wizard.dry_counts["rows_rejected"].text() == "4"

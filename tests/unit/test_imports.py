@@ -21,7 +21,8 @@ from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule
 from clinic_desktop.services.appointments import BookingRequest
 from clinic_desktop.services.billing import get_balance
-from clinic_desktop.services.imports import ImportRequest, list_batches, run_import, undo_import
+from clinic_desktop.services.import_batches import list_batches, undo_import
+from clinic_desktop.services.imports import ImportRequest, run_import
 from clinic_desktop.services.patients import PatientInput, create_patient, load_patient
 from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage.models.care import CareTask
@@ -292,7 +293,7 @@ def test_import_needs_the_permission(admin_ctx: Context, sample: Path) -> None:
 
 def test_mapping_profiles_are_saved_by_name_and_checked(admin_ctx: Context,
                                                         tmp_path: Path) -> None:
-    from clinic_desktop.services.imports import list_profiles, save_profile
+    from clinic_desktop.services.import_batches import list_profiles, save_profile
 
     save_profile(admin_ctx, " 老系统导出 ", {"客户": "name", "联系方式": "mobile"})
     assert list_profiles(admin_ctx) == {"老系统导出": {"客户": "name", "联系方式": "mobile"}}

@@ -48,8 +48,9 @@ from clinic_desktop.importing.mapping import (
 )
 from clinic_desktop.importing.rows import Problem
 from clinic_desktop.rules.legacy_values import cell_text
-from clinic_desktop.services import imports
+from clinic_desktop.services import import_batches, imports
 from clinic_desktop.services.exports import write_error_report
+from clinic_desktop.services.import_plan import PlannedPatient
 from clinic_desktop.services.imports import FilePreview, ImportRequest, ImportSummary
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
@@ -561,7 +562,7 @@ class ImportWizard(Dialog):
         self._update_next()
 
     def _load_profiles(self) -> None:
-        self.profiles = imports.list_profiles(self.services.ctx)
+        self.profiles = import_batches.list_profiles(self.services.ctx)
         self.profile_combo.clear()
         self.profile_combo.addItem(self.tr("自动识别"), "")
         for name in sorted(self.profiles):
@@ -580,7 +581,7 @@ class ImportWizard(Dialog):
         if not ok:
             return
         try:
-            imports.save_profile(self.services.ctx, name,
+            import_batches.save_profile(self.services.ctx, name,
                                  profile_from_mapping(self._labels(), self.current_mapping()))
         except UserError as error:
             show_error(self, error)
@@ -610,7 +611,7 @@ class ImportWizard(Dialog):
         self._show_counts(self.dry_counts, summary)
         self.dry_note.setText(self._tasks_note(summary))
         self.dry_tabs.clear()
-        sample: RecordTableModel[imports.PlannedPatient] = RecordTableModel([
+        sample: RecordTableModel[PlannedPatient] = RecordTableModel([
             Column(self.tr("行"), lambda p: str(p.row), sort_key=lambda p: p.row, align_right=True),
             Column(self.tr("姓名"), lambda p: p.name),
             Column(self.tr("手机"), lambda p: p.mobile or ""),
@@ -713,12 +714,12 @@ class ImportWizard(Dialog):
             return
         batch = self.summary.batch_id
 
-        def done(result: imports.UndoSummary) -> None:
+        def done(result: import_batches.UndoSummary) -> None:
             self.undo_button.setEnabled(False)
             self.services.notify({"patients", "care", "calendar", "imports"})
             text = self.tr("已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。")
             self.done_title.setText(text.format(result.patients_removed, result.visits_removed,
                                                 result.patients_restored))
 
-        self.services.tasks.run(lambda: imports.undo_import(self.services.ctx, batch),
+        self.services.tasks.run(lambda: import_batches.undo_import(self.services.ctx, batch),
                                 on_done=done, on_error=lambda e: show_error(self, e))

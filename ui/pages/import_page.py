@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.permissions import Permission
-from clinic_desktop.services import exports, imports
-from clinic_desktop.services.imports import BatchInfo
+from clinic_desktop.services import exports, import_batches
+from clinic_desktop.services.import_batches import BatchInfo
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.dialogs.import_wizard import ImportWizard
@@ -145,7 +145,7 @@ class ImportPage(QWidget):
 
     def refresh(self) -> None:
         if self.history_visible:
-            self.model.replace(imports.list_batches(self.services.ctx))
+            self.model.replace(import_batches.list_batches(self.services.ctx))
             for column in (0, 1, 3, 4):
                 self.view.resizeColumnToContents(column)
             if not self.view.selectionModel().hasSelection():
@@ -231,7 +231,7 @@ class ImportPage(QWidget):
                                f"{Path(batch.file_name).stem}-未导入的行.xlsx")
         if path is None:
             return
-        stored = imports.batch_problems(self.services.ctx, batch.id)
+        stored = import_batches.batch_problems(self.services.ctx, batch.id)
         self._in_background(lambda: exports.write_error_report(
             path, stored.errors, header=stored.header, originals=stored.originals), path)
 
@@ -246,12 +246,12 @@ class ImportPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
 
-        def done(result: imports.UndoSummary) -> None:
+        def done(result: import_batches.UndoSummary) -> None:
             self.status.setText(self.tr("已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。").format(
                 batch.id, result.patients_removed, result.visits_removed))
             self.services.notify({"patients", "care", "calendar", "imports"})
 
-        self.services.tasks.run(lambda: imports.undo_import(self.services.ctx, batch.id),
+        self.services.tasks.run(lambda: import_batches.undo_import(self.services.ctx, batch.id),
                                 on_done=done, on_error=lambda e: show_error(self, e))
 
 

@@ -1,0 +1,253 @@
+"""After an import: the history of batches, their stored problems, undo, and the saved
+column-mapping profiles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Delete, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import NotFound, UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.importing.rows import Problem
+from clinic_desktop.permissions import Permission
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.import_plan import chunks
+from clinic_desktop.services.import_writer import jsonable
+from clinic_desktop.storage.models.care import CareTask
+from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
+from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
+from clinic_desktop.storage.models.patient import MedicalProfile, Patient
+from clinic_desktop.storage.models.staff import Staff
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: int
+    file_name: str
+    sheet: str
+    started_at: datetime
+    staff: str
+    patients_created: int
+    patients_merged: int
+    visits_created: int
+    rows_rejected: int
+    undone_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UndoSummary:
+    patients_removed: int
+    patients_restored: int
+    visits_removed: int
+    ledger_removed: int
+    tasks_removed: int
+    fields_kept: int  # merged fields edited since the import: left as they are now
+
+
+def _count(session: Session, statement: Delete) -> int:
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
+_UNDO_REMOVES = {"patient", "visit", "ledger_entry", "care_task", "medical_profile"}
+
+
+def _what(table: str) -> str:
+    return {"appointment": _("预约"), "contact_log": _("联系记录"),
+            "feedback": _("满意度或投诉记录"), "visit": _("就诊记录"), "ledger_entry": _("账目"),
+            "attachment": _("附件"), "family_link": _("家庭关系"), "patient_tag": _("标签"),
+            "custom_field_value": _("自定义字段"), "outbox_message": _("消息"),
+            "waitlist_entry": _("候补登记"), "patient_merge": _("合并记录"),
+            "care_task": _("回访记录")}.get(table, table)
+
+
+def _blockers(session: Session, created: Sequence[int], batch_id: int) -> str | None:
+    """Anything added to the batch's patients since the import (an appointment, a tag, a
+    relative, a worked callback, a visit recorded by hand …): undo would delete it with them.
+    Every table that points at a patient is checked, so a new one cannot be forgotten."""
+    references = [(fk.parent.table, fk.parent) for table in Patient.metadata.sorted_tables
+                  for fk in table.foreign_keys
+                  if fk.column.table.name == "patient" and fk.column.name == "id"
+                  and table.name not in _UNDO_REMOVES - {"visit", "ledger_entry"}]
+    for chunk in chunks(sorted(created)):
+        for table, column in references:
+            query = select(column).where(column.in_(chunk))
+            if table.name in ("visit", "ledger_entry"):
+                query = query.where(func.coalesce(table.c.import_batch_id, 0) != batch_id)
+            hit = session.execute(query.limit(1)).scalar()
+            if hit is not None:
+                return _name(session, hit, _what(table.name))
+        referrer = session.execute(select(Patient.referred_by_id).where(
+            Patient.referred_by_id.in_(chunk), Patient.id.not_in(chunk)).limit(1)).scalar()
+        if referrer is not None:
+            return _name(session, referrer, _("介绍的患者"))
+        worked = session.execute(select(CareTask.patient_id).where(
+            CareTask.patient_id.in_(chunk), CareTask.attempts > 0).limit(1)).scalar()
+        if worked is not None:
+            return _name(session, worked, _what("care_task"))
+    return None
+
+
+def _name(session: Session, patient_id: int, what: str) -> str:
+    code, name = session.execute(select(Patient.code, Patient.name)
+                                 .where(Patient.id == patient_id)).one()
+    return _("患者 {name}（{code}）在导入后新增了{what}", name=name, code=code, what=what)
+
+
+def _batch(session: Session, batch_id: int) -> ImportBatch:
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound(_("找不到该导入批次（编号 {id}）。", id=batch_id))
+    return batch
+
+
+def undo_import(ctx: Context, batch_id: int) -> UndoSummary:
+    """Remove what the batch created and restore the fields its merges filled in."""
+    ctx.require(Permission.IMPORT_RUN)
+    with ctx.transaction() as session:
+        batch = _batch(session, batch_id)
+        if batch.undone_at is not None:
+            raise UserError(_("该导入已于 {when} 撤销过。",
+                              when=f"{batch.undone_at:%Y-%m-%d %H:%M}"), field="batch")
+        created = list(session.execute(select(Patient.id).where(
+            Patient.import_batch_id == batch_id)).scalars())
+        blocker = _blockers(session, created, batch_id)
+        if blocker:
+            raise UserError(_("无法撤销本次导入：{reason}。撤销会把它一起删除，请先处理该患者。",
+                              reason=blocker), field="batch")
+        visit_ids = list(session.execute(select(Visit.id).where(
+            Visit.import_batch_id == batch_id)).scalars())
+        tasks = 0
+        for chunk in chunks(visit_ids):
+            treatment_ids = select(Treatment.id).where(Treatment.visit_id.in_(chunk))
+            tasks += _count(session, delete(CareTask).where(
+                CareTask.source == "plan", CareTask.source_id.in_(treatment_ids),
+                CareTask.attempts == 0))
+            session.execute(update(CareTask).where(
+                CareTask.source == "plan", CareTask.source_id.in_(treatment_ids),
+                CareTask.status.in_(("pending", "due"))).values(
+                status="cancelled", closed_at=ctx.now(), closed_reason=_("导入已撤销"),
+                version=CareTask.version + 1))
+        ledger = _count(session, delete(LedgerEntry).where(
+            LedgerEntry.import_batch_id == batch_id))
+        for chunk in chunks(visit_ids):
+            session.execute(delete(Visit).where(Visit.id.in_(chunk)))
+        for chunk in chunks(created):
+            tasks += _count(session, delete(CareTask).where(CareTask.patient_id.in_(chunk)))
+            session.execute(delete(Patient).where(Patient.id.in_(chunk)))
+        restored, kept = _restore_merges(ctx, session, json.loads(batch.undo_json or "{}"))
+        batch.undone_at, batch.undone_by = ctx.now(), ctx.actor.staff_id
+        ctx.audit(session, "import.undo", "import_batch", batch_id,
+                  f"{batch.file_name}: -{len(created)} patients, -{len(visit_ids)} visits, "
+                  f"{restored} restored")
+        return UndoSummary(len(created), restored, len(visit_ids), ledger, tasks, kept)
+
+
+def _restore_merges(ctx: Context, session: Session, undo: dict[str, Any]) -> tuple[int, int]:
+    restored = kept = 0
+    for key, change in undo.items():
+        patient = session.get(Patient, int(key))
+        if patient is None:
+            continue
+        touched = False
+        for name, (before, imported) in change.get("fields", {}).items():
+            now_value = jsonable(getattr(patient, name))
+            if now_value != imported:
+                kept += 1  # edited by someone since: theirs stays
+                continue
+            if name in ("birth_date", "first_visit_date") and before is not None:
+                before = date.fromisoformat(before)
+            setattr(patient, name, before)
+            touched = True
+        if "allergy" in change:
+            before, imported = change["allergy"]
+            profile = session.get(MedicalProfile, patient.id)
+            if profile is not None and profile.allergy_notes == imported:
+                if before == "<none>":
+                    session.delete(profile)
+                else:
+                    profile.allergy_notes = before
+                touched = True
+        if touched:
+            patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
+            restored += 1
+    return restored, kept
+
+
+def list_batches(ctx: Context) -> list[BatchInfo]:
+    ctx.require(Permission.IMPORT_RUN)
+    with ctx.transaction() as session:
+        rows = session.execute(select(ImportBatch, Staff.display_name)
+                               .outerjoin(Staff, Staff.id == ImportBatch.staff_id)
+                               .order_by(ImportBatch.id.desc())).all()
+        result = []
+        for batch, staff in rows:
+            s = json.loads(batch.summary_json or "{}")
+            result.append(BatchInfo(batch.id, batch.file_name, batch.sheet, batch.started_at,
+                                    staff or "", s.get("patients_created", 0),
+                                    s.get("patients_merged", 0), s.get("visits_created", 0),
+                                    s.get("rows_rejected", 0), batch.undone_at))
+        return result
+
+
+@dataclass(frozen=True)
+class StoredProblems:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    header: tuple[str, ...]
+    originals: dict[int, tuple[str, ...]]
+
+
+def batch_problems(ctx: Context, batch_id: int) -> StoredProblems:
+    """A stored batch's rejected rows (with their original values), warnings and header."""
+    ctx.require(Permission.IMPORT_RUN)
+    with ctx.transaction() as session:
+        batch = _batch(session, batch_id)
+        header = tuple(json.loads(batch.summary_json or "{}").get("header", ()))
+        rows = session.execute(select(ImportRowError).where(ImportRowError.batch_id == batch_id)
+                               .order_by(ImportRowError.id)).scalars()
+        errors, warnings, originals = [], [], {}
+        for r in rows:
+            problem = Problem(r.row, r.column, r.value, r.reason)
+            if r.severity == "error":
+                errors.append(problem)
+                if r.row is not None:
+                    originals[r.row] = tuple(json.loads(r.original_json))
+            else:
+                warnings.append(problem)
+        return StoredProblems(tuple(errors), tuple(warnings), header, originals)
+
+
+PROFILES_KEY = "import.mapping_profiles"
+
+
+def list_profiles(ctx: Context) -> dict[str, dict[str, str]]:
+    """Saved mappings by name: {name: {header label: field}}."""
+    ctx.require(Permission.IMPORT_RUN)
+    with ctx.transaction() as session:
+        stored = read_setting(session, PROFILES_KEY, {})
+        return {str(k): dict(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def save_profile(ctx: Context, name: str, profile: dict[str, str]) -> None:
+    from clinic_desktop.importing.mapping import BY_KEY
+    from clinic_desktop.rules.text import normalize_text
+    from clinic_desktop.services.clinic import write_setting
+
+    ctx.require(Permission.IMPORT_RUN)
+    name = normalize_text(name)
+    if not name:
+        raise UserError(_("请给这个对应方案起个名字。"), field="name")
+    if not profile or any(v not in BY_KEY for v in profile.values()):
+        raise UserError(_("对应方案中至少要有一列，且字段有效。"), field="mapping")
+    with ctx.transaction() as session:
+        stored = dict(read_setting(session, PROFILES_KEY, {}) or {})
+        stored[name] = dict(profile)
+        write_setting(session, PROFILES_KEY, stored)
+        ctx.audit(session, "import.profile", "setting", PROFILES_KEY, name)
