@@ -30,9 +30,9 @@ def sources() -> list[str]:
     return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py"))
 
 
-def update() -> None:
+def update(ts: Path = TS) -> None:
     subprocess.run([_tool("lupdate"), "-no-obsolete", "-source-language", "zh_CN",
-                    "-target-language", "en", *sources(), "-ts", str(TS)],
+                    "-target-language", "en", *sources(), "-ts", str(ts)],
                    check=True, cwd=ROOT, capture_output=True)
 
 

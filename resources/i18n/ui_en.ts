@@ -1398,7 +1398,7 @@
     <name>ImportPage</name>
     <message>
         <location filename="../../ui/pages/import_page.py" line="70" />
-        <location filename="../../ui/pages/import_page.py" line="257" />
+        <location filename="../../ui/pages/import_page.py" line="259" />
         <source>导入导出</source>
         <translation>Import &amp; export</translation>
     </message>
@@ -1513,62 +1513,62 @@
         <translation>Undo this import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="173" />
+        <location filename="../../ui/pages/import_page.py" line="175" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="184" />
+        <location filename="../../ui/pages/import_page.py" line="186" />
         <source>已导出 {0} 行：{1}</source>
         <translation>Exported {0} rows: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="193" />
+        <location filename="../../ui/pages/import_page.py" line="195" />
         <source>保存导入模板</source>
         <translation>Save import template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="200" />
+        <location filename="../../ui/pages/import_page.py" line="202" />
         <source>已保存导入模板：{0}</source>
         <translation>Import template saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="206" />
+        <location filename="../../ui/pages/import_page.py" line="208" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="210" />
+        <location filename="../../ui/pages/import_page.py" line="212" />
         <source>导出预约</source>
         <translation>Export appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="210" />
+        <location filename="../../ui/pages/import_page.py" line="212" />
         <source>导出就诊</source>
         <translation>Export visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="211" />
+        <location filename="../../ui/pages/import_page.py" line="213" />
         <source>导出账目</source>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="228" />
+        <location filename="../../ui/pages/import_page.py" line="230" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="240" />
+        <location filename="../../ui/pages/import_page.py" line="242" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="241" />
+        <location filename="../../ui/pages/import_page.py" line="243" />
         <source>将删除批次 {0}（{1}）新建的 {2} 位患者和 {3} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {2} patients and {3} visits that batch {0} ({1}) created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="248" />
+        <location filename="../../ui/pages/import_page.py" line="250" />
         <source>已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。</source>
         <translation>Batch {0} undone: {1} patients and {2} visits removed.</translation>
     </message>
@@ -1576,393 +1576,413 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="68" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="69" />
         <source>选择文件</source>
         <translation>Choose file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="69" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="70" />
         <source>确认表头</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="70" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="71" />
         <source>对应列</source>
         <translation>Map columns</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="71" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="316" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="331" />
         <source>试运行</source>
         <translation>Dry run</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="73" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="318" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="73" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="333" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="75" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="76" />
         <source>导入 Excel 旧档案</source>
         <translation>Import legacy Excel records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="107" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="108" />
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="108" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="316" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="109" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="331" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="111" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="318" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="112" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="333" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="123" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="182" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="588" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="124" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="191" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="615" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="125" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="126" />
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="126" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="127" />
         <source>内容</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="127" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="128" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="152" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="153" />
         <source>选择诊所原来的 Excel 或 CSV 档案（.xlsx、.xlsm、.xls、.ods、.csv），也可以直接把文件拖到这个窗口。标题行、合并单元格、中文列名、一人多行都可以原样导入；导入前会先试运行，告诉您将要做什么。</source>
         <translation>Choose the clinic's old Excel or CSV records (.xlsx, .xlsm, .xls, .ods, .csv), or drop the file onto this window. Title rows, merged cells, Chinese headers and several rows per person import as they are; a dry run first tells you exactly what will happen.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="162" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="163" />
         <source>尚未选择文件</source>
         <translation>No file chosen yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="163" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="164" />
         <source>选择文件…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="167" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="168" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="170" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="174" />
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="177" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="185" />
         <source>表头在第</source>
         <translation>Header in row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="195" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="204" />
         <source>对应方案</source>
         <translation>Mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="200" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="209" />
         <source>保存为方案…</source>
         <translation>Save as profile…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="204" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="213" />
         <source>已有的患者</source>
         <translation>Existing patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="206" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="215" />
         <source>合并：补全空白信息</source>
         <translation>Merge: fill in empty fields</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="207" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="216" />
         <source>跳过：不动已有患者</source>
         <translation>Skip: leave existing patients alone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="208" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="217" />
         <source>新建：另建一份档案</source>
         <translation>Create: add a new record anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="211" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="220" />
         <source>用文件中的值覆盖已有信息</source>
         <translation>Overwrite existing details with the file's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="228" />
         <source>文件中的列</source>
         <translation>Column in the file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="228" />
         <source>示例</source>
         <translation>Examples</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="228" />
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="231" />
-        <source>带 * 的字段必须对应；同一个人的多行（手机号、身份证号或姓名+生日相同）会合并为一位患者。</source>
-        <translation>Fields marked * must be mapped; several rows of one person (same mobile, ID number, or name and birth date) become one patient.</translation>
+        <location filename="../../ui/dialogs/import_wizard.py" line="240" />
+        <source>带 * 的字段必须对应；同一个人的多行（身份证号相同、手机号和姓名相同、或姓名和生日相同）会合并为一位患者。</source>
+        <translation>Fields marked * must be mapped; several rows of one person (same ID number, same mobile and name, or same name and birth date) become one patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="240" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="249" />
         <source>新患者</source>
         <translation>New patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="241" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="250" />
         <source>合并到已有患者</source>
         <translation>Merged into existing</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="242" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="251" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="242" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="251" />
         <source>付款记录</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="243" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="252" />
         <source>回访任务</source>
         <translation>Care tasks</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="243" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="252" />
         <source>被拒绝的行</source>
         <translation>Rejected rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="244" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="253" />
         <source>已导入过的行</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="245" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="254" />
         <source>空行</source>
         <translation>Blank rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="246" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="255" />
         <source>合计行</source>
         <translation>Total rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="264" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="273" />
         <source>试运行：尚未写入任何数据</source>
         <translation>Dry run: nothing written yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="275" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="622" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="639" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="287" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="653" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="670" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="279" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="291" />
         <source>可以随时取消：取消后本次导入不会留下任何数据。</source>
         <translation>You can cancel at any time: a cancelled import leaves nothing behind.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="293" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="308" />
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="295" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="678" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="310" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="710" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="315" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="330" />
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="317" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="332" />
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="345" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="360" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="395" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="410" />
         <source>选择要导入的文件</source>
         <translation>Choose the file to import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="416" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="431" />
         <source>正在读取文件…</source>
         <translation>Reading the file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="479" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="435" />
+        <source>工作表“{0}”共 {1} 行、{2} 列。</source>
+        <translation>Sheet "{0}": {1} rows, {2} columns.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="438" />
+        <source>表头在第 {0} 行，识别出 {1} 个字段。</source>
+        <translation> The header is in row {0}; {1} fields recognised.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="441" />
+        <source>没有自动识别出表头，下一步请选择表头所在的行。</source>
+        <translation> No header was recognised; choose its row in the next step.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="505" />
         <source>识别出 {0} 个字段：{1}</source>
         <translation>{0} fields recognised: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="482" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="508" />
         <source>没有自动识别出表头，请选择表头所在的行。</source>
         <translation>No header was recognised; choose the row that holds it.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="498" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="524" />
         <source>（第 {0} 列）</source>
         <translation>(column {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="504" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="530" />
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="527" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="553" />
         <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
         <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="541" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="567" />
         <source>自动识别</source>
         <translation>Automatic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="553" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="579" />
         <source>保存对应方案</source>
         <translation>Save mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="554" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="580" />
         <source>方案名称（例如：老系统导出）</source>
         <translation>Profile name (for example: old system export)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="581" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="607" />
         <source>正在试运行…</source>
         <translation>Dry run…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="589" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="616" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="590" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="617" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="618" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="618" />
         <source>新建</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="618" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="592" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="619" />
         <source>跳过</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="593" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="620" />
         <source>新增就诊</source>
         <translation>New visits</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="602" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="629" />
         <source>患者预览（{0}）</source>
         <translation>Patients ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="603" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="647" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="630" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="679" />
         <source>被拒绝的行（{0}）</source>
         <translation>Rejected rows ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="604" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="648" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="631" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="680" />
         <source>提示（{0}）</source>
         <translation>Notes ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="633" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="638" />
+        <source>回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，不会涌入回访清单。</source>
+        <translation>Care tasks are created only for calls and checks due from 30 days ago onward; {0} older ones were left out rather than flooding the callback list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="664" />
         <source>已取消导入，没有写入任何数据。</source>
         <translation>Import cancelled; nothing was written.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="644" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="675" />
         <source>导入完成：{0}</source>
         <translation>Import finished: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="658" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="690" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="665" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="697" />
         <source>错误报告</source>
         <translation>Error report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="666" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="698" />
         <source>已保存 {0} 行到 {1}</source>
         <translation>Saved {0} rows to {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="679" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="711" />
         <source>将删除本次导入新建的 {0} 位患者和 {1} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {0} patients and {1} visits this import created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="688" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="720" />
         <source>已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。</source>
         <translation>Undone: {0} patients and {1} visits removed, {2} patients restored.</translation>
     </message>
