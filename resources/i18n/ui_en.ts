@@ -1398,7 +1398,7 @@
     <name>ImportPage</name>
     <message>
         <location filename="../../ui/pages/import_page.py" line="70" />
-        <location filename="../../ui/pages/import_page.py" line="259" />
+        <location filename="../../ui/pages/import_page.py" line="268" />
         <source>导入导出</source>
         <translation>Import &amp; export</translation>
     </message>
@@ -1503,72 +1503,77 @@
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="128" />
+        <location filename="../../ui/pages/import_page.py" line="127" />
+        <source>还没有导入过文件。点“导入 Excel…”选择诊所原来的档案，或先下载导入模板照着填写。</source>
+        <translation>No file has been imported yet. Choose Import Excel… to bring in the clinic's old records, or download the import template and fill it in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="134" />
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="130" />
+        <location filename="../../ui/pages/import_page.py" line="136" />
         <source>撤销此次导入…</source>
         <translation>Undo this import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="175" />
+        <location filename="../../ui/pages/import_page.py" line="184" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="186" />
+        <location filename="../../ui/pages/import_page.py" line="195" />
         <source>已导出 {0} 行：{1}</source>
         <translation>Exported {0} rows: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="195" />
+        <location filename="../../ui/pages/import_page.py" line="204" />
         <source>保存导入模板</source>
         <translation>Save import template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="202" />
+        <location filename="../../ui/pages/import_page.py" line="211" />
         <source>已保存导入模板：{0}</source>
         <translation>Import template saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="208" />
+        <location filename="../../ui/pages/import_page.py" line="217" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="212" />
+        <location filename="../../ui/pages/import_page.py" line="221" />
         <source>导出预约</source>
         <translation>Export appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="212" />
+        <location filename="../../ui/pages/import_page.py" line="221" />
         <source>导出就诊</source>
         <translation>Export visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="213" />
+        <location filename="../../ui/pages/import_page.py" line="222" />
         <source>导出账目</source>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="230" />
+        <location filename="../../ui/pages/import_page.py" line="239" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="242" />
+        <location filename="../../ui/pages/import_page.py" line="251" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="243" />
+        <location filename="../../ui/pages/import_page.py" line="252" />
         <source>将删除批次 {0}（{1}）新建的 {2} 位患者和 {3} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {2} patients and {3} visits that batch {0} ({1}) created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="250" />
+        <location filename="../../ui/pages/import_page.py" line="259" />
         <source>已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。</source>
         <translation>Batch {0} undone: {1} patients and {2} visits removed.</translation>
     </message>

@@ -105,10 +105,13 @@ def test_the_page_lists_imports_and_exports(
     qtbot: QtBot, services: AppServices, sample: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str]],
 ) -> None:
+    empty = ImportPage(services)
+    qtbot.addWidget(empty)
+    assert empty.view.isHidden() and not empty.empty.isHidden()
     summary = imports.run_import(services.ctx, imports.ImportRequest(sample))
     page = ImportPage(services)
     qtbot.addWidget(page)
-    assert page.model.rowCount() == 1
+    assert page.model.rowCount() == 1 and page.empty.isHidden()
     page.view.selectRow(0)
     assert page.report_button.isEnabled() and page.undo_button.isEnabled()
     target = tmp_path / "患者.xlsx"

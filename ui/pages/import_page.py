@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -124,6 +124,12 @@ class ImportPage(QWidget):
         self.view = make_table(self.proxy, stretch_column=2, descending=True)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         layout.addWidget(self.view, 1)
+        self.empty = QLabel(self.tr("还没有导入过文件。点“导入 Excel…”选择诊所原来的档案，"
+                                    "或先下载导入模板照着填写。"))
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty, 1)
         actions = QHBoxLayout()
         self.report_button = QPushButton(self.tr("保存错误报告…"))
         self.report_button.clicked.connect(self.save_report)
@@ -134,7 +140,7 @@ class ImportPage(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
         self.history_visible = can_import
-        for widget in (history, self.view, self.report_button, self.undo_button):
+        for widget in (history, self.view, self.empty, self.report_button, self.undo_button):
             widget.setVisible(can_import)
         services.changed.connect(self._on_changed)
         self.refresh()
@@ -146,6 +152,9 @@ class ImportPage(QWidget):
     def refresh(self) -> None:
         if self.history_visible:
             self.model.replace(import_batches.list_batches(self.services.ctx))
+            has_history = self.model.rowCount() > 0
+            self.view.setVisible(has_history)
+            self.empty.setVisible(not has_history)
             for column in (0, 1, 3, 4):
                 self.view.resizeColumnToContents(column)
             if not self.view.selectionModel().hasSelection():
