@@ -62,7 +62,7 @@ class BatchWriter:
 
     def resolve_visits(self, plan: ImportPlan) -> dict[int, Resolved]:
         """Row → (procedure type, category, doctor), with one warning per unknown name."""
-        resolved: dict[int, tuple[int | None, str | None, int | None]] = {}
+        resolved: dict[int, Resolved] = {}
         unknown_procedures: Counter[str] = Counter()
         unknown_doctors: Counter[str] = Counter()
         first_row: dict[str, int] = {}
@@ -91,8 +91,8 @@ class BatchWriter:
                                            name=name, n=n)))
         return resolved
 
-    def treatments_for_dry_run(self, plan: ImportPlan, resolved: dict[int, tuple[
-            int | None, str | None, int | None]]) -> list[ImportedTreatment]:
+    def treatments_for_dry_run(self, plan: ImportPlan,
+                               resolved: dict[int, Resolved]) -> list[ImportedTreatment]:
         found = []
         for index, (pid, slot, row) in enumerate(plan.visits):
             assert row.visit is not None
@@ -193,7 +193,7 @@ class BatchWriter:
             profile.allergy_notes = allergy
 
     def insert_visits(self, visits: list[tuple[int | None, int, CleanRow]], new_ids: list[int],
-                      resolved: dict[int, tuple[int | None, str | None, int | None]],
+                      resolved: dict[int, Resolved],
                       ) -> tuple[list[ImportedTreatment], int]:
         """One visit per row, its treatment line, its charge and its payment."""
         if not visits:

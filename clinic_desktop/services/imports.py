@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -50,6 +49,7 @@ from clinic_desktop.services.care import plan_imported_treatments
 from clinic_desktop.services.import_plan import PlannedPatient, plan_import
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
 from clinic_desktop.services.patients import _today, sources
+from clinic_desktop.storage.bulk import bulk_insert
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
 
 POLICIES = ("merge", "skip", "create")
@@ -184,8 +184,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
     report = progress.report if progress else (lambda done, total, text="": None)
     check = progress.check if progress else None
     report(0, 100, _("正在读取文件…"))
-    data: SheetData | None = request.data or read_sheet(request.path, request.sheet)
-    assert data is not None
+    data = request.data or read_sheet(request.path, request.sheet)
     sheet_name = data.name
     digest = file_digest(request.path) if request.path.exists() else ""
     header_index, header = _header(data, request.header_row, request.profile)
@@ -210,11 +209,11 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         cleaned = clean_sheet(data.rows, header_index=header_index, mapping=mapping,
                               labels=header, today=today, sources=sources(session),
                               check=check, progress=cleaning_progress)
-        data = None  # the raw cells (a third of the memory) are not needed any more
+        del data  # the raw cells (a third of the memory) are not needed any more
         persons, family_notes = group_persons(cleaned.rows)
         report(45, 100, _("正在与已有患者比对…"))
         plan = plan_import(session, persons, policy=request.on_duplicate,
-                     overwrite=request.overwrite, labels=labels)
+                           overwrite=request.overwrite, labels=labels)
         if check:
             check()
         writer = BatchWriter(ctx, session, today=today)
@@ -280,14 +279,10 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
 
 
 def _store_problems(session: Session, batch_id: int, summary: ImportSummary) -> None:
-    rows = [{"batch_id": batch_id, "severity": severity, "row": p.row, "column": p.column[:128],
-             "value": p.value, "reason": p.reason,
-             "original_json": json.dumps(summary.originals.get(p.row or 0, ()),
-                                         ensure_ascii=False)}
+    rows = ((batch_id, severity, p.row, p.column[:128], p.value, p.reason,
+             json.dumps(summary.originals.get(p.row or 0, ()), ensure_ascii=False))
             for severity, problems in (("error", summary.errors), ("warning", summary.warnings))
-            for p in problems]
-    if rows:
-        session.execute(insert(ImportRowError), rows)
-
-
-# Rows a batch writes itself, or that the app derives and undo may remove with the patient.
+            for p in problems)
+    bulk_insert(session.connection(), ImportRowError.__table__,  # type: ignore[arg-type]
+                ("batch_id", "severity", "row", "column", "value", "reason", "original_json"),
+                rows, want_ids=False)

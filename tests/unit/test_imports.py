@@ -305,3 +305,17 @@ def test_mapping_profiles_are_saved_by_name_and_checked(admin_ctx: Context,
     summary = run_import(admin_ctx, ImportRequest(path, profile=list_profiles(admin_ctx)[
         "老系统导出"]))
     assert summary.patients_created == 1
+
+
+def test_imported_patients_are_searchable_and_the_search_trigger_survives(
+    admin_ctx: Context, doctor: int, tmp_path: Path
+) -> None:
+    from clinic_desktop.services.patient_search import search_patients
+
+    path = _sheet(tmp_path, [["欧阳娜娜", "女", 13912345678, "", "", "2024-03-05", "洗牙", 300,
+                              "", "", ""]])
+    run_import(admin_ctx, ImportRequest(path))
+    assert [h.name for h in search_patients(admin_ctx, "2345")] == ["欧阳娜娜"]
+    assert [h.name for h in search_patients(admin_ctx, "欧阳娜")] == ["欧阳娜娜"]
+    create_patient(admin_ctx, PatientInput(name="司马光明", mobile="13700001111"))
+    assert [h.name for h in search_patients(admin_ctx, "司马光")] == ["司马光明"]
