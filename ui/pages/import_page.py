@@ -240,9 +240,14 @@ class ImportPage(QWidget):
                                f"{Path(batch.file_name).stem}-未导入的行.xlsx")
         if path is None:
             return
-        stored = import_batches.batch_problems(self.services.ctx, batch.id)
-        self._in_background(lambda: exports.write_error_report(
-            path, stored.errors, header=stored.header, originals=stored.originals), path)
+        ctx = self.services.ctx
+
+        def write() -> int:  # on the worker: a large batch can have many thousands of rows
+            stored = import_batches.batch_problems(ctx, batch.id)
+            return exports.write_error_report(path, stored.errors, header=stored.header,
+                                              originals=stored.originals)
+
+        self._in_background(write, path)
 
     def undo(self) -> None:
         batch = selected_record(self.view)
