@@ -158,13 +158,13 @@ def plan_imported_treatments(
             if planned:
                 work.append((t, planned))
     if write and work:
-        from clinic_desktop.storage.bulk import bulk_insert
+        from clinic_desktop.storage.bulk import bulk_insert, table_of
 
         rows = ((t.patient_id, p.kind, p.title, p.due_at, "pending", "plan", t.treatment_id,
                  f"t{t.treatment_id}{p.dedupe_key}", p.plan_key, p.step_key, t.procedure,
                  t.doctor_id, p.assigned_role, p.priority, p.window_days, now)
                 for t, planned in work for p in planned)
-        bulk_insert(session.connection(), CareTask.__table__,  # type: ignore[arg-type]
+        bulk_insert(session.connection(), table_of(CareTask),
                     ("patient_id", "kind", "title", "due_at", "status", "source", "source_id",
                      "dedupe_key", "plan_key", "step_key", "procedure_name", "doctor_id",
                      "assigned_role", "priority", "window_days", "created_at"), rows,

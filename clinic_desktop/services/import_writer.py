@@ -9,10 +9,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -23,7 +23,7 @@ from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import ImportPlan, current_fields
-from clinic_desktop.storage.bulk import bulk_insert
+from clinic_desktop.storage.bulk import bulk_insert, table_of
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 from clinic_desktop.storage.models.staff import Staff
@@ -103,7 +103,7 @@ class BatchWriter:
 
     def _insert(self, model: type[Any], names: Sequence[str],
                 rows: Iterator[tuple[Any, ...]]) -> list[int]:
-        return bulk_insert(self.session.connection(), _table(model), names, rows)
+        return bulk_insert(self.session.connection(), table_of(model), names, rows)
 
     @contextmanager
     def _search_index_in_bulk(self) -> Iterator[None]:
@@ -158,7 +158,7 @@ class BatchWriter:
         profiles = [(pid, person.fields.allergies, now)
                     for pid, person in zip(ids, persons, strict=True) if person.fields.allergies]
         if profiles:
-            bulk_insert(self.session.connection(), _table(MedicalProfile),
+            bulk_insert(self.session.connection(), table_of(MedicalProfile),
                         ("patient_id", "allergy_notes", "updated_at"), profiles,
                         want_ids=False)
         return ids
@@ -273,10 +273,6 @@ def payment_of(row: CleanRow) -> Decimal:
         return Decimal(0)
     paid = visit.paid if visit.paid is not None else visit.amount
     return paid or Decimal(0)
-
-
-def _table(model: type[Any]) -> Table:
-    return cast(Table, model.__table__)
 
 
 def jsonable(value: Any) -> Any:

@@ -49,7 +49,7 @@ from clinic_desktop.services.care import plan_imported_treatments
 from clinic_desktop.services.import_plan import PlannedPatient, plan_import
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
 from clinic_desktop.services.patients import _today, sources
-from clinic_desktop.storage.bulk import bulk_insert
+from clinic_desktop.storage.bulk import bulk_insert, table_of
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
 
 POLICIES = ("merge", "skip", "create")
@@ -283,6 +283,6 @@ def _store_problems(session: Session, batch_id: int, summary: ImportSummary) -> 
              json.dumps(summary.originals.get(p.row or 0, ()), ensure_ascii=False))
             for severity, problems in (("error", summary.errors), ("warning", summary.warnings))
             for p in problems)
-    bulk_insert(session.connection(), ImportRowError.__table__,  # type: ignore[arg-type]
+    bulk_insert(session.connection(), table_of(ImportRowError),
                 ("batch_id", "severity", "row", "column", "value", "reason", "original_json"),
                 rows, want_ids=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -46,6 +46,11 @@ def _defaults(table: Table, given: set[str]) -> dict[str, Any]:
         if default is not None and default.is_scalar:
             defaults[column.name] = default.arg  # type: ignore[attr-defined]
     return defaults
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's Table (typed: ``__table__`` is declared as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 def bulk_insert(connection: Connection, table: Table, names: Sequence[str],
