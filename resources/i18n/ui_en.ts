@@ -1398,7 +1398,7 @@
     <name>ImportPage</name>
     <message>
         <location filename="../../ui/pages/import_page.py" line="70" />
-        <location filename="../../ui/pages/import_page.py" line="268" />
+        <location filename="../../ui/pages/import_page.py" line="273" />
         <source>导入导出</source>
         <translation>Import &amp; export</translation>
     </message>
@@ -1563,17 +1563,17 @@
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="251" />
+        <location filename="../../ui/pages/import_page.py" line="256" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="252" />
+        <location filename="../../ui/pages/import_page.py" line="257" />
         <source>将删除批次 {0}（{1}）新建的 {2} 位患者和 {3} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {2} patients and {3} visits that batch {0} ({1}) created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="259" />
+        <location filename="../../ui/pages/import_page.py" line="264" />
         <source>已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。</source>
         <translation>Batch {0} undone: {1} patients and {2} visits removed.</translation>
     </message>
@@ -1631,13 +1631,14 @@
     <message>
         <location filename="../../ui/dialogs/import_wizard.py" line="112" />
         <location filename="../../ui/dialogs/import_wizard.py" line="333" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="343" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard.py" line="124" />
         <location filename="../../ui/dialogs/import_wizard.py" line="191" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="615" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="621" />
         <source>行</source>
         <translation>Row</translation>
     </message>
@@ -1793,8 +1794,8 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard.py" line="287" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="653" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="670" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="659" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="676" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
@@ -1810,7 +1811,7 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard.py" line="310" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="710" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="716" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
@@ -1825,169 +1826,180 @@
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="360" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="342" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="363" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="365" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="410" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="377" />
+        <source>已取消。</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard.py" line="416" />
         <source>选择要导入的文件</source>
         <translation>Choose the file to import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="431" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="437" />
         <source>正在读取文件…</source>
         <translation>Reading the file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="435" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="441" />
         <source>工作表“{0}”共 {1} 行、{2} 列。</source>
         <translation>Sheet "{0}": {1} rows, {2} columns.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="438" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="444" />
         <source>表头在第 {0} 行，识别出 {1} 个字段。</source>
         <translation> The header is in row {0}; {1} fields recognised.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="441" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="447" />
         <source>没有自动识别出表头，下一步请选择表头所在的行。</source>
         <translation> No header was recognised; choose its row in the next step.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="505" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="511" />
         <source>识别出 {0} 个字段：{1}</source>
         <translation>{0} fields recognised: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="508" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="514" />
         <source>没有自动识别出表头，请选择表头所在的行。</source>
         <translation>No header was recognised; choose the row that holds it.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="524" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="530" />
         <source>（第 {0} 列）</source>
         <translation>(column {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="530" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="536" />
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="553" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="559" />
         <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
         <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="567" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="573" />
         <source>自动识别</source>
         <translation>Automatic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="579" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="585" />
         <source>保存对应方案</source>
         <translation>Save mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="580" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="586" />
         <source>方案名称（例如：老系统导出）</source>
         <translation>Profile name (for example: old system export)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="607" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="613" />
         <source>正在试运行…</source>
         <translation>Dry run…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="616" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="622" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="617" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="623" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="618" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="624" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="618" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="624" />
         <source>新建</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="618" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="624" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="619" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="625" />
         <source>跳过</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="620" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="626" />
         <source>新增就诊</source>
         <translation>New visits</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="629" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="635" />
         <source>患者预览（{0}）</source>
         <translation>Patients ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="630" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="679" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="636" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="685" />
         <source>被拒绝的行（{0}）</source>
         <translation>Rejected rows ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="631" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="680" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="637" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="686" />
         <source>提示（{0}）</source>
         <translation>Notes ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="638" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="644" />
         <source>回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，不会涌入回访清单。</source>
         <translation>Care tasks are created only for calls and checks due from 30 days ago onward; {0} older ones were left out rather than flooding the callback list.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="664" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="670" />
         <source>已取消导入，没有写入任何数据。</source>
         <translation>Import cancelled; nothing was written.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="675" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="681" />
         <source>导入完成：{0}</source>
         <translation>Import finished: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="690" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="696" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="697" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="703" />
         <source>错误报告</source>
         <translation>Error report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="698" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="704" />
         <source>已保存 {0} 行到 {1}</source>
         <translation>Saved {0} rows to {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="711" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="717" />
         <source>将删除本次导入新建的 {0} 位患者和 {1} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {0} patients and {1} visits this import created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="720" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="726" />
         <source>已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。</source>
         <translation>Undone: {0} patients and {1} visits removed, {2} patients restored.</translation>
     </message>

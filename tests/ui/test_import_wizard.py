@@ -89,11 +89,16 @@ def test_a_refused_file_and_a_cancelled_import(
     wizard.open_file(sample)
     wizard.forward()
     wizard.forward()
-    wizard.forward()
+    real_run = imports.run_import
 
     def cancelled(*args: object, **kwargs: object) -> None:
         raise Cancelled()
 
+    monkeypatch.setattr(imports, "run_import", cancelled)
+    wizard.forward()  # the dry run, cancelled: back on the mapping, no crash dialog
+    assert (wizard.stack.currentIndex(), wizard.error_label.text()) == (2, "已取消。")
+    monkeypatch.setattr(imports, "run_import", real_run)
+    wizard.forward()
     monkeypatch.setattr(imports, "run_import", cancelled)
     wizard.forward()
     assert wizard.stack.currentIndex() == 3
@@ -124,3 +129,19 @@ def test_the_page_lists_imports_and_exports(
     page.undo()
     assert patients(services) == 0
     assert page.model.records[0].undone_at is not None and not page.undo_button.isEnabled()
+
+
+def test_closing_while_work_runs_cancels_it_first(qtbot: QtBot, services: AppServices) -> None:
+    from ui.tasks import Job
+
+    wizard = ImportWizard(services)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.job = Job()  # a dry run in flight on the worker
+    wizard.reject()  # Escape
+    assert wizard.isVisible()  # still open until the worker lets go
+    with pytest.raises(Cancelled):
+        wizard.job.check()
+    wizard.job = None
+    wizard.reject()
+    assert not wizard.isVisible()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -85,7 +85,7 @@ class ImportWizard(Dialog):
         self.steps = QHBoxLayout()
         self.step_labels = []
         for number, name in enumerate(self.STEPS, start=1):
-            label = QLabel(f"{number}  {self.tr(name)}")
+            label = QLabel(f"{number}  {self.tr(str(name))}")
             label.setObjectName("wizardStep")
             self.steps.addWidget(label)
             self.step_labels.append(label)
@@ -338,6 +338,9 @@ class ImportWizard(Dialog):
         ready = {0: self.preview is not None, 1: self.preview is not None,
                  2: not self._mapping_problems(), 3: self.dry is not None}.get(step, True)
         self.next_button.setEnabled(ready and self.job is None)
+        if step < 4:
+            self.close_button.setText(self.tr("取消") if self.job is not None
+                                      else self.tr("关闭"))
 
     def back(self) -> None:
         self.go(max(0, self.stack.currentIndex() - 1))
@@ -355,20 +358,38 @@ class ImportWizard(Dialog):
             self.run_import()
 
     def close_or_cancel(self) -> None:
-        if self.stack.currentIndex() == 4 and self.job is not None:
+        if self.job is not None:  # reading, a dry run or the import: stop it, keep the dialog
             self.job.cancel()
-            self.run_label.setText(self.tr("正在取消…"))
+            self.progress.setFormat(self.tr("正在取消…"))
+            if self.stack.currentIndex() == 4:
+                self.run_label.setText(self.tr("正在取消…"))
             return
         if self.summary is not None:
             self.accept()
         else:
             self.reject()
 
+    def reject(self) -> None:
+        # Escape or the window's close box while work runs: stop the work first; the dialog
+        # stays until the worker has let go of it (its result is delivered here).
+        if self.job is not None:
+            self.close_or_cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.job is not None:
+            self.close_or_cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
     def _fail(self, error: BaseException) -> None:
         self.job = None
         self.progress.hide()
-        if isinstance(error, UserError):
-            self.error_label.setText(error.message)
+        if isinstance(error, UserError | Cancelled):
+            self.error_label.setText(error.message if isinstance(error, UserError)
+                                     else self.tr("已取消。"))
             self.error_label.show()
         else:
             show_error(self, error)
