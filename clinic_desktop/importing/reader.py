@@ -25,7 +25,6 @@ from clinic_desktop.i18n import _
 from clinic_desktop.rules.legacy_values import Cell
 
 MAX_ROWS = 1_000_000
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 

@@ -118,8 +118,7 @@ class _Parsed:
     second).
     """
 
-    def __init__(self, key: str, raw: list[Cell], parse: Callable[[Cell], Any]) -> None:
-        self.key = key
+    def __init__(self, raw: list[Cell], parse: Callable[[Cell], Any]) -> None:
         self.values: list[Any] = []
         self.failures: dict[int, str] = {}  # position → reason
         if not any(raw):
@@ -237,7 +236,7 @@ def clean_sheet(
         check()
 
     def parsed(key: str, parse: Callable[[Cell], Any]) -> _Parsed:
-        return _Parsed(key, raw.get(key) or [None] * len(kept), parse)
+        return _Parsed(raw.get(key) or [None] * len(kept), parse)
 
     fields = {
         "name": parsed("name", _name),

@@ -42,8 +42,8 @@ LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "visit_id", "n
 class BatchWriter:
     """Bulk inserts for one batch, inside the caller's transaction."""
 
-    def __init__(self, ctx: Context, session: Session, *, today: date) -> None:
-        self.ctx, self.session, self.today = ctx, session, today
+    def __init__(self, ctx: Context, session: Session) -> None:
+        self.ctx, self.session = ctx, session
         self.batch_id: int | None = None
         self.warnings: list[Problem] = []
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))

@@ -216,7 +216,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
                            overwrite=request.overwrite, labels=labels)
         if check:
             check()
-        writer = BatchWriter(ctx, session, today=today)
+        writer = BatchWriter(ctx, session)
         resolved = writer.resolve_visits(plan)
         warnings = cleaned.warnings + family_notes + plan.warnings + writer.warnings
         summary_args: dict[str, Any] = {
