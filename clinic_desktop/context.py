@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from clinic_desktop.clock import Clock, SystemClock
+from clinic_desktop.clock import Clock
 from clinic_desktop.errors import PermissionDenied
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission, Role, has_permission
@@ -43,11 +43,15 @@ class Actor:
 SYSTEM_ACTOR = Actor(staff_id=None, username="system", display_name="系统", role=Role.ADMINISTRATOR)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Context:
+    """One caller's view of the clinic. ``clock`` has no default on purpose: every entry point
+    (the GUI's start-up, the CLI's ``main``, the scheduler, a test) says which clock it runs
+    on, so nothing silently depends on today's date."""
+
     db: Database
+    clock: Clock
     actor: Actor = SYSTEM_ACTOR
-    clock: Clock = field(default_factory=SystemClock)
 
     def now(self) -> datetime:
         return self.clock.now()

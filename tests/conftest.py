@@ -39,9 +39,14 @@ def _chinese_messages() -> Iterator[None]:
     set_language("zh_CN")
 
 
+# Every test runs on this instant (Tuesday 2026-11-24, 10:00 in Shanghai), never on today:
+# CI runs the suite a year ahead as well to keep it that way.
+FIXED_NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def fixed_clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
+    return FixedClock(FIXED_NOW)
 
 
 @pytest.fixture

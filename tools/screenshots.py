@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from clinic_desktop.clock import SystemClock  # noqa: E402
+from clinic_desktop.clock import FixedClock  # noqa: E402
 from clinic_desktop.context import Context  # noqa: E402
 from clinic_desktop.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_demo  # noqa: E402
 from clinic_desktop.paths import DataDir  # noqa: E402
@@ -32,6 +33,8 @@ from ui.app_services import AppServices  # noqa: E402
 from ui.i18n import install_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.tasks import TaskManager  # noqa: E402
+
+SCREENSHOT_TIME = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 
 
 @dataclass
@@ -52,7 +55,7 @@ class Shots:
 def setup_dialog(s: Shots) -> QWidget:
     from ui.dialogs.setup_dialog import SetupDialog
 
-    dialog = SetupDialog(s.empty_db)
+    dialog = SetupDialog(s.empty_db, clock=s.services.ctx.clock)
     dialog.clinic_name.setText("仁爱口腔门诊部")
     dialog.username.setText("admin")
     dialog.display_name.setText("王院长")
@@ -62,13 +65,15 @@ def setup_dialog(s: Shots) -> QWidget:
 def login_dialog(s: Shots) -> QWidget:
     from ui.dialogs.login_dialog import LoginDialog
 
-    return s.settle(LoginDialog(s.demo_db, s.services.clinic.name, username="front.sun"))
+    return s.settle(LoginDialog(s.demo_db, s.services.clinic.name, clock=s.services.ctx.clock,
+                         username="front.sun"))
 
 
 def login_error(s: Shots) -> QWidget:
     from ui.dialogs.login_dialog import LoginDialog
 
-    dialog = LoginDialog(s.demo_db, s.services.clinic.name, username="front.ma")
+    dialog = LoginDialog(s.demo_db, s.services.clinic.name, clock=s.services.ctx.clock,
+                         username="front.ma")
     dialog.password.setText("wrong")
     dialog.submit()
     return s.settle(dialog)
@@ -260,11 +265,14 @@ def main(argv: list[str]) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
     install_language(app, "zh_CN")
     apply_style(app)
-    demo_db = open_database(DataDir(work / "demo"))
-    seed_demo(demo_db)
-    empty_db = open_database(DataDir(work / "empty"))
-    actor = sign_in(demo_db, username=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD)
-    services = AppServices(Context(db=demo_db, actor=actor, clock=SystemClock()),
+    # A fixed moment (a Tuesday morning) so the pictures are the same on every run.
+    clock = FixedClock(SCREENSHOT_TIME)
+    demo_db = open_database(DataDir(work / "demo"), now=clock.now())
+    seed_demo(demo_db, clock=clock)
+    empty_db = open_database(DataDir(work / "empty"), now=clock.now())
+    actor = sign_in(demo_db, username=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD,
+                    clock=clock)
+    services = AppServices(Context(db=demo_db, actor=actor, clock=clock),
                            TaskManager(synchronous=True), read_clinic(demo_db))
     window = MainWindow(services)
     window.resize(1280, 800)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from clinic_desktop.clock import Clock
 from clinic_desktop.context import Actor, Context
 from clinic_desktop.errors import AlreadyRunning, EnvironmentProblem, UserError
 from clinic_desktop.lockfile import InstanceLock
@@ -59,8 +60,10 @@ def apply_style(app: QApplication) -> None:
 class Startup:
     """The app's life on one data folder: lock, database, who is signed in, the window."""
 
-    def __init__(self, data_dir: DataDir, *, synchronous_tasks: bool = False) -> None:
+    def __init__(self, data_dir: DataDir, *, clock: Clock,
+                 synchronous_tasks: bool = False) -> None:
         self.data_dir = data_dir
+        self.clock = clock
         self.lock = InstanceLock(data_dir.lock_file)
         self.db: Database | None = None
         self.window: MainWindow | None = None
@@ -86,7 +89,7 @@ class Startup:
             return EXIT_UNUSABLE
         setup_logging(self.data_dir.logs)
         try:
-            self.db = open_database(self.data_dir)
+            self.db = open_database(self.data_dir, now=self.clock.now())
         except EnvironmentProblem as error:
             self.lock.release()
             self.problem(None, error.message)
@@ -96,24 +99,24 @@ class Startup:
     def authenticate(self, *, demo: bool) -> Actor | None:
         assert self.db is not None
         if needs_setup(self.db):
-            setup = SetupDialog(self.db)
+            setup = SetupDialog(self.db, clock=self.clock)
             return setup.actor if setup.exec() == QDialog.DialogCode.Accepted else None
         if demo:
             from clinic_desktop.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
 
             try:
                 return sign_in(self.db, username=DEMO_ADMIN_USERNAME,
-                               password=DEMO_ADMIN_PASSWORD)
+                               password=DEMO_ADMIN_PASSWORD, clock=self.clock)
             except UserError as error:
                 log.warning("demo sign-in failed: %s", error)
-        login = LoginDialog(self.db, read_clinic(self.db).name)
+        login = LoginDialog(self.db, read_clinic(self.db).name, clock=self.clock)
         return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
 
     def show_main_window(self, actor: Actor) -> MainWindow:
         assert self.db is not None
         tasks = TaskManager(synchronous=self._synchronous)
         tasks.on_unhandled = lambda exc: report_crash(type(exc), exc, exc.__traceback__)
-        ctx = Context(db=self.db, actor=actor)
+        ctx = Context(db=self.db, actor=actor, clock=self.clock)
         self.services = AppServices(ctx, tasks, read_clinic(self.db))
         self.window = MainWindow(self.services)
         self.window.sign_out_requested.connect(self._sign_out)
@@ -137,7 +140,7 @@ class Startup:
         sign_out(self.services.ctx)
         window = self.window
         window.hide()
-        login = LoginDialog(self.db, self.services.clinic.name)
+        login = LoginDialog(self.db, self.services.clinic.name, clock=self.clock)
         if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
             self.show_main_window(login.actor)
             if self.monitor is not None:
@@ -156,12 +159,13 @@ class Startup:
         self.lock.release()
 
 
-def run_gui(*, data_dir: DataDir, demo: bool = False, language: str | None = None) -> int:
+def run_gui(*, data_dir: DataDir, clock: Clock, demo: bool = False,
+            language: str | None = None) -> int:
     app = make_application()
     install_language(app, preferred_language(language))
     apply_style(app)
     install_excepthook()
-    startup = Startup(data_dir)
+    startup = Startup(data_dir, clock=clock)
     code = startup.open()
     if code is not None:
         return code

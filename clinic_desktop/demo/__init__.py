@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from clinic_desktop.clock import Clock, SystemClock
+from clinic_desktop.clock import Clock
 from clinic_desktop.context import Context
 from clinic_desktop.demo.care import seed_care
 from clinic_desktop.demo.patients import seed_patients
@@ -32,10 +32,9 @@ class DemoSummary:
 
 
 def seed_demo(
-    db: Database, *, seed: int = 7, patients: int = 3000, clock: Clock | None = None
+    db: Database, *, clock: Clock, seed: int = 7, patients: int = 3000
 ) -> DemoSummary:
     """Set up an empty database as the demo clinic, signed-in-able as the demo administrator."""
-    clock = clock or SystemClock()
     admin = setup_clinic(
         db, clinic_name=DEMO_CLINIC_NAME, timezone="Asia/Shanghai",
         admin_username=DEMO_ADMIN_USERNAME, admin_display_name="演示管理员",

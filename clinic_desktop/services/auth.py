@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from clinic_desktop.clock import Clock, SystemClock
+from clinic_desktop.clock import Clock
 from clinic_desktop.context import SYSTEM_ACTOR, Actor, Context
 from clinic_desktop.errors import AuthenticationFailed, UserError
 from clinic_desktop.i18n import _
@@ -50,7 +50,7 @@ def actor_of(staff: Staff) -> Actor:
 
 def setup_clinic(
     db: Database, *, clinic_name: str, timezone: str, admin_username: str,
-    admin_display_name: str, password: str, clock: Clock | None = None, is_demo: bool = False,
+    admin_display_name: str, password: str, clock: Clock, is_demo: bool = False,
 ) -> Actor:
     """Create the clinic's settings and its first administrator (only on an empty database)."""
     clinic_name = clinic_name.strip()
@@ -62,7 +62,7 @@ def setup_clinic(
     if not display_name:
         raise UserError(_("请填写管理员姓名。"), field="display_name")
     check_password_policy(password)
-    ctx = Context(db=db, actor=SYSTEM_ACTOR, clock=clock or SystemClock())
+    ctx = Context(db=db, actor=SYSTEM_ACTOR, clock=clock)
     if not needs_setup(db):
         raise UserError(_("这个数据文件夹已经设置过诊所，请直接登录。"))
     with ctx.transaction() as session:
@@ -81,9 +81,9 @@ def setup_clinic(
         return actor_of(admin)
 
 
-def sign_in(db: Database, *, username: str, password: str, clock: Clock | None = None) -> Actor:
+def sign_in(db: Database, *, username: str, password: str, clock: Clock) -> Actor:
     """Check a password; five wrong ones in a row lock the account for five minutes."""
-    ctx = Context(db=db, actor=SYSTEM_ACTOR, clock=clock or SystemClock())
+    ctx = Context(db=db, actor=SYSTEM_ACTOR, clock=clock)
     now = ctx.now()
     wrong = AuthenticationFailed(_("用户名或密码不正确。"), field="password")
     name = username.strip().lower()

@@ -12,13 +12,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_desktop.clock import SystemClock
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem
 from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
@@ -87,7 +88,7 @@ def open_database(
     now: datetime | None = None,
 ) -> Database:
     """Open (creating if needed) the clinic database in ``data_dir``, or the server at ``url``."""
-    stamp = now or datetime.now(UTC)
+    stamp = now or SystemClock().now()  # only names the pre-upgrade backup file
     sqlite_path: Path | None = None
     if url is None:
         if data_dir is None:

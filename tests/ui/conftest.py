@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Actor, Context
 from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import setup_clinic
@@ -60,19 +61,22 @@ def clinic_dir(tmp_path: Path) -> DataDir:
 
 
 @pytest.fixture
-def clinic_db(clinic_dir: DataDir) -> Iterator[tuple[Database, Actor]]:
-    db = open_database(clinic_dir)
+def clinic_db(clinic_dir: DataDir, fixed_clock: FixedClock) -> Iterator[tuple[Database, Actor]]:
+    db = open_database(clinic_dir, now=fixed_clock.now())
     actor = setup_clinic(db, clinic_name="仁爱口腔", timezone="Asia/Shanghai",
-                         admin_username="admin", admin_display_name="王院长", password=PASSWORD)
+                         admin_username="admin", admin_display_name="王院长", password=PASSWORD,
+                         clock=fixed_clock)
     yield db, actor
     db.close()
 
 
 @pytest.fixture
-def services(clinic_db: tuple[Database, Actor]) -> AppServices:
+def services(clinic_db: tuple[Database, Actor], fixed_clock: FixedClock) -> AppServices:
+    """The signed-in administrator on the fixed clock (Tuesday 2026-11-24, 10:00 in Shanghai):
+    no GUI test depends on the day it runs."""
     db, actor = clinic_db
-    return AppServices(Context(db=db, actor=actor), TaskManager(synchronous=True),
-                       read_clinic(db))
+    return AppServices(Context(db=db, actor=actor, clock=fixed_clock),
+                       TaskManager(synchronous=True), read_clinic(db))
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
 from clinic_desktop.services import import_batches, imports
 from clinic_desktop.storage.models.patient import Patient
@@ -27,8 +27,8 @@ def patients(services: AppServices) -> int:
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+def sample(tmp_path: Path, fixed_clock: FixedClock) -> Path:
+    today = fixed_clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()
     return write_legacy_workbook(tmp_path / "旧档案.xlsx", 60, today=today)
 
 

@@ -37,7 +37,8 @@ def test_navigation_shows_only_pages_the_role_may_use(
     assert {"admin", "audit"} <= set(admin_window.page_keys)
     staff_service.add_staff(services.ctx, username="front.a", display_name="孙悦",
                             role=Role.RECEPTIONIST, password="pass1234")
-    actor = sign_in(services.ctx.db, username="front.a", password="pass1234")
+    actor = sign_in(services.ctx.db, username="front.a", password="pass1234",
+                    clock=services.ctx.clock)
     reception = AppServices(services.ctx.as_actor(actor), TaskManager(synchronous=True),
                             services.clinic)
     window = MainWindow(reception)
@@ -94,7 +95,8 @@ def test_admin_page_adds_deactivates_and_resets(
     staff = {s.username: s for s in staff_service.list_staff(services.ctx)}
     assert not staff["dr.li"].active
     staff_service.set_active(services.ctx, staff["dr.li"].id, active=True)
-    assert sign_in(services.ctx.db, username="dr.li", password="new-pass-1").username == "dr.li"
+    assert sign_in(services.ctx.db, username="dr.li", password="new-pass-1",
+                   clock=services.ctx.clock).username == "dr.li"
 
 
 def test_sorting_the_staff_table(window: MainWindow, services: AppServices) -> None:

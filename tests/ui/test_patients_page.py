@@ -161,7 +161,8 @@ def test_receptionist_panel_hides_clinical_tabs_but_shows_allergy(
                                                                   "", ""))
     add_staff(services.ctx, username="front.a", display_name="孙悦", role=Role.RECEPTIONIST,
               password="pass1234")
-    actor = sign_in(services.ctx.db, username="front.a", password="pass1234")
+    actor = sign_in(services.ctx.db, username="front.a", password="pass1234",
+                    clock=services.ctx.clock)
     reception = AppServices(services.ctx.as_actor(actor), TaskManager(synchronous=True),
                             services.clinic)
     window = MainWindow(reception)

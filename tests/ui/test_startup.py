@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.demo import seed_demo
 from clinic_desktop.lockfile import InstanceLock
 from clinic_desktop.paths import DataDir
@@ -27,9 +28,9 @@ def _fill_setup(dialog: SetupDialog, **values: str) -> None:
 
 
 def test_setup_dialog_names_the_empty_field_and_writes_nothing(
-    qtbot: QtBot, database: Database
+    qtbot: QtBot, database: Database, fixed_clock: FixedClock
 ) -> None:
-    dialog = SetupDialog(database)
+    dialog = SetupDialog(database, clock=fixed_clock)
     qtbot.addWidget(dialog)
     _fill_setup(dialog, clinic_name="")
     dialog.submit()
@@ -39,8 +40,10 @@ def test_setup_dialog_names_the_empty_field_and_writes_nothing(
     assert needs_setup(database)
 
 
-def test_setup_dialog_catches_mismatched_confirmation(qtbot: QtBot, database: Database) -> None:
-    dialog = SetupDialog(database)
+def test_setup_dialog_catches_mismatched_confirmation(
+    qtbot: QtBot, database: Database, fixed_clock: FixedClock
+) -> None:
+    dialog = SetupDialog(database, clock=fixed_clock)
     qtbot.addWidget(dialog)
     _fill_setup(dialog, password_confirm="different")
     dialog.submit()
@@ -48,8 +51,10 @@ def test_setup_dialog_catches_mismatched_confirmation(qtbot: QtBot, database: Da
     assert needs_setup(database)
 
 
-def test_setup_dialog_creates_the_clinic(qtbot: QtBot, database: Database) -> None:
-    dialog = SetupDialog(database)
+def test_setup_dialog_creates_the_clinic(
+    qtbot: QtBot, database: Database, fixed_clock: FixedClock
+) -> None:
+    dialog = SetupDialog(database, clock=fixed_clock)
     qtbot.addWidget(dialog)
     assert dialog.timezone.currentText() == "Asia/Shanghai"
     _fill_setup(dialog)
@@ -60,10 +65,11 @@ def test_setup_dialog_creates_the_clinic(qtbot: QtBot, database: Database) -> No
 
 
 def test_login_keeps_username_clears_password_and_locks_after_five(
-    qtbot: QtBot, clinic_db: tuple[Database, object]
+    qtbot: QtBot, clinic_db: tuple[Database, object],
+    fixed_clock: FixedClock,
 ) -> None:
     db, _actor = clinic_db
-    dialog = LoginDialog(db, "仁爱口腔")
+    dialog = LoginDialog(db, "仁爱口腔", clock=fixed_clock)
     qtbot.addWidget(dialog)
     dialog.username.setText("admin")
     for _ in range(4):
@@ -81,13 +87,14 @@ def test_login_keeps_username_clears_password_and_locks_after_five(
 
 
 def test_login_success_opens_main_window_with_user_and_role(
-    qtbot: QtBot, clinic_dir: DataDir, clinic_db: tuple[Database, object], messages: list
+    qtbot: QtBot, clinic_dir: DataDir, clinic_db: tuple[Database, object], messages: list,
+    fixed_clock: FixedClock,
 ) -> None:
     clinic_db[0].close()
-    startup = Startup(clinic_dir, synchronous_tasks=True)
+    startup = Startup(clinic_dir, clock=fixed_clock, synchronous_tasks=True)
     assert startup.open() is None
     try:
-        dialog = LoginDialog(startup.db, "仁爱口腔")  # type: ignore[arg-type]
+        dialog = LoginDialog(startup.db, "仁爱口腔", clock=fixed_clock)  # type: ignore[arg-type]
         qtbot.addWidget(dialog)
         dialog.username.setText("ADMIN")
         dialog.password.setText(PASSWORD)
@@ -104,13 +111,14 @@ def test_login_success_opens_main_window_with_user_and_role(
 
 
 def test_demo_flag_signs_in_and_marks_the_title(
-    qtbot: QtBot, tmp_path: Path, messages: list
+    qtbot: QtBot, tmp_path: Path, messages: list,
+    fixed_clock: FixedClock,
 ) -> None:
     folder = DataDir(tmp_path / "demo")
     db = open_database(folder)
-    seed_demo(db, patients=0)
+    seed_demo(db, patients=0, clock=fixed_clock)
     db.close()
-    startup = Startup(folder, synchronous_tasks=True)
+    startup = Startup(folder, clock=fixed_clock, synchronous_tasks=True)
     assert startup.open() is None
     try:
         actor = startup.authenticate(demo=True)
@@ -124,11 +132,12 @@ def test_demo_flag_signs_in_and_marks_the_title(
 
 
 def test_second_instance_gets_the_already_open_message(
-    clinic_dir: DataDir, messages: list[tuple[str, str]]
+    clinic_dir: DataDir, messages: list[tuple[str, str]],
+    fixed_clock: FixedClock,
 ) -> None:
     clinic_dir.ensure()
     with InstanceLock(clinic_dir.lock_file):
-        assert Startup(clinic_dir).open() == EXIT_OK
+        assert Startup(clinic_dir, clock=fixed_clock).open() == EXIT_OK
     assert messages == [("warning", "Clinic Desktop 已在这台电脑上打开（同一数据文件夹）。")]
 
 
@@ -136,11 +145,12 @@ def test_second_instance_gets_the_already_open_message(
     "content", [b"not a database at all", b"SQLite format 3\x00" + b"\1" * 300]
 )
 def test_not_a_database_is_explained_and_left_unchanged(
-    clinic_dir: DataDir, messages: list[tuple[str, str]], content: bytes
+    clinic_dir: DataDir, messages: list[tuple[str, str]], content: bytes,
+    fixed_clock: FixedClock,
 ) -> None:
     clinic_dir.ensure()
     clinic_dir.database.write_bytes(content)
-    startup = Startup(clinic_dir)
+    startup = Startup(clinic_dir, clock=fixed_clock)
     assert startup.open() == EXIT_UNUSABLE
     assert clinic_dir.database.read_bytes() == content
     assert messages[0][0] == "warning" and "文件未被改动" in messages[0][1]

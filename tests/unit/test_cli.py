@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from clinic_desktop.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, main
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.lockfile import InstanceLock
+from tests.conftest import FIXED_NOW
 
 
 def run(*argv: str) -> tuple[int, str]:
     """Run the CLI in Chinese (the machine's C locale would pick English)."""
     out = io.StringIO()
     args = list(argv) if "--lang" in argv else ["--lang", "zh_CN", *argv]
-    code = main(args, out=out)
+    code = main(args, out=out, clock=FixedClock(FIXED_NOW))
     return code, out.getvalue()
 
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from clinic_desktop.cli import EXIT_OK, EXIT_UNUSABLE, main
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Actor, Context
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
 from clinic_desktop.errors import PermissionDenied, UserError
@@ -27,6 +28,7 @@ from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage.models.audit import AuditEntry
+from tests.conftest import FIXED_NOW
 from tests.unit.importing import files
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -112,7 +114,7 @@ def test_the_import_template_imports_its_own_example(admin_ctx: Context, tmp_pat
 # -- the CLI -------------------------------------------------------------------------------
 def run(*argv: str) -> tuple[int, str]:
     out = io.StringIO()
-    code = main(["--lang", "zh_CN", *argv], out=out)
+    code = main(["--lang", "zh_CN", *argv], out=out, clock=FixedClock(FIXED_NOW))
     return code, out.getvalue()
 
 
@@ -125,7 +127,8 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_cli_import_json_contract_and_error_report(folder: Path, tmp_path: Path) -> None:
-    sample = write_legacy_workbook(tmp_path / "legacy.xlsx", 60, today=datetime.now(SH).date())
+    sample = write_legacy_workbook(tmp_path / "legacy.xlsx", 60,
+                                   today=FIXED_NOW.astimezone(SH).date())
     code, text = run("--data-dir", str(folder), "import", str(sample), "--json",
                      "--errors", str(tmp_path / "errors.xlsx"))
     assert code == EXIT_OK

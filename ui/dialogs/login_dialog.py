@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
+from clinic_desktop.clock import Clock
 from clinic_desktop.context import Actor
 from clinic_desktop.errors import UserError
 from clinic_desktop.services.auth import sign_in
@@ -13,11 +14,12 @@ from ui.errors import FieldErrors
 
 
 class LoginDialog(Dialog):
-    def __init__(self, db: Database, clinic_name: str, *, username: str = "",
+    def __init__(self, db: Database, clinic_name: str, *, clock: Clock, username: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("登录 - Clinic Desktop"), parent)
         self.setObjectName("loginDialog")
         self._db = db
+        self._clock = clock
         self.actor: Actor | None = None
         self.add_heading(clinic_name or "Clinic Desktop", self.tr("请输入您的用户名和密码。"))
         form = QFormLayout()
@@ -38,7 +40,7 @@ class LoginDialog(Dialog):
     def submit(self) -> None:
         try:
             self.actor = sign_in(self._db, username=self.username.text(),
-                                 password=self.password.text())
+                                 password=self.password.text(), clock=self._clock)
         except UserError as error:
             self.password.clear()
             self.errors.show(error)

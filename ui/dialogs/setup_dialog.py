@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
+from clinic_desktop.clock import Clock
 from clinic_desktop.context import Actor
 from clinic_desktop.errors import UserError
 from clinic_desktop.services.auth import setup_clinic
@@ -14,10 +15,11 @@ from ui.errors import FieldErrors
 
 
 class SetupDialog(Dialog):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("欢迎使用 Clinic Desktop"), parent)
         self.setObjectName("setupDialog")
         self._db = db
+        self._clock = clock
         self.actor: Actor | None = None
         self.add_heading(
             self.tr("设置您的诊所"),
@@ -65,6 +67,7 @@ class SetupDialog(Dialog):
                 self._db, clinic_name=self.clinic_name.text(),
                 timezone=self.timezone.currentText(), admin_username=self.username.text(),
                 admin_display_name=self.display_name.text(), password=self.password.text(),
+                clock=self._clock,
             )
         except UserError as error:
             self.errors.show(error)

@@ -1,0 +1,123 @@
+"""``clinic-desktop``: the GUI with no command, and headless commands for maintenance.
+
+Exit codes are stable: 0 done, 1 done with findings, 2 unusable input or environment, with a
+one-line reason on stderr. ``import`` exits 0 when it ran, rejected rows included (they are
+listed), and 2 when the file cannot be used (then nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from clinic_desktop import __version__
+from clinic_desktop.cli import maintenance, records
+from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, Command, Invocation
+from clinic_desktop.clock import Clock, SystemClock
+from clinic_desktop.errors import UserError
+from clinic_desktop.i18n import _, set_language, system_language
+from clinic_desktop.logs import setup_logging
+from clinic_desktop.paths import resolve_data_dir
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
+log = logging.getLogger(__name__)
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", default=default, metavar="DIR",
+                        help="data folder (default: per-user folder, or $CLINIC_DESKTOP_DATA_DIR)")
+    parser.add_argument("--lang", default=default, choices=["zh_CN", "en"],
+                        help="language of messages (default: the system's)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinic-desktop", description="Clinic Desktop: offline-first clinic manager."
+    )
+    _common(parser, top=True)
+    parser.add_argument("--version", action="version", version=f"clinic-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("--demo", action="store_true", help="sign in as the demo administrator")
+    _common(gui, top=False)
+
+    init = sub.add_parser("init", help="create or upgrade the database in the data folder")
+    _common(init, top=False)
+
+    demo = sub.add_parser("demo", help="create a demo clinic in an empty data folder")
+    demo.add_argument("--patients", type=int, default=3000, help="number of demo patients")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (same seed, same clinic)")
+    demo.add_argument("--if-missing", action="store_true",
+                      help="do nothing (exit 0) when the folder already holds a clinic")
+    _common(demo, top=False)
+
+    check = sub.add_parser("check", help="verify database integrity and the audit chain")
+    _common(check, top=False)
+
+    due = sub.add_parser("due", help="print the callback list as of a date (changes nothing)")
+    due.add_argument("--date", metavar="YYYY-MM-DD",
+                     help="everything due by the end of this day (default: what is due now)")
+    due.add_argument("--json", action="store_true", help="one JSON list on stdout")
+    _common(due, top=False)
+
+    imp = sub.add_parser("import", help="import a legacy spreadsheet (.xlsx .xlsm .xls .ods .csv)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--sheet", metavar="NAME", help="worksheet (default: the first)")
+    imp.add_argument("--header-row", type=int, metavar="N",
+                     help="the header's row number (default: detected)")
+    imp.add_argument("--mapping", metavar="FILE.json",
+                     help='column mapping: {"columns": {"header label": "field"}}')
+    imp.add_argument("--dry-run", action="store_true", help="report what would happen, write "
+                     "nothing")
+    imp.add_argument("--on-duplicate", choices=["merge", "skip", "create"], default="merge",
+                     help="a patient already in the database: fill empty fields (merge, the "
+                     "default), leave alone (skip), or add anyway (create)")
+    imp.add_argument("--overwrite", action="store_true",
+                     help="with merge: replace fields that already have a value")
+    imp.add_argument("--errors", metavar="OUT.xlsx", help="write the rejected rows here")
+    imp.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    _common(imp, top=False)
+
+    exp = sub.add_parser("export", help="export patients, appointments, visits or the ledger")
+    exp.add_argument("what", choices=["patients", "appointments", "visits", "ledger",
+                                      "template"])
+    exp.add_argument("out", metavar="OUT.xlsx")
+    exp.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    exp.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    _common(exp, top=False)
+
+    return parser
+
+
+HANDLERS: dict[str, Command] = {
+    "init": maintenance.cmd_init, "demo": maintenance.cmd_demo, "check": maintenance.cmd_check,
+    "gui": maintenance.cmd_gui, "due": records.cmd_due, "import": records.cmd_import,
+    "export": records.cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         clock: Clock | None = None) -> int:
+    """Run one command. ``clock`` is for tests; a real run takes the system's clock here,
+    the one place the command line decides what time it is."""
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    set_language(args.lang or system_language())
+    command = args.command or "gui"
+    try:
+        data_dir = resolve_data_dir(args.data_dir)
+        if command != "gui":
+            setup_logging(data_dir.ensure().logs)
+        run = Invocation(args=args, data_dir=data_dir, out=out, clock=clock or SystemClock())
+        return HANDLERS[command](run)
+    except UserError as exc:
+        print(f"clinic-desktop: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("clinic-desktop: " + _("已中断。"), file=sys.stderr)
+        return EXIT_UNUSABLE

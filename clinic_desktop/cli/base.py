@@ -1,0 +1,68 @@
+"""What every command gets: its arguments, the data folder, where to print, and the clock.
+
+``Invocation`` is built once, in ``main``; it is the one place the command line makes a
+``Context``, so a test that passes a fixed clock to ``main`` fixes the time of every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TextIO
+
+from clinic_desktop.clock import Clock
+from clinic_desktop.context import SYSTEM_ACTOR, Actor, Context
+from clinic_desktop.errors import EnvironmentProblem, UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.paths import DataDir
+from clinic_desktop.storage.database import Database, open_database
+from clinic_desktop.storage.migrate import schema_state
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Invocation:
+    args: argparse.Namespace
+    data_dir: DataDir
+    out: TextIO
+    clock: Clock
+
+    def context(self, db: Database, actor: Actor = SYSTEM_ACTOR) -> Context:
+        return Context(db=db, actor=actor, clock=self.clock)
+
+    def open_for_writing(self) -> Database:
+        """Open (creating or upgrading) the database; the caller holds the folder's lock."""
+        return open_database(self.data_dir, now=self.clock.now())
+
+    def open_read_only(self) -> Database:
+        """For commands that only read: no upgrade, and a schema not at head is refused."""
+        if not self.data_dir.database.exists():
+            raise EnvironmentProblem(_("{path} 中没有数据库。", path=self.data_dir.root))
+        db = open_database(self.data_dir, upgrade=False, now=self.clock.now())
+        with db.engine.connect() as connection:
+            state = schema_state(connection)
+        if state.pending:
+            db.close()
+            raise EnvironmentProblem(_(
+                "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
+                current=state.current or "-", head=state.head))
+        return db
+
+    def print(self, line: str) -> None:
+        print(line, file=self.out)
+
+
+Command = Callable[[Invocation], int]
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UserError(_("{option} 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
+                          option=option, value=value), field=option) from exc

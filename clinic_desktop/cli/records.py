@@ -1,0 +1,117 @@
+"""Commands that read or bring records: ``due``, ``import``, ``export``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from clinic_desktop.cli.base import EXIT_OK, Invocation, parse_day
+from clinic_desktop.errors import UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.lockfile import InstanceLock
+
+
+def cmd_due(run: Invocation) -> int:
+    from clinic_desktop.services.care import callback_list
+    from clinic_desktop.services.clinic import read_clinic
+
+    args = run.args
+    db = run.open_read_only()
+    try:
+        ctx = run.context(db)
+        zone = read_clinic(db).zone
+        try:
+            day = date.fromisoformat(args.date) if args.date else ctx.now().astimezone(zone).date()
+        except ValueError as exc:
+            raise UserError(_("--date 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
+                              value=args.date), field="date") from exc
+        # A named day is planned whole; without one, the list is what is due right now.
+        items = callback_list(ctx, as_of=day, whole_day=args.date is not None)
+    finally:
+        db.close()
+    if args.json:
+        json.dump([{"patient": i.patient, "phone": i.phone, "kind": i.kind, "reason": i.reason,
+                    "due": i.due.astimezone(zone).isoformat(), "attempts": i.attempts}
+                   for i in items], run.out, ensure_ascii=False, indent=1)
+        run.out.write("\n")
+        return EXIT_OK
+    for i in items:
+        run.print(f"{i.due.astimezone(zone):%Y-%m-%d %H:%M}  {i.patient}  {i.phone or '-'}  "
+                  f"{i.reason}  ({_('已拨打 {n} 次', n=i.attempts)})")
+    run.print(_("共 {n} 项待回访。", n=len(items)))
+    return EXIT_OK
+
+
+def cmd_import(run: Invocation) -> int:
+    from clinic_desktop.importing.mapping import load_profile_file
+    from clinic_desktop.services.exports import write_error_report
+    from clinic_desktop.services.imports import ImportRequest, run_import
+
+    args = run.args
+    profile = load_profile_file(Path(args.mapping)) if args.mapping else None
+    request = ImportRequest(Path(args.file), sheet=args.sheet, header_row=args.header_row,
+                            profile=profile, on_duplicate=args.on_duplicate,
+                            overwrite=args.overwrite)
+    with InstanceLock(run.data_dir.ensure().lock_file):
+        db = run.open_for_writing()
+        try:
+            summary = run_import(run.context(db), request, dry_run=args.dry_run)
+        finally:
+            db.close()
+    if args.errors:
+        write_error_report(Path(args.errors), summary.errors, header=summary.header,
+                           originals=summary.originals)
+    if args.json:
+        json.dump(summary.as_json(), run.out, ensure_ascii=False, indent=1)
+        run.out.write("\n")
+        return EXIT_OK
+    lines = [
+        _("试运行，未写入任何数据。") if summary.dry_run else _("导入完成（批次 {id}）。",
+                                                                  id=summary.batch_id),
+        _("读取 {n} 行：跳过空行 {blank}，合计行 {total}；拒绝 {rejected} 行；"
+          "已导入过 {already} 行。",
+          n=summary.rows_read, blank=summary.rows_skipped_blank,
+          total=summary.rows_skipped_summary, rejected=summary.rows_rejected,
+          already=summary.rows_already_imported),
+        _("患者：新建 {new}，合并 {merged}，跳过 {skipped}。", new=summary.patients_created,
+          merged=summary.patients_merged, skipped=summary.patients_skipped),
+        _("就诊 {visits} 条，付款 {payments} 笔，回访任务 {tasks} 个（更早的 {old} 个已略过）。",
+          visits=summary.visits_created, payments=summary.payments_created,
+          tasks=summary.tasks_created, old=summary.tasks_skipped),
+    ]
+    for line in lines:
+        run.print(line)
+    for problem in summary.errors[:20]:
+        run.print(_("第 {row} 行 {column}：{reason}", row=problem.row, column=problem.column,
+                    reason=problem.reason))
+    if len(summary.errors) > 20:
+        run.print(_("……另有 {n} 条，请用 --errors 保存完整报告。", n=len(summary.errors) - 20))
+    return EXIT_OK
+
+
+def cmd_export(run: Invocation) -> int:
+    from clinic_desktop.services import exports
+
+    args = run.args
+    target = Path(args.out)
+    if args.what == "template":
+        exports.write_import_template(target)
+        run.print(_("已写入导入模板：{path}", path=target))
+        return EXIT_OK
+    start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
+    db = run.open_read_only()
+    try:
+        ctx = run.context(db)
+        if args.what == "patients":
+            if start or end:
+                raise UserError(_("导出患者不按日期筛选：请去掉 --from/--to。"), field="from")
+            count = exports.export_patients(ctx, target)
+        else:
+            export = {"appointments": exports.export_appointments,
+                      "visits": exports.export_visits, "ledger": exports.export_ledger}
+            count = export[args.what](ctx, target, start=start, end=end)
+    finally:
+        db.close()
+    run.print(_("已导出 {n} 行到 {path}", n=count, path=target))
+    return EXIT_OK
