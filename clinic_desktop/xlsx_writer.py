@@ -1,18 +1,30 @@
 """Writing tables to ``.xlsx`` the way a clinic manager expects to open them: a bold, frozen
 header row, readable column widths, and real date and number cells (so Excel can sort and
-sum them), streamed with openpyxl's write-only mode so 100,000 rows stay small in memory."""
+sum them), streamed with openpyxl's write-only mode so 100,000 rows stay small in memory.
+
+Every text value goes out as text, never as a formula: a patient named ``=HYPERLINK(...)``
+must not become a live link in the manager's Excel. openpyxl stores any ``str`` starting with
+``=`` as a formula, so such a value (and any other starting with ``+ - @``, tab or CR, which
+Excel turns into a formula when the cell is edited) is written as a string cell with Excel's
+"quote prefix" (the ``'`` a user types to keep ``=1+1`` as text). This module is the one
+place that rule lives: every export, report and template goes through ``write_xlsx``."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clinic_desktop.errors import UserError
-from clinic_desktop.i18n import _
+from clinic_desktop.errors import UserError, os_error_sentence
+
+if TYPE_CHECKING:
+    from openpyxl.styles import Font
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00",
            "int": "0", "text": "@"}
@@ -32,6 +44,29 @@ class XlsxSheet:
     rows: Iterable[Sequence[object]]
 
 
+# What a spreadsheet may read as the start of a formula (OWASP's CSV-injection list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot carry (openpyxl refuses them with an exception, and a lone
+# surrogate fails the UTF-8 encoding at save), and CR, which every XML reader turns into LF.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def is_formula_like(text: str) -> bool:
+    """True for text a spreadsheet would evaluate if it were typed into a cell."""
+    return text.startswith(FORMULA_START)
+
+
+def writable_text(text: str) -> str:
+    """The text as a spreadsheet can hold it, so one odd character never fails an export:
+    line breaks as LF, a broken character as U+FFFD, invisible control characters dropped."""
+    if _UNWRITABLE.search(text) is None:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+
+
 def _cell_value(value: object) -> object:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # callers pass clinic-local times; Excel has no zones
@@ -40,11 +75,37 @@ def _cell_value(value: object) -> object:
     return value
 
 
+def _cell(sheet: WriteOnlyWorksheet, value: object, number_format: str | None = None,
+          font: Font | None = None) -> object:
+    """What to append for one value: the value itself when plain (write-only mode is fastest
+    with plain values), or a cell carrying its format, font or forced text type."""
+    risky = False
+    if isinstance(value, str):
+        risky = is_formula_like(value)
+        value = writable_text(value)
+    else:
+        value = _cell_value(value)
+    if not risky and number_format is None and font is None:
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if risky:
+        # Forced to a string cell, openpyxl writes it as an inline string with no <f>; the
+        # quote prefix keeps it text when someone edits the cell in Excel or LibreOffice.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif number_format is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def write_xlsx(path: Path, sheets: Sequence[XlsxSheet]) -> int:
     """Write every sheet; returns the number of data rows. Written to a temporary file first,
     so a failure never leaves a half-written workbook under the chosen name."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -56,22 +117,13 @@ def write_xlsx(path: Path, sheets: Sequence[XlsxSheet]) -> int:
         for index, column in enumerate(spec.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = "A2"
-        header = []
-        for column in spec.columns:
-            cell = WriteOnlyCell(sheet, value=column.title)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        formatted = [i for i, c in enumerate(spec.columns) if c.kind in ("date", "datetime",
-                                                                          "money")]
+        # Titles can come from an imported file (the error report), so they pass the same rule.
+        sheet.append([_cell(sheet, column.title, font=bold) for column in spec.columns])
+        formats = [FORMATS[c.kind] if c.kind in ("date", "datetime", "money") else None
+                   for c in spec.columns]
         for row in spec.rows:
-            values: list[object] = [_cell_value(v) for v in row]
-            for i in formatted:
-                if values[i] is not None and values[i] != "":
-                    cell = WriteOnlyCell(sheet, value=values[i])
-                    cell.number_format = FORMATS[spec.columns[i].kind]
-                    values[i] = cell
-            sheet.append(values)
+            sheet.append([_cell(sheet, v, formats[i] if i < len(formats) and v not in (None, "")
+                                else None) for i, v in enumerate(row)])
             written += 1
     target = Path(path)
     temporary = target.with_name(f".{target.name}.partial")
@@ -80,7 +132,8 @@ def write_xlsx(path: Path, sheets: Sequence[XlsxSheet]) -> int:
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise UserError(_("无法保存到“{path}”：{reason}", path=target,
-                          reason=exc.strerror or exc), field="path") from exc
+        # Named after the file the user chose, not the temporary one beside it.
+        exc.filename = str(target)
+        raise UserError(os_error_sentence(exc), field="path") from exc
     return written
 

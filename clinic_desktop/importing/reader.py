@@ -1,14 +1,19 @@
 """Reading a legacy spreadsheet into rows of raw cell values, or refusing it in one sentence.
 
 ``python-calamine`` reads ``.xlsx``/``.xlsm``/``.xls``/``.ods``; ``.csv`` is decoded as UTF-8
-(with or without BOM) or GB18030 (a superset of GBK). Row ``i`` of a ``SheetData`` is the
-spreadsheet's row ``i + 1``, so every message can name the row the manager sees in Excel.
+(with or without BOM), UTF-16 with BOM (Excel's "Unicode text", tab separated) or GB18030 (a
+superset of GBK). A character the file's encoding cannot carry becomes U+FFFD here, so no
+later stage meets a lone surrogate; the cleaning stage refuses such a cell by row and column.
+Cell values are never evaluated: ``=1+1`` in a CSV is the text ``=1+1``. Row ``i`` of a
+``SheetData`` is the spreadsheet's row ``i + 1``, so every message can name the row the
+manager sees in Excel.
 Calamine reads a formula error as an empty cell, so for ``.xlsx`` the error cells are found in
 the sheet's XML and put back as their error text (``#REF!``), for the cleaners to refuse.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -209,6 +214,19 @@ def _xlsx_error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _utf16(raw: bytes) -> str | None:
+    """The text of a UTF-16 file with its BOM (as Excel saves "Unicode text"), else None."""
+    for bom, encoding in _UTF16_BOMS:
+        if raw.startswith(bom):
+            # "replace": a lone surrogate or a cut-off last byte becomes U+FFFD, which the
+            # cleaning stage refuses by row and column instead of crashing later on.
+            return raw[len(bom):].decode(encoding, errors="replace")
+    return None
+
+
 def _decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
@@ -227,18 +245,40 @@ def _read_csv(path: Path, max_rows: int) -> SheetData:
     except FileNotFoundError as exc:
         raise UnusableFile(_("文件“{name}”在读取过程中被移走或删除了。",
                              name=path.name)) from exc
-    if b"\x00" in raw[:4096]:
-        raise UnusableFile(_("“{name}”不是文本格式的 CSV 文件。", name=path.name))
-    text = _decode(raw, path.name)
+    text = _utf16(raw)
+    if text is None:
+        if b"\x00" in raw[:4096]:
+            raise UnusableFile(_("“{name}”不是能识别的文本 CSV 文件：请在 Excel 中用“另存为”选择"
+                                 "“CSV UTF-8（逗号分隔）”或“Unicode 文本”后再导入。",
+                                 name=path.name))
+        text = _decode(raw, path.name)
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",\t;")
     except csv.Error:
         dialect = csv.excel
     rows: list[list[Cell]] = []
-    for row in csv.reader(io.StringIO(text), dialect):
+    reader = csv.reader(io.StringIO(text), dialect)
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:  # raised for the record being read: the next row
+            raise _csv_error(path, len(rows) + 1, exc) from exc
+        if row is None:
+            break
         if len(rows) >= max_rows:
             raise UnusableFile(_("文件“{name}”超过一次导入的上限 {limit} 行；请拆分成几个文件。",
                                  name=path.name, limit=max_rows))
         rows.append(list(row))
     return SheetData(path.stem, rows)
+
+
+def _csv_error(path: Path, row: int, exc: csv.Error) -> UnusableFile:
+    if "field limit" in str(exc):
+        # No clinic cell is 128 KB long: this is almost always a quote left open, which
+        # swallows the rest of the file into one cell. The whole file is refused.
+        return UnusableFile(_("CSV 文件“{name}”第 {row} 行有一个单元格超过 {limit} 个字符，"
+                              "多半是少了一个配对的引号：请检查这一行后再导入。",
+                              name=path.name, row=row, limit=csv.field_size_limit()))
+    return UnusableFile(_("CSV 文件“{name}”第 {row} 行无法按表格读取（引号或分隔符不完整）："
+                          "请检查这一行后再导入。", name=path.name, row=row))
