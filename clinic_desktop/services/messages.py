@@ -4,17 +4,17 @@ Nothing is sent twice: a sender first *claims* a queued message with a condition
 (queued -> sending), so two senders (two workstations, a retry racing a timer) can never both
 own it; ``sent`` is final. A failed attempt goes back to ``queued`` until the third, then
 ``failed`` with the reason. Sending runs off the GUI thread; secrets come from the keyring.
+The transports themselves (TLS, certificate checks, URL redaction) are in
+``message_transports``; their names are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
-import smtplib
-import urllib.request
-from dataclasses import dataclass
+import logging
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -27,11 +27,25 @@ from clinic_desktop.package_data import resource
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.message_templates import check_template, greeting_name, render
-from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.clinic import read_setting, write_setting
+from clinic_desktop.services.message_transports import (
+    SmsGatewaySender,
+    SmtpSecurity,
+    SmtpSender,
+    check_ca_file,
+    check_gateway_url,
+    is_local_host,
+    redact_url,
+)
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.messaging import MessageTemplate, OutboxMessage
 from clinic_desktop.storage.models.staff import Staff
+
+__all__ = ["ChannelSettings", "OutboxInfo", "Sender", "SmsGatewaySender", "SmtpSecurity",
+           "SmtpSender", "read_channels", "save_channels", "send_pending", "sender_for"]
+
+log = logging.getLogger(__name__)
 
 CHANNELS = ("manual", "email", "sms")
 MAX_ATTEMPTS = 3
@@ -73,6 +87,11 @@ def ensure_default_templates(session: Session) -> None:
 
 def templates(ctx: Context) -> list[tuple[str, str, str]]:
     with ctx.transaction() as session:
+        found = [(t.key, t.name, t.body) for t in session.execute(
+            select(MessageTemplate).order_by(MessageTemplate.id)).scalars()]
+    if found:
+        return found
+    with ctx.transaction(write=True) as session:  # the defaults, on first look
         ensure_default_templates(session)
         return [(t.key, t.name, t.body) for t in session.execute(
             select(MessageTemplate).order_by(MessageTemplate.id)).scalars()]
@@ -84,7 +103,7 @@ def save_template(ctx: Context, key: str, *, name: str, body: str) -> None:
         check_template(body)
     except RuleError as error:
         raise UserError(error.message, field="body") from error
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         ensure_default_templates(session)
         row = session.execute(select(MessageTemplate).where(
             MessageTemplate.key == key)).scalar_one_or_none()
@@ -102,7 +121,7 @@ def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: 
     ctx.require(Permission.MESSAGES_SEND)
     if channel not in CHANNELS:
         raise UserError(_("发送渠道无效。"), field="channel")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         ensure_default_templates(session)
         template = session.execute(select(MessageTemplate).where(
             MessageTemplate.key == template_key)).scalar_one_or_none()
@@ -144,7 +163,7 @@ def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: 
 def mark_sent(ctx: Context, message_id: int) -> None:
     """The manual channel: the text was copied into WeChat or read out on the phone."""
     ctx.require(Permission.MESSAGES_SEND)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         claimed = session.execute(update(OutboxMessage).where(
             OutboxMessage.id == message_id, OutboxMessage.status.in_(("queued", "failed")))
             .values(status="sent", sent_at=ctx.now())).rowcount  # type: ignore[attr-defined]
@@ -154,7 +173,7 @@ def mark_sent(ctx: Context, message_id: int) -> None:
 
 
 def _claim(ctx: Context, message_id: int) -> bool:
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         result = session.execute(update(OutboxMessage).where(
             OutboxMessage.id == message_id, OutboxMessage.status == "queued")
             .values(status="sending", attempts=OutboxMessage.attempts + 1))
@@ -178,13 +197,18 @@ def send_pending(ctx: Context, sender: Sender, *, limit: int = 50) -> tuple[int,
             sender.send(message)
         except Exception as exc:  # every failure is recorded on the message, none is lost
             failed += 1
-            with ctx.transaction() as session:
+            # Transports word their failures with secrets already redacted; no traceback here,
+            # as a chained exception could quote a gateway URL with its API key.
+            reason = str(exc) or type(exc).__name__
+            log.warning("outbox message %s: %s attempt failed: %s", message_id,
+                        sender.channel, reason)
+            with ctx.transaction(write=True) as session:
                 row = session.get_one(OutboxMessage, message_id)
                 row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "queued"
-                row.last_error = str(exc) or type(exc).__name__
+                row.last_error = reason
             continue
         sent += 1
-        with ctx.transaction() as session:
+        with ctx.transaction(write=True) as session:
             row = session.get_one(OutboxMessage, message_id)
             row.status, row.sent_at, row.last_error = "sent", ctx.now(), None
             ctx.audit(session, "message.sent", "outbox_message", message_id, sender.channel)
@@ -200,84 +224,68 @@ def outbox(ctx: Context, *, status: str | None = None) -> list[OutboxInfo]:
         return [_info(m) for m in session.execute(query).scalars()]
 
 
-@dataclass
-class SmtpSender:
-    host: str
-    port: int
-    username: str
-    password: str
-    from_addr: str
-    starttls: bool = True
-    timeout: float = 15.0
-    channel: str = "email"
-
-    def send(self, message: OutboxInfo) -> None:
-        email = EmailMessage()
-        email["From"], email["To"] = self.from_addr, message.recipient
-        email["Subject"] = "来自诊所的消息"  # to the patient: always Chinese
-        email.set_content(message.body)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            if self.starttls:
-                smtp.starttls()
-            if self.username:
-                smtp.login(self.username, self.password)
-            smtp.send_message(email)
-
-
-@dataclass
-class SmsGatewaySender:
-    """A generic HTTP gateway: POST {"to", "text"} as JSON with a bearer token."""
-
-    url: str
-    token: str
-    timeout: float = 15.0
-    channel: str = "sms"
-
-    def send(self, message: OutboxInfo) -> None:
-        body = json.dumps({"to": message.recipient, "text": message.body}).encode("utf-8")
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise OSError(_("短信网关返回 {code}", code=response.status))
-
-
 @dataclass(frozen=True)
 class ChannelSettings:
+    """Host names, addresses and the security mode; passwords and tokens live in the keyring.
+
+    ``smtp_security`` is a :class:`SmtpSecurity` value; ``ca_file`` (a PEM file, optional) is
+    the clinic's own certificate authority, trusted in addition to the system's for both the
+    mail server and the SMS gateway.
+    """
+
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
     smtp_from: str = ""
-    smtp_starttls: bool = True
+    smtp_security: str = SmtpSecurity.STARTTLS.value
+    ca_file: str = ""
     sms_url: str = ""
+
+
+def _channel_settings(data: dict[str, Any]) -> ChannelSettings:
+    known = {k: v for k, v in data.items() if k in ChannelSettings.__dataclass_fields__}
+    # Settings saved before the security mode existed had only a STARTTLS switch.
+    if "smtp_security" not in known and data.get("smtp_starttls") is False:
+        known["smtp_security"] = SmtpSecurity.NONE.value
+    return ChannelSettings(**known)
 
 
 def read_channels(ctx: Context) -> ChannelSettings:
     with ctx.transaction() as session:
-        data = read_setting(session, "messages.channels", {}) or {}
-        return ChannelSettings(**{k: v for k, v in data.items()
-                                  if k in ChannelSettings.__dataclass_fields__})
+        return _channel_settings(read_setting(session, "messages.channels", {}) or {})
+
+
+def _check_channels(settings: ChannelSettings) -> None:
+    """Refuse, naming the field, what would send a secret somewhere it should not go."""
+    if settings.smtp_host and not 0 < settings.smtp_port < 65536:
+        raise UserError(_("SMTP 端口应在 1 到 65535 之间。"), field="smtp_port")
+    if settings.smtp_security not in {mode.value for mode in SmtpSecurity}:
+        raise UserError(_("请选择邮件加密方式。"), field="smtp_security")
+    if (settings.smtp_host and settings.smtp_security == SmtpSecurity.NONE
+            and not is_local_host(settings.smtp_host)):
+        raise UserError(_("“无加密”只能用于本机的邮件服务器；{host} 不在本机，密码和邮件内容"
+                          "会以明文经过网络。请选择 STARTTLS 或 SSL/TLS。",
+                          host=settings.smtp_host), field="smtp_security")
+    if settings.ca_file:
+        check_ca_file(settings.ca_file, field="ca_file")
+    if settings.sms_url:
+        check_gateway_url(settings.sms_url, field="sms_url")
 
 
 def save_channels(ctx: Context, settings: ChannelSettings) -> None:
     """Host names and addresses only: passwords and tokens go to the keyring."""
-    from dataclasses import asdict
-
-    from clinic_desktop.services.clinic import write_setting
-
     ctx.require(Permission.SETTINGS_MANAGE)
-    if settings.smtp_host and not 0 < settings.smtp_port < 65536:
-        raise UserError(_("SMTP 端口应在 1 到 65535 之间。"), field="smtp_port")
-    if settings.sms_url and not settings.sms_url.startswith(("http://", "https://")):
-        raise UserError(_("短信网关地址应以 http:// 或 https:// 开头。"), field="sms_url")
-    with ctx.transaction() as session:
+    _check_channels(settings)
+    with ctx.transaction(write=True) as session:
         write_setting(session, "messages.channels", asdict(settings))
         ctx.audit(session, "settings.channels", "setting", "messages.channels",
-                  f"smtp={settings.smtp_host} sms={settings.sms_url}")
+                  f"smtp={settings.smtp_host}:{settings.smtp_port} {settings.smtp_security} "
+                  f"sms={redact_url(settings.sms_url)}")
 
 
 def sender_for(ctx: Context, channel: str) -> Sender:
     """The configured sender, with its secret from the keyring; explains what is missing."""
+    ctx.require(Permission.MESSAGES_SEND)  # the sender carries the password or token
     from clinic_desktop.credentials import get_secret
 
     settings = read_channels(ctx)
@@ -286,10 +294,10 @@ def sender_for(ctx: Context, channel: str) -> Sender:
             raise UserError(_("还没有设置邮件服务器（设置 → 消息渠道）。"), field="smtp_host")
         return SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_user,
                           get_secret("smtp_password") or "", settings.smtp_from,
-                          settings.smtp_starttls)
+                          security=settings.smtp_security, ca_file=settings.ca_file)
     if channel == "sms":
         token = get_secret("sms_token")
         if not settings.sms_url or not token:
             raise UserError(_("还没有设置短信网关地址或令牌（设置 → 消息渠道）。"), field="sms_url")
-        return SmsGatewaySender(settings.sms_url, token)
+        return SmsGatewaySender(settings.sms_url, token, ca_file=settings.ca_file)
     raise UserError(_("发送渠道无效。"), field="channel")

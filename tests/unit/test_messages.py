@@ -123,7 +123,7 @@ def test_email_through_a_real_local_smtp_server(
     messages.queue_message(admin_ctx, patient, template_key="recall", channel="email",
                            recipient="zhangsan@example.com")
     sender = SmtpSender("127.0.0.1", controller.port, "", "", "clinic@example.com",
-                        starttls=False)
+                        security="none")
     assert messages.send_pending(admin_ctx, sender) == (1, 0)
     [raw] = received
     mail = message_from_bytes(raw, policy=default_policy)

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -22,6 +24,7 @@ from clinic_desktop import credentials
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import messages
+from clinic_desktop.services.message_transports import DEFAULT_PORTS, SmtpSecurity
 from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
 from ui.app_services import AppServices
 from ui.dialogs.patient_actions import ActionDialog
@@ -132,17 +135,34 @@ class MessagesPage(QWidget):
 
 
 class ChannelsDialog(ActionDialog):
+    """Mail server and SMS gateway: where secrets may go is checked by the core on saving."""
+
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("消息渠道"), services, parent)
         current = messages.read_channels(services.ctx)
         self.host = QLineEdit(current.smtp_host)
+        self.host.setPlaceholderText(self.tr("例如 smtp.exmail.qq.com"))
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setValue(current.smtp_port)
+        self.security = QComboBox()
+        self.security.addItem("STARTTLS", SmtpSecurity.STARTTLS.value)
+        self.security.addItem("SSL/TLS", SmtpSecurity.SSL.value)
+        self.security.addItem(self.tr("无加密（仅本机）"), SmtpSecurity.NONE.value)
+        self.security.setCurrentIndex(max(0, self.security.findData(current.smtp_security)))
+        self._security = self.security.currentData()
+        self.security.currentIndexChanged.connect(self._security_changed)
         self.user = QLineEdit(current.smtp_user)
         self.sender = QLineEdit(current.smtp_from)
-        self.starttls = QCheckBox(self.tr("使用 STARTTLS 加密"))
-        self.starttls.setChecked(current.smtp_starttls)
+        self.ca_file = QLineEdit(current.ca_file)
+        self.ca_file.setPlaceholderText(self.tr("可选：诊所自建服务器的 CA 证书（PEM）"))
+        browse = QPushButton(self.tr("浏览…"))
+        browse.clicked.connect(self.browse_ca_file)
+        ca_row = QWidget()
+        ca_layout = QHBoxLayout(ca_row)
+        ca_layout.setContentsMargins(0, 0, 0, 0)
+        ca_layout.addWidget(self.ca_file, 1)
+        ca_layout.addWidget(browse)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("留空则不修改"))
@@ -158,20 +178,41 @@ class ChannelsDialog(ActionDialog):
                       self.tr("这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，"
                               "下次启动需要重新填写。"))
         note.setWordWrap(True)
+        self.sms_url.setPlaceholderText("https://")
         for label, widget in ((self.tr("SMTP 服务器"), self.host), (self.tr("端口"), self.port),
+                              (self.tr("加密方式"), self.security),
                               (self.tr("用户名"), self.user), (self.tr("密码"), self.password),
-                              (self.tr("发件人"), self.sender), ("", self.starttls),
+                              (self.tr("发件人"), self.sender),
                               (self.tr("短信网关地址"), self.sms_url),
-                              (self.tr("网关令牌"), self.token), ("", self.session_only)):
+                              (self.tr("网关令牌"), self.token),
+                              (self.tr("CA 证书文件"), ca_row), ("", self.session_only)):
             self.form.addRow(label, widget)
         self.form.addRow(note)
-        self.fields = {"smtp_port": self.port, "sms_url": self.sms_url, "smtp_host": self.host}
+        self.fields = {"smtp_port": self.port, "sms_url": self.sms_url, "smtp_host": self.host,
+                       "smtp_security": self.security, "ca_file": self.ca_file}
         self.finish(self.tr("保存"))
+        self.setMinimumWidth(520)
+
+    def _security_changed(self) -> None:
+        """Follow the mode's usual port, unless the clinic typed its own."""
+        new = self.security.currentData()
+        if self.port.value() == DEFAULT_PORTS[SmtpSecurity(self._security)]:
+            self.port.setValue(DEFAULT_PORTS[SmtpSecurity(new)])
+        self._security = new
+
+    def browse_ca_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("选择 CA 证书文件"), self.ca_file.text(),
+            self.tr("证书 (*.pem *.crt *.cer);;所有文件 (*)"))
+        if path:
+            self.ca_file.setText(path)
 
     def apply(self) -> None:
         messages.save_channels(self.services.ctx, ChannelSettings(
-            self.host.text().strip(), self.port.value(), self.user.text().strip(),
-            self.sender.text().strip(), self.starttls.isChecked(), self.sms_url.text().strip()))
+            smtp_host=self.host.text().strip(), smtp_port=self.port.value(),
+            smtp_user=self.user.text().strip(), smtp_from=self.sender.text().strip(),
+            smtp_security=self.security.currentData(), ca_file=self.ca_file.text().strip(),
+            sms_url=self.sms_url.text().strip()))
         session_only = self.session_only.isChecked()
         if self.password.text():
             credentials.set_secret("smtp_password", self.password.text(),
