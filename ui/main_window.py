@@ -21,6 +21,7 @@ from clinic_desktop.services.clinic import ClinicInfo
 from ui.app_services import AppServices
 from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choose_language
 from ui.pages import PageSpec, pages_for
+from ui.widgets.rich_text import esc, plain_label
 
 
 class MainWindow(QMainWindow):
@@ -117,9 +118,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         actor = self.services.ctx.actor
-        self.user_label = QLabel(self.tr("用户：{0}").format(actor.display_name))
+        self.user_label = plain_label(self.tr("用户：{0}").format(actor.display_name))
         self.role_label = QLabel(self.tr("角色：{0}").format(role_label(actor.role)))
-        self.clinic_label = QLabel()
+        self.clinic_label = plain_label()
         self.demo_badge = QLabel(self.tr("演示 / DEMO"))
         self.demo_badge.setObjectName("demoBadge")
         bar = self.statusBar()
@@ -154,7 +155,8 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(self, self.tr("关于 Clinic Desktop"), self.tr(
             "<b>Clinic Desktop</b> {0}<br>离线优先的诊所管理软件。<br><br>"
-            "数据文件夹：{1}<br>日志：{2}").format(__version__, folder, current_log_path() or "-"))
+            "数据文件夹：{1}<br>日志：{2}").format(__version__, esc(folder),
+                                               esc(current_log_path() or "-")))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         QSettings().setValue("geometry/mainWindow", self.saveGeometry())

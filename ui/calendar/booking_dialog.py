@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -40,6 +39,7 @@ from clinic_desktop.services.patients import (
 from clinic_desktop.services.staff import list_doctors
 from ui.app_services import AppServices
 from ui.dialogs.patient_actions import ActionDialog, PatientPicker
+from ui.widgets.rich_text import plain_label
 
 
 class BookingDialog(ActionDialog):
@@ -90,7 +90,7 @@ class BookingDialog(ActionDialog):
         for channel in CHANNELS:
             self.channel.addItem(channel, channel)
         self.notes = QLineEdit()
-        self.conflicts = QLabel()
+        self.conflicts = plain_label()  # the messages name patients, doctors, chairs
         self.conflicts.setObjectName("fieldError")
         self.conflicts.setWordWrap(True)
         self.conflicts.hide()
@@ -112,7 +112,8 @@ class BookingDialog(ActionDialog):
             self.form.addRow(self.tr("患者"), self.picker)
             self.form.addRow(self.tr("或新建"), quick_box)
         else:
-            self.form.addRow(self.tr("患者"), QLabel(load_patient(services.ctx, patient_id).name))
+            self.form.addRow(self.tr("患者"),
+                             plain_label(load_patient(services.ctx, patient_id).name))
         self.form.addRow(self.tr("项目"), self.procedure)
         self.form.addRow(self.tr("医生"), self.doctor)
         self.form.addRow(self.tr("椅位"), self.chair)

@@ -35,6 +35,7 @@ from clinic_desktop.rules.calendar_layout import (
 from clinic_desktop.rules.schedule_rules import WorkingSpan, status_label
 from clinic_desktop.services.calendar import AppointmentView
 from clinic_desktop.services.schedule import TimeOffInfo
+from ui.widgets.rich_text import esc
 
 STATUS_COLOURS = {"booked": "#9AA5B1", "confirmed": "#2F80ED", "arrived": "#F79009",
                   "in_treatment": "#7A5AF8", "completed": "#12B76A", "no_show": "#D92D20",
@@ -355,17 +356,19 @@ class CalendarCanvas(QWidget):
                 return True
             v = block.view
             local_start, local_end = v.start.astimezone(self.zone), v.end.astimezone(self.zone)
-            lines = [f"<b>{v.patient_name}</b> {v.patient_mobile or ''}",
+            # Rich (our <b>, <br>, colour) around escaped stored values, marked as rich
+            # explicitly: QToolTip would otherwise guess from the text.
+            lines = [f"<b>{esc(v.patient_name)}</b> {esc(v.patient_mobile)}",
                      f"{local_start:%m-%d %H:%M}–{local_end:%H:%M} · {status_label(v.status)}",
-                     "、".join(v.procedures) or "—"]
+                     esc("、".join(v.procedures) or "—")]
             if v.has_allergy:
                 allergy = self.tr("⚠ 有过敏史")
                 lines.append(f"<span style='color:#D92D20'>{allergy}</span>")
             if v.override_reason:
-                lines.append(self.tr("加号：{0}").format(v.override_reason))
+                lines.append(self.tr("加号：{0}").format(esc(v.override_reason)))
             if v.notes:
-                lines.append(v.notes)
-            QToolTip.showText(event.globalPos(), "<br>".join(lines), self)
+                lines.append(esc(v.notes))
+            QToolTip.showText(event.globalPos(), "<qt>" + "<br>".join(lines) + "</qt>", self)
             return True
         return super().event(event)  # type: ignore[arg-type]
 

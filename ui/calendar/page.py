@@ -48,6 +48,7 @@ from ui.dialogs.patient_actions import ActionDialog
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import page_header
+from ui.widgets.rich_text import rich_plain
 
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
@@ -232,7 +233,7 @@ class CalendarPage(QWidget):
                              chair_id=column.chair_id, keep_chair=column.chair_id is None)
         except UserError as error:
             self.reload()  # the block springs back to where it was
-            QMessageBox.warning(self, self.tr("不能改到这个时间"), error.message)
+            QMessageBox.warning(self, self.tr("不能改到这个时间"), rich_plain(error.message))
             return
         self.services.notify({"appointments"})
 
@@ -288,7 +289,7 @@ class CalendarPage(QWidget):
         lines = [f"{self.services.format_datetime(h.at)}  {h.staff_name}  "
                  f"{status_label(h.to_status) if h.to_status else h.action}  {h.detail}"
                  for h in appointment_history(self.services.ctx, view.id)]
-        QMessageBox.information(self, self.tr("预约历史"), "\n".join(lines) or "—")
+        QMessageBox.information(self, self.tr("预约历史"), rich_plain("\n".join(lines) or "—"))
 
     def add_time_off(self) -> None:
         dialog = TimeOffDialog(self.services, self)
@@ -302,9 +303,9 @@ class CalendarPage(QWidget):
                 lines = "\n".join(
                     f"{self.services.format_datetime(v.start)}  {v.patient_name}  "
                     f"{v.patient_mobile or ''}" for v in affected)
-                QMessageBox.warning(self, self.tr("请改约"), self.tr(
+                QMessageBox.warning(self, self.tr("请改约"), rich_plain(self.tr(
                     "这段时间里还有 {0} 个预约，请逐个改约或取消（右键 → 改约）：\n\n{1}").format(
-                    len(dialog.affected), lines))
+                    len(dialog.affected), lines)))
 
     def edit_hours(self) -> None:
         if WorkingHoursDialog(self.services, self).exec():

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from ui.widgets.rich_text import plain_label
 
 
 class Dialog(QDialog):
@@ -19,7 +21,7 @@ class Dialog(QDialog):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(24, 20, 24, 20)
         self.body.setSpacing(12)
-        self.error_label = QLabel()
+        self.error_label = plain_label()  # error messages quote names and typed text
         self.error_label.setObjectName("fieldError")
         self.error_label.hide()
         if self.geometry_key:
@@ -28,11 +30,11 @@ class Dialog(QDialog):
                 self.restoreGeometry(saved)
 
     def add_heading(self, text: str, subtitle: str | None = None) -> None:
-        heading = QLabel(text)
+        heading = plain_label(text)  # may be stored data, e.g. the clinic's name
         heading.setObjectName("dialogHeading")
         self.body.addWidget(heading)
         if subtitle:
-            sub = QLabel(subtitle)
+            sub = plain_label(subtitle)
             sub.setObjectName("dialogSubtitle")
             sub.setWordWrap(True)
             self.body.addWidget(sub)

@@ -35,6 +35,7 @@ class CrashDialog(QDialog):
         log_path = current_log_path()
         self.log_label = QLabel(self.tr("日志文件：{0}").format(log_path or self.tr("（未启用）")))
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_label.setTextFormat(Qt.TextFormat.PlainText)  # a path may hold < or &
         self.log_label.setWordWrap(True)
         layout.addWidget(self.log_label)
         self.details = QPlainTextEdit(details)

@@ -57,6 +57,7 @@ from ui.dialogs.base import Dialog
 from ui.errors import show_error
 from ui.tasks import Cancelled, Job
 from ui.widgets.common import make_table
+from ui.widgets.rich_text import make_plain, rich_plain
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 FILE_FILTER = "Excel / CSV (*.xlsx *.xlsm *.xls *.ods *.csv)"
@@ -174,6 +175,7 @@ class ImportWizard(Dialog):
         form.addRow(self.tr("工作表"), sheet_row)
         layout.addLayout(form)
         self.file_info = QLabel()
+        make_plain(self.file_info)  # names the file's sheet
         self.file_info.setObjectName("pageSubtitle")
         self.file_info.setWordWrap(True)
         layout.addWidget(self.file_info)
@@ -297,6 +299,7 @@ class ImportWizard(Dialog):
     def _build_done_step(self) -> None:
         _page, layout = self._page()
         self.done_title = QLabel()
+        make_plain(self.done_title)  # names the imported file
         self.done_title.setObjectName("dialogHeading")
         layout.addWidget(self.done_title)
         grid, self.done_counts = self._counts_grid()
@@ -716,8 +719,8 @@ class ImportWizard(Dialog):
 
         def saved(_rows: int) -> None:
             QMessageBox.information(self, self.tr("错误报告"),
-                                    self.tr("已保存 {0} 行到 {1}").format(
-                                        len(summary.errors), path))
+                                    rich_plain(self.tr("已保存 {0} 行到 {1}").format(
+                                        len(summary.errors), path)))
 
         self.services.tasks.run(
             lambda: write_error_report(Path(path), summary.errors, header=summary.header,

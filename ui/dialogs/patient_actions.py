@@ -24,6 +24,7 @@ from clinic_desktop.services.patients import PatientRecord, load_patient
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
+from ui.widgets.rich_text import plain_label
 
 
 class ActionDialog(Dialog):
@@ -253,8 +254,8 @@ class MergeDialog(ActionDialog):
         for row, (attr, label) in enumerate(self.ROWS, start=1):
             mine, theirs = getattr(self.keep, attr), getattr(other, attr)
             self.compare.addWidget(QLabel(self.tr(label)), row, 0)
-            self.compare.addWidget(QLabel(str(mine or "—")), row, 1)
-            shown = QLabel(str(theirs or "—"))
+            self.compare.addWidget(plain_label(str(mine or "—")), row, 1)
+            shown = plain_label(str(theirs or "—"))
             if theirs and mine and theirs != mine:
                 shown.setStyleSheet("color:#B42318")
             self.compare.addWidget(shown, row, 2)

@@ -31,6 +31,7 @@ from ui.dialogs.staff_dialog import StaffDialog
 from ui.errors import FieldErrors, show_error
 from ui.pages import PageSpec
 from ui.widgets.common import button_row, make_table, page_header, selected_record
+from ui.widgets.rich_text import rich_plain
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 
@@ -152,7 +153,7 @@ class AdminPage(QWidget):
             return
         password, ok = QInputDialog.getText(
             self, self.tr("重置密码"),
-            self.tr("为 {0} 设置新密码（至少 6 个字符）：").format(staff.display_name),
+            rich_plain(self.tr("为 {0} 设置新密码（至少 6 个字符）：").format(staff.display_name)),
             QLineEdit.EchoMode.Password)
         if not ok:
             return
@@ -162,8 +163,8 @@ class AdminPage(QWidget):
             show_error(self, error)
             return
         QMessageBox.information(self, self.tr("重置密码"),
-                                self.tr("{0} 的密码已重置，账号锁定已解除。").format(
-                                    staff.display_name))
+                                rich_plain(self.tr("{0} 的密码已重置，账号锁定已解除。").format(
+                                    staff.display_name)))
         self.services.notify({"staff"})
 
     def add_chair(self) -> None:

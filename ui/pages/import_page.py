@@ -29,6 +29,7 @@ from ui.dialogs.import_wizard import ImportWizard
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import make_table, page_header, select_first, selected_record
+from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 
@@ -92,7 +93,7 @@ class ImportPage(QWidget):
             self.export_buttons[key] = button
             top.addWidget(button)
         top.addStretch(1)
-        self.status = QLabel()
+        self.status = plain_label()  # names the chosen file
         self.status.setObjectName("pageSubtitle")
         top.addWidget(self.status)
         layout.addLayout(top)

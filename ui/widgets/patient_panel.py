@@ -29,6 +29,7 @@ from clinic_desktop.services.panel import PatientPanel, TimelineEntry, Treatment
 from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.widgets.common import make_table
+from ui.widgets.rich_text import esc, esc_lines, plain_label, rich_plain
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 # Marked for lupdate; translated at use with self.tr(label).
@@ -58,15 +59,16 @@ class PatientPanelWidget(QWidget):
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.allergy = QLabel()
+        self.allergy = plain_label()
         self.allergy.setObjectName("allergyBanner")
         self.allergy.hide()
         layout.addWidget(self.allergy)
         header = QHBoxLayout()
         titles = QVBoxLayout()
-        self.name = QLabel()
+        self.name = QLabel()  # rich: our markup around escaped stored values
+        self.name.setTextFormat(Qt.TextFormat.RichText)
         self.name.setObjectName("patientName")
-        self.facts = QLabel()
+        self.facts = plain_label()
         self.facts.setObjectName("patientFacts")
         self.money = QLabel()
         self.money.setObjectName("patientMoney")
@@ -100,7 +102,8 @@ class PatientPanelWidget(QWidget):
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self._build_timeline_tab()
-        self.medical = QLabel()
+        self.medical = QLabel()  # rich: our table around escaped stored values
+        self.medical.setTextFormat(Qt.TextFormat.RichText)
         self.medical.setWordWrap(True)
         self.medical.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.treatment_model: RecordTableModel[TreatmentRow] = RecordTableModel([
@@ -248,9 +251,9 @@ class PatientPanelWidget(QWidget):
         p = header.patient
         sex = {"M": self.tr("男"), "F": self.tr("女")}.get(p.sex or "", "")
         age = self.tr("{0} 岁").format(header.age) if header.age is not None else ""
-        self.name.setText(f"{p.name}  <span style='font-size:11pt;color:#52606D'>"
-                          f"{sex} {age} · {p.code}"
-                          + (f" · {p.member_tier}" if p.member_tier else "")
+        self.name.setText(f"{esc(p.name)}  <span style='font-size:11pt;color:#52606D'>"
+                          f"{sex} {age} · {esc(p.code)}"
+                          + (f" · {esc(p.member_tier)}" if p.member_tier else "")
                           + (self.tr(" · 已归档") if p.archived else "") + "</span>")
         facts = [self.tr("手机 {0}").format(p.mobile) if p.mobile else self.tr("未留手机")]
         if header.next_appointment:
@@ -280,7 +283,7 @@ class PatientPanelWidget(QWidget):
                 chip.hide()
                 chip.deleteLater()
         for tag in header.tags:
-            chip = QLabel(tag.name)
+            chip = plain_label(tag.name)
             chip.setObjectName("tagChip")
             chip.setStyleSheet(f"background:{tag.colour};")
             self.tags.addWidget(chip)
@@ -311,7 +314,7 @@ class PatientPanelWidget(QWidget):
                     (self.tr("慢性病"), m.conditions), (self.tr("既往史"), m.past_history),
                     (self.tr("家族史"), m.family_history), (self.tr("主诉"), m.chief_complaint)]
             self.medical.setText("<table cellpadding=6>" + "".join(
-                f"<tr><td style='color:#52606D'>{k}</td><td>{v or '—'}</td></tr>"
+                f"<tr><td style='color:#52606D'>{k}</td><td>{esc_lines(v or '—')}</td></tr>"
                 for k, v in rows) + "</table>")
         self.treatment_model.replace(panel.treatments)
         if "billing" in panel.sections:
@@ -323,9 +326,10 @@ class PatientPanelWidget(QWidget):
             self.attachment_list.addItem(self._attachment_item(attachment))
         while self.notes_form.rowCount():
             self.notes_form.removeRow(0)
-        self.notes_form.addRow(self.tr("备注"), QLabel(panel.header.patient.notes or "—"))
+        self.notes_form.addRow(self.tr("备注"), plain_label(panel.header.patient.notes or "—"))
         for name, value in panel.custom_values:
-            self.notes_form.addRow(name, QLabel(value))
+            # addRow(str, ...) would make an AutoText label of the stored field name.
+            self.notes_form.addRow(plain_label(name), plain_label(value))
 
     def _attachment_item(self, attachment: AttachmentInfo) -> QListWidgetItem:
         icon = QIcon()
@@ -338,7 +342,7 @@ class PatientPanelWidget(QWidget):
             icon = self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon)
         item = QListWidgetItem(icon, attachment.caption or attachment.original_name)
         item.setData(Qt.ItemDataRole.UserRole, str(attachment.path))
-        item.setToolTip(f"{attachment.original_name}\n{attachment.size // 1024} KB")
+        item.setToolTip(rich_plain(f"{attachment.original_name}\n{attachment.size // 1024} KB"))
         return item
 
     def _open_attachment(self, item: QListWidgetItem) -> None:

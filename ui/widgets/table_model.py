@@ -21,6 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from ui.widgets.rich_text import rich_plain
+
 R = TypeVar("R")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,7 +37,7 @@ class Column(Generic[R]):
     colour: Callable[[R], str | None] | None = None  # text colour
     swatch: Callable[[R], str | None] | None = None  # decoration colour
     align_right: bool = False
-    tooltip: Callable[[R], str] | None = None
+    tooltip: Callable[[R], str] | None = None  # plain text, shown literally
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -79,7 +81,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
-            return column.tooltip(record)
+            text = column.tooltip(record)
+            return rich_plain(text) if text else None
         return None
 
     def _sorted(self, records: list[R]) -> list[R]:
