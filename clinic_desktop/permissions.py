@@ -5,9 +5,18 @@ Services check these (``Context.require``); the GUI only hides what a role canno
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from clinic_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    _Record = TypeVar("_Record", bound=DataclassInstance)
+else:
+    _Record = TypeVar("_Record")
 
 
 class Role(StrEnum):
@@ -68,6 +77,51 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NURSE: frozenset(_FRONT_DESK | {Permission.CLINICAL_VIEW}),
     Role.RECEPTIONIST: frozenset(_FRONT_DESK),
 }
+
+# -- clinical data ----------------------------------------------------------------------------
+# What is clinical: read only with CLINICAL_VIEW, written only with CLINICAL_EDIT (README: the
+# receptionist sees identity, contacts, appointments, billing, callbacks and the allergy banner,
+# never clinical notes, treatments or X-rays). The services enforce it, not the GUI.
+#
+# Read models every patient-facing role receives, and the fields a service blanks in them for a
+# role without CLINICAL_VIEW (``without_clinical``; the record's ``clinical_hidden`` then says so,
+# so the GUI can show "无权查看" rather than an empty value). Writing a non-empty value into one
+# of them needs CLINICAL_EDIT; a role without it that sends the blank it was shown keeps what is
+# stored (a receptionist saving the patient form neither sees nor wipes the note).
+CLINICAL_FIELDS: dict[str, frozenset[str]] = {
+    "PatientRecord": frozenset({"notes"}),  # 备注: the doctor's note on the patient
+    "MedicalInfo": frozenset({"conditions", "past_history", "family_history", "chief_complaint"}),
+    "VisitRecord": frozenset({"notes"}),  # 病历摘要 of a visit
+    "TreatmentLine": frozenset({"notes"}),  # the clinical note on a treatment line
+}
+# Safety fields are not clinical secrets: every role sees them (the allergy banner on the panel,
+# the ⚠ in search results, the calendar and the callback list).
+SAFETY_FIELDS: dict[str, frozenset[str]] = {
+    "MedicalInfo": frozenset({"allergies", "allergy_notes"}),
+}
+# Whole records that only CLINICAL_VIEW receives (the panel's "medical", "treatments",
+# "attachments" and "notes" sections; ``attachments_of``; ``export_visits``): the treatment
+# history with its sites and notes, visit notes in the timeline, X-rays, photos and scans.
+# What a visit *charged* (procedure names and amounts on the ledger and the timeline) is billing,
+# seen with BILLING_VIEW. Undoing a visit or removing an attachment destroys clinical records and
+# needs CLINICAL_EDIT; filing one (a scan dropped on the panel at the desk) needs PATIENT_EDIT
+# only, as it shows the one filing it nothing new.
+CLINICAL_RECORDS = frozenset({"TreatmentRow", "AttachmentInfo"})
+# Permissions that read or write clinical data wholesale (an export of every patient's notes, an
+# import or a merge that writes notes, visits and allergies): a role may hold them only together
+# with the clinical permission named here. The permission tests check the role table keeps this.
+NEEDS_CLINICAL: dict[Permission, Permission] = {
+    Permission.EXPORT_RUN: Permission.CLINICAL_VIEW,
+    Permission.IMPORT_RUN: Permission.CLINICAL_EDIT,
+    Permission.PATIENT_MERGE: Permission.CLINICAL_EDIT,
+}
+
+
+def without_clinical(record: _Record) -> _Record:
+    """``record`` with its ``CLINICAL_FIELDS`` blanked and ``clinical_hidden`` set."""
+    names = CLINICAL_FIELDS[type(record).__name__]
+    blanks: dict[str, Any] = {name: "" for name in names}
+    return dataclasses.replace(record, clinical_hidden=True, **blanks)
 
 
 def role_label(role: Role | str) -> str:

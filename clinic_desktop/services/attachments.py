@@ -95,7 +95,7 @@ def add_attachment(ctx: Context, patient_id: int, source: Path, *, kind: str | N
         partial = target.with_suffix(".part")
         shutil.copyfile(source, partial)
         partial.replace(target)  # atomic: never a half-copied blob under its final name
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
         existing = session.execute(select(Attachment).where(
             Attachment.patient_id == patient_id, Attachment.sha256 == sha)).scalar_one_or_none()
@@ -127,8 +127,9 @@ def attachments_of(ctx: Context, patient_id: int) -> list[AttachmentInfo]:
 def remove_attachment(ctx: Context, attachment_id: int) -> None:
     """Unlink the record; the stored file goes only when nothing else refers to it."""
     ctx.require(Permission.PATIENT_EDIT)
+    ctx.require(Permission.CLINICAL_EDIT)  # X-rays and photos are clinical records
     root = _store_root(ctx)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         row = session.get(Attachment, attachment_id)
         if row is None:
             raise NotFound(_("该附件已不存在。"))

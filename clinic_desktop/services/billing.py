@@ -121,7 +121,7 @@ def add_entry(
             raise UserError(_("请选择支付方式。"), field="method")
     else:
         method = None
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         patient = get_patient(session, patient_id)
         if kind == "topup" and method == STORED_VALUE:
             raise UserError(_("不能用储值卡为储值卡充值。"), field="method")
@@ -145,7 +145,12 @@ def record_visit_in(
     doctor_id: int | None, lines: Sequence[TreatmentLine], notes: str = "",
     treated_at: datetime | None = None, imported: bool = False,
 ) -> VisitRecord:
-    """Write a visit, its lines and one charge; raise TreatmentCompleted (same transaction)."""
+    """Write a visit, its lines and one charge; raise TreatmentCompleted (same transaction).
+
+    Any role that bills may record what was done and charged; the visit's notes and the lines'
+    notes are clinical (``CLINICAL_FIELDS``) and need CLINICAL_EDIT."""
+    if notes.strip() or any(line.notes.strip() for line in lines):
+        ctx.require(Permission.CLINICAL_EDIT)
     get_patient(session, patient_id)
     if not lines:
         raise UserError(_("请至少填写一个治疗项目。"), field="lines")
@@ -190,7 +195,7 @@ def record_visit(
     lines: Sequence[TreatmentLine], notes: str = "", treated_at: datetime | None = None,
 ) -> VisitRecord:
     ctx.require(Permission.BILLING_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         return record_visit_in(ctx, session, patient_id, visit_date=visit_date,
                                doctor_id=doctor_id, lines=lines, notes=notes,
                                treated_at=treated_at)
@@ -199,7 +204,8 @@ def record_visit(
 def undo_visit(ctx: Context, visit_id: int) -> None:
     """Remove a visit entered by mistake, with its charge; care tasks follow by event."""
     ctx.require(Permission.BILLING_EDIT)
-    with ctx.transaction() as session:
+    ctx.require(Permission.CLINICAL_EDIT)  # deletes the visit's treatment records
+    with ctx.transaction(write=True) as session:
         visit = session.get(Visit, visit_id)
         if visit is None:
             raise NotFound(_("该就诊记录已不存在。"))

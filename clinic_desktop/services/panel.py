@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, without_clinical
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
@@ -28,7 +28,6 @@ from clinic_desktop.services.engagement import channel_label, feedback_status_la
 from clinic_desktop.services.family import FamilyMember, family_in
 from clinic_desktop.services.patients import PatientRecord, get_patient, record_of
 from clinic_desktop.services.profile import (
-    EMPTY_MEDICAL,
     MedicalInfo,
     TagInfo,
     custom_values_in,
@@ -152,11 +151,13 @@ def _timeline(session: Session, patient_id: int, sections: frozenset[str],
 def open_panel(ctx: Context, patient_id: int) -> PatientPanel:
     ctx.require(Permission.PATIENT_VIEW)
     sections = visible_sections(ctx)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         today = ctx.now().astimezone(zone).date()
         patient = get_patient(session, patient_id)
         record = record_of(patient)
+        if not ctx.can(Permission.CLINICAL_VIEW):
+            record = without_clinical(record)  # the patient's note is clinical
         medical = medical_in(session, patient_id)
         next_appointment = session.execute(
             select(Appointment.start).where(
@@ -194,9 +195,8 @@ def open_panel(ctx: Context, patient_id: int) -> PatientPanel:
         ctx.audit(session, "patient.open", "patient", patient_id, record.code)
         return PatientPanel(
             header=header, sections=sections, timeline=tuple(timeline),
-            medical=medical if "medical" in sections else (
-                EMPTY_MEDICAL if not medical.has_allergy else MedicalInfo(
-                    medical.allergies, medical.allergy_notes, "", "", "", "")),
+            # Without the medical section only the allergies (a safety field) are left.
+            medical=medical if "medical" in sections else without_clinical(medical),
             treatments=treatments,
             family=tuple(family_in(session, patient_id, ctx.now())),
             attachments=attachments,

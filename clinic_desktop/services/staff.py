@@ -88,7 +88,7 @@ def add_staff(
     username = validate_username(username)
     display_name, role, colour = _clean(display_name, role, colour)
     check_password_policy(password)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         exists = session.execute(select(Staff.id).where(Staff.username == username)).first()
         if exists:
             raise UserError(_("用户名 {name} 已被使用。", name=username), field="username")
@@ -118,7 +118,7 @@ def update_staff(
     ctx.require(Permission.STAFF_MANAGE)
     display_name, role, colour = _clean(display_name, role, colour)
     try:
-        with ctx.transaction() as session:
+        with ctx.transaction(write=True) as session:
             staff = _get(session, staff_id)
             if staff.version != version:
                 raise ConcurrentEdit(_("该员工资料已被其他人修改，请重新打开后再保存。"))
@@ -144,6 +144,7 @@ def update_staff(
 
 
 def set_active(ctx: Context, staff_id: int, *, active: bool) -> StaffInfo:
+    ctx.require(Permission.STAFF_MANAGE)  # before the read: not even whether the id exists
     with ctx.transaction() as session:
         staff = _info(_get(session, staff_id))
     return update_staff(
@@ -156,7 +157,7 @@ def reset_password(ctx: Context, staff_id: int, *, new_password: str) -> None:
     """An administrator sets a new password; this also lifts a lockout."""
     ctx.require(Permission.STAFF_MANAGE)
     check_password_policy(new_password)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         staff = _get(session, staff_id)
         staff.password_hash = hash_password(new_password)
         staff.failed_logins = 0
@@ -168,7 +169,7 @@ def change_own_password(ctx: Context, *, old_password: str, new_password: str) -
     if ctx.actor.staff_id is None:
         raise UserError(_("系统账号没有密码。"))
     check_password_policy(new_password, field="new_password")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         staff = _get(session, ctx.actor.staff_id)
         if not verify_password(staff.password_hash, old_password):
             raise UserError(_("原密码不正确。"), field="old_password")

@@ -16,6 +16,7 @@ from clinic_desktop.permissions import Role
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule
 from clinic_desktop.services.appointments import BookingRequest
+from clinic_desktop.services.auth import sign_in
 from clinic_desktop.services.billing import get_balance
 from clinic_desktop.services.calendar import appointments_between
 from clinic_desktop.services.chairs import add_chair
@@ -28,6 +29,7 @@ from ui.calendar.canvas import CalendarCanvas
 from ui.calendar.dialogs import CompleteVisitDialog
 from ui.calendar.page import CalendarPage
 from ui.main_window import MainWindow
+from ui.tasks import TaskManager
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 25)  # a Wednesday
@@ -163,6 +165,7 @@ def test_status_change_and_complete_visit(
     assert view.status == "in_treatment"
     dialog = CompleteVisitDialog(services, view, page)
     qtbot.addWidget(dialog)
+    assert dialog.notes.isVisibleTo(dialog)  # 病历摘要: clinical, offered to CLINICAL_EDIT
     combo, site, amount = dialog.lines[0]
     combo.setCurrentIndex(combo.findText("根管治疗"))
     assert amount.text() == "1500.00"
@@ -172,6 +175,30 @@ def test_status_change_and_complete_visit(
     assert get_balance(services.ctx, clinic["张三"]).owed == Decimal("1500.00")
     [view] = day_views(services)
     assert view.status == "completed"
+
+
+def test_receptionist_completes_a_visit_without_the_clinical_summary(
+    qtbot: QtBot, services: AppServices, clinic: dict[str, int],
+) -> None:
+    book(services, clinic, "张三", "dr.wang", local(10))
+    for status in ("arrived", "in_treatment"):
+        [view] = day_views(services)
+        appts.change_status(services.ctx, view.id, version=view.version, status=status)
+    add_staff(services.ctx, username="front.b", display_name="孙悦", role=Role.RECEPTIONIST,
+              password="pass1234")
+    actor = sign_in(services.ctx.db, username="front.b", password="pass1234",
+                    clock=services.ctx.clock)
+    reception = AppServices(services.ctx.as_actor(actor), TaskManager(synchronous=True),
+                            services.clinic)
+    [view] = day_views(services)
+    dialog = CompleteVisitDialog(reception, view)
+    qtbot.addWidget(dialog)
+    assert not dialog.notes.isVisibleTo(dialog)
+    combo, _site, _amount = dialog.lines[0]
+    combo.setCurrentIndex(combo.findText("根管治疗"))
+    dialog.submit()
+    assert dialog.visit_id is not None
+    assert get_balance(services.ctx, clinic["张三"]).owed == Decimal("1500.00")
 
 
 def test_week_view_of_one_doctor_and_chair_columns(page: CalendarPage,

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from clinic_desktop.permissions import Role
 from clinic_desktop.services import billing, family, profile
 from clinic_desktop.services.auth import sign_in
-from clinic_desktop.services.patients import PatientInput, create_patient
+from clinic_desktop.services.patients import PatientInput, create_patient, load_patient
 from clinic_desktop.services.staff import add_staff
 from ui.app_services import AppServices
 from ui.dialogs.patient_actions import FamilyLinkDialog, MergeDialog
@@ -156,7 +156,7 @@ def test_family_link_is_visible_from_both_panels(
 def test_receptionist_panel_hides_clinical_tabs_but_shows_allergy(
     qtbot: QtBot, services: AppServices
 ) -> None:
-    pid = add(services, "孙七")
+    pid = add(services, "孙七", notes="哮喘发作时暂停治疗")
     profile.update_medical(services.ctx, pid, profile.MedicalInfo(("青霉素",), "", "哮喘", "",
                                                                   "", ""))
     add_staff(services.ctx, username="front.a", display_name="孙悦", role=Role.RECEPTIONIST,
@@ -175,6 +175,21 @@ def test_receptionist_panel_hides_clinical_tabs_but_shows_allergy(
     assert "账单" in titles and "回访" in titles
     assert page.panel.allergy.isVisibleTo(page) and "青霉素" in page.panel.allergy.text()
     assert not page.panel.buttons["merge"].isVisibleTo(page)
+    assert page.panel.panel is not None and page.panel.panel.header.patient.notes == ""
+    # The edit form shows no note, only a disabled placeholder; saving keeps the stored note.
+    form = PatientFormDialog(reception, load_patient(reception.ctx, pid), window)
+    qtbot.addWidget(form)
+    assert not form.notes.isEnabled() and form.notes.toPlainText() == ""
+    assert form.notes.placeholderText() == "无权查看"
+    form.address.setText("人民路 8 号")
+    form.submit()
+    assert form.saved is not None and form.result() == PatientFormDialog.DialogCode.Accepted
+    stored = load_patient(services.ctx, pid)
+    assert (stored.address, stored.notes) == ("人民路 8 号", "哮喘发作时暂停治疗")
+    doctor_form = PatientFormDialog(services, stored, window)
+    qtbot.addWidget(doctor_form)
+    assert doctor_form.notes.isEnabled() and not doctor_form.notes.isReadOnly()
+    assert doctor_form.notes.toPlainText() == "哮喘发作时暂停治疗"
 
 
 def test_switching_patients_leaves_no_stale_tag_chips(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,12 @@ from clinic_desktop.services.audit import recent_entries
 from clinic_desktop.services.auth import sign_in
 from clinic_desktop.services.billing import TreatmentLine
 from clinic_desktop.services.catalogue import list_procedures
-from clinic_desktop.services.patients import PatientInput, create_patient, load_patient
+from clinic_desktop.services.patients import (
+    PatientInput,
+    create_patient,
+    load_patient,
+    update_patient,
+)
 from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage.models.clinical import LedgerEntry
 
@@ -163,7 +168,7 @@ def test_attachment_survives_the_original_and_is_stored_once(
 
 
 def test_receptionist_sees_no_clinical_sections_but_sees_the_allergy(admin_ctx: Context) -> None:
-    pid = new(admin_ctx, "吴十", birth_date=date(1980, 12, 1))
+    pid = new(admin_ctx, "吴十", birth_date=date(1980, 12, 1), notes="拔牙前测血压")
     profile.update_medical(admin_ctx, pid, profile.MedicalInfo(
         ("青霉素",), "", "糖尿病", "2019 年拔牙", "", "牙痛"))
     billing.record_visit(admin_ctx, pid, visit_date=date(2026, 11, 1), doctor_id=None,
@@ -175,13 +180,73 @@ def test_receptionist_sees_no_clinical_sections_but_sees_the_allergy(admin_ctx: 
     assert {"identity", "contacts", "billing", "care", "appointments"} <= view.sections
     assert view.header.allergy_text == "青霉素" and view.header.age == 45
     assert view.medical is not None and view.medical.conditions == ""
+    assert view.medical.allergies == ("青霉素",) and view.medical.clinical_hidden
     assert view.treatments == ()
     assert all("智齿" not in e.detail for e in view.timeline)
+    assert view.header.patient.notes == "" and view.header.patient.clinical_hidden
     doctor_view = panel.open_panel(as_role(admin_ctx, Role.DOCTOR), pid)
     assert doctor_view.medical is not None and doctor_view.medical.conditions == "糖尿病"
+    assert doctor_view.header.patient.notes == "拔牙前测血压"
+    assert not doctor_view.header.patient.clinical_hidden
     assert doctor_view.treatments[0].procedure == "冲洗上药"
     opened = [e for e in recent_entries(admin_ctx, limit=20) if e.action == "patient.open"]
     assert [e.username for e in opened[:2]] == ["u.doctor", "u.receptionist"]
+
+
+def test_receptionist_neither_reads_nor_overwrites_the_clinical_note(admin_ctx: Context) -> None:
+    pid = new(admin_ctx, "冯五", mobile="13800138005", notes="拔牙前测血压")
+    reception = as_role(admin_ctx, Role.RECEPTIONIST)
+    seen = load_patient(reception, pid)
+    assert seen.notes == "" and seen.clinical_hidden
+    # Saving the form it was shown (the note blank) changes the address, not the note.
+    saved = update_patient(reception, pid, replace(seen.as_input(), address="北京路 1 号"),
+                           version=seen.version)
+    assert saved.patient.notes == "" and saved.patient.clinical_hidden
+    stored = load_patient(admin_ctx, pid)
+    assert (stored.address, stored.notes) == ("北京路 1 号", "拔牙前测血压")
+    for attempt in ("改掉它", "拔牙前测血压"):  # writing, or probing with a guess
+        with pytest.raises(PermissionDenied):
+            update_patient(reception, pid, replace(seen.as_input(), notes=attempt),
+                           version=stored.version)
+    with pytest.raises(PermissionDenied):
+        create_patient(reception, PatientInput(name="新来的", notes="怀孕 12 周"))
+    assert create_patient(reception, PatientInput(name="新来的")).patient.notes == ""
+    nurse = as_role(admin_ctx, Role.NURSE)
+    shown = load_patient(nurse, pid)
+    assert shown.notes == "拔牙前测血压" and not shown.clinical_hidden
+    update_patient(nurse, pid, shown.as_input(), version=shown.version)  # sent back unchanged
+    with pytest.raises(PermissionDenied):
+        update_patient(nurse, pid, replace(shown.as_input(), notes="改掉它"),
+                       version=shown.version + 1)
+    assert load_patient(admin_ctx, pid).notes == "拔牙前测血压"
+
+
+def test_receptionist_bills_a_visit_but_writes_no_clinical_notes_and_cannot_undo_one(
+    admin_ctx: Context,
+) -> None:
+    pid = new(admin_ctx, "卫六")
+    reception = as_role(admin_ctx, Role.RECEPTIONIST)
+    day = date(2026, 11, 20)
+
+    def line(notes: str = "") -> list[TreatmentLine]:
+        return [TreatmentLine(None, Decimal(200), site="38", notes=notes,
+                              procedure_name="冲洗上药")]
+
+    with pytest.raises(PermissionDenied):
+        billing.record_visit(reception, pid, visit_date=day, doctor_id=None, lines=line(),
+                             notes="冠周炎")
+    with pytest.raises(PermissionDenied):
+        billing.record_visit(reception, pid, visit_date=day, doctor_id=None, lines=line("出血"))
+    assert billing.get_balance(admin_ctx, pid).owed == 0
+    visit = billing.record_visit(reception, pid, visit_date=day, doctor_id=None, lines=line())
+    assert billing.get_balance(admin_ctx, pid).owed == Decimal(200)
+    with pytest.raises(PermissionDenied):
+        billing.undo_visit(reception, visit.id)
+    with pytest.raises(PermissionDenied):
+        billing.undo_visit(as_role(admin_ctx, Role.NURSE), visit.id)
+    assert billing.get_balance(admin_ctx, pid).owed == Decimal(200)
+    billing.undo_visit(as_role(admin_ctx, Role.DOCTOR), visit.id)
+    assert billing.get_balance(admin_ctx, pid).owed == 0
 
 
 def test_feedback_and_custom_fields_validate(admin_ctx: Context) -> None:

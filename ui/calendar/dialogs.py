@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.errors import UserError
+from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.schedule_rules import WorkingSpan
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule, waitlist
@@ -67,7 +68,8 @@ class CompleteVisitDialog(ActionDialog):
                  == procedure_id), 0)))
         self.body.insertLayout(0, grid)
         self.notes = QLineEdit()
-        self.form.addRow(self.tr("病历摘要"), self.notes)
+        if services.can(Permission.CLINICAL_EDIT):  # the visit's notes are clinical
+            self.form.addRow(self.tr("病历摘要"), self.notes)
         self.fields = {"lines": self.lines[0][0], "amount": self.lines[0][2]}
         self.finish(self.tr("完成并记账"))
 

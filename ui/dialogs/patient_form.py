@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.errors import UserError
+from clinic_desktop.permissions import Permission
 from clinic_desktop.services.patients import (
     DuplicatePatient,
     PatientInput,
@@ -34,6 +35,7 @@ from clinic_desktop.services.profile import (
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
+from ui.widgets.rich_text import plain_label, rich_plain
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -85,6 +87,14 @@ class PatientFormDialog(Dialog):
         self.first_visit = _date_edit()
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(70)
+        # The note is clinical: shown read-only without CLINICAL_EDIT, not at all without
+        # CLINICAL_VIEW; such a role's save never sends it (the service keeps the stored one).
+        self.notes_editable = services.can(Permission.CLINICAL_EDIT)
+        if not self.notes_editable:
+            self.notes.setReadOnly(True)
+            if not services.can(Permission.CLINICAL_VIEW):
+                self.notes.setEnabled(False)
+                self.notes.setPlaceholderText(self.tr("无权查看"))
         left.addRow(self.tr("姓名 *"), self.name)
         left.addRow(self.tr("性别"), self.sex)
         left.addRow(self.tr("出生日期"), self.birth_date)
@@ -120,7 +130,7 @@ class PatientFormDialog(Dialog):
                     if field.kind == "date":
                         widget.setPlaceholderText("2024-03-05")
                 self.custom[field.id] = widget
-                custom_form.addRow(field.name, widget)
+                custom_form.addRow(plain_label(field.name), widget)
             self.body.addLayout(custom_form)
         self.warning_label = QLabel()
         self.warning_label.setObjectName("formWarning")
@@ -169,7 +179,8 @@ class PatientFormDialog(Dialog):
             id_number=self.id_number.text(), occupation=self.occupation.text(),
             address=self.address.text(), source=str(self.source.currentData() or ""),
             referred_by_id=self.existing.referred_by_id if self.existing else None,
-            first_visit_date=date_of(self.first_visit), notes=self.notes.toPlainText(),
+            first_visit_date=date_of(self.first_visit),
+            notes=self.notes.toPlainText() if self.notes_editable else "",
         )
 
     def _save_custom(self, patient_id: int) -> None:
@@ -194,8 +205,8 @@ class PatientFormDialog(Dialog):
             match = duplicate.matches[0]
             answer = QMessageBox.question(
                 self, self.tr("可能是同一位患者"),
-                self.tr("{0}\n\n是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。").format(
-                    duplicate.message))
+                rich_plain(self.tr("{0}\n\n是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。")
+                           .format(duplicate.message)))
             if answer == QMessageBox.StandardButton.Yes:
                 self.open_existing_id = match.patient_id
                 self.reject()
@@ -210,6 +221,7 @@ class PatientFormDialog(Dialog):
             self.errors.show(error)
             return
         if self.saved.warnings:
-            QMessageBox.information(self, self.tr("请核对"), "\n".join(self.saved.warnings))
+            QMessageBox.information(self, self.tr("请核对"),
+                                    rich_plain("\n".join(self.saved.warnings)))
         self.services.notify({"patients"})
         self.accept()

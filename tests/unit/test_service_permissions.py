@@ -1,0 +1,626 @@
+"""Roles hold in the services: every public service × every role, from one table.
+
+Every public function of ``clinic_desktop.services`` whose first parameter is a ``Context``
+has one entry in ``RULES`` saying what it needs and how to call it. For each (function, role)
+the function is really called, on a fresh copy of a small seeded clinic, and must either
+refuse with ``PermissionDenied`` (the role lacks a permission the rule names) or not; a read
+that carries clinical data (``permissions.CLINICAL_FIELDS``) must come back with those values
+blank for a role without CLINICAL_VIEW and present for one with it. A new service without a
+rule fails ``test_every_service_has_exactly_one_rule``; so does a rule for a function that
+is gone.
+
+An entry named ``module.function#variant`` calls the same function a second way (a visit
+with clinical notes, a patient save that changes the note).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import json
+import pkgutil
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import clinic_desktop.services
+from clinic_desktop.clock import FixedClock
+from clinic_desktop.context import Actor, Context
+from clinic_desktop.errors import PermissionDenied
+from clinic_desktop.package_data import resource
+from clinic_desktop.paths import DataDir
+from clinic_desktop.permissions import (
+    CLINICAL_FIELDS,
+    CLINICAL_RECORDS,
+    NEEDS_CLINICAL,
+    ROLE_PERMISSIONS,
+    SAFETY_FIELDS,
+    Permission,
+    Role,
+)
+from clinic_desktop.services import (
+    appointments,
+    attachments,
+    billing,
+    care,
+    catalogue,
+    chairs,
+    engagement,
+    family,
+    imports,
+    merge,
+    messages,
+    patients,
+    profile,
+    schedule,
+    staff,
+    waitlist,
+)
+from clinic_desktop.services.appointments import BookingRequest
+from clinic_desktop.services.auth import setup_clinic
+from clinic_desktop.services.billing import TreatmentLine
+from clinic_desktop.services.calendar import appointments_between
+from clinic_desktop.services.care import CareSettings
+from clinic_desktop.services.imports import ImportRequest
+from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
+from clinic_desktop.services.patients import PatientInput
+from clinic_desktop.storage.database import open_database
+from tests.conftest import FIXED_NOW
+from tests.unit.importing import files
+
+V = Permission
+PASSWORD = "pass1234"
+NOTE = "左下智齿待拔，拔前测血压"  # the patient's clinical note
+VISIT_NOTE = "冠周炎，冲洗上药"
+ALLERGY = "青霉素"
+CONDITION = "高血压"
+TOMORROW_10 = FIXED_NOW + timedelta(days=1)  # Wednesday 10:00 in Shanghai
+
+
+# -- the seeded clinic --------------------------------------------------------------------
+@dataclass
+class Seed:
+    """Ids of everything the calls need; built once, then each test gets a copy of the file."""
+
+    patient: int = 0  # has a note, an allergy, a condition, a visit with notes, an X-ray
+    relative: int = 0  # family of ``patient``; the merge keeps it
+    other: int = 0  # no links (to link, or to absorb in a merge)
+    patient_version: int = 0
+    merge_id: int = 0
+    visit: int = 0
+    booked: int = 0  # an appointment tomorrow, status booked
+    booked_version: int = 0
+    treating: int = 0  # an appointment in treatment, ready to complete
+    treating_version: int = 0
+    task: int = 0
+    task_version: int = 0
+    feedback: int = 0
+    tag: int = 0
+    custom_field: int = 0
+    chair: int = 0
+    time_off: int = 0
+    waiting: int = 0
+    attachment: int = 0
+    message: int = 0
+    batch: int = 0
+    doctor: int = 0
+    procedure: int = 0  # 普通拔牙: starts the extraction care plan
+    target_staff: int = 0
+    target_version: int = 0
+    template_key: str = ""
+    template_body: str = ""
+    plan: Any = None
+    workbook: Path = Path()
+    scan: Path = Path()
+    staff_ids: dict[Role, int] = field(default_factory=dict)
+
+
+def _seed(ctx: Context, folder: Path) -> Seed:
+    s = Seed()
+    for role in Role:
+        if role is not Role.ADMINISTRATOR:
+            info = staff.add_staff(ctx, username=f"u.{role.value}", display_name=role.value,
+                                   role=role, password=PASSWORD, is_doctor=role is Role.DOCTOR)
+            s.staff_ids[role] = info.id
+    assert ctx.actor.staff_id is not None
+    s.staff_ids[Role.ADMINISTRATOR] = ctx.actor.staff_id
+    s.doctor = s.staff_ids[Role.DOCTOR]
+    target = staff.add_staff(ctx, username="u.target", display_name="目标", role=Role.NURSE,
+                             password=PASSWORD)
+    s.target_staff, s.target_version = target.id, target.version
+    schedule.set_working_hours(ctx, s.doctor, schedule.default_hours())
+    s.chair = chairs.add_chair(ctx, name="1号椅").id
+    s.procedure = next(p.id for p in catalogue.list_procedures(ctx) if p.name == "普通拔牙")
+    s.patient = patients.create_patient(ctx, PatientInput(
+        name="张三", mobile="13800138000", birth_date=date(1980, 5, 1), notes=NOTE)).patient.id
+    s.relative = patients.create_patient(ctx, PatientInput(
+        name="李四", mobile="13900139000")).patient.id
+    s.other = patients.create_patient(ctx, PatientInput(name="王五")).patient.id
+    s.patient_version = patients.load_patient(ctx, s.patient).version
+    duplicate = patients.create_patient(ctx, PatientInput(name="李四四")).patient.id
+    profile.update_medical(ctx, s.patient, profile.MedicalInfo(
+        (ALLERGY,), "", CONDITION, "2019 年拔牙", "", "牙痛"))
+    family.link_family(ctx, s.patient, s.relative, relation="spouse")
+    s.merge_id = merge.merge_patients(ctx, keep_id=s.relative, absorb_id=duplicate).merge_id
+    s.visit = billing.record_visit(
+        ctx, s.patient, visit_date=date(2026, 11, 20), doctor_id=s.doctor, notes=VISIT_NOTE,
+        lines=[TreatmentLine(s.procedure, Decimal(300), site="38", notes="术中出血少")]).id
+    s.scan = folder / "xray-38.png"
+    s.scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    s.attachment = attachments.add_attachment(ctx, s.patient, s.scan, kind="xray").id
+    s.booked = appointments.book(ctx, BookingRequest(
+        s.patient, s.doctor, TOMORROW_10, TOMORROW_10 + timedelta(minutes=30), s.chair,
+        (s.procedure,)))
+    s.treating = appointments.book(ctx, BookingRequest(
+        s.relative, s.doctor, FIXED_NOW - timedelta(minutes=30), FIXED_NOW, None,
+        (s.procedure,)), override_reason="补录")
+    version = _version(ctx, s.treating)
+    for status in ("arrived", "in_treatment"):
+        appointments.change_status(ctx, s.treating, version=version, status=status)
+        version += 1
+    s.booked_version, s.treating_version = _version(ctx, s.booked), _version(ctx, s.treating)
+    task = care.tasks_of_patient(ctx, s.patient)[0]
+    s.task, s.task_version = task.id, task.version
+    s.feedback = engagement.add_feedback(ctx, s.patient, satisfaction=None,
+                                         complaint="等候太久").id
+    engagement.log_contact(ctx, s.patient, channel="phone", summary="确认预约")
+    with ctx.db.session(write=True) as session:
+        # Not left to list_tags: it seeds the default tags, a write, in a read transaction.
+        profile.seed_default_tags(session)
+    s.tag = profile.create_tag(ctx, name="测试标签").id
+    s.custom_field = profile.define_custom_field(ctx, name="会员卡号", kind="text").id
+    s.time_off = schedule.add_time_off(
+        ctx, s.doctor, start=FIXED_NOW + timedelta(days=3),
+        end=FIXED_NOW + timedelta(days=3, hours=2), reason="培训").time_off.id
+    s.waiting = waitlist.add_to_waitlist(ctx, s.relative, doctor_id=s.doctor)
+    # Queued first: queueing writes the default templates, a read of them may not.
+    first = json.loads(resource("templates/messages.json").read_text(encoding="utf-8"))[0]
+    s.message = messages.queue_message(ctx, s.patient, template_key=first["key"]).id
+    s.template_key, _name, s.template_body = messages.templates(ctx)[0]
+    messages.save_channels(ctx, ChannelSettings(smtp_host="smtp.example.com",
+                                                smtp_from="clinic@example.com"))
+    s.plan = care.list_plans(ctx)[0]
+    s.workbook = files.xlsx(folder / "legacy.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "金额"],
+        ["赵六", "13700137000", "2026-10-01", "普通拔牙", "300"],
+    ])
+    summary = imports.run_import(ctx, ImportRequest(s.workbook))
+    assert summary.batch_id is not None
+    s.batch = summary.batch_id
+    return s
+
+
+def _version(ctx: Context, appointment_id: int) -> int:
+    views = appointments_between(ctx, FIXED_NOW - timedelta(days=2), FIXED_NOW + timedelta(days=7),
+                                 include_cancelled=True)
+    return next(v.version for v in views if v.id == appointment_id)
+
+
+@dataclass(frozen=True)
+class SeededClinic:
+    root: Path  # a data folder: the database (one file, no WAL) and the attachments
+    seed: Seed
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> SeededClinic:
+    folder = tmp_path_factory.mktemp("seed")
+    data_dir = DataDir(folder / "clinic")
+    clock = FixedClock(FIXED_NOW)
+    db = open_database(data_dir)
+    try:
+        actor = setup_clinic(db, clinic_name="测试诊所", timezone="Asia/Shanghai",
+                             admin_username="admin", admin_display_name="管理员",
+                             password=PASSWORD, clock=clock)
+        seed = _seed(Context(db=db, actor=actor, clock=clock), folder)
+    finally:
+        db.close()
+    template = DataDir(folder / "template")
+    shutil.copytree(data_dir.attachments, template.attachments)
+    source, target = sqlite3.connect(data_dir.database), sqlite3.connect(template.database)
+    with target:
+        source.backup(target)
+    source.close()
+    target.execute("PRAGMA journal_mode=DELETE")
+    target.close()
+    return SeededClinic(template.root, seed)
+
+
+@dataclass
+class Clinic:
+    seed: Seed
+    db: Any
+    out: Path  # where exports go
+
+    def ctx(self, role: Role) -> Context:
+        actor = Actor(self.seed.staff_ids[role], f"u.{role.value}", role.value, role)
+        return Context(db=self.db, actor=actor, clock=FixedClock(FIXED_NOW))
+
+
+@pytest.fixture
+def clinic(seeded: SeededClinic, tmp_path: Path) -> Iterator[Clinic]:
+    """A fresh copy of the seeded clinic: a write in one test never reaches another."""
+    data_dir = DataDir(tmp_path / "clinic")
+    shutil.copytree(seeded.root, data_dir.root)
+    db = open_database(data_dir, upgrade=False)
+    try:
+        yield Clinic(seeded.seed, db, tmp_path)
+    finally:
+        db.close()
+
+
+# -- the table ------------------------------------------------------------------------------
+Args = tuple[tuple[Any, ...], dict[str, Any]]
+
+
+def a(*args: Any, **kwargs: Any) -> Args:
+    return args, kwargs
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``needs``: every permission the call requires (empty: open, and ``why`` says why).
+    ``clinical``: the clinical values in the result (blank without CLINICAL_VIEW, present
+    with it); ``safety``: values every allowed role must see. ``internal``: the function
+    takes the caller's Session and runs inside a service that checked the permission."""
+
+    needs: tuple[Permission, ...] = ()
+    call: Callable[[Clinic], Args] | None = None
+    why: str = ""
+    clinical: Callable[[Any], list[object]] | None = None
+    safety: Callable[[Any], list[object]] | None = None
+    internal: bool = False
+
+
+def needs(*permissions: Permission, call: Callable[[Clinic], Args]) -> Rule:
+    return Rule(needs=permissions, call=call)
+
+
+def strip(*permissions: Permission, call: Callable[[Clinic], Args],
+          clinical: Callable[[Any], list[object]],
+          safety: Callable[[Any], list[object]] | None = None) -> Rule:
+    return Rule(needs=permissions, call=call, clinical=clinical, safety=safety)
+
+
+def open_to_all(why: str, call: Callable[[Clinic], Args]) -> Rule:
+    return Rule(call=call, why=why)
+
+
+def internal(why: str) -> Rule:
+    return Rule(why=why, internal=True)
+
+
+class _Sender:
+    channel = "manual"
+
+    def send(self, message: OutboxInfo) -> None:
+        """Delivered (the manual channel needs no network)."""
+
+
+def _line(c: Clinic, notes: str = "") -> list[TreatmentLine]:
+    return [TreatmentLine(c.seed.procedure, Decimal(300), site="38", notes=notes)]
+
+
+def _input(c: Clinic, notes: str) -> PatientInput:
+    return PatientInput(name="张三", mobile="13800138000", birth_date=date(1980, 5, 1),
+                        address="北京路 1 号", notes=notes)
+
+
+def _slot(c: Clinic) -> BookingRequest:
+    start = TOMORROW_10 + timedelta(hours=1)
+    return BookingRequest(c.seed.relative, c.seed.doctor, start, start + timedelta(minutes=30))
+
+
+REFERENCE = "reference data every screen needs to render (no patient data)"
+JOB = ("a time-driven scan run by the in-process scheduler under whichever user's session "
+       "hosts it; idempotent, and shows nobody anything")
+IN_TRANSACTION = "takes the caller's Session: runs inside a service that checked its permission"
+P = "patients."
+
+RULES: dict[str, Rule] = {
+    # patients and the panel
+    P + "load_patient": strip(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient),
+                              clinical=lambda r: [r.notes]),
+    P + "create_patient": needs(V.PATIENT_EDIT, call=lambda c: a(PatientInput(name="新患者"))),
+    P + "create_patient#note": strip(
+        V.PATIENT_EDIT, V.CLINICAL_EDIT,
+        call=lambda c: a(PatientInput(name="新患者", notes="青霉素皮试阳性")),
+        clinical=lambda r: [r.patient.notes]),
+    P + "update_patient": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, _input(c, ""), version=c.seed.patient_version)),
+    P + "update_patient#note": strip(
+        V.PATIENT_EDIT, V.CLINICAL_EDIT,
+        call=lambda c: a(c.seed.patient, _input(c, "改：先洁牙"), version=c.seed.patient_version),
+        clinical=lambda r: [r.patient.notes]),
+    P + "find_possible_duplicates": needs(V.PATIENT_VIEW, call=lambda c: a(
+        PatientInput(name="张三", mobile="13800138000"))),
+    P + "set_archived": strip(V.PATIENT_ARCHIVE, call=lambda c: a(c.seed.patient, archived=True),
+                              clinical=lambda r: [r.notes]),
+    P + "set_membership": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.patient, tier="金卡", points=10)),
+    P + "set_sources": needs(V.SETTINGS_MANAGE, call=lambda c: a(["电话", "微信"])),
+    P + "list_sources": open_to_all(REFERENCE + ": the patient form's source channels",
+                                    lambda c: a()),
+    P + "clinic_today": open_to_all("the clinic's date; no data", lambda c: a()),
+    P + "concurrent_edit_error": internal(IN_TRANSACTION),
+    "panel.open_panel": strip(
+        V.PATIENT_VIEW, call=lambda c: a(c.seed.patient),
+        clinical=lambda p: [p.header.patient.notes, p.medical.conditions,
+                            p.medical.chief_complaint, p.treatments, p.attachments,
+                            any(VISIT_NOTE in e.detail for e in p.timeline)],
+        safety=lambda p: [p.header.allergy_text == ALLERGY, p.medical.allergies]),
+    "panel.visible_sections": open_to_all("a function of the caller's own role", lambda c: a()),
+    "patient_search.search_patients": needs(V.PATIENT_VIEW, call=lambda c: a("张三")),
+    "family.family_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    "family.link_family": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, c.seed.other, relation="sibling")),
+    "family.unlink_family": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, c.seed.relative)),
+    "merge.merge_patients": needs(V.PATIENT_MERGE, call=lambda c: a(
+        keep_id=c.seed.relative, absorb_id=c.seed.other)),
+    "merge.undo_merge": needs(V.PATIENT_MERGE, call=lambda c: a(c.seed.merge_id)),
+    "merge.merges_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.relative)),
+    # medical profile, tags, custom fields, attachments
+    "profile.update_medical": needs(V.CLINICAL_EDIT, call=lambda c: a(
+        c.seed.patient, profile.MedicalInfo((ALLERGY, "碘"), "", CONDITION, "", "", ""))),
+    "profile.list_tags": open_to_all(REFERENCE + ": tag chips", lambda c: a()),
+    "profile.create_tag": needs(V.PATIENT_EDIT, call=lambda c: a(name="新标签")),
+    "profile.update_tag": needs(V.CATALOGUE_MANAGE, call=lambda c: a(
+        c.seed.tag, name="改名", colour="#3A7BD5")),
+    "profile.set_tag": needs(V.PATIENT_EDIT, call=lambda c: a(c.seed.patient, c.seed.tag,
+                                                              on=True)),
+    "profile.define_custom_field": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        name="新字段", kind="text")),
+    "profile.list_custom_fields": open_to_all(REFERENCE + ": custom field definitions",
+                                              lambda c: a()),
+    "profile.set_custom_values": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, {c.seed.custom_field: "A001"})),
+    "profile.custom_values_by_field": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    "attachments.add_attachment": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, c.seed.scan, caption="再存一次")),
+    "attachments.attachments_of": needs(V.CLINICAL_VIEW, call=lambda c: a(c.seed.patient)),
+    "attachments.remove_attachment": needs(V.PATIENT_EDIT, V.CLINICAL_EDIT,
+                                           call=lambda c: a(c.seed.attachment)),
+    # visits and money
+    "billing.get_balance": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    "billing.ledger_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    "billing.add_entry": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.patient, kind="payment", amount=Decimal(100), method="现金")),
+    "billing.record_visit": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.patient, visit_date=date(2026, 11, 24), doctor_id=c.seed.doctor,
+        lines=_line(c))),
+    "billing.record_visit#notes": strip(
+        V.BILLING_EDIT, V.CLINICAL_EDIT, call=lambda c: a(
+            c.seed.patient, visit_date=date(2026, 11, 24), doctor_id=c.seed.doctor,
+            lines=_line(c), notes="复诊：愈合良好"),
+        clinical=lambda r: [r.notes]),
+    "billing.record_visit#line_notes": needs(V.BILLING_EDIT, V.CLINICAL_EDIT, call=lambda c: a(
+        c.seed.patient, visit_date=date(2026, 11, 24), doctor_id=c.seed.doctor,
+        lines=_line(c, "缝合两针"))),
+    "billing.undo_visit": needs(V.BILLING_EDIT, V.CLINICAL_EDIT, call=lambda c: a(c.seed.visit)),
+    "billing.record_visit_in": internal(IN_TRANSACTION + " (appointments.complete_appointment "
+                                        "and billing.record_visit)"),
+    # calendar
+    "appointments.check_booking": needs(V.APPOINTMENT_VIEW, call=lambda c: a(_slot(c))),
+    "appointments.book": needs(V.APPOINTMENT_EDIT, call=lambda c: a(_slot(c))),
+    "appointments.reschedule": needs(V.APPOINTMENT_EDIT, call=lambda c: a(
+        c.seed.booked, version=c.seed.booked_version, start=TOMORROW_10 + timedelta(hours=4),
+        end=TOMORROW_10 + timedelta(hours=4, minutes=30))),
+    "appointments.change_status": needs(V.APPOINTMENT_EDIT, call=lambda c: a(
+        c.seed.booked, version=c.seed.booked_version, status="confirmed")),
+    "appointments.complete_appointment": needs(
+        V.APPOINTMENT_EDIT, V.BILLING_EDIT, call=lambda c: a(
+            c.seed.treating, version=c.seed.treating_version, lines=_line(c))),
+    "appointments.complete_appointment#notes": needs(
+        V.APPOINTMENT_EDIT, V.BILLING_EDIT, V.CLINICAL_EDIT, call=lambda c: a(
+            c.seed.treating, version=c.seed.treating_version, lines=_line(c),
+            notes="拔除顺利")),
+    "calendar.appointments_between": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
+        FIXED_NOW, FIXED_NOW + timedelta(days=7))),
+    "calendar.appointment_history": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.treating)),
+    "calendar.find_free_slots": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
+        duration=timedelta(minutes=30), after=FIXED_NOW)),
+    "schedule.get_working_hours": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.doctor)),
+    "schedule.all_working_hours": needs(V.APPOINTMENT_VIEW, call=lambda c: a()),
+    "schedule.set_working_hours": needs(V.SCHEDULE_MANAGE, call=lambda c: a(
+        c.seed.doctor, schedule.default_hours())),
+    "schedule.add_time_off": needs(V.SCHEDULE_MANAGE, call=lambda c: a(
+        c.seed.doctor, start=FIXED_NOW + timedelta(days=4),
+        end=FIXED_NOW + timedelta(days=4, hours=1))),
+    "schedule.list_time_off": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
+        start=FIXED_NOW, end=FIXED_NOW + timedelta(days=7))),
+    "schedule.remove_time_off": needs(V.SCHEDULE_MANAGE, call=lambda c: a(c.seed.time_off)),
+    "waitlist.add_to_waitlist": needs(V.APPOINTMENT_EDIT, call=lambda c: a(c.seed.other)),
+    "waitlist.active_waitlist": needs(V.APPOINTMENT_VIEW, call=lambda c: a()),
+    "waitlist.matches_for_slot": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.booked)),
+    "waitlist.resolve_waitlist": needs(V.APPOINTMENT_EDIT, call=lambda c: a(c.seed.waiting)),
+    # care
+    "care.list_plans": needs(V.CARE_VIEW, call=lambda c: a()),
+    "care.save_plan": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(c.seed.plan)),
+    "care.read_care_settings": needs(V.CARE_VIEW, call=lambda c: a()),
+    "care.save_care_settings": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(CareSettings())),
+    "care.count_due": needs(V.CARE_VIEW, call=lambda c: a()),
+    "care.due_on": needs(V.CARE_VIEW, call=lambda c: a(date(2026, 11, 25))),
+    "care.callback_list": needs(V.CARE_VIEW, call=lambda c: a(as_of=date(2026, 11, 26))),
+    "care.tasks_of_patient": needs(V.CARE_VIEW, call=lambda c: a(c.seed.patient)),
+    "care.family_groups": needs(V.CARE_VIEW, call=lambda c: a([c.seed.patient, c.seed.relative])),
+    "care.record_outcome": needs(V.CARE_WORK, call=lambda c: a(
+        c.seed.task, version=c.seed.task_version, outcome="reached_fine")),
+    "care.snooze": needs(V.CARE_WORK, call=lambda c: a(
+        c.seed.task, version=c.seed.task_version, until=FIXED_NOW + timedelta(days=1))),
+    "care.reassign": needs(V.CARE_WORK, call=lambda c: a([c.seed.task], role="nurse")),
+    "care.export_callbacks": needs(V.EXPORT_RUN, call=lambda c: a([], str(c.out / "cb.xlsx"))),
+    "care.raise_due": open_to_all(JOB, lambda c: a()),
+    "care_sources.daily_scan": open_to_all(JOB, lambda c: a()),
+    "care.on_treatment_completed": internal(IN_TRANSACTION + " (an event handler)"),
+    "care.on_treatment_undone": internal(IN_TRANSACTION + " (an event handler)"),
+    "care.on_appointment_changed": internal(IN_TRANSACTION + " (an event handler)"),
+    "care.plan_imported_treatments": internal(IN_TRANSACTION + " (imports.run_import)"),
+    # contacts, feedback, messages
+    "engagement.log_contact": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, channel="phone", summary="提醒明天复诊")),
+    "engagement.add_feedback": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, satisfaction=5)),
+    "engagement.update_feedback": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.feedback, status="handling")),
+    "engagement.contacts_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    "engagement.feedback_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    "messages.templates": open_to_all(REFERENCE + ": message templates hold no patient data",
+                                      lambda c: a()),
+    "messages.save_template": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        c.seed.template_key, name="改名", body=c.seed.template_body)),
+    "messages.queue_message": needs(V.MESSAGES_SEND, call=lambda c: a(
+        c.seed.relative, template_key=c.seed.template_key)),
+    "messages.mark_sent": needs(V.MESSAGES_SEND, call=lambda c: a(c.seed.message)),
+    "messages.send_pending": needs(V.MESSAGES_SEND, call=lambda c: a(_Sender())),
+    "messages.outbox": needs(V.MESSAGES_SEND, call=lambda c: a()),
+    "messages.read_channels": open_to_all(
+        "host names and addresses only (secrets live in the keyring); sender_for reads it",
+        lambda c: a()),
+    "messages.save_channels": needs(V.SETTINGS_MANAGE, call=lambda c: a(ChannelSettings())),
+    "messages.sender_for": needs(V.MESSAGES_SEND, call=lambda c: a("email")),
+    # exports and imports
+    "exports.export_patients": needs(V.EXPORT_RUN, call=lambda c: a(c.out / "p.xlsx")),
+    "exports.export_appointments": needs(V.EXPORT_RUN, call=lambda c: a(c.out / "a.xlsx")),
+    "exports.export_visits": needs(V.EXPORT_RUN, V.CLINICAL_VIEW,
+                                   call=lambda c: a(c.out / "v.xlsx")),
+    "exports.export_ledger": needs(V.EXPORT_RUN, call=lambda c: a(c.out / "l.xlsx")),
+    "imports.preview_file": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.workbook)),
+    "imports.run_import": needs(V.IMPORT_RUN, call=lambda c: a(
+        ImportRequest(c.seed.workbook), dry_run=True)),
+    "import_batches.undo_import": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.batch)),
+    "import_batches.list_batches": needs(V.IMPORT_RUN, call=lambda c: a()),
+    "import_batches.batch_problems": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.batch)),
+    "import_batches.list_profiles": needs(V.IMPORT_RUN, call=lambda c: a()),
+    "import_batches.save_profile": needs(V.IMPORT_RUN, call=lambda c: a(
+        "老系统", {"姓名": "name"})),
+    # the clinic, its staff and catalogue, the audit log
+    "clinic.update_clinic": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        name="测试诊所", timezone="Asia/Shanghai")),
+    "catalogue.list_procedures": open_to_all(REFERENCE + ": the price list", lambda c: a()),
+    "catalogue.save_procedure": needs(V.CATALOGUE_MANAGE, call=lambda c: a(
+        None, name="新项目", category="检查", high_value=False, default_minutes=30,
+        price=Decimal(50), colour="#3A7BD5")),
+    "chairs.list_chairs": open_to_all(REFERENCE + ": the calendar's chairs", lambda c: a()),
+    "chairs.add_chair": needs(V.CHAIRS_MANAGE, call=lambda c: a(name="2号椅")),
+    "chairs.update_chair": needs(V.CHAIRS_MANAGE, call=lambda c: a(
+        c.seed.chair, name="1号椅", note="靠窗", active=True)),
+    "staff.list_staff": open_to_all(REFERENCE + ": names and colours of colleagues",
+                                    lambda c: a()),
+    "staff.list_doctors": open_to_all(REFERENCE + ": the calendar's doctors", lambda c: a()),
+    "staff.add_staff": needs(V.STAFF_MANAGE, call=lambda c: a(
+        username="u.new", display_name="新同事", role=Role.NURSE, password=PASSWORD)),
+    "staff.update_staff": needs(V.STAFF_MANAGE, call=lambda c: a(
+        c.seed.target_staff, version=c.seed.target_version, display_name="改名",
+        role=Role.NURSE, is_doctor=False, colour=None)),
+    "staff.set_active": needs(V.STAFF_MANAGE, call=lambda c: a(c.seed.target_staff,
+                                                               active=False)),
+    "staff.reset_password": needs(V.STAFF_MANAGE, call=lambda c: a(
+        c.seed.target_staff, new_password="new-pass-1")),
+    "staff.change_own_password": open_to_all(
+        "one's own account: it needs the old password", lambda c: a(
+            old_password=PASSWORD, new_password="new-pass-1")),
+    "auth.sign_out": open_to_all("ends one's own session", lambda c: a()),
+    "audit.recent_entries": needs(V.AUDIT_VIEW, call=lambda c: a()),
+    "audit.check_chain": needs(V.AUDIT_VIEW, call=lambda c: a()),
+    "audit.record_restore": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        source=c.out / "backup.sqlite3", moved_aside=None)),
+}
+
+
+# -- discovery --------------------------------------------------------------------------------
+def service_functions() -> dict[str, Callable[..., Any]]:
+    """``module.function`` for every public function defined in a services module whose first
+    parameter is annotated ``Context``."""
+    found: dict[str, Callable[..., Any]] = {}
+    for info in pkgutil.iter_modules(clinic_desktop.services.__path__):
+        module = importlib.import_module(f"clinic_desktop.services.{info.name}")
+        for name, value in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(value) \
+                    or value.__module__ != module.__name__:
+                continue
+            parameters = list(inspect.signature(value).parameters.values())
+            if parameters and parameters[0].annotation in (Context, "Context"):
+                found[f"{info.name}.{name}"] = value
+    return found
+
+
+FUNCTIONS = service_functions()
+
+
+def _base(key: str) -> str:
+    return key.split("#")[0]
+
+
+def test_every_service_has_exactly_one_rule() -> None:
+    discovered, ruled = set(FUNCTIONS), {_base(k) for k in RULES}
+    assert not discovered - ruled, f"services without a rule in RULES: {discovered - ruled}"
+    assert not ruled - discovered, f"rules for functions that no longer exist: {ruled - discovered}"
+    assert len(discovered) > 100  # the discovery itself works
+
+
+def test_open_and_internal_rules_say_why() -> None:
+    for key, rule in RULES.items():
+        if not rule.needs or rule.internal:
+            assert rule.why, f"{key}: an open or internal rule must say why"
+        if rule.internal:
+            annotations = [p.annotation for p in inspect.signature(FUNCTIONS[_base(key)])
+                           .parameters.values()]
+            assert "Session" in annotations, f"{key} takes no Session: it is not internal"
+        else:
+            assert rule.call is not None, key
+
+
+def test_clinical_fields_name_real_fields_and_roles_keep_the_clinical_pairing() -> None:
+    from clinic_desktop.services.billing import TreatmentLine, VisitRecord
+    from clinic_desktop.services.panel import TreatmentRow
+    from clinic_desktop.services.patients import PatientRecord
+    from clinic_desktop.services.profile import MedicalInfo
+
+    models = {m.__name__: m for m in (PatientRecord, MedicalInfo, VisitRecord, TreatmentLine,
+                                      TreatmentRow, attachments.AttachmentInfo)}
+    for table in (CLINICAL_FIELDS, SAFETY_FIELDS):
+        for model, names in table.items():
+            assert names <= {f.name for f in dataclasses.fields(models[model])}, model
+    assert set(models) >= CLINICAL_RECORDS
+    assert not CLINICAL_FIELDS["MedicalInfo"] & SAFETY_FIELDS["MedicalInfo"]
+    for role, granted in ROLE_PERMISSIONS.items():
+        for wholesale, clinical in NEEDS_CLINICAL.items():
+            assert wholesale not in granted or clinical in granted, (role, wholesale)
+
+
+CASES = [(key, role) for key in sorted(RULES) if not RULES[key].internal for role in Role]
+
+
+@pytest.mark.parametrize(("key", "role"), CASES, ids=[f"{k}-{r.value}" for k, r in CASES])
+def test_role_gets_what_the_table_says(key: str, role: Role, clinic: Clinic) -> None:
+    rule = RULES[key]
+    assert rule.call is not None
+    args, kwargs = rule.call(clinic)
+    function = FUNCTIONS[_base(key)]
+    ctx = clinic.ctx(role)
+    granted = ROLE_PERMISSIONS[role]
+    if not set(rule.needs) <= granted:
+        with pytest.raises(PermissionDenied):
+            function(ctx, *args, **kwargs)
+        return
+    try:
+        result = function(ctx, *args, **kwargs)
+    except PermissionDenied as denied:  # pragma: no cover - the failure message
+        pytest.fail(f"{role.value} may call {key} but was refused: {denied}")
+    if rule.clinical is not None:
+        values = rule.clinical(result)
+        if V.CLINICAL_VIEW in granted:
+            assert all(values), f"{role.value} should see the clinical data: {values}"
+        else:
+            assert not any(values), f"{role.value} sees clinical data: {values}"
+    if rule.safety is not None:
+        assert all(rule.safety(result)), f"{role.value} must see the safety fields"
