@@ -4,7 +4,7 @@ A service function looks like::
 
     def add_chair(ctx: Context, *, name: str) -> ChairInfo:
         ctx.require(Permission.CHAIRS_MANAGE)
-        with ctx.transaction() as session:
+        with ctx.transaction(write=True) as session:
             ...                      # one unit of work
             ctx.audit(session, "chair.add", "chair", chair.id, name)
         return ChairInfo(...)        # a frozen dataclass, never an ORM object
@@ -67,8 +67,11 @@ class Context:
             )
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with self.db.session() as session:
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work. Say ``write=True`` when it will change anything: it then starts
+        holding the write lock, so what it reads before writing (a clash, the next code, the
+        audit chain's tail) cannot change under it. A read transaction refuses to write."""
+        with self.db.session(write=write) as session:
             yield session
 
     def audit(
@@ -79,7 +82,8 @@ class Context:
         from clinic_desktop.services.audit import append_entry
 
         append_entry(
-            session, at=self.now(), actor=self.actor, action=action, entity=entity,
+            session, trail=self.db.audit_trail, at=self.now(), actor=self.actor, action=action,
+            entity=entity,
             entity_id=None if entity_id is None else str(entity_id), summary=summary,
         )
 

@@ -51,3 +51,31 @@ class SchemaTooNew(EnvironmentProblem):
 
 class DatabaseUnusable(EnvironmentProblem):
     """The file is not a database, or is damaged."""
+
+
+class UpgradeFailed(EnvironmentProblem):
+    """A schema upgrade failed; the database was left exactly as it was before the attempt."""
+
+
+class DatabaseBusy(UserError):
+    """Another workstation, the scheduler or an import held the write lock past the timeout."""
+
+
+def os_error_sentence(error: OSError) -> str:
+    """What a person reads when a file cannot be written or read (a full disk, a read-only
+    folder, a file that went away): the file, and what to do."""
+    import errno
+
+    from clinic_desktop.i18n import _
+
+    path = error.filename or ""
+    reason = error.strerror or str(error)
+    if error.errno == errno.ENOSPC:
+        return _("磁盘已满，无法写入 {path}：请清理磁盘空间后再试。", path=path)
+    if error.errno == errno.EROFS:
+        return _("{path} 所在的磁盘是只读的，无法写入。", path=path)
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return _("没有权限读写 {path}（{reason}）。", path=path, reason=reason)
+    if error.errno == errno.ENOENT:
+        return _("找不到 {path}。", path=path)
+    return _("无法读写 {path}：{reason}。", path=path, reason=reason)

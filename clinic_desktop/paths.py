@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,9 @@ class DataDir:
         try:
             for folder in (self.root, self.backups, self.attachments, self.logs):
                 folder.mkdir(parents=True, exist_ok=True)
-            probe = self.root / ".write-test"
+            # One probe per process and thread: two workstations starting at once must not
+            # remove each other's probe.
+            probe = self.root / f".write-test-{os.getpid()}-{threading.get_ident()}"
             probe.write_bytes(b"ok")
             probe.unlink()
         except OSError as exc:

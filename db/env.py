@@ -35,6 +35,9 @@ def _configure(connection: object) -> None:
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
+        # The app runs every upgrade inside one transaction of its own (SQLite can roll DDL
+        # back once pysqlite stops committing behind its back: see storage/engine.py).
+        transactional_ddl=True,
         compare_type=True,
         render_item=_render_item,
         include_name=_include_name,

@@ -11,9 +11,12 @@ from collections.abc import Iterator  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import keyring  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
+from keyring.backends.fail import Keyring as FailKeyring  # noqa: E402
 
+from clinic_desktop.audit_keys import ENV_KEY_DIR  # noqa: E402
 from clinic_desktop.clock import FixedClock  # noqa: E402
 from clinic_desktop.context import Context  # noqa: E402
 from clinic_desktop.i18n import set_language  # noqa: E402
@@ -29,6 +32,18 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# No OS keyring, as on the clinic PCs we test for. Set before anything asks: keyring picks its
+# default lazily among every backend class defined so far, and a test module's in-memory
+# backend would otherwise become the default for the whole worker.
+keyring.set_keyring(FailKeyring())
+
+
+
+@pytest.fixture(autouse=True)
+def _audit_keys_in_a_temp_folder(tmp_path_factory: pytest.TempPathFactory,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audit keys go to a folder of the test's own (never the developer's config folder)."""
+    monkeypatch.setenv(ENV_KEY_DIR, str(tmp_path_factory.mktemp("audit-keys")))
 
 
 @pytest.fixture(autouse=True)

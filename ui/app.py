@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
@@ -22,6 +23,7 @@ from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import needs_setup, sign_in, sign_out
 from clinic_desktop.services.clinic import read_clinic
 from clinic_desktop.storage.database import Database, open_database
+from clinic_desktop.storage.soundness import Soundness
 from ui.app_services import AppServices
 from ui.care_monitor import CareMonitor
 from ui.dialogs.login_dialog import LoginDialog
@@ -89,11 +91,16 @@ class Startup:
             return EXIT_UNUSABLE
         setup_logging(self.data_dir.logs)
         try:
-            self.db = open_database(self.data_dir, now=self.clock.now())
+            # The page check of a large file takes most of a second: it runs beside the
+            # sign-in instead of before the window, and every write waits for its verdict.
+            self.db = open_database(self.data_dir, now=self.clock.now(),
+                                    soundness=Soundness.DEFERRED)
         except EnvironmentProblem as error:
             self.lock.release()
             self.problem(None, error.message)
             return EXIT_UNUSABLE
+        threading.Thread(target=self.db.check_soundness, name="soundness-check",
+                         daemon=True).start()
         return None
 
     def authenticate(self, *, demo: bool) -> Actor | None:
@@ -121,7 +128,14 @@ class Startup:
         self.window = MainWindow(self.services)
         self.window.sign_out_requested.connect(self._sign_out)
         self.window.show()
+        tasks.run(self.db.check_soundness, on_done=self._soundness_known)
         return self.window
+
+    def _soundness_known(self, problems: list[str]) -> None:
+        """A damaged file: say so once, plainly; every write is refused with the same text."""
+        if problems and self.db is not None and self.db.soundness.message:
+            QMessageBox.critical(self.window, QCoreApplication.translate("Startup", "数据库已损坏"),
+                                 self.db.soundness.message)
 
     def start_care_monitor(self) -> CareMonitor:
         """The in-process scheduler: scans now (catch-up) and every minute; badge follows."""

@@ -13,9 +13,10 @@ import traceback
 from collections.abc import Mapping
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from clinic_desktop.errors import UserError
+from clinic_desktop.errors import UserError, os_error_sentence
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def show_user_error(parent: QWidget | None, error: UserError, *, title: str | No
     box = QMessageBox(QMessageBox.Icon.Warning, title or QApplication.translate("errors", "提示"),
                       error.message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("userErrorBox")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed or stored
     box.exec()
 
 
@@ -31,6 +33,10 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     """The one entry point: a person's problem as a message, a bug in the crash dialog."""
     if isinstance(error, UserError):
         show_user_error(parent, error)
+        return
+    if isinstance(error, OSError):  # a full disk, a folder without permission: not a bug
+        log.warning("file operation failed: %s", error, exc_info=error)
+        show_user_error(parent, UserError(os_error_sentence(error)))
         return
     report_crash(type(error), error, error.__traceback__, parent=parent)
 
@@ -54,10 +60,7 @@ def install_excepthook() -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        if isinstance(exc, UserError):
-            show_user_error(QApplication.activeWindow(), exc)
-            return
-        report_crash(exc_type, exc, tb, parent=QApplication.activeWindow())
+        show_error(QApplication.activeWindow(), exc)
 
     sys.excepthook = hook
 
@@ -69,6 +72,7 @@ class FieldErrors:
         self._label = label
         self._fields = dict(fields)
         self._label.setObjectName("fieldError")
+        self._label.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes user data
         self._label.setWordWrap(True)
         self._label.hide()
         self._marked: QWidget | None = None

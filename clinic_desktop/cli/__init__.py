@@ -1,8 +1,9 @@
 """``clinic-desktop``: the GUI with no command, and headless commands for maintenance.
 
 Exit codes are stable: 0 done, 1 done with findings, 2 unusable input or environment, with a
-one-line reason on stderr. ``import`` exits 0 when it ran, rejected rows included (they are
-listed), and 2 when the file cannot be used (then nothing is written).
+one-line reason on stderr; 3 a bug (one line naming the log, which holds the traceback).
+``import`` exits 0 when it ran, rejected rows included (they are listed), and 2 when the file
+cannot be used (then nothing is written).
 """
 
 from __future__ import annotations
@@ -15,14 +16,21 @@ from typing import TextIO
 
 from clinic_desktop import __version__
 from clinic_desktop.cli import maintenance, records
-from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, Command, Invocation
+from clinic_desktop.cli.base import (
+    EXIT_BUG,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    Command,
+    Invocation,
+)
 from clinic_desktop.clock import Clock, SystemClock
-from clinic_desktop.errors import UserError
+from clinic_desktop.errors import UserError, os_error_sentence
 from clinic_desktop.i18n import _, set_language, system_language
-from clinic_desktop.logs import setup_logging
+from clinic_desktop.logs import current_log_path, setup_logging
 from clinic_desktop.paths import resolve_data_dir
 
-__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
+__all__ = ["EXIT_BUG", "EXIT_FINDINGS", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
 log = logging.getLogger(__name__)
 
 
@@ -58,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="verify database integrity and the audit chain")
     _common(check, top=False)
+
+    restore = sub.add_parser(
+        "restore", help="put a backup in place of the database (the current file is kept)")
+    restore.add_argument("file", metavar="FILE", help="a backup, e.g. one from backups/")
+    _common(restore, top=False)
 
     due = sub.add_parser("due", help="print the callback list as of a date (changes nothing)")
     due.add_argument("--date", metavar="YYYY-MM-DD",
@@ -96,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 HANDLERS: dict[str, Command] = {
     "init": maintenance.cmd_init, "demo": maintenance.cmd_demo, "check": maintenance.cmd_check,
-    "gui": maintenance.cmd_gui, "due": records.cmd_due, "import": records.cmd_import,
-    "export": records.cmd_export,
+    "restore": maintenance.cmd_restore, "gui": maintenance.cmd_gui, "due": records.cmd_due,
+    "import": records.cmd_import, "export": records.cmd_export,
 }
 
 
@@ -116,8 +129,22 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         run = Invocation(args=args, data_dir=data_dir, out=out, clock=clock or SystemClock())
         return HANDLERS[command](run)
     except UserError as exc:
+        # The sentence for the terminal; what caused it (a driver or file error) for the log.
+        log.warning("%s refused: %s", command, exc, exc_info=exc.__cause__)
         print(f"clinic-desktop: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print("clinic-desktop: " + _("已中断。"), file=sys.stderr)
         return EXIT_UNUSABLE
+    except OSError as exc:  # a full disk, a read-only folder: the environment, not a bug
+        log.warning("%s failed: %s", command, exc, exc_info=True)
+        print("clinic-desktop: " + os_error_sentence(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except Exception as exc:
+        # A bug: the traceback goes to the log, the terminal gets one line saying where.
+        log.exception("%s failed", command)
+        where = current_log_path()
+        print("clinic-desktop: " + _("内部错误（{kind}: {reason}），详情已写入日志 {log}。",
+                                     kind=type(exc).__name__, reason=exc, log=where or "-"),
+              file=sys.stderr)
+        return EXIT_BUG

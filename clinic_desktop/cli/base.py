@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
+from sqlalchemy.exc import DBAPIError
+
 from clinic_desktop.clock import Clock
 from clinic_desktop.context import SYSTEM_ACTOR, Actor, Context
-from clinic_desktop.errors import EnvironmentProblem, UserError
+from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
 from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.migrate import schema_state
+from clinic_desktop.storage.soundness import Soundness, latest_backup
+from clinic_desktop.storage.transactions import damaged_sentence
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,19 @@ class Invocation:
         """Open (creating or upgrading) the database; the caller holds the folder's lock."""
         return open_database(self.data_dir, now=self.clock.now())
 
-    def open_read_only(self) -> Database:
+    def open_read_only(self, *, soundness: Soundness = Soundness.NOW) -> Database:
         """For commands that only read: no upgrade, and a schema not at head is refused."""
         if not self.data_dir.database.exists():
             raise EnvironmentProblem(_("{path} 中没有数据库。", path=self.data_dir.root))
-        db = open_database(self.data_dir, upgrade=False, now=self.clock.now())
-        with db.engine.connect() as connection:
-            state = schema_state(connection)
+        db = open_database(self.data_dir, upgrade=False, now=self.clock.now(),
+                           soundness=soundness)
+        try:
+            with db.engine.connect() as connection:
+                state = schema_state(connection)
+        except DBAPIError as exc:
+            db.close()
+            raise DatabaseUnusable(damaged_sentence(self.data_dir.database,
+                                                    latest_backup(self.data_dir))) from exc
         if state.pending:
             db.close()
             raise EnvironmentProblem(_(
@@ -58,11 +68,21 @@ class Invocation:
 Command = Callable[[Invocation], int]
 
 
+# Dates a clinic's records can mean; beyond them date arithmetic (the next day, a week's end)
+# would overflow Python's calendar, and no visit or recall lies there.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise UserError(_("{option} 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
                           option=option, value=value), field=option) from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UserError(_("{option} 的日期 {value} 超出范围：请给 {first} 到 {last} 之间的日期。",
+                          option=option, value=value, first=FIRST_DAY, last=LAST_DAY),
+                        field=option)
+    return day

@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 
 from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, Invocation
-from clinic_desktop.errors import EnvironmentProblem, UserError
+from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.lockfile import InstanceLock
+from clinic_desktop.storage.soundness import Soundness, quick_check
+from clinic_desktop.storage.transactions import damaged_sentence
 
 
 def cmd_init(run: Invocation) -> int:
@@ -51,23 +53,41 @@ def cmd_demo(run: Invocation) -> int:
 
 
 def cmd_check(run: Invocation) -> int:
-    from clinic_desktop.services.audit import integrity_check, verify_chain
+    """Every problem is a line on stdout and exit 1; a damaged file is a finding, not a crash."""
+    from sqlalchemy.exc import DBAPIError
 
-    db = run.open_read_only()
+    from clinic_desktop.services.audit import verify_chain
+
+    db = run.open_read_only(soundness=Soundness.SKIP)
+    findings: list[str] = []
     try:
-        with db.session() as session:
-            problems = integrity_check(session)
-            chain = verify_chain(session)
+        problems = quick_check(run.data_dir.database, thorough=True)
+        findings += [_("数据库完整性问题：{line}", line=line) for line in problems[:20]]
+        if len(problems) > 20:
+            findings.append(_("……另有 {n} 个完整性问题。", n=len(problems) - 20))
+        if problems:
+            findings.append(damaged_sentence(run.data_dir.database, db.latest_backup()))
+        try:
+            with db.session() as session:
+                chain = verify_chain(session, db.audit_trail)
+        except (DBAPIError, DatabaseUnusable) as exc:
+            findings.append(_("无法读完审计日志：{reason}", reason=_reason(exc)))
+        else:
+            findings += chain.findings
+            if chain.ok:
+                run.print(_("审计日志完整：{n} 条记录，哈希链无误。", n=chain.entries))
+    except (DBAPIError, DatabaseUnusable) as exc:
+        findings.append(_("无法检查数据库：{reason}", reason=_reason(exc)))
     finally:
         db.close()
-    for line in problems:
-        run.print(_("数据库完整性问题：{line}", line=line))
-    if chain.ok:
-        run.print(_("审计日志完整：{n} 条记录，哈希链无误。", n=chain.entries))
-    else:
-        run.print(_("审计日志第 {id} 条记录被改动（{problem}）。", id=chain.first_bad_id,
-                    problem=chain.problem))
-    return EXIT_OK if chain.ok and not problems else EXIT_FINDINGS
+    for line in findings:
+        run.print(line)
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _reason(error: Exception) -> str:
+    cause = error.__cause__ if isinstance(error, DatabaseUnusable) else error
+    return str(getattr(cause, "orig", None) or cause or error)
 
 
 def cmd_gui(run: Invocation) -> int:
@@ -82,3 +102,26 @@ def cmd_gui(run: Invocation) -> int:
         language=getattr(run.args, "lang", None), clock=run.clock,
     )
     return result
+
+
+def cmd_restore(run: Invocation) -> int:
+    from pathlib import Path
+
+    from clinic_desktop.services.audit import record_restore
+    from clinic_desktop.storage.restore import restore_file
+
+    with InstanceLock(run.data_dir.ensure().lock_file):
+        # The file set aside is named in the clinic's local time of this computer.
+        result = restore_file(run.data_dir, Path(run.args.file),
+                              stamp=run.clock.now().astimezone())
+        db = run.open_for_writing()  # upgrades an older schema (after its own backup)
+        try:
+            record_restore(run.context(db), source=result.source, moved_aside=result.moved_aside)
+        finally:
+            db.close()
+    check = result.check
+    run.print(_("已从 {source} 恢复数据库：{patients} 位患者，最近一次就诊 {last}。",
+                source=result.source, patients=check.patients, last=check.last_visit or "-"))
+    if result.moved_aside is not None:
+        run.print(_("原来的数据库保留为 {path}。", path=result.moved_aside))
+    return EXIT_OK

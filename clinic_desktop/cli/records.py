@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from clinic_desktop.cli.base import EXIT_OK, Invocation, parse_day
@@ -21,11 +20,7 @@ def cmd_due(run: Invocation) -> int:
     try:
         ctx = run.context(db)
         zone = read_clinic(db).zone
-        try:
-            day = date.fromisoformat(args.date) if args.date else ctx.now().astimezone(zone).date()
-        except ValueError as exc:
-            raise UserError(_("--date 应为 YYYY-MM-DD 格式的日期，而不是“{value}”。",
-                              value=args.date), field="date") from exc
+        day = parse_day(args.date, "--date") or ctx.now().astimezone(zone).date()
         # A named day is planned whole; without one, the list is what is due right now.
         items = callback_list(ctx, as_of=day, whole_day=args.date is not None)
     finally:

@@ -16,7 +16,7 @@ from clinic_desktop.storage.models.clinical import Treatment, Visit
 def seed_care(ctx: Context, *, days_back: int = 21) -> int:
     """Care tasks for visits of the last ``days_back`` days; returns how many are due now."""
     since = (ctx.now() - timedelta(days=days_back)).date()
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         rows = session.execute(
             select(Visit.id, Visit.patient_id, Visit.visit_date, Treatment.id,
                    Treatment.procedure_type_id)

@@ -22,6 +22,7 @@ from clinic_desktop.rules.idcard import check_char
 from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.services.profile import seed_default_tags
 from clinic_desktop.services.staff import list_doctors
+from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.engagement import ContactLog, Feedback
 from clinic_desktop.storage.models.patient import (
@@ -68,7 +69,7 @@ def seed_patients(ctx: Context, rng: random.Random, count: int) -> int:
     now = ctx.now()
     today = now.astimezone(zone).date()
     doctors: list[int | None] = [d.id for d in list_doctors(ctx)] or [None]
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         seed_default_tags(session)
         procedures = [(r[0], r[1], r[2], r[3]) for r in session.execute(
             select(ProcedureType.id, ProcedureType.name, ProcedureType.price,
@@ -76,6 +77,7 @@ def seed_patients(ctx: Context, rng: random.Random, count: int) -> int:
         tags = list(session.execute(select(Tag.id)).scalars())
         start_id = (session.execute(select(Patient.id).order_by(Patient.id.desc()).limit(1))
                     .scalar_one_or_none() or 0) + 1
+        first_code = allocate(session, PATIENT_CODE, count)
         patients: list[dict[str, Any]] = []
         people: list[_Person] = []
         used_mobiles: set[str] = set()
@@ -98,8 +100,9 @@ def seed_patients(ctx: Context, rng: random.Random, count: int) -> int:
             keys = search_keys(name)
             created = now - timedelta(days=rng.randrange(3 * 365))
             patients.append({
-                "id": pid, "code": f"P{pid:06d}", "name": name, "name_pinyin": keys.full,
-                "name_initials": keys.initials, "sex": sex, "birth_date": birth,
+                "id": pid, "code": patient_code(first_code + i), "name": name,
+                "name_pinyin": keys.full, "name_initials": keys.initials, "sex": sex,
+                "birth_date": birth,
                 "birth_date_approximate": False, "mobile": mobile, "phone2": None,
                 "wechat": f"wx_{keys.full[:8]}{rng.randrange(100)}" if rng.random() < 0.4
                 else None,

@@ -43,7 +43,7 @@ def seed_schedule(ctx: Context, rng: random.Random, *, days_back: int = 21,
                  end=datetime.combine(today, time(17, 30), zone), kind="meeting",
                  reason="病例讨论会")
     now = ctx.now()
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         patients = list(session.execute(select(Patient.id).limit(2000)).scalars())
         procedures = list(session.execute(
             select(ProcedureType.id, ProcedureType.default_minutes)).all())

@@ -7,6 +7,7 @@ rows so a long clean can stop.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,7 @@ from clinic_desktop.rules.legacy_values import (
     parse_phones,
     parse_sex,
 )
-from clinic_desktop.rules.text import normalize_text
+from clinic_desktop.rules.text import hidden_character, normalize_text
 
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
@@ -143,6 +144,32 @@ class _Parsed:
                 self.failures[position] = hit[1]
 
 
+# U+FFFD is what the reader puts where a file's bytes were broken; a lone surrogate can still
+# come from a caller that built the rows itself. Neither may reach the database.
+_BROKEN = re.compile("[\ufffd\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_broken(values: list[Cell]) -> bool:
+    # One search over the column's text: cheap enough to run on every column of 100,000 rows.
+    return _BROKEN.search("\n".join(v for v in values if type(v) is str)) is not None
+
+
+def _refusing_broken(parse: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
+    def guarded(value: Cell) -> Any:
+        if type(value) is str and _BROKEN.search(value):
+            raise RuleError("text", _("含有无法识别的字符（文件在这里已损坏）：请在原表中重新输入"
+                                      "这个单元格后再导入。"))
+        return parse(value)
+
+    return guarded
+
+
+def _shown(text: str) -> str:
+    """Text safe to report, store and print: a lone surrogate becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _text_limit(limit: int) -> Callable[[Cell], str]:
     def parse(value: Cell) -> str:
         text = cell_text(value)
@@ -157,6 +184,9 @@ def _name(value: Cell) -> str:
     name = cell_text(value)
     if len(name) > 64:
         raise RuleError("name", _("姓名太长（最多 64 个字符）。"))
+    hidden = hidden_character(name)
+    if hidden is not None:  # the same rule as the patient form
+        raise RuleError("name", _("姓名中有看不见的控制字符（{code}）。", code=hidden))
     return name
 
 
@@ -236,7 +266,8 @@ def clean_sheet(
         check()
 
     def parsed(key: str, parse: Callable[[Cell], Any]) -> _Parsed:
-        return _Parsed(raw.get(key) or [None] * len(kept), parse)
+        values = raw.get(key) or [None] * len(kept)
+        return _Parsed(values, _refusing_broken(parse) if _has_broken(values) else parse)
 
     fields = {
         "name": parsed("name", _name),
@@ -277,7 +308,7 @@ def clean_sheet(
         clean = assembler.row(position, index + 1)
         if clean is None:
             result.rejected += 1
-            result.originals[index + 1] = [cell_text(v) for v in rows[index]]
+            result.originals[index + 1] = [_shown(cell_text(v)) for v in rows[index]]
         else:
             result.rows.append(clean)
     return result
@@ -291,6 +322,7 @@ class _Assembler:
         self.f = {key: parsed.values for key, parsed in fields.items()}
         self.failures = [(key, parsed.failures) for key, parsed in fields.items()
                          if parsed.failures]
+        self.name_failures = fields["name"].failures
         self.raw = raw
         self.labels = labels
         self.sources = sources
@@ -299,8 +331,8 @@ class _Assembler:
         self.has_visit = [k for k in VISIT_FIELDS if k in raw]
 
     def fail(self, row: int, key: str, value: Cell, reason: str) -> None:
-        self.result.errors.append(Problem(row, self.labels.get(key, field_label(key)),
-                                          cell_text(value), reason))
+        self.result.errors.append(Problem(row, _shown(self.labels.get(key, field_label(key))),
+                                          _shown(cell_text(value)), reason))
 
     def row(self, p: int, row: int) -> CleanRow | None:
         f = self.f
@@ -312,7 +344,7 @@ class _Assembler:
                 self.fail(row, key, self.raw[key][p], failures[p])
                 failed = True
         name = f["name"][p]
-        if not name:
+        if not name and p not in self.name_failures:  # refused above: not also "empty"
             self.fail(row, "name", "", _("姓名为空。"))
             failed = True
         visit, visit_ok = self._visit(p, row) if any(

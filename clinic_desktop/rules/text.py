@@ -23,3 +23,25 @@ def normalize_text(value: object) -> str:
 
 def is_blank(value: object) -> bool:
     return normalize_text(value) == ""
+
+
+# Format characters that change how text is drawn without being seen: zero-width spaces and
+# joiners, the byte-order mark, and the direction overrides that can make "张三" display as
+# another name (U+202E turns the rest of a line around).
+_INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD,
+              *range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def hidden_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character nobody can see or type on purpose, described (``U+202E``); None
+    when the text is clean. Tabs and line breaks are allowed in ``multiline`` text."""
+    for char in text:
+        code = ord(char)
+        if multiline and char in "\t\n\r":
+            continue
+        # Private-use and not-yet-assigned code points stay allowed: legacy systems keep rare
+        # name characters (生僻字) in the private-use area, and newer CJK extensions are
+        # unassigned to an older Unicode database.
+        if unicodedata.category(char) in ("Cc", "Cs") or code in _INVISIBLE:
+            return f"U+{code:04X}"
+    return None

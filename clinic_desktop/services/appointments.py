@@ -170,7 +170,7 @@ def book(ctx: Context, request: BookingRequest, *, override_reason: str | None =
     """Create an appointment; returns its id. Refuses clashes unless overridden."""
     ctx.require(Permission.APPOINTMENT_EDIT)
     _validate(request)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         candidate = Booking(None, request.doctor_id, request.chair_id, request.patient_id,
                             request.start, request.end)
         override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
@@ -218,7 +218,7 @@ def reschedule(
 ) -> None:
     """Move or resize (drag in the calendar, or the reschedule dialog)."""
     ctx.require(Permission.APPOINTMENT_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         row = _load_for_change(session, appointment_id, version)
         if row.status in ("completed", "cancelled", "no_show"):
             raise UserError(_("已结束的预约不能改期。"), field="start")
@@ -247,7 +247,7 @@ def change_status(
     ctx: Context, appointment_id: int, *, version: int, status: str, reason: str | None = None
 ) -> None:
     ctx.require(Permission.APPOINTMENT_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         row = _load_for_change(session, appointment_id, version)
         check_transition(row.status, status, reason=reason)
         old = row.status
@@ -273,7 +273,7 @@ def complete_appointment(
     """
     ctx.require(Permission.APPOINTMENT_EDIT)
     ctx.require(Permission.BILLING_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         row = _load_for_change(session, appointment_id, version)
         check_transition(row.status, "completed")
         zone = clinic_zone(session)

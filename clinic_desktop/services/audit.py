@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clinic_desktop.audit_keys import AuditKeyStore
+from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
+from clinic_desktop.storage.audit_trail import (
+    PENDING_HEAD,
+    AuditTrail,
+    head_mac,
+    head_path_for,
+    read_head,
+)
 from clinic_desktop.storage.models.audit import AuditEntry
 
 if TYPE_CHECKING:
@@ -19,38 +30,47 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 
 
-def entry_hash(
-    *, prev_hash: str, at: datetime, username: str, action: str, entity: str,
-    entity_id: str | None, summary: str,
-) -> str:
-    canonical = "\x1f".join(
+def _canonical(*, prev_hash: str, at: datetime, username: str, action: str, entity: str,
+               entity_id: str | None, summary: str) -> bytes:
+    return "\x1f".join(
         [prev_hash, at.isoformat(timespec="microseconds"), username, action, entity,
          entity_id or "", summary]
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+
+
+def entry_hash(*, key: bytes | None, prev_hash: str, at: datetime, username: str, action: str,
+               entity: str, entity_id: str | None, summary: str) -> str:
+    """HMAC-SHA256 with the clinic's audit key; plain SHA-256 only for entries written before
+    the chain was keyed (``key`` None)."""
+    canonical = _canonical(prev_hash=prev_hash, at=at, username=username, action=action,
+                           entity=entity, entity_id=entity_id, summary=summary)
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
 
 
 def append_entry(
-    session: Session, *, at: datetime, actor: Actor, action: str, entity: str,
-    entity_id: str | None, summary: str,
+    session: Session, *, trail: AuditTrail, at: datetime, actor: Actor, action: str,
+    entity: str, entity_id: str | None, summary: str,
 ) -> None:
-    # The chain must be linear even with two workstations: on SQLite, BEGIN IMMEDIATE-like
-    # serialisation comes from the write lock the insert takes; we read the tail just before.
+    """Append in the caller's write transaction (it holds the write lock, so the tail read
+    here is still the tail when the entry is inserted: the chain stays linear)."""
     last = session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()
     prev = last or GENESIS_HASH
+    key_id, key = trail.signing_key(session)
     digest = entry_hash(
-        prev_hash=prev, at=at, username=actor.username, action=action, entity=entity,
+        key=key, prev_hash=prev, at=at, username=actor.username, action=action, entity=entity,
         entity_id=entity_id, summary=summary,
     )
-    session.add(
-        AuditEntry(
-            at=at, staff_id=actor.staff_id, username=actor.username, action=action,
-            entity=entity, entity_id=entity_id, summary=summary, prev_hash=prev, hash=digest,
-        )
+    entry = AuditEntry(
+        at=at, staff_id=actor.staff_id, username=actor.username, action=action, entity=entity,
+        entity_id=entity_id, summary=summary, prev_hash=prev, hash=digest, key_id=key_id,
     )
+    session.add(entry)
     session.flush()
+    session.info[PENDING_HEAD] = (entry.id, digest, key_id)
 
 
 @dataclass(frozen=True)
@@ -69,29 +89,92 @@ class ChainReport:
     entries: int
     first_bad_id: int | None
     problem: str | None
+    findings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.first_bad_id is None
+        return self.first_bad_id is None and not self.findings
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every hash in id order; the first entry that does not match is named."""
+def verify_chain(session: Session, trail: AuditTrail) -> ChainReport:
+    """Recompute every hash in id order, then compare the newest entry with the stored head.
+
+    ``first_bad_id`` names the first entry that was altered (or inserted, or re-hashed);
+    ``findings`` are sentences for everything found, including the newest entries having been
+    deleted and entries that cannot be checked because their key is not on this computer."""
+    store = trail.keys(session, create=False)
     prev = GENESIS_HASH
     count = 0
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
-    for entry in rows:
+    findings: list[str] = []
+    bad: tuple[int, str] | None = None
+    missing_keys: dict[str, list[int]] = {}
+    seen_keyed = False
+    last: AuditEntry | None = None
+    for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
         count += 1
+        last = entry
+        if bad is not None:
+            continue
         if entry.prev_hash != prev:
-            return ChainReport(count, entry.id, "prev_hash does not match the entry before")
-        expected = entry_hash(
-            prev_hash=prev, at=entry.at, username=entry.username, action=entry.action,
-            entity=entry.entity, entity_id=entry.entity_id, summary=entry.summary,
-        )
-        if entry.hash != expected:
-            return ChainReport(count, entry.id, "content changed after it was written")
+            bad = (entry.id, _("与前一条记录的哈希不衔接（中间记录被删除或插入）"))
+        elif entry.key_id is None and seen_keyed:
+            bad = (entry.id, _("在加密签名的记录之后出现未签名的记录"))
+        else:
+            key = None
+            if entry.key_id is not None:
+                seen_keyed = True
+                key = store.key(entry.key_id) if store is not None else None
+                if key is None:
+                    missing_keys.setdefault(entry.key_id, []).append(entry.id)
+            if entry.key_id is None or key is not None:
+                expected = entry_hash(
+                    key=key, prev_hash=prev, at=entry.at, username=entry.username,
+                    action=entry.action, entity=entry.entity, entity_id=entry.entity_id,
+                    summary=entry.summary)
+                if not hmac.compare_digest(entry.hash, expected):
+                    bad = (entry.id, _("内容在写入后被改动，或哈希被重新计算"))
         prev = entry.hash
-    return ChainReport(count, None, None)
+    if bad is not None:
+        findings.append(_("审计日志第 {id} 条记录被改动（{problem}）。", id=bad[0], problem=bad[1]))
+    for key_id, ids in missing_keys.items():
+        findings.append(_(
+            "无法验证第 {first}–{last} 条审计记录：这台电脑上没有它们的审计密钥（{key}）。",
+            first=ids[0], last=ids[-1], key=key_id))
+    findings += _head_findings(session, trail, store, last, seen_keyed)
+    return ChainReport(count, bad[0] if bad else None, bad[1] if bad else None,
+                       tuple(findings))
+
+
+def _head_findings(session: Session, trail: AuditTrail, store: AuditKeyStore | None,
+                   last: AuditEntry | None, keyed: bool) -> list[str]:
+    """Compare the newest entry with the head kept beside the database."""
+    if trail.head_path is None:
+        return []
+    try:
+        head = read_head(trail.head_path)
+    except ValueError as exc:
+        return [_("审计日志的链头文件 {path} 已损坏（{reason}）。", path=trail.head_path,
+                  reason=exc)]
+    if head is None:
+        if keyed:
+            return [_("审计日志的链头文件 {path} 不见了：无法确认最新的记录没有被删除。",
+                      path=trail.head_path)]
+        return []
+    key = store.key(head.key_id) if store is not None else None
+    if key is None:
+        return [_("无法验证审计日志的链头：这台电脑上没有它的审计密钥（{key}）。",
+                  key=head.key_id)]
+    if not hmac.compare_digest(head.mac, head_mac(key, head.last_id, head.hash)):
+        return [_("审计日志的链头文件 {path} 被改动过。", path=trail.head_path)]
+    last_id = last.id if last is not None else 0
+    if last_id < head.last_id:
+        return [_("审计日志最新的记录被删除：应至少到第 {head} 条，现在只到第 {last} 条。",
+                  head=head.last_id, last=last_id)]
+    anchored = session.execute(select(AuditEntry.hash).where(AuditEntry.id == head.last_id)
+                               ).scalar_one_or_none()
+    if anchored != head.hash:
+        return [_("审计日志第 {id} 条记录与链头文件不符：记录被替换过。", id=head.last_id)]
+    return []
 
 
 def recent_entries(
@@ -114,16 +197,27 @@ def count_entries(session: Session) -> int:
     return session.execute(select(func.count(AuditEntry.id))).scalar_one()
 
 
-def integrity_check(session: Session) -> list[str]:
-    """SQLite's own page-level check; an empty list means the file is sound."""
-    if session.bind is None or session.get_bind().dialect.name != "sqlite":
-        return []
-    rows = [row[0] for row in session.execute(text("PRAGMA integrity_check")).all()]
-    return [] if rows == ["ok"] else rows
-
-
 def check_chain(ctx: Context) -> ChainReport:
     """Verify the whole audit chain (the audit page's button, the ``check`` command)."""
     ctx.require(Permission.AUDIT_VIEW)
     with ctx.transaction() as session:
-        return verify_chain(session)
+        return verify_chain(session, ctx.db.audit_trail)
+
+
+def record_restore(ctx: Context, *, source: Path, moved_aside: Path | None) -> None:
+    """Audit a restore in the restored database. Its entry re-anchors the chain's head: the
+    restored chain is shorter than the one the old head described, and that is not
+    truncation but the restore, named here with the head it replaces."""
+    ctx.require(Permission.SETTINGS_MANAGE)
+    previous = None
+    if moved_aside is not None:
+        try:
+            previous = read_head(head_path_for(moved_aside))
+        except ValueError:
+            previous = None
+    summary = f"from {source.name}; previous database kept as " + (
+        moved_aside.name if moved_aside is not None else "-")
+    if previous is not None:
+        summary += f"; previous head #{previous.last_id} {previous.hash[:16]}"
+    with ctx.transaction(write=True) as session:
+        ctx.audit(session, "database.restore", "database", None, summary)

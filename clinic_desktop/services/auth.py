@@ -65,7 +65,7 @@ def setup_clinic(
     ctx = Context(db=db, actor=SYSTEM_ACTOR, clock=clock)
     if not needs_setup(db):
         raise UserError(_("这个数据文件夹已经设置过诊所，请直接登录。"))
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         write_setting(session, "clinic.name", clinic_name)
         write_setting(session, "clinic.timezone", timezone)
         write_setting(session, "clinic.is_demo", is_demo)
@@ -89,7 +89,7 @@ def sign_in(db: Database, *, username: str, password: str, clock: Clock) -> Acto
     name = username.strip().lower()
     if not name:
         raise AuthenticationFailed(_("请填写用户名。"), field="username")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         staff = session.execute(select(Staff).where(Staff.username == name)).scalar_one_or_none()
         if staff is None:
             ctx.audit(session, "login.unknown_user", "staff", None, name)
@@ -136,5 +136,5 @@ def sign_in(db: Database, *, username: str, password: str, clock: Clock) -> Acto
 
 
 def sign_out(ctx: Context) -> None:
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         ctx.audit(session, "logout", "staff", ctx.actor.staff_id, ctx.actor.username)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -72,6 +72,13 @@ def active_plans(session: Session) -> list[CarePlan]:
 def list_plans(ctx: Context) -> list[CarePlan]:
     ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
+        plans = active_plans(session)
+        seeded = bool(plans) or bool(session.execute(
+            select(func.count(CarePlanRecord.id))).scalar_one())
+    if seeded:
+        return plans
+    # A clinic set up before plans shipped gets the defaults on first look.
+    with ctx.transaction(write=True) as session:
         ensure_default_plans(session, ctx.now())
         return active_plans(session)
 
@@ -225,7 +232,7 @@ def on_appointment_changed(ctx: Context, session: Session, event: AppointmentCha
 def raise_due(ctx: Context, now: datetime | None = None) -> int:
     """Move every pending task whose time has come to the due list; returns how many."""
     moment = now or ctx.now()
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         result = session.execute(update(CareTask).where(
             CareTask.status == "pending", CareTask.due_at <= moment).values(
             status="due", raised_at=moment, version=CareTask.version + 1))
@@ -233,6 +240,7 @@ def raise_due(ctx: Context, now: datetime | None = None) -> int:
 
 
 def count_due(ctx: Context) -> int:
+    ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
         return session.execute(select(func.count(CareTask.id)).where(
             CareTask.status == "due")).scalar_one()
@@ -279,7 +287,7 @@ def record_outcome(
     if satisfaction is not None and not 1 <= satisfaction <= 5:
         raise UserError(_("满意度应为 1 到 5 分。"), field="satisfaction")
     now = ctx.now()
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         task = session.get(CareTask, task_id)
         if task is None:
             raise NotFound(_("该回访任务已不存在。"))
@@ -324,6 +332,7 @@ def record_outcome(
 
 def due_on(ctx: Context, day: date) -> int:
     """How many open tasks fall due on a clinic-local day (for badges and tests)."""
+    ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         start = datetime.combine(day, time(0), zone)
@@ -368,10 +377,14 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
     ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
-        until = datetime.combine(as_of + timedelta(days=1), time(0), zone)
+        # Due by the end of ``as_of``: before the next midnight (a task due at 00:00 the next
+        # day belongs to the next day's list). The last day of the calendar has no next day.
+        due_by: ColumnElement[bool] = true()
+        if as_of < date.max:
+            due_by = CareTask.due_at < datetime.combine(as_of + timedelta(days=1), time(0), zone)
         if not whole_day and as_of <= ctx.now().astimezone(zone).date():
             # Today: what is due now; a call to retry at 15:00 returns at 15:00.
-            until = min(until, ctx.now())
+            due_by = and_(due_by, CareTask.due_at <= ctx.now())
         t = CareTask
         # Core rows, not ORM entities: a busy list is ten thousand rows.
         rows = session.connection().execute(
@@ -384,7 +397,7 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
             .join(Patient, Patient.id == t.patient_id)
             .outerjoin(Staff, Staff.id == t.doctor_id)
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
-            .where(t.status.in_(OPEN), t.due_at <= until)
+            .where(t.status.in_(OPEN), due_by)
             .order_by(t.due_at, t.id)).all()
         return [CallbackItem(
             task_id=tid, version=version, patient_id=pid, patient=name, phone=mobile,
@@ -402,7 +415,7 @@ def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None
     ctx.require(Permission.CARE_WORK)
     if until <= ctx.now():
         raise UserError(_("推迟的时间必须在现在之后。"), field="until")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         task = session.get(CareTask, task_id)
         if task is None:
             raise NotFound(_("该回访任务已不存在。"))
@@ -425,7 +438,7 @@ def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None
     from clinic_desktop.xlsx_writer import XlsxColumn, XlsxSheet, write_xlsx
 
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         ctx.audit(session, "export.callbacks", "care_task", None, f"{len(items)} rows")
     columns = [XlsxColumn(_("到期"), 17, "datetime"), XlsxColumn(_("患者"), 10),
@@ -460,7 +473,7 @@ def save_plan(ctx: Context, plan: CarePlan) -> CarePlan:
         checked = plan_from_dict(plan_to_dict(plan))
     except RuleError as error:
         raise UserError(error.message, field=error.field) from error
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         ensure_default_plans(session, ctx.now())
         row = session.execute(select(CarePlanRecord).where(
             CarePlanRecord.key == checked.key)).scalar_one_or_none()
@@ -482,7 +495,7 @@ def reassign(ctx: Context, task_ids: list[int], *, role: str | None = None,
     ctx.require(Permission.CARE_WORK)
     if role is not None and role not in ("nurse", "doctor", "receptionist"):
         raise UserError(_("角色无效。"), field="role")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         values: dict[str, object] = {"assigned_staff_id": staff_id,
                                      "version": CareTask.version + 1}
         if role is not None:
@@ -530,6 +543,7 @@ class CareSettings:
 
 
 def read_care_settings(ctx: Context) -> CareSettings:
+    ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
         defaults = CareSettings()
         return CareSettings(**{name: read_setting(session, f"care.{name}",
@@ -552,7 +566,7 @@ def save_care_settings(ctx: Context, settings: CareSettings) -> None:
         if not low <= getattr(settings, name) <= high:
             raise UserError(_("请填写 {low} 到 {high} 之间的数字。", low=low, high=high),
                             field=name)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         for name in CareSettings.__dataclass_fields__:
             write_setting(session, f"care.{name}", getattr(settings, name))
         ctx.audit(session, "settings.care", "setting", "care", str(settings))

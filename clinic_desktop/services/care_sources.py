@@ -36,7 +36,7 @@ def _birthday_in(year: int, birth: date) -> date:
 def daily_scan(ctx: Context) -> int:
     """Create the day's birthday and win-back tasks (and any missed days'); returns how many."""
     created = 0
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         today = ctx.now().astimezone(zone).date()
         last = read_setting(session, "care.daily_scan_done", None)

@@ -98,7 +98,7 @@ def save_procedure(
         raise UserError(_("价格不能为负数。"), field="price")
     if not COLOUR_RE.match(colour):
         raise UserError(_("颜色应为 #RRGGBB 格式，例如 #3A7BD5。"), field="colour")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         clash = session.execute(select(ProcedureType.id).where(
             ProcedureType.name == name, ProcedureType.id != (procedure_id or 0))).first()
         if clash:

@@ -46,7 +46,7 @@ def list_chairs(ctx: Context, *, include_inactive: bool = True) -> list[ChairInf
 def add_chair(ctx: Context, *, name: str, note: str | None = None) -> ChairInfo:
     ctx.require(Permission.CHAIRS_MANAGE)
     name = _clean_name(name)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         if session.execute(select(Chair.id).where(Chair.name == name)).first():
             raise UserError(_("已经有名为“{name}”的椅位/诊室。", name=name), field="name")
         order = session.execute(select(func.coalesce(func.max(Chair.sort_order), 0))).scalar_one()
@@ -62,7 +62,7 @@ def update_chair(
 ) -> ChairInfo:
     ctx.require(Permission.CHAIRS_MANAGE)
     name = _clean_name(name)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         chair = session.get(Chair, chair_id)
         if chair is None:
             raise NotFound(_("找不到该椅位/诊室。"))

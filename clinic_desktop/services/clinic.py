@@ -85,7 +85,7 @@ def update_clinic(
     if not name:
         raise UserError(_("请填写诊所名称。"), field="clinic_name")
     timezone = validate_timezone(timezone)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         write_setting(session, "clinic.name", name)
         write_setting(session, "clinic.timezone", timezone)
         write_setting(session, "clinic.phone", phone.strip())

@@ -71,7 +71,7 @@ def log_contact(ctx: Context, patient_id: int, *, channel: str, direction: str =
         raise UserError(_("方向无效。"), field="direction")
     if not summary.strip() and not outcome.strip():
         raise UserError(_("请填写联系内容或结果。"), field="summary")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         patient = get_patient(session, patient_id)
         row = ContactLog(patient_id=patient_id, at=ctx.now(), staff_id=ctx.actor.staff_id,
                          channel=channel, direction=direction, summary=summary.strip(),
@@ -89,7 +89,7 @@ def add_feedback(ctx: Context, patient_id: int, *, satisfaction: int | None,
         raise UserError(_("满意度应为 1 到 5 分。"), field="satisfaction")
     if satisfaction is None and not complaint.strip():
         raise UserError(_("请填写满意度或投诉内容。"), field="satisfaction")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
         row = Feedback(patient_id=patient_id, at=ctx.now(), satisfaction=satisfaction,
                        complaint=complaint.strip(),
@@ -109,7 +109,7 @@ def update_feedback(ctx: Context, feedback_id: int, *, status: str,
         raise UserError(_("处理状态无效。"), field="status")
     if status == "resolved" and not resolution.strip():
         raise UserError(_("标记为已解决时请填写处理结果。"), field="resolution")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         row = session.get(Feedback, feedback_id)
         if row is None:
             raise NotFound(_("该反馈已不存在。"))

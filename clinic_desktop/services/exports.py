@@ -52,7 +52,7 @@ def export_patients(ctx: Context, path: Path, *,
                     patient_ids: Sequence[int] | None = None) -> int:
     """All patients (archived included), or just ``patient_ids`` (a search's results)."""
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         referrer = aliased(Patient)
         query = (select(Patient, MedicalProfile.allergy_notes, referrer.name)
                  .outerjoin(MedicalProfile, MedicalProfile.patient_id == Patient.id)
@@ -86,7 +86,7 @@ def export_patients(ctx: Context, path: Path, *,
 def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                         end: date | None = None) -> int:
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         low, high = _range(session, start, end)
         zone = _zone(session)
         query = (select(Appointment, Patient.code, Patient.name, Patient.mobile,
@@ -119,7 +119,8 @@ def export_visits(ctx: Context, path: Path, *, start: date | None = None,
                   end: date | None = None) -> int:
     """One row per treatment line, so a visit with two procedures shows both."""
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction() as session:
+    ctx.require(Permission.CLINICAL_VIEW)  # sites and visit notes are clinical
+    with ctx.transaction(write=True) as session:
         query = (select(Visit.visit_date, Patient.code, Patient.name, Patient.mobile,
                         Staff.display_name, Treatment.procedure_name, Treatment.site,
                         Treatment.amount, Visit.notes)
@@ -153,7 +154,7 @@ def export_visits(ctx: Context, path: Path, *, start: date | None = None,
 def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
                   end: date | None = None) -> int:
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         low, high = _range(session, start, end)
         zone = _zone(session)
         query = (select(LedgerEntry, Patient.code, Patient.name)

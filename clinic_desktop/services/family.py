@@ -45,7 +45,7 @@ def link_family(ctx: Context, patient_id: int, relative_id: int, *, relation: st
         raise UserError(_("关系“{r}”无效。", r=relation), field="relation")
     if patient_id == relative_id:
         raise UserError(_("不能把患者关联为自己的家属。"), field="relative")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         a, b = get_patient(session, patient_id), get_patient(session, relative_id)
         session.execute(delete(FamilyLink).where(
             ((FamilyLink.patient_id == a.id) & (FamilyLink.relative_id == b.id))
@@ -57,7 +57,7 @@ def link_family(ctx: Context, patient_id: int, relative_id: int, *, relation: st
 
 def unlink_family(ctx: Context, patient_id: int, relative_id: int) -> None:
     ctx.require(Permission.PATIENT_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         session.execute(delete(FamilyLink).where(
             ((FamilyLink.patient_id == patient_id) & (FamilyLink.relative_id == relative_id))
             | ((FamilyLink.patient_id == relative_id) & (FamilyLink.relative_id == patient_id))))

@@ -110,7 +110,7 @@ def _batch(session: Session, batch_id: int) -> ImportBatch:
 def undo_import(ctx: Context, batch_id: int) -> UndoSummary:
     """Remove what the batch created and restore the fields its merges filled in."""
     ctx.require(Permission.IMPORT_RUN)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         batch = _batch(session, batch_id)
         if batch.undone_at is not None:
             raise UserError(_("该导入已于 {when} 撤销过。",
@@ -246,7 +246,7 @@ def save_profile(ctx: Context, name: str, profile: dict[str, str]) -> None:
         raise UserError(_("请给这个对应方案起个名字。"), field="name")
     if not profile or any(v not in BY_KEY for v in profile.values()):
         raise UserError(_("对应方案中至少要有一列，且字段有效。"), field="mapping")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         stored = dict(read_setting(session, PROFILES_KEY, {}) or {})
         stored[name] = dict(profile)
         write_setting(session, PROFILES_KEY, stored)

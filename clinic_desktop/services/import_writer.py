@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -24,6 +24,7 @@ from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import ImportPlan, current_fields
 from clinic_desktop.storage.bulk import bulk_insert, table_of
+from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 from clinic_desktop.storage.models.staff import Staff
@@ -137,7 +138,7 @@ class BatchWriter:
         if not persons:
             return []
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
-        highest = self.session.execute(select(func.max(Patient.id))).scalar_one() or 0
+        first_code = allocate(self.session, PATIENT_CODE, len(persons))
 
         names = ("code", "name", "name_pinyin", "name_initials", "sex", "birth_date",
                  "birth_date_approximate", "mobile", "phone2", "wechat", "id_number",
@@ -145,10 +146,10 @@ class BatchWriter:
                  "created_by", "updated_at", "updated_by", "import_batch_id")
 
         def rows() -> Iterator[tuple[Any, ...]]:
-            for offset, person in enumerate(persons, start=1):
+            for number, person in enumerate(persons, start=first_code):
                 p = person.fields
                 keys = search_keys(p.name)
-                yield (f"P{highest + offset:06d}", p.name, keys.full, keys.initials, p.sex,
+                yield (patient_code(number), p.name, keys.full, keys.initials, p.sex,
                        p.birth_date, p.birth_approximate, p.mobile, p.phone2, p.wechat,
                        p.id_number, p.occupation, p.address, p.source, p.first_visit_date,
                        p.notes, now, staff, now, staff, self.batch_id)

@@ -200,7 +200,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
     labels = {key: header[i] if i < len(header) and header[i] else field_label(key)
               for i, key in mapping.items()}
     started = ctx.now()
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         today = _today(ctx, session)
 
         def cleaning_progress(done: int, total: int) -> None:

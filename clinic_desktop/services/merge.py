@@ -54,7 +54,7 @@ def merge_patients(ctx: Context, *, keep_id: int, absorb_id: int) -> MergeResult
     ctx.require(Permission.PATIENT_MERGE)
     if keep_id == absorb_id:
         raise UserError(_("不能把患者与自己合并。"), field="absorb")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         keep, absorb = get_patient(session, keep_id), get_patient(session, absorb_id)
         if absorb.merged_into_id is not None:
             raise UserError(_("{code} 已经合并过了。", code=absorb.code), field="absorb")
@@ -145,7 +145,7 @@ def _merge_medical(session: Any, ctx: Context, keep_id: int,
 
 def undo_merge(ctx: Context, merge_id: int) -> None:
     ctx.require(Permission.PATIENT_MERGE)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         record = session.get(PatientMerge, merge_id)
         if record is None:
             raise NotFound(_("找不到这次合并记录。"))

@@ -43,14 +43,23 @@ def _prefix_range(column: InstrumentedAttribute[str], prefix: str) -> ColumnElem
     return and_(column >= prefix, column < prefix + "\uffff")
 
 
+def _contains(needle: str) -> str:
+    """A LIKE pattern for "contains ``needle``" in which ``%`` and ``_`` are themselves:
+    张_ finds 张_, not every two-character name starting with 张."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _fts_ids(session: Session, needle: str, limit: int) -> list[int]:
     if session.get_bind().dialect.name != "sqlite":
-        pattern = f"%{needle}%"
+        pattern = _contains(needle)
         return list(session.execute(
             select(Patient.id).where(or_(
-                Patient.name.like(pattern), Patient.mobile.like(pattern),
-                Patient.phone2.like(pattern), Patient.id_number.like(pattern),
-                Patient.code.like(pattern),
+                Patient.name.like(pattern, escape="\\"),
+                Patient.mobile.like(pattern, escape="\\"),
+                Patient.phone2.like(pattern, escape="\\"),
+                Patient.id_number.like(pattern, escape="\\"),
+                Patient.code.like(pattern, escape="\\"),
             )).limit(limit)).scalars())
     quoted = '"' + needle.replace('"', '""') + '"'
     rows = session.execute(
@@ -80,7 +89,8 @@ def _candidate_ids(session: Session, query: str, limit: int) -> tuple[list[int],
         ids += _fts_ids(session, query, limit)
     elif not query.isascii():
         ids += session.execute(
-            select(Patient.id).where(Patient.name.like(f"%{query}%")).limit(limit)).scalars()
+            select(Patient.id).where(Patient.name.like(_contains(query), escape="\\"))
+            .limit(limit)).scalars()
     return list(dict.fromkeys([*exact, *ids])), exact
 
 

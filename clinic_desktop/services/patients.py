@@ -5,20 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic_desktop.context import Context
 from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.importing.mapping import field_label
+from clinic_desktop.permissions import Permission, without_clinical
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.idcard import check_conflicts, parse_id_card
 from clinic_desktop.rules.phone import normalize_mobile
 from clinic_desktop.rules.pinyin import search_keys
-from clinic_desktop.rules.text import normalize_text
+from clinic_desktop.rules.text import hidden_character, normalize_text
 from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.staff import Staff
 
@@ -69,6 +71,7 @@ class PatientRecord:
     member_points: int
     updated_at: datetime
     version: int
+    clinical_hidden: bool = False  # ``notes`` blanked: the role lacks CLINICAL_VIEW
 
     def as_input(self) -> PatientInput:
         return PatientInput(
@@ -125,10 +128,27 @@ def sources(session: Session) -> list[str]:
     return list(stored) if stored else list(DEFAULT_SOURCES)
 
 
+_TEXT_FIELDS = {"name": False, "mobile": False, "phone2": False, "wechat": False,
+                "id_number": False, "occupation": False, "address": False, "source": False,
+                "notes": True}  # field -> may hold line breaks
+
+
+def _refuse_hidden_characters(data: PatientInput) -> None:
+    """Control characters, lone surrogates, zero-width and direction-override characters are
+    refused, naming the field: they make a record show or sort as something it is not."""
+    for field_name, multiline in _TEXT_FIELDS.items():
+        value = getattr(data, field_name)
+        found = hidden_character(value, multiline=multiline) if value else None
+        if found is not None:
+            raise UserError(_("{field}中有看不见的控制字符（{code}），请重新输入。",
+                              field=field_label(field_name), code=found), field=field_name)
+
+
 def clean_input(data: PatientInput, *, today: date,
                 allowed_sources: list[str]) -> tuple[PatientInput, list[str]]:
     """Normalise what was typed; a UserError names the first bad field, warnings the rest."""
     warnings: list[str] = []
+    _refuse_hidden_characters(data)
     name = normalize_text(data.name)
     if not name:
         raise UserError(_("请填写患者姓名。"), field="name")
@@ -216,8 +236,26 @@ def clinic_today(ctx: Context) -> date:
 
 
 def next_code(session: Session) -> str:
-    highest = session.execute(select(func.max(Patient.id))).scalar_one() or 0
-    return f"P{highest + 1:06d}"
+    """The next patient code, from the counter (the caller's write transaction holds it)."""
+    return patient_code(allocate(session, PATIENT_CODE))
+
+
+def _visible(ctx: Context, record: PatientRecord) -> PatientRecord:
+    """The record cut to the acting role: the note is clinical (``CLINICAL_FIELDS``)."""
+    return record if ctx.can(Permission.CLINICAL_VIEW) else without_clinical(record)
+
+
+def _note_to_store(ctx: Context, typed: str, stored: str) -> str:
+    """The clinical note a save writes. Without CLINICAL_EDIT the stored note stays: the blank
+    a receptionist's form sends (it was never shown the note) keeps it, so does the note sent
+    back unchanged by a role that may read it; writing anything else is refused (also when it
+    happens to equal the note, so a role that may not read it cannot probe it)."""
+    if ctx.can(Permission.CLINICAL_EDIT):
+        return typed
+    if not typed or (typed == stored and ctx.can(Permission.CLINICAL_VIEW)):
+        return stored
+    ctx.require(Permission.CLINICAL_EDIT)
+    return typed
 
 
 def _apply(p: Patient, data: PatientInput) -> None:
@@ -240,7 +278,8 @@ def _apply(p: Patient, data: PatientInput) -> None:
 def create_patient(ctx: Context, data: PatientInput, *,
                    allow_duplicate: bool = False) -> SavedPatient:
     ctx.require(Permission.PATIENT_EDIT)
-    with ctx.transaction() as session:
+    _note_to_store(ctx, data.notes.strip(), "")  # a note on a new patient needs CLINICAL_EDIT
+    with ctx.transaction(write=True) as session:
         cleaned, warnings = clean_input(data, today=_today(ctx, session),
                                         allowed_sources=sources(session))
         if not allow_duplicate:
@@ -255,7 +294,7 @@ def create_patient(ctx: Context, data: PatientInput, *,
         session.flush()
         ctx.audit(session, "patient.create", "patient", patient.id,
                   f"{patient.code} {patient.name}")
-        return SavedPatient(record_of(patient), tuple(warnings))
+        return SavedPatient(_visible(ctx, record_of(patient)), tuple(warnings))
 
 
 def get_patient(session: Session, patient_id: int) -> Patient:
@@ -280,12 +319,13 @@ def update_patient(ctx: Context, patient_id: int, data: PatientInput, *,
                    version: int) -> SavedPatient:
     ctx.require(Permission.PATIENT_EDIT)
     try:
-        with ctx.transaction() as session:
+        with ctx.transaction(write=True) as session:
             patient = get_patient(session, patient_id)
             if patient.version != version:
                 raise concurrent_edit_error(ctx, session, patient)
             cleaned, warnings = clean_input(data, today=_today(ctx, session),
                                             allowed_sources=sources(session))
+            cleaned = replace(cleaned, notes=_note_to_store(ctx, cleaned.notes, patient.notes))
             before = record_of(patient)
             _apply(patient, cleaned)
             patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
@@ -294,7 +334,7 @@ def update_patient(ctx: Context, patient_id: int, data: PatientInput, *,
                        if getattr(before, f.name, None) != getattr(patient, f.name, None)]
             ctx.audit(session, "patient.update", "patient", patient.id,
                       f"{patient.code}: {', '.join(changed) or '-'}")
-            return SavedPatient(record_of(patient), tuple(warnings))
+            return SavedPatient(_visible(ctx, record_of(patient)), tuple(warnings))
     except StaleDataError as exc:
         with ctx.transaction() as session:
             raise concurrent_edit_error(ctx, session, get_patient(session, patient_id)) from exc
@@ -302,21 +342,21 @@ def update_patient(ctx: Context, patient_id: int, data: PatientInput, *,
 
 def set_archived(ctx: Context, patient_id: int, *, archived: bool) -> PatientRecord:
     ctx.require(Permission.PATIENT_ARCHIVE)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         patient = get_patient(session, patient_id)
         patient.archived = archived
         patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
         session.flush()
         ctx.audit(session, "patient.archive" if archived else "patient.unarchive", "patient",
                   patient.id, patient.code)
-        return record_of(patient)
+        return _visible(ctx, record_of(patient))
 
 
 def set_membership(ctx: Context, patient_id: int, *, tier: str | None, points: int) -> None:
     ctx.require(Permission.BILLING_EDIT)
     if points < 0:
         raise UserError(_("积分不能为负数。"), field="points")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         patient = get_patient(session, patient_id)
         patient.member_tier = normalize_text(tier) or None
         patient.member_points = points
@@ -332,7 +372,7 @@ def list_sources(ctx: Context) -> list[str]:
 def load_patient(ctx: Context, patient_id: int) -> PatientRecord:
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
-        return record_of(get_patient(session, patient_id))
+        return _visible(ctx, record_of(get_patient(session, patient_id)))
 
 
 __all__ = [
@@ -350,7 +390,7 @@ def set_sources(ctx: Context, names: list[str]) -> list[str]:
     clean = list(dict.fromkeys(n for n in (normalize_text(x) for x in names) if n))
     if not clean:
         raise UserError(_("至少保留一个来源渠道。"), field="sources")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         write_setting(session, "patient.sources", clean)
         ctx.audit(session, "settings.sources", "setting", "patient.sources", "、".join(clean))
     return clean

@@ -38,6 +38,8 @@ class MedicalInfo:
     past_history: str
     family_history: str
     chief_complaint: str
+    # The clinical fields are blanked (the role lacks CLINICAL_VIEW); the allergies are kept.
+    clinical_hidden: bool = False
 
     @property
     def has_allergy(self) -> bool:
@@ -79,7 +81,7 @@ def medical_in(session: Session, patient_id: int) -> MedicalInfo:
 def update_medical(ctx: Context, patient_id: int, info: MedicalInfo) -> MedicalInfo:
     ctx.require(Permission.CLINICAL_EDIT)
     allergies = tuple(dict.fromkeys(a for a in (normalize_text(x) for x in info.allergies) if a))
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
         row = session.get(MedicalProfile, patient_id)
         if row is None:
@@ -105,6 +107,11 @@ def seed_default_tags(session: Session) -> None:
 
 def list_tags(ctx: Context) -> list[TagInfo]:
     with ctx.transaction() as session:
+        found = [TagInfo(t.id, t.name, t.colour)
+                 for t in session.execute(select(Tag).order_by(Tag.id)).scalars()]
+    if found:
+        return found
+    with ctx.transaction(write=True) as session:  # the default tags, on first look
         seed_default_tags(session)
         return [TagInfo(t.id, t.name, t.colour)
                 for t in session.execute(select(Tag).order_by(Tag.id)).scalars()]
@@ -115,7 +122,7 @@ def create_tag(ctx: Context, *, name: str, colour: str = "#5B7083") -> TagInfo:
     name = normalize_text(name)
     if not name:
         raise UserError(_("请填写标签名称。"), field="name")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         if session.execute(select(Tag.id).where(Tag.name == name)).first():
             raise UserError(_("已有标签“{name}”。", name=name), field="name")
         tag = Tag(name=name, colour=colour)
@@ -133,7 +140,7 @@ def tags_in(session: Session, patient_id: int) -> list[TagInfo]:
 
 def set_tag(ctx: Context, patient_id: int, tag_id: int, *, on: bool) -> None:
     ctx.require(Permission.PATIENT_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         patient = get_patient(session, patient_id)
         present = session.get(PatientTag, (patient_id, tag_id))
         if on and present is None:
@@ -155,7 +162,7 @@ def define_custom_field(ctx: Context, *, name: str, kind: str,
     clean = tuple(c for c in (normalize_text(c) for c in choices) if c)
     if kind == "choice" and not clean:
         raise UserError(_("选择题字段至少需要一个选项。"), field="choices")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         if session.execute(select(CustomField.id).where(CustomField.name == name)).first():
             raise UserError(_("已有字段“{name}”。", name=name), field="name")
         row = CustomField(name=name, kind=kind, choices_json=json.dumps(list(clean),
@@ -199,7 +206,7 @@ def _check_value(field: CustomField, value: str) -> str:
 
 def set_custom_values(ctx: Context, patient_id: int, values: dict[int, str]) -> None:
     ctx.require(Permission.PATIENT_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
         for field_id, raw in values.items():
             field = session.get(CustomField, field_id)
@@ -236,7 +243,7 @@ def update_tag(ctx: Context, tag_id: int, *, name: str, colour: str) -> TagInfo:
     name = normalize_text(name)
     if not name:
         raise UserError(_("请填写标签名称。"), field="name")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         tag = session.get(Tag, tag_id)
         if tag is None:
             raise UserError(_("该标签已不存在。"))

@@ -107,7 +107,7 @@ def set_working_hours(ctx: Context, doctor_id: int, spans: list[WorkingSpan]) ->
                       b=f"{after.start:%H:%M}–{after.end:%H:%M}"),
                     field="working_hours",
                 )
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         doctor = _doctor(session, doctor_id)
         session.execute(delete(WorkingHours).where(WorkingHours.staff_id == doctor_id))
         for span in spans:
@@ -127,7 +127,7 @@ def add_time_off(
         raise UserError(_("请假类型“{kind}”无效。", kind=kind), field="kind")
     if not end > start:
         raise UserError(_("结束时间必须晚于开始时间。"), field="end")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         doctor = _doctor(session, doctor_id)
         row = TimeOff(staff_id=doctor_id, start=start, end=end, kind=kind,
                       reason=reason.strip(), created_by=ctx.actor.staff_id,
@@ -156,7 +156,7 @@ def list_time_off(ctx: Context, *, start: datetime, end: datetime,
 
 def remove_time_off(ctx: Context, time_off_id: int) -> None:
     ctx.require(Permission.SCHEDULE_MANAGE)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         row = session.get(TimeOff, time_off_id)
         if row is None:
             raise NotFound(_("该请假记录已不存在。"))

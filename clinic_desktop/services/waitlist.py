@@ -50,7 +50,7 @@ def add_to_waitlist(
         raise UserError(_("最晚日期不能早于最早日期。"), field="latest")
     if any(part not in DAY_PARTS for part in day_parts):
         raise UserError(_("时段无效。"), field="day_parts")
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
         row = WaitlistEntry(
             patient_id=patient_id, doctor_id=doctor_id, procedure_type_id=procedure_type_id,
@@ -109,7 +109,7 @@ def matches_for_slot(ctx: Context, appointment_id: int) -> list[WaitlistItem]:
 
 def resolve_waitlist(ctx: Context, entry_id: int, *, note: str = "") -> None:
     ctx.require(Permission.APPOINTMENT_EDIT)
-    with ctx.transaction() as session:
+    with ctx.transaction(write=True) as session:
         entry = session.get(WaitlistEntry, entry_id)
         if entry is None:
             raise NotFound(_("该候补记录已不存在。"))

@@ -2,7 +2,10 @@
 
 ``Database.session()`` is the only way code gets a Session: one per operation, committed or
 rolled back as a whole, never kept past the call (``expire_on_commit=False`` so the plain
-values read inside stay readable after it).
+values read inside stay readable after it). ``session(write=True)`` holds the write lock from
+its first statement (see ``storage.transactions``); a failure of the database itself (locked
+past the timeout, read-only file, full disk, damaged file) leaves as a sentence, not a
+driver error.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop.clock import SystemClock
@@ -24,8 +27,11 @@ from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem
 from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
 from clinic_desktop.storage import models  # noqa: F401 - registers every table
-from clinic_desktop.storage.engine import create_engine_for_url, create_sqlite_engine
-from clinic_desktop.storage.migrate import upgrade_to_head
+from clinic_desktop.storage.audit_trail import AuditTrail, head_path_for
+from clinic_desktop.storage.engine import SQLITE_BEGIN, create_engine_for_url, create_sqlite_engine
+from clinic_desktop.storage.migrate import head_revision, upgrade_to_head
+from clinic_desktop.storage.soundness import Soundness, SoundnessGate, latest_backup
+from clinic_desktop.storage.transactions import WRITE, guard_read_transactions, translate
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +44,51 @@ class Database:
     sessions: sessionmaker[Session]
     data_dir: DataDir | None
     backup_taken: Path | None = None
+    audit_trail: AuditTrail = field(default_factory=lambda: AuditTrail(None))
+    soundness: SoundnessGate = field(default_factory=lambda: SoundnessGate(open_now=True))
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any exception."""
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any exception.
+
+        ``write=True`` for anything that changes data: the transaction then begins holding
+        the write lock, before the first read. A read session refuses to write."""
+        if write:
+            self.soundness.wait()
         session = self.sessions()
+        session.info[WRITE] = write
         try:
+            if write and self.is_sqlite:
+                session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             yield session
             session.commit()
+            self.audit_trail.after_commit(session)
+        except DBAPIError as error:
+            session.rollback()
+            sentence = translate(error, self.path, self.latest_backup())
+            if sentence is None:
+                raise
+            log.warning("database failure: %s", error.orig)
+            raise sentence from error
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        return self.data_dir.database if self.data_dir is not None and self.is_sqlite else None
+
+    def latest_backup(self) -> Path | None:
+        return latest_backup(self.data_dir)
+
+    def check_soundness(self) -> list[str]:
+        """Run the deferred check (the GUI calls this on its worker); the problems found."""
+        if self.path is None or self.soundness.decided:
+            return self.soundness.problems
+        return self.soundness.run_check(self.path, self.data_dir)
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,17 +123,26 @@ def _refuse_non_database(path: Path) -> None:
 
 def open_database(
     data_dir: DataDir | None = None, *, url: str | None = None, upgrade: bool = True,
-    now: datetime | None = None,
+    now: datetime | None = None, soundness: Soundness = Soundness.NOW,
 ) -> Database:
-    """Open (creating if needed) the clinic database in ``data_dir``, or the server at ``url``."""
+    """Open (creating if needed) the clinic database in ``data_dir``, or the server at ``url``.
+
+    A damaged SQLite file is refused (``Soundness.NOW``) or refused at its first write
+    (``DEFERRED``); an upgrade never starts on a file that has not been checked."""
     stamp = now or SystemClock().now()  # only names the pre-upgrade backup file
     sqlite_path: Path | None = None
+    gate = SoundnessGate(open_now=True)
     if url is None:
         if data_dir is None:
             raise ValueError("open_database needs a data folder or a URL")
         data_dir.ensure()
         sqlite_path = data_dir.database
         _refuse_non_database(sqlite_path)
+        if sqlite_path.exists() and soundness is not Soundness.SKIP:
+            gate = SoundnessGate(open_now=False)
+            if soundness is Soundness.NOW or (upgrade and _upgrade_pending(sqlite_path)):
+                gate.run_check(sqlite_path, data_dir)
+                gate.wait()
         engine = create_sqlite_engine(sqlite_path)
     else:
         engine = create_engine_for_url(url)
@@ -118,4 +165,20 @@ def open_database(
         engine.dispose()
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Database(engine=engine, sessions=sessions, data_dir=data_dir, backup_taken=backup)
+    guard_read_transactions(sessions)
+    trail = AuditTrail(head_path_for(sqlite_path) if sqlite_path is not None else None)
+    return Database(engine=engine, sessions=sessions, data_dir=data_dir, backup_taken=backup,
+                    audit_trail=trail, soundness=gate)
+
+
+def _upgrade_pending(path: Path) -> bool:
+    """Whether opening ``path`` would change its schema (then it is checked first)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+    return row is None or row[0] != head_revision()

@@ -1,16 +1,27 @@
-"""The one engine factory: every SQLite pragma the app relies on is set here."""
+"""The one engine factory: every SQLite pragma and the transaction mode are set here.
+
+pysqlite's own transaction handling is switched off (``isolation_level = None``) and
+SQLAlchemy's ``begin`` event issues ``BEGIN`` itself, as SQLAlchemy's documentation shows for
+this driver. That gives two things the driver would not: DDL inside a transaction (a schema
+upgrade is all or nothing), and ``BEGIN IMMEDIATE`` for a transaction that says it will write,
+so it holds the write lock *before* it reads. Without that, "check for a clash, then insert"
+runs on a snapshot another writer may already have changed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 5000
+# Execution option read by the begin hook: "IMMEDIATE" for writers, "DEFERRED" for readers.
+SQLITE_BEGIN = "sqlite_begin"
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -23,16 +34,26 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def create_sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+def _on_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    if mode not in ("DEFERRED", "IMMEDIATE"):
+        raise ValueError(f"unknown SQLite transaction mode {mode!r}")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def create_sqlite_engine(path: Path) -> Engine:
+    return _sqlite_engine(f"sqlite:///{path}")
 
 
 def create_engine_for_url(url: str) -> Engine:
     """A server database (PostgreSQL) for several workstations; the same models run there."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, future=True)
-        event.listen(engine, "connect", _on_connect)
-        return engine
+        return _sqlite_engine(url)
     return create_engine(url, future=True, pool_pre_ping=True)

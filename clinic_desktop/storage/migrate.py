@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,9 +15,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from clinic_desktop.errors import SchemaTooNew
+from clinic_desktop.errors import SchemaTooNew, UpgradeFailed
 from clinic_desktop.i18n import _
 from clinic_desktop.package_data import migrations_dir
+from clinic_desktop.storage.audit_trail import head_path_for
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,12 @@ def alembic_config() -> Config:
     return config
 
 
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migration scripts have no head"
+    return head
+
+
 def schema_state(connection: Connection) -> SchemaState:
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
@@ -53,7 +61,8 @@ def schema_state(connection: Connection) -> SchemaState:
 
 
 def backup_sqlite(path: Path, backup_dir: Path, *, reason: str, stamp: datetime) -> Path:
-    """Copy a live SQLite file consistently (sqlite3 backup API, WAL included)."""
+    """Copy a live SQLite file consistently (sqlite3 backup API, WAL included), with the audit
+    chain's head beside it so the copy's chain can be checked for truncation later."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     target = backup_dir / f"{path.stem}-{stamp:%Y%m%d-%H%M%S}-{reason}{path.suffix}"
     source = sqlite3.connect(path)
@@ -65,7 +74,36 @@ def backup_sqlite(path: Path, backup_dir: Path, *, reason: str, stamp: datetime)
             dest.close()
     finally:
         source.close()
+    head = head_path_for(path)
+    if head.exists():
+        shutil.copyfile(head, head_path_for(target))
     return target
+
+
+def _run_upgrade(engine: Engine) -> None:
+    """Every pending migration in one transaction: all of them land, or none.
+
+    SQLite's own procedure for schema changes that rebuild tables: foreign keys off (a PRAGMA
+    that only works outside a transaction), the changes, ``foreign_key_check`` before commit,
+    foreign keys back on."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"foreign key check failed: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA foreign_keys=ON")
 
 
 def upgrade_to_head(
@@ -88,9 +126,16 @@ def upgrade_to_head(
     if state.current is not None and sqlite_path is not None and backup_dir is not None:
         backup = backup_sqlite(sqlite_path, backup_dir, reason="pre-upgrade", stamp=stamp)
         log.info("backed up %s to %s before upgrading schema", sqlite_path, backup)
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        _run_upgrade(engine)
+    except Exception as exc:
+        log.exception("schema upgrade from %s to %s failed", state.current, state.head)
+        if state.current is None:
+            raise UpgradeFailed(_(
+                "无法创建数据库结构（{reason}），数据库未被改动。", reason=exc)) from exc
+        raise UpgradeFailed(_(
+            "数据库结构升级失败（{reason}）。数据库保持升级前的样子（结构版本 {rev}）；"
+            "升级前的备份：{backup}。", reason=exc, rev=state.current,
+            backup=backup or "-")) from exc
     log.info("schema upgraded from %s to %s", state.current, state.head)
     return backup

@@ -14,7 +14,7 @@ def test_every_change_is_attributed_and_chained(admin_ctx: Context) -> None:
     entries = recent_entries(admin_ctx, limit=5)
     assert entries[0].action == "chair.add" and entries[0].username == "admin"
     with admin_ctx.db.session() as session:
-        report = verify_chain(session)
+        report = verify_chain(session, admin_ctx.db.audit_trail)
     assert report.ok and report.entries == len(recent_entries(admin_ctx))
 
 
@@ -29,10 +29,10 @@ def test_an_edited_or_deleted_row_is_named(admin_ctx: Context) -> None:
         ).fetchone()[0]
         conn.execute("UPDATE audit_entry SET summary = '9号椅位' WHERE id = ?", (target,))
     with admin_ctx.db.session() as session:
-        report = verify_chain(session)
+        report = verify_chain(session, admin_ctx.db.audit_trail)
     assert report.first_bad_id == target and not report.ok
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE audit_entry SET summary = '2号椅位' WHERE id = ?", (target,))
         conn.execute("DELETE FROM audit_entry WHERE id = ?", (target,))
     with admin_ctx.db.session() as session:
-        assert verify_chain(session).first_bad_id == target + 1
+        assert verify_chain(session, admin_ctx.db.audit_trail).first_bad_id == target + 1

@@ -23,5 +23,7 @@ class AuditEntry(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The audit key's fingerprint (HMAC entries); None for entries from before keying.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
