@@ -44,6 +44,18 @@ def _range(session: Session, start: date | None, end: date | None) -> tuple[date
     return low, high
 
 
+def _audit_export(ctx: Context, path: Path, action: str, entity: str, entity_id: object | None,
+                  summary: str) -> None:
+    """Audit a finished export in a short write transaction of its own (the rows were read
+    without holding the write lock). An export that cannot be audited is not left behind."""
+    try:
+        with ctx.transaction(write=True) as session:
+            ctx.audit(session, action, entity, entity_id, summary)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _sex(value: str | None) -> str:
     return _(SEX[value]) if value in SEX else ""
 
@@ -52,7 +64,7 @@ def export_patients(ctx: Context, path: Path, *,
                     patient_ids: Sequence[int] | None = None) -> int:
     """All patients (archived included), or just ``patient_ids`` (a search's results)."""
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction(write=True) as session:
+    with ctx.transaction() as session:  # read only: the export may take a while
         referrer = aliased(Patient)
         query = (select(Patient, MedicalProfile.allergy_notes, referrer.name)
                  .outerjoin(MedicalProfile, MedicalProfile.patient_id == Patient.id)
@@ -79,14 +91,14 @@ def export_patients(ctx: Context, path: Path, *,
                    XlsxColumn(_("会员等级"), 10), XlsxColumn(_("积分"), 8, "int"),
                    XlsxColumn(_("已归档"), 8), XlsxColumn(_("备注"), 30)]
         count = write_xlsx(path, [XlsxSheet(_("患者"), columns, rows())])
-        ctx.audit(session, "export.patients", "patient", None, f"{count} rows → {path.name}")
-        return count
+    _audit_export(ctx, path, "export.patients", "patient", None, f"{count} rows → {path.name}")
+    return count
 
 
 def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                         end: date | None = None) -> int:
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction(write=True) as session:
+    with ctx.transaction() as session:  # read only: the export may take a while
         low, high = _range(session, start, end)
         zone = _zone(session)
         query = (select(Appointment, Patient.code, Patient.name, Patient.mobile,
@@ -110,9 +122,9 @@ def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                    XlsxColumn(_("预约渠道"), 12), XlsxColumn(_("备注"), 24),
                    XlsxColumn(_("取消原因"), 16), XlsxColumn(_("加号原因"), 16)]
         count = write_xlsx(path, [XlsxSheet(_("预约"), columns, rows())])
-        ctx.audit(session, "export.appointments", "appointment", None,
+    _audit_export(ctx, path, "export.appointments", "appointment", None,
                   f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
-        return count
+    return count
 
 
 def export_visits(ctx: Context, path: Path, *, start: date | None = None,
@@ -120,7 +132,7 @@ def export_visits(ctx: Context, path: Path, *, start: date | None = None,
     """One row per treatment line, so a visit with two procedures shows both."""
     ctx.require(Permission.EXPORT_RUN)
     ctx.require(Permission.CLINICAL_VIEW)  # sites and visit notes are clinical
-    with ctx.transaction(write=True) as session:
+    with ctx.transaction() as session:  # read only: the export may take a while
         query = (select(Visit.visit_date, Patient.code, Patient.name, Patient.mobile,
                         Staff.display_name, Treatment.procedure_name, Treatment.site,
                         Treatment.amount, Visit.notes)
@@ -146,15 +158,15 @@ def export_visits(ctx: Context, path: Path, *, start: date | None = None,
                    XlsxColumn(_("牙位/眼别"), 10), XlsxColumn(_("金额"), 12, "money"),
                    XlsxColumn(_("就诊备注"), 30)]
         count = write_xlsx(path, [XlsxSheet(_("就诊"), columns, rows())])
-        ctx.audit(session, "export.visits", "visit", None,
+    _audit_export(ctx, path, "export.visits", "visit", None,
                   f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
-        return count
+    return count
 
 
 def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
                   end: date | None = None) -> int:
     ctx.require(Permission.EXPORT_RUN)
-    with ctx.transaction(write=True) as session:
+    with ctx.transaction() as session:  # read only: the export may take a while
         low, high = _range(session, start, end)
         zone = _zone(session)
         query = (select(LedgerEntry, Patient.code, Patient.name)
@@ -172,9 +184,9 @@ def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
                    XlsxColumn(_("支付方式"), 10), XlsxColumn(_("金额"), 12, "money"),
                    XlsxColumn(_("说明"), 30)]
         count = write_xlsx(path, [XlsxSheet(_("账目"), columns, rows())])
-        ctx.audit(session, "export.ledger", "ledger_entry", None,
+    _audit_export(ctx, path, "export.ledger", "ledger_entry", None,
                   f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
-        return count
+    return count
 
 
 def write_import_template(path: Path) -> None:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -214,3 +214,28 @@ def test_a_read_transaction_refuses_to_write(admin_ctx: Context) -> None:
 
     with pytest.raises(WriteInReadTransaction), admin_ctx.transaction() as session:
         session.add(Chair(name="X"))
+
+
+def test_an_export_does_not_hold_the_write_lock_while_it_writes_the_file(
+    admin_ctx: Context, clinic: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path
+) -> None:
+    from clinic_desktop.services import exports
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 100)
+    desk = workstation(admin_ctx)
+    write_xlsx = exports.write_xlsx
+    booked: list[int] = []
+
+    def slow_write(path: Path, sheets: Any) -> int:
+        # The front desk books while the manager's export is being written.
+        booked.append(appts.book(desk, BookingRequest(
+            clinic["a"], clinic["doctor"], slot(25, 9), slot(25, 9) + timedelta(minutes=30))))
+        return write_xlsx(path, sheets)
+
+    monkeypatch.setattr(exports, "write_xlsx", slow_write)
+    try:
+        assert exports.export_patients(admin_ctx, tmp_path / "p.xlsx") == 2
+    finally:
+        desk.db.close()
+    assert len(booked) == 1
