@@ -32,6 +32,7 @@ from ui.errors import install_excepthook, report_crash
 from ui.i18n import install_language, preferred_language
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
+from ui.widgets.rich_text import rich_plain
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNUSABLE = 0, 2
@@ -75,8 +76,9 @@ class Startup:
 
     def problem(self, parent: QWidget | None, message: str) -> None:
         """Environment problems before the window exists: one clear message box."""
+        # Paths and reasons in these messages may hold < or &: shown literally.
         QMessageBox.warning(parent, QCoreApplication.translate("Startup", "Clinic Desktop"),
-                            message)
+                            rich_plain(message))
 
     def open(self) -> int | None:
         """Take the lock and open the database; an exit code if that is impossible."""
@@ -135,7 +137,7 @@ class Startup:
         """A damaged file: say so once, plainly; every write is refused with the same text."""
         if problems and self.db is not None and self.db.soundness.message:
             QMessageBox.critical(self.window, QCoreApplication.translate("Startup", "数据库已损坏"),
-                                 self.db.soundness.message)
+                                 rich_plain(self.db.soundness.message))
 
     def start_care_monitor(self) -> CareMonitor:
         """The in-process scheduler: scans now (catch-up) and every minute; badge follows."""

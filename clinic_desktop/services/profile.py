@@ -14,6 +14,8 @@ from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
+from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.colour import check_colour
 from clinic_desktop.rules.text import normalize_text
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.patient import (
@@ -117,11 +119,19 @@ def list_tags(ctx: Context) -> list[TagInfo]:
                 for t in session.execute(select(Tag).order_by(Tag.id)).scalars()]
 
 
+def _tag_colour(colour: str) -> str:
+    try:
+        return check_colour(colour)
+    except RuleError as error:
+        raise UserError(error.message, field=error.field) from error
+
+
 def create_tag(ctx: Context, *, name: str, colour: str = "#5B7083") -> TagInfo:
     ctx.require(Permission.PATIENT_EDIT)
     name = normalize_text(name)
     if not name:
         raise UserError(_("请填写标签名称。"), field="name")
+    colour = _tag_colour(colour)
     with ctx.transaction(write=True) as session:
         if session.execute(select(Tag.id).where(Tag.name == name)).first():
             raise UserError(_("已有标签“{name}”。", name=name), field="name")
@@ -243,6 +253,7 @@ def update_tag(ctx: Context, tag_id: int, *, name: str, colour: str) -> TagInfo:
     name = normalize_text(name)
     if not name:
         raise UserError(_("请填写标签名称。"), field="name")
+    colour = _tag_colour(colour)
     with ctx.transaction(write=True) as session:
         tag = session.get(Tag, tag_id)
         if tag is None:

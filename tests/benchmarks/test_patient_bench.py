@@ -54,7 +54,7 @@ def big_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Conte
                      "mobile": rng.choice(PREFIXES) + f"{rng.randrange(10**8):08d}",
                      "created_at": NOW, "updated_at": NOW, "notes": "", "archived": False,
                      "birth_date_approximate": False, "member_points": 0, "version": 1})
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(insert(Patient).execution_options(render_nulls=True), rows)
     yield Context(db=db, actor=actor, clock=clock), names
     db.close()
@@ -96,7 +96,7 @@ def test_open_panel_with_300_timeline_entries(
     benchmark: object, big_clinic: tuple[Context, list[str]]
 ) -> None:
     ctx, _names = big_clinic
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         session.execute(insert(LedgerEntry), [
             {"patient_id": 7, "at": NOW - timedelta(days=i), "kind": "charge" if i % 2 else
              "payment", "method": None if i % 2 else "现金", "amount": Decimal(100 + i),

@@ -138,7 +138,8 @@ def test_second_instance_gets_the_already_open_message(
     clinic_dir.ensure()
     with InstanceLock(clinic_dir.lock_file):
         assert Startup(clinic_dir, clock=fixed_clock).open() == EXIT_OK
-    assert messages == [("warning", "Clinic Desktop 已在这台电脑上打开（同一数据文件夹）。")]
+    [(kind, text)] = messages
+    assert kind == "warning" and "Clinic Desktop 已在这台电脑上打开（同一数据文件夹）。" in text
 
 
 @pytest.mark.parametrize(
@@ -156,3 +157,40 @@ def test_not_a_database_is_explained_and_left_unchanged(
     assert messages[0][0] == "warning" and "文件未被改动" in messages[0][1]
     # The lock is released, so the user can fix the folder and start again.
     InstanceLock(clinic_dir.lock_file).acquire().release()
+
+
+def test_a_damaged_file_opens_for_reading_says_so_and_refuses_writes(
+    qtbot: QtBot, clinic_dir: DataDir, clinic_db: tuple[Database, object],
+    messages: list[tuple[str, str]], fixed_clock: FixedClock,
+) -> None:
+    import sqlite3
+
+    from clinic_desktop.context import Context
+    from clinic_desktop.errors import DatabaseUnusable
+    from clinic_desktop.services.chairs import add_chair
+    from clinic_desktop.services.patients import PatientInput, create_patient
+
+    db, actor = clinic_db
+    ctx = Context(db=db, actor=actor, clock=fixed_clock)  # type: ignore[arg-type]
+    for n in range(150):
+        create_patient(ctx, PatientInput(name=f"患者{n}", mobile=f"1380000{n:04d}"))
+    db.close()
+    conn = sqlite3.connect(clinic_dir.database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = clinic_dir.database.stat().st_size
+    with open(clinic_dir.database, "r+b") as handle:
+        handle.seek(size // 2 - (size // 2) % 4096)
+        handle.write(b"\xff" * 4096)
+
+    startup = Startup(clinic_dir, clock=fixed_clock, synchronous_tasks=True)
+    assert startup.open() is None  # the window still opens: reading may help the clinic
+    try:
+        window = startup.show_main_window(actor)  # type: ignore[arg-type]
+        qtbot.addWidget(window)
+        assert messages and messages[-1][0] == "critical" and "已损坏" in messages[-1][1]
+        assert startup.db is not None
+        with pytest.raises(DatabaseUnusable):
+            add_chair(startup.services.ctx, name="3号椅位")  # type: ignore[union-attr]
+    finally:
+        startup.close()

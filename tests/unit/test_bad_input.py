@@ -187,3 +187,14 @@ def test_a_named_day_ends_at_its_end(admin_ctx: Context) -> None:
     listed = care.callback_list(admin_ctx, as_of=date(2026, 11, 26), whole_day=True)
     assert [i.reason for i in listed] == ["深夜", "零点"]
     assert care.callback_list(admin_ctx, as_of=date.max, whole_day=True)
+
+
+def test_a_tag_colour_is_a_colour_and_nothing_else(admin_ctx: Context) -> None:
+    from clinic_desktop.services import profile
+
+    with pytest.raises(UserError) as refused:
+        profile.create_tag(admin_ctx, name="VIP2", colour="red; font-size: 40pt")
+    assert refused.value.field == "colour"
+    tag = profile.create_tag(admin_ctx, name="VIP2", colour="#AA3300")
+    with pytest.raises(UserError):
+        profile.update_tag(admin_ctx, tag.id, name="VIP2", colour="#AA3300;}QWidget{")
