@@ -1,52 +1,26 @@
 """Deterministic demo clinic: the same seed always gives the same clinic.
 
-Each area adds its own module with a ``seed_<area>(ctx, rng, ...)`` function and is called
-from :func:`seed_demo` in dependency order.
+Each area adds its own module with a ``seed_<area>(ctx, rng, ...)`` function, called from
+``seed.seed_demo`` in dependency order. This package itself stays light (the seeders pull in
+pypinyin and the whole service layer): the GUI's ``--demo`` sign-in only needs the account.
 """
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from clinic_desktop.clock import Clock
-from clinic_desktop.context import Context
-from clinic_desktop.demo.care import seed_care
-from clinic_desktop.demo.patients import seed_patients
-from clinic_desktop.demo.schedule import seed_schedule
-from clinic_desktop.demo.staff import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, seed_staff
-from clinic_desktop.services.auth import setup_clinic
-from clinic_desktop.services.clinic import update_clinic
-from clinic_desktop.storage.database import Database
+from clinic_desktop.demo.accounts import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
 
-DEMO_CLINIC_NAME = "康宁口腔眼科诊所"
+if TYPE_CHECKING:
+    from clinic_desktop.clock import Clock
+    from clinic_desktop.demo.seed import DemoSummary
+    from clinic_desktop.storage.database import Database
 
-__all__ = ["DEMO_ADMIN_PASSWORD", "DEMO_ADMIN_USERNAME", "DemoSummary", "seed_demo"]
+__all__ = ["DEMO_ADMIN_PASSWORD", "DEMO_ADMIN_USERNAME", "seed_demo"]
 
 
-@dataclass(frozen=True)
-class DemoSummary:
-    staff: int
-    chairs: int
-    patients: int
+def seed_demo(db: Database, *, clock: Clock, seed: int = 7, patients: int = 3000) -> DemoSummary:
+    """Set up an empty database as the demo clinic (see ``demo.seed``)."""
+    from clinic_desktop.demo.seed import seed_demo as seed_clinic
 
-
-def seed_demo(
-    db: Database, *, clock: Clock, seed: int = 7, patients: int = 3000
-) -> DemoSummary:
-    """Set up an empty database as the demo clinic, signed-in-able as the demo administrator."""
-    admin = setup_clinic(
-        db, clinic_name=DEMO_CLINIC_NAME, timezone="Asia/Shanghai",
-        admin_username=DEMO_ADMIN_USERNAME, admin_display_name="演示管理员",
-        password=DEMO_ADMIN_PASSWORD, clock=clock, is_demo=True,
-    )
-    ctx = Context(db=db, actor=admin, clock=clock)
-    update_clinic(ctx, name=DEMO_CLINIC_NAME, timezone="Asia/Shanghai", phone="010-6588 8866",
-                  address="北京市朝阳区建国路 88 号")
-    rng = random.Random(seed)
-    staff_count, chair_count = seed_staff(ctx, rng)
-    patient_count = seed_patients(ctx, rng, patients)
-    if patient_count:
-        seed_schedule(ctx, rng)
-        seed_care(ctx)
-    return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)
+    return seed_clinic(db, clock=clock, seed=seed, patients=patients)

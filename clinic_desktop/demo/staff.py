@@ -5,13 +5,10 @@ from __future__ import annotations
 import random
 
 from clinic_desktop.context import Context
+from clinic_desktop.demo.accounts import DEMO_STAFF_PASSWORD
 from clinic_desktop.permissions import Role
 from clinic_desktop.services.chairs import add_chair
 from clinic_desktop.services.staff import add_staff
-
-DEMO_ADMIN_USERNAME = "admin"
-DEMO_ADMIN_PASSWORD = "demo1234"
-DEMO_STAFF_PASSWORD = "demo1234"
 
 DOCTORS = [
     ("dr.wang", "王建国", "#3A7BD5"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames read differently from the character's everyday reading.
 SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "仇": "qiu", "区": "ou", "解": "xie", "朴": "piao",
@@ -26,6 +24,10 @@ class PinyinKeys:
 def _char(ch: str) -> str:
     if ch.isascii():
         return ch.lower() if ch.isalpha() else ""
+    # pypinyin loads its phrase dictionary on import (about half a second): on first use,
+    # not while the app starts.
+    from pypinyin import Style, lazy_pinyin
+
     reading = lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")
     return reading[0].lower() if reading else ""
 
