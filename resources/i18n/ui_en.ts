@@ -41,135 +41,135 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="43" />
-        <location filename="../../ui/pages/admin_page.py" line="215" />
+        <location filename="../../ui/pages/admin_page.py" line="44" />
+        <location filename="../../ui/pages/admin_page.py" line="216" />
         <source>员工与椅位</source>
         <translation>Staff &amp; chairs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="44" />
+        <location filename="../../ui/pages/admin_page.py" line="45" />
         <source>管理登录账号、角色、出诊医生，以及椅位和诊室。</source>
         <translation>Sign-in accounts, roles, doctors on the calendar, and chairs and rooms.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="45" />
-        <location filename="../../ui/pages/admin_page.py" line="126" />
+        <location filename="../../ui/pages/admin_page.py" line="46" />
+        <location filename="../../ui/pages/admin_page.py" line="127" />
         <source>员工</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="53" />
+        <location filename="../../ui/pages/admin_page.py" line="54" />
         <source>新增员工</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="54" />
-        <location filename="../../ui/pages/admin_page.py" line="78" />
+        <location filename="../../ui/pages/admin_page.py" line="55" />
+        <location filename="../../ui/pages/admin_page.py" line="79" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="55" />
+        <location filename="../../ui/pages/admin_page.py" line="56" />
         <source>停用/启用</source>
         <translation>Deactivate/activate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="56" />
-        <location filename="../../ui/pages/admin_page.py" line="154" />
-        <location filename="../../ui/pages/admin_page.py" line="164" />
+        <location filename="../../ui/pages/admin_page.py" line="57" />
+        <location filename="../../ui/pages/admin_page.py" line="155" />
+        <location filename="../../ui/pages/admin_page.py" line="165" />
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="65" />
+        <location filename="../../ui/pages/admin_page.py" line="66" />
         <source>椅位 / 诊室</source>
         <translation>Chairs / rooms</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="68" />
+        <location filename="../../ui/pages/admin_page.py" line="69" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="69" />
+        <location filename="../../ui/pages/admin_page.py" line="70" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="70" />
-        <location filename="../../ui/pages/admin_page.py" line="107" />
+        <location filename="../../ui/pages/admin_page.py" line="71" />
+        <location filename="../../ui/pages/admin_page.py" line="108" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="70" />
-        <location filename="../../ui/pages/admin_page.py" line="98" />
+        <location filename="../../ui/pages/admin_page.py" line="71" />
+        <location filename="../../ui/pages/admin_page.py" line="99" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="70" />
-        <location filename="../../ui/pages/admin_page.py" line="94" />
+        <location filename="../../ui/pages/admin_page.py" line="71" />
+        <location filename="../../ui/pages/admin_page.py" line="95" />
         <source>停用</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="77" />
+        <location filename="../../ui/pages/admin_page.py" line="78" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="96" />
+        <location filename="../../ui/pages/admin_page.py" line="97" />
         <source>已锁定至 {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="101" />
+        <location filename="../../ui/pages/admin_page.py" line="102" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="102" />
+        <location filename="../../ui/pages/admin_page.py" line="103" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="103" />
+        <location filename="../../ui/pages/admin_page.py" line="104" />
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="104" />
+        <location filename="../../ui/pages/admin_page.py" line="105" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="104" />
+        <location filename="../../ui/pages/admin_page.py" line="105" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <location filename="../../ui/pages/admin_page.py" line="106" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="109" />
+        <location filename="../../ui/pages/admin_page.py" line="110" />
         <source>最近登录</source>
         <translation>Last sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="126" />
+        <location filename="../../ui/pages/admin_page.py" line="127" />
         <source>请先在表格中选择一位员工。</source>
         <translation>Select a staff member in the table first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="155" />
+        <location filename="../../ui/pages/admin_page.py" line="156" />
         <source>为 {0} 设置新密码（至少 6 个字符）：</source>
         <translation>New password for {0} (at least 6 characters):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="165" />
+        <location filename="../../ui/pages/admin_page.py" line="166" />
         <source>{0} 的密码已重置，账号锁定已解除。</source>
         <translation>{0}'s password was reset and any lock was lifted.</translation>
     </message>
@@ -242,7 +242,7 @@
     <name>BookingDialog</name>
     <message>
         <location filename="../../ui/calendar/booking_dialog.py" line="49" />
-        <location filename="../../ui/calendar/booking_dialog.py" line="130" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="131" />
         <source>预约</source>
         <translation>Book</translation>
     </message>
@@ -294,52 +294,52 @@
         <translation>Or new</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="116" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="117" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="117" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="118" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="118" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="119" />
         <source>椅位</source>
         <translation>Chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="119" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="120" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="120" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="121" />
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="121" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="122" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="122" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="123" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="157" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="158" />
         <source>{0} 请在上方搜索并选择已有患者。</source>
         <translation>{0} Search for the existing patient above and select them.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="199" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="200" />
         <source>14 天内没有合适的空档。</source>
         <translation>No free slot in the next 14 days.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="212" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="213" />
         <source>请搜索并选择患者，或填写新患者的姓名和手机号。</source>
         <translation>Search for and select the patient, or enter a new patient's name and mobile.</translation>
     </message>
@@ -347,17 +347,17 @@
 <context>
     <name>CalendarCanvas</name>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="206" />
+        <location filename="../../ui/calendar/canvas.py" line="207" />
         <source>休假</source>
         <translation>Leave</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="362" />
+        <location filename="../../ui/calendar/canvas.py" line="365" />
         <source>⚠ 有过敏史</source>
         <translation>⚠ Has allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="365" />
+        <location filename="../../ui/calendar/canvas.py" line="368" />
         <source>加号：{0}</source>
         <translation>Override: {0}</translation>
     </message>
@@ -365,144 +365,144 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../ui/calendar/page.py" line="63" />
-        <location filename="../../ui/calendar/page.py" line="341" />
+        <location filename="../../ui/calendar/page.py" line="64" />
+        <location filename="../../ui/calendar/page.py" line="342" />
         <source>预约</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="64" />
+        <location filename="../../ui/calendar/page.py" line="65" />
         <source>双击或拖选空白处预约；拖动预约改时间，拖下边缘改时长；右键改状态。</source>
         <translation>Double-click or drag over free time to book; drag a booking to move it, its lower edge to resize; right-click to change status.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="66" />
+        <location filename="../../ui/calendar/page.py" line="67" />
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="73" />
+        <location filename="../../ui/calendar/page.py" line="74" />
         <source>日视图</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="74" />
+        <location filename="../../ui/calendar/page.py" line="75" />
         <source>周视图</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="76" />
+        <location filename="../../ui/calendar/page.py" line="77" />
         <source>按医生</source>
         <translation>By doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="77" />
+        <location filename="../../ui/calendar/page.py" line="78" />
         <source>按椅位</source>
         <translation>By chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="82" />
+        <location filename="../../ui/calendar/page.py" line="83" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="90" />
+        <location filename="../../ui/calendar/page.py" line="91" />
         <source>更多…</source>
         <translation>More…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="92" />
+        <location filename="../../ui/calendar/page.py" line="93" />
         <source>新预约…</source>
         <translation>New appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="93" />
+        <location filename="../../ui/calendar/page.py" line="94" />
         <source>候补名单…</source>
         <translation>Waitlist…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="94" />
+        <location filename="../../ui/calendar/page.py" line="95" />
         <source>打印日程…</source>
         <translation>Print day sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="95" />
+        <location filename="../../ui/calendar/page.py" line="96" />
         <source>日程另存为 PDF…</source>
         <translation>Save day sheet as PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="97" />
+        <location filename="../../ui/calendar/page.py" line="98" />
         <source>请假 / 停诊…</source>
         <translation>Time off…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="98" />
+        <location filename="../../ui/calendar/page.py" line="99" />
         <source>出诊时间…</source>
         <translation>Working hours…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="99" />
+        <location filename="../../ui/calendar/page.py" line="100" />
         <source>显示/隐藏医生…</source>
         <translation>Show/hide doctors…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="188" />
+        <location filename="../../ui/calendar/page.py" line="189" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="213" />
+        <location filename="../../ui/calendar/page.py" line="214" />
         <source>共 {0} 个预约</source>
         <translation>{0} appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="235" />
+        <location filename="../../ui/calendar/page.py" line="236" />
         <source>不能改到这个时间</source>
         <translation>Cannot move there</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="243" />
+        <location filename="../../ui/calendar/page.py" line="244" />
         <source>标记为 {0}</source>
         <translation>Mark as {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="246" />
+        <location filename="../../ui/calendar/page.py" line="247" />
         <source>完成就诊并记账…</source>
         <translation>Complete visit and charge…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="248" />
+        <location filename="../../ui/calendar/page.py" line="249" />
         <source>改约…</source>
         <translation>Reschedule…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="250" />
+        <location filename="../../ui/calendar/page.py" line="251" />
         <source>加入候补（希望提前）…</source>
         <translation>Add to waitlist (wants earlier)…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="253" />
+        <location filename="../../ui/calendar/page.py" line="254" />
         <source>取消预约…</source>
         <translation>Cancel appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="255" />
+        <location filename="../../ui/calendar/page.py" line="256" />
         <source>打开患者档案</source>
         <translation>Open patient record</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="256" />
-        <location filename="../../ui/calendar/page.py" line="291" />
+        <location filename="../../ui/calendar/page.py" line="257" />
+        <location filename="../../ui/calendar/page.py" line="292" />
         <source>预约历史</source>
         <translation>Appointment history</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="305" />
+        <location filename="../../ui/calendar/page.py" line="306" />
         <source>请改约</source>
         <translation>Please rebook</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="306" />
+        <location filename="../../ui/calendar/page.py" line="307" />
         <source>这段时间里还有 {0} 个预约，请逐个改约或取消（右键 → 改约）：
 
 {1}</source>
@@ -511,7 +511,7 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="335" />
+        <location filename="../../ui/calendar/page.py" line="336" />
         <source>日程另存为 PDF</source>
         <translation>Save day sheet as PDF</translation>
     </message>
@@ -740,18 +740,18 @@
 <context>
     <name>CancelDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="93" />
-        <location filename="../../ui/calendar/dialogs.py" line="99" />
+        <location filename="../../ui/calendar/dialogs.py" line="95" />
+        <location filename="../../ui/calendar/dialogs.py" line="101" />
         <source>取消预约</source>
         <translation>Cancel appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="96" />
+        <location filename="../../ui/calendar/dialogs.py" line="98" />
         <source>例如：患者出差，改约下周</source>
         <translation>e.g. patient travelling, rebook next week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="97" />
+        <location filename="../../ui/calendar/dialogs.py" line="99" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
@@ -934,32 +934,32 @@
 <context>
     <name>ChairDialog</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="182" />
+        <location filename="../../ui/pages/admin_page.py" line="183" />
         <source>编辑椅位</source>
         <translation>Edit chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="182" />
+        <location filename="../../ui/pages/admin_page.py" line="183" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="188" />
+        <location filename="../../ui/pages/admin_page.py" line="189" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="190" />
+        <location filename="../../ui/pages/admin_page.py" line="191" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="191" />
+        <location filename="../../ui/pages/admin_page.py" line="192" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="197" />
+        <location filename="../../ui/pages/admin_page.py" line="198" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1000,75 +1000,110 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="136" />
+        <location filename="../../ui/pages/messages_page.py" line="141" />
         <source>消息渠道</source>
         <translation>Message channels</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="144" />
-        <source>使用 STARTTLS 加密</source>
-        <translation>Use STARTTLS</translation>
+        <source>例如 smtp.exmail.qq.com</source>
+        <translation>e.g. smtp.exmail.qq.com</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="148" />
-        <location filename="../../ui/pages/messages_page.py" line="152" />
+        <location filename="../../ui/pages/messages_page.py" line="151" />
+        <source>无加密（仅本机）</source>
+        <translation>No encryption (this computer only)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="158" />
+        <source>可选：诊所自建服务器的 CA 证书（PEM）</source>
+        <translation>Optional: CA certificate of the clinic's own server (PEM)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="159" />
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="168" />
+        <location filename="../../ui/pages/messages_page.py" line="172" />
         <source>留空则不修改</source>
         <translation>leave empty to keep</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="154" />
+        <location filename="../../ui/pages/messages_page.py" line="174" />
         <source>只在本次运行中记住密码和令牌</source>
         <translation>Remember password and token for this run only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="157" />
+        <location filename="../../ui/pages/messages_page.py" line="177" />
         <source>密码和令牌保存在系统钥匙串中，不写入文件或数据库。</source>
         <translation>Passwords and tokens are kept in the system keyring, never in files or the database.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="158" />
+        <location filename="../../ui/pages/messages_page.py" line="178" />
         <source>这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，下次启动需要重新填写。</source>
         <translation>This computer has no system keyring: passwords and tokens can only be kept for this run and must be entered again next time.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="161" />
+        <location filename="../../ui/pages/messages_page.py" line="182" />
         <source>SMTP 服务器</source>
         <translation>SMTP server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="161" />
+        <location filename="../../ui/pages/messages_page.py" line="182" />
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="162" />
+        <location filename="../../ui/pages/messages_page.py" line="183" />
+        <source>加密方式</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="184" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="162" />
+        <location filename="../../ui/pages/messages_page.py" line="184" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="163" />
+        <location filename="../../ui/pages/messages_page.py" line="185" />
         <source>发件人</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="164" />
+        <location filename="../../ui/pages/messages_page.py" line="186" />
         <source>短信网关地址</source>
         <translation>SMS gateway URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="165" />
+        <location filename="../../ui/pages/messages_page.py" line="187" />
         <source>网关令牌</source>
         <translation>Gateway token</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="169" />
+        <location filename="../../ui/pages/messages_page.py" line="188" />
+        <source>CA 证书文件</source>
+        <translation>CA certificate file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="193" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="205" />
+        <source>选择 CA 证书文件</source>
+        <translation>Choose the CA certificate file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="206" />
+        <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
 </context>
 <context>
@@ -1130,37 +1165,37 @@
 <context>
     <name>CompleteVisitDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="42" />
+        <location filename="../../ui/calendar/dialogs.py" line="43" />
         <source>完成就诊：{0}</source>
         <translation>Complete visit: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="47" />
+        <location filename="../../ui/calendar/dialogs.py" line="48" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="47" />
+        <location filename="../../ui/calendar/dialogs.py" line="48" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="47" />
+        <location filename="../../ui/calendar/dialogs.py" line="48" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="70" />
+        <location filename="../../ui/calendar/dialogs.py" line="72" />
         <source>病历摘要</source>
         <translation>Clinical summary</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="72" />
+        <location filename="../../ui/calendar/dialogs.py" line="74" />
         <source>完成并记账</source>
         <translation>Complete and charge</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="82" />
+        <location filename="../../ui/calendar/dialogs.py" line="84" />
         <source>金额“{0}”不是数字。</source>
         <translation>The amount "{0}" is not a number.</translation>
     </message>
@@ -1168,47 +1203,47 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="61" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="62" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="67" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="68" />
         <source>我方联系患者</source>
         <translation>We contacted the patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="68" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="69" />
         <source>患者来电/来访</source>
         <translation>Patient called / came in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="72" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="73" />
         <source>例如：已接通，恢复良好</source>
         <translation>e.g. reached, recovering well</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="73" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="74" />
         <source>方式</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="74" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="75" />
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="75" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="76" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="76" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="77" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="78" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="79" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1237,18 +1272,18 @@
         <translation>(not enabled)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/crash_dialog.py" line="46" />
-        <location filename="../../ui/dialogs/crash_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/crash_dialog.py" line="47" />
+        <location filename="../../ui/dialogs/crash_dialog.py" line="59" />
         <source>显示详情</source>
         <translation>Show details</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/crash_dialog.py" line="49" />
+        <location filename="../../ui/dialogs/crash_dialog.py" line="50" />
         <source>复制详情</source>
         <translation>Copy details</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/crash_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/crash_dialog.py" line="59" />
         <source>隐藏详情</source>
         <translation>Hide details</translation>
     </message>
@@ -1289,22 +1324,22 @@
 <context>
     <name>DateRangeDialog</name>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="47" />
+        <location filename="../../ui/pages/import_page.py" line="48" />
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="48" />
+        <location filename="../../ui/pages/import_page.py" line="49" />
         <source>到</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="51" />
+        <location filename="../../ui/pages/import_page.py" line="52" />
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="55" />
+        <location filename="../../ui/pages/import_page.py" line="56" />
         <source>结束日期早于开始日期。</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -1312,7 +1347,7 @@
 <context>
     <name>Dialog</name>
     <message>
-        <location filename="../../ui/dialogs/base.py" line="47" />
+        <location filename="../../ui/dialogs/base.py" line="49" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -1320,27 +1355,27 @@
 <context>
     <name>FamilyLinkDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="193" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="194" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="199" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="200" />
         <source>家属</source>
         <translation>Relative</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="200" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="201" />
         <source>是本患者的</source>
         <translation>is the patient's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="202" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="203" />
         <source>关联</source>
         <translation>Link</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="207" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="208" />
         <source>请先搜索并选择一位家属。</source>
         <translation>Search for and select the relative first.</translation>
     </message>
@@ -1348,48 +1383,48 @@
 <context>
     <name>FeedbackDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="309" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="310" />
         <source>满意度与投诉</source>
         <translation>Satisfaction &amp; complaints</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="312" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="313" />
         <source>不评分</source>
         <translation>No score</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="317" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="318" />
         <source>投诉内容（没有可不填）</source>
         <translation>Complaint (leave empty if none)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="318" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
-        <location filename="../../ui/dialogs/patient_actions.py" line="332" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="320" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="333" />
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="331" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="332" />
         <source>&lt;b&gt;处理未解决的投诉&lt;/b&gt;</source>
         <translation>&lt;b&gt;Handle an open complaint&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="333" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="334" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="334" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="335" />
         <source>处理结果</source>
         <translation>Resolution</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="337" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="338" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1397,183 +1432,183 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="70" />
-        <location filename="../../ui/pages/import_page.py" line="273" />
+        <location filename="../../ui/pages/import_page.py" line="71" />
+        <location filename="../../ui/pages/import_page.py" line="274" />
         <source>导入导出</source>
         <translation>Import &amp; export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="71" />
+        <location filename="../../ui/pages/import_page.py" line="72" />
         <source>把诊所原来的 Excel 档案导入进来（可试运行、可撤销），或把患者、预约、就诊和账目导出为 Excel。</source>
         <translation>Bring in the clinic's old Excel records (with a dry run, and undoable), or export patients, appointments, visits and the ledger to Excel.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="76" />
+        <location filename="../../ui/pages/import_page.py" line="77" />
         <source>导入 Excel…</source>
         <translation>Import Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="79" />
+        <location filename="../../ui/pages/import_page.py" line="80" />
         <source>下载导入模板…</source>
         <translation>Download import template…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="86" />
+        <location filename="../../ui/pages/import_page.py" line="87" />
         <source>导出患者…</source>
         <translation>Export patients…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="87" />
+        <location filename="../../ui/pages/import_page.py" line="88" />
         <source>导出预约…</source>
         <translation>Export appointments…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="88" />
+        <location filename="../../ui/pages/import_page.py" line="89" />
         <source>导出就诊…</source>
         <translation>Export visits…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="88" />
+        <location filename="../../ui/pages/import_page.py" line="89" />
         <source>导出账目…</source>
         <translation>Export ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="99" />
+        <location filename="../../ui/pages/import_page.py" line="100" />
         <source>导入记录</source>
         <translation>Import history</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="103" />
+        <location filename="../../ui/pages/import_page.py" line="104" />
         <source>批次</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="105" />
+        <location filename="../../ui/pages/import_page.py" line="106" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="107" />
+        <location filename="../../ui/pages/import_page.py" line="108" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="108" />
+        <location filename="../../ui/pages/import_page.py" line="109" />
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="109" />
+        <location filename="../../ui/pages/import_page.py" line="110" />
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="110" />
+        <location filename="../../ui/pages/import_page.py" line="111" />
         <source>新患者</source>
         <translation>New patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="112" />
+        <location filename="../../ui/pages/import_page.py" line="113" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="114" />
+        <location filename="../../ui/pages/import_page.py" line="115" />
         <source>就诊</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="116" />
+        <location filename="../../ui/pages/import_page.py" line="117" />
         <source>拒绝行</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="119" />
+        <location filename="../../ui/pages/import_page.py" line="120" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="119" />
+        <location filename="../../ui/pages/import_page.py" line="120" />
         <source>已撤销</source>
         <translation>Undone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="119" />
+        <location filename="../../ui/pages/import_page.py" line="120" />
         <source>有效</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="127" />
+        <location filename="../../ui/pages/import_page.py" line="128" />
         <source>还没有导入过文件。点“导入 Excel…”选择诊所原来的档案，或先下载导入模板照着填写。</source>
         <translation>No file has been imported yet. Choose Import Excel… to bring in the clinic's old records, or download the import template and fill it in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="134" />
+        <location filename="../../ui/pages/import_page.py" line="135" />
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="136" />
+        <location filename="../../ui/pages/import_page.py" line="137" />
         <source>撤销此次导入…</source>
         <translation>Undo this import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="184" />
+        <location filename="../../ui/pages/import_page.py" line="185" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="195" />
+        <location filename="../../ui/pages/import_page.py" line="196" />
         <source>已导出 {0} 行：{1}</source>
         <translation>Exported {0} rows: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="204" />
+        <location filename="../../ui/pages/import_page.py" line="205" />
         <source>保存导入模板</source>
         <translation>Save import template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="211" />
+        <location filename="../../ui/pages/import_page.py" line="212" />
         <source>已保存导入模板：{0}</source>
         <translation>Import template saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="217" />
+        <location filename="../../ui/pages/import_page.py" line="218" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="221" />
+        <location filename="../../ui/pages/import_page.py" line="222" />
         <source>导出预约</source>
         <translation>Export appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="221" />
+        <location filename="../../ui/pages/import_page.py" line="222" />
         <source>导出就诊</source>
         <translation>Export visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="222" />
+        <location filename="../../ui/pages/import_page.py" line="223" />
         <source>导出账目</source>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="239" />
+        <location filename="../../ui/pages/import_page.py" line="240" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="256" />
+        <location filename="../../ui/pages/import_page.py" line="257" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="257" />
+        <location filename="../../ui/pages/import_page.py" line="258" />
         <source>将删除批次 {0}（{1}）新建的 {2} 位患者和 {3} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {2} patients and {3} visits that batch {0} ({1}) created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="264" />
+        <location filename="../../ui/pages/import_page.py" line="265" />
         <source>已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。</source>
         <translation>Batch {0} undone: {1} patients and {2} visits removed.</translation>
     </message>
@@ -1581,425 +1616,425 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="69" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="70" />
         <source>选择文件</source>
         <translation>Choose file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="70" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="71" />
         <source>确认表头</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="71" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
         <source>对应列</source>
         <translation>Map columns</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="331" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="73" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="334" />
         <source>试运行</source>
         <translation>Dry run</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="73" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="74" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="73" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="333" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="74" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="336" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="76" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="77" />
         <source>导入 Excel 旧档案</source>
         <translation>Import legacy Excel records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="108" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="109" />
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="109" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="331" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="110" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="334" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="112" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="333" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="343" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="113" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="336" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="346" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="124" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="191" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="621" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="125" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="193" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="639" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="126" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="127" />
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="127" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="128" />
         <source>内容</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="128" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="129" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="153" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="154" />
         <source>选择诊所原来的 Excel 或 CSV 档案（.xlsx、.xlsm、.xls、.ods、.csv），也可以直接把文件拖到这个窗口。标题行、合并单元格、中文列名、一人多行都可以原样导入；导入前会先试运行，告诉您将要做什么。</source>
         <translation>Choose the clinic's old Excel or CSV records (.xlsx, .xlsm, .xls, .ods, .csv), or drop the file onto this window. Title rows, merged cells, Chinese headers and several rows per person import as they are; a dry run first tells you exactly what will happen.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="163" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="164" />
         <source>尚未选择文件</source>
         <translation>No file chosen yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="164" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="165" />
         <source>选择文件…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="168" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="169" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="174" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="175" />
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="185" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="187" />
         <source>表头在第</source>
         <translation>Header in row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="204" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="206" />
         <source>对应方案</source>
         <translation>Mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="209" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="211" />
         <source>保存为方案…</source>
         <translation>Save as profile…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="213" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="215" />
         <source>已有的患者</source>
         <translation>Existing patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="215" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="217" />
         <source>合并：补全空白信息</source>
         <translation>Merge: fill in empty fields</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="216" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="218" />
         <source>跳过：不动已有患者</source>
         <translation>Skip: leave existing patients alone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="217" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
         <source>新建：另建一份档案</source>
         <translation>Create: add a new record anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="220" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="222" />
         <source>用文件中的值覆盖已有信息</source>
         <translation>Overwrite existing details with the file's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="228" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="230" />
         <source>文件中的列</source>
         <translation>Column in the file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="228" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="230" />
         <source>示例</source>
         <translation>Examples</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="228" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="230" />
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="240" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="242" />
         <source>带 * 的字段必须对应；同一个人的多行（身份证号相同、手机号和姓名相同、或姓名和生日相同）会合并为一位患者。</source>
         <translation>Fields marked * must be mapped; several rows of one person (same ID number, same mobile and name, or same name and birth date) become one patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="249" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="251" />
         <source>新患者</source>
         <translation>New patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="250" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="252" />
         <source>合并到已有患者</source>
         <translation>Merged into existing</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="251" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="253" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="251" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="253" />
         <source>付款记录</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="252" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="254" />
         <source>回访任务</source>
         <translation>Care tasks</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="252" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="254" />
         <source>被拒绝的行</source>
         <translation>Rejected rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="253" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="255" />
         <source>已导入过的行</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="254" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="256" />
         <source>空行</source>
         <translation>Blank rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="255" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="257" />
         <source>合计行</source>
         <translation>Total rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="273" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="275" />
         <source>试运行：尚未写入任何数据</source>
         <translation>Dry run: nothing written yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="287" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="659" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="676" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="289" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="677" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="694" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="291" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="293" />
         <source>可以随时取消：取消后本次导入不会留下任何数据。</source>
         <translation>You can cancel at any time: a cancelled import leaves nothing behind.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="308" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="311" />
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="310" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="716" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="313" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="734" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="330" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="333" />
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="332" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="335" />
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="342" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="345" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="363" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="365" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="366" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="368" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="377" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="395" />
         <source>已取消。</source>
         <translation>Cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="416" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="434" />
         <source>选择要导入的文件</source>
         <translation>Choose the file to import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="437" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="455" />
         <source>正在读取文件…</source>
         <translation>Reading the file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="441" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="459" />
         <source>工作表“{0}”共 {1} 行、{2} 列。</source>
         <translation>Sheet "{0}": {1} rows, {2} columns.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="444" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="462" />
         <source>表头在第 {0} 行，识别出 {1} 个字段。</source>
         <translation> The header is in row {0}; {1} fields recognised.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="447" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="465" />
         <source>没有自动识别出表头，下一步请选择表头所在的行。</source>
         <translation> No header was recognised; choose its row in the next step.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="511" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="529" />
         <source>识别出 {0} 个字段：{1}</source>
         <translation>{0} fields recognised: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="514" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="532" />
         <source>没有自动识别出表头，请选择表头所在的行。</source>
         <translation>No header was recognised; choose the row that holds it.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="530" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="548" />
         <source>（第 {0} 列）</source>
         <translation>(column {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="536" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="554" />
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="559" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="577" />
         <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
         <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="573" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
         <source>自动识别</source>
         <translation>Automatic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="585" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="603" />
         <source>保存对应方案</source>
         <translation>Save mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="586" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="604" />
         <source>方案名称（例如：老系统导出）</source>
         <translation>Profile name (for example: old system export)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="613" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="631" />
         <source>正在试运行…</source>
         <translation>Dry run…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="622" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="640" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="623" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="641" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="624" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="642" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="624" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="642" />
         <source>新建</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="624" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="642" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="625" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="643" />
         <source>跳过</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="626" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="644" />
         <source>新增就诊</source>
         <translation>New visits</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="635" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="653" />
         <source>患者预览（{0}）</source>
         <translation>Patients ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="636" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="685" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="654" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="703" />
         <source>被拒绝的行（{0}）</source>
         <translation>Rejected rows ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="637" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="686" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="655" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="704" />
         <source>提示（{0}）</source>
         <translation>Notes ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="644" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="662" />
         <source>回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，不会涌入回访清单。</source>
         <translation>Care tasks are created only for calls and checks due from 30 days ago onward; {0} older ones were left out rather than flooding the callback list.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="670" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="688" />
         <source>已取消导入，没有写入任何数据。</source>
         <translation>Import cancelled; nothing was written.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="681" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="699" />
         <source>导入完成：{0}</source>
         <translation>Import finished: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="696" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="714" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="703" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="721" />
         <source>错误报告</source>
         <translation>Error report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="704" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="722" />
         <source>已保存 {0} 行到 {1}</source>
         <translation>Saved {0} rows to {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="717" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="735" />
         <source>将删除本次导入新建的 {0} 位患者和 {1} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {0} patients and {1} visits this import created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="726" />
+        <location filename="../../ui/dialogs/import_wizard.py" line="744" />
         <source>已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。</source>
         <translation>Undone: {0} patients and {1} visits removed, {2} patients restored.</translation>
     </message>
@@ -2025,42 +2060,42 @@
 <context>
     <name>LedgerDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="89" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="90" />
         <source>收款 / 记账</source>
         <translation>Payment / ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="101" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="102" />
         <source>当前欠费 ¥{0:,.2f}，储值余额 ¥{1:,.2f}</source>
         <translation>Currently owed ¥{0:,.2f}, stored value ¥{1:,.2f}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="103" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="104" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="104" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="105" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="105" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="106" />
         <source>支付方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="106" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="107" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="109" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="110" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="119" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="120" />
         <source>金额“{0}”不是数字。</source>
         <translation>The amount "{0}" is not a number.</translation>
     </message>
@@ -2226,32 +2261,32 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="18" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="19" />
         <source>登录 - Clinic Desktop</source>
         <translation>Sign in - Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="22" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="24" />
         <source>请输入您的用户名和密码。</source>
         <translation>Enter your username and password.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="28" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="30" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="29" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="31" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="34" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="36" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="34" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="36" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
@@ -2259,78 +2294,78 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="102" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="107" />
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107" />
+        <location filename="../../ui/main_window.py" line="108" />
         <source>修改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108" />
+        <location filename="../../ui/main_window.py" line="109" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="110" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111" />
+        <location filename="../../ui/main_window.py" line="112" />
         <source>界面语言…</source>
         <translation>Interface language…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="114" />
         <source>诊所信息…</source>
         <translation>Clinic information…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="115" />
+        <location filename="../../ui/main_window.py" line="116" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
-        <location filename="../../ui/main_window.py" line="155" />
+        <location filename="../../ui/main_window.py" line="117" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="122" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123" />
+        <location filename="../../ui/main_window.py" line="124" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136" />
+        <location filename="../../ui/main_window.py" line="137" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="157" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>
@@ -2338,42 +2373,42 @@
 <context>
     <name>MedicalDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="273" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="274" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="289" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="290" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="290" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="291" />
         <source>其他过敏</source>
         <translation>Other allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="291" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="292" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="292" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="293" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="293" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="294" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="294" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="295" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="295" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="296" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -2381,77 +2416,77 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="215" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="216" />
         <source>编号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="216" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="217" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="217" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="218" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="218" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="219" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="219" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="220" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="220" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="221" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="221" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="222" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="222" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="223" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="226" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="227" />
         <source>合并重复档案</source>
         <translation>Merge duplicate records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="230" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="231" />
         <source>重复的档案</source>
         <translation>Duplicate record</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="233" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="234" />
         <source>保留左侧档案；右侧的就诊、账目、联系记录和附件将并入左侧，左侧空白的资料用右侧补全，不会覆盖已有内容。合并可以撤销。</source>
         <translation>The left record is kept. Visits, ledger entries, contacts and attachments of the right one move to it; empty fields on the left are filled from the right, nothing is overwritten. A merge can be undone.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="239" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="240" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="251" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="252" />
         <source>&lt;b&gt;保留&lt;/b&gt;</source>
         <translation>&lt;b&gt;Keep&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="252" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="253" />
         <source>&lt;b&gt;并入&lt;/b&gt;</source>
         <translation>&lt;b&gt;Merge in&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="265" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="266" />
         <source>请先搜索并选择要并入的重复档案。</source>
         <translation>Search for and select the duplicate to merge in first.</translation>
     </message>
@@ -2459,134 +2494,134 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="33" />
+        <location filename="../../ui/pages/messages_page.py" line="36" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="34" />
+        <location filename="../../ui/pages/messages_page.py" line="37" />
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="35" />
+        <location filename="../../ui/pages/messages_page.py" line="38" />
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="36" />
+        <location filename="../../ui/pages/messages_page.py" line="39" />
         <source>发送失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="37" />
+        <location filename="../../ui/pages/messages_page.py" line="40" />
         <source>手动（复制）</source>
         <translation>Manual (copy)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="38" />
+        <location filename="../../ui/pages/messages_page.py" line="41" />
         <source>邮件</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="39" />
+        <location filename="../../ui/pages/messages_page.py" line="42" />
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="48" />
-        <location filename="../../ui/pages/messages_page.py" line="95" />
-        <location filename="../../ui/pages/messages_page.py" line="247" />
+        <location filename="../../ui/pages/messages_page.py" line="51" />
+        <location filename="../../ui/pages/messages_page.py" line="98" />
+        <location filename="../../ui/pages/messages_page.py" line="288" />
         <source>消息</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="49" />
+        <location filename="../../ui/pages/messages_page.py" line="52" />
         <source>待发送的关怀、提醒和复查消息。手动渠道：复制内容发到微信或电话里说，然后标记已发送。</source>
         <translation>Care, reminder and recall messages waiting to go out. Manual channel: copy the text into WeChat or read it on the phone, then mark it sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="50" />
+        <location filename="../../ui/pages/messages_page.py" line="53" />
         <source>复制内容</source>
         <translation>Copy text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="52" />
+        <location filename="../../ui/pages/messages_page.py" line="55" />
         <source>标记已发送</source>
         <translation>Mark sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="54" />
+        <location filename="../../ui/pages/messages_page.py" line="57" />
         <source>发送邮件</source>
         <translation>Send e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="56" />
+        <location filename="../../ui/pages/messages_page.py" line="59" />
         <source>发送短信</source>
         <translation>Send SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="58" />
+        <location filename="../../ui/pages/messages_page.py" line="61" />
         <source>消息模板…</source>
         <translation>Message templates…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="61" />
+        <location filename="../../ui/pages/messages_page.py" line="64" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="68" />
+        <location filename="../../ui/pages/messages_page.py" line="71" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="70" />
+        <location filename="../../ui/pages/messages_page.py" line="73" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="72" />
+        <location filename="../../ui/pages/messages_page.py" line="75" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="73" />
+        <location filename="../../ui/pages/messages_page.py" line="76" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="76" />
+        <location filename="../../ui/pages/messages_page.py" line="79" />
         <source>次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="77" />
+        <location filename="../../ui/pages/messages_page.py" line="80" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="78" />
+        <location filename="../../ui/pages/messages_page.py" line="81" />
         <source>失败原因</source>
         <translation>Failure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="95" />
+        <location filename="../../ui/pages/messages_page.py" line="98" />
         <source>请先选择一条消息。</source>
         <translation>Select a message first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="102" />
+        <location filename="../../ui/pages/messages_page.py" line="105" />
         <source>已复制到剪贴板</source>
         <translation>Copied to the clipboard</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="121" />
+        <location filename="../../ui/pages/messages_page.py" line="124" />
         <source>正在发送…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="124" />
+        <location filename="../../ui/pages/messages_page.py" line="127" />
         <source>已发送 {0} 条，失败 {1} 次</source>
         <translation>{0} sent, {1} failed attempts</translation>
     </message>
@@ -2594,117 +2629,122 @@
 <context>
     <name>PatientFormDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="56" />
+        <location filename="../../ui/dialogs/patient_form.py" line="58" />
         <source>编辑患者资料</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="56" />
+        <location filename="../../ui/dialogs/patient_form.py" line="58" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="70" />
+        <location filename="../../ui/dialogs/patient_form.py" line="72" />
         <source>未填</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="70" />
+        <location filename="../../ui/dialogs/patient_form.py" line="72" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="70" />
+        <location filename="../../ui/dialogs/patient_form.py" line="72" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="74" />
+        <location filename="../../ui/dialogs/patient_form.py" line="76" />
         <source>11 位手机号</source>
         <translation>11-digit mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="78" />
+        <location filename="../../ui/dialogs/patient_form.py" line="80" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="88" />
+        <location filename="../../ui/dialogs/patient_form.py" line="97" />
+        <source>无权查看</source>
+        <translation>No access</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="98" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="89" />
+        <location filename="../../ui/dialogs/patient_form.py" line="99" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="90" />
+        <location filename="../../ui/dialogs/patient_form.py" line="100" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="91" />
+        <location filename="../../ui/dialogs/patient_form.py" line="101" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="92" />
+        <location filename="../../ui/dialogs/patient_form.py" line="102" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="93" />
+        <location filename="../../ui/dialogs/patient_form.py" line="103" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="94" />
+        <location filename="../../ui/dialogs/patient_form.py" line="104" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="95" />
+        <location filename="../../ui/dialogs/patient_form.py" line="105" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="96" />
+        <location filename="../../ui/dialogs/patient_form.py" line="106" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="97" />
+        <location filename="../../ui/dialogs/patient_form.py" line="107" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="98" />
+        <location filename="../../ui/dialogs/patient_form.py" line="108" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="103" />
+        <location filename="../../ui/dialogs/patient_form.py" line="113" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="136" />
+        <location filename="../../ui/dialogs/patient_form.py" line="146" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="139" />
+        <location filename="../../ui/dialogs/patient_form.py" line="149" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="196" />
+        <location filename="../../ui/dialogs/patient_form.py" line="207" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="197" />
+        <location filename="../../ui/dialogs/patient_form.py" line="208" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -2713,7 +2753,7 @@
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="213" />
+        <location filename="../../ui/dialogs/patient_form.py" line="224" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -2721,339 +2761,339 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPanelWidget</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <location filename="../../ui/widgets/patient_panel.py" line="86" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="84" />
+        <location filename="../../ui/widgets/patient_panel.py" line="86" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="85" />
+        <location filename="../../ui/widgets/patient_panel.py" line="87" />
         <source>收款/记账</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="86" />
+        <location filename="../../ui/widgets/patient_panel.py" line="88" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="87" />
+        <location filename="../../ui/widgets/patient_panel.py" line="89" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="87" />
+        <location filename="../../ui/widgets/patient_panel.py" line="89" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="88" />
-        <location filename="../../ui/widgets/patient_panel.py" line="292" />
+        <location filename="../../ui/widgets/patient_panel.py" line="90" />
+        <location filename="../../ui/widgets/patient_panel.py" line="295" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="107" />
+        <location filename="../../ui/widgets/patient_panel.py" line="110" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="109" />
+        <location filename="../../ui/widgets/patient_panel.py" line="112" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="110" />
+        <location filename="../../ui/widgets/patient_panel.py" line="113" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="111" />
+        <location filename="../../ui/widgets/patient_panel.py" line="114" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="112" />
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="115" />
+        <location filename="../../ui/widgets/patient_panel.py" line="124" />
+        <location filename="../../ui/widgets/patient_panel.py" line="173" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="114" />
-        <location filename="../../ui/widgets/patient_panel.py" line="326" />
+        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="329" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
-        <location filename="../../ui/widgets/patient_panel.py" line="164" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="167" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
-        <location filename="../../ui/widgets/patient_panel.py" line="135" />
+        <location filename="../../ui/widgets/patient_panel.py" line="122" />
+        <location filename="../../ui/widgets/patient_panel.py" line="138" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="123" />
         <source>方式</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="123" />
+        <location filename="../../ui/widgets/patient_panel.py" line="126" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="126" />
+        <location filename="../../ui/widgets/patient_panel.py" line="129" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="127" />
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="128" />
+        <location filename="../../ui/widgets/patient_panel.py" line="131" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="129" />
+        <location filename="../../ui/widgets/patient_panel.py" line="132" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="130" />
+        <location filename="../../ui/widgets/patient_panel.py" line="133" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="150" />
+        <location filename="../../ui/widgets/patient_panel.py" line="153" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="150" />
+        <location filename="../../ui/widgets/patient_panel.py" line="153" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="151" />
+        <location filename="../../ui/widgets/patient_panel.py" line="154" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="151" />
+        <location filename="../../ui/widgets/patient_panel.py" line="154" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="152" />
+        <location filename="../../ui/widgets/patient_panel.py" line="155" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="41" />
-        <location filename="../../ui/widgets/patient_panel.py" line="152" />
+        <location filename="../../ui/widgets/patient_panel.py" line="42" />
+        <location filename="../../ui/widgets/patient_panel.py" line="155" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="36" />
+        <location filename="../../ui/widgets/patient_panel.py" line="37" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="37" />
+        <location filename="../../ui/widgets/patient_panel.py" line="38" />
         <source>账目</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="38" />
+        <location filename="../../ui/widgets/patient_panel.py" line="39" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="39" />
+        <location filename="../../ui/widgets/patient_panel.py" line="40" />
         <source>联系</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="40" />
+        <location filename="../../ui/widgets/patient_panel.py" line="41" />
         <source>反馈</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="85" />
+        <location filename="../../ui/widgets/patient_panel.py" line="87" />
         <source>满意度/投诉</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="133" />
+        <location filename="../../ui/widgets/patient_panel.py" line="136" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="136" />
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="137" />
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="137" />
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
         <source>已到期</source>
         <translation>Due now</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="138" />
+        <location filename="../../ui/widgets/patient_panel.py" line="141" />
         <source>待到期</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <location filename="../../ui/widgets/patient_panel.py" line="142" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
+        <location filename="../../ui/widgets/patient_panel.py" line="156" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="160" />
+        <location filename="../../ui/widgets/patient_panel.py" line="163" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="167" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="168" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="169" />
+        <location filename="../../ui/widgets/patient_panel.py" line="172" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="182" />
+        <location filename="../../ui/widgets/patient_panel.py" line="185" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="188" />
+        <location filename="../../ui/widgets/patient_panel.py" line="191" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="201" />
+        <location filename="../../ui/widgets/patient_panel.py" line="204" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="219" />
+        <location filename="../../ui/widgets/patient_panel.py" line="222" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="249" />
+        <location filename="../../ui/widgets/patient_panel.py" line="252" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="249" />
+        <location filename="../../ui/widgets/patient_panel.py" line="252" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="250" />
+        <location filename="../../ui/widgets/patient_panel.py" line="253" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="254" />
+        <location filename="../../ui/widgets/patient_panel.py" line="257" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="255" />
+        <location filename="../../ui/widgets/patient_panel.py" line="258" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="255" />
+        <location filename="../../ui/widgets/patient_panel.py" line="258" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="257" />
+        <location filename="../../ui/widgets/patient_panel.py" line="260" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="260" />
+        <location filename="../../ui/widgets/patient_panel.py" line="263" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="266" />
+        <location filename="../../ui/widgets/patient_panel.py" line="269" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="273" />
+        <location filename="../../ui/widgets/patient_panel.py" line="276" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="292" />
+        <location filename="../../ui/widgets/patient_panel.py" line="295" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="310" />
+        <location filename="../../ui/widgets/patient_panel.py" line="313" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="310" />
+        <location filename="../../ui/widgets/patient_panel.py" line="313" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="311" />
+        <location filename="../../ui/widgets/patient_panel.py" line="314" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="311" />
+        <location filename="../../ui/widgets/patient_panel.py" line="314" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="312" />
+        <location filename="../../ui/widgets/patient_panel.py" line="315" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="312" />
+        <location filename="../../ui/widgets/patient_panel.py" line="315" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
@@ -3061,7 +3101,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPicker</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="168" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="169" />
         <source>姓名、拼音首字母、手机号后四位…</source>
         <translation>Name, pinyin initials, last 4 digits of mobile…</translation>
     </message>
@@ -3231,32 +3271,32 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>QueueMessageDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="222" />
+        <location filename="../../ui/pages/messages_page.py" line="263" />
         <source>发消息</source>
         <translation>Send message</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="231" />
+        <location filename="../../ui/pages/messages_page.py" line="272" />
         <source>邮件渠道填写邮箱；短信默认用手机号</source>
         <translation>E-mail address for the e-mail channel; SMS uses the mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="232" />
+        <location filename="../../ui/pages/messages_page.py" line="273" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="233" />
+        <location filename="../../ui/pages/messages_page.py" line="274" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="234" />
+        <location filename="../../ui/pages/messages_page.py" line="275" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="236" />
+        <location filename="../../ui/pages/messages_page.py" line="277" />
         <source>放入待发送</source>
         <translation>Queue</translation>
     </message>
@@ -3264,32 +3304,32 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>RescheduleDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="235" />
+        <location filename="../../ui/calendar/dialogs.py" line="237" />
         <source>改约：{0}</source>
         <translation>Reschedule: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="247" />
+        <location filename="../../ui/calendar/dialogs.py" line="249" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="249" />
+        <location filename="../../ui/calendar/dialogs.py" line="251" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="250" />
+        <location filename="../../ui/calendar/dialogs.py" line="252" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="251" />
+        <location filename="../../ui/calendar/dialogs.py" line="253" />
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="253" />
+        <location filename="../../ui/calendar/dialogs.py" line="255" />
         <source>改约</source>
         <translation>Reschedule</translation>
     </message>
@@ -3297,82 +3337,82 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="18" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="19" />
         <source>欢迎使用 Clinic Desktop</source>
         <translation>Welcome to Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="23" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="25" />
         <source>设置您的诊所</source>
         <translation>Set up your clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="24" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="26" />
         <source>第一次使用：请填写诊所信息并创建管理员账号。以后可以在“设置”中修改。</source>
         <translation>First start: enter the clinic's details and create the administrator account. You can change them later under Settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="29" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="31" />
         <source>例如：仁爱口腔门诊部</source>
         <translation>e.g. Ren'ai Dental Clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="35" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="37" />
         <source>登录用，例如 admin</source>
         <translation>for signing in, e.g. admin</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="37" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="39" />
         <source>例如：王院长</source>
         <translation>e.g. Dr Wang</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="40" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="42" />
         <source>至少 6 个字符</source>
         <translation>at least 6 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="43" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="45" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="44" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="46" />
         <source>时区</source>
         <translation>Time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="45" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="47" />
         <source>管理员用户名</source>
         <translation>Administrator username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="46" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="48" />
         <source>管理员姓名</source>
         <translation>Administrator name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="47" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="49" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="48" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="50" />
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="56" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="58" />
         <source>创建诊所</source>
         <translation>Create clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="56" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="58" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="61" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="63" />
         <source>两次输入的密码不一致。</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -3443,9 +3483,14 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="73" />
+        <location filename="../../ui/app.py" line="80" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="139" />
+        <source>数据库已损坏</source>
+        <translation>The database is damaged</translation>
     </message>
 </context>
 <context>
@@ -3479,22 +3524,22 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TagsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="128" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="129" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="140" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="141" />
         <source>新标签名称（可选）</source>
         <translation>New tag name (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="142" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="143" />
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="144" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="145" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3502,27 +3547,27 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TemplatesDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="189" />
+        <location filename="../../ui/pages/messages_page.py" line="230" />
         <source>消息模板</source>
         <translation>Message templates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="196" />
+        <location filename="../../ui/pages/messages_page.py" line="237" />
         <source>可用占位符：{0}</source>
         <translation>Placeholders: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="199" />
+        <location filename="../../ui/pages/messages_page.py" line="240" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="200" />
+        <location filename="../../ui/pages/messages_page.py" line="241" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="204" />
+        <location filename="../../ui/pages/messages_page.py" line="245" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3530,37 +3575,37 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TimeOffDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="108" />
+        <location filename="../../ui/calendar/dialogs.py" line="110" />
         <source>请假 / 停诊</source>
         <translation>Time off</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="123" />
+        <location filename="../../ui/calendar/dialogs.py" line="125" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="123" />
+        <location filename="../../ui/calendar/dialogs.py" line="125" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="124" />
+        <location filename="../../ui/calendar/dialogs.py" line="126" />
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="124" />
+        <location filename="../../ui/calendar/dialogs.py" line="126" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="125" />
+        <location filename="../../ui/calendar/dialogs.py" line="127" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="128" />
+        <location filename="../../ui/calendar/dialogs.py" line="130" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3568,52 +3613,52 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>WaitlistAddDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="268" />
+        <location filename="../../ui/calendar/dialogs.py" line="270" />
         <source>上午</source>
         <translation>Morning</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="269" />
+        <location filename="../../ui/calendar/dialogs.py" line="271" />
         <source>下午</source>
         <translation>Afternoon</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="270" />
+        <location filename="../../ui/calendar/dialogs.py" line="272" />
         <source>晚上</source>
         <translation>Evening</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="274" />
+        <location filename="../../ui/calendar/dialogs.py" line="276" />
         <source>加入候补：{0}</source>
         <translation>Waitlist: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="279" />
+        <location filename="../../ui/calendar/dialogs.py" line="281" />
         <source>任意医生</source>
         <translation>Any doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="292" />
+        <location filename="../../ui/calendar/dialogs.py" line="294" />
         <source>例如：周三以后都可以，提前一天通知</source>
         <translation>e.g. any day after Wednesday, call a day ahead</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="293" />
+        <location filename="../../ui/calendar/dialogs.py" line="295" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="294" />
+        <location filename="../../ui/calendar/dialogs.py" line="296" />
         <source>可来时段</source>
         <translation>Can come</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="295" />
+        <location filename="../../ui/calendar/dialogs.py" line="297" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="297" />
+        <location filename="../../ui/calendar/dialogs.py" line="299" />
         <source>加入候补</source>
         <translation>Add to waitlist</translation>
     </message>
@@ -3621,27 +3666,27 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>WaitlistDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="198" />
+        <location filename="../../ui/calendar/dialogs.py" line="200" />
         <source>候补名单</source>
         <translation>Waitlist</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="203" />
+        <location filename="../../ui/calendar/dialogs.py" line="205" />
         <source>{0} 的时段空出来了，以下候补患者合适：</source>
         <translation>The {0} slot is free; these waiting patients fit:</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="214" />
+        <location filename="../../ui/calendar/dialogs.py" line="216" />
         <source>没有合适的候补患者。</source>
         <translation>No waiting patient fits.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="217" />
+        <location filename="../../ui/calendar/dialogs.py" line="219" />
         <source>标记为已安排</source>
         <translation>Mark as arranged</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="223" />
+        <location filename="../../ui/calendar/dialogs.py" line="225" />
         <source>已安排</source>
         <translation>Arranged</translation>
     </message>
@@ -3649,27 +3694,27 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>WorkingHoursDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="160" />
+        <location filename="../../ui/calendar/dialogs.py" line="162" />
         <source>出诊时间</source>
         <translation>Working hours</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="164" />
+        <location filename="../../ui/calendar/dialogs.py" line="166" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="168" />
+        <location filename="../../ui/calendar/dialogs.py" line="170" />
         <source>例如 09:00-12:00, 13:30-18:00；空白表示不出诊</source>
         <translation>e.g. 09:00-12:00, 13:30-18:00; empty means not working</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="173" />
+        <location filename="../../ui/calendar/dialogs.py" line="175" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="188" />
+        <location filename="../../ui/calendar/dialogs.py" line="190" />
         <source>{0} 的时间 {1} 看不懂，请写成 09:00-12:00。</source>
         <translation>The hours {1} on {0} cannot be read; write them like 09:00-12:00.</translation>
     </message>
@@ -3677,7 +3722,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="24" />
+        <location filename="../../ui/errors.py" line="25" />
         <source>提示</source>
         <translation>Notice</translation>
     </message>
