@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from clinic_desktop.changes import ChangeLog, ChangeSet
 from clinic_desktop.clock import Clock
 from clinic_desktop.errors import PermissionDenied
 from clinic_desktop.i18n import _
@@ -52,6 +53,8 @@ class Context:
     db: Database
     clock: Clock
     actor: Actor = SYSTEM_ACTOR
+    # Everything this context's transactions committed (see ``clinic_desktop.changes``).
+    log: ChangeLog = field(default_factory=ChangeLog, compare=False, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -71,8 +74,18 @@ class Context:
         """One unit of work. Say ``write=True`` when it will change anything: it then starts
         holding the write lock, so what it reads before writing (a clash, the next code, the
         audit chain's tail) cannot change under it. A read transaction refuses to write."""
-        with self.db.session(write=write) as session:
+        with self.db.session(write=write, on_commit=self.log.record) as session:
             yield session
+
+    @property
+    def changes(self) -> ChangeSet:
+        """What this context's committed writes changed so far."""
+        return self.log.changes
+
+    def fork(self) -> Context:
+        """The same user and clock with a change log of its own: one per operation, so an
+        operation's change set holds only what it did."""
+        return Context(db=self.db, actor=self.actor, clock=self.clock)
 
     def audit(
         self, session: Session, action: str, entity: str, entity_id: object | None,

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from clinic_desktop.changes import ChangeSet
 from clinic_desktop.context import Context
 
 log = logging.getLogger(__name__)
 
 ScanJob = Callable[[Context], int]
-Listener = Callable[[str, int], None]
+# (scan name, things raised, what the scan's writes changed)
+Listener = Callable[[str, int, ChangeSet], None]
 DEFAULT_INTERVAL_SECONDS = 60
 
 
@@ -55,22 +57,28 @@ class ClinicScheduler:
         )
 
     def add_listener(self, listener: Listener) -> None:
-        """``listener(job_name, raised_count)``, called on the scheduler's thread."""
+        """``listener(job_name, raised_count, changes)``, called on the scheduler's thread."""
         self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def run_now(self) -> dict[str, int]:
         """Run every scan once (start-up catch-up, tests, the CLI)."""
         results: dict[str, int] = {}
         with self._lock:
             for name, job in self._registry.jobs.items():
+                scan = self._ctx.fork()  # its own change log: what this scan wrote
                 try:
-                    results[name] = job(self._ctx)
+                    results[name] = job(scan)
                 except Exception:
                     # A failing scan must not stop the others nor kill the scheduler thread.
                     log.exception("scheduled scan %s failed", name)
                     continue
-                for listener in self._listeners:
-                    listener(name, results[name])
+                log.debug("scan %s raised %d", name, results[name])
+                for listener in list(self._listeners):
+                    listener(name, results[name], scan.changes)
         return results
 
     def start(self, *, catch_up: bool = True) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
+from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
 from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone
@@ -171,6 +172,7 @@ def plan_imported_treatments(
                  f"t{t.treatment_id}{p.dedupe_key}", p.plan_key, p.step_key, t.procedure,
                  t.doctor_id, p.assigned_role, p.priority, p.window_days, now)
                 for t, planned in work for p in planned)
+        mark_table(session, "care_task")
         bulk_insert(session.connection(), table_of(CareTask),
                     ("patient_id", "kind", "title", "due_at", "status", "source", "source_id",
                      "dedupe_key", "plan_key", "step_key", "procedure_name", "doctor_id",

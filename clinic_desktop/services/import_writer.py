@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.mapping import field_label
@@ -104,7 +105,9 @@ class BatchWriter:
 
     def _insert(self, model: type[Any], names: Sequence[str],
                 rows: Iterator[tuple[Any, ...]]) -> list[int]:
-        return bulk_insert(self.session.connection(), table_of(model), names, rows)
+        table = table_of(model)
+        mark_table(self.session, table.name)  # written past the session's events
+        return bulk_insert(self.session.connection(), table, names, rows)
 
     @contextmanager
     def _search_index_in_bulk(self) -> Iterator[None]:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
@@ -283,6 +284,7 @@ def _store_problems(session: Session, batch_id: int, summary: ImportSummary) -> 
              json.dumps(summary.originals.get(p.row or 0, ()), ensure_ascii=False))
             for severity, problems in (("error", summary.errors), ("warning", summary.warnings))
             for p in problems)
+    mark_table(session, "import_row_error")
     bulk_insert(session.connection(), table_of(ImportRowError),
                 ("batch_id", "severity", "row", "column", "value", "reason", "original_json"),
                 rows, want_ids=False)

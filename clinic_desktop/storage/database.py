@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_desktop.changes import ChangeSet, collect, collector_of
 from clinic_desktop.clock import SystemClock
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem
 from clinic_desktop.i18n import _
@@ -46,13 +47,17 @@ class Database:
     backup_taken: Path | None = None
     audit_trail: AuditTrail = field(default_factory=lambda: AuditTrail(None))
     soundness: SoundnessGate = field(default_factory=lambda: SoundnessGate(open_now=True))
+    # Called (on the committing thread) with every committed change set.
+    commit_listeners: list[Callable[[ChangeSet], None]] = field(default_factory=list)
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
+    def session(self, *, write: bool = False,
+                on_commit: Callable[[ChangeSet], None] | None = None) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any exception.
 
         ``write=True`` for anything that changes data: the transaction then begins holding
-        the write lock, before the first read. A read session refuses to write."""
+        the write lock, before the first read. A read session refuses to write. After a
+        commit, ``on_commit`` and every ``commit_listeners`` entry receive what it changed."""
         if write:
             self.soundness.wait()
         session = self.sessions()
@@ -63,6 +68,8 @@ class Database:
             yield session
             session.commit()
             self.audit_trail.after_commit(session)
+            if write:
+                self._committed(collector_of(session).freeze(), on_commit)
         except DBAPIError as error:
             session.rollback()
             sentence = translate(error, self.path, self.latest_backup())
@@ -75,6 +82,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def _committed(self, changes: ChangeSet,
+                   on_commit: Callable[[ChangeSet], None] | None) -> None:
+        if changes.empty:
+            return
+        if on_commit is not None:
+            on_commit(changes)
+        for listener in list(self.commit_listeners):
+            listener(changes)
 
     @property
     def path(self) -> Path | None:
@@ -166,6 +182,7 @@ def open_database(
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
     guard_read_transactions(sessions)
+    collect(sessions)
     trail = AuditTrail(head_path_for(sqlite_path) if sqlite_path is not None else None)
     return Database(engine=engine, sessions=sessions, data_dir=data_dir, backup_taken=backup,
                     audit_trail=trail, soundness=gate)
