@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
@@ -72,6 +73,7 @@ class Startup:
         self.window: MainWindow | None = None
         self.services: AppServices | None = None
         self.monitor: CareMonitor | None = None
+        self._monitor_options: dict[str, Any] = {}
         self._synchronous = synchronous_tasks
 
     def problem(self, parent: QWidget | None, message: str) -> None:
@@ -139,36 +141,50 @@ class Startup:
             QMessageBox.critical(self.window, QCoreApplication.translate("Startup", "数据库已损坏"),
                                  rich_plain(self.db.soundness.message))
 
-    def start_care_monitor(self) -> CareMonitor:
-        """The in-process scheduler: scans now (catch-up) and every minute; badge follows."""
+    def start_care_monitor(self, *, interval_seconds: int = 60,
+                           catch_up: bool = True) -> CareMonitor:
+        """The in-process scheduler for the signed-in user: scans now (catch-up) and every
+        minute; the badge and the pages follow what the scans change."""
         assert self.services is not None and self.window is not None
-        if self.monitor is None:
-            self.monitor = CareMonitor(self.services.ctx)
-            self.monitor.start(self.window)
-        window = self.window
-        self.monitor.due_count_changed.connect(lambda n: window.set_badge("callbacks", n))
-        self.monitor.due_count_changed.connect(lambda _n: self.services.notify({"care"})
-                                               if self.services else None)
-        return self.monitor
+        self.stop_care_monitor()
+        self._monitor_options = {"interval_seconds": interval_seconds, "catch_up": catch_up}
+        monitor = CareMonitor(self.services.ctx, parent=self.services)
+        window, ops = self.window, self.services.ops
+        monitor.due_count_changed.connect(lambda n: window.set_badge("callbacks", n))
+        monitor.changes_found.connect(lambda changes: ops.announce(changes, monitor))
+        monitor.start(window, interval_seconds=interval_seconds, catch_up=catch_up)
+        self.monitor = monitor
+        return monitor
 
-    def _sign_out(self) -> None:
-        assert self.db is not None and self.services is not None and self.window is not None
-        sign_out(self.services.ctx)
-        window = self.window
-        window.hide()
-        login = LoginDialog(self.db, self.services.clinic.name, clock=self.clock)
-        if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
-            self.show_main_window(login.actor)
-            if self.monitor is not None:
-                self.start_care_monitor()
-        else:
-            QApplication.quit()
-        window.deleteLater()
-
-    def close(self) -> None:
+    def stop_care_monitor(self) -> None:
         if self.monitor is not None:
             self.monitor.stop()
+            self.monitor.deleteLater()
             self.monitor = None
+
+    def _sign_out(self) -> None:
+        """Shift change: what belonged to the session (its window, its scheduler, its user)
+        ends; the next person's sign-in starts them afresh."""
+        assert self.db is not None and self.services is not None and self.window is not None
+        old_window, old_services = self.window, self.services
+        had_monitor = self.monitor is not None
+        sign_out(old_services.ctx)
+        self.stop_care_monitor()
+        old_window.hide()
+        self.window = self.services = None
+        login = LoginDialog(self.db, old_services.clinic.name, clock=self.clock)
+        if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
+            self.show_main_window(login.actor)
+            if had_monitor:
+                self.start_care_monitor(**self._monitor_options)
+        else:
+            QApplication.quit()
+        old_services.tasks.shutdown()  # the old session's worker finishes what it started
+        old_window.deleteLater()
+        old_services.deleteLater()
+
+    def close(self) -> None:
+        self.stop_care_monitor()
         if self.db is not None:
             self.db.close()
             self.db = None

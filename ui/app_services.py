@@ -1,7 +1,8 @@
-"""What every page gets: the signed-in Context, the task manager, the clinic, one signal.
+"""What every page gets: the signed-in Context, the operation runner, the clinic, one signal.
 
-Pages never talk to each other. After a change they call ``notify({"staff"})``; every open
-page listening for those areas redraws. No page polls.
+Pages never talk to each other. Every write goes through ``ops`` (``ui.operations``), which
+emits ``changed(ChangeSet, initiator)`` once per operation; the scheduler's scans announce
+theirs the same way. A page refreshes when the set touches what it shows. No page polls.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from clinic_desktop.changes import ChangeSet
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.clinic import ClinicInfo
+from ui.operations import Operations
 from ui.tasks import TaskManager
 
 T = TypeVar("T")
 
 
 class AppServices(QObject):
-    changed = Signal(object)  # a frozenset[str] of area names
+    changed = Signal(object, object)  # ChangeSet, the initiator (or None)
     clinic_changed = Signal(object)  # the new ClinicInfo
 
     def __init__(self, ctx: Context, tasks: TaskManager, clinic: ClinicInfo,
@@ -30,12 +33,15 @@ class AppServices(QObject):
         self.ctx = ctx
         self.tasks = tasks
         self.clinic = clinic
+        self.ops = Operations(lambda: self.ctx, tasks, self)
+        self.ops.changed.connect(self.changed)
+
+    def notify(self, _areas: Iterable[str]) -> None:
+        """Transitional: a write that has not moved into ``ops`` yet says "everything"."""
+        self.ops.announce(ChangeSet.everything())
 
     def can(self, permission: Permission) -> bool:
         return self.ctx.can(permission)
-
-    def notify(self, areas: Iterable[str]) -> None:
-        self.changed.emit(frozenset(areas))
 
     def set_clinic(self, clinic: ClinicInfo) -> None:
         self.clinic = clinic
@@ -50,5 +56,6 @@ class AppServices(QObject):
         return f"{self.local(moment):%Y-%m-%d %H:%M}"
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """A short service call on the GUI thread (a few ms: list reads, single saves)."""
+        """A short read on the GUI thread (a few ms: a list, one record). Writes go through
+        ``ops``, which says what changed."""
         return fn(self.ctx, *args, **kwargs)

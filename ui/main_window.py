@@ -91,6 +91,12 @@ class MainWindow(QMainWindow):
                 title = spec.title()
                 self.nav.item(row).setText(f"{title}  ({count})" if count else title)
 
+    def badge_text(self, key: str) -> str:
+        for row, spec in enumerate(self._specs):
+            if spec.key == key:
+                return self.nav.item(row).text()
+        return ""
+
     @property
     def page_keys(self) -> list[str]:
         return [spec.key for spec in self._specs]

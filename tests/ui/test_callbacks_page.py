@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
+from clinic_desktop.changes import ChangeSet
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.services import care
 from clinic_desktop.services.billing import TreatmentLine, record_visit
@@ -93,7 +94,8 @@ def test_monitor_brings_scans_to_the_gui_thread(qtbot: QtBot, services: AppServi
     gui = threading.get_ident()
     seen: list[tuple[int, bool]] = []
     monitor.due_count_changed.connect(lambda n: seen.append((n, threading.get_ident() == gui)))
-    worker = threading.Thread(target=lambda: monitor.scanned.emit("care.raise_due", 1))
+    worker = threading.Thread(
+        target=lambda: monitor.scanned.emit("care.raise_due", 1, ChangeSet()))
     with qtbot.waitSignal(monitor.due_count_changed, timeout=3000):
         worker.start()
     worker.join()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.changes import Area
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.calendar_layout import SLOT_CHOICES, TimeAxis
@@ -126,8 +127,8 @@ class CalendarPage(QWidget):
             "calendar/hiddenDoctors", [], type=list) or []}
         self.order: list[int] = [int(x) for x in QSettings().value(
             "calendar/doctorOrder", [], type=list) or []]
-        services.changed.connect(lambda areas: self.reload() if areas & {
-            "appointments", "schedule", "patients", "staff", "chairs"} else None)
+        services.changed.connect(lambda changes, _by: self.reload() if changes.touches(
+            Area.APPOINTMENTS, Area.SCHEDULE, Area.PATIENTS, Area.STAFF) else None)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.view.canvas.update)  # the current-time line
         self.timer.start(60_000)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.services import chairs as chair_service
@@ -111,8 +112,8 @@ class AdminPage(QWidget):
                    sort_key=lambda s: s.last_login_at or datetime.min.replace(tzinfo=UTC)),
         ]
 
-    def _on_changed(self, areas: frozenset[str]) -> None:
-        if areas & {"staff", "chairs"}:
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.touches(Area.STAFF, Area.SCHEDULE):
             self.refresh()
 
     def refresh(self) -> None:

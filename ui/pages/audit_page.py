@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.audit import AuditRecord, check_chain, recent_entries
 from ui.app_services import AppServices
@@ -48,7 +50,16 @@ class AuditPage(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = make_table(self.proxy, stretch_column=5, descending=True)
         layout.addWidget(self.view, 1)
-        services.changed.connect(lambda _areas: self.refresh())
+        services.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        # Every change is audited: reload only when someone is looking at the log.
+        if changes.touches(Area.AUDIT) and self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:

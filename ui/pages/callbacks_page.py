@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.changes import Area
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.rules.age import age_on
@@ -157,8 +158,8 @@ class CallbacksPage(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.by_family.toggled.connect(lambda _on: self.reload())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        services.changed.connect(lambda areas: self.reload() if areas & {
-            "care", "appointments", "patients"} else None)
+        services.changed.connect(lambda changes, _by: self.reload() if changes.touches(
+            Area.CARE_TASKS, Area.APPOINTMENTS, Area.PATIENTS) else None)
         self.reload()
 
     def _today(self) -> date:

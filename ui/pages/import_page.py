@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import exports, import_batches
 from clinic_desktop.services.import_batches import BatchInfo
@@ -146,8 +147,8 @@ class ImportPage(QWidget):
         services.changed.connect(self._on_changed)
         self.refresh()
 
-    def _on_changed(self, areas: object) -> None:
-        if isinstance(areas, set | frozenset) and "imports" in areas:
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.touches(Area.IMPORTS):
             self.refresh()
 
     def refresh(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.changes import Area
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import catalogue, patients, profile
@@ -180,7 +181,9 @@ class ListsPage(QWidget):
         sources_layout.addWidget(self.sources, 1)
         sources_layout.addLayout(button_row(save))
         self.tabs.addTab(sources, self.tr("来源渠道"))
-        services.changed.connect(lambda areas: self.refresh() if "lists" in areas else None)
+        services.changed.connect(
+            lambda changes, _by: self.refresh() if changes.touches(Area.CATALOGUE, Area.SETTINGS)
+            else None)
         self.refresh()
 
     def _tab(self, model: RecordTableModel, title: str,  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop import credentials
+from clinic_desktop.changes import Area
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import messages
@@ -84,7 +85,8 @@ class MessagesPage(QWidget):
         proxy.setSourceModel(self.model)
         self.view = make_table(proxy, stretch_column=5, descending=True)
         layout.addWidget(self.view, 1)
-        services.changed.connect(lambda areas: self.reload() if "messages" in areas else None)
+        services.changed.connect(
+            lambda changes, _by: self.reload() if changes.touches(Area.MESSAGES) else None)
         self.reload()
 
     def reload(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.changes import ChangeSet
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.age import age_on
@@ -211,8 +212,9 @@ class PatientsPage(QWidget):
         self.placeholder.hide()
         self.panel.show()
 
-    def _on_changed(self, areas: frozenset[str]) -> None:
-        if "patients" in areas:
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        shown = self.panel.panel.header.patient.id if self.panel.panel is not None else None
+        if shown is not None and changes.touches_patient(shown):
             self.panel.reload()
 
     # -- actions ----------------------------------------------------------------------------
