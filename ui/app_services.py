@@ -26,6 +26,10 @@ T = TypeVar("T")
 class AppServices(QObject):
     changed = Signal(object, object)  # ChangeSet, the initiator (or None)
     clinic_changed = Signal(object)  # the new ClinicInfo
+    # Requests between pages go through the window, which owns the pages: a page asks, the
+    # window opens the page that does it. No page holds another.
+    open_patient_requested = Signal(int)  # patient id: show the patient's 360° panel
+    booking_requested = Signal(int)  # patient id: open the booking dialog for the patient
 
     def __init__(self, ctx: Context, tasks: TaskManager, clinic: ClinicInfo,
                  parent: QObject | None = None) -> None:
@@ -39,6 +43,12 @@ class AppServices(QObject):
     def notify(self, _areas: Iterable[str]) -> None:
         """Transitional: a write that has not moved into ``ops`` yet says "everything"."""
         self.ops.announce(ChangeSet.everything())
+
+    def request_patient(self, patient_id: int) -> None:
+        self.open_patient_requested.emit(patient_id)
+
+    def request_booking(self, patient_id: int) -> None:
+        self.booking_requested.emit(patient_id)
 
     def can(self, permission: Permission) -> bool:
         return self.ctx.can(permission)

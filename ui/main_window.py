@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,6 +24,16 @@ from ui.app_services import AppServices
 from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choose_language
 from ui.pages import PageSpec, pages_for
 from ui.widgets.rich_text import esc, plain_label
+
+
+@runtime_checkable
+class OpensPatients(Protocol):
+    def open_patient(self, patient_id: int) -> None: ...
+
+
+@runtime_checkable
+class BooksPatients(Protocol):
+    def book_for_patient(self, patient_id: int) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +66,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         services.clinic_changed.connect(self._apply_clinic)
+        services.open_patient_requested.connect(self._open_patient)
+        services.booking_requested.connect(self._book_for)
         self._apply_clinic(services.clinic)
         self.resize(1280, 800)
         saved = QSettings().value("geometry/mainWindow")
@@ -83,6 +97,18 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(row)
                 return self.pages[key]
         raise KeyError(key)
+
+    def _open_patient(self, patient_id: int) -> None:
+        if "patients" in self.page_keys:
+            page = self.open_page("patients")
+            if isinstance(page, OpensPatients):
+                page.open_patient(patient_id)
+
+    def _book_for(self, patient_id: int) -> None:
+        if "calendar" in self.page_keys:
+            page = self.open_page("calendar")
+            if isinstance(page, BooksPatients):
+                page.book_for_patient(patient_id)
 
     def set_badge(self, key: str, count: int) -> None:
         """A count beside a page's name (the callbacks due, for example)."""

@@ -226,6 +226,12 @@ class CalendarPage(QWidget):
             return dialog.booked_id
         return None
 
+    def book_for_patient(self, patient_id: int) -> int | None:
+        """From another page (the patient's panel): book this patient, starting from now."""
+        now = self.services.local(self.services.ctx.now())
+        start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        return self.book(None, start, None, patient_id=patient_id)
+
     def move(self, view: AppointmentView, column: CalendarColumn, start: datetime,
              end: datetime) -> None:
         try:
@@ -279,10 +285,7 @@ class CalendarPage(QWidget):
             WaitlistDialog(self.services, view, self).exec()
 
     def open_patient(self, view: AppointmentView) -> None:
-        window = self.window()
-        if hasattr(window, "open_page"):
-            page = window.open_page("patients")
-            page.open_patient(view.patient_id)
+        self.services.request_patient(view.patient_id)
 
     def show_history(self, view: AppointmentView) -> None:
         from clinic_desktop.services.calendar import appointment_history
