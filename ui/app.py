@@ -131,7 +131,7 @@ class Startup:
         self.services = AppServices(ctx, tasks, read_clinic(self.db))
         self.window = MainWindow(self.services)
         self.window.sign_out_requested.connect(self._sign_out)
-        self.window.show()
+        self.window.show_in_screen()
         tasks.run(self.db.check_soundness, on_done=self._soundness_known)
         return self.window
 

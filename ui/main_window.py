@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,7 @@ from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.services.clinic import ClinicInfo
 from ui.app_services import AppServices
 from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choose_language
+from ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from ui.pages import PageSpec, pages_for
 from ui.widgets.rich_text import esc, plain_label
 
@@ -34,6 +35,11 @@ class OpensPatients(Protocol):
 @runtime_checkable
 class BooksPatients(Protocol):
     def book_for_patient(self, patient_id: int) -> None: ...
+
+
+@runtime_checkable
+class FindsPatients(Protocol):
+    def focus_search(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -69,12 +75,36 @@ class MainWindow(QMainWindow):
         services.open_patient_requested.connect(self._open_patient)
         services.booking_requested.connect(self._book_for)
         self._apply_clinic(services.clinic)
-        self.resize(1280, 800)
-        saved = QSettings().value("geometry/mainWindow")
-        if isinstance(saved, QByteArray):
-            self.restoreGeometry(saved)
+        self._bind_shortcuts()
+        self.first_start = not self._restore_geometry()
         if self._specs:
             self.nav.setCurrentRow(0)
+
+    def _restore_geometry(self) -> bool:
+        """The last size and place, kept inside the screen the window is on now (a laptop that
+        was docked to a large monitor yesterday). False when there is nothing to restore."""
+        saved = QSettings().value("geometry/mainWindow")
+        restored = isinstance(saved, QByteArray) and self.restoreGeometry(saved)
+        screen = self.screen().availableGeometry()
+        if not restored:
+            # First start: the whole screen (shown maximised by ``show_in_screen``).
+            self.setGeometry(screen)
+            return False
+        frame = self.frameGeometry()
+        width, height = min(frame.width(), screen.width()), min(frame.height(), screen.height())
+        if (width, height) != (frame.width(), frame.height()) \
+                or not screen.contains(frame.topLeft()):
+            self.resize(width - (frame.width() - self.width()),
+                        height - (frame.height() - self.height()))
+            self.move(screen.topLeft())
+        return True
+
+    def show_in_screen(self) -> None:
+        """Maximised on the first start, as it was left afterwards."""
+        if self.first_start:
+            self.showMaximized()
+        else:
+            self.show()
 
     # -- pages ------------------------------------------------------------------------
     def _show_row(self, row: int) -> None:
@@ -127,12 +157,28 @@ class MainWindow(QMainWindow):
     def page_keys(self) -> list[str]:
         return [spec.key for spec in self._specs]
 
+    def _bind_shortcuts(self) -> None:
+        find = QShortcut(QKeySequence("Ctrl+F"), self)
+        find.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        find.activated.connect(self.find_patient)
+        for row in range(min(9, len(self._specs))):
+            switch = QShortcut(QKeySequence(f"Ctrl+{row + 1}"), self)
+            switch.activated.connect(lambda r=row: self.nav.setCurrentRow(r))
+
+    def find_patient(self) -> None:
+        """Ctrl+F anywhere: the patient search, focused and selected."""
+        if "patients" not in self.page_keys:
+            return
+        page = self.open_page("patients")
+        if isinstance(page, FindsPatients):
+            page.focus_search()
+
     # -- chrome -----------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件"))
         quit_action = QAction(self.tr("退出"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the same on every platform
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
@@ -140,12 +186,17 @@ class MainWindow(QMainWindow):
         account.addAction(self.tr("修改密码…"), self._change_password)
         self.sign_out_action = account.addAction(self.tr("退出登录"), self._sign_out)
 
+        # Every settings dialog a message may point to ("设置 → 消息渠道") is here.
         settings = bar.addMenu(self.tr("设置"))
         settings.addAction(self.tr("界面语言…"), lambda: choose_language(self))
         if self.services.can(Permission.SETTINGS_MANAGE):
             settings.addAction(self.tr("诊所信息…"), self._edit_clinic)
+            settings.addAction(self.tr("消息渠道…"), self._edit_channels)
+        if self.services.can(Permission.CARE_PLANS_MANAGE):
+            settings.addAction(self.tr("回访设置…"), self._edit_care_settings)
 
         help_menu = bar.addMenu(self.tr("帮助"))
+        help_menu.addAction(self.tr("键盘快捷键"), self._show_shortcuts)
         help_menu.addAction(self.tr("关于 Clinic Desktop"), self._about)
 
     def _build_status_bar(self) -> None:
@@ -176,6 +227,19 @@ class MainWindow(QMainWindow):
     def _edit_clinic(self) -> None:
         dialog = ClinicDialog(self.services, self)
         dialog.exec()
+
+    def _edit_channels(self) -> None:
+        from ui.pages.messages_page import ChannelsDialog
+
+        ChannelsDialog(self.services, self).exec()
+
+    def _edit_care_settings(self) -> None:
+        from ui.pages.care_plans_page import CareSettingsDialog
+
+        CareSettingsDialog(self.services, self).exec()
+
+    def _show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
 
     def _sign_out(self) -> None:
         self.sign_out_requested.emit()
