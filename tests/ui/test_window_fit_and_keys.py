@@ -60,7 +60,7 @@ def test_ctrl_number_switches_pages(qtbot: QtBot, window: MainWindow) -> None:
 def test_every_listed_shortcut_is_bound(qtbot: QtBot, window: MainWindow) -> None:
     pages = {key: window.open_page(key) for key in ("calendar", "patients")}
     bound = {s.key().toString() for s in window.findChildren(QShortcut)}
-    for key, page in pages.items():
+    for page in pages.values():
         bound |= {s.key().toString() for s in page.findChildren(QShortcut)}
         bound |= {a.shortcut().toString() for a in page.actions() if not a.shortcut().isEmpty()}
     bound |= {a.shortcut().toString() for a in window.findChildren(type(window.menuBar()
