@@ -58,17 +58,21 @@ def untranslated(ts: Path = TS) -> list[tuple[str, str]]:
 
 
 def fill(glossary: dict[str, str], ts: Path = TS) -> int:
-    """Give every unfinished message whose source is in ``glossary`` its English text."""
+    """Give every unfinished message whose source is in ``glossary`` its English text.
+    A key ``"Context::source"`` applies to that class's message only (the same Chinese word
+    can need two English ones: 预约 the page, 预约 the button)."""
     tree = ET.parse(ts)
     filled = 0
-    for message in tree.getroot().iter("message"):
-        translation = message.find("translation")
-        source = message.findtext("source") or ""
-        if translation is not None and translation.get("type") == "unfinished" \
-                and glossary.get(source):
-            translation.text = glossary[source]
-            del translation.attrib["type"]
-            filled += 1
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            source = message.findtext("source") or ""
+            english = glossary.get(f"{name}::{source}") or glossary.get(source)
+            if translation is not None and translation.get("type") == "unfinished" and english:
+                translation.text = english
+                del translation.attrib["type"]
+                filled += 1
     tree.write(ts, encoding="utf-8", xml_declaration=True)
     return filled
 
