@@ -8,8 +8,6 @@ both call :func:`set_language` once and every message is rendered by :func:`_` w
 from __future__ import annotations
 
 import json
-import locale
-import os
 from functools import cache
 from typing import Any
 
@@ -30,14 +28,18 @@ def _catalog(language: str) -> dict[str, str]:
     return data
 
 
-def system_language() -> str:
-    """The language the OS asks for: Chinese for any zh locale, otherwise English."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value and value not in ("C", "C.UTF-8", "POSIX"):
-            return "zh_CN" if value.lower().startswith("zh") else "en"
-    loc = locale.getlocale()[0] or ""
-    return "zh_CN" if loc.lower().startswith("zh") else "en"
+DEFAULT_LANGUAGE = "zh_CN"
+LANGUAGE_SETTING = "clinic.language"  # the clinic's choice, in the database
+
+
+def chosen_language(*choices: str | None) -> str:
+    """The first supported language someone chose (``--lang``, the user's setting, the
+    clinic's setting), else Simplified Chinese — never the machine's locale: reception PCs
+    often run an English or ``C`` locale, and the clinic still works in Chinese."""
+    for choice in choices:
+        if choice in SUPPORTED_LANGUAGES:
+            return choice
+    return DEFAULT_LANGUAGE
 
 
 def set_language(language: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from clinic_desktop.i18n import SUPPORTED_LANGUAGES, set_language, system_language
+from clinic_desktop.i18n import chosen_language, set_language
 from clinic_desktop.package_data import resource
 
 LANGUAGE_KEY = "ui/language"
@@ -12,13 +12,9 @@ _installed: list[QTranslator] = []
 
 
 def preferred_language(explicit: str | None = None) -> str:
-    """The ``--lang`` option, else the user's choice in settings, else the system's."""
-    if explicit in SUPPORTED_LANGUAGES:
-        return explicit  # type: ignore[return-value]
+    """The ``--lang`` option, else the user's choice (设置 → 界面语言), else Chinese."""
     stored = QSettings().value(LANGUAGE_KEY)
-    if isinstance(stored, str) and stored in SUPPORTED_LANGUAGES:
-        return stored
-    return system_language()
+    return chosen_language(explicit, stored if isinstance(stored, str) else None)
 
 
 def save_language(language: str) -> None:
@@ -39,6 +35,7 @@ def install_language(app: QCoreApplication, language: str) -> None:
             _installed.append(qt_zh)
         return
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    # Qt's own dialogs (file dialogs, message-box buttons) are English without a translator.
     path = resource("i18n/ui_en.qm")
     translator = QTranslator(app)
     if translator.load(str(path)):

@@ -26,7 +26,7 @@ from clinic_desktop.cli.base import (
 )
 from clinic_desktop.clock import Clock, SystemClock
 from clinic_desktop.errors import UserError, os_error_sentence
-from clinic_desktop.i18n import _, set_language, system_language
+from clinic_desktop.i18n import _, chosen_language, set_language
 from clinic_desktop.logs import current_log_path, setup_logging
 from clinic_desktop.paths import resolve_data_dir
 
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     the one place the command line decides what time it is."""
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
-    set_language(args.lang or system_language())
+    set_language(chosen_language(args.lang))  # the clinic's setting applies once opened
     command = args.command or "gui"
     try:
         data_dir = resolve_data_dir(args.data_dir)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from clinic_desktop.clock import Clock
 from clinic_desktop.context import SYSTEM_ACTOR, Actor, Context
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
-from clinic_desktop.i18n import _
+from clinic_desktop.i18n import LANGUAGE_SETTING, _, chosen_language, set_language
 from clinic_desktop.paths import DataDir
 from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.migrate import schema_state
@@ -39,7 +39,16 @@ class Invocation:
 
     def open_for_writing(self) -> Database:
         """Open (creating or upgrading) the database; the caller holds the folder's lock."""
-        return open_database(self.data_dir, now=self.clock.now())
+        return self._in_clinic_language(open_database(self.data_dir, now=self.clock.now()))
+
+    def _in_clinic_language(self, db: Database) -> Database:
+        """Without ``--lang``, messages and exports follow the clinic's language setting."""
+        if not getattr(self.args, "lang", None):
+            from clinic_desktop.services.clinic import read_setting
+
+            with db.session() as session:
+                set_language(chosen_language(read_setting(session, LANGUAGE_SETTING, None)))
+        return db
 
     def open_read_only(self, *, soundness: Soundness = Soundness.NOW) -> Database:
         """For commands that only read: no upgrade, and a schema not at head is refused."""
@@ -59,7 +68,7 @@ class Invocation:
             raise EnvironmentProblem(_(
                 "数据库结构版本为 {current}，不是本程序的 {head}：请先运行 clinic-desktop init。",
                 current=state.current or "-", head=state.head))
-        return db
+        return self._in_clinic_language(db)
 
     def print(self, line: str) -> None:
         print(line, file=self.out)
