@@ -9,12 +9,13 @@ session, and the next sign-in starts a new one for the new user.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QStyle, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from clinic_desktop.changes import ChangeSet
 from clinic_desktop.context import Context
 from clinic_desktop.scheduler import ClinicScheduler
 from clinic_desktop.services.care import count_due
+from ui.icons import icon
 
 
 class CareMonitor(QObject):
@@ -34,8 +35,7 @@ class CareMonitor(QObject):
         import clinic_desktop.wiring  # noqa: F401 - registers the scans
 
         if QSystemTrayIcon.isSystemTrayAvailable():
-            icon = window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-            self.tray = QSystemTrayIcon(icon, self)
+            self.tray = QSystemTrayIcon(icon("reminder"), self)
             self.tray.show()
         self.scheduler = ClinicScheduler(self.ctx, interval_seconds=interval_seconds)
         self.scheduler.add_listener(self._relay)

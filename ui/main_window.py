@@ -23,6 +23,7 @@ from clinic_desktop.services.clinic import ClinicInfo
 from ui.app_services import AppServices
 from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choose_language
 from ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from ui.icons import page_icon
 from ui.pages import PageSpec, pages_for
 from ui.widgets.rich_text import esc, plain_label
 
@@ -64,7 +65,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         for spec in self._specs:
-            item = QListWidgetItem(self.style().standardIcon(spec.icon), spec.title())
+            item = QListWidgetItem(page_icon(spec.key), spec.title())
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # placeholder until the page is first opened

@@ -73,3 +73,10 @@ def test_every_listed_shortcut_is_bound(qtbot: QtBot, window: MainWindow) -> Non
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == len(shortcut_table())
     assert dialog.table.item(0, 0).text() == "Ctrl+F"
+
+
+def test_every_page_has_its_own_icon(window: MainWindow) -> None:
+    icons = [window.nav.item(row).icon() for row in range(window.nav.count())]
+    assert all(not i.isNull() for i in icons)
+    images = {i.pixmap(20, 20).toImage().bits().tobytes() for i in icons}
+    assert len(images) == len(icons)  # no two pages share a glyph
