@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -31,7 +31,7 @@ from clinic_desktop.rules.schedule_rules import (
 )
 from clinic_desktop.services.billing import TreatmentLine, record_visit_in
 from clinic_desktop.services.clinic import read_setting
-from clinic_desktop.services.schedule import as_rule, time_off_between, working_spans
+from clinic_desktop.services.schedule import doctor_rules
 from clinic_desktop.storage.models.schedule import (
     Appointment,
     AppointmentEvent,
@@ -69,11 +69,6 @@ def clinic_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
 
 
-def _as_booking(row: Appointment) -> Booking:
-    return Booking(row.id, row.doctor_id, row.chair_id, row.patient_id, row.start, row.end,
-                   row.status)
-
-
 def _names(session: Session, bookings: list[Booking]) -> Names:
     from clinic_desktop.storage.models.patient import Patient
 
@@ -90,31 +85,33 @@ def _names(session: Session, bookings: list[Booking]) -> Names:
     )
 
 
+# Built once, as the overlap check runs on every change in the booking dialog: building the
+# statement costs SQLAlchemy more than SQLite spends answering it. A candidate without a chair
+# binds NULL, which matches no row.
+_NEAR = select(
+    Appointment.id, Appointment.doctor_id, Appointment.chair_id, Appointment.patient_id,
+    Appointment.start, Appointment.end, Appointment.status,  # Booking's fields, in order
+).where(
+    Appointment.start < bindparam("before"), Appointment.start > bindparam("earliest"),
+    Appointment.end > bindparam("after"),
+    Appointment.status != "cancelled", Appointment.status != "no_show",
+    or_(Appointment.doctor_id == bindparam("doctor_id"),
+        Appointment.patient_id == bindparam("patient_id"),
+        Appointment.chair_id == bindparam("chair_id")),
+)
+
+
 def conflicts_for(session: Session, candidate: Booking) -> list[Conflict]:
     """Everything that clashes with ``candidate``, read from the database."""
     if not candidate.blocks:
         return []
-    near = session.execute(
-        select(Appointment).where(
-            Appointment.start < candidate.end,
-            Appointment.start > candidate.start - MAX_DURATION,
-            Appointment.end > candidate.start,
-            Appointment.status.not_in(("cancelled", "no_show")),
-            or_(
-                Appointment.doctor_id == candidate.doctor_id,
-                Appointment.patient_id == candidate.patient_id,
-                *(
-                    [Appointment.chair_id == candidate.chair_id]
-                    if candidate.chair_id is not None else []
-                ),
-            ),
-        )
-    ).scalars().all()
-    existing = [_as_booking(a) for a in near]
-    spans = working_spans(session, [candidate.doctor_id]).get(candidate.doctor_id, [])
-    offs = [as_rule(t) for t in time_off_between(
-        session, candidate.start, candidate.end, [candidate.doctor_id])]
-    zone = clinic_zone(session)
+    session.flush()  # read below on the connection: what this session holds counts too
+    existing = [Booking(*row) for row in session.connection().execute(_NEAR, {
+        "before": candidate.end, "earliest": candidate.start - MAX_DURATION,
+        "after": candidate.start, "doctor_id": candidate.doctor_id,
+        "patient_id": candidate.patient_id, "chair_id": candidate.chair_id})]
+    spans, offs, zone = doctor_rules(session, candidate.doctor_id, candidate.start,
+                                     candidate.end)
     found = find_conflicts(candidate, existing, working_spans=spans, time_off=offs, tz=zone)
     if not found:
         return found  # the common case: no need to look names up for messages
@@ -190,7 +187,8 @@ def book(ctx: Context, request: BookingRequest, *, override_reason: str | None =
         _event(ctx, session, row.id, "created", to_status="booked",
                detail=_("加号：{reason}", reason=override) if override else "")
         ctx.audit(session, "appointment.book", "appointment", row.id,
-                  f"patient={row.patient_id} doctor={row.doctor_id} {row.start:%Y-%m-%d %H:%M}"
+                  f"patient={row.patient_id} doctor={row.doctor_id} "
+                  f"{row.start.astimezone(clinic_zone(session)):%Y-%m-%d %H:%M}"
                   + (f" override: {override}" if override else ""))
         publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
         return row.id
@@ -229,17 +227,18 @@ def reschedule(
         _validate(request)
         candidate = Booking(row.id, new_doctor, new_chair, row.patient_id, start, end, row.status)
         override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
-        before = f"{row.start:%Y-%m-%d %H:%M}–{row.end:%H:%M} doctor={row.doctor_id}"
+        zone = clinic_zone(session)  # summaries read in the clinic's time, not UTC
+        before = (f"{row.start.astimezone(zone):%Y-%m-%d %H:%M}–"
+                  f"{row.end.astimezone(zone):%H:%M} doctor={row.doctor_id}")
         row.start, row.end, row.doctor_id, row.chair_id = start, end, new_doctor, new_chair
         row.override_reason = override or row.override_reason
         row.updated_by, row.updated_at = ctx.actor.staff_id, ctx.now()
         session.flush()
-        zone = clinic_zone(session)
         _event(ctx, session, row.id, "moved", detail=_(
             "{before} → {after}", before=before,
             after=f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%H:%M}"))
         ctx.audit(session, "appointment.move", "appointment", row.id,
-                  f"{before} -> {start:%Y-%m-%d %H:%M} doctor={new_doctor}")
+                  f"{before} -> {start.astimezone(zone):%Y-%m-%d %H:%M} doctor={new_doctor}")
         publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
 
 

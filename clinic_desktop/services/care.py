@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, String, and_, func, select, true, type_coerce, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.changes import mark_table
@@ -38,6 +38,7 @@ from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.storage.models.care import CarePlanRecord, CareTask
 from clinic_desktop.storage.models.clinical import ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.engagement import ContactLog, Feedback
+from clinic_desktop.storage.rows import frozen, utc_instant
 
 OPEN = ("pending", "due")
 OUTCOMES = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
@@ -388,11 +389,12 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
             # Today: what is due now; a call to retry at 15:00 returns at 15:00.
             due_by = and_(due_by, CareTask.due_at <= ctx.now())
         t = CareTask
-        # Core rows, not ORM entities: a busy list is ten thousand rows.
+        # Core rows, not ORM entities: a busy list is ten thousand rows (due as stored text,
+        # see ``utc_instant``).
         rows = session.connection().execute(
             select(t.id, t.version, t.patient_id, Patient.name, Patient.mobile, t.kind, t.title,
-                   t.due_at, t.attempts, t.last_outcome, t.procedure_name, Staff.display_name,
-                   t.priority,
+                   type_coerce(t.due_at, String), t.attempts, t.last_outcome, t.procedure_name,
+                   Staff.display_name, t.priority,
                    or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
                    Patient.birth_date, t.assigned_role, t.assigned_staff_id, t.doctor_id,
                    t.plan_key)
@@ -401,15 +403,15 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
             .where(t.status.in_(OPEN), due_by)
             .order_by(t.due_at, t.id)).all()
-        return [CallbackItem(
-            task_id=tid, version=version, patient_id=pid, patient=name, phone=mobile,
-            kind=kind, reason=title, due=due, attempts=attempts, last_outcome=outcome,
-            procedure=procedure, doctor=doctor, priority=priority, has_allergy=bool(allergy),
-            birth_date=birth, assigned_role=role, assigned_staff_id=staff, doctor_id=doctor_id,
-            plan_key=plan)
-            for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome,
-                 procedure, doctor, priority, allergy, birth, role, staff, doctor_id,
-                 plan) in rows]
+    return [frozen(CallbackItem, {
+        "task_id": tid, "version": version, "patient_id": pid, "patient": name,
+        "phone": mobile, "kind": kind, "reason": title, "due": utc_instant(due),
+        "attempts": attempts, "last_outcome": outcome, "procedure": procedure,
+        "doctor": doctor, "priority": priority, "has_allergy": bool(allergy),
+        "birth_date": birth, "assigned_role": role, "assigned_staff_id": staff,
+        "doctor_id": doctor_id, "plan_key": plan})
+        for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome, procedure,
+             doctor, priority, allergy, birth, role, staff, doctor_id, plan) in rows]
 
 
 def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:
@@ -523,10 +525,17 @@ def family_groups(ctx: Context, patient_ids: list[int]) -> dict[int, int]:
             pid = parent[pid]
         return pid
 
+    query = select(FamilyLink.patient_id, FamilyLink.relative_id)
+    if len(wanted) <= 500:
+        query = query.where(FamilyLink.patient_id.in_(wanted),
+                            FamilyLink.relative_id.in_(wanted))
+    # else: for a long list (a busy day's ten thousand calls) one pass over every link costs
+    # far less than binding each id twice.
     with ctx.transaction() as session:
-        links = session.execute(select(FamilyLink.patient_id, FamilyLink.relative_id).where(
-            FamilyLink.patient_id.in_(wanted), FamilyLink.relative_id.in_(wanted))).all()
+        links = session.execute(query).all()
     for a, b in links:
+        if a not in wanted or b not in wanted:
+            continue
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -15,7 +17,9 @@ from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.schedule_rules import TimeOff as TimeOffRule
 from clinic_desktop.rules.schedule_rules import WorkingSpan
+from clinic_desktop.services.clinic import DEFAULT_TIMEZONE, read_setting
 from clinic_desktop.storage.models.schedule import Appointment, TimeOff, WorkingHours
+from clinic_desktop.storage.models.settings import Setting
 from clinic_desktop.storage.models.staff import Staff
 
 TIME_OFF_KINDS = ("leave", "meeting", "training", "other")
@@ -79,6 +83,31 @@ def as_rule(info: TimeOffInfo) -> TimeOffRule:
                        info.reason or time_off_kind_label(info.kind))
 
 
+# The overlap check's reads, built once: it runs on every change in the booking dialog, and
+# building a statement costs SQLAlchemy more than SQLite spends answering it.
+_HOURS_OF = select(WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time).where(
+    WorkingHours.staff_id == bindparam("doctor_id")).order_by(WorkingHours.weekday,
+                                                              WorkingHours.start_time)
+_TIME_OFF_OF = select(TimeOff.id, TimeOff.staff_id, TimeOff.start, TimeOff.end, TimeOff.kind,
+                      TimeOff.reason).where(
+    TimeOff.staff_id == bindparam("doctor_id"), TimeOff.start < bindparam("before"),
+    TimeOff.end > bindparam("after")).order_by(TimeOff.start)
+_ZONE = select(Setting.value_json).where(Setting.key == "clinic.timezone")
+
+
+def doctor_rules(session: Session, doctor_id: int, start: datetime, end: datetime
+                 ) -> tuple[list[WorkingSpan], list[TimeOffRule], ZoneInfo]:
+    """One doctor's weekly hours, the time off overlapping ``[start, end)`` and the clinic's
+    time zone: what the overlap check needs besides bookings, read on the session's
+    connection (the caller flushes first if it holds changes)."""
+    connection = session.connection()
+    spans = [WorkingSpan(*row) for row in connection.execute(_HOURS_OF, {"doctor_id": doctor_id})]
+    offs = [as_rule(TimeOffInfo(*row)) for row in connection.execute(
+        _TIME_OFF_OF, {"doctor_id": doctor_id, "before": end, "after": start})]
+    zone = connection.execute(_ZONE).scalar()
+    return spans, offs, ZoneInfo(DEFAULT_TIMEZONE if zone is None else json.loads(zone))
+
+
 def get_working_hours(ctx: Context, doctor_id: int) -> list[WorkingSpan]:
     ctx.require(Permission.APPOINTMENT_VIEW)
     with ctx.transaction() as session:
@@ -140,8 +169,10 @@ def add_time_off(
                 Appointment.end > start, Appointment.status.in_(BLOCKING_STATUSES),
             ).order_by(Appointment.start)
         ).scalars())
+        zone = _zone(session)  # the summary reads in the clinic's time, not UTC
         ctx.audit(session, "schedule.time_off", "staff", doctor_id,
-                  f"{doctor.display_name} {kind} {start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+                  f"{doctor.display_name} {kind} {start.astimezone(zone):%Y-%m-%d %H:%M}–"
+                  f"{end.astimezone(zone):%Y-%m-%d %H:%M}"
                   f" affects {len(affected)}")
         info = TimeOffInfo(row.id, doctor_id, start, end, kind, row.reason)
         return TimeOffResult(info, affected)
@@ -162,7 +193,11 @@ def remove_time_off(ctx: Context, time_off_id: int) -> None:
             raise NotFound(_("该请假记录已不存在。"))
         session.delete(row)
         ctx.audit(session, "schedule.time_off_removed", "staff", row.staff_id,
-                  f"{row.start:%Y-%m-%d %H:%M}")
+                  f"{row.start.astimezone(_zone(session)):%Y-%m-%d %H:%M}")
+
+
+def _zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
 
 
 def default_hours() -> list[WorkingSpan]:

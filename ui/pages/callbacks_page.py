@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
@@ -33,7 +34,13 @@ from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import make_table, page_header, selected_record
-from ui.widgets.table_model import RECORD_ROLE, Column, RecordTableModel, SortProxy
+from ui.widgets.table_model import (
+    RECORD_ROLE,
+    Column,
+    RecordTableModel,
+    SortProxy,
+    resize_columns_to_contents,
+)
 
 OUTCOME_BUTTONS = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
                    "wrong_number")
@@ -184,10 +191,8 @@ class CallbacksPage(QWidget):
                  and (plan is None or i.plan_key == plan)
                  and (level is None or i.priority == level)]
         self._family = care.family_groups(self.services.ctx, [i.patient_id for i in items])
-        self._family_size = {}
-        for group in {self._family[i.patient_id] for i in items}:
-            self._family_size[group] = len({i.patient_id for i in items
-                                            if self._family[i.patient_id] == group})
+        # Patients on the list per household, counted in one pass (not one pass per household).
+        self._family_size = Counter(self._family[pid] for pid in {i.patient_id for i in items})
         if self.by_family.isChecked():
             # A household together, placed where its earliest task would be.
             first: dict[int, datetime] = {}
@@ -200,8 +205,7 @@ class CallbacksPage(QWidget):
         elif self.view.horizontalHeader().sortIndicatorSection() < 0:
             self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.model.replace(items)
-        for column in (0, 1, 2, 3, 4, 5, 6, 7):
-            self.view.resizeColumnToContents(column)
+        resize_columns_to_contents(self.view, range(8))
         self.view.setColumnHidden(10, not self.by_family.isChecked())
         self.count.setText(self.tr("{0} 项").format(self.model.rowCount()))
 
