@@ -1,7 +1,15 @@
 """Visits with their treatment lines, and the ledger (money as Decimal, stored in fen).
 
-Balance owed = charges − discounts − payments + refunds (stored-value top-ups are money put
-aside, not payment for treatment). Stored value = top-ups − payments made from the card.
+Every figure is a sum of ledger entries; nothing is edited in place.
+
+* net = charges − discounts − payments + refunds (stored-value top-ups are money put aside,
+  not payment for treatment). owed (欠费) = net when positive; credit (预存) = −net when
+  negative: money paid beyond the charges, which the next charges use up by themselves.
+* stored value (储值) = top-ups − payments made from the card.
+
+A payment beyond what is owed is refused (``Overpayment``) unless the caller says what the
+excess is: ``excess="credit"`` keeps the whole payment (the excess becomes 预存), and
+``excess="stored_value"`` pays what is owed and tops the card up with the rest (two entries).
 """
 
 from __future__ import annotations
@@ -26,6 +34,11 @@ KINDS = ("charge", "payment", "refund", "discount", "topup")
 METHODS = ("现金", "微信支付", "支付宝", "银行卡", "医保", "储值卡")
 STORED_VALUE = "储值卡"
 MAX_AMOUNT = Decimal("10000000")
+# What a payment beyond the amount owed keeps its excess as.
+EXCESS_CREDIT = "credit"  # 预存: spent against the next charges
+EXCESS_STORED_VALUE = "stored_value"  # 储值: a top-up of the stored-value card
+EXCESS_CHOICES = (EXCESS_CREDIT, EXCESS_STORED_VALUE)
+ZERO = Decimal("0.00")
 
 
 def kind_label(kind: str) -> str:
@@ -35,10 +48,27 @@ def kind_label(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Balance:
-    owed: Decimal
-    stored_value: Decimal
+    owed: Decimal  # 欠费, never negative
+    stored_value: Decimal  # 储值
     total_charged: Decimal
     total_paid: Decimal
+    credit: Decimal = ZERO  # 预存: paid beyond the charges, never negative
+
+    @property
+    def net(self) -> Decimal:
+        """Owed when positive, credit when negative."""
+        return self.owed - self.credit
+
+
+class Overpayment(UserError):
+    """A payment beyond what is owed, and the caller did not say what the excess is."""
+
+    def __init__(self, *, amount: Decimal, owed: Decimal) -> None:
+        self.amount, self.owed, self.excess = amount, owed, amount - owed
+        super().__init__(
+            _("本次收款 ¥{amount} 比欠费 ¥{owed} 多 ¥{excess}：请选择多出的部分作为预存"
+              "（抵扣以后的费用）还是存入储值卡。", amount=amount, owed=owed,
+              excess=self.excess), field="amount")
 
 
 @dataclass(frozen=True)
@@ -86,11 +116,13 @@ def balance_in(session: Session, patient_id: int) -> Balance:
     ).where(LedgerEntry.patient_id == patient_id)).one()
     charge, discount, payment, refund, topup, from_card = (Decimal(v) / 100 for v in row)
     cents = Decimal("0.01")
+    net = (charge - discount - payment + refund).quantize(cents)
     return Balance(
-        owed=(charge - discount - payment + refund).quantize(cents),
+        owed=max(net, ZERO),
         stored_value=(topup - from_card).quantize(cents),
         total_charged=(charge - discount).quantize(cents),
         total_paid=(payment - refund).quantize(cents),
+        credit=max(-net, ZERO),
     )
 
 
@@ -111,10 +143,16 @@ def _check_amount(amount: Decimal) -> Decimal:
 def add_entry(
     ctx: Context, patient_id: int, *, kind: str, amount: Decimal, method: str | None = None,
     note: str = "", visit_id: int | None = None, at: datetime | None = None,
+    excess: str | None = None,
 ) -> LedgerRecord:
+    """One ledger entry. A payment beyond what is owed needs ``excess`` (see the module's
+    note); kept as stored value it is two entries, and the first (the payment of what was
+    owed, or the top-up when nothing was owed) is returned."""
     ctx.require(Permission.BILLING_EDIT)
     if kind not in KINDS:
         raise UserError(_("账目类型“{kind}”无效。", kind=kind), field="kind")
+    if excess is not None and excess not in EXCESS_CHOICES:
+        raise UserError(_("多付部分的去向“{excess}”无效。", excess=excess), field="excess")
     amount = _check_amount(amount)
     if kind in ("payment", "refund", "topup"):
         if method not in METHODS:
@@ -122,22 +160,40 @@ def add_entry(
     else:
         method = None
     with ctx.transaction(write=True) as session:
+        # The write transaction holds the lock from here: the balance read below cannot
+        # change before the entries are written.
         patient = get_patient(session, patient_id)
         if kind == "topup" and method == STORED_VALUE:
             raise UserError(_("不能用储值卡为储值卡充值。"), field="method")
-        if kind == "payment" and method == STORED_VALUE:
-            available = balance_in(session, patient_id).stored_value
-            if amount > available:
-                raise UserError(_("储值余额不足：可用 ¥{available}，本次 ¥{amount}。",
-                                  available=available, amount=amount), field="amount")
-        entry = LedgerEntry(patient_id=patient_id, at=at or ctx.now(), kind=kind, method=method,
-                            amount=amount, visit_id=visit_id, note=note.strip(),
-                            created_by=ctx.actor.staff_id)
-        session.add(entry)
-        session.flush()
-        ctx.audit(session, f"ledger.{kind}", "patient", patient_id,
-                  f"{patient.code} {kind} {amount} {method or ''}".strip())
-        return LedgerRecord(entry.id, entry.at, kind, method, amount, visit_id, entry.note)
+        entries = [(kind, amount)]
+        if kind == "payment":
+            balance = balance_in(session, patient_id)
+            if method == STORED_VALUE:
+                if amount > balance.stored_value:
+                    raise UserError(_("储值余额不足：可用 ¥{available}，本次 ¥{amount}。",
+                                      available=balance.stored_value, amount=amount),
+                                    field="amount")
+                if amount > balance.owed:
+                    raise UserError(_("用储值卡付款不能超过欠费 ¥{owed}。", owed=balance.owed),
+                                    field="amount")
+            elif amount > balance.owed:
+                if excess is None:
+                    raise Overpayment(amount=amount, owed=balance.owed)
+                if excess == EXCESS_STORED_VALUE:
+                    entries = [("payment", balance.owed)] if balance.owed > 0 else []
+                    entries.append(("topup", amount - balance.owed))
+        records = []
+        for entry_kind, entry_amount in entries:
+            entry = LedgerEntry(patient_id=patient_id, at=at or ctx.now(), kind=entry_kind,
+                                method=method, amount=entry_amount, visit_id=visit_id,
+                                note=note.strip(), created_by=ctx.actor.staff_id)
+            session.add(entry)
+            session.flush()
+            ctx.audit(session, f"ledger.{entry_kind}", "patient", patient_id,
+                      f"{patient.code} {entry_kind} {entry_amount} {method or ''}".strip())
+            records.append(LedgerRecord(entry.id, entry.at, entry_kind, method, entry_amount,
+                                        visit_id, entry.note))
+        return records[0]
 
 
 def record_visit_in(
@@ -218,10 +274,14 @@ def undo_visit(ctx: Context, visit_id: int) -> None:
         ctx.audit(session, "visit.undo", "patient", visit.patient_id, f"visit {visit_id}")
 
 
+def ledger_in(session: Session, patient_id: int) -> list[LedgerRecord]:
+    rows = session.execute(select(LedgerEntry).where(LedgerEntry.patient_id == patient_id)
+                           .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())).scalars()
+    return [LedgerRecord(e.id, e.at, e.kind, e.method, e.amount, e.visit_id, e.note)
+            for e in rows]
+
+
 def ledger_of(ctx: Context, patient_id: int) -> list[LedgerRecord]:
     ctx.require(Permission.BILLING_VIEW)
     with ctx.transaction() as session:
-        rows = session.execute(select(LedgerEntry).where(LedgerEntry.patient_id == patient_id)
-                               .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())).scalars()
-        return [LedgerRecord(e.id, e.at, e.kind, e.method, e.amount, e.visit_id, e.note)
-                for e in rows]
+        return ledger_in(session, patient_id)

@@ -1,7 +1,11 @@
 """The 360° panel: everything about one patient in one read, cut to what the role may see.
 
 Which sections a role sees is decided here, from the role's permissions, so the GUI cannot
-show a receptionist clinical notes by accident. Opening a panel is audited.
+show a receptionist clinical notes by accident.
+
+Opening a panel is audited (``patient.open``), once per opening: ``open_panel`` is for a
+person who opens the record (a click, Enter, another page's request); ``refresh_panel`` reads
+the same panel again for the one already showing it (after a change) and writes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from clinic_desktop.permissions import Permission, without_clinical
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
-from clinic_desktop.services.billing import Balance, balance_in
+from clinic_desktop.services.billing import Balance, LedgerRecord, balance_in, ledger_in
 from clinic_desktop.services.billing import kind_label as ledger_label
 from clinic_desktop.services.care import OPEN, CareTaskInfo, task_info
 from clinic_desktop.services.clinic import read_setting
@@ -96,6 +100,7 @@ class PatientPanel:
     attachments: tuple[AttachmentInfo, ...]
     custom_values: tuple[tuple[str, str], ...]
     care: tuple[CareTaskInfo, ...]  # open callbacks, recalls and reminders
+    ledger: tuple[LedgerRecord, ...] = ()  # newest first; empty without the billing section
 
 
 def visible_sections(ctx: Context) -> frozenset[str]:
@@ -148,61 +153,78 @@ def _timeline(session: Session, patient_id: int, sections: frozenset[str],
             yield TimelineEntry(a.added_at, "attachment", kind_label(a.kind), a.original_name)
 
 
+OPEN_ACTION = "patient.open"  # the audit action of a person opening a record
+
+
 def open_panel(ctx: Context, patient_id: int) -> PatientPanel:
+    """A person opens the record: the panel, and one ``patient.open`` audit entry."""
     ctx.require(Permission.PATIENT_VIEW)
-    sections = visible_sections(ctx)
     with ctx.transaction(write=True) as session:
-        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
-        today = ctx.now().astimezone(zone).date()
-        patient = get_patient(session, patient_id)
-        record = record_of(patient)
-        if not ctx.can(Permission.CLINICAL_VIEW):
-            record = without_clinical(record)  # the patient's note is clinical
-        medical = medical_in(session, patient_id)
-        next_appointment = session.execute(
-            select(Appointment.start).where(
-                Appointment.patient_id == patient_id, Appointment.start >= ctx.now(),
-                Appointment.status.in_(("booked", "confirmed")))
-            .order_by(Appointment.start).limit(1)).scalar_one_or_none()
-        header = PanelHeader(
-            patient=record,
-            age=age_on(record.birth_date, today) if record.birth_date else None,
-            tags=tuple(tags_in(session, patient_id)),
-            allergy_text=medical.allergy_text,  # the allergy banner is shown to every role
-            balance=balance_in(session, patient_id) if "billing" in sections else None,
-            next_appointment=next_appointment,
-        )
-        timeline = sorted(_timeline(session, patient_id, sections, zone),
-                          key=lambda e: e.at, reverse=True)
-        treatments: tuple[TreatmentRow, ...] = ()
-        if "treatments" in sections:
-            doctors = dict(session.execute(select(Staff.id, Staff.display_name)).all())
-            treatments = tuple(
-                TreatmentRow(v.id, v.visit_date, doctors.get(v.doctor_id or 0, ""),
-                             t.procedure_name, t.site, t.notes, t.amount)
-                for t, v in session.execute(
-                    select(Treatment, Visit).join(Visit).where(Visit.patient_id == patient_id)
-                    .order_by(Visit.visit_date.desc(), Treatment.id)))
-        attachments: tuple[AttachmentInfo, ...] = ()
-        if "attachments" in sections and ctx.db.data_dir is not None:
-            root = ctx.db.data_dir.attachments
-            attachments = tuple(
-                AttachmentInfo(a.id, a.patient_id, a.original_name, a.size, a.mime, a.kind,
-                               a.caption, a.added_at, blob_path(root, a.sha256))
-                for a in session.execute(select(Attachment).where(
-                    Attachment.patient_id == patient_id)
-                    .order_by(Attachment.added_at.desc())).scalars())
-        ctx.audit(session, "patient.open", "patient", patient_id, record.code)
-        return PatientPanel(
-            header=header, sections=sections, timeline=tuple(timeline),
-            # Without the medical section only the allergies (a safety field) are left.
-            medical=medical if "medical" in sections else without_clinical(medical),
-            treatments=treatments,
-            family=tuple(family_in(session, patient_id, ctx.now())),
-            attachments=attachments,
-            custom_values=tuple(custom_values_in(session, patient_id)),
-            care=tuple(task_info(t) for t in session.execute(
-                select(CareTask).where(CareTask.patient_id == patient_id,
-                                       CareTask.status.in_(OPEN))
-                .order_by(CareTask.due_at)).scalars()) if "care" in sections else (),
-        )
+        panel = _panel_in(ctx, session, patient_id)
+        ctx.audit(session, OPEN_ACTION, "patient", patient_id, panel.header.patient.code)
+        return panel
+
+
+def refresh_panel(ctx: Context, patient_id: int) -> PatientPanel:
+    """The panel again for whoever has it open (after a change): a read, not audited."""
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        return _panel_in(ctx, session, patient_id)
+
+
+def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
+    sections = visible_sections(ctx)
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    today = ctx.now().astimezone(zone).date()
+    patient = get_patient(session, patient_id)
+    record = record_of(patient)
+    if not ctx.can(Permission.CLINICAL_VIEW):
+        record = without_clinical(record)  # the patient's note is clinical
+    medical = medical_in(session, patient_id)
+    next_appointment = session.execute(
+        select(Appointment.start).where(
+            Appointment.patient_id == patient_id, Appointment.start >= ctx.now(),
+            Appointment.status.in_(("booked", "confirmed")))
+        .order_by(Appointment.start).limit(1)).scalar_one_or_none()
+    header = PanelHeader(
+        patient=record,
+        age=age_on(record.birth_date, today) if record.birth_date else None,
+        tags=tuple(tags_in(session, patient_id)),
+        allergy_text=medical.allergy_text,  # the allergy banner is shown to every role
+        balance=balance_in(session, patient_id) if "billing" in sections else None,
+        next_appointment=next_appointment,
+    )
+    timeline = sorted(_timeline(session, patient_id, sections, zone),
+                      key=lambda e: e.at, reverse=True)
+    treatments: tuple[TreatmentRow, ...] = ()
+    if "treatments" in sections:
+        doctors = dict(session.execute(select(Staff.id, Staff.display_name)).all())
+        treatments = tuple(
+            TreatmentRow(v.id, v.visit_date, doctors.get(v.doctor_id or 0, ""),
+                         t.procedure_name, t.site, t.notes, t.amount)
+            for t, v in session.execute(
+                select(Treatment, Visit).join(Visit).where(Visit.patient_id == patient_id)
+                .order_by(Visit.visit_date.desc(), Treatment.id)))
+    attachments: tuple[AttachmentInfo, ...] = ()
+    if "attachments" in sections and ctx.db.data_dir is not None:
+        root = ctx.db.data_dir.attachments
+        attachments = tuple(
+            AttachmentInfo(a.id, a.patient_id, a.original_name, a.size, a.mime, a.kind,
+                           a.caption, a.added_at, blob_path(root, a.sha256))
+            for a in session.execute(select(Attachment).where(
+                Attachment.patient_id == patient_id)
+                .order_by(Attachment.added_at.desc())).scalars())
+    return PatientPanel(
+        header=header, sections=sections, timeline=tuple(timeline),
+        # Without the medical section only the allergies (a safety field) are left.
+        medical=medical if "medical" in sections else without_clinical(medical),
+        treatments=treatments,
+        family=tuple(family_in(session, patient_id, ctx.now())),
+        attachments=attachments,
+        custom_values=tuple(custom_values_in(session, patient_id)),
+        care=tuple(task_info(t) for t in session.execute(
+            select(CareTask).where(CareTask.patient_id == patient_id,
+                                   CareTask.status.in_(OPEN))
+            .order_by(CareTask.due_at)).scalars()) if "care" in sections else (),
+        ledger=tuple(ledger_in(session, patient_id)) if "billing" in sections else (),
+    )

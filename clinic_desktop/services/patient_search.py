@@ -6,21 +6,36 @@ Routing by what was typed (see TOOLCHAIN.md for the measured costs):
 * 1–2 Chinese characters: ``name LIKE`` with a LIMIT (trigram cannot match them);
 * a clinic code (``P000123`` or ``123``) or a whole mobile: exact, ranked first.
 On other databases the trigram step falls back to LIKE over the same columns.
+
+With nothing typed, the list shows two short reads instead: today's patients (an appointment
+today, not cancelled, by time) and the records this user opened last (their ``patient.open``
+audit entries, newest first).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.text import normalize_text
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.panel import OPEN_ACTION
+from clinic_desktop.storage.models.audit import AuditEntry
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
+from clinic_desktop.storage.models.schedule import Appointment
+from clinic_desktop.storage.models.staff import Staff
+
+# How far back "recently opened" looks: the newest entries of the audit log, so the read
+# stays a short backwards walk of the primary key however long the log grows.
+RECENT_WINDOW = 20_000
 
 _CODE = re.compile(r"^[Pp]?(\d{1,9})$")
 _LETTERS = re.compile(r"^[a-z]+$")
@@ -94,6 +109,38 @@ def _candidate_ids(session: Session, query: str, limit: int) -> tuple[list[int],
     return list(dict.fromkeys([*exact, *ids])), exact
 
 
+@dataclass(frozen=True)
+class TodayPatient:
+    """A patient with an appointment today: the first one that is not cancelled."""
+
+    patient: PatientHit
+    start: datetime
+    doctor: str
+    status: str  # the appointment's status code (``schedule_rules.status_label``)
+    appointments: int  # today's appointments that are not cancelled
+
+
+@dataclass(frozen=True)
+class RecentPatient:
+    patient: PatientHit
+    opened_at: datetime
+
+
+def _hits(session: Session, ids: Iterable[int], *,
+          include_archived: bool) -> dict[int, PatientHit]:
+    """The hits for ``ids`` (merged-away records left out), by id."""
+    has_allergy = select(MedicalProfile.patient_id).where(
+        MedicalProfile.patient_id == Patient.id,
+        or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
+    ).exists()
+    stmt = select(Patient.id, Patient.code, Patient.name, Patient.sex, Patient.birth_date,
+                  Patient.mobile, Patient.archived, has_allergy).where(
+        Patient.id.in_(list(ids)), Patient.merged_into_id.is_(None))
+    if not include_archived:
+        stmt = stmt.where(Patient.archived.is_(False))
+    return {row[0]: PatientHit(*row) for row in session.execute(stmt)}
+
+
 def search_in(session: Session, query: str, *, limit: int = 50,
               include_archived: bool = False) -> list[PatientHit]:
     query = normalize_text(query).replace(" ", "")
@@ -102,16 +149,7 @@ def search_in(session: Session, query: str, *, limit: int = 50,
     ids, exact = _candidate_ids(session, query, limit * 2)
     if not ids:
         return []
-    has_allergy = select(MedicalProfile.patient_id).where(
-        MedicalProfile.patient_id == Patient.id,
-        or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
-    ).exists()
-    stmt = select(Patient.id, Patient.code, Patient.name, Patient.sex, Patient.birth_date,
-                  Patient.mobile, Patient.archived, has_allergy).where(
-        Patient.id.in_(ids), Patient.merged_into_id.is_(None))
-    if not include_archived:
-        stmt = stmt.where(Patient.archived.is_(False))
-    hits = [PatientHit(*row) for row in session.execute(stmt)]
+    hits = list(_hits(session, ids, include_archived=include_archived).values())
 
     def rank(hit: PatientHit) -> tuple[int, int, str]:
         if hit.id in exact:
@@ -131,3 +169,54 @@ def search_patients(ctx: Context, query: str, *, limit: int = 50,
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
         return search_in(session, query, limit=limit, include_archived=include_archived)
+
+
+def todays_patients(ctx: Context) -> list[TodayPatient]:
+    """Everyone with an appointment today (the clinic's day) that is not cancelled, by the
+    time of their first one."""
+    ctx.require(Permission.PATIENT_VIEW)
+    ctx.require(Permission.APPOINTMENT_VIEW)
+    with ctx.transaction() as session:
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        day = ctx.now().astimezone(zone).date()
+        start = datetime.combine(day, time(0), zone)
+        end = datetime.combine(day + timedelta(days=1), time(0), zone)
+        rows = session.execute(
+            select(Appointment.patient_id, Appointment.start, Staff.display_name,
+                   Appointment.status)
+            .join(Staff, Staff.id == Appointment.doctor_id)
+            .where(Appointment.start >= start, Appointment.start < end,
+                   Appointment.status != "cancelled")
+            .order_by(Appointment.start, Appointment.id)).all()
+        first: dict[int, tuple[datetime, str, str]] = {}
+        count: dict[int, int] = {}
+        for patient_id, at, doctor, status in rows:
+            first.setdefault(patient_id, (at, doctor, status))
+            count[patient_id] = count.get(patient_id, 0) + 1
+        hits = _hits(session, first, include_archived=True)
+        return [TodayPatient(hits[pid], *first[pid], count[pid]) for pid in first
+                if pid in hits]
+
+
+def recently_opened(ctx: Context, *, limit: int = 8,
+                    include_archived: bool = False) -> list[RecentPatient]:
+    """The records this user opened last (their ``patient.open`` entries), newest first,
+    each once."""
+    ctx.require(Permission.PATIENT_VIEW)
+    staff_id = ctx.actor.staff_id
+    if staff_id is None or limit <= 0:
+        return []
+    with ctx.transaction() as session:
+        newest = session.execute(select(func.max(AuditEntry.id))).scalar_one_or_none() or 0
+        rows = session.execute(
+            select(AuditEntry.entity_id, AuditEntry.at)
+            .where(AuditEntry.id > newest - RECENT_WINDOW, AuditEntry.staff_id == staff_id,
+                   AuditEntry.action == OPEN_ACTION, AuditEntry.entity == "patient")
+            .order_by(AuditEntry.id.desc()).limit(limit * 25))
+        opened: dict[int, datetime] = {}
+        for entity_id, at in rows:
+            if entity_id is not None and entity_id.isdigit():
+                opened.setdefault(int(entity_id), at)
+        hits = _hits(session, opened, include_archived=include_archived)
+        return [RecentPatient(hits[pid], at) for pid, at in opened.items()
+                if pid in hits][:limit]

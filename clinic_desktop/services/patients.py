@@ -278,23 +278,30 @@ def _apply(p: Patient, data: PatientInput) -> None:
 def create_patient(ctx: Context, data: PatientInput, *,
                    allow_duplicate: bool = False) -> SavedPatient:
     ctx.require(Permission.PATIENT_EDIT)
-    _note_to_store(ctx, data.notes.strip(), "")  # a note on a new patient needs CLINICAL_EDIT
     with ctx.transaction(write=True) as session:
-        cleaned, warnings = clean_input(data, today=_today(ctx, session),
-                                        allowed_sources=sources(session))
-        if not allow_duplicate:
-            matches = duplicates_in(session, cleaned)
-            if matches:
-                raise DuplicatePatient(matches)
-        now = ctx.now()
-        patient = Patient(code=next_code(session), created_at=now, created_by=ctx.actor.staff_id,
-                          updated_at=now, updated_by=ctx.actor.staff_id)
-        _apply(patient, cleaned)
-        session.add(patient)
-        session.flush()
-        ctx.audit(session, "patient.create", "patient", patient.id,
-                  f"{patient.code} {patient.name}")
-        return SavedPatient(_visible(ctx, record_of(patient)), tuple(warnings))
+        return create_patient_in(ctx, session, data, allow_duplicate=allow_duplicate)
+
+
+def create_patient_in(ctx: Context, session: Session, data: PatientInput, *,
+                      allow_duplicate: bool = False) -> SavedPatient:
+    """``create_patient`` inside the caller's write transaction (with more to save)."""
+    ctx.require(Permission.PATIENT_EDIT)
+    _note_to_store(ctx, data.notes.strip(), "")  # a note on a new patient needs CLINICAL_EDIT
+    cleaned, warnings = clean_input(data, today=_today(ctx, session),
+                                    allowed_sources=sources(session))
+    if not allow_duplicate:
+        matches = duplicates_in(session, cleaned)
+        if matches:
+            raise DuplicatePatient(matches)
+    now = ctx.now()
+    patient = Patient(code=next_code(session), created_at=now, created_by=ctx.actor.staff_id,
+                      updated_at=now, updated_by=ctx.actor.staff_id)
+    _apply(patient, cleaned)
+    session.add(patient)
+    session.flush()
+    ctx.audit(session, "patient.create", "patient", patient.id,
+              f"{patient.code} {patient.name}")
+    return SavedPatient(_visible(ctx, record_of(patient)), tuple(warnings))
 
 
 def get_patient(session: Session, patient_id: int) -> Patient:
@@ -320,24 +327,32 @@ def update_patient(ctx: Context, patient_id: int, data: PatientInput, *,
     ctx.require(Permission.PATIENT_EDIT)
     try:
         with ctx.transaction(write=True) as session:
-            patient = get_patient(session, patient_id)
-            if patient.version != version:
-                raise concurrent_edit_error(ctx, session, patient)
-            cleaned, warnings = clean_input(data, today=_today(ctx, session),
-                                            allowed_sources=sources(session))
-            cleaned = replace(cleaned, notes=_note_to_store(ctx, cleaned.notes, patient.notes))
-            before = record_of(patient)
-            _apply(patient, cleaned)
-            patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
-            session.flush()
-            changed = [f.name for f in fields(PatientInput)
-                       if getattr(before, f.name, None) != getattr(patient, f.name, None)]
-            ctx.audit(session, "patient.update", "patient", patient.id,
-                      f"{patient.code}: {', '.join(changed) or '-'}")
-            return SavedPatient(_visible(ctx, record_of(patient)), tuple(warnings))
+            return update_patient_in(ctx, session, patient_id, data, version=version)
     except StaleDataError as exc:
         with ctx.transaction() as session:
             raise concurrent_edit_error(ctx, session, get_patient(session, patient_id)) from exc
+
+
+def update_patient_in(ctx: Context, session: Session, patient_id: int, data: PatientInput, *,
+                      version: int) -> SavedPatient:
+    """``update_patient`` inside the caller's write transaction; the caller turns a
+    ``StaleDataError`` from its commit into ``concurrent_edit_error``."""
+    ctx.require(Permission.PATIENT_EDIT)
+    patient = get_patient(session, patient_id)
+    if patient.version != version:
+        raise concurrent_edit_error(ctx, session, patient)
+    cleaned, warnings = clean_input(data, today=_today(ctx, session),
+                                    allowed_sources=sources(session))
+    cleaned = replace(cleaned, notes=_note_to_store(ctx, cleaned.notes, patient.notes))
+    before = record_of(patient)
+    _apply(patient, cleaned)
+    patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
+    session.flush()
+    changed = [f.name for f in fields(PatientInput)
+               if getattr(before, f.name, None) != getattr(patient, f.name, None)]
+    ctx.audit(session, "patient.update", "patient", patient.id,
+              f"{patient.code}: {', '.join(changed) or '-'}")
+    return SavedPatient(_visible(ctx, record_of(patient)), tuple(warnings))
 
 
 def set_archived(ctx: Context, patient_id: int, *, archived: bool) -> PatientRecord:

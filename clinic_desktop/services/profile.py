@@ -217,19 +217,26 @@ def _check_value(field: CustomField, value: str) -> str:
 def set_custom_values(ctx: Context, patient_id: int, values: dict[int, str]) -> None:
     ctx.require(Permission.PATIENT_EDIT)
     with ctx.transaction(write=True) as session:
-        get_patient(session, patient_id)
-        for field_id, raw in values.items():
-            field = session.get(CustomField, field_id)
-            if field is None:
-                continue
-            value = _check_value(field, raw)
-            session.execute(delete(CustomFieldValue).where(
-                CustomFieldValue.patient_id == patient_id, CustomFieldValue.field_id == field_id))
-            if value:
-                session.add(CustomFieldValue(patient_id=patient_id, field_id=field_id,
-                                             value=value))
-        ctx.audit(session, "patient.custom_fields", "patient", patient_id,
-                  f"{len(values)} fields")
+        set_custom_values_in(ctx, session, patient_id, values)
+
+
+def set_custom_values_in(ctx: Context, session: Session, patient_id: int,
+                         values: dict[int, str]) -> None:
+    """``set_custom_values`` inside the caller's write transaction (saved with the patient)."""
+    ctx.require(Permission.PATIENT_EDIT)
+    get_patient(session, patient_id)
+    for field_id, raw in values.items():
+        field = session.get(CustomField, field_id)
+        if field is None:
+            continue
+        value = _check_value(field, raw)
+        session.execute(delete(CustomFieldValue).where(
+            CustomFieldValue.patient_id == patient_id, CustomFieldValue.field_id == field_id))
+        if value:
+            session.add(CustomFieldValue(patient_id=patient_id, field_id=field_id,
+                                         value=value))
+    ctx.audit(session, "patient.custom_fields", "patient", patient_id,
+              f"{len(values)} fields")
 
 
 def custom_values_in(session: Session, patient_id: int) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
@@ -42,15 +42,22 @@ def names(page: PatientsPage) -> list[str]:
     return [page.model.records[r].name for r in range(page.model.rowCount())]
 
 
+def highlighted(page: PatientsPage) -> str | None:
+    index = page.results.currentIndex()
+    return page.model.records[index.row()].name if index.isValid() else None
+
+
 def test_results_update_as_you_type(qtbot: QtBot, page: PatientsPage) -> None:
     QAbstractItemModelTester(page.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     qtbot.keyClicks(page.search, "zs")
     qtbot.waitUntil(lambda: names(page) == ["张三", "张三丰"])
-    assert page.panel.panel is not None and page.panel.panel.header.patient.name == "张三"
+    # The best match is highlighted, not opened: typing is not opening a record.
+    assert highlighted(page) == "张三" and page.panel.panel is None
     qtbot.keyClicks(page.search, "f")
     qtbot.waitUntil(lambda: names(page) == ["张三丰"])
     page.search.setText("P000002")  # an exact code outranks a name match
     qtbot.waitUntil(lambda: names(page)[:1] == ["张三丰"])
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # Enter opens the highlighted one
     assert page.panel.panel is not None and page.panel.panel.header.patient.name == "张三丰"
     page.search.clear()
     qtbot.keyClicks(page.search, "1111")

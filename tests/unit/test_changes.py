@@ -60,7 +60,8 @@ def test_a_refused_write_changes_nothing(admin_ctx: Context, ids: dict[str, int]
 def test_payments_visits_and_settings(admin_ctx: Context, ids: dict[str, int]) -> None:
     pid = ids["patient"]
     op = admin_ctx.fork()
-    billing.add_entry(op, pid, kind="payment", amount=Decimal("100"), method="现金")
+    billing.add_entry(op, pid, kind="payment", amount=Decimal("100"), method="现金",
+                      excess="credit")
     assert op.changes.ledger == {pid} and op.changes.patients == {pid}
 
     op = admin_ctx.fork()

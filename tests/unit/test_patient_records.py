@@ -74,8 +74,13 @@ def test_visit_writes_charge_and_balances_follow_payments(admin_ctx: Context) ->
     with pytest.raises(UserError) as caught:
         billing.add_entry(admin_ctx, pid, kind="payment", amount=Decimal("10"))
     assert caught.value.field == "method"
+    with pytest.raises(UserError, match="不能超过欠费") as caught:  # card money stays on the card
+        billing.add_entry(admin_ctx, pid, kind="payment", amount=Decimal("1000"),
+                          method="储值卡")
+    assert caught.value.field == "amount"
     billing.undo_visit(admin_ctx, visit.id)
-    assert billing.get_balance(admin_ctx, pid).owed == Decimal("-11000.50")
+    balance = billing.get_balance(admin_ctx, pid)
+    assert (balance.owed, balance.credit) == (Decimal("0.00"), Decimal("11000.50"))
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -85,14 +90,18 @@ def test_visit_writes_charge_and_balances_follow_payments(admin_ctx: Context) ->
 def test_owed_is_charges_minus_discounts_minus_payments_plus_refunds(
     admin_ctx: Context, entries: list[tuple[str, int]]
 ) -> None:
+    """Owed when that is positive; when negative, the same amount is credit (预存)."""
     pid = new(admin_ctx, "钱七")
     expected = Decimal(0)
     for kind, fen in entries:
         amount = Decimal(fen) / 100
         billing.add_entry(admin_ctx, pid, kind=kind, amount=amount,
-                          method="现金" if kind in ("payment", "refund") else None)
+                          method="现金" if kind in ("payment", "refund") else None,
+                          excess="credit")
         expected += amount if kind in ("charge", "refund") else -amount
-    assert billing.get_balance(admin_ctx, pid).owed == expected
+    balance = billing.get_balance(admin_ctx, pid)
+    assert (balance.owed, balance.credit) == (max(expected, 0), max(-expected, 0))
+    assert balance.net == expected and balance.stored_value == 0
 
 
 def _snapshot(ctx: Context, pid: int) -> dict[str, object]:

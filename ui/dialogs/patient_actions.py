@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
@@ -13,10 +14,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.services import billing, engagement, family, merge, profile
 from clinic_desktop.services.patient_search import PatientHit, search_patients
@@ -24,11 +28,22 @@ from clinic_desktop.services.patients import PatientRecord, load_patient
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
+from ui.widgets.ledger_table import LedgerTable
 from ui.widgets.rich_text import plain_label
+
+Operation = Callable[[Context], object]
 
 
 class ActionDialog(Dialog):
-    """A form with Save/Cancel whose ``apply`` may raise UserError (shown by the field)."""
+    """A form with Save/Cancel.
+
+    A dialog says what it writes in ``operation``: a function of the operation's Context,
+    built from the form (a check the form can make itself, such as "not a number", raises
+    UserError there). ``services.ops`` runs it: a refusal goes beside its field and the
+    dialog stays open with what was typed; on success ``succeeded`` gets the result (the
+    dialog closes) and every page hears what changed. ``apply`` (a direct call that may raise
+    UserError) is the older way, still used by dialogs other pages build on this class.
+    """
 
     def __init__(self, title: str, services: AppServices, parent: QWidget | None) -> None:
         super().__init__(title, parent)
@@ -43,16 +58,32 @@ class ActionDialog(Dialog):
         self.add_buttons(ok_text, self.submit)
         self.setMinimumWidth(440)
 
+    def operation(self) -> Operation | None:
+        """The write, or None for a dialog that still uses ``apply``."""
+        return None
+
     def apply(self) -> None:
         raise NotImplementedError
 
     def submit(self) -> None:
         try:
-            self.apply()
+            operation = self.operation()
+            if operation is None:
+                self.apply()
         except UserError as error:
             self.errors.show(error)
             return
+        if operation is None:
+            self.accept()
+            return
+        self.services.ops.run(operation, parent=self, errors=self.errors, initiator=self,
+                              on_done=self.succeeded, on_error=self.refused)
+
+    def succeeded(self, _result: object) -> None:
         self.accept()
+
+    def refused(self, error: UserError) -> None:
+        self.errors.show(error)
 
 
 class ContactDialog(ActionDialog):
@@ -78,17 +109,28 @@ class ContactDialog(ActionDialog):
         self.fields = {"channel": self.channel, "summary": self.summary}
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
-        engagement.log_contact(self.services.ctx, self.patient_id,
-                               channel=self.channel.currentData(),
-                               direction=self.direction.currentData(),
-                               summary=self.summary.toPlainText(), outcome=self.outcome.text())
+    def operation(self) -> Operation:
+        pid, channel, direction = (self.patient_id, self.channel.currentData(),
+                                   self.direction.currentData())
+        summary, outcome = self.summary.toPlainText(), self.outcome.text()
+        return lambda ctx: engagement.log_contact(ctx, pid, channel=channel, direction=direction,
+                                                  summary=summary, outcome=outcome)
 
 
 class LedgerDialog(ActionDialog):
-    def __init__(self, services: AppServices, patient_id: int, parent: QWidget | None = None):
+    """Take a payment or record a charge, with the patient's recent entries above the form.
+
+    A payment beyond what is owed is refused by the service (``billing.Overpayment``); the
+    dialog then asks whether the excess is credit (预存, spent by the next charges) or stored
+    value (储值卡), and saves again with the answer."""
+
+    RECENT_ROWS = 8
+
+    def __init__(self, services: AppServices, patient_id: int,
+                 parent: QWidget | None = None) -> None:
         super().__init__(self.tr("收款 / 记账"), services, parent)
         self.patient_id = patient_id
+        self.excess: str | None = None  # the answer to the overpayment question, while saving
         self.kind = QComboBox()
         for kind in ("payment", "charge", "discount", "refund", "topup"):
             self.kind.addItem(billing.kind_label(kind), kind)
@@ -99,8 +141,15 @@ class LedgerDialog(ActionDialog):
             self.method.addItem(method, method)
         self.note = QLineEdit()
         balance = billing.get_balance(services.ctx, patient_id)
-        self.form.addRow(QLabel(self.tr("当前欠费 ¥{0:,.2f}，储值余额 ¥{1:,.2f}").format(
-            balance.owed, balance.stored_value)))
+        self.balance = QLabel(self.tr("当前欠费 ¥{0:,.2f}，预存 ¥{1:,.2f}，储值余额 ¥{2:,.2f}")
+                              .format(balance.owed, balance.credit, balance.stored_value))
+        self.balance.setObjectName("ledgerBalance")
+        self.recent = LedgerTable(services)
+        self.recent.show_entries(billing.ledger_of(services.ctx, patient_id)[:self.RECENT_ROWS])
+        self.recent.view.setMaximumHeight(210)
+        self.form.addRow(self.balance)
+        if self.recent.model.rowCount():
+            self.form.addRow(self.recent.view)
         self.form.addRow(self.tr("类型"), self.kind)
         self.form.addRow(self.tr("金额（元）"), self.amount)
         self.form.addRow(self.tr("支付方式"), self.method)
@@ -108,19 +157,62 @@ class LedgerDialog(ActionDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.fields = {"kind": self.kind, "amount": self.amount, "method": self.method}
         self.finish(self.tr("保存"))
+        self.setMinimumWidth(620)
 
     def _kind_changed(self) -> None:
         self.method.setEnabled(self.kind.currentData() in ("payment", "refund", "topup"))
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         text = self.amount.text().replace(",", "").replace("¥", "").strip()
         try:
             amount = Decimal(text)
         except InvalidOperation as exc:
             raise UserError(self.tr("金额“{0}”不是数字。").format(text), field="amount") from exc
-        billing.add_entry(self.services.ctx, self.patient_id, kind=self.kind.currentData(),
-                          amount=amount, method=self.method.currentData()
-                          if self.method.isEnabled() else None, note=self.note.text())
+        pid, kind, note, excess = self.patient_id, self.kind.currentData(), self.note.text(), \
+            self.excess
+        method = self.method.currentData() if self.method.isEnabled() else None
+        return lambda ctx: billing.add_entry(ctx, pid, kind=kind, amount=amount, method=method,
+                                             note=note, excess=excess)
+
+    def refused(self, error: UserError) -> None:
+        if not isinstance(error, billing.Overpayment) or self.excess is not None:
+            self.errors.show(error)
+            return
+        choice = self.ask_excess(error)
+        if choice is None:
+            self.errors.show(error)  # the sentence says what is wrong; what was typed stays
+            return
+        self.excess = choice
+        try:
+            self.submit()
+        finally:
+            self.excess = None  # a changed amount is asked about again
+
+    def ask_excess(self, error: billing.Overpayment) -> str | None:
+        """预存 or 储值 for the excess; None when the person cancels."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("多付的钱怎么处理？"),
+                          self.tr("本次收款 ¥{0:,.2f}，当前欠费 ¥{1:,.2f}，多出 ¥{2:,.2f}。")
+                          .format(error.amount, error.owed, error.excess),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("overpaymentBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(self.tr("作为预存：以后的费用先从中扣除。\n"
+                                       "存入储值卡：先结清欠费，余额充入储值卡。"))
+        credit = QPushButton(self.tr("作为预存"))
+        credit.setObjectName("excessCredit")
+        stored = QPushButton(self.tr("存入储值卡"))
+        stored.setObjectName("excessStoredValue")
+        box.addButton(credit, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(stored, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(credit)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is credit:
+            return billing.EXCESS_CREDIT
+        if clicked is stored:
+            return billing.EXCESS_STORED_VALUE
+        return None
 
 
 class TagsDialog(ActionDialog):
@@ -144,20 +236,29 @@ class TagsDialog(ActionDialog):
         self.fields = {"name": self.new_tag}
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
-        if self.new_tag.text().strip():
-            created = profile.create_tag(self.services.ctx, name=self.new_tag.text())
-            profile.set_tag(self.services.ctx, self.patient_id, created.id, on=True)
+    def operation(self) -> Operation:
+        pid, new_name = self.patient_id, self.new_tag.text().strip()
+        changed: list[tuple[int, bool]] = []
         for row in range(self.list.count()):
             item = self.list.item(row)
             tag_id = int(item.data(Qt.ItemDataRole.UserRole))
             on = item.checkState() == Qt.CheckState.Checked
             if on != (tag_id in self.current):
-                profile.set_tag(self.services.ctx, self.patient_id, tag_id, on=on)
+                changed.append((tag_id, on))
+
+        def save(ctx: Context) -> None:
+            if new_name:
+                created = profile.create_tag(ctx, name=new_name)
+                profile.set_tag(ctx, pid, created.id, on=True)
+            for tag_id, on in changed:
+                profile.set_tag(ctx, pid, tag_id, on=on)
+
+        return save
 
 
 class PatientPicker(QWidget):
-    """Search box and result list for choosing another patient."""
+    """Search box and result list for choosing another patient (also used by the calendar's
+    booking dialog: ``query``, ``results``, ``search`` and ``chosen`` are its API)."""
 
     def __init__(self, services: AppServices, exclude: int) -> None:
         super().__init__()
@@ -186,7 +287,8 @@ class PatientPicker(QWidget):
 
     def chosen(self) -> PatientHit | None:
         item = self.results.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        hit = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return hit if isinstance(hit, PatientHit) else None
 
 
 class FamilyLinkDialog(ActionDialog):
@@ -202,12 +304,12 @@ class FamilyLinkDialog(ActionDialog):
         self.fields = {"relative": self.picker.query, "relation": self.relation}
         self.finish(self.tr("关联"))
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         hit = self.picker.chosen()
         if hit is None:
             raise UserError(self.tr("请先搜索并选择一位家属。"), field="relative")
-        family.link_family(self.services.ctx, self.patient_id, hit.id,
-                           relation=self.relation.currentData())
+        pid, relation = self.patient_id, self.relation.currentData()
+        return lambda ctx: family.link_family(ctx, pid, hit.id, relation=relation)
 
 
 class MergeDialog(ActionDialog):
@@ -228,8 +330,11 @@ class MergeDialog(ActionDialog):
         self.keep = keep
         self.result_id: int | None = None
         self.picker = PatientPicker(services, keep.id)
+        self.picker.results.setMinimumHeight(110)  # the comparison below needs the room
         self.form.addRow(self.tr("重复的档案"), self.picker)
         self.compare = QGridLayout()
+        self.compare.setVerticalSpacing(2)
+        self.compare.setHorizontalSpacing(16)
         self.body.addLayout(self.compare)
         note = QLabel(self.tr("保留左侧档案；右侧的就诊、账目、联系记录和附件将并入左侧，"
                               "左侧空白的资料用右侧补全，不会覆盖已有内容。合并可以撤销。"))
@@ -242,8 +347,10 @@ class MergeDialog(ActionDialog):
 
     def _compare(self) -> None:
         while self.compare.count():
-            widget = self.compare.takeAt(0).widget()
-            if widget:
+            item = self.compare.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         hit = self.picker.chosen()
         if hit is None:
@@ -253,19 +360,23 @@ class MergeDialog(ActionDialog):
         self.compare.addWidget(QLabel(self.tr("<b>并入</b>")), 0, 2)
         for row, (attr, label) in enumerate(self.ROWS, start=1):
             mine, theirs = getattr(self.keep, attr), getattr(other, attr)
-            self.compare.addWidget(QLabel(self.tr(label)), row, 0)
+            self.compare.addWidget(QLabel(self.tr(str(label))), row, 0)
             self.compare.addWidget(plain_label(str(mine or "—")), row, 1)
             shown = plain_label(str(theirs or "—"))
             if theirs and mine and theirs != mine:
                 shown.setStyleSheet("color:#B42318")
             self.compare.addWidget(shown, row, 2)
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         hit = self.picker.chosen()
         if hit is None:
             raise UserError(self.tr("请先搜索并选择要并入的重复档案。"), field="absorb")
-        self.result_id = merge.merge_patients(self.services.ctx, keep_id=self.keep.id,
-                                              absorb_id=hit.id).merge_id
+        keep = self.keep.id
+        return lambda ctx: merge.merge_patients(ctx, keep_id=keep, absorb_id=hit.id).merge_id
+
+    def succeeded(self, result: object) -> None:
+        self.result_id = result if isinstance(result, int) else None
+        self.accept()
 
 
 class MedicalDialog(ActionDialog):
@@ -295,12 +406,17 @@ class MedicalDialog(ActionDialog):
         self.form.addRow(self.tr("主诉"), self.texts["chief_complaint"])
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         checked = tuple(self.allergies.item(i).text() for i in range(self.allergies.count())
                         if self.allergies.item(i).checkState() == Qt.CheckState.Checked)
-        profile.update_medical(self.services.ctx, self.patient_id, profile.MedicalInfo(
-            checked, self.allergy_notes.text(), *(self.texts[k].toPlainText() for k in (
-                "conditions", "past_history", "family_history", "chief_complaint"))))
+        info = profile.MedicalInfo(
+            allergies=checked, allergy_notes=self.allergy_notes.text(),
+            conditions=self.texts["conditions"].toPlainText(),
+            past_history=self.texts["past_history"].toPlainText(),
+            family_history=self.texts["family_history"].toPlainText(),
+            chief_complaint=self.texts["chief_complaint"].toPlainText())
+        pid = self.patient_id
+        return lambda ctx: profile.update_medical(ctx, pid, info)
 
 
 class FeedbackDialog(ActionDialog):
@@ -337,13 +453,18 @@ class FeedbackDialog(ActionDialog):
                        "resolution": self.resolution}
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
-        score = self.satisfaction.currentData()
-        if score is not None or self.complaint.toPlainText().strip():
-            engagement.add_feedback(self.services.ctx, self.patient_id, satisfaction=score,
-                                    complaint=self.complaint.toPlainText())
-        if self.open_items.count() and (self.resolution.text().strip()
-                                        or self.status.currentData() != "open"):
-            engagement.update_feedback(self.services.ctx, int(self.open_items.currentData()),
-                                       status=self.status.currentData(),
-                                       resolution=self.resolution.text())
+    def operation(self) -> Operation:
+        pid, score, complaint = (self.patient_id, self.satisfaction.currentData(),
+                                 self.complaint.toPlainText())
+        update = self.open_items.count() and (self.resolution.text().strip()
+                                              or self.status.currentData() != "open")
+        item = int(self.open_items.currentData()) if update else 0
+        status, resolution = self.status.currentData(), self.resolution.text()
+
+        def save(ctx: Context) -> None:
+            if score is not None or complaint.strip():
+                engagement.add_feedback(ctx, pid, satisfaction=score, complaint=complaint)
+            if update:
+                engagement.update_feedback(ctx, item, status=status, resolution=resolution)
+
+        return save

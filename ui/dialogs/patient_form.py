@@ -1,6 +1,12 @@
-"""New / edit patient. A refused save keeps everything typed and marks the field."""
+"""New / edit patient. A refused save keeps everything typed and marks the field.
+
+The details and the custom field values are saved by one operation in one transaction
+(``services.patient_details``): a refused value creates nothing and changes nothing.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -13,28 +19,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
+from clinic_desktop.services.patient_details import save_new_patient, save_patient_details
 from clinic_desktop.services.patients import (
     DuplicatePatient,
     PatientInput,
     PatientRecord,
     SavedPatient,
-    create_patient,
     list_sources,
-    update_patient,
 )
-from clinic_desktop.services.profile import (
-    custom_values_by_field,
-    list_custom_fields,
-    set_custom_values,
-)
+from clinic_desktop.services.profile import custom_values_by_field, list_custom_fields
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
+from ui.widgets.fit_scroll import FitScrollArea
 from ui.widgets.rich_text import plain_label, rich_plain
 
 NO_DATE = QDate(1900, 1, 1)
@@ -108,14 +112,24 @@ class PatientFormDialog(Dialog):
         right.addRow(self.tr("首诊日期"), self.first_visit)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
-        self.body.addLayout(grid)
+        # The fields scroll inside the dialog when a clinic defines many custom fields: the
+        # dialog stays within a 1280×650 screen with its buttons in sight.
+        content = QWidget()
+        fields_box = QVBoxLayout(content)
+        fields_box.setContentsMargins(0, 0, 6, 0)
+        fields_box.setSpacing(12)
+        fields_box.addLayout(grid)
         notes_form = QFormLayout()
+        notes_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         notes_form.addRow(self.tr("备注"), self.notes)
-        self.body.addLayout(notes_form)
+        fields_box.addLayout(notes_form)
+        self.fields_area = FitScrollArea(content)
+        self.body.addWidget(self.fields_area, 1)
         self.custom: dict[int, QLineEdit | QComboBox] = {}
+        custom_by_name: dict[str, QWidget] = {}
         fields = [f for f in list_custom_fields(services.ctx) if f.active]
         if fields:
-            custom_form = QFormLayout()
+            custom_form = notes_form  # one form: the labels line up under 备注
             values = custom_values_by_field(services.ctx, existing.id) if existing else {}
             for field in fields:
                 widget: QLineEdit | QComboBox
@@ -130,8 +144,9 @@ class PatientFormDialog(Dialog):
                     if field.kind == "date":
                         widget.setPlaceholderText("2024-03-05")
                 self.custom[field.id] = widget
+                custom_by_name[field.name] = widget  # a refused value names its field
                 custom_form.addRow(plain_label(field.name), widget)
-            self.body.addLayout(custom_form)
+        fields_box.addStretch(1)
         self.warning_label = QLabel()
         self.warning_label.setObjectName("formWarning")
         self.warning_label.setWordWrap(True)
@@ -139,6 +154,7 @@ class PatientFormDialog(Dialog):
         self.body.addWidget(self.warning_label)
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {
+            **custom_by_name,
             "name": self.name, "sex": self.sex, "birth_date": self.birth_date,
             "mobile": self.mobile, "id_number": self.id_number, "source": self.source,
             "first_visit_date": self.first_visit,
@@ -170,8 +186,9 @@ class PatientFormDialog(Dialog):
         self.notes.setPlainText(p.notes)
 
     def form_input(self) -> PatientInput:
-        def date_of(edit: QDateEdit):  # type: ignore[no-untyped-def]
-            return None if edit.date() == NO_DATE else edit.date().toPython()
+        def date_of(edit: QDateEdit) -> date | None:
+            value = edit.date().toPython()
+            return None if edit.date() == NO_DATE or not isinstance(value, date) else value
 
         return PatientInput(
             name=self.name.text(), sex=self.sex.currentData(), birth_date=date_of(self.birth_date),
@@ -183,45 +200,44 @@ class PatientFormDialog(Dialog):
             notes=self.notes.toPlainText() if self.notes_editable else "",
         )
 
-    def _save_custom(self, patient_id: int) -> None:
-        if not self.custom:
-            return
-        values = {field_id: (w.currentData() if isinstance(w, QComboBox) else w.text())
-                  for field_id, w in self.custom.items()}
-        set_custom_values(self.services.ctx, patient_id, values)
+    def custom_values(self) -> dict[int, str]:
+        return {field_id: str(w.currentData() or "") if isinstance(w, QComboBox) else w.text()
+                for field_id, w in self.custom.items()}
 
     def submit(self) -> None:
-        data = self.form_input()
-        try:
-            if self.existing is None:
-                self.saved = create_patient(self.services.ctx, data,
-                                            allow_duplicate=self.allow_duplicate.isChecked())
-            else:
-                self.saved = update_patient(self.services.ctx, self.existing.id, data,
-                                            version=self.existing.version)
-        except DuplicatePatient as duplicate:
-            self.errors.show(duplicate)
-            self.allow_duplicate.show()
-            match = duplicate.matches[0]
-            answer = QMessageBox.question(
-                self, self.tr("可能是同一位患者"),
-                rich_plain(self.tr("{0}\n\n是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。")
-                           .format(duplicate.message)))
-            if answer == QMessageBox.StandardButton.Yes:
-                self.open_existing_id = match.patient_id
-                self.reject()
-            return
-        except UserError as error:
-            self.errors.show(error)
-            return
-        try:
-            self._save_custom(self.saved.patient.id)
-        except UserError as error:
-            self.existing = self.saved.patient  # the patient exists now: a retry edits it
-            self.errors.show(error)
-            return
-        if self.saved.warnings:
-            QMessageBox.information(self, self.tr("请核对"),
-                                    rich_plain("\n".join(self.saved.warnings)))
-        self.services.notify({"patients"})
+        data, values = self.form_input(), self.custom_values()
+        existing = self.existing
+        if existing is None:
+            allow = self.allow_duplicate.isChecked()
+
+            def save(ctx: Context) -> SavedPatient:
+                return save_new_patient(ctx, data, custom_values=values, allow_duplicate=allow)
+        else:
+            def save(ctx: Context) -> SavedPatient:
+                return save_patient_details(ctx, existing.id, data, version=existing.version,
+                                            custom_values=values)
+
+        self.services.ops.run(save, parent=self, errors=self.errors, initiator=self,
+                              on_done=self._saved, on_error=self._refused)
+
+    def _saved(self, saved: SavedPatient) -> None:
+        self.saved = saved
+        if saved.warnings:
+            QMessageBox.information(self, self.tr("请核对"), rich_plain("\n".join(saved.warnings)))
         self.accept()
+
+    def _refused(self, error: UserError) -> None:
+        self.errors.show(error)
+        if self.errors.marked is not None:  # a custom field further down: scrolled to
+            self.fields_area.ensureWidgetVisible(self.errors.marked)
+        if not isinstance(error, DuplicatePatient):
+            return
+        self.allow_duplicate.show()
+        match = error.matches[0]
+        answer = QMessageBox.question(
+            self, self.tr("可能是同一位患者"),
+            rich_plain(self.tr("{0}\n\n是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。")
+                       .format(error.message)))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.open_existing_id = match.patient_id
+            self.reject()

@@ -1,10 +1,27 @@
-"""患者: one search box and the 360° panel beside it."""
+"""患者: one search box and the 360° panel beside it.
+
+With nothing typed the list shows today's patients and the ones this user opened last; typing
+searches (on the worker, newest query wins). Typing only highlights the best match: a record
+is opened — and its opening audited — by a click, Enter or a double-click on a row, or by
+another page's request. Every write goes through ``services.ops``; the page redraws from
+``services.changed`` (the panel when the set touches its patient, the lists when patients,
+appointments or the audit log changed), never by itself after its own writes.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -13,18 +30,22 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from clinic_desktop.changes import ChangeSet
+from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.services import merge
-from clinic_desktop.services.patient_search import PatientHit, search_patients
-from clinic_desktop.services.patients import load_patient, set_archived
+from clinic_desktop.services.patient_search import (
+    PatientHit,
+    search_patients,
+)
+from clinic_desktop.services.patients import PatientRecord, load_patient, set_archived
 from ui.app_services import AppServices
 from ui.dialogs.patient_actions import (
     ContactDialog,
@@ -39,6 +60,8 @@ from ui.dialogs.patient_form import PatientFormDialog
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import make_table, page_header
+from ui.widgets.ledger_table import fit_columns
+from ui.widgets.patient_home import PatientHome, hit_colour, hit_name
 from ui.widgets.patient_panel import PatientPanelWidget
 from ui.widgets.table_model import RECORD_ROLE, Column, RecordTableModel, SortProxy
 
@@ -51,6 +74,8 @@ class PatientsPage(QWidget):
         self.services = services
         self._pending_query: str | None = None
         self._searching = False
+        self._shown_query: str | None = None  # the query whose results are listed
+        self._home_stale = True  # today's / recent lists need a read when next shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_header(self.tr("患者"), self.tr(
@@ -74,11 +99,8 @@ class PatientsPage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
         self.model: RecordTableModel[PatientHit] = RecordTableModel([
-            Column(self.tr("姓名"), lambda h: ("⚠ " if h.has_allergy else "") + h.name,
-                   sort_key=lambda h: h.name,
-                   colour=lambda h: "#B42318" if h.has_allergy else (
-                       "#8A8F98" if h.archived else None)),
-            Column(self.tr("性别"), lambda h: {"M": "男", "F": "女"}.get(h.sex or "", "")),
+            Column(self.tr("姓名"), hit_name, sort_key=lambda h: h.name, colour=hit_colour),
+            Column(self.tr("性别"), self._sex),
             Column(self.tr("年龄"), self._age, sort_key=lambda h: h.birth_date or date.min,
                    align_right=True),
             Column(self.tr("手机"), lambda h: h.mobile or ""),
@@ -87,8 +109,13 @@ class PatientsPage(QWidget):
         self.proxy = SortProxy()
         self.proxy.setSourceModel(self.model)
         # Not sortable: the search's own ranking (exact code or phone, then name) is the order.
+        # Moving through the rows only highlights; a click, Enter or a double-click opens.
         self.results = make_table(self.proxy, stretch_column=4, sortable=False)
-        self.results.selectionModel().currentRowChanged.connect(lambda *_: self._open_current())
+        self.results.setObjectName("searchResults")
+        self.results.clicked.connect(self._open_index)
+        self.results.activated.connect(self._open_index)  # Enter, or a double-click
+        self.search.returnPressed.connect(self._open_current)
+        self.search.installEventFilter(self)  # Down moves from the box into the results
         left_layout.addLayout(search_row)
         self.export_button = QPushButton(self.tr("导出…"))
         self.export_button.setToolTip(
@@ -101,7 +128,12 @@ class PatientsPage(QWidget):
         row.addWidget(self.count)
         row.addWidget(self.export_button)
         left_layout.addLayout(row)
-        left_layout.addWidget(self.results, 1)
+        self.lists = QStackedWidget()
+        self.home = PatientHome(services)
+        self.home.open_requested.connect(self.open_patient)
+        self.lists.addWidget(self.home)
+        self.lists.addWidget(self.results)
+        left_layout.addWidget(self.lists, 1)
         self.panel = PatientPanelWidget(services)
         self.panel.action_requested.connect(self.on_action)
         self.placeholder = QLabel(self.tr("在左侧搜索并选择一位患者，这里会显示他的全部信息。"))
@@ -127,7 +159,7 @@ class PatientsPage(QWidget):
         self.panel.hide()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([420, 780])
+        splitter.setSizes([460, 740])
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
         self.timer = QTimer(self)
@@ -138,6 +170,37 @@ class PatientsPage(QWidget):
         self.archived.toggled.connect(lambda _on: self.run_search())
         services.changed.connect(self._on_changed)
         self.search.setFocus()
+        self._show_home()
+
+    # -- with nothing typed: today's patients and the recently opened ------------------------
+    def _show_home(self) -> None:
+        self.lists.setCurrentIndex(0)
+        self._shown_query = None
+        self.count.setText("")
+        self.refresh_home()
+
+    def refresh_home(self) -> None:
+        """Put off while another page is shown or a search is listed."""
+        if self.lists.currentIndex() != 0 or not self.isVisibleTo(self.window()):
+            self._home_stale = True
+            return
+        self.home.refresh(include_archived=self.archived.isChecked())
+        self._home_stale = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._home_stale:
+            self.refresh_home()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down:
+            view = self.results if self.lists.currentIndex() == 1 else self.home.today
+            view.setFocus()
+            if not view.currentIndex().isValid() and view.model().rowCount():
+                view.setCurrentIndex(view.model().index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
 
     def export(self) -> None:
         """The patients listed (a search's results), or everyone when nothing is searched."""
@@ -156,11 +219,14 @@ class PatientsPage(QWidget):
         if not path:
             return
         target = Path(path)
-        self.services.tasks.run(
-            lambda: export_patients(self.services.ctx, target, patient_ids=ids),
-            on_done=lambda rows: self.count.setText(
-                self.tr("已导出 {0} 位患者").format(rows)),
-            on_error=lambda error: show_error(self, error))
+        # A write (the file, and its audit entry) that can take long: on the worker.
+        self.services.ops.run_in_background(
+            lambda ctx, _job: export_patients(ctx, target, patient_ids=ids), parent=self,
+            initiator=self,
+            on_done=lambda rows: self.count.setText(self.tr("已导出 {0} 位患者").format(rows)))
+
+    def _sex(self, hit: PatientHit) -> str:
+        return {"M": self.tr("男"), "F": self.tr("女")}.get(hit.sex or "", "")
 
     def _age(self, hit: PatientHit) -> str:
         if hit.birth_date is None:
@@ -170,6 +236,10 @@ class PatientsPage(QWidget):
     # -- searching: on the worker, newest query wins ----------------------------------------
     def run_search(self) -> None:
         query = self.search.text()
+        if not query.strip():
+            self._pending_query = None if not self._searching else query
+            self._show_home()
+            return
         if self._searching:
             self._pending_query = query
             return
@@ -187,11 +257,16 @@ class PatientsPage(QWidget):
             self.run_search()
             return
         self._pending_query = None
+        if not self.search.text().strip():
+            return  # cleared while this search ran: the home lists stay
+        new_query = query != self._shown_query
+        self._shown_query = query
+        self.lists.setCurrentIndex(1)
         self.model.replace(hits)
-        for column in range(self.model.columnCount() - 1):
-            self.results.resizeColumnToContents(column)
-        self.count.setText(self.tr("{0} 位").format(len(hits)) if query.strip() else "")
-        if hits:
+        fit_columns(self.results)
+        self.count.setText(self.tr("{0} 位").format(len(hits)))
+        if hits and (new_query or not self.results.currentIndex().isValid()):
+            # The best match highlighted for Enter; highlighting opens nothing.
             self.results.selectionModel().setCurrentIndex(
                 self.proxy.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
@@ -201,21 +276,41 @@ class PatientsPage(QWidget):
         show_error(self, error)
 
     def _open_current(self) -> None:
-        index = self.results.currentIndex()
-        hit = index.data(RECORD_ROLE) if index.isValid() else None
-        if isinstance(hit, PatientHit):
-            self.open_patient(hit.id)
+        """Enter in the search box: the highlighted result."""
+        if self.lists.currentIndex() == 1:
+            self._open_index(self.results.currentIndex())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        record = index.data(RECORD_ROLE) if index.isValid() else None
+        if isinstance(record, PatientHit):
+            self.open_patient(record.id)
+
+    def focus_search(self) -> None:
+        """Ctrl+F from anywhere: type a name straight away."""
+        self.search.setFocus()
+        self.search.selectAll()
 
     def open_patient(self, patient_id: int) -> None:
+        """A person opens the record (a click, Enter, a double-click, another page): the
+        opening is audited once. The record already shown is read again, not opened again
+        (the second click of a double-click, a repeated request)."""
         self.undo_bar.hide()
-        self.panel.show_patient(patient_id)
+        if self.panel.patient_id == patient_id:
+            self.panel.reload()
+        elif not self.panel.show_patient(patient_id):
+            return
         self.placeholder.hide()
         self.panel.show()
 
     def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
-        shown = self.panel.panel.header.patient.id if self.panel.panel is not None else None
+        shown = self.panel.patient_id
         if shown is not None and changes.touches_patient(shown):
             self.panel.reload()
+        if self.lists.currentIndex() == 1:
+            if changes.touches(Area.PATIENTS) and not self._searching:
+                self.run_search()  # a name, an archive or a merge changes what matches
+        elif changes.touches(Area.PATIENTS, Area.APPOINTMENTS, Area.AUDIT):
+            self.refresh_home()  # the audit log: this user's openings
 
     # -- actions ----------------------------------------------------------------------------
     def new_patient(self) -> None:
@@ -231,65 +326,71 @@ class PatientsPage(QWidget):
             self.open_patient(dialog.saved.patient.id)
 
     def on_action(self, action: str) -> None:
+        """A panel button. The dialogs write through ``services.ops``; the panel and the
+        lists redraw from the change that reports, not from here."""
         panel = self.panel.panel
         if panel is None:
             return
         pid = panel.header.patient.id
-        ctx = self.services.ctx
+        if action == "book":
+            self.services.request_booking(pid)  # the window opens the calendar's booking
+        elif action == "edit":
+            record = self._load(pid)
+            if record is not None:
+                PatientFormDialog(self.services, record, self).exec()
+        elif action == "contact":
+            ContactDialog(self.services, pid, self).exec()
+        elif action == "payment":
+            LedgerDialog(self.services, pid, self).exec()
+        elif action == "feedback":
+            FeedbackDialog(self.services, pid, self).exec()
+        elif action == "tags":
+            TagsDialog(self.services, pid, {t.id for t in panel.header.tags}, self).exec()
+        elif action == "family":
+            FamilyLinkDialog(self.services, pid, self).exec()
+        elif action == "medical" and panel.medical is not None:
+            MedicalDialog(self.services, pid, panel.medical, self).exec()
+        elif action == "merge":
+            self._merge(pid)
+        elif action == "archive":
+            self._archive(pid, not panel.header.patient.archived)
+
+    def _load(self, patient_id: int) -> PatientRecord | None:
         try:
-            if action == "edit":
-                dialog = PatientFormDialog(self.services, load_patient(ctx, pid), self)
-                dialog.exec()
-            elif action == "contact":
-                ContactDialog(self.services, pid, self).exec()
-            elif action == "payment":
-                LedgerDialog(self.services, pid, self).exec()
-            elif action == "feedback":
-                FeedbackDialog(self.services, pid, self).exec()
-            elif action == "tags":
-                TagsDialog(self.services, pid, {t.id for t in panel.header.tags}, self).exec()
-            elif action == "family":
-                FamilyLinkDialog(self.services, pid, self).exec()
-            elif action == "medical" and panel.medical is not None:
-                MedicalDialog(self.services, pid, panel.medical, self).exec()
-            elif action == "merge":
-                self._merge(pid)
-                return
-            elif action == "archive":
-                self._archive(pid, not panel.header.patient.archived)
+            return load_patient(self.services.ctx, patient_id)
         except UserError as error:
             show_error(self, error)
-        self.panel.reload()
+            return None
 
     def _archive(self, patient_id: int, archive: bool) -> None:
         question = self.tr("归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？")
         if archive and QMessageBox.question(self, self.tr("归档"), question) \
                 != QMessageBox.StandardButton.Yes:
             return
-        set_archived(self.services.ctx, patient_id, archived=archive)
+        self.services.ops.run(lambda ctx: set_archived(ctx, patient_id, archived=archive),
+                              parent=self, initiator=self)
 
     def _merge(self, patient_id: int) -> None:
-        dialog = MergeDialog(self.services, load_patient(self.services.ctx, patient_id), self)
+        record = self._load(patient_id)
+        if record is None:
+            return
+        dialog = MergeDialog(self.services, record, self)
         if dialog.exec() and dialog.result_id is not None:
             self._last_merge = dialog.result_id
-            self.panel.reload()
             self.undo_text.setText(self.tr("已合并重复档案。"))
             self.undo_bar.show()
-            self.services.notify({"patients"})
 
     def undo_merge(self) -> None:
-        if self._last_merge is None:
+        merge_id = self._last_merge
+        if merge_id is None:
             return
-        try:
-            merge.undo_merge(self.services.ctx, self._last_merge)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self._last_merge = None
-        self.undo_bar.hide()
-        self.panel.reload()
-        self.run_search()
-        self.services.notify({"patients"})
+
+        def undone(_result: object) -> None:
+            self._last_merge = None
+            self.undo_bar.hide()
+
+        self.services.ops.run(lambda ctx: merge.undo_merge(ctx, merge_id), parent=self,
+                              initiator=self, on_done=undone)
 
 
 SPEC = PageSpec(

@@ -1,4 +1,9 @@
-"""The 360° panel: header with the allergy banner, actions, and tabs of the patient's story."""
+"""The 360° panel: header with the allergy banner, actions, and tabs of the patient's story.
+
+``show_patient`` is a person opening the record: it runs ``open_panel`` through the operation
+runner, which audits the opening. ``reload`` reads the same panel again after a change
+(``refresh_panel``, not audited): a record is logged once per opening, not per refresh.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +19,31 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
+from clinic_desktop.permissions import Permission
 from clinic_desktop.services.attachments import AttachmentInfo, add_attachment
-from clinic_desktop.services.billing import LedgerRecord, kind_label, ledger_of
 from clinic_desktop.services.care import CareTaskInfo
 from clinic_desktop.services.care import kind_label as care_kind_label
 from clinic_desktop.services.family import FamilyMember, relation_label
-from clinic_desktop.services.panel import PatientPanel, TimelineEntry, TreatmentRow, open_panel
+from clinic_desktop.services.panel import (
+    PatientPanel,
+    TimelineEntry,
+    TreatmentRow,
+    open_panel,
+    refresh_panel,
+)
 from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.widgets.common import make_table
+from ui.widgets.ledger_table import LedgerTable, fit_columns
+from ui.widgets.ledger_table import money as _money
 from ui.widgets.rich_text import esc, esc_lines, plain_label, rich_plain
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
@@ -43,10 +58,6 @@ KIND_LABELS = {
 }
 
 
-def _money(value: object) -> str:
-    return f"¥{value:,.2f}" if value is not None else ""
-
-
 class PatientPanelWidget(QWidget):
     """Shows one patient; ``actions`` emits the name of the button pressed."""
 
@@ -56,6 +67,7 @@ class PatientPanelWidget(QWidget):
         super().__init__()
         self.services = services
         self.panel: PatientPanel | None = None
+        self._proxies: list[SortProxy] = []
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,6 +84,9 @@ class PatientPanelWidget(QWidget):
         self.facts.setObjectName("patientFacts")
         self.money = QLabel()
         self.money.setObjectName("patientMoney")
+        # Wrapped rather than widening the panel: the search list beside it keeps its room.
+        for label in (self.name, self.facts, self.money):
+            label.setWordWrap(True)
         self.tags = QHBoxLayout()
         self.tags.setSpacing(6)
         titles.addWidget(self.name)
@@ -83,7 +98,8 @@ class PatientPanelWidget(QWidget):
         row1, row2 = QHBoxLayout(), QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, row in (
-            ("edit", self.tr("编辑"), row1), ("contact", self.tr("记录联系"), row1),
+            ("edit", self.tr("编辑"), row1), ("book", self.tr("预约"), row1),
+            ("contact", self.tr("记录联系"), row1),
             ("payment", self.tr("收款/记账"), row1), ("feedback", self.tr("满意度/投诉"), row1),
             ("tags", self.tr("标签"), row2),
             ("family", self.tr("关联家属"), row2), ("merge", self.tr("合并重复"), row2),
@@ -93,6 +109,7 @@ class PatientPanelWidget(QWidget):
             button.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))
             self.buttons[key] = button
             row.addWidget(button)
+        self.buttons["book"].setToolTip(self.tr("为这位患者预约：打开日历的预约窗口"))
         buttons.addLayout(row1)
         buttons.addLayout(row2)
         buttons.addStretch(1)
@@ -116,15 +133,8 @@ class PatientPanelWidget(QWidget):
                    align_right=True),
             Column(self.tr("备注"), lambda t: t.notes),
         ], key=lambda t: (t.visit_id, t.procedure, t.site))
-        self.ledger_model: RecordTableModel[LedgerRecord] = RecordTableModel([
-            Column(self.tr("时间"), lambda e: services.format_datetime(e.at),
-                   sort_key=lambda e: e.at),
-            Column(self.tr("类型"), lambda e: kind_label(e.kind)),
-            Column(self.tr("方式"), lambda e: e.method or ""),
-            Column(self.tr("金额"), lambda e: _money(e.amount), sort_key=lambda e: e.amount,
-                   align_right=True),
-            Column(self.tr("说明"), lambda e: e.note),
-        ], key=lambda e: e.id)
+        self.ledger = LedgerTable(services)
+        self.ledger_model = self.ledger.model
         self.family_model: RecordTableModel[FamilyMember] = RecordTableModel([
             Column(self.tr("姓名"), lambda m: m.name),
             Column(self.tr("关系"), lambda m: relation_label(m.relation)),
@@ -141,10 +151,11 @@ class PatientPanelWidget(QWidget):
                    else self.tr("待到期")),
             Column(self.tr("已拨打"), lambda t: str(t.attempts), align_right=True),
         ], key=lambda t: t.id)
+        self.views: list[QTableView] = [self.timeline_view]  # columns fitted after each read
         self.tab_pages: dict[str, QWidget] = {
-            "medical": self._scroll(self.medical),
+            "medical": self._medical_tab(self.medical),
             "treatments": self._table(self.treatment_model, 5),
-            "billing": self._table(self.ledger_model, 4),
+            "billing": self.ledger.view,
             "family": self._table(self.family_model, 3),
             "care": self._table(self.care_model, 2),
             "attachments": self._attachments(),
@@ -162,12 +173,12 @@ class PatientPanelWidget(QWidget):
         self.timeline_filter = QComboBox()
         self.timeline_filter.addItem(self.tr("全部"), "")
         for kind, label in KIND_LABELS.items():
-            self.timeline_filter.addItem(self.tr(label), kind)
+            self.timeline_filter.addItem(self.tr(str(label)), kind)
         self.timeline_model: RecordTableModel[TimelineEntry] = RecordTableModel([
             Column(self.tr("时间"), lambda e: self.services.format_datetime(e.at)
                    if e.kind != "visit" else f"{self.services.local(e.at):%Y-%m-%d}",
                    sort_key=lambda e: e.at),
-            Column(self.tr("类别"), lambda e: self.tr(KIND_LABELS.get(e.kind, e.kind))),
+            Column(self.tr("类别"), lambda e: self.tr(str(KIND_LABELS.get(e.kind, e.kind)))),
             Column(self.tr("内容"), lambda e: e.title),
             Column(self.tr("详情"), lambda e: e.detail),
             Column(self.tr("金额"), lambda e: _money(e.amount), align_right=True,
@@ -179,7 +190,7 @@ class PatientPanelWidget(QWidget):
         self.timeline_proxy = proxy
         self.timeline_filter.currentIndexChanged.connect(
             lambda _i: proxy.setFilterFixedString(
-                self.tr(KIND_LABELS[self.timeline_filter.currentData()])
+                self.tr(str(KIND_LABELS[self.timeline_filter.currentData()]))
                 if self.timeline_filter.currentData() else ""))
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("显示：")))
@@ -194,10 +205,11 @@ class PatientPanelWidget(QWidget):
         proxy = SortProxy()
         proxy.setSourceModel(model)
         view = make_table(proxy, stretch_column=stretch, descending=True)
-        model.view = view
+        self._proxies.append(proxy)  # the view does not own its model
+        self.views.append(view)
         return view
 
-    def _scroll(self, label: QLabel) -> QWidget:
+    def _medical_tab(self, label: QLabel) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.addWidget(label)
@@ -237,13 +249,30 @@ class PatientPanelWidget(QWidget):
         return box
 
     # -- data ---------------------------------------------------------------------------
-    def show_patient(self, patient_id: int) -> None:
-        self.panel = open_panel(self.services.ctx, patient_id)
+    @property
+    def patient_id(self) -> int | None:
+        return self.panel.header.patient.id if self.panel is not None else None
+
+    def show_patient(self, patient_id: int) -> bool:
+        """A person opens the record (audited, once). False when it could not be opened."""
+        opened = self.services.ops.run(lambda ctx: open_panel(ctx, patient_id), parent=self,
+                                       initiator=self)
+        if opened is None:
+            return False
+        self.panel = opened
         self._render()
+        return True
 
     def reload(self) -> None:
-        if self.panel is not None:
-            self.show_patient(self.panel.header.patient.id)
+        """The shown record read again after a change (not a new opening: not audited)."""
+        if self.panel is None:
+            return
+        try:
+            self.panel = refresh_panel(self.services.ctx, self.panel.header.patient.id)
+        except UserError as error:
+            show_error(self, error)
+            return
+        self._render()
 
     def _render(self) -> None:
         assert self.panel is not None
@@ -265,10 +294,15 @@ class PatientPanelWidget(QWidget):
         if header.balance is not None:
             owed = header.balance.owed
             colour = "#B42318" if owed > 0 else "#067647"
-            self.money.setText(
-                self.tr("欠费 <b style='color:{0}'>{1}</b>　储值余额 <b>{2}</b>　积分 {3}").format(
-                    colour, _money(max(owed, 0)), _money(header.balance.stored_value),
-                    p.member_points))
+            text = self.tr("欠费 <b style='color:{0}'>{1}</b>　储值余额 <b>{2}</b>　积分 {3}")
+            text = text.format(colour, _money(owed), _money(header.balance.stored_value),
+                               p.member_points)
+            if header.balance.credit > 0:  # paid beyond the charges: spent by the next ones
+                text = self.tr("欠费 <b style='color:{0}'>{1}</b>　预存 <b style='color:#067647'>"
+                               "{2}</b>　储值余额 <b>{3}</b>　积分 {4}").format(
+                    colour, _money(owed), _money(header.balance.credit),
+                    _money(header.balance.stored_value), p.member_points)
+            self.money.setText(text)
             self.money.show()
         else:
             self.money.hide()
@@ -276,7 +310,7 @@ class PatientPanelWidget(QWidget):
         self.allergy.setText(self.tr("⚠ 过敏：{0}").format(header.allergy_text))
         while self.tags.count():
             item = self.tags.takeAt(0)
-            chip = item.widget()
+            chip = item.widget() if item is not None else None
             if chip is not None:
                 # Hidden at once: deleteLater waits for the event loop, and a chip left
                 # visible outside the layout would cover the panel until then.
@@ -289,12 +323,11 @@ class PatientPanelWidget(QWidget):
             self.tags.addWidget(chip)
         self.tags.addStretch(1)
         self.timeline_model.replace(panel.timeline)
-        for column in range(3):
-            self.timeline_view.resizeColumnToContents(column)
         self._render_tabs()
+        for view in self.views:
+            fit_columns(view)
         self.buttons["archive"].setText(self.tr("取消归档") if p.archived else self.tr("归档"))
-        from clinic_desktop.permissions import Permission
-
+        self.buttons["book"].setVisible(self.services.can(Permission.APPOINTMENT_EDIT))
         self.buttons["merge"].setVisible(self.services.can(Permission.PATIENT_MERGE))
         self.buttons["archive"].setVisible(self.services.can(Permission.PATIENT_ARCHIVE))
         self.buttons["payment"].setVisible(self.services.can(Permission.BILLING_EDIT))
@@ -307,7 +340,8 @@ class PatientPanelWidget(QWidget):
             self.tabs.removeTab(1)
         for key, page in self.tab_pages.items():
             if key in panel.sections or key == "family":
-                self.tabs.addTab(page, self.tab_titles[key])
+                # "History & allergies": a tab reads a lone "&" as a shortcut marker.
+                self.tabs.addTab(page, self.tab_titles[key].replace("&", "&&"))
         if panel.medical is not None and "medical" in panel.sections:
             m = panel.medical
             rows = [(self.tr("过敏"), m.allergy_text or self.tr("无")),
@@ -318,7 +352,7 @@ class PatientPanelWidget(QWidget):
                 for k, v in rows) + "</table>")
         self.treatment_model.replace(panel.treatments)
         if "billing" in panel.sections:
-            self.ledger_model.replace(ledger_of(self.services.ctx, panel.header.patient.id))
+            self.ledger.show_entries(panel.ledger)
         self.family_model.replace(panel.family)
         self.care_model.replace(panel.care)
         self.attachment_list.clear()
@@ -359,12 +393,14 @@ class PatientPanelWidget(QWidget):
         event.acceptProposedAction()
 
     def attach_files(self, paths: list[Path]) -> None:
-        if self.panel is None:
+        """Files dropped on the panel: one operation (the panel refreshes from its change)."""
+        if self.panel is None or not paths:
             return
-        try:
+        pid = self.panel.header.patient.id
+
+        def attach(ctx: Context) -> None:
             for path in paths:
-                add_attachment(self.services.ctx, self.panel.header.patient.id, path)
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+                add_attachment(ctx, pid, path)
+
+        self.services.ops.run(attach, parent=self, initiator=self)
         self.tabs.setCurrentWidget(self.tab_pages["attachments"])
