@@ -11,6 +11,7 @@ place that rule lives: every export, report and template goes through ``write_xl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.errors import UserError, os_error_sentence
 
@@ -102,6 +103,16 @@ def _cell(sheet: WriteOnlyWorksheet, value: object, number_format: str | None = 
     return cell
 
 
+def _discard(book: Any) -> None:
+    """Close the sheets of a workbook that will not be saved and remove their temporary
+    files now (openpyxl would leave them until the program ends, and complain then)."""
+    for sheet in book.worksheets:
+        with contextlib.suppress(Exception):
+            sheet.close()
+        with contextlib.suppress(Exception):
+            sheet._writer.cleanup()
+
+
 def write_xlsx(path: Path, sheets: Sequence[XlsxSheet]) -> int:
     """Write every sheet; returns the number of data rows. Written to a temporary file first,
     so a failure never leaves a half-written workbook under the chosen name."""
@@ -112,19 +123,24 @@ def write_xlsx(path: Path, sheets: Sequence[XlsxSheet]) -> int:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     written = 0
-    for spec in sheets:
-        sheet = book.create_sheet(title=spec.title[:31])
-        for index, column in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.freeze_panes = "A2"
-        # Titles can come from an imported file (the error report), so they pass the same rule.
-        sheet.append([_cell(sheet, column.title, font=bold) for column in spec.columns])
-        formats = [FORMATS[c.kind] if c.kind in ("date", "datetime", "money") else None
-                   for c in spec.columns]
-        for row in spec.rows:
-            sheet.append([_cell(sheet, v, formats[i] if i < len(formats) and v not in (None, "")
-                                else None) for i, v in enumerate(row)])
-            written += 1
+    try:
+        for spec in sheets:
+            sheet = book.create_sheet(title=spec.title[:31])
+            for index, column in enumerate(spec.columns, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = column.width
+            sheet.freeze_panes = "A2"
+            # Titles can come from an imported file (the error report): the same rule applies.
+            sheet.append([_cell(sheet, column.title, font=bold) for column in spec.columns])
+            formats = [FORMATS[c.kind] if c.kind in ("date", "datetime", "money") else None
+                       for c in spec.columns]
+            for row in spec.rows:
+                sheet.append([_cell(sheet, v, formats[i] if i < len(formats)
+                                    and v not in (None, "") else None)
+                              for i, v in enumerate(row)])
+                written += 1
+    except BaseException:
+        _discard(book)  # a cancelled export, a failed read: nothing is written
+        raise
     target = Path(path)
     temporary = target.with_name(f".{target.name}.partial")
     try:

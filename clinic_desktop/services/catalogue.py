@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -74,9 +74,17 @@ def seed_default_catalogue(session: Session) -> int:
     return added
 
 
+def category_rank(category: str) -> int:
+    """Where a category sorts: in the order of ``CATEGORIES`` (dental, then eyes, 其他 last)."""
+    return CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES)
+
+
 def list_procedures(ctx: Context, *, include_inactive: bool = False) -> list[ProcedureInfo]:
+    """By category (in the order of ``CATEGORIES``), then by name."""
+    rank = case({c: i for i, c in enumerate(CATEGORIES)}, value=ProcedureType.category,
+                else_=len(CATEGORIES))
     with ctx.transaction() as session:
-        query = select(ProcedureType).order_by(ProcedureType.category, ProcedureType.name)
+        query = select(ProcedureType).order_by(rank, ProcedureType.name, ProcedureType.id)
         if not include_inactive:
             query = query.where(ProcedureType.active.is_(True))
         return [_info(p) for p in session.execute(query).scalars()]

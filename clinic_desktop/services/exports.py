@@ -1,14 +1,19 @@
-"""Excel exports (patients, appointments, visits, the ledger), the import template and the
-import error report. Each export needs ``EXPORT_RUN`` and leaves an audit entry."""
+"""Excel exports (patients, appointments, visits, the ledger, the audit log), the import
+template and the import error report. Each export needs ``EXPORT_RUN`` (the audit log:
+``AUDIT_VIEW``) and leaves an audit entry. Given a ``progress`` (the GUI's worker job), an
+export reports its rows and stops when asked: nothing is written until the last row is read,
+so a cancelled export leaves no file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.context import Context
@@ -18,13 +23,22 @@ from clinic_desktop.importing.mapping import FIELDS, field_label
 from clinic_desktop.importing.rows import Problem
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.schedule_rules import status_label
+from clinic_desktop.services.audit_log import (
+    AnySelect,
+    AuditFilter,
+    count_entries,
+    iter_entries,
+)
 from clinic_desktop.services.billing import kind_label
 from clinic_desktop.services.clinic import read_setting
-from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
+from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
-from clinic_desktop.storage.models.schedule import Appointment
+from clinic_desktop.storage.models.schedule import Appointment, AppointmentProcedure
 from clinic_desktop.storage.models.staff import Chair, Staff
 from clinic_desktop.xlsx_writer import XlsxColumn, XlsxSheet, write_xlsx
+
+if TYPE_CHECKING:
+    from clinic_desktop.services.imports import Progress
 
 KINDS = ("patients", "appointments", "visits", "ledger")
 SEX = {"M": "男", "F": "女"}
@@ -56,12 +70,36 @@ def _audit_export(ctx: Context, path: Path, action: str, entity: str, entity_id:
         raise
 
 
+def _total(session: Session, query: AnySelect) -> int:
+    return int(session.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+
+
+def _reported(rows: Iterable[list[object]], total: int | None,
+              progress: Progress | None) -> Iterator[list[object]]:
+    """``rows`` as they are written, telling ``progress`` every few hundred and stopping
+    (``Cancelled`` from ``check``) when the user asked to."""
+    if progress is None:
+        yield from rows
+        return
+    text = _("正在导出…")
+    progress.report(0, total or 0, text)
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        if done % 500 == 0:
+            progress.check()
+            progress.report(done, total or done, text)
+        yield row
+    progress.check()
+    progress.report(done, total or done, text)
+
+
 def _sex(value: str | None) -> str:
     return _(SEX[value]) if value in SEX else ""
 
 
-def export_patients(ctx: Context, path: Path, *,
-                    patient_ids: Sequence[int] | None = None) -> int:
+def export_patients(ctx: Context, path: Path, *, patient_ids: Sequence[int] | None = None,
+                    progress: Progress | None = None) -> int:
     """All patients (archived included), or just ``patient_ids`` (a search's results)."""
     ctx.require(Permission.EXPORT_RUN)
     with ctx.transaction() as session:  # read only: the export may take a while
@@ -90,13 +128,16 @@ def export_patients(ctx: Context, path: Path, *,
                    XlsxColumn(_("首诊日期"), 12, "date"), XlsxColumn(_("过敏史"), 16),
                    XlsxColumn(_("会员等级"), 10), XlsxColumn(_("积分"), 8, "int"),
                    XlsxColumn(_("已归档"), 8), XlsxColumn(_("备注"), 30)]
-        count = write_xlsx(path, [XlsxSheet(_("患者"), columns, rows())])
+        total = _total(session, query) if progress else None
+        count = write_xlsx(path, [XlsxSheet(_("患者"), columns,
+                                            _reported(rows(), total, progress))])
     _audit_export(ctx, path, "export.patients", "patient", None, f"{count} rows → {path.name}")
     return count
 
 
 def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
-                        end: date | None = None) -> int:
+                        end: date | None = None, progress: Progress | None = None) -> int:
+    """One row per appointment, its procedures joined with 、 in the order they were booked."""
     ctx.require(Permission.EXPORT_RUN)
     with ctx.transaction() as session:  # read only: the export may take a while
         low, high = _range(session, start, end)
@@ -106,29 +147,43 @@ def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                  .join(Patient, Patient.id == Appointment.patient_id)
                  .join(Staff, Staff.id == Appointment.doctor_id)
                  .outerjoin(Chair, Chair.id == Appointment.chair_id)
-                 .where(Appointment.start >= low, Appointment.start < high)
-                 .order_by(Appointment.start, Appointment.id))
+                 .where(Appointment.start >= low, Appointment.start < high))
+        # The procedures come in the same query, one row each, grouped back per appointment.
+        with_procedures = (query.add_columns(ProcedureType.name)
+                           .outerjoin(AppointmentProcedure,
+                                      AppointmentProcedure.appointment_id == Appointment.id)
+                           .outerjoin(ProcedureType,
+                                      ProcedureType.id == AppointmentProcedure.procedure_type_id)
+                           .order_by(Appointment.start, Appointment.id,
+                                     AppointmentProcedure.position))
 
         def rows() -> Iterator[list[object]]:
-            for a, code, name, mobile, doctor, chair in session.execute(query):
+            found = session.execute(with_procedures.execution_options(yield_per=2000))
+            for _id, lines in groupby(found, key=lambda r: r[0].id):
+                group = list(lines)
+                a, code, name, mobile, doctor, chair, _p = group[0]
+                procedures = "、".join(r[6] for r in group if r[6])
                 yield [a.start.astimezone(zone), a.end.astimezone(zone), code, name,
-                       mobile or "", doctor, chair or "", status_label(a.status), a.channel,
-                       a.notes, a.cancel_reason or "", a.override_reason or ""]
+                       mobile or "", doctor, chair or "", status_label(a.status), procedures,
+                       a.channel, a.notes, a.cancel_reason or "", a.override_reason or ""]
 
         columns = [XlsxColumn(_("开始"), 17, "datetime"), XlsxColumn(_("结束"), 17, "datetime"),
                    XlsxColumn(_("病历号"), 10), XlsxColumn(_("患者"), 10),
                    XlsxColumn(_("手机"), 14), XlsxColumn(_("医生"), 10),
                    XlsxColumn(_("椅位"), 10), XlsxColumn(_("状态"), 8),
-                   XlsxColumn(_("预约渠道"), 12), XlsxColumn(_("备注"), 24),
+                   XlsxColumn(_("项目"), 20), XlsxColumn(_("预约渠道"), 12),
+                   XlsxColumn(_("备注"), 24),
                    XlsxColumn(_("取消原因"), 16), XlsxColumn(_("加号原因"), 16)]
-        count = write_xlsx(path, [XlsxSheet(_("预约"), columns, rows())])
+        total = _total(session, query) if progress else None
+        count = write_xlsx(path, [XlsxSheet(_("预约"), columns,
+                                            _reported(rows(), total, progress))])
     _audit_export(ctx, path, "export.appointments", "appointment", None,
                   f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
     return count
 
 
 def export_visits(ctx: Context, path: Path, *, start: date | None = None,
-                  end: date | None = None) -> int:
+                  end: date | None = None, progress: Progress | None = None) -> int:
     """One row per treatment line, so a visit with two procedures shows both."""
     ctx.require(Permission.EXPORT_RUN)
     ctx.require(Permission.CLINICAL_VIEW)  # sites and visit notes are clinical
@@ -157,14 +212,16 @@ def export_visits(ctx: Context, path: Path, *, start: date | None = None,
                    XlsxColumn(_("医生"), 10), XlsxColumn(_("治疗项目"), 16),
                    XlsxColumn(_("牙位/眼别"), 10), XlsxColumn(_("金额"), 12, "money"),
                    XlsxColumn(_("就诊备注"), 30)]
-        count = write_xlsx(path, [XlsxSheet(_("就诊"), columns, rows())])
+        total = _total(session, query) if progress else None
+        count = write_xlsx(path, [XlsxSheet(_("就诊"), columns,
+                                            _reported(rows(), total, progress))])
     _audit_export(ctx, path, "export.visits", "visit", None,
                   f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
     return count
 
 
 def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
-                  end: date | None = None) -> int:
+                  end: date | None = None, progress: Progress | None = None) -> int:
     ctx.require(Permission.EXPORT_RUN)
     with ctx.transaction() as session:  # read only: the export may take a while
         low, high = _range(session, start, end)
@@ -183,9 +240,38 @@ def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
                    XlsxColumn(_("患者"), 10), XlsxColumn(_("类型"), 8),
                    XlsxColumn(_("支付方式"), 10), XlsxColumn(_("金额"), 12, "money"),
                    XlsxColumn(_("说明"), 30)]
-        count = write_xlsx(path, [XlsxSheet(_("账目"), columns, rows())])
+        total = _total(session, query) if progress else None
+        count = write_xlsx(path, [XlsxSheet(_("账目"), columns,
+                                            _reported(rows(), total, progress))])
     _audit_export(ctx, path, "export.ledger", "ledger_entry", None,
                   f"{start or '-'}..{end or '-'}: {count} rows → {path.name}")
+    return count
+
+
+def export_audit_log(ctx: Context, path: Path, *, audit_filter: AuditFilter | None = None,
+                     progress: Progress | None = None) -> int:
+    """The entries a filter lets through, newest first, as the audit page shows them: local
+    times, actions in words, the patient by name and code (the raw action kept beside)."""
+    ctx.require(Permission.AUDIT_VIEW)
+    chosen = audit_filter or AuditFilter()
+    with ctx.transaction() as session:  # read only: the export may take a while
+        zone = _zone(session)
+
+        def rows() -> Iterator[list[object]]:
+            for e in iter_entries(session, chosen):
+                yield [e.id, e.at.astimezone(zone), e.person, e.action_label, e.patient,
+                       e.target, e.summary, e.username, e.action]
+
+        columns = [XlsxColumn(_("编号"), 8, "int"), XlsxColumn(_("时间"), 17, "datetime"),
+                   XlsxColumn(_("用户"), 10), XlsxColumn(_("操作"), 16),
+                   XlsxColumn(_("患者"), 18), XlsxColumn(_("对象"), 14),
+                   XlsxColumn(_("摘要"), 48), XlsxColumn(_("用户名"), 12),
+                   XlsxColumn(_("操作代码"), 20)]
+        total = count_entries(session, chosen) if progress else None
+        count = write_xlsx(path, [XlsxSheet(_("审计日志"), columns,
+                                            _reported(rows(), total, progress))])
+    _audit_export(ctx, path, "export.audit", "audit_entry", None,
+                  f"{chosen.describe()}: {count} rows → {path.name}")
     return count
 
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, Delete, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 from clinic_desktop.storage.models.staff import Staff
+
+if TYPE_CHECKING:
+    from clinic_desktop.services.imports import Progress
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,16 @@ def _batch(session: Session, batch_id: int) -> ImportBatch:
     return batch
 
 
-def undo_import(ctx: Context, batch_id: int) -> UndoSummary:
-    """Remove what the batch created and restore the fields its merges filled in."""
+def undo_import(ctx: Context, batch_id: int, *,
+                progress: Progress | None = None) -> UndoSummary:
+    """Remove what the batch created and restore the fields its merges filled in. One
+    transaction: a cancel (``progress.check``) between chunks rolls all of it back."""
     ctx.require(Permission.IMPORT_RUN)
+
+    def check() -> None:
+        if progress is not None:
+            progress.check()
+
     with ctx.transaction(write=True) as session:
         batch = _batch(session, batch_id)
         if batch.undone_at is not None:
@@ -125,6 +135,7 @@ def undo_import(ctx: Context, batch_id: int) -> UndoSummary:
             Visit.import_batch_id == batch_id)).scalars())
         tasks = 0
         for chunk in chunks(visit_ids):
+            check()
             treatment_ids = select(Treatment.id).where(Treatment.visit_id.in_(chunk))
             tasks += _count(session, delete(CareTask).where(
                 CareTask.source == "plan", CareTask.source_id.in_(treatment_ids),
@@ -137,11 +148,14 @@ def undo_import(ctx: Context, batch_id: int) -> UndoSummary:
         ledger = _count(session, delete(LedgerEntry).where(
             LedgerEntry.import_batch_id == batch_id))
         for chunk in chunks(visit_ids):
+            check()
             session.execute(delete(Visit).where(Visit.id.in_(chunk)))
         for chunk in chunks(created):
+            check()
             tasks += _count(session, delete(CareTask).where(CareTask.patient_id.in_(chunk)))
             session.execute(delete(Patient).where(Patient.id.in_(chunk)))
         restored, kept = _restore_merges(ctx, session, json.loads(batch.undo_json or "{}"))
+        check()
         batch.undone_at, batch.undone_by = ctx.now(), ctx.actor.staff_id
         ctx.audit(session, "import.undo", "import_batch", batch_id,
                   f"{batch.file_name}: -{len(created)} patients, -{len(visit_ids)} visits, "

@@ -28,8 +28,7 @@ def test_procedure_dialog_validates_and_saves(qtbot: QtBot, window: MainWindow,
     dialog.price.setText("80")
     dialog.category.setCurrentText("儿牙")
     dialog.submit()
-    services.notify({"lists"})
-    assert page.procedures.rowCount() == before + 1
+    assert page.procedures.rowCount() == before + 1  # refreshed from the runner's changed
     assert any(p.name == "儿童涂氟" and p.price == 80
                for p in catalogue.list_procedures(services.ctx))
 
@@ -80,3 +79,16 @@ def test_feedback_dialog_records_and_resolves_a_complaint(
     dialog.resolution.setText("致电致歉，赠送一次洁牙")
     dialog.submit()
     assert engagement.feedback_of(services.ctx, pid)[0].status == "resolved"
+
+
+def test_procedures_are_listed_by_category_then_name(window: MainWindow,
+                                                     services: AppServices) -> None:
+    page = window.open_page("lists")
+    assert isinstance(page, ListsPage)
+    shown = [(page.procedure_view.model().index(r, 1).data(),
+              page.procedure_view.model().index(r, 0).data())
+             for r in range(page.procedure_view.model().rowCount())]
+    ranks = [(catalogue.CATEGORIES.index(category), name) for category, name in shown]
+    assert ranks == sorted(ranks) and shown[0][0] == "种植" and shown[-1][0] == "眼底"
+    listed = [(p.category, p.name) for p in catalogue.list_procedures(services.ctx)]
+    assert listed == shown  # the service gives the same order the page shows

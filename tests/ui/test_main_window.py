@@ -80,9 +80,9 @@ def test_admin_page_adds_deactivates_and_resets(
     assert isinstance(page, AdminPage)
     QAbstractItemModelTester(page.staff_model,
                              QAbstractItemModelTester.FailureReportingMode.Fatal)
-    staff_service.add_staff(services.ctx, username="dr.li", display_name="李秀英",
-                            role=Role.DOCTOR, password="pass1234", is_doctor=True)
-    services.notify({"staff"})
+    services.ops.run(lambda ctx: staff_service.add_staff(
+        ctx, username="dr.li", display_name="李秀英", role=Role.DOCTOR, password="pass1234",
+        is_doctor=True))
     row = _row_of(page, "dr.li")
     page.staff_view.selectRow(row)
     page.toggle_button.click()

@@ -292,6 +292,7 @@ def merge_dialog(s: Scene) -> list[str]:
 
 
 def audit_log(s: Scene) -> list[str]:
+    s.window.show()  # the log reads only while it is shown
     page = s.window.open_page("audit")
     assert isinstance(page, AuditPage)
     return cells(page.view.model())

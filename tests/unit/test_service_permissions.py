@@ -351,6 +351,23 @@ RULES: dict[str, Rule] = {
                                     lambda c: a()),
     P + "clinic_today": open_to_all("the clinic's date; no data", lambda c: a()),
     P + "concurrent_edit_error": internal(IN_TRANSACTION),
+    P + "create_patient_in": internal(IN_TRANSACTION + " (patient_details.save_new_patient)"),
+    P + "update_patient_in": internal(IN_TRANSACTION + " (patient_details.save_patient_details)"),
+    "profile.set_custom_values_in": internal(IN_TRANSACTION + " (patient_details)"),
+    "patient_details.save_new_patient": needs(V.PATIENT_EDIT, call=lambda c: a(
+        PatientInput(name="新患者"), custom_values={c.seed.custom_field: "A002"})),
+    "patient_details.save_patient_details": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, _input(c, ""), version=c.seed.patient_version,
+        custom_values={c.seed.custom_field: "A003"})),
+    "panel.refresh_panel": strip(
+        V.PATIENT_VIEW, call=lambda c: a(c.seed.patient),
+        clinical=lambda p: [p.header.patient.notes, p.medical.conditions,
+                            p.medical.chief_complaint, p.treatments, p.attachments,
+                            any(VISIT_NOTE in e.detail for e in p.timeline)],
+        safety=lambda p: [p.header.allergy_text == ALLERGY, p.medical.allergies]),
+    "patient_search.todays_patients": needs(V.PATIENT_VIEW, V.APPOINTMENT_VIEW,
+                                            call=lambda c: a()),
+    "patient_search.recently_opened": needs(V.PATIENT_VIEW, call=lambda c: a()),
     "panel.open_panel": strip(
         V.PATIENT_VIEW, call=lambda c: a(c.seed.patient),
         clinical=lambda p: [p.header.patient.notes, p.medical.conditions,
@@ -531,6 +548,8 @@ RULES: dict[str, Rule] = {
     "auth.sign_out": open_to_all("ends one's own session", lambda c: a()),
     "audit.recent_entries": needs(V.AUDIT_VIEW, call=lambda c: a()),
     "audit.check_chain": needs(V.AUDIT_VIEW, call=lambda c: a()),
+    "audit_log.list_entries": needs(V.AUDIT_VIEW, call=lambda c: a()),
+    "exports.export_audit_log": needs(V.AUDIT_VIEW, call=lambda c: a(c.out / "audit.xlsx")),
     "audit.record_restore": needs(V.SETTINGS_MANAGE, call=lambda c: a(
         source=c.out / "backup.sqlite3", moved_aside=None)),
 }

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.errors import UserError
-from clinic_desktop.services.clinic import common_timezones, update_clinic
+from clinic_desktop.services.clinic import ClinicInfo, common_timezones, update_clinic
 from clinic_desktop.services.staff import change_own_password
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
@@ -44,13 +44,10 @@ class ChangePasswordDialog(Dialog):
         if self.new.text() != self.confirm.text():
             self.errors.show(UserError(self.tr("两次输入的新密码不一致。"), field="confirm"))
             return
-        try:
-            change_own_password(self.services.ctx, old_password=self.old.text(),
-                                new_password=self.new.text())
-        except UserError as error:
-            self.errors.show(error)
-            return
-        self.accept()
+        old, new = self.old.text(), self.new.text()
+        self.services.ops.run(
+            lambda ctx: change_own_password(ctx, old_password=old, new_password=new),
+            parent=self, errors=self.errors, on_done=lambda _r: self.accept())
 
 
 class ClinicDialog(Dialog):
@@ -78,13 +75,14 @@ class ClinicDialog(Dialog):
         self.setMinimumWidth(440)
 
     def submit(self) -> None:
-        try:
-            clinic = update_clinic(self.services.ctx, name=self.name.text(),
-                                   timezone=self.timezone.currentText(),
-                                   phone=self.phone.text(), address=self.address.text())
-        except UserError as error:
-            self.errors.show(error)
-            return
+        name, timezone = self.name.text(), self.timezone.currentText()
+        phone, address = self.phone.text(), self.address.text()
+        self.services.ops.run(
+            lambda ctx: update_clinic(ctx, name=name, timezone=timezone, phone=phone,
+                                      address=address),
+            parent=self, errors=self.errors, on_done=self._saved)
+
+    def _saved(self, clinic: ClinicInfo) -> None:
         self.services.set_clinic(clinic)
         self.accept()
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.errors import UserError
+from clinic_desktop.context import Context
 from clinic_desktop.permissions import Role, role_label
 from clinic_desktop.services import staff as staff_service
 from clinic_desktop.services.staff import StaffInfo
@@ -78,23 +78,24 @@ class StaffDialog(Dialog):
             self.colour.setText(colour.name().upper())
 
     def submit(self) -> None:
-        role = str(self.role.currentData())
-        try:
-            if self.existing is None:
-                self.saved = staff_service.add_staff(
-                    self.services.ctx, username=self.username.text(),
-                    display_name=self.display_name.text(), role=role,
-                    password=self.password.text(), is_doctor=self.is_doctor.isChecked(),
-                    colour=self.colour.text(), phone=self.phone.text(),
-                )
-            else:
-                self.saved = staff_service.update_staff(
-                    self.services.ctx, self.existing.id, version=self.existing.version,
-                    display_name=self.display_name.text(), role=role,
-                    is_doctor=self.is_doctor.isChecked(), colour=self.colour.text(),
-                    phone=self.phone.text(), active=self.existing.active,
-                )
-        except UserError as error:
-            self.errors.show(error)
-            return
+        existing = self.existing
+        username, display_name = self.username.text(), self.display_name.text()
+        role, password = str(self.role.currentData()), self.password.text()
+        is_doctor, colour, phone = (self.is_doctor.isChecked(), self.colour.text(),
+                                    self.phone.text())
+
+        def save(ctx: Context) -> StaffInfo:
+            if existing is None:
+                return staff_service.add_staff(
+                    ctx, username=username, display_name=display_name, role=role,
+                    password=password, is_doctor=is_doctor, colour=colour, phone=phone)
+            return staff_service.update_staff(
+                ctx, existing.id, version=existing.version, display_name=display_name,
+                role=role, is_doctor=is_doctor, colour=colour, phone=phone,
+                active=existing.active)
+
+        self.services.ops.run(save, parent=self, errors=self.errors, on_done=self._saved)
+
+    def _saved(self, staff: StaffInfo) -> None:
+        self.saved = staff
         self.accept()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.changes import Area, ChangeSet
-from clinic_desktop.errors import UserError
+from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.services import chairs as chair_service
 from clinic_desktop.services import staff as staff_service
@@ -29,7 +29,7 @@ from clinic_desktop.services.staff import StaffInfo
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.dialogs.staff_dialog import StaffDialog
-from ui.errors import FieldErrors, show_error
+from ui.errors import FieldErrors
 from ui.pages import PageSpec
 from ui.widgets.common import button_row, make_table, page_header, selected_record
 from ui.widgets.rich_text import rich_plain
@@ -84,8 +84,8 @@ class AdminPage(QWidget):
         chair_layout.addWidget(self.chair_view)
 
         row = QHBoxLayout()
-        row.addWidget(staff_box, 5)
-        row.addWidget(chair_box, 3)
+        row.addWidget(staff_box, 2)
+        row.addWidget(chair_box, 1)
         layout.addLayout(row, 1)
         services.changed.connect(self._on_changed)
         self.refresh()
@@ -117,8 +117,8 @@ class AdminPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self.staff_model.replace(staff_service.list_staff(self.services.ctx))
-        self.chair_model.replace(chair_service.list_chairs(self.services.ctx))
+        self.staff_model.replace(self.services.call(staff_service.list_staff))
+        self.chair_model.replace(self.services.call(chair_service.list_chairs))
         for column in range(6):
             self.staff_view.resizeColumnToContents(column)
 
@@ -128,25 +128,22 @@ class AdminPage(QWidget):
             QMessageBox.information(self, self.tr("员工"), self.tr("请先在表格中选择一位员工。"))
         return record  # type: ignore[return-value]
 
+    # The dialogs save through the operation runner; the page refreshes from ``changed``.
     def add_staff(self) -> None:
-        if StaffDialog(self.services, parent=self).exec():
-            self.services.notify({"staff"})
+        StaffDialog(self.services, parent=self).exec()
 
     def edit_staff(self) -> None:
         staff = self._selected_staff()
-        if staff and StaffDialog(self.services, staff, parent=self).exec():
-            self.services.notify({"staff"})
+        if staff:
+            StaffDialog(self.services, staff, parent=self).exec()
 
     def toggle_staff(self) -> None:
         staff = self._selected_staff()
         if staff is None:
             return
-        try:
-            staff_service.set_active(self.services.ctx, staff.id, active=not staff.active)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.services.notify({"staff"})
+        self.services.ops.run(
+            lambda ctx: staff_service.set_active(ctx, staff.id, active=not staff.active),
+            parent=self)
 
     def reset_password(self) -> None:
         staff = self._selected_staff()
@@ -158,24 +155,22 @@ class AdminPage(QWidget):
             QLineEdit.EchoMode.Password)
         if not ok:
             return
-        try:
-            staff_service.reset_password(self.services.ctx, staff.id, new_password=password)
-        except UserError as error:
-            show_error(self, error)
-            return
-        QMessageBox.information(self, self.tr("重置密码"),
-                                rich_plain(self.tr("{0} 的密码已重置，账号锁定已解除。").format(
-                                    staff.display_name)))
-        self.services.notify({"staff"})
+
+        def done(_result: object) -> None:
+            QMessageBox.information(self, self.tr("重置密码"), rich_plain(
+                self.tr("{0} 的密码已重置，账号锁定已解除。").format(staff.display_name)))
+
+        self.services.ops.run(
+            lambda ctx: staff_service.reset_password(ctx, staff.id, new_password=password),
+            parent=self, on_done=done)
 
     def add_chair(self) -> None:
-        if ChairDialog(self.services, None, self).exec():
-            self.services.notify({"chairs"})
+        ChairDialog(self.services, None, self).exec()
 
     def edit_chair(self) -> None:
         chair = selected_record(self.chair_view)
-        if isinstance(chair, ChairInfo) and ChairDialog(self.services, chair, self).exec():
-            self.services.notify({"chairs"})
+        if isinstance(chair, ChairInfo):
+            ChairDialog(self.services, chair, self).exec()
 
 
 class ChairDialog(Dialog):
@@ -199,18 +194,17 @@ class ChairDialog(Dialog):
         self.add_buttons(self.tr("保存"), self.submit)
 
     def submit(self) -> None:
-        try:
-            if self.chair is None:
-                chair_service.add_chair(self.services.ctx, name=self.name.text(),
-                                        note=self.note.text())
-            else:
-                chair_service.update_chair(self.services.ctx, self.chair.id,
-                                           name=self.name.text(), note=self.note.text(),
-                                           active=self.active.isChecked())
-        except UserError as error:
-            self.errors.show(error)
-            return
-        self.accept()
+        name, note, active = self.name.text(), self.note.text(), self.active.isChecked()
+        chair = self.chair
+
+        def save(ctx: Context) -> ChairInfo:
+            if chair is None:
+                return chair_service.add_chair(ctx, name=name, note=note)
+            return chair_service.update_chair(ctx, chair.id, name=name, note=note,
+                                              active=active)
+
+        self.services.ops.run(save, parent=self, errors=self.errors,
+                              on_done=lambda _chair: self.accept())
 
 
 SPEC = PageSpec(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
@@ -15,12 +16,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from clinic_desktop.changes import Area, ChangeSet
+from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import exports, import_batches
 from clinic_desktop.services.import_batches import BatchInfo
@@ -29,7 +32,9 @@ from ui.dialogs.base import Dialog
 from ui.dialogs.import_wizard import ImportWizard
 from ui.errors import show_error
 from ui.pages import PageSpec
+from ui.tasks import Job
 from ui.widgets.common import make_table, page_header, select_first, selected_record
+from ui.widgets.job_progress import JobProgress
 from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
@@ -94,10 +99,14 @@ class ImportPage(QWidget):
             self.export_buttons[key] = button
             top.addWidget(button)
         top.addStretch(1)
+        layout.addLayout(top)
         self.status = plain_label()  # names the chosen file
         self.status.setObjectName("pageSubtitle")
-        top.addWidget(self.status)
-        layout.addLayout(top)
+        # However long the file's name, the page keeps its width (it fits a 1280 screen).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.status)
+        self.progress = JobProgress()  # an export, an error report or an undo on the worker
+        layout.addWidget(self.progress)
         history = QLabel(self.tr("导入记录"))
         history.setObjectName("sectionTitle")
         layout.addWidget(history)
@@ -153,7 +162,7 @@ class ImportPage(QWidget):
 
     def refresh(self) -> None:
         if self.history_visible:
-            self.model.replace(import_batches.list_batches(self.services.ctx))
+            self.model.replace(self.services.call(import_batches.list_batches))
             has_history = self.model.rowCount() > 0
             self.view.setVisible(has_history)
             self.empty.setVisible(not has_history)
@@ -165,16 +174,19 @@ class ImportPage(QWidget):
 
     def _selection(self) -> None:
         batch = selected_record(self.view)
-        ok = isinstance(batch, BatchInfo)
-        self.report_button.setEnabled(ok and batch.rows_rejected > 0)  # type: ignore[union-attr]
-        self.undo_button.setEnabled(ok and batch.undone_at is None)  # type: ignore[union-attr]
+        idle = not self.progress.busy
+        if isinstance(batch, BatchInfo):
+            self.report_button.setEnabled(idle and batch.rows_rejected > 0)
+            self.undo_button.setEnabled(idle and batch.undone_at is None)
+        else:
+            self.report_button.setEnabled(False)
+            self.undo_button.setEnabled(False)
 
     def _today(self) -> date:
         return self.services.local(self.services.ctx.now()).date()
 
     def open_wizard(self) -> None:
-        ImportWizard(self.services, self).exec()
-        self.refresh()
+        ImportWizard(self.services, self).exec()  # the history refreshes from ``changed``
 
     def _save_path(self, title: str, suggested: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(self, title, suggested, "Excel (*.xlsx)")
@@ -182,25 +194,39 @@ class ImportPage(QWidget):
             return None
         return Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
 
-    def _in_background(self, work: Callable[[], int], path: Path) -> None:
-        self.status.setText(self.tr("正在导出…"))
-        for button in self.export_buttons.values():
-            button.setEnabled(False)
+    def _busy(self, busy: bool) -> None:
+        for button in (*self.export_buttons.values(), self.import_button):
+            button.setEnabled(not busy)
+        if busy:
+            self.report_button.setEnabled(False)
+            self.undo_button.setEnabled(False)
+        else:
+            self._selection()
 
-        def finish() -> None:
-            self.status.setText("")
-            for button in self.export_buttons.values():
-                button.setEnabled(True)
+    def _run(self, work: Callable[[Context, Job], Any], text: str,
+             done: Callable[[Any], None]) -> None:
+        """Long work on the worker with the progress strip; the page's buttons wait for it."""
+        self.status.setText("")
+        self._busy(True)
 
-        def done(rows: int) -> None:
-            finish()
-            self.status.setText(self.tr("已导出 {0} 行：{1}").format(rows, path.name))
+        def finished(result: Any) -> None:
+            self._busy(False)
+            done(result)
+
+        def cancelled() -> None:
+            self._busy(False)
+            self.status.setText(self.tr("已取消，没有写入任何内容。"))
 
         def failed(error: BaseException) -> None:
-            finish()
+            self._busy(False)
             show_error(self, error)
 
-        self.services.tasks.run(work, on_done=done, on_error=failed)
+        self.progress.run(self.services.ops, work, text=text, parent=self, on_done=finished,
+                          on_cancelled=cancelled, on_error=failed)
+
+    def _export_to(self, work: Callable[[Context, Job], int], path: Path) -> None:
+        self._run(work, self.tr("正在导出…"), lambda rows: self.status.setText(
+            self.tr("已导出 {0} 行：{1}").format(rows, path.name)))
 
     def save_template(self) -> None:
         path = self._save_path(self.tr("保存导入模板"), "患者导入模板.xlsx")
@@ -214,11 +240,11 @@ class ImportPage(QWidget):
 
     def export(self, kind: str) -> None:
         today = self._today()
-        ctx = self.services.ctx
         if kind == "patients":
-            path = self._save_path(self.tr("导出患者"), f"患者-{today:%Y%m%d}.xlsx")
-            if path is not None:
-                self._in_background(lambda: exports.export_patients(ctx, path), path)
+            target = self._save_path(self.tr("导出患者"), f"患者-{today:%Y%m%d}.xlsx")
+            if target is not None:
+                self._export_to(lambda ctx, job: exports.export_patients(
+                    ctx, target, progress=job), target)
             return
         titles = {"appointments": self.tr("导出预约"), "visits": self.tr("导出就诊"),
                   "ledger": self.tr("导出账目")}
@@ -232,7 +258,8 @@ class ImportPage(QWidget):
             return
         export = {"appointments": exports.export_appointments, "visits": exports.export_visits,
                   "ledger": exports.export_ledger}[kind]
-        self._in_background(lambda: export(ctx, path, start=start, end=end), path)
+        self._export_to(lambda ctx, job: export(ctx, path, start=start, end=end, progress=job),
+                        path)
 
     def save_report(self) -> None:
         batch = selected_record(self.view)
@@ -242,14 +269,13 @@ class ImportPage(QWidget):
                                f"{Path(batch.file_name).stem}-未导入的行.xlsx")
         if path is None:
             return
-        ctx = self.services.ctx
 
-        def write() -> int:  # on the worker: a large batch can have many thousands of rows
+        def write(ctx: Context, _job: Job) -> int:  # a large batch has many thousand rows
             stored = import_batches.batch_problems(ctx, batch.id)
             return exports.write_error_report(path, stored.errors, header=stored.header,
                                               originals=stored.originals)
 
-        self._in_background(write, path)
+        self._export_to(write, path)
 
     def undo(self) -> None:
         batch = selected_record(self.view)
@@ -265,10 +291,9 @@ class ImportPage(QWidget):
         def done(result: import_batches.UndoSummary) -> None:
             self.status.setText(self.tr("已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。").format(
                 batch.id, result.patients_removed, result.visits_removed))
-            self.services.notify({"patients", "care", "calendar", "imports"})
 
-        self.services.tasks.run(lambda: import_batches.undo_import(self.services.ctx, batch.id),
-                                on_done=done, on_error=lambda e: show_error(self, e))
+        self._run(lambda ctx, job: import_batches.undo_import(ctx, batch.id, progress=job),
+                  self.tr("正在撤销导入…"), done)
 
 
 SPEC = PageSpec(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
@@ -20,19 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.changes import Area
+from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import catalogue, patients, profile
 from clinic_desktop.services.catalogue import ProcedureInfo
 from clinic_desktop.services.profile import CustomFieldInfo, TagInfo
 from ui.app_services import AppServices
-from ui.dialogs.patient_actions import ActionDialog
-from ui.errors import show_error
+from ui.dialogs.patient_actions import ActionDialog, Operation
 from ui.pages import PageSpec
 from ui.widgets.common import button_row, make_table, page_header, selected_record
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
+SOURCES_KEY = "patient.sources"  # the setting the source channels are kept in
 FIELD_KIND_LABELS = {
     "text": QT_TRANSLATE_NOOP("ListsPage", "文本"),
     "number": QT_TRANSLATE_NOOP("ListsPage", "数字"),
@@ -42,6 +43,8 @@ FIELD_KIND_LABELS = {
 }
 
 
+# The dialogs say what they write (``operation``); ActionDialog runs it through the operation
+# runner, so a refusal goes beside its field and the lists refresh from ``changed``.
 class ProcedureDialog(ActionDialog):
     def __init__(self, services: AppServices, existing: ProcedureInfo | None,
                  parent: QWidget | None = None) -> None:
@@ -74,17 +77,19 @@ class ProcedureDialog(ActionDialog):
                        "colour": self.colour}
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         try:
             price = Decimal(self.price.text().replace(",", "").strip() or "0")
         except InvalidOperation as exc:
             raise UserError(self.tr("价格“{0}”不是数字。").format(self.price.text()),
                             field="price") from exc
-        catalogue.save_procedure(
-            self.services.ctx, self.existing.id if self.existing else None,
-            name=self.name.text(), category=self.category.currentText(),
-            high_value=self.high_value.isChecked(), default_minutes=self.minutes.value(),
-            price=price, colour=self.colour.text().strip(), active=self.active.isChecked())
+        existing = self.existing.id if self.existing else None
+        name, category = self.name.text(), self.category.currentText()
+        high_value, minutes = self.high_value.isChecked(), self.minutes.value()
+        colour, active = self.colour.text().strip(), self.active.isChecked()
+        return lambda ctx: catalogue.save_procedure(
+            ctx, existing, name=name, category=category, high_value=high_value,
+            default_minutes=minutes, price=price, colour=colour, active=active)
 
 
 class CustomFieldDialog(ActionDialog):
@@ -93,7 +98,7 @@ class CustomFieldDialog(ActionDialog):
         self.name = QLineEdit()
         self.kind = QComboBox()
         for kind, label in FIELD_KIND_LABELS.items():
-            self.kind.addItem(QCoreApplication.translate("ListsPage", label), kind)
+            self.kind.addItem(QCoreApplication.translate("ListsPage", str(label)), kind)
         self.choices = QLineEdit()
         self.choices.setPlaceholderText(self.tr("选项类型填写，用逗号分隔，例如：职工,居民,商业"))
         self.form.addRow(self.tr("名称"), self.name)
@@ -102,10 +107,11 @@ class CustomFieldDialog(ActionDialog):
         self.fields = {"name": self.name, "kind": self.kind, "choices": self.choices}
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         choices = tuple(self.choices.text().replace("，", ",").split(","))
-        profile.define_custom_field(self.services.ctx, name=self.name.text(),
-                                    kind=self.kind.currentData(), choices=choices)
+        name, kind = self.name.text(), str(self.kind.currentData())
+        return lambda ctx: profile.define_custom_field(ctx, name=name, kind=kind,
+                                                       choices=choices)
 
 
 class TagDialog(ActionDialog):
@@ -121,13 +127,12 @@ class TagDialog(ActionDialog):
         self.fields = {"name": self.name, "colour": self.colour}
         self.finish(self.tr("保存"))
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
+        name, colour = self.name.text(), self.colour.text().strip()
         if self.existing is None:
-            profile.create_tag(self.services.ctx, name=self.name.text(),
-                               colour=self.colour.text().strip())
-        else:
-            profile.update_tag(self.services.ctx, self.existing.id, name=self.name.text(),
-                               colour=self.colour.text().strip())
+            return lambda ctx: profile.create_tag(ctx, name=name, colour=colour)
+        tag_id = self.existing.id
+        return lambda ctx: profile.update_tag(ctx, tag_id, name=name, colour=colour)
 
 
 class ListsPage(QWidget):
@@ -142,7 +147,8 @@ class ListsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.procedures: RecordTableModel[ProcedureInfo] = RecordTableModel([
             Column(self.tr("名称"), lambda p: p.name),
-            Column(self.tr("类别"), lambda p: p.category),
+            Column(self.tr("类别"), lambda p: p.category,
+                   sort_key=lambda p: (catalogue.category_rank(p.category), p.name)),
             Column(self.tr("时长"), lambda p: self.tr("{0} 分钟").format(p.default_minutes),
                    sort_key=lambda p: p.default_minutes, align_right=True),
             Column(self.tr("价格"), lambda p: f"¥{p.price:,.2f}", sort_key=lambda p: p.price,
@@ -154,7 +160,7 @@ class ListsPage(QWidget):
         self.procedure_view = self._tab(self.procedures, self.tr("诊疗项目"), [
             (self.tr("新增项目"), lambda: self._procedure(None)),
             (self.tr("编辑"), lambda: self._procedure(selected_record(self.procedure_view))),
-        ])
+        ], sort_column=1)  # by category, then name, as the service lists them
         self.tags: RecordTableModel[TagInfo] = RecordTableModel([
             Column(self.tr("标签"), lambda t: t.name, swatch=lambda t: t.colour),
             Column(self.tr("颜色"), lambda t: t.colour),
@@ -165,7 +171,7 @@ class ListsPage(QWidget):
         ])
         self.custom: RecordTableModel[CustomFieldInfo] = RecordTableModel([
             Column(self.tr("字段"), lambda f: f.name),
-            Column(self.tr("类型"), lambda f: self.tr(FIELD_KIND_LABELS.get(f.kind, f.kind))),
+            Column(self.tr("类型"), lambda f: self.tr(str(FIELD_KIND_LABELS.get(f.kind, f.kind)))),
             Column(self.tr("选项"), lambda f: "、".join(f.choices)),
         ], key=lambda f: f.id)
         can_define = services.can(Permission.SETTINGS_MANAGE)
@@ -181,13 +187,20 @@ class ListsPage(QWidget):
         sources_layout.addWidget(self.sources, 1)
         sources_layout.addLayout(button_row(save))
         self.tabs.addTab(sources, self.tr("来源渠道"))
-        services.changed.connect(
-            lambda changes, _by: self.refresh() if changes.touches(Area.CATALOGUE, Area.SETTINGS)
-            else None)
+        services.changed.connect(self._on_changed)
         self.refresh()
 
-    def _tab(self, model: RecordTableModel, title: str,  # type: ignore[type-arg]
-             actions: list[tuple[str, Callable[[], None]]]) -> QTableView:
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.touches(Area.CATALOGUE):
+            self._refresh_lists()
+        # The sources editor reloads only when the sources changed: a saved procedure must
+        # not wipe what is being typed there.
+        if changes.touches_any_of(Area.SETTINGS, [SOURCES_KEY]):
+            self._refresh_sources()
+
+    def _tab(self, model: RecordTableModel[Any], title: str,
+             actions: list[tuple[str, Callable[[], None]]], *,
+             sort_column: int = 0) -> QTableView:
         box = QWidget()
         box_layout = QVBoxLayout(box)
         buttons = []
@@ -198,7 +211,8 @@ class ListsPage(QWidget):
         box_layout.addLayout(button_row(*buttons))
         proxy = SortProxy()
         proxy.setSourceModel(model)
-        view = make_table(proxy, stretch_column=model.columnCount() - 1)
+        view = make_table(proxy, stretch_column=model.columnCount() - 1,
+                          sort_column=sort_column)
         if len(actions) > 1:
             edit = actions[1][1]
             view.doubleClicked.connect(lambda _i: edit())
@@ -207,35 +221,35 @@ class ListsPage(QWidget):
         return view
 
     def refresh(self) -> None:
-        ctx = self.services.ctx
-        self.procedures.replace(catalogue.list_procedures(ctx, include_inactive=True))
-        self.tags.replace(profile.list_tags(ctx))
-        self.custom.replace(profile.list_custom_fields(ctx))
-        self.sources.setPlainText("\n".join(patients.list_sources(ctx)))
+        self._refresh_lists()
+        self._refresh_sources()
+
+    def _refresh_lists(self) -> None:
+        call = self.services.call
+        self.procedures.replace(call(catalogue.list_procedures, include_inactive=True))
+        self.tags.replace(call(profile.list_tags))
+        self.custom.replace(call(profile.list_custom_fields))
         for view in (self.procedure_view, self.tag_view, self.custom_view):
             view.resizeColumnsToContents()
 
+    def _refresh_sources(self) -> None:
+        self.sources.setPlainText("\n".join(self.services.call(patients.list_sources)))
+
+    # The dialogs save through the operation runner; the lists refresh from ``changed``.
     def _procedure(self, existing: object) -> None:
-        if ProcedureDialog(self.services, existing if isinstance(existing, ProcedureInfo)
-                           else None, self).exec():
-            self.services.notify({"lists"})
+        ProcedureDialog(self.services, existing if isinstance(existing, ProcedureInfo)
+                        else None, self).exec()
 
     def _tag(self, existing: object) -> None:
-        if TagDialog(self.services, existing if isinstance(existing, TagInfo) else None,
-                     self).exec():
-            self.services.notify({"lists", "patients"})
+        TagDialog(self.services, existing if isinstance(existing, TagInfo) else None,
+                  self).exec()
 
     def _custom_field(self) -> None:
-        if CustomFieldDialog(self.services, self).exec():
-            self.services.notify({"lists"})
+        CustomFieldDialog(self.services, self).exec()
 
     def _save_sources(self) -> None:
-        try:
-            patients.set_sources(self.services.ctx, self.sources.toPlainText().splitlines())
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.services.notify({"lists"})
+        lines = self.sources.toPlainText().splitlines()
+        self.services.ops.run(lambda ctx: patients.set_sources(ctx, lines), parent=self)
 
 
 SPEC = PageSpec(
