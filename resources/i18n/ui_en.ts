@@ -41,135 +41,135 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="44" />
-        <location filename="../../ui/pages/admin_page.py" line="216" />
+        <location filename="../../ui/pages/admin_page.py" line="45" />
+        <location filename="../../ui/pages/admin_page.py" line="211" />
         <source>员工与椅位</source>
         <translation>Staff &amp; chairs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="45" />
+        <location filename="../../ui/pages/admin_page.py" line="46" />
         <source>管理登录账号、角色、出诊医生，以及椅位和诊室。</source>
         <translation>Sign-in accounts, roles, doctors on the calendar, and chairs and rooms.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="46" />
-        <location filename="../../ui/pages/admin_page.py" line="127" />
+        <location filename="../../ui/pages/admin_page.py" line="47" />
+        <location filename="../../ui/pages/admin_page.py" line="128" />
         <source>员工</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="54" />
+        <location filename="../../ui/pages/admin_page.py" line="55" />
         <source>新增员工</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="55" />
-        <location filename="../../ui/pages/admin_page.py" line="79" />
+        <location filename="../../ui/pages/admin_page.py" line="56" />
+        <location filename="../../ui/pages/admin_page.py" line="80" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="56" />
+        <location filename="../../ui/pages/admin_page.py" line="57" />
         <source>停用/启用</source>
         <translation>Deactivate/activate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="57" />
-        <location filename="../../ui/pages/admin_page.py" line="155" />
-        <location filename="../../ui/pages/admin_page.py" line="165" />
+        <location filename="../../ui/pages/admin_page.py" line="58" />
+        <location filename="../../ui/pages/admin_page.py" line="153" />
+        <location filename="../../ui/pages/admin_page.py" line="160" />
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="66" />
+        <location filename="../../ui/pages/admin_page.py" line="67" />
         <source>椅位 / 诊室</source>
         <translation>Chairs / rooms</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="69" />
+        <location filename="../../ui/pages/admin_page.py" line="70" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="70" />
+        <location filename="../../ui/pages/admin_page.py" line="71" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
-        <location filename="../../ui/pages/admin_page.py" line="108" />
+        <location filename="../../ui/pages/admin_page.py" line="72" />
+        <location filename="../../ui/pages/admin_page.py" line="109" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
-        <location filename="../../ui/pages/admin_page.py" line="99" />
+        <location filename="../../ui/pages/admin_page.py" line="72" />
+        <location filename="../../ui/pages/admin_page.py" line="100" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
-        <location filename="../../ui/pages/admin_page.py" line="95" />
+        <location filename="../../ui/pages/admin_page.py" line="72" />
+        <location filename="../../ui/pages/admin_page.py" line="96" />
         <source>停用</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="78" />
+        <location filename="../../ui/pages/admin_page.py" line="79" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="97" />
+        <location filename="../../ui/pages/admin_page.py" line="98" />
         <source>已锁定至 {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="102" />
+        <location filename="../../ui/pages/admin_page.py" line="103" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="103" />
+        <location filename="../../ui/pages/admin_page.py" line="104" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="104" />
+        <location filename="../../ui/pages/admin_page.py" line="105" />
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <location filename="../../ui/pages/admin_page.py" line="106" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <location filename="../../ui/pages/admin_page.py" line="106" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="106" />
+        <location filename="../../ui/pages/admin_page.py" line="107" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="110" />
+        <location filename="../../ui/pages/admin_page.py" line="111" />
         <source>最近登录</source>
         <translation>Last sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="127" />
+        <location filename="../../ui/pages/admin_page.py" line="128" />
         <source>请先在表格中选择一位员工。</source>
         <translation>Select a staff member in the table first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="156" />
+        <location filename="../../ui/pages/admin_page.py" line="154" />
         <source>为 {0} 设置新密码（至少 6 个字符）：</source>
         <translation>New password for {0} (at least 6 characters):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="166" />
+        <location filename="../../ui/pages/admin_page.py" line="161" />
         <source>{0} 的密码已重置，账号锁定已解除。</source>
         <translation>{0}'s password was reset and any lock was lifted.</translation>
     </message>
@@ -177,65 +177,188 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="25" />
-        <location filename="../../ui/pages/audit_page.py" line="72" />
+        <location filename="../../ui/pages/audit_page.py" line="53" />
+        <location filename="../../ui/pages/audit_page.py" line="310" />
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="26" />
+        <location filename="../../ui/pages/audit_page.py" line="54" />
         <source>每一次修改和每一次查看患者档案都会记录在这里，记录之间以哈希链相连，无法悄悄改动。</source>
         <translation>Every change and every opening of a patient record is recorded here; entries are hash-chained so they cannot be altered unnoticed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="28" />
-        <source>筛选：用户、操作、对象或摘要</source>
-        <translation>Filter: user, action, object or summary</translation>
+        <location filename="../../ui/pages/audit_page.py" line="58" />
+        <source>在结果中查找：用户、操作、患者或摘要</source>
+        <translation>Find in results: user, action, patient or summary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="31" />
+        <location filename="../../ui/pages/audit_page.py" line="61" />
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="63" />
         <source>校验哈希链</source>
         <translation>Verify hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="37" />
+        <location filename="../../ui/pages/audit_page.py" line="78" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="39" />
+        <location filename="../../ui/pages/audit_page.py" line="80" />
+        <location filename="../../ui/pages/audit_page.py" line="149" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="41" />
+        <location filename="../../ui/pages/audit_page.py" line="82" />
         <source>用户</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="42" />
+        <location filename="../../ui/pages/audit_page.py" line="83" />
+        <location filename="../../ui/pages/audit_page.py" line="151" />
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="43" />
+        <location filename="../../ui/pages/audit_page.py" line="84" />
+        <location filename="../../ui/pages/audit_page.py" line="150" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="85" />
         <source>对象</source>
         <translation>Object</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="44" />
+        <location filename="../../ui/pages/audit_page.py" line="86" />
         <source>摘要</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="62" />
+        <location filename="../../ui/pages/audit_page.py" line="111" />
+        <source>全部时间</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="111" />
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="112" />
+        <source>最近 7 天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="112" />
+        <source>最近 30 天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="113" />
+        <source>指定日期…</source>
+        <translation>Dates…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="132" />
+        <source>病历号、姓名或手机号</source>
+        <translation>Record no., name or mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="138" />
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="146" />
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="150" />
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="174" />
+        <source>全部人员</source>
+        <translation>Everyone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="176" />
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="178" />
+        <source>系统（自动任务）</source>
+        <translation>System (automatic)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="229" />
+        <source>结束日期早于开始日期。</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="238" />
+        <source>显示最新的 {0} 条。缩小时间、人员、患者或操作的范围可看到更早的记录；导出 Excel 包含全部符合条件的记录。</source>
+        <translation>Showing the newest {0} entries. Narrow the time, person, patient or action to see older ones; the Excel export holds every matching entry.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="241" />
+        <source>共 {0} 条记录。</source>
+        <translation>{0} entries.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="252" />
+        <source>审计日志-{0}.xlsx</source>
+        <translation>audit-log-{0}.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="253" />
+        <source>导出审计日志</source>
+        <translation>Export the audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="262" />
+        <source>已导出 {0} 条记录：{1}</source>
+        <translation>Exported {0} entries: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="266" />
+        <source>已取消导出。</source>
+        <translation>Export cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="276" />
+        <source>正在导出审计日志…</source>
+        <translation>Exporting the audit log…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="282" />
+        <source>正在校验…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="297" />
         <source>✔ 哈希链完整（{0} 条记录）</source>
         <translation>✔ Hash chain intact ({0} entries)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/audit_page.py" line="65" />
+        <location filename="../../ui/pages/audit_page.py" line="300" />
         <source>✘ 第 {0} 条记录被改动</source>
         <translation>✘ Entry {0} was altered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit_page.py" line="302" />
+        <source>✘ 发现问题</source>
+        <translation>✘ Problems found</translation>
     </message>
 </context>
 <context>
@@ -365,144 +488,144 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../ui/calendar/page.py" line="64" />
-        <location filename="../../ui/calendar/page.py" line="342" />
+        <location filename="../../ui/calendar/page.py" line="65" />
+        <location filename="../../ui/calendar/page.py" line="346" />
         <source>预约</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="65" />
+        <location filename="../../ui/calendar/page.py" line="66" />
         <source>双击或拖选空白处预约；拖动预约改时间，拖下边缘改时长；右键改状态。</source>
         <translation>Double-click or drag over free time to book; drag a booking to move it, its lower edge to resize; right-click to change status.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="67" />
+        <location filename="../../ui/calendar/page.py" line="68" />
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="74" />
+        <location filename="../../ui/calendar/page.py" line="75" />
         <source>日视图</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="75" />
+        <location filename="../../ui/calendar/page.py" line="76" />
         <source>周视图</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="77" />
+        <location filename="../../ui/calendar/page.py" line="78" />
         <source>按医生</source>
         <translation>By doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="78" />
+        <location filename="../../ui/calendar/page.py" line="79" />
         <source>按椅位</source>
         <translation>By chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="83" />
+        <location filename="../../ui/calendar/page.py" line="84" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="91" />
+        <location filename="../../ui/calendar/page.py" line="92" />
         <source>更多…</source>
         <translation>More…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="93" />
+        <location filename="../../ui/calendar/page.py" line="94" />
         <source>新预约…</source>
         <translation>New appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="94" />
+        <location filename="../../ui/calendar/page.py" line="95" />
         <source>候补名单…</source>
         <translation>Waitlist…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="95" />
+        <location filename="../../ui/calendar/page.py" line="96" />
         <source>打印日程…</source>
         <translation>Print day sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="96" />
+        <location filename="../../ui/calendar/page.py" line="97" />
         <source>日程另存为 PDF…</source>
         <translation>Save day sheet as PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="98" />
+        <location filename="../../ui/calendar/page.py" line="99" />
         <source>请假 / 停诊…</source>
         <translation>Time off…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="99" />
+        <location filename="../../ui/calendar/page.py" line="100" />
         <source>出诊时间…</source>
         <translation>Working hours…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="100" />
+        <location filename="../../ui/calendar/page.py" line="101" />
         <source>显示/隐藏医生…</source>
         <translation>Show/hide doctors…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="189" />
+        <location filename="../../ui/calendar/page.py" line="190" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="214" />
+        <location filename="../../ui/calendar/page.py" line="215" />
         <source>共 {0} 个预约</source>
         <translation>{0} appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="236" />
+        <location filename="../../ui/calendar/page.py" line="243" />
         <source>不能改到这个时间</source>
         <translation>Cannot move there</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="244" />
+        <location filename="../../ui/calendar/page.py" line="251" />
         <source>标记为 {0}</source>
         <translation>Mark as {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="247" />
+        <location filename="../../ui/calendar/page.py" line="254" />
         <source>完成就诊并记账…</source>
         <translation>Complete visit and charge…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="249" />
+        <location filename="../../ui/calendar/page.py" line="256" />
         <source>改约…</source>
         <translation>Reschedule…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="251" />
+        <location filename="../../ui/calendar/page.py" line="258" />
         <source>加入候补（希望提前）…</source>
         <translation>Add to waitlist (wants earlier)…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="254" />
+        <location filename="../../ui/calendar/page.py" line="261" />
         <source>取消预约…</source>
         <translation>Cancel appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="256" />
+        <location filename="../../ui/calendar/page.py" line="263" />
         <source>打开患者档案</source>
         <translation>Open patient record</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="257" />
-        <location filename="../../ui/calendar/page.py" line="292" />
+        <location filename="../../ui/calendar/page.py" line="264" />
+        <location filename="../../ui/calendar/page.py" line="296" />
         <source>预约历史</source>
         <translation>Appointment history</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="306" />
+        <location filename="../../ui/calendar/page.py" line="310" />
         <source>请改约</source>
         <translation>Please rebook</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="307" />
+        <location filename="../../ui/calendar/page.py" line="311" />
         <source>这段时间里还有 {0} 个预约，请逐个改约或取消（右键 → 改约）：
 
 {1}</source>
@@ -511,7 +634,7 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="336" />
+        <location filename="../../ui/calendar/page.py" line="340" />
         <source>日程另存为 PDF</source>
         <translation>Save day sheet as PDF</translation>
     </message>
@@ -519,220 +642,220 @@
 <context>
     <name>CallbacksPage</name>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="47" />
-        <location filename="../../ui/pages/callbacks_page.py" line="222" />
-        <location filename="../../ui/pages/callbacks_page.py" line="240" />
-        <location filename="../../ui/pages/callbacks_page.py" line="294" />
+        <location filename="../../ui/pages/callbacks_page.py" line="55" />
+        <location filename="../../ui/pages/callbacks_page.py" line="227" />
+        <location filename="../../ui/pages/callbacks_page.py" line="245" />
+        <location filename="../../ui/pages/callbacks_page.py" line="299" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="48" />
+        <location filename="../../ui/pages/callbacks_page.py" line="56" />
         <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
         <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="54" />
+        <location filename="../../ui/pages/callbacks_page.py" line="62" />
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="59" />
+        <location filename="../../ui/pages/callbacks_page.py" line="67" />
         <source>全部负责人</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="64" />
+        <location filename="../../ui/pages/callbacks_page.py" line="72" />
         <source>全部优先级</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="65" />
+        <location filename="../../ui/pages/callbacks_page.py" line="73" />
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="65" />
+        <location filename="../../ui/pages/callbacks_page.py" line="73" />
         <source>普通</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="65" />
+        <location filename="../../ui/pages/callbacks_page.py" line="73" />
         <source>低</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="68" />
+        <location filename="../../ui/pages/callbacks_page.py" line="76" />
         <source>任何人</source>
         <translation>Anyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <location filename="../../ui/pages/callbacks_page.py" line="77" />
         <source>指派给我</source>
         <translation>Assigned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="71" />
+        <location filename="../../ui/pages/callbacks_page.py" line="79" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="77" />
+        <location filename="../../ui/pages/callbacks_page.py" line="85" />
         <source>全部计划</source>
         <translation>All plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="80" />
+        <location filename="../../ui/pages/callbacks_page.py" line="88" />
         <source>按家庭分组</source>
         <translation>Group by family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <location filename="../../ui/pages/callbacks_page.py" line="89" />
         <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
         <translation>Members of one family due together are listed together, so one call covers them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="83" />
+        <location filename="../../ui/pages/callbacks_page.py" line="91" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="86" />
+        <location filename="../../ui/pages/callbacks_page.py" line="94" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="89" />
+        <location filename="../../ui/pages/callbacks_page.py" line="97" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="102" />
+        <location filename="../../ui/pages/callbacks_page.py" line="110" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="105" />
+        <location filename="../../ui/pages/callbacks_page.py" line="113" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="107" />
+        <location filename="../../ui/pages/callbacks_page.py" line="115" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="108" />
+        <location filename="../../ui/pages/callbacks_page.py" line="116" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="109" />
+        <location filename="../../ui/pages/callbacks_page.py" line="117" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="110" />
+        <location filename="../../ui/pages/callbacks_page.py" line="118" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="111" />
+        <location filename="../../ui/pages/callbacks_page.py" line="119" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="60" />
-        <location filename="../../ui/pages/callbacks_page.py" line="112" />
-        <location filename="../../ui/pages/callbacks_page.py" line="225" />
+        <location filename="../../ui/pages/callbacks_page.py" line="68" />
+        <location filename="../../ui/pages/callbacks_page.py" line="120" />
+        <location filename="../../ui/pages/callbacks_page.py" line="230" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="113" />
+        <location filename="../../ui/pages/callbacks_page.py" line="121" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="115" />
+        <location filename="../../ui/pages/callbacks_page.py" line="123" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="117" />
+        <location filename="../../ui/pages/callbacks_page.py" line="125" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="117" />
+        <location filename="../../ui/pages/callbacks_page.py" line="125" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="131" />
+        <location filename="../../ui/pages/callbacks_page.py" line="139" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="133" />
+        <location filename="../../ui/pages/callbacks_page.py" line="141" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="144" />
+        <location filename="../../ui/pages/callbacks_page.py" line="152" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="146" />
+        <location filename="../../ui/pages/callbacks_page.py" line="154" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="148" />
+        <location filename="../../ui/pages/callbacks_page.py" line="156" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="151" />
+        <location filename="../../ui/pages/callbacks_page.py" line="159" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="205" />
+        <location filename="../../ui/pages/callbacks_page.py" line="210" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="222" />
-        <location filename="../../ui/pages/callbacks_page.py" line="240" />
+        <location filename="../../ui/pages/callbacks_page.py" line="227" />
+        <location filename="../../ui/pages/callbacks_page.py" line="245" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="60" />
-        <location filename="../../ui/pages/callbacks_page.py" line="225" />
+        <location filename="../../ui/pages/callbacks_page.py" line="68" />
+        <location filename="../../ui/pages/callbacks_page.py" line="230" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="61" />
-        <location filename="../../ui/pages/callbacks_page.py" line="226" />
+        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <location filename="../../ui/pages/callbacks_page.py" line="231" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="229" />
+        <location filename="../../ui/pages/callbacks_page.py" line="234" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="230" />
+        <location filename="../../ui/pages/callbacks_page.py" line="235" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="287" />
+        <location filename="../../ui/pages/callbacks_page.py" line="292" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -759,12 +882,12 @@
 <context>
     <name>CareMonitor</name>
     <message>
-        <location filename="../../ui/care_monitor.py" line="44" />
+        <location filename="../../ui/care_monitor.py" line="54" />
         <source>回访提醒</source>
         <translation>Callbacks due</translation>
     </message>
     <message>
-        <location filename="../../ui/care_monitor.py" line="45" />
+        <location filename="../../ui/care_monitor.py" line="55" />
         <source>有 {0} 个新的回访任务到期。</source>
         <translation>{0} new callbacks are due.</translation>
     </message>
@@ -934,32 +1057,32 @@
 <context>
     <name>ChairDialog</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="183" />
+        <location filename="../../ui/pages/admin_page.py" line="179" />
         <source>编辑椅位</source>
         <translation>Edit chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="183" />
+        <location filename="../../ui/pages/admin_page.py" line="179" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="189" />
+        <location filename="../../ui/pages/admin_page.py" line="185" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="191" />
+        <location filename="../../ui/pages/admin_page.py" line="187" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="192" />
+        <location filename="../../ui/pages/admin_page.py" line="188" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="198" />
+        <location filename="../../ui/pages/admin_page.py" line="194" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1000,108 +1123,108 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="141" />
+        <location filename="../../ui/pages/messages_page.py" line="143" />
         <source>消息渠道</source>
         <translation>Message channels</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="144" />
+        <location filename="../../ui/pages/messages_page.py" line="146" />
         <source>例如 smtp.exmail.qq.com</source>
         <translation>e.g. smtp.exmail.qq.com</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="151" />
+        <location filename="../../ui/pages/messages_page.py" line="153" />
         <source>无加密（仅本机）</source>
         <translation>No encryption (this computer only)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="158" />
+        <location filename="../../ui/pages/messages_page.py" line="160" />
         <source>可选：诊所自建服务器的 CA 证书（PEM）</source>
         <translation>Optional: CA certificate of the clinic's own server (PEM)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="159" />
+        <location filename="../../ui/pages/messages_page.py" line="161" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="168" />
-        <location filename="../../ui/pages/messages_page.py" line="172" />
+        <location filename="../../ui/pages/messages_page.py" line="170" />
+        <location filename="../../ui/pages/messages_page.py" line="174" />
         <source>留空则不修改</source>
         <translation>leave empty to keep</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="174" />
+        <location filename="../../ui/pages/messages_page.py" line="176" />
         <source>只在本次运行中记住密码和令牌</source>
         <translation>Remember password and token for this run only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="177" />
+        <location filename="../../ui/pages/messages_page.py" line="179" />
         <source>密码和令牌保存在系统钥匙串中，不写入文件或数据库。</source>
         <translation>Passwords and tokens are kept in the system keyring, never in files or the database.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="178" />
+        <location filename="../../ui/pages/messages_page.py" line="180" />
         <source>这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，下次启动需要重新填写。</source>
         <translation>This computer has no system keyring: passwords and tokens can only be kept for this run and must be entered again next time.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="182" />
+        <location filename="../../ui/pages/messages_page.py" line="184" />
         <source>SMTP 服务器</source>
         <translation>SMTP server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="182" />
+        <location filename="../../ui/pages/messages_page.py" line="184" />
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="183" />
+        <location filename="../../ui/pages/messages_page.py" line="185" />
         <source>加密方式</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="184" />
+        <location filename="../../ui/pages/messages_page.py" line="186" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="184" />
+        <location filename="../../ui/pages/messages_page.py" line="186" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="185" />
+        <location filename="../../ui/pages/messages_page.py" line="187" />
         <source>发件人</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="186" />
+        <location filename="../../ui/pages/messages_page.py" line="188" />
         <source>短信网关地址</source>
         <translation>SMS gateway URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="187" />
+        <location filename="../../ui/pages/messages_page.py" line="189" />
         <source>网关令牌</source>
         <translation>Gateway token</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="188" />
+        <location filename="../../ui/pages/messages_page.py" line="190" />
         <source>CA 证书文件</source>
         <translation>CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="193" />
+        <location filename="../../ui/pages/messages_page.py" line="195" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="205" />
+        <location filename="../../ui/pages/messages_page.py" line="207" />
         <source>选择 CA 证书文件</source>
         <translation>Choose the CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="206" />
+        <location filename="../../ui/pages/messages_page.py" line="208" />
         <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
         <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
@@ -1109,32 +1232,32 @@
 <context>
     <name>ClinicDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="58" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="55" />
         <source>诊所信息</source>
         <translation>Clinic information</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="69" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="66" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="70" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="67" />
         <source>时区</source>
         <translation>Time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="71" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="68" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="72" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="69" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="77" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="74" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1203,47 +1326,47 @@
 <context>
     <name>ContactDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="62" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="93" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="68" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="99" />
         <source>我方联系患者</source>
         <translation>We contacted the patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="69" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="100" />
         <source>患者来电/来访</source>
         <translation>Patient called / came in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="73" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="104" />
         <source>例如：已接通，恢复良好</source>
         <translation>e.g. reached, recovering well</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="74" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="105" />
         <source>方式</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="75" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="106" />
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="76" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="107" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="77" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="108" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="79" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="110" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1291,32 +1414,32 @@
 <context>
     <name>CustomFieldDialog</name>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="91" />
+        <location filename="../../ui/pages/lists_page.py" line="97" />
         <source>新增自定义字段</source>
         <translation>Add custom field</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="97" />
+        <location filename="../../ui/pages/lists_page.py" line="103" />
         <source>选项类型填写，用逗号分隔，例如：职工,居民,商业</source>
         <translation>For option fields, separate with commas, e.g. employee,resident,commercial</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="98" />
+        <location filename="../../ui/pages/lists_page.py" line="104" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="99" />
+        <location filename="../../ui/pages/lists_page.py" line="105" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="100" />
+        <location filename="../../ui/pages/lists_page.py" line="106" />
         <source>选项</source>
         <translation>Options</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="102" />
+        <location filename="../../ui/pages/lists_page.py" line="108" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1324,22 +1447,22 @@
 <context>
     <name>DateRangeDialog</name>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="48" />
+        <location filename="../../ui/pages/import_page.py" line="54" />
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="49" />
+        <location filename="../../ui/pages/import_page.py" line="55" />
         <source>到</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="52" />
+        <location filename="../../ui/pages/import_page.py" line="58" />
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="56" />
+        <location filename="../../ui/pages/import_page.py" line="62" />
         <source>结束日期早于开始日期。</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -1353,29 +1476,136 @@
     </message>
 </context>
 <context>
+    <name>DoneStep</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="27" />
+        <source>保存错误报告…</source>
+        <translation>Save error report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="29" />
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="68" />
+        <source>撤销此次导入</source>
+        <translation>Undo this import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="37" />
+        <source>导入完成：{0}</source>
+        <translation>Import finished: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="47" />
+        <source>保存错误报告</source>
+        <translation>Save error report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="54" />
+        <source>错误报告</source>
+        <translation>Error report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="55" />
+        <source>已保存 {0} 行到 {1}</source>
+        <translation>Saved {0} rows to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="62" />
+        <source>正在保存错误报告…</source>
+        <translation>Saving the error report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="69" />
+        <source>将删除本次导入新建的 {0} 位患者和 {1} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
+        <translation>This deletes the {0} patients and {1} visits this import created and restores the merged patients' details. Undo it?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="78" />
+        <source>已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。</source>
+        <translation>Undone: {0} patients and {1} visits removed, {2} patients restored.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/done_step.py" line="83" />
+        <source>正在撤销导入…</source>
+        <translation>Undoing the import…</translation>
+    </message>
+</context>
+<context>
+    <name>DryRunStep</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="20" />
+        <source>试运行：尚未写入任何数据</source>
+        <translation>Dry run: nothing written yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="27" />
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="29" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="30" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="31" />
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="31" />
+        <source>新建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="31" />
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="32" />
+        <source>跳过</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="33" />
+        <source>新增就诊</source>
+        <translation>New visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="42" />
+        <source>患者预览（{0}）</source>
+        <translation>Patients ({0})</translation>
+    </message>
+</context>
+<context>
     <name>FamilyLinkDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="194" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="296" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="200" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="302" />
         <source>家属</source>
         <translation>Relative</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="201" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="303" />
         <source>是本患者的</source>
         <translation>is the patient's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="203" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="305" />
         <source>关联</source>
         <translation>Link</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="208" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="310" />
         <source>请先搜索并选择一位家属。</source>
         <translation>Search for and select the relative first.</translation>
     </message>
@@ -1383,676 +1613,449 @@
 <context>
     <name>FeedbackDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="310" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="426" />
         <source>满意度与投诉</source>
         <translation>Satisfaction &amp; complaints</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="313" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="429" />
         <source>不评分</source>
         <translation>No score</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="318" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="434" />
         <source>投诉内容（没有可不填）</source>
         <translation>Complaint (leave empty if none)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="435" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="320" />
-        <location filename="../../ui/dialogs/patient_actions.py" line="333" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="436" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="449" />
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="332" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="448" />
         <source>&lt;b&gt;处理未解决的投诉&lt;/b&gt;</source>
         <translation>&lt;b&gt;Handle an open complaint&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="334" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="450" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="335" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="451" />
         <source>处理结果</source>
         <translation>Resolution</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="338" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="454" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
 </context>
 <context>
-    <name>ImportPage</name>
+    <name>FileStep</name>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="71" />
-        <location filename="../../ui/pages/import_page.py" line="274" />
-        <source>导入导出</source>
-        <translation>Import &amp; export</translation>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="34" />
+        <source>选择诊所原来的 Excel 或 CSV 档案（.xlsx、.xlsm、.xls、.ods、.csv），也可以直接把文件拖到这个窗口。标题行、合并单元格、中文列名、一人多行都可以原样导入；导入前会先试运行，告诉您将要做什么。</source>
+        <translation>Choose the clinic's old Excel or CSV records (.xlsx, .xlsm, .xls, .ods, .csv), or drop the file onto this window. Title rows, merged cells, Chinese headers and several rows per person import as they are; a dry run first tells you exactly what will happen.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="72" />
-        <source>把诊所原来的 Excel 档案导入进来（可试运行、可撤销），或把患者、预约、就诊和账目导出为 Excel。</source>
-        <translation>Bring in the clinic's old Excel records (with a dry run, and undoable), or export patients, appointments, visits and the ledger to Excel.</translation>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="44" />
+        <source>尚未选择文件</source>
+        <translation>No file chosen yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="77" />
-        <source>导入 Excel…</source>
-        <translation>Import Excel…</translation>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="45" />
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="80" />
-        <source>下载导入模板…</source>
-        <translation>Download import template…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="87" />
-        <source>导出患者…</source>
-        <translation>Export patients…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="88" />
-        <source>导出预约…</source>
-        <translation>Export appointments…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="89" />
-        <source>导出就诊…</source>
-        <translation>Export visits…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="89" />
-        <source>导出账目…</source>
-        <translation>Export ledger…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="100" />
-        <source>导入记录</source>
-        <translation>Import history</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="104" />
-        <source>批次</source>
-        <translation>Batch</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="106" />
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/import_page.py" line="108" />
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="49" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="109" />
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="56" />
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="67" />
+        <source>选择要导入的文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="79" />
+        <source>工作表“{0}”共 {1} 行、{2} 列。</source>
+        <translation>Sheet "{0}": {1} rows, {2} columns.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="82" />
+        <source>表头在第 {0} 行，识别出 {1} 个字段。</source>
+        <translation> The header is in row {0}; {1} fields recognised.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/file_step.py" line="85" />
+        <source>没有自动识别出表头，下一步请选择表头所在的行。</source>
+        <translation> No header was recognised; choose its row in the next step.</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderStep</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/header_step.py" line="31" />
+        <source>表头在第</source>
+        <translation>Header in row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/header_step.py" line="37" />
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/header_step.py" line="101" />
+        <source>识别出 {0} 个字段：{1}</source>
+        <translation>{0} fields recognised: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/header_step.py" line="104" />
+        <source>没有自动识别出表头，请选择表头所在的行。</source>
+        <translation>No header was recognised; choose the row that holds it.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="77" />
+        <location filename="../../ui/pages/import_page.py" line="300" />
+        <source>导入导出</source>
+        <translation>Import &amp; export</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="78" />
+        <source>把诊所原来的 Excel 档案导入进来（可试运行、可撤销），或把患者、预约、就诊和账目导出为 Excel。</source>
+        <translation>Bring in the clinic's old Excel records (with a dry run, and undoable), or export patients, appointments, visits and the ledger to Excel.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="83" />
+        <source>导入 Excel…</source>
+        <translation>Import Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="86" />
+        <source>下载导入模板…</source>
+        <translation>Download import template…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="93" />
+        <source>导出患者…</source>
+        <translation>Export patients…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="94" />
+        <source>导出预约…</source>
+        <translation>Export appointments…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="95" />
+        <source>导出就诊…</source>
+        <translation>Export visits…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="95" />
+        <source>导出账目…</source>
+        <translation>Export ledger…</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/import_page.py" line="110" />
+        <source>导入记录</source>
+        <translation>Import history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="114" />
+        <source>批次</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="116" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="118" />
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="119" />
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="120" />
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="111" />
+        <location filename="../../ui/pages/import_page.py" line="121" />
         <source>新患者</source>
         <translation>New patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="113" />
+        <location filename="../../ui/pages/import_page.py" line="123" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="115" />
+        <location filename="../../ui/pages/import_page.py" line="125" />
         <source>就诊</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="117" />
+        <location filename="../../ui/pages/import_page.py" line="127" />
         <source>拒绝行</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="120" />
+        <location filename="../../ui/pages/import_page.py" line="130" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="120" />
+        <location filename="../../ui/pages/import_page.py" line="130" />
         <source>已撤销</source>
         <translation>Undone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="120" />
+        <location filename="../../ui/pages/import_page.py" line="130" />
         <source>有效</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="128" />
+        <location filename="../../ui/pages/import_page.py" line="138" />
         <source>还没有导入过文件。点“导入 Excel…”选择诊所原来的档案，或先下载导入模板照着填写。</source>
         <translation>No file has been imported yet. Choose Import Excel… to bring in the clinic's old records, or download the import template and fill it in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="135" />
+        <location filename="../../ui/pages/import_page.py" line="145" />
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="137" />
+        <location filename="../../ui/pages/import_page.py" line="147" />
         <source>撤销此次导入…</source>
         <translation>Undo this import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="185" />
+        <location filename="../../ui/pages/import_page.py" line="218" />
+        <source>已取消，没有写入任何内容。</source>
+        <translation>Cancelled; nothing was written.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="228" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="196" />
+        <location filename="../../ui/pages/import_page.py" line="229" />
         <source>已导出 {0} 行：{1}</source>
         <translation>Exported {0} rows: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="205" />
+        <location filename="../../ui/pages/import_page.py" line="232" />
         <source>保存导入模板</source>
         <translation>Save import template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="212" />
+        <location filename="../../ui/pages/import_page.py" line="239" />
         <source>已保存导入模板：{0}</source>
         <translation>Import template saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="218" />
+        <location filename="../../ui/pages/import_page.py" line="244" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="222" />
+        <location filename="../../ui/pages/import_page.py" line="249" />
         <source>导出预约</source>
         <translation>Export appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="222" />
+        <location filename="../../ui/pages/import_page.py" line="249" />
         <source>导出就诊</source>
         <translation>Export visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="223" />
+        <location filename="../../ui/pages/import_page.py" line="250" />
         <source>导出账目</source>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="240" />
+        <location filename="../../ui/pages/import_page.py" line="268" />
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="257" />
+        <location filename="../../ui/pages/import_page.py" line="284" />
         <source>撤销此次导入</source>
         <translation>Undo this import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="258" />
+        <location filename="../../ui/pages/import_page.py" line="285" />
         <source>将删除批次 {0}（{1}）新建的 {2} 位患者和 {3} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
         <translation>This deletes the {2} patients and {3} visits that batch {0} ({1}) created and restores the merged patients' details. Undo it?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/import_page.py" line="265" />
+        <location filename="../../ui/pages/import_page.py" line="292" />
         <source>已撤销批次 {0}：删除 {1} 位患者、{2} 条就诊。</source>
         <translation>Batch {0} undone: {1} patients and {2} visits removed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/import_page.py" line="296" />
+        <source>正在撤销导入…</source>
+        <translation>Undoing the import…</translation>
     </message>
 </context>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="70" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="39" />
         <source>选择文件</source>
         <translation>Choose file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="71" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="40" />
         <source>确认表头</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="72" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="41" />
         <source>对应列</source>
         <translation>Map columns</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="73" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="334" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="42" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="143" />
         <source>试运行</source>
         <translation>Dry run</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="74" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="43" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="74" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="336" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="43" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="145" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="77" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="46" />
         <source>导入 Excel 旧档案</source>
         <translation>Import legacy Excel records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="109" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="103" />
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="110" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="334" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="104" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="143" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="113" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="336" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="346" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="107" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="145" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="156" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="125" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="193" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="639" />
-        <source>行</source>
-        <translation>Row</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="127" />
-        <source>列</source>
-        <translation>Column</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="128" />
-        <source>内容</source>
-        <translation>Value</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="129" />
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="154" />
-        <source>选择诊所原来的 Excel 或 CSV 档案（.xlsx、.xlsm、.xls、.ods、.csv），也可以直接把文件拖到这个窗口。标题行、合并单元格、中文列名、一人多行都可以原样导入；导入前会先试运行，告诉您将要做什么。</source>
-        <translation>Choose the clinic's old Excel or CSV records (.xlsx, .xlsm, .xls, .ods, .csv), or drop the file onto this window. Title rows, merged cells, Chinese headers and several rows per person import as they are; a dry run first tells you exactly what will happen.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="164" />
-        <source>尚未选择文件</source>
-        <translation>No file chosen yet</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="165" />
-        <source>选择文件…</source>
-        <translation>Choose file…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="169" />
-        <source>文件</source>
-        <translation>File</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="175" />
-        <source>工作表</source>
-        <translation>Sheet</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="187" />
-        <source>表头在第</source>
-        <translation>Header in row</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="206" />
-        <source>对应方案</source>
-        <translation>Mapping profile</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="211" />
-        <source>保存为方案…</source>
-        <translation>Save as profile…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="215" />
-        <source>已有的患者</source>
-        <translation>Existing patients</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="217" />
-        <source>合并：补全空白信息</source>
-        <translation>Merge: fill in empty fields</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="218" />
-        <source>跳过：不动已有患者</source>
-        <translation>Skip: leave existing patients alone</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="219" />
-        <source>新建：另建一份档案</source>
-        <translation>Create: add a new record anyway</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="222" />
-        <source>用文件中的值覆盖已有信息</source>
-        <translation>Overwrite existing details with the file's</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="230" />
-        <source>文件中的列</source>
-        <translation>Column in the file</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="230" />
-        <source>示例</source>
-        <translation>Examples</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="230" />
-        <source>导入为</source>
-        <translation>Import as</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="242" />
-        <source>带 * 的字段必须对应；同一个人的多行（身份证号相同、手机号和姓名相同、或姓名和生日相同）会合并为一位患者。</source>
-        <translation>Fields marked * must be mapped; several rows of one person (same ID number, same mobile and name, or same name and birth date) become one patient.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="251" />
-        <source>新患者</source>
-        <translation>New patients</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="252" />
-        <source>合并到已有患者</source>
-        <translation>Merged into existing</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="253" />
-        <source>就诊记录</source>
-        <translation>Visits</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="253" />
-        <source>付款记录</source>
-        <translation>Payments</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="254" />
-        <source>回访任务</source>
-        <translation>Care tasks</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="254" />
-        <source>被拒绝的行</source>
-        <translation>Rejected rows</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="255" />
-        <source>已导入过的行</source>
-        <translation>Already imported</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="256" />
-        <source>空行</source>
-        <translation>Blank rows</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="257" />
-        <source>合计行</source>
-        <translation>Total rows</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="275" />
-        <source>试运行：尚未写入任何数据</source>
-        <translation>Dry run: nothing written yet</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="289" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="677" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="694" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="259" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="272" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="293" />
-        <source>可以随时取消：取消后本次导入不会留下任何数据。</source>
-        <translation>You can cancel at any time: a cancelled import leaves nothing behind.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="311" />
-        <source>保存错误报告…</source>
-        <translation>Save error report…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="313" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="734" />
-        <source>撤销此次导入</source>
-        <translation>Undo this import</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="333" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="142" />
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="335" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="144" />
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="345" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="155" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="366" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="368" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="179" />
+        <location filename="../../ui/dialogs/import_wizard/work.py" line="85" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="395" />
+        <location filename="../../ui/dialogs/import_wizard/work.py" line="71" />
         <source>已取消。</source>
         <translation>Cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="434" />
-        <source>选择要导入的文件</source>
-        <translation>Choose the file to import</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="455" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="218" />
         <source>正在读取文件…</source>
         <translation>Reading the file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="459" />
-        <source>工作表“{0}”共 {1} 行、{2} 列。</source>
-        <translation>Sheet "{0}": {1} rows, {2} columns.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="462" />
-        <source>表头在第 {0} 行，识别出 {1} 个字段。</source>
-        <translation> The header is in row {0}; {1} fields recognised.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="465" />
-        <source>没有自动识别出表头，下一步请选择表头所在的行。</source>
-        <translation> No header was recognised; choose its row in the next step.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="529" />
-        <source>识别出 {0} 个字段：{1}</source>
-        <translation>{0} fields recognised: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="532" />
-        <source>没有自动识别出表头，请选择表头所在的行。</source>
-        <translation>No header was recognised; choose the row that holds it.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="548" />
-        <source>（第 {0} 列）</source>
-        <translation>(column {0})</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="554" />
-        <source>（不导入）</source>
-        <translation>(not imported)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="577" />
-        <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
-        <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="591" />
-        <source>自动识别</source>
-        <translation>Automatic</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="603" />
-        <source>保存对应方案</source>
-        <translation>Save mapping profile</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="604" />
-        <source>方案名称（例如：老系统导出）</source>
-        <translation>Profile name (for example: old system export)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="631" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="248" />
         <source>正在试运行…</source>
         <translation>Dry run…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="640" />
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="641" />
-        <source>手机</source>
-        <translation>Mobile</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="642" />
-        <source>处理</source>
-        <translation>Action</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="642" />
-        <source>新建</source>
-        <translation>Create</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="642" />
-        <source>合并</source>
-        <translation>Merge</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="643" />
-        <source>跳过</source>
-        <translation>Skip</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="644" />
-        <source>新增就诊</source>
-        <translation>New visits</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="653" />
-        <source>患者预览（{0}）</source>
-        <translation>Patients ({0})</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="654" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="703" />
-        <source>被拒绝的行（{0}）</source>
-        <translation>Rejected rows ({0})</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="655" />
-        <location filename="../../ui/dialogs/import_wizard.py" line="704" />
-        <source>提示（{0}）</source>
-        <translation>Notes ({0})</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="662" />
-        <source>回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，不会涌入回访清单。</source>
-        <translation>Care tasks are created only for calls and checks due from 30 days ago onward; {0} older ones were left out rather than flooding the callback list.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="688" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="266" />
         <source>已取消导入，没有写入任何数据。</source>
         <translation>Import cancelled; nothing was written.</translation>
     </message>
+</context>
+<context>
+    <name>JobProgress</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="699" />
-        <source>导入完成：{0}</source>
-        <translation>Import finished: {0}</translation>
+        <location filename="../../ui/widgets/job_progress.py" line="31" />
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="714" />
-        <source>保存错误报告</source>
-        <translation>Save error report</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="721" />
-        <source>错误报告</source>
-        <translation>Error report</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="722" />
-        <source>已保存 {0} 行到 {1}</source>
-        <translation>Saved {0} rows to {1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="735" />
-        <source>将删除本次导入新建的 {0} 位患者和 {1} 条就诊记录，并还原被合并患者的资料。确定撤销吗？</source>
-        <translation>This deletes the {0} patients and {1} visits this import created and restores the merged patients' details. Undo it?</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard.py" line="744" />
-        <source>已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。</source>
-        <translation>Undone: {0} patients and {1} visits removed, {2} patients restored.</translation>
+        <location filename="../../ui/widgets/job_progress.py" line="86" />
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
     </message>
 </context>
 <context>
     <name>LanguageChoice</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="98" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="96" />
         <source>界面语言</source>
         <translation>Interface language</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="99" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="97" />
         <source>选择界面语言（下次启动时生效）：</source>
         <translation>Choose the interface language (takes effect at the next start):</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="107" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="105" />
         <source>语言已保存，下次启动 Clinic Desktop 时生效。</source>
         <translation>Saved. The language changes the next time Clinic Desktop starts.</translation>
     </message>
@@ -2060,200 +2063,227 @@
 <context>
     <name>LedgerDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="90" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="131" />
         <source>收款 / 记账</source>
         <translation>Payment / ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="102" />
-        <source>当前欠费 ¥{0:,.2f}，储值余额 ¥{1:,.2f}</source>
-        <translation>Currently owed ¥{0:,.2f}, stored value ¥{1:,.2f}</translation>
+        <location filename="../../ui/dialogs/patient_actions.py" line="144" />
+        <source>当前欠费 ¥{0:,.2f}，预存 ¥{1:,.2f}，储值余额 ¥{2:,.2f}</source>
+        <translation>Owed ¥{0:,.2f}, credit ¥{1:,.2f}, stored value ¥{2:,.2f}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="104" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="153" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="105" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="154" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="106" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="155" />
         <source>支付方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="107" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="156" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="110" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="159" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="120" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="170" />
         <source>金额“{0}”不是数字。</source>
         <translation>The amount "{0}" is not a number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="193" />
+        <source>多付的钱怎么处理？</source>
+        <translation>What should happen to the extra money?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="194" />
+        <source>本次收款 ¥{0:,.2f}，当前欠费 ¥{1:,.2f}，多出 ¥{2:,.2f}。</source>
+        <translation>This payment is ¥{0:,.2f} and ¥{1:,.2f} is owed: ¥{2:,.2f} is extra.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="199" />
+        <source>作为预存：以后的费用先从中扣除。
+存入储值卡：先结清欠费，余额充入储值卡。</source>
+        <translation>Keep as credit: later charges are paid from it first.
+Add to stored value: what is owed is settled and the rest tops up the stored-value card.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="201" />
+        <source>作为预存</source>
+        <translation>Keep as credit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_actions.py" line="203" />
+        <source>存入储值卡</source>
+        <translation>Add to stored value</translation>
     </message>
 </context>
 <context>
     <name>ListsPage</name>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="36" />
+        <location filename="../../ui/pages/lists_page.py" line="38" />
         <source>文本</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="37" />
+        <location filename="../../ui/pages/lists_page.py" line="39" />
         <source>数字</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="38" />
+        <location filename="../../ui/pages/lists_page.py" line="40" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="39" />
-        <location filename="../../ui/pages/lists_page.py" line="168" />
+        <location filename="../../ui/pages/lists_page.py" line="41" />
+        <location filename="../../ui/pages/lists_page.py" line="175" />
         <source>选项</source>
         <translation>Options</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="40" />
+        <location filename="../../ui/pages/lists_page.py" line="42" />
         <source>是/否</source>
         <translation>Yes/no</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="138" />
-        <location filename="../../ui/pages/lists_page.py" line="239" />
+        <location filename="../../ui/pages/lists_page.py" line="144" />
+        <location filename="../../ui/pages/lists_page.py" line="256" />
         <source>诊所资料</source>
         <translation>Clinic lists</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="139" />
+        <location filename="../../ui/pages/lists_page.py" line="145" />
         <source>诊疗项目（时长、价格、颜色）、患者标签、自定义字段和来源渠道。</source>
         <translation>Procedures (duration, price, colour), patient tags, custom fields and source channels.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="143" />
+        <location filename="../../ui/pages/lists_page.py" line="149" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="144" />
+        <location filename="../../ui/pages/lists_page.py" line="150" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="145" />
+        <location filename="../../ui/pages/lists_page.py" line="152" />
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="145" />
+        <location filename="../../ui/pages/lists_page.py" line="152" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="147" />
+        <location filename="../../ui/pages/lists_page.py" line="154" />
         <source>价格</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="149" />
+        <location filename="../../ui/pages/lists_page.py" line="156" />
         <source>高值</source>
         <translation>High value</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="149" />
+        <location filename="../../ui/pages/lists_page.py" line="156" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="150" />
-        <location filename="../../ui/pages/lists_page.py" line="159" />
+        <location filename="../../ui/pages/lists_page.py" line="157" />
+        <location filename="../../ui/pages/lists_page.py" line="166" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="151" />
+        <location filename="../../ui/pages/lists_page.py" line="158" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="151" />
+        <location filename="../../ui/pages/lists_page.py" line="158" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="151" />
+        <location filename="../../ui/pages/lists_page.py" line="158" />
         <source>停用</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="153" />
+        <location filename="../../ui/pages/lists_page.py" line="160" />
         <source>诊疗项目</source>
         <translation>Procedures</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="154" />
+        <location filename="../../ui/pages/lists_page.py" line="161" />
         <source>新增项目</source>
         <translation>Add procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="155" />
-        <location filename="../../ui/pages/lists_page.py" line="163" />
+        <location filename="../../ui/pages/lists_page.py" line="162" />
+        <location filename="../../ui/pages/lists_page.py" line="170" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="158" />
-        <location filename="../../ui/pages/lists_page.py" line="161" />
+        <location filename="../../ui/pages/lists_page.py" line="165" />
+        <location filename="../../ui/pages/lists_page.py" line="168" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="162" />
+        <location filename="../../ui/pages/lists_page.py" line="169" />
         <source>新增标签</source>
         <translation>Add tag</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="166" />
+        <location filename="../../ui/pages/lists_page.py" line="173" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="167" />
+        <location filename="../../ui/pages/lists_page.py" line="174" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="171" />
+        <location filename="../../ui/pages/lists_page.py" line="178" />
         <source>自定义字段</source>
         <translation>Custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="172" />
+        <location filename="../../ui/pages/lists_page.py" line="179" />
         <source>新增字段</source>
         <translation>Add field</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="176" />
+        <location filename="../../ui/pages/lists_page.py" line="183" />
         <source>每行一个来源渠道</source>
         <translation>One source channel per line</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="177" />
+        <location filename="../../ui/pages/lists_page.py" line="184" />
         <source>保存来源渠道</source>
         <translation>Save source channels</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="182" />
+        <location filename="../../ui/pages/lists_page.py" line="189" />
         <source>来源渠道</source>
         <translation>Source channels</translation>
     </message>
@@ -2294,121 +2324,224 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="180" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102" />
+        <location filename="../../ui/main_window.py" line="181" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107" />
+        <location filename="../../ui/main_window.py" line="186" />
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108" />
+        <location filename="../../ui/main_window.py" line="187" />
         <source>修改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109" />
+        <location filename="../../ui/main_window.py" line="188" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111" />
+        <location filename="../../ui/main_window.py" line="191" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>界面语言…</source>
         <translation>Interface language…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114" />
+        <location filename="../../ui/main_window.py" line="194" />
         <source>诊所信息…</source>
         <translation>Clinic information…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="195" />
+        <source>消息渠道…</source>
+        <translation>Message channels…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="197" />
+        <source>回访设置…</source>
+        <translation>Callback settings…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="199" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117" />
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="200" />
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="201" />
+        <location filename="../../ui/main_window.py" line="253" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="205" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122" />
+        <location filename="../../ui/main_window.py" line="206" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124" />
+        <location filename="../../ui/main_window.py" line="208" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137" />
+        <location filename="../../ui/main_window.py" line="221" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157" />
+        <location filename="../../ui/main_window.py" line="254" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>
 </context>
 <context>
+    <name>MappingStep</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="49" />
+        <source>对应方案</source>
+        <translation>Mapping profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="54" />
+        <source>保存为方案…</source>
+        <translation>Save as profile…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="61" />
+        <source>已有的患者</source>
+        <translation>Existing patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="63" />
+        <source>合并：补全空白信息</source>
+        <translation>Merge: fill in empty fields</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="64" />
+        <source>跳过：不动已有患者</source>
+        <translation>Skip: leave existing patients alone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="65" />
+        <source>新建：另建一份档案</source>
+        <translation>Create: add a new record anyway</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="68" />
+        <source>用文件中的值覆盖已有信息</source>
+        <translation>Overwrite existing details with the file's</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="76" />
+        <source>文件中的列</source>
+        <translation>Column in the file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="76" />
+        <source>示例</source>
+        <translation>Examples</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="76" />
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="88" />
+        <source>带 * 的字段必须对应；同一个人的多行（身份证号相同、手机号和姓名相同、或姓名和生日相同）会合并为一位患者。</source>
+        <translation>Fields marked * must be mapped; several rows of one person (same ID number, same mobile and name, or same name and birth date) become one patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="103" />
+        <source>（第 {0} 列）</source>
+        <translation>(column {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="109" />
+        <source>（不导入）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="132" />
+        <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
+        <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="153" />
+        <source>自动识别</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="165" />
+        <source>保存对应方案</source>
+        <translation>Save mapping profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="166" />
+        <source>方案名称（例如：老系统导出）</source>
+        <translation>Profile name (for example: old system export)</translation>
+    </message>
+</context>
+<context>
     <name>MedicalDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="274" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="385" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="290" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="401" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="291" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="402" />
         <source>其他过敏</source>
         <translation>Other allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="292" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="403" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="293" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="404" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="294" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="405" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="295" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="406" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="296" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="407" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -2416,77 +2549,77 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="216" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="318" />
         <source>编号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="217" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="319" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="218" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="320" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="219" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="321" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="220" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="322" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="221" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="323" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="222" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="324" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="223" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="325" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="227" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="329" />
         <source>合并重复档案</source>
         <translation>Merge duplicate records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="231" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="334" />
         <source>重复的档案</source>
         <translation>Duplicate record</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="234" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="339" />
         <source>保留左侧档案；右侧的就诊、账目、联系记录和附件将并入左侧，左侧空白的资料用右侧补全，不会覆盖已有内容。合并可以撤销。</source>
         <translation>The left record is kept. Visits, ledger entries, contacts and attachments of the right one move to it; empty fields on the left are filled from the right, nothing is overwritten. A merge can be undone.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="240" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="345" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="252" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="359" />
         <source>&lt;b&gt;保留&lt;/b&gt;</source>
         <translation>&lt;b&gt;Keep&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="253" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="360" />
         <source>&lt;b&gt;并入&lt;/b&gt;</source>
         <translation>&lt;b&gt;Merge in&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="266" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="373" />
         <source>请先搜索并选择要并入的重复档案。</source>
         <translation>Search for and select the duplicate to merge in first.</translation>
     </message>
@@ -2494,134 +2627,134 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="36" />
+        <location filename="../../ui/pages/messages_page.py" line="37" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="37" />
+        <location filename="../../ui/pages/messages_page.py" line="38" />
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="38" />
+        <location filename="../../ui/pages/messages_page.py" line="39" />
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="39" />
+        <location filename="../../ui/pages/messages_page.py" line="40" />
         <source>发送失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="40" />
+        <location filename="../../ui/pages/messages_page.py" line="41" />
         <source>手动（复制）</source>
         <translation>Manual (copy)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="41" />
+        <location filename="../../ui/pages/messages_page.py" line="42" />
         <source>邮件</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="42" />
+        <location filename="../../ui/pages/messages_page.py" line="43" />
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="51" />
-        <location filename="../../ui/pages/messages_page.py" line="98" />
-        <location filename="../../ui/pages/messages_page.py" line="288" />
+        <location filename="../../ui/pages/messages_page.py" line="52" />
+        <location filename="../../ui/pages/messages_page.py" line="100" />
+        <location filename="../../ui/pages/messages_page.py" line="290" />
         <source>消息</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="52" />
+        <location filename="../../ui/pages/messages_page.py" line="53" />
         <source>待发送的关怀、提醒和复查消息。手动渠道：复制内容发到微信或电话里说，然后标记已发送。</source>
         <translation>Care, reminder and recall messages waiting to go out. Manual channel: copy the text into WeChat or read it on the phone, then mark it sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="53" />
+        <location filename="../../ui/pages/messages_page.py" line="54" />
         <source>复制内容</source>
         <translation>Copy text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="55" />
+        <location filename="../../ui/pages/messages_page.py" line="56" />
         <source>标记已发送</source>
         <translation>Mark sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="57" />
+        <location filename="../../ui/pages/messages_page.py" line="58" />
         <source>发送邮件</source>
         <translation>Send e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="59" />
+        <location filename="../../ui/pages/messages_page.py" line="60" />
         <source>发送短信</source>
         <translation>Send SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="61" />
+        <location filename="../../ui/pages/messages_page.py" line="62" />
         <source>消息模板…</source>
         <translation>Message templates…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="64" />
+        <location filename="../../ui/pages/messages_page.py" line="65" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="71" />
+        <location filename="../../ui/pages/messages_page.py" line="72" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="73" />
+        <location filename="../../ui/pages/messages_page.py" line="74" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="75" />
+        <location filename="../../ui/pages/messages_page.py" line="76" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="76" />
+        <location filename="../../ui/pages/messages_page.py" line="77" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="79" />
+        <location filename="../../ui/pages/messages_page.py" line="80" />
         <source>次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="80" />
+        <location filename="../../ui/pages/messages_page.py" line="81" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="81" />
+        <location filename="../../ui/pages/messages_page.py" line="82" />
         <source>失败原因</source>
         <translation>Failure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="98" />
+        <location filename="../../ui/pages/messages_page.py" line="100" />
         <source>请先选择一条消息。</source>
         <translation>Select a message first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="105" />
+        <location filename="../../ui/pages/messages_page.py" line="107" />
         <source>已复制到剪贴板</source>
         <translation>Copied to the clipboard</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="124" />
+        <location filename="../../ui/pages/messages_page.py" line="126" />
         <source>正在发送…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="127" />
+        <location filename="../../ui/pages/messages_page.py" line="129" />
         <source>已发送 {0} 条，失败 {1} 次</source>
         <translation>{0} sent, {1} failed attempts</translation>
     </message>
@@ -2629,122 +2762,122 @@
 <context>
     <name>PatientFormDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="58" />
+        <location filename="../../ui/dialogs/patient_form.py" line="62" />
         <source>编辑患者资料</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="58" />
+        <location filename="../../ui/dialogs/patient_form.py" line="62" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="72" />
+        <location filename="../../ui/dialogs/patient_form.py" line="76" />
         <source>未填</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="72" />
+        <location filename="../../ui/dialogs/patient_form.py" line="76" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="72" />
+        <location filename="../../ui/dialogs/patient_form.py" line="76" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="76" />
+        <location filename="../../ui/dialogs/patient_form.py" line="80" />
         <source>11 位手机号</source>
         <translation>11-digit mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="80" />
+        <location filename="../../ui/dialogs/patient_form.py" line="84" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="97" />
+        <location filename="../../ui/dialogs/patient_form.py" line="101" />
         <source>无权查看</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="98" />
+        <location filename="../../ui/dialogs/patient_form.py" line="102" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="99" />
+        <location filename="../../ui/dialogs/patient_form.py" line="103" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="100" />
+        <location filename="../../ui/dialogs/patient_form.py" line="104" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="101" />
+        <location filename="../../ui/dialogs/patient_form.py" line="105" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="102" />
+        <location filename="../../ui/dialogs/patient_form.py" line="106" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="103" />
+        <location filename="../../ui/dialogs/patient_form.py" line="107" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="104" />
+        <location filename="../../ui/dialogs/patient_form.py" line="108" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="105" />
+        <location filename="../../ui/dialogs/patient_form.py" line="109" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="106" />
+        <location filename="../../ui/dialogs/patient_form.py" line="110" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="107" />
+        <location filename="../../ui/dialogs/patient_form.py" line="111" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="108" />
+        <location filename="../../ui/dialogs/patient_form.py" line="112" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="113" />
+        <location filename="../../ui/dialogs/patient_form.py" line="124" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="146" />
+        <location filename="../../ui/dialogs/patient_form.py" line="162" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="149" />
+        <location filename="../../ui/dialogs/patient_form.py" line="165" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="207" />
+        <location filename="../../ui/dialogs/patient_form.py" line="238" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="208" />
+        <location filename="../../ui/dialogs/patient_form.py" line="239" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -2753,347 +2886,423 @@
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="224" />
+        <location filename="../../ui/dialogs/patient_form.py" line="226" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
 </context>
 <context>
-    <name>PatientPanelWidget</name>
+    <name>PatientHome</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="86" />
-        <source>编辑</source>
-        <translation>Edit</translation>
+        <location filename="../../ui/widgets/patient_home.py" line="48" />
+        <source>今天的患者</source>
+        <translation>Today's patients</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="86" />
-        <source>记录联系</source>
-        <translation>Log contact</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="87" />
-        <source>收款/记账</source>
-        <translation>Payment</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="88" />
-        <source>标签</source>
-        <translation>Tags</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="89" />
-        <source>关联家属</source>
-        <translation>Link family</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="89" />
-        <source>合并重复</source>
-        <translation>Merge duplicate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="90" />
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
-        <source>归档</source>
-        <translation>Archive</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="110" />
-        <source>日期</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="112" />
-        <source>项目</source>
-        <translation>Procedure</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="113" />
-        <source>牙位/部位</source>
-        <translation>Tooth / site</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="114" />
-        <source>医生</source>
-        <translation>Doctor</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="115" />
-        <location filename="../../ui/widgets/patient_panel.py" line="124" />
-        <location filename="../../ui/widgets/patient_panel.py" line="173" />
-        <source>金额</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
-        <location filename="../../ui/widgets/patient_panel.py" line="329" />
-        <source>备注</source>
-        <translation>Notes</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
-        <location filename="../../ui/widgets/patient_panel.py" line="167" />
+        <location filename="../../ui/widgets/patient_home.py" line="51" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="122" />
-        <location filename="../../ui/widgets/patient_panel.py" line="138" />
-        <source>类型</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="123" />
-        <source>方式</source>
-        <translation>Channel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="126" />
-        <source>说明</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="129" />
+        <location filename="../../ui/widgets/patient_home.py" line="53" />
+        <location filename="../../ui/widgets/patient_home.py" line="69" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="130" />
-        <source>关系</source>
-        <translation>Relation</translation>
+        <location filename="../../ui/widgets/patient_home.py" line="55" />
+        <source>医生</source>
+        <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="131" />
-        <source>手机</source>
-        <translation>Mobile</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="132" />
-        <source>下次预约</source>
-        <translation>Next appointment</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="133" />
-        <source>待复诊</source>
-        <translation>Open recalls</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
-        <source>病史与过敏</source>
-        <translation>History &amp; allergies</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
-        <source>治疗记录</source>
-        <translation>Treatments</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="154" />
-        <source>账单</source>
-        <translation>Billing</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="154" />
-        <source>家庭</source>
-        <translation>Family</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="155" />
-        <source>回访</source>
-        <translation>Callbacks</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="42" />
-        <location filename="../../ui/widgets/patient_panel.py" line="155" />
-        <source>附件</source>
-        <translation>Attachments</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="37" />
-        <source>就诊</source>
-        <translation>Visit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="38" />
-        <source>账目</source>
-        <translation>Ledger</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="39" />
-        <source>预约</source>
-        <translation>Appointment</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="40" />
-        <source>联系</source>
-        <translation>Contact</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="41" />
-        <source>反馈</source>
-        <translation>Feedback</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="87" />
-        <source>满意度/投诉</source>
-        <translation>Feedback</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="136" />
-        <source>到期</source>
-        <translation>Due</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
-        <source>事由</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <location filename="../../ui/widgets/patient_home.py" line="56" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
+        <location filename="../../ui/widgets/patient_home.py" line="58" />
+        <location filename="../../ui/widgets/patient_home.py" line="73" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_home.py" line="64" />
+        <source>今天没有预约的患者。</source>
+        <translation>No patients are booked for today.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_home.py" line="66" />
+        <source>最近打开</source>
+        <translation>Recently opened</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_home.py" line="71" />
+        <source>打开于</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_home.py" line="74" />
+        <source>病历号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_home.py" line="81" />
+        <source>打开过的患者会列在这里。</source>
+        <translation>The patients you open are listed here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_home.py" line="108" />
+        <source>今天的患者（{0}）</source>
+        <translation>Today's patients ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>PatientPanelWidget</name>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="101" />
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="102" />
+        <source>记录联系</source>
+        <translation>Log contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="103" />
+        <source>收款/记账</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="104" />
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="105" />
+        <source>关联家属</source>
+        <translation>Link family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="105" />
+        <source>合并重复</source>
+        <translation>Merge duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="106" />
+        <location filename="../../ui/widgets/patient_panel.py" line="329" />
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="127" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="129" />
+        <source>项目</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
+        <source>牙位/部位</source>
+        <translation>Tooth / site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="131" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/ledger_table.py" line="42" />
+        <location filename="../../ui/widgets/patient_panel.py" line="132" />
+        <location filename="../../ui/widgets/patient_panel.py" line="184" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="134" />
+        <location filename="../../ui/widgets/patient_panel.py" line="363" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/ledger_table.py" line="38" />
+        <location filename="../../ui/widgets/patient_panel.py" line="178" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/ledger_table.py" line="40" />
+        <location filename="../../ui/widgets/patient_panel.py" line="148" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/ledger_table.py" line="41" />
+        <source>方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/ledger_table.py" line="44" />
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
         <location filename="../../ui/widgets/patient_panel.py" line="140" />
+        <source>关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="141" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="142" />
+        <source>下次预约</source>
+        <translation>Next appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="143" />
+        <source>待复诊</source>
+        <translation>Open recalls</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="164" />
+        <source>病史与过敏</source>
+        <translation>History &amp; allergies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="164" />
+        <source>治疗记录</source>
+        <translation>Treatments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="165" />
+        <source>账单</source>
+        <translation>Billing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="165" />
+        <source>家庭</source>
+        <translation>Family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="166" />
+        <source>回访</source>
+        <translation>Callbacks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="57" />
+        <location filename="../../ui/widgets/patient_panel.py" line="166" />
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="52" />
+        <source>就诊</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="53" />
+        <source>账目</source>
+        <translation>Ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="54" />
+        <location filename="../../ui/widgets/patient_panel.py" line="101" />
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="55" />
+        <source>联系</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="56" />
+        <source>反馈</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="103" />
+        <source>满意度/投诉</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="112" />
+        <source>为这位患者预约：打开日历的预约窗口</source>
+        <translation>Book an appointment for this patient (opens the calendar's booking window)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="146" />
+        <source>到期</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="149" />
+        <source>事由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
         <source>已到期</source>
         <translation>Due now</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="141" />
+        <location filename="../../ui/widgets/patient_panel.py" line="151" />
         <source>待到期</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="142" />
+        <location filename="../../ui/widgets/patient_panel.py" line="152" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="156" />
+        <location filename="../../ui/widgets/patient_panel.py" line="167" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="163" />
+        <location filename="../../ui/widgets/patient_panel.py" line="174" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="181" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="171" />
+        <location filename="../../ui/widgets/patient_panel.py" line="182" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="183" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="185" />
+        <location filename="../../ui/widgets/patient_panel.py" line="196" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="191" />
+        <location filename="../../ui/widgets/patient_panel.py" line="202" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="204" />
+        <location filename="../../ui/widgets/patient_panel.py" line="216" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="222" />
+        <location filename="../../ui/widgets/patient_panel.py" line="234" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="252" />
+        <location filename="../../ui/widgets/patient_panel.py" line="281" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="252" />
+        <location filename="../../ui/widgets/patient_panel.py" line="281" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="253" />
+        <location filename="../../ui/widgets/patient_panel.py" line="282" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="257" />
+        <location filename="../../ui/widgets/patient_panel.py" line="286" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="258" />
+        <location filename="../../ui/widgets/patient_panel.py" line="287" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="258" />
+        <location filename="../../ui/widgets/patient_panel.py" line="287" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="260" />
+        <location filename="../../ui/widgets/patient_panel.py" line="289" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="263" />
+        <location filename="../../ui/widgets/patient_panel.py" line="292" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="269" />
+        <location filename="../../ui/widgets/patient_panel.py" line="297" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="276" />
+        <location filename="../../ui/widgets/patient_panel.py" line="301" />
+        <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
+        <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="310" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <location filename="../../ui/widgets/patient_panel.py" line="329" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="313" />
+        <location filename="../../ui/widgets/patient_panel.py" line="347" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="313" />
+        <location filename="../../ui/widgets/patient_panel.py" line="347" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="314" />
+        <location filename="../../ui/widgets/patient_panel.py" line="348" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="314" />
+        <location filename="../../ui/widgets/patient_panel.py" line="348" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="315" />
+        <location filename="../../ui/widgets/patient_panel.py" line="349" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="315" />
+        <location filename="../../ui/widgets/patient_panel.py" line="349" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
@@ -3101,7 +3310,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPicker</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="169" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="270" />
         <source>姓名、拼音首字母、手机号后四位…</source>
         <translation>Name, pinyin initials, last 4 digits of mobile…</translation>
     </message>
@@ -3109,103 +3318,113 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientsPage</name>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="55" />
-        <location filename="../../ui/pages/patients_page.py" line="294" />
+        <location filename="../../ui/pages/patients_page.py" line="81" />
+        <location filename="../../ui/pages/patients_page.py" line="397" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="56" />
+        <location filename="../../ui/pages/patients_page.py" line="82" />
         <source>输入姓名、拼音首字母（zs）、全拼、手机号任意 4 位、病历号或身份证号片段。</source>
         <translation>Type a name, pinyin initials (zs), full pinyin, any 4 digits of a phone, the patient code or part of the ID number.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="64" />
+        <location filename="../../ui/pages/patients_page.py" line="90" />
         <source>搜索患者…</source>
         <translation>Search patients…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="66" />
+        <location filename="../../ui/pages/patients_page.py" line="92" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="72" />
+        <location filename="../../ui/pages/patients_page.py" line="98" />
         <source>包括已归档</source>
         <translation>Include archived</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="76" />
+        <location filename="../../ui/pages/patients_page.py" line="102" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="80" />
+        <location filename="../../ui/pages/patients_page.py" line="103" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="81" />
+        <location filename="../../ui/pages/patients_page.py" line="104" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="83" />
+        <location filename="../../ui/pages/patients_page.py" line="106" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="84" />
+        <location filename="../../ui/pages/patients_page.py" line="107" />
         <source>病历号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="92" />
+        <location filename="../../ui/pages/patients_page.py" line="120" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="94" />
+        <location filename="../../ui/pages/patients_page.py" line="122" />
         <source>把列表中的患者导出为 Excel；搜索框为空时导出全部患者。</source>
         <translation>Export the listed patients to Excel; with an empty search box, every patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="106" />
+        <location filename="../../ui/pages/patients_page.py" line="139" />
         <source>在左侧搜索并选择一位患者，这里会显示他的全部信息。</source>
         <translation>Search and select a patient on the left to see everything about them here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="116" />
+        <location filename="../../ui/pages/patients_page.py" line="149" />
         <source>撤销合并</source>
         <translation>Undo merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="153" />
+        <location filename="../../ui/pages/patients_page.py" line="217" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="161" />
+        <location filename="../../ui/pages/patients_page.py" line="226" />
         <source>已导出 {0} 位患者</source>
         <translation>Exported {0} patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="192" />
+        <location filename="../../ui/pages/patients_page.py" line="229" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="229" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/patients_page.py" line="267" />
         <source>{0} 位</source>
         <translation>{0} found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="263" />
+        <location filename="../../ui/pages/patients_page.py" line="366" />
         <source>归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？</source>
         <translation>Archived patients are hidden from search (tick "Include archived" to find them). Archive this patient?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="264" />
+        <location filename="../../ui/pages/patients_page.py" line="367" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="274" />
+        <location filename="../../ui/pages/patients_page.py" line="380" />
         <source>已合并重复档案。</source>
         <translation>Duplicate record merged.</translation>
     </message>
@@ -3213,57 +3432,57 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>ProcedureDialog</name>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="47" />
+        <location filename="../../ui/pages/lists_page.py" line="51" />
         <source>编辑诊疗项目</source>
         <translation>Edit procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="47" />
+        <location filename="../../ui/pages/lists_page.py" line="51" />
         <source>新增诊疗项目</source>
         <translation>Add procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="61" />
+        <location filename="../../ui/pages/lists_page.py" line="65" />
         <source>高值项目（种植、正畸、屈光手术等）</source>
         <translation>High-value procedure (implant, orthodontics, refractive surgery…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="63" />
+        <location filename="../../ui/pages/lists_page.py" line="67" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="65" />
+        <location filename="../../ui/pages/lists_page.py" line="69" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="65" />
+        <location filename="../../ui/pages/lists_page.py" line="69" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="66" />
+        <location filename="../../ui/pages/lists_page.py" line="70" />
         <source>默认时长（分钟）</source>
         <translation>Default duration (minutes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="67" />
+        <location filename="../../ui/pages/lists_page.py" line="71" />
         <source>价格（元）</source>
         <translation>Price (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="67" />
+        <location filename="../../ui/pages/lists_page.py" line="71" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="74" />
+        <location filename="../../ui/pages/lists_page.py" line="78" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="80" />
+        <location filename="../../ui/pages/lists_page.py" line="84" />
         <source>价格“{0}”不是数字。</source>
         <translation>The price "{0}" is not a number.</translation>
     </message>
@@ -3271,32 +3490,32 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>QueueMessageDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="263" />
+        <location filename="../../ui/pages/messages_page.py" line="265" />
         <source>发消息</source>
         <translation>Send message</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="272" />
+        <location filename="../../ui/pages/messages_page.py" line="274" />
         <source>邮件渠道填写邮箱；短信默认用手机号</source>
         <translation>E-mail address for the e-mail channel; SMS uses the mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="273" />
+        <location filename="../../ui/pages/messages_page.py" line="275" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="274" />
+        <location filename="../../ui/pages/messages_page.py" line="276" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="275" />
+        <location filename="../../ui/pages/messages_page.py" line="277" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="277" />
+        <location filename="../../ui/pages/messages_page.py" line="279" />
         <source>放入待发送</source>
         <translation>Queue</translation>
     </message>
@@ -3332,6 +3551,19 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/calendar/dialogs.py" line="255" />
         <source>改约</source>
         <translation>Reschedule</translation>
+    </message>
+</context>
+<context>
+    <name>RunStep</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/run_step.py" line="15" />
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/run_step.py" line="19" />
+        <source>可以随时取消：取消后本次导入不会留下任何数据。</source>
+        <translation>You can cancel at any time: a cancelled import leaves nothing behind.</translation>
     </message>
 </context>
 <context>
@@ -3418,6 +3650,49 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="19" />
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="22" />
+        <source>任何页面</source>
+        <translation>Any page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="22" />
+        <source>预约</source>
+        <translation>Calendar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="23" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="25" />
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="25" />
+        <source>页面</source>
+        <translation>Page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="25" />
+        <source>作用</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shortcuts_dialog.py" line="36" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>StaffDialog</name>
     <message>
         <location filename="../../ui/dialogs/staff_dialog.py" line="29" />
@@ -3483,40 +3758,123 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="80" />
+        <location filename="../../ui/app.py" line="82" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="139" />
+        <location filename="../../ui/app.py" line="141" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
 </context>
 <context>
+    <name>SummaryView</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="37" />
+        <source>新患者</source>
+        <translation>New patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="38" />
+        <source>合并到已有患者</source>
+        <translation>Merged into existing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="39" />
+        <source>就诊记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="40" />
+        <source>付款记录</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="41" />
+        <source>回访任务</source>
+        <translation>Care tasks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="41" />
+        <source>被拒绝的行</source>
+        <translation>Rejected rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="42" />
+        <source>已导入过的行</source>
+        <translation>Already imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="43" />
+        <source>空行</source>
+        <translation>Blank rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="44" />
+        <source>合计行</source>
+        <translation>Total rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="70" />
+        <source>回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，不会涌入回访清单。</source>
+        <translation>Care tasks are created only for calls and checks due from 30 days ago onward; {0} older ones were left out rather than flooding the callback list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="75" />
+        <source>被拒绝的行（{0}）</source>
+        <translation>Rejected rows ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="76" />
+        <source>提示（{0}）</source>
+        <translation>Notes ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="81" />
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="83" />
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="84" />
+        <source>内容</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="85" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>TagDialog</name>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="113" />
+        <location filename="../../ui/pages/lists_page.py" line="120" />
         <source>编辑标签</source>
         <translation>Edit tag</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="113" />
+        <location filename="../../ui/pages/lists_page.py" line="120" />
         <source>新增标签</source>
         <translation>Add tag</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="118" />
+        <location filename="../../ui/pages/lists_page.py" line="125" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="119" />
+        <location filename="../../ui/pages/lists_page.py" line="126" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/lists_page.py" line="121" />
+        <location filename="../../ui/pages/lists_page.py" line="128" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3524,22 +3882,22 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TagsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="129" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="221" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="141" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="233" />
         <source>新标签名称（可选）</source>
         <translation>New tag name (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="143" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="235" />
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_actions.py" line="145" />
+        <location filename="../../ui/dialogs/patient_actions.py" line="237" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3547,27 +3905,27 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TemplatesDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="230" />
+        <location filename="../../ui/pages/messages_page.py" line="232" />
         <source>消息模板</source>
         <translation>Message templates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="237" />
+        <location filename="../../ui/pages/messages_page.py" line="239" />
         <source>可用占位符：{0}</source>
         <translation>Placeholders: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="240" />
+        <location filename="../../ui/pages/messages_page.py" line="242" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="241" />
+        <location filename="../../ui/pages/messages_page.py" line="243" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="245" />
+        <location filename="../../ui/pages/messages_page.py" line="247" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
