@@ -21,7 +21,7 @@ from clinic_desktop.permissions import Role
 from clinic_desktop.rules.schedule_rules import Booking
 from clinic_desktop.services.appointments import conflicts_for
 from clinic_desktop.services.auth import setup_clinic
-from clinic_desktop.services.calendar import appointments_between
+from clinic_desktop.services.calendar import appointments_between, week_summary
 from clinic_desktop.storage.database import open_database
 from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.schedule import Appointment, WorkingHours
@@ -76,6 +76,13 @@ def test_one_week_all_doctors(benchmark: object, booked: Context) -> None:
     week = START + timedelta(days=200)
     views = benchmark(appointments_between, booked, week, week + timedelta(days=7))  # type: ignore[operator]
     assert len(views) > 500
+
+
+def test_one_week_all_doctors_compact(benchmark: object, booked: Context) -> None:
+    """What the all-doctors week view reads: bookings counted per doctor per day."""
+    week = (START + timedelta(days=200)).date()
+    cells = benchmark(week_summary, booked, week)  # type: ignore[operator]
+    assert sum(c.count for c in cells) > 500
 
 
 def test_overlap_check_for_a_new_booking(benchmark: object, booked: Context) -> None:

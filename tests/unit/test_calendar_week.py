@@ -79,3 +79,28 @@ def test_a_long_booking_that_started_hours_earlier_still_clashes(
     found = appts.check_booking(admin_ctx, req(clinic, "李四", "dr.wang", at(16, 30),
                                                chair="chair2"))
     assert [(c.kind, c.other_booking_id) for c in found] == [("doctor", long)]
+
+
+def test_the_compact_week_counts_bookings_per_doctor_per_local_day(
+    admin_ctx: Context, clinic: dict[str, int]  # noqa: F811
+) -> None:
+    from datetime import date
+
+    by_name = {p.name: p for p in list_procedures(admin_ctx)}
+    implant, cleaning = by_name["种植牙"], by_name["超声洁牙"]
+    wang, li = clinic["dr.wang"], clinic["dr.li"]
+    for hour, procedure in ((9, implant), (10, implant), (11, cleaning)):
+        appts.book(admin_ctx, BookingRequest(clinic["张三"], wang, at(hour), at(hour) +
+                                             timedelta(minutes=30), None, (procedure.id,)))
+    # 23:30 on the 26th local is 15:30 UTC: it belongs to the 26th, not the 27th UTC day.
+    appts.book(admin_ctx, req(clinic, "李四", "dr.li", at(23, 30, day=26), 20),
+               override_reason=AFTER_HOURS)
+    gone = appts.book(admin_ctx, req(clinic, "李四", "dr.li", at(9, day=26)))
+    appts.change_status(admin_ctx, gone, version=1, status="cancelled", reason="改天")
+    week = calendar.week_summary(admin_ctx, date(2026, 11, 23))
+    assert [(d.doctor_id, d.day, d.count, d.colours) for d in week] == [
+        (wang, date(2026, 11, 25), 3, ((implant.colour, 2), (cleaning.colour, 1))),
+        (li, date(2026, 11, 26), 1, ((calendar.DEFAULT_COLOUR, 1),)),
+    ]
+    assert calendar.week_summary(admin_ctx, date(2026, 11, 23), doctor_ids=[li])[0].count == 1
+    assert calendar.week_summary(admin_ctx, date(2026, 11, 27)) == []

@@ -442,6 +442,7 @@ RULES: dict[str, Rule] = {
             notes="拔除顺利")),
     "calendar.appointments_between": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
         FIXED_NOW, FIXED_NOW + timedelta(days=7))),
+    "calendar.week_summary": needs(V.APPOINTMENT_VIEW, call=lambda c: a(FIXED_NOW.date())),
     "calendar.appointment_history": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.treating)),
     "calendar.find_free_slots": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
         duration=timedelta(minutes=30), after=FIXED_NOW)),
