@@ -44,7 +44,7 @@ AREAS = ("110105", "310104", "440106", "330106", "320102", "510107", "420106", "
 STREETS = ("朝阳区建国路", "徐汇区漕溪北路", "天河区体育西路", "西湖区文三路", "玄武区中山路",
            "武侯区人民南路", "武昌区中南路", "雁塔区小寨东路")
 ALLERGIES = ("青霉素", "头孢", "麻药（利多卡因）", "乳胶", "磺胺")
-METHODS = ("微信支付", "支付宝", "现金", "银行卡", "医保")
+METHODS = ("wechat", "alipay", "cash", "card", "insurance")
 TIERS = (None, None, None, "银卡", "金卡", "钻石卡")
 
 
@@ -195,7 +195,7 @@ def _seed_history(session: Session, ctx: Context, rng: random.Random,
                                  "resolution": "", "staff_id": ctx.actor.staff_id})
         if rng.random() < 0.1:
             ledger.append({"patient_id": pid, "at": ctx.now() - timedelta(days=30),
-                           "kind": "topup", "method": "微信支付",
+                           "kind": "topup", "method": "wechat",
                            "amount": Decimal(rng.choice((1000, 2000, 5000))), "visit_id": None,
                            "note": "储值", "created_by": ctx.actor.staff_id})
     for table, rows in ((Visit, visits), (Treatment, treatments), (LedgerEntry, ledger),

@@ -36,8 +36,10 @@ from clinic_desktop.rules.text import hidden_character, normalize_text
 
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
-PAYMENT_METHODS = (("微信", "微信支付"), ("支付宝", "支付宝"), ("现金", "现金"),
-                   ("银行卡", "银行卡"), ("刷卡", "银行卡"), ("pos", "银行卡"), ("医保", "医保"))
+# The words a legacy sheet uses -> the ledger's method codes.
+PAYMENT_METHODS = (("微信", "wechat"), ("wechat", "wechat"), ("支付宝", "alipay"),
+                   ("alipay", "alipay"), ("现金", "cash"), ("cash", "cash"), ("银行卡", "card"),
+                   ("刷卡", "card"), ("pos", "card"), ("医保", "insurance"))
 
 
 @dataclass(frozen=True)

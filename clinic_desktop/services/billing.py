@@ -31,14 +31,25 @@ from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 
 KINDS = ("charge", "payment", "refund", "discount", "topup")
-METHODS = ("现金", "微信支付", "支付宝", "银行卡", "医保", "储值卡")
-STORED_VALUE = "储值卡"
+# Payment methods are stored as codes and shown in the user's language (``method_label``).
+METHODS = ("cash", "wechat", "alipay", "card", "insurance", "stored_value")
+STORED_VALUE = "stored_value"
+# The Chinese names the first wave stored (and a caller may still pass): the same methods.
+LEGACY_METHODS = {"现金": "cash", "微信支付": "wechat", "支付宝": "alipay", "银行卡": "card",
+                  "医保": "insurance", "储值卡": "stored_value"}
 MAX_AMOUNT = Decimal("10000000")
 # What a payment beyond the amount owed keeps its excess as.
 EXCESS_CREDIT = "credit"  # 预存: spent against the next charges
 EXCESS_STORED_VALUE = "stored_value"  # 储值: a top-up of the stored-value card
 EXCESS_CHOICES = (EXCESS_CREDIT, EXCESS_STORED_VALUE)
 ZERO = Decimal("0.00")
+
+
+def method_label(method: str | None) -> str:
+    if method is None:
+        return ""
+    return {"cash": _("现金"), "wechat": _("微信支付"), "alipay": _("支付宝"), "card": _("银行卡"),
+            "insurance": _("医保"), "stored_value": _("储值卡")}.get(method, method)
 
 
 def kind_label(kind: str) -> str:
@@ -155,6 +166,7 @@ def add_entry(
         raise UserError(_("多付部分的去向“{excess}”无效。", excess=excess), field="excess")
     amount = _check_amount(amount)
     if kind in ("payment", "refund", "topup"):
+        method = LEGACY_METHODS.get(method or "", method)
         if method not in METHODS:
             raise UserError(_("请选择支付方式。"), field="method")
     else:

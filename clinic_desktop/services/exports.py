@@ -29,7 +29,7 @@ from clinic_desktop.services.audit_log import (
     count_entries,
     iter_entries,
 )
-from clinic_desktop.services.billing import kind_label
+from clinic_desktop.services.billing import kind_label, method_label
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
@@ -233,8 +233,8 @@ def export_ledger(ctx: Context, path: Path, *, start: date | None = None,
 
         def rows() -> Iterator[list[object]]:
             for e, code, name in session.execute(query.execution_options(yield_per=2000)):
-                yield [e.at.astimezone(zone), code, name, kind_label(e.kind), e.method or "",
-                       e.amount, e.note]
+                yield [e.at.astimezone(zone), code, name, kind_label(e.kind),
+                       method_label(e.method), e.amount, e.note]
 
         columns = [XlsxColumn(_("时间"), 17, "datetime"), XlsxColumn(_("病历号"), 10),
                    XlsxColumn(_("患者"), 10), XlsxColumn(_("类型"), 8),

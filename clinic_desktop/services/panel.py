@@ -20,11 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
+from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission, without_clinical
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
-from clinic_desktop.services.billing import Balance, LedgerRecord, balance_in, ledger_in
+from clinic_desktop.services.billing import (
+    Balance,
+    LedgerRecord,
+    balance_in,
+    ledger_in,
+    method_label,
+)
 from clinic_desktop.services.billing import kind_label as ledger_label
 from clinic_desktop.services.care import OPEN, CareTaskInfo, task_info
 from clinic_desktop.services.clinic import read_setting
@@ -128,12 +135,13 @@ def _timeline(session: Session, patient_id: int, sections: frozenset[str],
         if clinical and v.notes:
             detail = f"{detail} · {v.notes}" if detail else v.notes
         yield TimelineEntry(_noon(v.visit_date, zone), "visit",
-                            "、".join(lines.get(v.id, [])) or "就诊", detail)
+                            "、".join(lines.get(v.id, [])) or _("就诊"), detail)
     if "billing" in sections:
         for e in session.execute(select(LedgerEntry).where(
                 LedgerEntry.patient_id == patient_id)).scalars():
             yield TimelineEntry(e.at, "payment", ledger_label(e.kind),
-                                " · ".join(x for x in (e.method or "", e.note) if x), e.amount)
+                                " · ".join(x for x in (method_label(e.method), e.note) if x),
+                                e.amount)
     if "appointments" in sections:
         for appt in session.execute(select(Appointment).where(
                 Appointment.patient_id == patient_id)).scalars():

@@ -205,7 +205,7 @@ def test_an_overpayment_asks_credit_or_stored_value_and_the_panel_shows_it(
         dialog = LedgerDialog(services, pid, page)
         qtbot.addWidget(dialog)
         dialog.amount.setText(amount)
-        dialog.method.setCurrentIndex(dialog.method.findData("现金"))
+        dialog.method.setCurrentIndex(dialog.method.findData("cash"))
         dialog.submit()
         return dialog
 

@@ -40,3 +40,33 @@ def test_downgrade_to_base_and_back(data_dir: DataDir) -> None:
             assert "patient_fts" in inspect(connection).get_table_names()
     finally:
         db.close()
+
+
+def test_payment_methods_become_codes_and_read_in_either_language(data_dir: DataDir) -> None:
+    from sqlalchemy import text
+
+    from clinic_desktop.i18n import set_language
+    from clinic_desktop.services.billing import method_label
+
+    db = open_database(data_dir)
+    try:
+        with db.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "20261202_07")
+            connection.execute(text(
+                "INSERT INTO patient (id, code, name, name_pinyin, name_initials, "
+                "birth_date_approximate, notes, archived, member_points, created_at, "
+                "updated_at, version) VALUES (1, 'P000001', '张三', 'zhangsan', 'zs', 0, '', "
+                "0, 0, '2026-11-24 02:00:00', '2026-11-24 02:00:00', 1)"))
+            connection.execute(text(
+                "INSERT INTO ledger_entry (patient_id, at, kind, method, amount, note) VALUES "
+                "(1, '2026-11-24 02:00:00', 'payment', '微信支付', 30000, '')"))
+            command.upgrade(config, "head")
+            method = connection.execute(text("SELECT method FROM ledger_entry")).scalar()
+    finally:
+        db.close()
+    assert method == "wechat"
+    assert method_label(method) == "微信支付"
+    set_language("en")
+    assert method_label(method) == "WeChat Pay"

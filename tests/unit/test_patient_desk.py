@@ -84,7 +84,7 @@ def test_excess_kept_as_stored_value_pays_the_debt_and_tops_up_the_rest(
     balance = billing.get_balance(admin_ctx, pid)
     assert (balance.owed, balance.credit, balance.stored_value) == (0, 0, Decimal("200.00"))
     assert [(e.kind, e.method, e.amount) for e in billing.ledger_of(admin_ctx, pid)][:2] == [
-        ("topup", "支付宝", Decimal("200.00")), ("payment", "支付宝", Decimal("100.00"))]
+        ("topup", "alipay", Decimal("200.00")), ("payment", "alipay", Decimal("100.00"))]
     # Nothing owed: the whole payment is a top-up.
     only = billing.add_entry(admin_ctx, pid, kind="payment", amount=Decimal("50"),
                              method="现金", excess="stored_value")

@@ -138,7 +138,7 @@ class LedgerDialog(ActionDialog):
         self.amount.setPlaceholderText("0.00")
         self.method = QComboBox()
         for method in billing.METHODS:
-            self.method.addItem(method, method)
+            self.method.addItem(billing.method_label(method), method)
         self.note = QLineEdit()
         balance = billing.get_balance(services.ctx, patient_id)
         self.balance = QLabel(self.tr("当前欠费 ¥{0:,.2f}，预存 ¥{1:,.2f}，储值余额 ¥{2:,.2f}")

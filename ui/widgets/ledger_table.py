@@ -9,7 +9,7 @@ from decimal import Decimal
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from clinic_desktop.services.billing import LedgerRecord, kind_label
+from clinic_desktop.services.billing import LedgerRecord, kind_label, method_label
 from ui.app_services import AppServices
 from ui.widgets.common import make_table
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
@@ -38,7 +38,7 @@ def ledger_columns(services: AppServices) -> list[Column[LedgerRecord]]:
         Column(translate("PatientPanelWidget", "时间"), lambda e: services.format_datetime(e.at),
                sort_key=lambda e: e.at),
         Column(translate("PatientPanelWidget", "类型"), lambda e: kind_label(e.kind)),
-        Column(translate("PatientPanelWidget", "方式"), lambda e: e.method or ""),
+        Column(translate("PatientPanelWidget", "方式"), lambda e: method_label(e.method)),
         Column(translate("PatientPanelWidget", "金额"), lambda e: money(e.amount),
                sort_key=lambda e: e.amount, align_right=True),
         Column(translate("PatientPanelWidget", "说明"), lambda e: e.note),
