@@ -117,8 +117,9 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{spec.key}")
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self.pages[spec.key] = page
         self.stack.setCurrentIndex(row)
 

@@ -185,7 +185,7 @@ def resize_columns_to_contents(view: QTableView, columns: Iterable[int]) -> None
         return
     view.ensurePolished()  # as Qt does first: the style sheet may set the font
     rows = _sampled_rows(view)
-    if proxy is source:
+    if not isinstance(proxy, QSortFilterProxyModel):
         records = [source.records[row] for row in rows]
     else:  # a filtered proxy: its rows map to the source's
         records = [source.records[proxy.mapToSource(proxy.index(row, 0)).row()] for row in rows]
