@@ -298,3 +298,37 @@ def now_line_y(now: time | datetime, axis: TimeAxis) -> float | None:
     if m < axis.start_minute or m > axis.end_minute:
         return None
     return axis.y_for(now)
+
+
+def hour_labels(axis: TimeAxis, scroll_y: float, viewport_height: float,
+                label_height: float) -> list[tuple[float, str]]:
+    """Hour labels of the time column scrolled by ``scroll_y``: (centre y in the viewport,
+    text), each centred on its hour line. Only lines inside the viewport get a label; one
+    near an edge is pushed inside, so none is cut and no two overprint."""
+    half = label_height / 2
+    placed: list[tuple[float, str]] = []
+    for row in axis.slot_rows():
+        y = row.y - scroll_y
+        if row.label is None or not 0 <= y <= viewport_height:
+            continue
+        y = min(max(y, half), max(viewport_height - half, half))
+        if placed and y - placed[-1][0] < label_height:
+            continue  # hours closer than a label (a tiny zoom, or one pushed in): skip it
+        placed.append((y, row.label))
+    return placed
+
+
+def fit_column_width(available: float, count: int, minimum: float) -> float:
+    """Columns share ``available`` pixels; never narrower than ``minimum`` (then it scrolls)."""
+    return max(minimum, available / max(count, 1))
+
+
+def lines_that_fit(height: float, line_heights: Sequence[float]) -> int:
+    """How many of the lines, from the first, fit whole in ``height``: never half a line."""
+    used, count = 0.0, 0
+    for line in line_heights:
+        used += line
+        if used > height + 1e-9:
+            break
+        count += 1
+    return count

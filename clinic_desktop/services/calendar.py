@@ -8,28 +8,37 @@ per block. Bounded by ``start >= from - MAX_DURATION`` so the start index is use
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, String, and_, bindparam, case, func, or_, select, type_coerce
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.free_slots import FreeSlot, next_free_slots
-from clinic_desktop.rules.schedule_rules import Booking, TimeOff
+from clinic_desktop.rules.schedule_rules import Booking, TimeOff, WorkingSpan
 from clinic_desktop.services.appointments import MAX_DURATION, clinic_zone
-from clinic_desktop.services.schedule import as_rule, time_off_between, working_spans
-from clinic_desktop.storage.models.clinical import ProcedureType
+from clinic_desktop.services.patient_search import PatientHit, search_in
+from clinic_desktop.services.schedule import (
+    BLOCKING_STATUSES,
+    as_rule,
+    time_off_between,
+    working_spans,
+)
+from clinic_desktop.storage.models.clinical import ProcedureType, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 from clinic_desktop.storage.models.schedule import (
     Appointment,
     AppointmentEvent,
     AppointmentProcedure,
 )
-from clinic_desktop.storage.models.staff import Staff
+from clinic_desktop.storage.models.staff import Chair, Staff
 from clinic_desktop.storage.rows import frozen, utc_instant
 
 DEFAULT_COLOUR = "#5B7083"
@@ -188,40 +197,167 @@ def appointment_history(ctx: Context, appointment_id: int) -> list[HistoryEntry]
                     .order_by(AppointmentEvent.at, AppointmentEvent.id)).scalars()]
 
 
+@dataclass
+class _SlotData:
+    """What the free-slot finder needs for some doctors over ``[after, horizon)``."""
+
+    spans: dict[int, list[WorkingSpan]]
+    time_off: dict[int, list[TimeOff]]
+    by_doctor: dict[int, list[Booking]]
+    by_chair: dict[int, list[Booking]]
+    by_patient: dict[int, list[Booking]]
+    chair_ids: list[int]  # active chairs, in their order
+    zone: ZoneInfo
+
+
+def _slot_data(session: Session, doctors: list[int], after: datetime, horizon: datetime, *,
+               ignore: Collection[int] = ()) -> _SlotData:
+    """Hours, time off and blocking bookings (``ignore``: bookings being moved) in one read."""
+    offs: dict[int, list[TimeOff]] = defaultdict(list)
+    for off in time_off_between(session, after, horizon, doctors):
+        offs[off.doctor_id].append(as_rule(off))
+    booked = session.execute(select(
+        Appointment.id, Appointment.doctor_id, Appointment.chair_id, Appointment.patient_id,
+        Appointment.start, Appointment.end, Appointment.status).where(
+        Appointment.start < horizon, Appointment.start > after - MAX_DURATION,
+        Appointment.end > after,
+        Appointment.status.not_in(("cancelled", "no_show")))).all()
+    by_doctor: dict[int, list[Booking]] = defaultdict(list)
+    by_chair: dict[int, list[Booking]] = defaultdict(list)
+    by_patient: dict[int, list[Booking]] = defaultdict(list)
+    for row in booked:
+        if row[0] in ignore:
+            continue
+        booking = Booking(*row)
+        by_doctor[booking.doctor_id].append(booking)
+        by_patient[booking.patient_id].append(booking)
+        if booking.chair_id is not None:
+            by_chair[booking.chair_id].append(booking)
+    chair_ids = list(session.execute(select(Chair.id).where(Chair.active.is_(True))
+                                     .order_by(Chair.sort_order, Chair.id)).scalars())
+    return _SlotData(working_spans(session, doctors), offs, by_doctor, by_chair, by_patient,
+                     chair_ids, clinic_zone(session))
+
+
+def _active_doctors(session: Session) -> list[int]:
+    return list(session.execute(
+        select(Staff.id).where(Staff.is_doctor.is_(True), Staff.active.is_(True))
+        .order_by(Staff.id)).scalars())
+
+
 def find_free_slots(
     ctx: Context, *, duration: timedelta, after: datetime, doctor_id: int | None = None,
     days: int = 14, limit: int = 10, need_chair: bool = False, step_minutes: int = 5,
+    doctor_ids: Sequence[int] | None = None,
 ) -> list[FreeSlot]:
-    """The earliest free slots for one doctor, or for any doctor when ``doctor_id`` is None."""
+    """The earliest free slots for one doctor, for ``doctor_ids`` (ties in their order: the
+    calendar's column order), or for any doctor when neither is given."""
     ctx.require(Permission.APPOINTMENT_VIEW)
     horizon = after + timedelta(days=days)
     with ctx.transaction() as session:
-        doctors = [doctor_id] if doctor_id is not None else list(session.execute(
-            select(Staff.id).where(Staff.is_doctor.is_(True), Staff.active.is_(True))
-            .order_by(Staff.id)).scalars())
-        spans = working_spans(session, doctors)
-        offs: dict[int, list[TimeOff]] = defaultdict(list)
-        for off in time_off_between(session, after, horizon, doctors):
-            offs[off.doctor_id].append(as_rule(off))
-        booked = session.execute(select(Appointment).where(
-            Appointment.start < horizon, Appointment.end > after,
-            Appointment.status.not_in(("cancelled", "no_show")))).scalars().all()
-        by_doctor: dict[int, list[Booking]] = defaultdict(list)
-        by_chair: dict[int, list[Booking]] = defaultdict(list)
-        for a in booked:
-            booking = Booking(a.id, a.doctor_id, a.chair_id, a.patient_id, a.start, a.end,
-                              a.status)
-            by_doctor[a.doctor_id].append(booking)
-            if a.chair_id is not None:
-                by_chair[a.chair_id].append(booking)
-        chair_ids = None
-        if need_chair:
-            from clinic_desktop.storage.models.staff import Chair
+        doctors = ([doctor_id] if doctor_id is not None else list(doctor_ids)
+                   if doctor_ids is not None else _active_doctors(session))
+        data = _slot_data(session, doctors, after, horizon)
+    return next_free_slots(
+        duration=duration, after=after, days=days, doctors=doctors, working_spans=data.spans,
+        time_off=data.time_off, bookings=data.by_doctor, tz=data.zone,
+        step_minutes=step_minutes, limit=limit,
+        chair_ids=data.chair_ids if need_chair else None, chair_bookings=data.by_chair)
 
-            chair_ids = list(session.execute(select(Chair.id).where(Chair.active.is_(True))
-                                             .order_by(Chair.sort_order)).scalars())
-        return next_free_slots(
-            duration=duration, after=after, days=days, doctors=doctors, working_spans=spans,
-            time_off=offs, bookings=by_doctor, tz=clinic_zone(session),
-            step_minutes=step_minutes, limit=limit, chair_ids=chair_ids,
-            chair_bookings=by_chair)
+
+@dataclass(frozen=True)
+class MoveProposal:
+    """Where a booking its doctor can no longer keep could go: the first free slot of
+    ``doctor_id`` at or after its old start (or now, if that has passed); ``start`` is None
+    when there is none within the search's days."""
+
+    appointment_id: int
+    version: int
+    patient_id: int
+    patient_name: str
+    patient_mobile: str | None
+    old_doctor_id: int
+    old_start: datetime
+    old_end: datetime
+    doctor_id: int
+    chair_id: int | None
+    start: datetime | None
+    end: datetime | None
+
+
+def propose_moves(ctx: Context, appointment_ids: Sequence[int], *,
+                  doctors: Mapping[int, int] | None = None, step_minutes: int = 15,
+                  days: int = 14) -> list[MoveProposal]:
+    """A free slot for each booking (earliest first), each with its own doctor or the one
+    ``doctors`` names for it. The slots do not clash with each other, the doctor's other
+    bookings and time off, a chair (its own first) when it had one, or the patient's other
+    bookings. Bookings already finished or cancelled are left out. Changes nothing."""
+    ctx.require(Permission.APPOINTMENT_VIEW)
+    wanted = doctors or {}
+    now = ctx.now()
+    with ctx.transaction() as session:
+        rows = session.execute(
+            select(Appointment.id, Appointment.version, Appointment.patient_id, Patient.name,
+                   Patient.mobile, Appointment.doctor_id, Appointment.chair_id,
+                   Appointment.start, Appointment.end)
+            .join(Patient, Patient.id == Appointment.patient_id)
+            .where(Appointment.id.in_(list(appointment_ids)),
+                   Appointment.status.in_(BLOCKING_STATUSES))
+            .order_by(Appointment.start, Appointment.id)).all()
+        if not rows:
+            return []
+        targets = {row.id: wanted.get(row.id, row.doctor_id) for row in rows}
+        firsts = [max(row.start, now) for row in rows]
+        data = _slot_data(session, sorted(set(targets.values())), min(firsts),
+                          max(firsts) + timedelta(days=days), ignore=set(targets))
+    proposals = []
+    for row, after in zip(rows, firsts, strict=True):
+        doctor = targets[row.id]
+        chairs = None if row.chair_id is None else [
+            row.chair_id, *(c for c in data.chair_ids if c != row.chair_id)]
+        # The patient's other bookings count as busy: a move must not clash with them either.
+        busy = data.by_doctor[doctor] + [b for b in data.by_patient[row.patient_id]
+                                         if b.doctor_id != doctor]
+        found = next_free_slots(
+            duration=row.end - row.start, after=after, days=days, doctors=[doctor],
+            working_spans=data.spans, time_off=data.time_off, bookings={doctor: busy},
+            tz=data.zone, step_minutes=step_minutes, limit=1, chair_ids=chairs,
+            chair_bookings=data.by_chair)
+        slot = found[0] if found else None
+        if slot is not None:  # taken: the next proposal must not offer it again
+            taken = Booking(row.id, doctor, slot.chair_id, row.patient_id, slot.start, slot.end)
+            data.by_doctor[doctor].append(taken)
+            data.by_patient[row.patient_id].append(taken)
+            if slot.chair_id is not None:
+                data.by_chair[slot.chair_id].append(taken)
+        proposals.append(MoveProposal(
+            row.id, row.version, row.patient_id, row.name, row.mobile, row.doctor_id,
+            utc_instant(row.start), utc_instant(row.end), doctor,
+            slot.chair_id if slot else row.chair_id, slot.start if slot else None,
+            slot.end if slot else None))
+    return proposals
+
+
+@dataclass(frozen=True)
+class BookingCandidate:
+    """A search hit in the booking dialog, with what tells two 张桂 apart."""
+
+    patient: PatientHit
+    age: int | None
+    last_visit: date | None
+
+
+def booking_candidates(ctx: Context, query: str, *, limit: int = 20) -> list[BookingCandidate]:
+    """Patients matching ``query`` (as the patient search finds them) with age and last visit."""
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        hits = search_in(session, query, limit=limit)
+        if not hits:
+            return []
+        today = ctx.now().astimezone(clinic_zone(session)).date()
+        last: dict[int, date] = {pid: day for pid, day in session.execute(
+            select(Visit.patient_id, func.max(Visit.visit_date))
+            .where(Visit.patient_id.in_([h.id for h in hits]))
+            .group_by(Visit.patient_id))}
+    return [BookingCandidate(hit, age_on(hit.birth_date, today) if hit.birth_date else None,
+                             last.get(hit.id)) for hit in hits]

@@ -1,45 +1,63 @@
 """Book an appointment: patient (search or quick-create), procedure, doctor, chair, time.
 
-Conflicts are checked live while choosing; "查找空档" lists the next free slots for the
-doctor (or any doctor) over the next 14 days.
+The patient on the left, the appointment on the right, the live conflict line and 查找空档
+(the next free slots for the doctor, or any doctor, over 14 days) below both: with conflicts
+and slots showing it still fits a 1280×650 screen, and scrolls inside if it must. A patient
+typed in (name and mobile) is created in the booking's own transaction
+(``appointments.book_new_patient``): a refused or cancelled booking leaves nobody behind.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
-from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.age import age_on
+from clinic_desktop.rules.free_slots import FreeSlot
 from clinic_desktop.services import appointments as appts
-from clinic_desktop.services.appointments import CHANNELS, BookingConflict, BookingRequest
-from clinic_desktop.services.calendar import find_free_slots
+from clinic_desktop.services.appointments import (
+    CHANNELS,
+    BookingConflict,
+    BookingRequest,
+    channel_label,
+)
 from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.chairs import list_chairs
-from clinic_desktop.services.patients import (
-    DuplicatePatient,
-    PatientInput,
-    create_patient,
-    load_patient,
-)
+from clinic_desktop.services.patients import DuplicatePatient, PatientInput, load_patient
 from clinic_desktop.services.staff import list_doctors
 from ui.app_services import AppServices
-from ui.dialogs.patient_actions import ActionDialog, PatientPicker
+from ui.calendar.booking_parts import (
+    ConflictLine,
+    SlotFinder,
+    grow_to_fit,
+    local_edit,
+    open_at_hint,
+    set_local_edit,
+)
+from ui.calendar.patient_choice import PatientChoice
+from ui.dialogs.patient_actions import ActionDialog, Operation
+from ui.widgets.fit_scroll import FitScrollArea
 from ui.widgets.rich_text import plain_label
+
+# The dialog's scrolling part: with margins, the error line and the buttons it stays under
+# 650 pixels with room for a title bar.
+BODY_HEIGHT = 500
 
 
 class BookingDialog(ActionDialog):
@@ -51,21 +69,17 @@ class BookingDialog(ActionDialog):
         self.zone: ZoneInfo = services.clinic.zone
         self.booked_id: int | None = None
         self.fixed_patient = patient_id
-        self.picker = PatientPicker(services, exclude=0)
-        quick = QHBoxLayout()
+        self.picker = PatientChoice(services)
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText(self.tr("新患者姓名"))
         self.new_mobile = QLineEdit()
         self.new_mobile.setPlaceholderText(self.tr("手机号"))
-        quick.addWidget(self.new_name)
-        quick.addWidget(self.new_mobile)
-        quick_box = QWidget()
-        quick_box.setLayout(quick)
         self.procedure = QComboBox()
         self.procedure.addItem(self.tr("（不指定）"), None)
         self._minutes: dict[int, int] = {}
         for p in list_procedures(services.ctx):
-            self.procedure.addItem(f"{p.name}（{p.default_minutes} 分钟）", p.id)
+            self.procedure.addItem(self.tr("{0}（{1} 分钟）").format(p.name, p.default_minutes),
+                                   p.id)
             self._minutes[p.id] = p.default_minutes
         self.doctor = QComboBox()
         for d in list_doctors(services.ctx):
@@ -88,53 +102,96 @@ class BookingDialog(ActionDialog):
         self.minutes.setValue(int((end - start).total_seconds() // 60) if end else 30)
         self.channel = QComboBox()
         for channel in CHANNELS:
-            self.channel.addItem(channel, channel)
+            self.channel.addItem(channel_label(channel), channel)
         self.notes = QLineEdit()
-        self.conflicts = plain_label()  # the messages name patients, doctors, chairs
-        self.conflicts.setObjectName("fieldError")
-        self.conflicts.setWordWrap(True)
-        self.conflicts.hide()
-        self.override = QLineEdit()
-        self.override.setPlaceholderText(self.tr("加号原因（有冲突仍要预约时填写）"))
-        self.override.setVisible(False)
-        self.any_doctor = QCheckBox(self.tr("任意医生"))
-        find = QPushButton(self.tr("查找空档"))
-        find.clicked.connect(self.find_slots)
-        slot_row = QHBoxLayout()
-        slot_row.addWidget(find)
-        slot_row.addWidget(self.any_doctor)
-        slot_row.addStretch(1)
-        self.slots = QListWidget()
-        self.slots.setMaximumHeight(110)
-        self.slots.hide()
-        self.slots.itemClicked.connect(self._use_slot)
-        if patient_id is None:
-            self.form.addRow(self.tr("患者"), self.picker)
-            self.form.addRow(self.tr("或新建"), quick_box)
-        else:
-            self.form.addRow(self.tr("患者"),
-                             plain_label(load_patient(services.ctx, patient_id).name))
-        self.form.addRow(self.tr("项目"), self.procedure)
-        self.form.addRow(self.tr("医生"), self.doctor)
-        self.form.addRow(self.tr("椅位"), self.chair)
-        self.form.addRow(self.tr("时间"), self.when)
-        self.form.addRow(self.tr("时长"), self.minutes)
-        self.form.addRow(self.tr("渠道"), self.channel)
-        self.form.addRow(self.tr("备注"), self.notes)
-        self.form.addRow("", slot_row)
-        self.form.addRow("", self.slots)
-        self.form.addRow(self.conflicts)
-        self.form.addRow(self.override)
+        for combo in (self.procedure, self.doctor, self.chair, self.channel):
+            # As narrow as a few characters: the patient list beside them needs the room.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        self.conflict_line = ConflictLine(services)
+        self.conflicts, self.override = self.conflict_line.label, self.conflict_line.override
+        self.finder = SlotFinder(services, {self.doctor.itemData(i): self.doctor.itemText(i)
+                                            for i in range(self.doctor.count())})
+        self.finder.button.clicked.connect(self.find_slots)
+        self.finder.chosen.connect(self._use_slot)
+
+        content = QWidget()
+        columns = QHBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.addWidget(self._patient_box(), 3)
+        columns.addWidget(self._appointment_box(), 2)
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(columns)
+        outer.addWidget(self.finder)
+        outer.addWidget(self.conflict_line)
+        self.form.addRow(FitScrollArea(content, max_height=BODY_HEIGHT))
         self.fields = {"patient": self.picker.query, "name": self.new_name,
                        "mobile": self.new_mobile, "start": self.when, "end": self.minutes,
                        "channel": self.channel}
         self.finish(self.tr("预约"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(880)
         self.procedure.currentIndexChanged.connect(self._procedure_changed)
         for signal in (self.doctor.currentIndexChanged, self.chair.currentIndexChanged,
                        self.when.dateTimeChanged, self.minutes.valueChanged,
-                       self.picker.results.currentRowChanged):
+                       self.picker.chosen_changed):
             signal.connect(lambda *_: self.check())
+        # One patient at a time: choosing someone found clears the new patient's fields,
+        # typing a new patient's name clears the choice.
+        self.picker.chosen_changed.connect(self._chose_found)
+        self.new_name.textEdited.connect(lambda _text: self.picker.clear_choice())
+        self.check()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        open_at_hint(self)
+
+    def _patient_box(self) -> QWidget:
+        box = QGroupBox(self.tr("患者"))
+        layout = QVBoxLayout(box)
+        if self.fixed_patient is not None:
+            record = load_patient(self.services.ctx, self.fixed_patient)
+            facts = [record.name, {"M": self.tr("男"), "F": self.tr("女")}.get(
+                record.sex or "", ""), self._age(record.birth_date), record.mobile or "",
+                record.code]
+            layout.addWidget(plain_label("　".join(f for f in facts if f)))
+            layout.addStretch(1)
+            return box
+        layout.addWidget(self.picker, 1)
+        quick = QHBoxLayout()
+        quick.addWidget(plain_label(self.tr("或新建")))
+        quick.addWidget(self.new_name, 1)
+        quick.addWidget(self.new_mobile, 1)
+        layout.addLayout(quick)
+        return box
+
+    def _appointment_box(self) -> QWidget:
+        box = QGroupBox(self.tr("预约"))
+        form = QFormLayout(box)
+        when = QHBoxLayout()
+        when.addWidget(self.when, 3)
+        when.addWidget(self.minutes, 2)
+        where = QHBoxLayout()
+        where.addWidget(self.chair, 1)
+        where.addWidget(plain_label(self.tr("渠道")))
+        where.addWidget(self.channel, 1)
+        for label, row in ((self.tr("项目"), self.procedure), (self.tr("医生"), self.doctor),
+                           (self.tr("时间"), when), (self.tr("椅位"), where),
+                           (self.tr("备注"), self.notes)):
+            form.addRow(label, row)
+        return box
+
+    def _age(self, birth: date | None) -> str:
+        if birth is None:
+            return ""
+        today = self.services.local(self.services.ctx.now()).date()
+        return self.tr("{0} 岁").format(age_on(birth, today))
+
+    def _chose_found(self) -> None:
+        if self.picker.chosen() is not None:
+            self.new_name.clear()
+            self.new_mobile.clear()
 
     def _procedure_changed(self) -> None:
         procedure = self.procedure.currentData()
@@ -143,24 +200,14 @@ class BookingDialog(ActionDialog):
         self.check()
 
     def _start(self) -> datetime:
-        return self.when.dateTime().toPython().replace(tzinfo=self.zone)
+        return local_edit(self.when, self.services)
 
-    def _patient_id(self, *, create: bool) -> int | None:
+    def _patient_id(self) -> int | None:
+        """The fixed or chosen patient; None for a new one (or nobody yet)."""
         if self.fixed_patient is not None:
             return self.fixed_patient
-        if self.new_name.text().strip():
-            if not create:
-                return None
-            try:
-                saved = create_patient(self.services.ctx, PatientInput(
-                    name=self.new_name.text(), mobile=self.new_mobile.text()))
-            except DuplicatePatient as duplicate:
-                raise UserError(self.tr("{0} 请在上方搜索并选择已有患者。").format(
-                    duplicate.message), field="name") from duplicate
-            self.fixed_patient = saved.patient.id
-            return saved.patient.id
-        hit = self.picker.chosen()
-        return hit.id if hit else None
+        found = self.picker.chosen()
+        return found.patient.id if found else None
 
     def request(self, patient_id: int) -> BookingRequest:
         start = self._start()
@@ -172,49 +219,53 @@ class BookingDialog(ActionDialog):
             else (), channel=str(self.channel.currentData()), notes=self.notes.text())
 
     def check(self) -> None:
-        patient = self._patient_id(create=False)
         if self.doctor.currentData() is None:
             return
+        patient = self._patient_id()
         found = appts.check_booking(self.services.ctx, self.request(patient or 0))
         if patient is None:
             found = [c for c in found if c.kind != "patient"]
-        self.conflicts.setVisible(bool(found))
-        self.conflicts.setText("\n".join(f"• {c.message}" for c in found))
-        self.override.setVisible(bool(found) and self.services.can(
-            Permission.APPOINTMENT_OVERRIDE))
+        self.conflict_line.show_conflicts(found)
+        grow_to_fit(self)
 
-    def find_slots(self) -> None:
-        doctor = None if self.any_doctor.isChecked() else self.doctor.currentData()
-        names = {self.doctor.itemData(i): self.doctor.itemText(i)
-                 for i in range(self.doctor.count())}
-        slots = find_free_slots(self.services.ctx, duration=timedelta(
-            minutes=self.minutes.value()), after=max(self._start(), self.services.ctx.now()),
-            doctor_id=doctor, limit=8, step_minutes=15)
-        self.slots.clear()
-        for slot in slots:
-            local = slot.start.astimezone(self.zone)
-            item = QListWidgetItem(f"{local:%m-%d %H:%M}  {names.get(slot.doctor_id, '')}")
-            item.setData(Qt.ItemDataRole.UserRole, slot)
-            self.slots.addItem(item)
-        if not slots:
-            self.slots.addItem(self.tr("14 天内没有合适的空档。"))
-        self.slots.show()
+    def find_slots(self) -> list[FreeSlot]:
+        found = self.finder.search(doctor_id=self.doctor.currentData(), duration=timedelta(
+            minutes=self.minutes.value()), after=self._start())
+        grow_to_fit(self)
+        return found
 
-    def _use_slot(self, item: QListWidgetItem) -> None:
-        slot = item.data(Qt.ItemDataRole.UserRole)
-        if slot is None:
-            return
+    def _use_slot(self, slot: FreeSlot) -> None:
         self.doctor.setCurrentIndex(self.doctor.findData(slot.doctor_id))
-        self.when.setDateTime(QDateTime(slot.start.astimezone(self.zone).replace(tzinfo=None)))
+        set_local_edit(self.when, slot.start, self.services)
 
-    def apply(self) -> None:
-        patient = self._patient_id(create=True)
-        if patient is None:
+    def operation(self) -> Operation:
+        override = self.conflict_line.override_reason()
+        patient = self._patient_id()
+        if patient is not None:
+            request = self.request(patient)
+            return lambda ctx: appts.book(ctx, request, override_reason=override)
+        if not self.new_name.text().strip():
             raise UserError(self.tr("请搜索并选择患者，或填写新患者的姓名和手机号。"),
                             field="patient")
-        try:
-            self.booked_id = appts.book(self.services.ctx, self.request(patient),
-                                        override_reason=self.override.text() or None)
-        except BookingConflict as conflict:
+        new = PatientInput(name=self.new_name.text(), mobile=self.new_mobile.text())
+        request = self.request(0)
+
+        def book_new(ctx: Context) -> int:
+            return appts.book_new_patient(ctx, new, request,
+                                          override_reason=override).appointment_id
+
+        return book_new
+
+    def succeeded(self, result: object) -> None:
+        self.booked_id = result if isinstance(result, int) else None
+        self.accept()
+
+    def refused(self, error: UserError) -> None:
+        if isinstance(error, DuplicatePatient):
+            match = error.matches[0]
+            self.picker.query.setText(match.code)  # shown in the results, not chosen
+            error = UserError(self.tr("{0} 请在左侧的结果中选择这位患者。").format(error.message),
+                              field="name")
+        elif isinstance(error, BookingConflict):
             self.check()
-            raise UserError(conflict.message, field="start") from conflict
+        self.errors.show(error)

@@ -12,35 +12,48 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from clinic_desktop.rules.calendar_layout import (
     Interval,
     TimeAxis,
+    fit_column_width,
     layout_overlaps,
+    lines_that_fit,
     move_result,
     now_line_y,
     resize_result,
 )
 from clinic_desktop.rules.schedule_rules import WorkingSpan, status_label
 from clinic_desktop.services.calendar import AppointmentView
-from clinic_desktop.services.schedule import TimeOffInfo
+from clinic_desktop.services.schedule import TimeOffInfo, time_off_kind_label
 from ui.widgets.rich_text import esc
 
 STATUS_COLOURS = {"booked": "#9AA5B1", "confirmed": "#2F80ED", "arrived": "#F79009",
                   "in_treatment": "#7A5AF8", "completed": "#12B76A", "no_show": "#D92D20",
                   "cancelled": "#D0D5DD"}
 RESIZE_HANDLE = 6
+BLOCK_PADDING = 2  # above and below a block's text
+
+
+def elided(metrics: QFontMetrics, text: str, width: float) -> str:
+    """``text`` cut with "…" to ``width`` pixels (nothing when not even "…" fits)."""
+    if width <= 0:
+        return ""
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,7 @@ class CalendarCanvas(QWidget):
     """Emits requests; the page decides (and the services refuse) what may happen."""
 
     book_requested = Signal(object, object, object)  # column, start, end (aware, local)
+    relaid = Signal()  # the column width changed: the header follows
     move_requested = Signal(object, object, object, object)  # view, column, start, end
     context_requested = Signal(object, QPoint)  # view, global position
     open_requested = Signal(object)  # view (double-click on a booking)
@@ -97,31 +111,50 @@ class CalendarCanvas(QWidget):
         self.setObjectName("calendarCanvas")
         self.zone = zone
         self.axis = TimeAxis(time(8), time(20), 15, 22.0)
-        self.column_width = 180.0
+        # Columns share the width they are given, never narrower than this (then the view
+        # scrolls sideways): the page sets it per view (doctors' day, one doctor's week).
+        self.min_column_width = 110.0
+        self.column_width = self.min_column_width
         self.data = CanvasData()
         self.now: datetime | None = None
         self._blocks: list[_Block] = []
         self._drag: _Drag | None = None
         self._select: tuple[int, float, float] | None = None
         self.setMouseTracking(True)
-        self.setMinimumHeight(int(self.axis.height))
+        self._refit()
 
     # -- data -----------------------------------------------------------------------------
     def set_axis(self, axis: TimeAxis) -> None:
         self.axis = axis
-        self._relayout()
+        self._refit()
 
     def set_data(self, data: CanvasData, *, now: datetime | None = None) -> None:
         self.data = data
         self.now = now
-        self._relayout()
+        self._refit()
+
+    def set_min_column_width(self, width: float) -> None:
+        self.min_column_width = width
+        self._refit()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(int(self.column_width * max(1, len(self.data.columns))),
-                     int(self.axis.height))
+        return self.minimumSize()
+
+    def _refit(self) -> None:
+        """As tall as the day; as wide as the view (the scroll area sizes it), at least the
+        narrowest readable columns."""
+        count = max(1, len(self.data.columns))
+        self.setMinimumSize(int(self.min_column_width * count), int(self.axis.height))
+        self.setMaximumHeight(int(self.axis.height))
+        self._relayout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._relayout()
 
     def _relayout(self) -> None:
-        self.setFixedSize(self.sizeHint())
+        count = max(1, len(self.data.columns))
+        self.column_width = fit_column_width(self.width(), count, self.min_column_width)
         self._blocks = []
         for index, column in enumerate(self.data.columns):
             mine = [v for v in self.data.appointments
@@ -136,6 +169,7 @@ class CalendarCanvas(QWidget):
                               lane.width * (self.column_width - 6) - 2, max(bottom - top - 2, 8))
                 self._blocks.append(_Block(v, index, rect))
         self.update()
+        self.relaid.emit()
 
     def block_at(self, pos: QPoint) -> _Block | None:
         for block in reversed(self._blocks):
@@ -172,8 +206,8 @@ class CalendarCanvas(QWidget):
         if self._drag is not None:
             self._paint_drag(painter)
         if self._select is not None:
-            column, y0, y1 = self._select
-            painter.fillRect(QRectF(column * self.column_width, min(y0, y1), self.column_width,
+            chosen, y0, y1 = self._select
+            painter.fillRect(QRectF(chosen * self.column_width, min(y0, y1), self.column_width,
                                     abs(y1 - y0)), QColor(47, 128, 237, 60))
         self._paint_now(painter)
         painter.end()
@@ -199,40 +233,101 @@ class CalendarCanvas(QWidget):
             bottom = self.axis.y_for(end) if end.date() == column.day else self.axis.height
             rect = QRectF(x + 1, max(top, 0), self.column_width - 2,
                           min(bottom, self.axis.height) - max(top, 0))
-            painter.fillRect(rect, QColor(208, 213, 221, 200))
-            painter.fillRect(rect, Qt.BrushStyle.BDiagPattern)
-            painter.setPen(QColor("#344054"))
-            painter.drawText(rect.adjusted(6, 4, -4, -4),
-                             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
-                             off.reason or self.tr("休假"))
+            # Under the bookings (painted later, opaque): a booking it covers stays readable.
+            painter.fillRect(rect, QColor("#E4E7EC"))
+            painter.fillRect(rect, QBrush(QColor("#98A2B3"), Qt.BrushStyle.BDiagPattern))
+            metrics = QFontMetrics(self.font())
+            label = QRectF(rect.left() + 6, rect.top() + 3, rect.width() - 10,
+                           metrics.height())
+            if label.bottom() <= rect.bottom():
+                text = elided(metrics, off.reason or time_off_kind_label(off.kind), label.width())
+                painter.fillRect(label.adjusted(-3, 0, 3 - label.width()
+                                                + metrics.horizontalAdvance(text), 0),
+                                 QColor("#E4E7EC"))
+                painter.setPen(QColor("#344054"))
+                painter.drawText(label, Qt.AlignmentFlag.AlignVCenter
+                                 | Qt.AlignmentFlag.AlignLeft, text)
 
     def _paint_block(self, painter: QPainter, rect: QRectF, v: AppointmentView) -> None:
         base = QColor(v.colour)
         fill = QColor(base)
         fill.setAlpha(70 if v.status in ("completed", "no_show") else 150)
         painter.setPen(QPen(base.darker(130), 1))
+        painter.setBrush(QColor("#FFFFFF"))  # opaque: nothing under a booking shows through
+        painter.drawRoundedRect(rect, 4, 4)
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, 4, 4)
         painter.fillRect(QRectF(rect.left(), rect.top(), 4, rect.height()),
                          QColor(STATUS_COLOURS.get(v.status, "#9AA5B1")))
+        self._paint_block_text(painter, rect.adjusted(8, BLOCK_PADDING, -4, -BLOCK_PADDING), v)
+
+    def _paint_block_text(self, painter: QPainter, inner: QRectF, v: AppointmentView) -> None:
+        """Whole lines only, each cut with "…" to the block's width: the name; then the
+        time and procedures with the status kept whole at the right; then the notes."""
+        bold = QFont(self.font())
+        bold.setPointSizeF(9.5)
+        bold.setBold(True)
+        small = QFont(self.font())
+        small.setPointSizeF(8.5)
+        big, little = QFontMetrics(bold), QFontMetrics(small)
+        title = ("⚠ " if v.has_allergy else "") + ("＋ " if v.override_reason else "") \
+            + v.patient_name
+        status = status_label(v.status)
+        local = v.start.astimezone(self.zone)
+        detail = f"{local:%H:%M} {'、'.join(v.procedures)}".strip()
+        lines = lines_that_fit(inner.height(), (big.height(), little.height(),
+                                                little.height()))
+        if lines == 0:
+            if little.height() <= inner.height():  # a short booking: its name, smaller
+                painter.setFont(small)
+                painter.setPen(QColor("#101828"))
+                painter.drawText(QRectF(inner.left(), inner.top(), inner.width(),
+                                        little.height()), Qt.AlignmentFlag.AlignLeft
+                                 | Qt.AlignmentFlag.AlignVCenter,
+                                 elided(little, title, inner.width()))
+            return
+        y = inner.top()
+        status_width = little.horizontalAdvance(status) + 6
+        # One line: the status beside the name when both fit, else the name alone.
+        beside = lines == 1 and inner.width() >= status_width + big.horizontalAdvance("…") * 3
+        painter.setFont(bold)
         painter.setPen(QColor("#101828"))
-        font = QFont(self.font())
-        font.setPointSizeF(9.5)
-        font.setBold(True)
+        name_width = inner.width() - (status_width if beside else 0)
+        painter.drawText(QRectF(inner.left(), y, name_width, big.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         elided(big, title, name_width))
+        if beside:
+            self._paint_status(painter, small, QRectF(inner.left(), y, inner.width(),
+                                                      big.height()), status)
+        y += big.height()
+        if lines < 2:
+            return
+        painter.setFont(small)
+        row = QRectF(inner.left(), y, inner.width(), little.height())
+        if inner.width() >= status_width + little.horizontalAdvance("00:00"):
+            self._paint_status(painter, small, row, status)
+            painter.setPen(QColor("#344054"))
+            painter.drawText(row.adjusted(0, 0, -status_width, 0), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter,
+                             elided(little, detail, inner.width() - status_width))
+        else:
+            painter.setPen(QColor("#344054"))
+            painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             elided(little, f"{detail} {status}", inner.width()))
+        y += little.height()
+        extra = v.notes or (self.tr("加号：{0}").format(v.override_reason)
+                            if v.override_reason else "")
+        if lines >= 3 and extra:
+            painter.drawText(QRectF(inner.left(), y, inner.width(), little.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             elided(little, " ".join(extra.split()), inner.width()))
+
+    @staticmethod
+    def _paint_status(painter: QPainter, font: QFont, row: QRectF, status: str) -> None:
         painter.setFont(font)
-        inner = rect.adjusted(8, 2, -4, -2)
-        title = ("⚠ " if v.has_allergy else "") + v.patient_name
-        if v.override_reason:
-            title = "＋ " + title
-        painter.drawText(inner, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, title)
-        if inner.height() > 18:
-            font.setBold(False)
-            font.setPointSizeF(8.5)
-            painter.setFont(font)
-            local = v.start.astimezone(self.zone)
-            detail = f"{local:%H:%M} {'、'.join(v.procedures)} · {status_label(v.status)}"
-            painter.drawText(inner.adjusted(0, 16, 0, 0),
-                             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)
+        painter.setPen(QColor("#1D2939"))
+        painter.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         status)
 
     def _paint_drag(self, painter: QPainter) -> None:
         assert self._drag is not None
@@ -326,11 +421,11 @@ class CalendarCanvas(QWidget):
             self._select = None
             self.update()
             if abs(y1 - y0) >= self.axis.height_for(self.axis.slot_minutes) / 2:
-                start, end = self.axis.slot_range(min(y0, y1), max(y0, y1))
+                first, last = self.axis.slot_range(min(y0, y1), max(y0, y1))
                 day = self.data.columns[column].day
                 self.book_requested.emit(self.data.columns[column],
-                                         datetime.combine(day, start, self.zone),
-                                         datetime.combine(day, end, self.zone))
+                                         datetime.combine(day, first, self.zone),
+                                         datetime.combine(day, last, self.zone))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         pos = event.position().toPoint()
@@ -348,8 +443,8 @@ class CalendarCanvas(QWidget):
         self.book_requested.emit(self.data.columns[column], datetime.combine(day, start, self.zone),
                                  None)
 
-    def event(self, event: object) -> bool:  # noqa: D401 - Qt override
-        if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             block = self.block_at(event.pos())
             if block is None:
                 QToolTip.hideText()
@@ -370,7 +465,7 @@ class CalendarCanvas(QWidget):
                 lines.append(esc(v.notes))
             QToolTip.showText(event.globalPos(), "<qt>" + "<br>".join(lines) + "</qt>", self)
             return True
-        return super().event(event)  # type: ignore[arg-type]
+        return super().event(event)
 
 
 def minutes_between(start: datetime, end: datetime) -> int:

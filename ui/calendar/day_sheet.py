@@ -1,4 +1,9 @@
-"""The day sheet: the day's appointments per doctor, printed or saved as PDF (QPrinter)."""
+"""The day sheet: the day's appointments per doctor, printed or saved as PDF (QPrinter).
+
+Each doctor's table has its header row in ``<thead>``: QTextDocument makes it the table's
+header row (``QTextTableFormat.headerRowCount``) and repeats it on every page the table runs
+onto, so a busy doctor's second page still says which column is which.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ def day_sheet_html(services: AppServices, day: date, doctors: list[StaffInfo],
     by_doctor: dict[int, list[AppointmentView]] = defaultdict(list)
     for v in views:
         by_doctor[v.doctor_id].append(v)
+
     def tr(text: str) -> str:
         return QCoreApplication.translate("DaySheet", text)
 
@@ -32,8 +38,9 @@ def day_sheet_html(services: AppServices, day: date, doctors: list[StaffInfo],
             parts.append("<p>—</p>")
             continue
         heads = (tr("时间"), tr("患者"), tr("电话"), tr("项目"), tr("状态"), tr("备注"))
-        parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr>"
-                     + "".join(f"<th>{h}</th>" for h in heads) + "</tr>")
+        parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+                     "<thead><tr>" + "".join(f"<th>{h}</th>" for h in heads)
+                     + "</tr></thead><tbody>")
         for v in rows:
             start, end = services.local(v.start), services.local(v.end)
             allergy = " ⚠" + tr("过敏") if v.has_allergy else ""
@@ -43,7 +50,7 @@ def day_sheet_html(services: AppServices, day: date, doctors: list[StaffInfo],
                 f"<td>{html.escape(v.patient_mobile or '')}</td>"
                 f"<td>{html.escape('、'.join(v.procedures))}</td>"
                 f"<td>{status_label(v.status)}</td><td>{html.escape(v.notes)}</td></tr>")
-        parts.append("</table>")
+        parts.append("</tbody></table>")
     return "".join(parts)
 
 

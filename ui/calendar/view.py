@@ -1,17 +1,24 @@
-"""The canvas in a scroll area, with the time column and column headers held in place."""
+"""The canvas in a scroll area, with the time column and column headers held in place.
+
+The canvas fills the width it is given (the scroll area resizes it) and keeps its columns at
+least ``min_column_width`` wide; only then does the view scroll sideways. The hour labels
+follow the vertical scroll, each on its line (``calendar_layout.hour_labels``).
+"""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QGridLayout, QScrollArea, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
 
-from ui.calendar.canvas import CalendarCanvas
+from clinic_desktop.rules.calendar_layout import hour_labels
+from ui.calendar.canvas import CalendarCanvas, elided
 
 TIME_WIDTH = 56
 HEADER_HEIGHT = 40
+BACKGROUND = "#EEF1F5"
 
 
 class _TimeColumn(QWidget):
@@ -21,16 +28,19 @@ class _TimeColumn(QWidget):
         self.offset = 0
         self.setFixedWidth(TIME_WIDTH)
 
+    def labels(self) -> list[tuple[float, str]]:
+        """(centre y, text) of the hour labels drawn now."""
+        return hour_labels(self.canvas.axis, self.offset, self.height(),
+                           QFontMetrics(self.font()).height())
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#F8FAFC"))
         painter.setPen(QColor("#52606D"))
-        for row in self.canvas.axis.slot_rows():
-            if row.label:
-                y = max(int(row.y) - self.offset, 8)  # the first label must not be cut
-                painter.drawText(QRectF(0, y - 8, TIME_WIDTH - 8, 16),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                                 row.label)
+        height = QFontMetrics(self.font()).height()
+        for y, label in self.labels():
+            painter.drawText(QRectF(0, y - height / 2, TIME_WIDTH - 8, height),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
         painter.setPen(QPen(QColor("#C9D2DD"), 1))
         painter.drawLine(TIME_WIDTH - 1, 0, TIME_WIDTH - 1, self.height())
         painter.end()
@@ -43,16 +53,30 @@ class _Header(QWidget):
         self.offset = 0
         self.setFixedHeight(HEADER_HEIGHT)
 
+    def titles(self) -> list[str]:
+        """The column titles as drawn: cut with "…" to the column's width."""
+        metrics = QFontMetrics(self.font())
+        return [elided(metrics, column.title, self.canvas.column_width - 8)
+                for column in self.canvas.data.columns]
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#F8FAFC"))
         width = self.canvas.column_width
-        for index, column in enumerate(self.canvas.data.columns):
+        columns = self.canvas.data.columns
+        now = self.canvas.now
+        # In a week, today's column stands out (in a day view every column is the same day).
+        today = now.astimezone(self.canvas.zone).date() if now is not None and len(
+            {c.day for c in columns}) > 1 else None
+        for index, (column, title) in enumerate(zip(columns, self.titles(), strict=True)):
             x = index * width - self.offset
             painter.fillRect(QRectF(x, HEADER_HEIGHT - 4, width, 4), QColor(column.colour))
-            painter.setPen(QColor("#102A43"))
+            font = QFont(self.font())
+            font.setBold(column.day == today)
+            painter.setFont(font)
+            painter.setPen(QColor("#1F6FEB" if column.day == today else "#102A43"))
             painter.drawText(QRectF(x + 4, 0, width - 8, HEADER_HEIGHT - 4),
-                             Qt.AlignmentFlag.AlignCenter, column.title)
+                             Qt.AlignmentFlag.AlignCenter, title)
             painter.setPen(QPen(QColor("#C9D2DD"), 1))
             painter.drawLine(int(x), 0, int(x), HEADER_HEIGHT)
         painter.end()
@@ -62,10 +86,14 @@ class CalendarView(QWidget):
     def __init__(self, zone: ZoneInfo) -> None:
         super().__init__()
         self.canvas = CalendarCanvas(zone)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setWidgetResizable(False)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.canvas)
+        self.scroll_area.setWidgetResizable(True)  # the canvas takes the viewport's width
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        palette = self.scroll_area.viewport().palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(BACKGROUND))
+        self.scroll_area.viewport().setPalette(palette)
         self.times = _TimeColumn(self.canvas)
         self.header = _Header(self.canvas)
         corner = QWidget()
@@ -76,9 +104,10 @@ class CalendarView(QWidget):
         grid.addWidget(corner, 0, 0)
         grid.addWidget(self.header, 0, 1)
         grid.addWidget(self.times, 1, 0)
-        grid.addWidget(self.scroll, 1, 1)
-        self.scroll.horizontalScrollBar().valueChanged.connect(self._scrolled_x)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled_y)
+        grid.addWidget(self.scroll_area, 1, 1)
+        self.scroll_area.horizontalScrollBar().valueChanged.connect(self._scrolled_x)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._scrolled_y)
+        self.canvas.relaid.connect(self.refresh)
 
     def _scrolled_x(self, value: int) -> None:
         self.header.offset = value
@@ -92,8 +121,5 @@ class CalendarView(QWidget):
         self.header.update()
         self.times.update()
 
-    def fit_columns(self, count: int) -> None:
-        """Use the available width, but never narrower than a readable column."""
-        count = max(1, count)
-        available = max(self.scroll.viewport().width(), 600)
-        self.canvas.column_width = max(110.0 if count > 7 else 150.0, (available - 2) // count)
+    def scroll_to_y(self, y: float) -> None:
+        self.scroll_area.verticalScrollBar().setValue(int(y))

@@ -14,7 +14,10 @@ from clinic_desktop.rules.calendar_layout import (
     Interval,
     Lane,
     TimeAxis,
+    fit_column_width,
+    hour_labels,
     layout_overlaps,
+    lines_that_fit,
     minute_of_day,
     move_result,
     now_line_y,
@@ -213,3 +216,37 @@ def test_now_line() -> None:
     assert now_line_y(datetime(2026, 11, 24, 7, 59, tzinfo=BERLIN), axis) is None
     assert now_line_y(time(18, 1), axis) is None
     assert now_line_y(time(18), axis) == axis.height
+
+
+# -- the time column, column widths, lines in a block ---------------------------------------
+def test_hour_labels_sit_on_their_lines_once_scrolled() -> None:
+    axis = TimeAxis(time(8), time(20), 15, 22.0)  # 88 pixels an hour
+    labels = hour_labels(axis, scroll_y=300, viewport_height=404, label_height=16)
+    # 08:00–11:00 are above the view (their lines scrolled away): no label, none stacked at 0.
+    assert [text for _y, text in labels] == ["12:00", "13:00", "14:00", "15:00", "16:00"]
+    assert [y for y, _text in labels] == [52, 140, 228, 316, 404 - 8]  # 16:00 pushed inside
+    top = hour_labels(axis, scroll_y=0, viewport_height=400, label_height=16)
+    assert top[0] == (8, "08:00")  # the first line is at the very top: its label is not cut
+
+
+@given(axes, st.floats(0, 5000), st.floats(40, 2000))
+def test_hour_labels_never_overprint(axis: TimeAxis, scroll: float, height: float) -> None:
+    label = 16.0
+    ys = [y for y, _text in hour_labels(axis, scroll, height, label)]
+    hour = axis.height_for(60)
+    if hour >= label:
+        assert all(b - a >= label - 1e-6 for a, b in zip(ys, ys[1:], strict=False))
+    assert all(label / 2 - 1e-6 <= y <= max(height - label / 2, label / 2) + 1e-6 for y in ys)
+
+
+def test_columns_share_the_width_down_to_a_readable_minimum() -> None:
+    assert fit_column_width(1000, 7, 60) == pytest.approx(1000 / 7)
+    assert fit_column_width(1000, 12, 110) == 110  # then the view scrolls sideways
+    assert fit_column_width(500, 0, 110) == 500
+
+
+def test_only_whole_lines_are_drawn() -> None:
+    assert lines_that_fit(23, (17, 15, 15)) == 1  # a 20-minute booking: the name only
+    assert lines_that_fit(40, (17, 15, 15)) == 2
+    assert lines_that_fit(47, (17, 15, 15)) == 3
+    assert lines_that_fit(10, (17, 15)) == 0
