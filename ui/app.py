@@ -150,7 +150,7 @@ class Startup:
         self._monitor_options = {"interval_seconds": interval_seconds, "catch_up": catch_up}
         monitor = CareMonitor(self.services.ctx, parent=self.services)
         window, ops = self.window, self.services.ops
-        monitor.due_count_changed.connect(lambda n: window.set_badge("callbacks", n))
+        monitor.due_count_changed.connect(self.services.due_count_changed)
         monitor.changes_found.connect(lambda changes: ops.announce(changes, monitor))
         monitor.start(window, interval_seconds=interval_seconds, catch_up=catch_up)
         self.monitor = monitor

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         services.clinic_changed.connect(self._apply_clinic)
         services.open_patient_requested.connect(self._open_patient)
         services.booking_requested.connect(self._book_for)
+        services.due_count_changed.connect(lambda count: self.set_badge("callbacks", count))
         self._apply_clinic(services.clinic)
         self._bind_shortcuts()
         self.first_start = not self._restore_geometry()

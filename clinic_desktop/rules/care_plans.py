@@ -20,6 +20,17 @@ from clinic_desktop.rules import RuleError
 UNITS = ("hours", "days", "weeks", "months", "years")
 KINDS = ("followup_call", "recall", "message")
 ROLES = ("nurse", "doctor", "receptionist")
+PRIORITIES = (1, 2, 3)
+
+
+def unit_label(unit: str) -> str:
+    """An offset unit in words (小时, 天 …); an unknown code as it is."""
+    return {"hours": _("小时"), "days": _("天"), "weeks": _("周"), "months": _("个月"),
+            "years": _("年")}.get(unit, unit)
+
+
+def priority_label(priority: int) -> str:
+    return {1: _("紧急"), 2: _("普通"), 3: _("低")}.get(priority, str(priority))
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
@@ -46,9 +57,7 @@ class Offset:
         return _add_months(moment, 12 * self.amount)
 
     def label(self) -> str:
-        names = {"hours": _("小时"), "days": _("天"), "weeks": _("周"), "months": _("个月"),
-                 "years": _("年")}
-        return f"{self.amount} {names[self.unit]}"
+        return f"{self.amount} {unit_label(self.unit)}"
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,10 @@ def _step_from(data: dict[str, Any], index: int) -> PlanStep:
         raise RuleError("role", _("{where}的负责角色无效。", where=where))
     if not str(data.get("title", "")).strip():
         raise RuleError("title", _("{where}缺少标题。", where=where))
+    if data.get("priority", 2) not in PRIORITIES:
+        raise RuleError("priority", _("{where}的优先级无效。", where=where))
+    if not isinstance(data.get("window_days", 14), int) or data.get("window_days", 14) < 0:
+        raise RuleError("window_days", _("{where}的复查窗口必须是非负整数。", where=where))
     return PlanStep(
         key=str(data.get("key") or f"s{index + 1}"), offset=Offset(offset["amount"],
                                                                    offset["unit"]),

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from clinic_desktop.i18n import _
 from clinic_desktop.rules import RuleError
 
 PLACEHOLDERS = ("姓名", "称呼", "项目", "医生", "时间", "诊所", "电话")
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+# The template a task's message starts from, by the task's kind (a clinic may pick another).
+TEMPLATE_FOR_KIND = {"followup_call": "followup", "recall": "recall", "reminder": "reminder",
+                     "birthday": "birthday", "reactivation": "reactivation",
+                     "message": "followup"}
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容",
                      "令狐", "夏侯", "司徒", "长孙", "宇文")
 
@@ -23,6 +27,12 @@ def check_template(template: str) -> None:
     if unknown:
         raise RuleError("body", _("模板里的“{{{name}}}”不是可用的占位符（可用：{known}）。",
                                   name=unknown[0], known="、".join(PLACEHOLDERS)))
+
+
+def template_for_kind(kind: str | None, available: Iterable[str]) -> str | None:
+    """The template key a task of ``kind`` suggests, if the clinic has it."""
+    wanted = TEMPLATE_FOR_KIND.get(kind or "")
+    return wanted if wanted is not None and wanted in set(available) else None
 
 
 def render(template: str, values: Mapping[str, str]) -> str:

@@ -66,6 +66,8 @@ def _action_labels(language: str) -> dict[str, str]:
         "feedback.add": _("记录反馈"), "feedback.update": _("处理反馈"),
         "care.outcome": _("记录回访结果"), "care.snooze": _("推迟回访"),
         "care.reassign": _("转派回访任务"), "care.plan_save": _("保存回访方案"),
+        "care.plan_create": _("新建回访方案"), "care.plan_duplicate": _("复制回访方案"),
+        "care.plan_retire": _("停用回访方案"), "care.plan_restore": _("恢复回访方案"),
         "settings.care": _("修改回访设置"), "message.template": _("保存消息模板"),
         "message.queue": _("消息排队待发"), "message.sent": _("消息已发送"),
         "message.sent_manually": _("消息标为已手动发送"), "settings.channels": _("修改消息渠道"),

@@ -11,6 +11,7 @@ with a unique dedupe key, so nothing is created twice however often it is retrie
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -429,6 +430,26 @@ def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None
         ctx.audit(session, "care.snooze", "patient", task.patient_id, f"task {task.id}")
 
 
+def snooze_tasks(ctx: Context, tasks: Sequence[tuple[int, int]], *, until: datetime) -> int:
+    """"Call tomorrow" for several tasks at once, given as (task id, version), in one
+    transaction. A task someone else has handled meanwhile (another version, or closed) is
+    left alone; returns how many were put off."""
+    ctx.require(Permission.CARE_WORK)
+    if until <= ctx.now():
+        raise UserError(_("推迟的时间必须在现在之后。"), field="until")
+    versions = dict(tasks)
+    moved = 0
+    with ctx.transaction(write=True) as session:
+        for task in session.execute(select(CareTask).where(
+                CareTask.id.in_(list(versions)), CareTask.status.in_(OPEN))).scalars():
+            if task.version != versions[task.id]:
+                continue
+            task.status, task.due_at, task.raised_at = "pending", until, None
+            ctx.audit(session, "care.snooze", "patient", task.patient_id, f"task {task.id}")
+            moved += 1
+    return moved
+
+
 def kind_label(kind: str) -> str:
     return {"followup_call": _("术后回访"), "recall": _("复诊/复查"), "message": _("关怀消息"),
             "reminder": _("预约提醒"), "birthday": _("生日问候"), "reactivation": _("唤醒老客户"),
@@ -479,6 +500,10 @@ def save_plan(ctx: Context, plan: CarePlan) -> CarePlan:
         raise UserError(error.message, field=error.field) from error
     with ctx.transaction(write=True) as session:
         ensure_default_plans(session, ctx.now())
+        if session.execute(select(CarePlanRecord.id).where(
+                CarePlanRecord.name == checked.name, CarePlanRecord.key != checked.key,
+                CarePlanRecord.active.is_(True))).first():
+            raise UserError(_("已有名为“{name}”的随访计划。", name=checked.name), field="name")
         row = session.execute(select(CarePlanRecord).where(
             CarePlanRecord.key == checked.key)).scalar_one_or_none()
         if row is None:

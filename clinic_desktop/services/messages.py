@@ -14,10 +14,10 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -39,8 +39,14 @@ from clinic_desktop.services.message_transports import (
 )
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.care import CareTask
+from clinic_desktop.storage.models.clinical import ProcedureType
 from clinic_desktop.storage.models.messaging import MessageTemplate, OutboxMessage
+from clinic_desktop.storage.models.patient import Patient
+from clinic_desktop.storage.models.schedule import Appointment, AppointmentProcedure
 from clinic_desktop.storage.models.staff import Staff
+
+if TYPE_CHECKING:
+    from clinic_desktop.services.imports import Progress
 
 __all__ = ["ChannelSettings", "OutboxInfo", "Sender", "SmsGatewaySender", "SmtpSecurity",
            "SmtpSender", "read_channels", "save_channels", "send_pending", "sender_for"]
@@ -78,11 +84,15 @@ class Sender(Protocol):
 
 
 def ensure_default_templates(session: Session) -> None:
-    if session.execute(select(func.count(MessageTemplate.id))).scalar_one():
-        return
-    for item in json.loads(resource("templates/messages.json").read_text(encoding="utf-8")):
+    """The shipped templates a database does not have yet (a new one in an update too);
+    one already there, edited or not, is left as it is."""
+    have = set(session.execute(select(MessageTemplate.key)).scalars())
+    defaults = json.loads(resource("templates/messages.json").read_text(encoding="utf-8"))
+    missing = [item for item in defaults if item["key"] not in have]
+    for item in missing:
         session.add(MessageTemplate(key=item["key"], name=item["name"], body=item["body"]))
-    session.flush()
+    if missing:
+        session.flush()
 
 
 def templates(ctx: Context) -> list[tuple[str, str, str]]:
@@ -114,38 +124,77 @@ def save_template(ctx: Context, key: str, *, name: str, body: str) -> None:
         ctx.audit(session, "message.template", "message_template", key, name)
 
 
+def _values(session: Session, patient: Patient, task: CareTask | None,
+            when: datetime | None) -> dict[str, str]:
+    """What the placeholders say for this patient and task. A reminder's time, doctor and
+    procedure come from its appointment when the caller gives no time."""
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+    doctor_id = task.doctor_id if task else None
+    procedure = (task.procedure_name if task else None) or ""
+    if task is not None and task.source == "appointment" and task.source_id is not None:
+        booking = session.get(Appointment, task.source_id)
+        if booking is not None:
+            when = when or booking.start
+            doctor_id = doctor_id or booking.doctor_id
+            procedure = procedure or "、".join(session.execute(
+                select(ProcedureType.name)
+                .join(AppointmentProcedure,
+                      AppointmentProcedure.procedure_type_id == ProcedureType.id)
+                .where(AppointmentProcedure.appointment_id == booking.id)
+                .order_by(AppointmentProcedure.position)).scalars())
+    doctor = session.get(Staff, doctor_id) if doctor_id else None
+    return {
+        "姓名": patient.name, "称呼": greeting_name(patient.name, patient.sex),
+        "项目": procedure,
+        "医生": f"{doctor.display_name}医生" if doctor else "",
+        "时间": f"{when.astimezone(zone):%m月%d日 %H:%M}" if when else "",
+        "诊所": read_setting(session, "clinic.name", ""),
+        "电话": read_setting(session, "clinic.phone", ""),
+    }
+
+
+def _template(session: Session, template_key: str) -> MessageTemplate:
+    template = session.execute(select(MessageTemplate).where(
+        MessageTemplate.key == template_key)).scalar_one_or_none()
+    if template is None:
+        raise NotFound(_("找不到消息模板“{key}”。", key=template_key))
+    return template
+
+
+def preview_message(ctx: Context, patient_id: int, *, template_key: str,
+                    task_id: int | None = None, when: datetime | None = None) -> str:
+    """The text ``queue_message`` would put in the outbox; changes nothing."""
+    ctx.require(Permission.MESSAGES_SEND)
+    bodies = {key: body for key, _name, body in templates(ctx)}  # the defaults, on first look
+    if template_key not in bodies:
+        raise NotFound(_("找不到消息模板“{key}”。", key=template_key))
+    with ctx.transaction() as session:
+        patient = get_patient(session, patient_id)
+        task = session.get(CareTask, task_id) if task_id else None
+        return render(bodies[template_key], _values(session, patient, task, when))
+
+
 def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: str = "manual",
                   recipient: str | None = None, task_id: int | None = None,
-                  when: datetime | None = None) -> OutboxInfo:
-    """Render a template for a patient into the outbox (once per task, template and channel)."""
+                  when: datetime | None = None, occasion: str | None = None) -> OutboxInfo:
+    """Render a template for a patient into the outbox (once per task, template and channel;
+    or once per ``occasion``, e.g. one move of one appointment)."""
     ctx.require(Permission.MESSAGES_SEND)
     if channel not in CHANNELS:
         raise UserError(_("发送渠道无效。"), field="channel")
     with ctx.transaction(write=True) as session:
         ensure_default_templates(session)
-        template = session.execute(select(MessageTemplate).where(
-            MessageTemplate.key == template_key)).scalar_one_or_none()
-        if template is None:
-            raise NotFound(_("找不到消息模板“{key}”。", key=template_key))
+        template = _template(session, template_key)
         patient = get_patient(session, patient_id)
-        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         task = session.get(CareTask, task_id) if task_id else None
-        doctor = session.get(Staff, task.doctor_id) if task and task.doctor_id else None
-        values = {
-            "姓名": patient.name, "称呼": greeting_name(patient.name, patient.sex),
-            "项目": (task.procedure_name if task else None) or "",
-            "医生": f"{doctor.display_name}医生" if doctor else "",
-            "时间": f"{when.astimezone(zone):%m月%d日 %H:%M}" if when else "",
-            "诊所": read_setting(session, "clinic.name", ""),
-            "电话": read_setting(session, "clinic.phone", ""),
-        }
+        values = _values(session, patient, task, when)
         to = recipient if recipient is not None else (patient.mobile or "")
         if channel == "sms" and not to:
             raise UserError(_("{name} 没有手机号，无法发短信。", name=patient.name),
                             field="recipient")
         if channel == "email" and "@" not in to:
             raise UserError(_("请填写有效的邮箱地址。"), field="recipient")
-        key = f"{template_key}:{task_id or 'p' + str(patient_id)}:{channel}"
+        key = f"{template_key}:{occasion or task_id or 'p' + str(patient_id)}:{channel}"
         existing = session.execute(select(OutboxMessage).where(
             OutboxMessage.dedupe_key == key)).scalar_one_or_none()
         if existing is not None:
@@ -180,15 +229,24 @@ def _claim(ctx: Context, message_id: int) -> bool:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def send_pending(ctx: Context, sender: Sender, *, limit: int = 50) -> tuple[int, int]:
-    """Send queued messages of the sender's channel; returns (sent, failed attempts)."""
+def send_pending(ctx: Context, sender: Sender, *, limit: int = 50,
+                 progress: Progress | None = None) -> tuple[int, int]:
+    """Send queued messages of the sender's channel; returns (sent, failed attempts).
+
+    Given a ``progress`` (the GUI's worker job), it hears after each message and may stop
+    the run between two messages (``check`` raises): each message is claimed, sent and
+    recorded on its own, so a stopped run leaves none half sent."""
     ctx.require(Permission.MESSAGES_SEND)
     with ctx.transaction() as session:
         ids = list(session.execute(select(OutboxMessage.id).where(
             OutboxMessage.status == "queued", OutboxMessage.channel == sender.channel)
             .order_by(OutboxMessage.id).limit(limit)).scalars())
     sent = failed = 0
-    for message_id in ids:
+    text = _("正在发送…")
+    for done, message_id in enumerate(ids):
+        if progress is not None:
+            progress.check()
+            progress.report(done, len(ids), text)
         if not _claim(ctx, message_id):
             continue  # someone else has it
         with ctx.transaction() as session:
@@ -212,6 +270,8 @@ def send_pending(ctx: Context, sender: Sender, *, limit: int = 50) -> tuple[int,
             row = session.get_one(OutboxMessage, message_id)
             row.status, row.sent_at, row.last_error = "sent", ctx.now(), None
             ctx.audit(session, "message.sent", "outbox_message", message_id, sender.channel)
+    if progress is not None:
+        progress.report(len(ids), len(ids), text)
     return sent, failed
 
 

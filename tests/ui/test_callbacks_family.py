@@ -13,7 +13,7 @@ from clinic_desktop.services.family import link_family
 from clinic_desktop.services.patients import PatientInput, create_patient
 from tests.ui.test_callbacks_page import due_call, page  # noqa: F401 - shared fixtures
 from ui.app_services import AppServices
-from ui.pages.callbacks_page import CallbacksPage
+from ui.pages.callbacks_page import FAMILY, CallbacksPage
 
 __all__ = ["due_call", "page"]
 
@@ -40,7 +40,7 @@ def test_family_sizes_count_patients_not_tasks_in_each_household(
     link_family(services.ctx, brother, li, relation="sibling")
     page.by_family.setChecked(True)
     model = page.model
-    family = [(model.records[row].patient, model.index(row, 10).data())
+    family = [(model.records[row].patient, model.index(row, FAMILY).data())
               for row in range(model.rowCount())]
     assert sorted(family) == sorted([
         ("张三", "同家庭 3 人"), ("张三", "同家庭 3 人"), ("张妻", "同家庭 3 人"),

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -23,7 +24,7 @@ from clinic_desktop.services.patients import PatientInput, create_patient
 from ui.app_services import AppServices
 from ui.care_monitor import CareMonitor
 from ui.main_window import MainWindow
-from ui.pages.callbacks_page import CallbacksPage
+from ui.pages.callbacks_page import FAMILY, LAST, OVERDUE, PATIENT, REASON, CallbacksPage
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -53,7 +54,7 @@ def test_two_clicks_record_a_call_and_write_the_contact_log(
     page: CallbacksPage, services: AppServices, due_call: int
 ) -> None:
     assert [i.patient for i in page.model.records] == ["张三"]
-    assert page.proxy.index(0, 5).data() == "拔牙后 24 小时回访"
+    assert page.proxy.index(0, REASON).data() == "拔牙后 24 小时回访"
     page.view.selectRow(0)  # click one
     page.note.setText("无出血，无疼痛")
     page.outcome_buttons["reached_fine"].click()  # click two
@@ -73,7 +74,7 @@ def test_not_reached_leaves_the_list_until_the_retry(page: CallbacksPage,
     care.raise_due(services.ctx)
     page.reload()
     assert [i.attempts for i in page.model.records] == [1]
-    assert page.proxy.index(0, 9).data() == "未接通"
+    assert page.proxy.index(0, LAST).data() == "未接通"
 
 
 def test_export_for_a_paper_round(page: CallbacksPage, tmp_path: Path,
@@ -132,8 +133,9 @@ def test_plan_editor_previews_and_saves(window: MainWindow, services: AppService
     from datetime import date as day
 
     from PySide6.QtCore import QDate
-    from PySide6.QtWidgets import QTableWidgetItem
+    from PySide6.QtWidgets import QComboBox, QSpinBox, QTableWidgetItem
 
+    from ui.pages.care_plan_steps import AMOUNT, TITLE, UNIT
     from ui.pages.care_plans_page import CarePlansPage
 
     page = window.open_page("care_plans")
@@ -141,18 +143,24 @@ def test_plan_editor_previews_and_saves(window: MainWindow, services: AppService
     row = next(i for i, p in enumerate(page.plans) if p.key == "implant")
     page.list.setCurrentRow(row)
     page.sample.setDate(QDate(day(2026, 3, 10)))
-    page.preview()
     lines = [page.preview_list.item(i).text() for i in range(page.preview_list.count())]
     assert lines[0] == "2026-03-11 10:00  种植术后 24 小时回访"
     assert lines[-1].startswith("2029-03-10")
-    page.steps.setItem(1, 1, QTableWidgetItem("10"))  # the check at day 10, not day 7
-    page.steps.setItem(2, 2, QTableWidgetItem("fortnights"))
+    amount = page.steps.cellWidget(1, AMOUNT)
+    assert isinstance(amount, QSpinBox)
+    amount.setValue(10)  # the check at day 10, not day 7: the preview follows at once
+    assert page.preview_list.item(1).text() == "2026-03-20 10:00  种植术后 7 天复查（拆线）"
+    page.steps.setItem(2, TITLE, QTableWidgetItem("  "))
     page.save()
-    assert "不在可选范围内" in page.errors.text
-    page.steps.setItem(2, 2, QTableWidgetItem("years"))
+    assert "第 3 步缺少标题" in page.errors.text and page.errors.marked is page.steps
+    page.steps.setItem(2, TITLE, QTableWidgetItem("种植牙 1 年维护复查"))
+    unit = page.steps.cellWidget(3, UNIT)
+    assert isinstance(unit, QComboBox)
+    unit.setCurrentIndex(unit.findData("months"))  # the 2-year check after 2 months
     page.save()
     saved = next(p for p in care.list_plans(services.ctx) if p.key == "implant")
-    assert saved.steps[1].offset.amount == 10
+    assert saved.steps[1].offset.amount == 10 and saved.steps[3].offset.unit == "months"
+    assert [s.key for s in saved.steps] == ["h24", "d7", "y1", "y2", "y3"]  # keys kept
 
 
 def test_family_grouping_bulk_snooze_and_hand_over(
@@ -183,8 +191,8 @@ def test_family_grouping_bulk_snooze_and_hand_over(
     assert [i.patient for i in page.model.records] == ["张三", "李四", "张妻"]
     page.by_family.setChecked(True)  # the couple together: one call covers both
     assert [i.patient for i in page.model.records] == ["张三", "张妻", "李四"]
-    assert page.proxy.index(1, 10).data() == "同家庭 2 人"
-    assert page.proxy.index(2, 10).data() == ""
+    assert page.proxy.index(1, FAMILY).data() == "同家庭 2 人"
+    assert page.proxy.index(2, FAMILY).data() == ""
 
     selection = page.view.selectionModel()
     for row in (0, 1):
@@ -209,7 +217,8 @@ def test_messages_from_the_callback_list_to_the_outbox(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.pages.messages_page import ChannelsDialog, MessagesPage, QueueMessageDialog
+    from ui.dialogs.queue_message_dialog import QueueMessageDialog
+    from ui.pages.messages_page import ChannelsDialog, MessagesPage
 
     shown: list[QueueMessageDialog] = []
 
@@ -288,3 +297,185 @@ def test_hand_over_to_a_person_then_filter_by_person_plan_and_doctor(
     assert page.model.records == []
     page.plan.setCurrentIndex(page.plan.findData("extraction"))
     assert len(page.model.records) == 1
+
+
+# -- the second wave: writes through the runner, the badge, the next row, messages ---------
+def _extraction(services: AppServices, name: str, treated: datetime) -> int:
+    """A patient whose extraction at ``treated`` brings a call due 24 hours later."""
+    pid = create_patient(services.ctx, PatientInput(name=name)).patient.id
+    extraction = next(p.id for p in list_procedures(services.ctx) if p.name == "普通拔牙")
+    record_visit(services.ctx, pid, visit_date=treated.date(), doctor_id=None,
+                 treated_at=treated, lines=[TreatmentLine(extraction, Decimal("300"))])
+    return pid
+
+
+def _names(page: CallbacksPage, rows: list[int] | None = None) -> list[str]:
+    wanted = range(page.proxy.rowCount()) if rows is None else rows
+    return [page.proxy.index(row, PATIENT).data() for row in wanted]
+
+
+def test_a_recorded_call_moves_on_to_the_next_row_and_the_badge_agrees(
+    page: CallbacksPage, window: MainWindow, services: AppServices, due_call: int
+) -> None:
+    for name, day in (("李四", 20), ("王五", 21)):
+        _extraction(services, name, datetime(2026, 11, day, 9, tzinfo=SH))
+    care.raise_due(services.ctx)
+    page.reload()
+    assert _names(page) == ["李四", "王五", "张三"]
+    page.view.selectRow(1)
+    page.outcome_buttons["reached_fine"].click()
+    assert _names(page) == ["李四", "张三"]
+    assert [i.patient for i in page.selected()] == ["张三"]  # the next call, ready
+    assert care.count_due(services.ctx) == 2
+    assert window.badge_text("callbacks") == "回访  (2)"
+    page.outcome_buttons["not_reached"].click()  # the last row: the one above is next
+    assert [i.patient for i in page.selected()] == ["李四"]
+    assert window.badge_text("callbacks") == "回访  (1)"
+    assert "张三：未接通" in page.notice.text()
+
+
+def test_days_overdue_in_their_own_column(page: CallbacksPage, services: AppServices) -> None:
+    _extraction(services, "李四", datetime(2026, 11, 10, 9, tzinfo=SH))  # due 11-11 09:00
+    care.raise_due(services.ctx)
+    page.reload()
+    assert page.proxy.headerData(OVERDUE, Qt.Orientation.Horizontal) == "逾期天数"
+    overdue = {page.proxy.index(r, PATIENT).data(): page.proxy.index(r, OVERDUE)
+               for r in range(page.proxy.rowCount())}
+    assert overdue["李四"].data() == "13" and overdue["张三"].data() == ""  # 张三: due today
+    colour = overdue["李四"].data(Qt.ItemDataRole.ForegroundRole)
+    assert colour.color().name() == "#b42318"
+    page.view.sortByColumn(OVERDUE, Qt.SortOrder.AscendingOrder)
+    assert _names(page) == ["张三", "李四"]
+    page.view.sortByColumn(OVERDUE, Qt.SortOrder.DescendingOrder)
+    assert _names(page) == ["李四", "张三"]
+
+
+def test_the_message_template_follows_the_task_kind(
+    page: CallbacksPage, services: AppServices, due_call: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.queue_message_dialog import QueueMessageDialog
+
+    for kind, template in (("followup_call", "followup"), ("recall", "recall"),
+                           ("reminder", "reminder"), ("birthday", "birthday")):
+        dialog = QueueMessageDialog(services, due_call, kind=kind)
+        assert dialog.template.currentData() == template, kind
+        dialog.deleteLater()
+    shown: list[QueueMessageDialog] = []
+    monkeypatch.setattr(QueueMessageDialog, "exec", lambda d: shown.append(d) or 0)
+    page.view.selectRow(0)
+    page.queue_message()  # 张三's post-extraction call
+    [dialog] = shown
+    assert dialog.template.currentData() == "followup"
+    assert dialog.preview.toPlainText().startswith("张三您好，我是仁爱口腔的护士。您普通拔牙后")
+    assert page.notice.text() == ""  # cancelled: nothing to confirm
+
+
+def test_queuing_says_so_and_the_manual_channel_is_copied_and_marked_sent_in_the_list(
+    page: CallbacksPage, services: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from clinic_desktop.services import messages
+    from ui.dialogs.queue_message_dialog import QueueMessageDialog
+
+    def queue(dialog: QueueMessageDialog) -> int:
+        dialog.submit()
+        return dialog.result()
+
+    monkeypatch.setattr(QueueMessageDialog, "exec", queue)
+    page.view.selectRow(0)
+    page.queue_message()
+    assert page.notice.text() == "已放入待发送：给 张三 的消息（手动（复制））"
+    page.queue_message()  # once per task: the second time says it is already there
+    assert "已在待发送中" in page.notice.text()
+    [queued] = messages.outbox(services.ctx)
+    assert queued.status == "queued"
+
+    def copy(dialog: QueueMessageDialog) -> int:
+        assert not dialog.copy_button.isHidden()  # the manual channel is the default
+        dialog.channel.setCurrentIndex(dialog.channel.findData("sms"))
+        assert dialog.copy_button.isHidden()  # SMS goes out from the outbox, not by hand
+        dialog.channel.setCurrentIndex(dialog.channel.findData("manual"))
+        dialog.copy_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(QueueMessageDialog, "exec", copy)
+    page.queue_message()
+    [sent] = messages.outbox(services.ctx)
+    assert (sent.id, sent.status) == (queued.id, "sent")
+    assert QApplication.clipboard().text() == sent.body
+    assert page.notice.text() == "已复制给 张三 的消息并标记为已发送"
+
+
+def test_every_write_goes_through_the_runner_and_says_what_changed(
+    page: CallbacksPage, services: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from clinic_desktop.changes import Area
+    from ui.dialogs.queue_message_dialog import QueueMessageDialog
+
+    def no_notify(_areas: object) -> None:
+        raise AssertionError("services.notify is gone: writes go through services.ops")
+
+    monkeypatch.setattr(services, "notify", no_notify)
+    _extraction(services, "李四", datetime(2026, 11, 23, 9, 30, tzinfo=SH))
+    care.raise_due(services.ctx)
+    seen: list[tuple[ChangeSet, object]] = []
+    services.changed.connect(lambda changes, by: seen.append((changes, by)))
+    page.reload()
+    page.view.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("医生", True))
+    page.hand_over()
+    assert seen[-1][0].touches(Area.CARE_TASKS) and seen[-1][1] is page
+    monkeypatch.setattr(QueueMessageDialog, "exec", lambda d: (d.submit(), d.result())[1])
+    page.queue_message()
+    assert seen[-1][0].touches(Area.MESSAGES)
+    page.outcome_buttons["declined"].click()
+    assert seen[-1][0].care_tasks and seen[-1][1] is page
+    page.snooze()
+    assert seen[-1][0].touches(Area.CARE_TASKS) and seen[-1][1] is page
+    assert page.model.records == [] and len(seen) == 4
+    assert "推到明天 09:00" in page.notice.text()
+
+
+def test_booked_from_the_list_closes_the_recall_quietly(
+    page: CallbacksPage, window: MainWindow, services: AppServices,
+    monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str]],
+) -> None:
+    from clinic_desktop.permissions import Role
+    from clinic_desktop.services import appointments, schedule
+    from clinic_desktop.services.appointments import BookingRequest
+    from clinic_desktop.services.staff import add_staff
+    from ui.calendar import booking_dialog
+
+    doctor = add_staff(services.ctx, username="dr.li", display_name="李明", role=Role.DOCTOR,
+                       password="pass1234", is_doctor=True).id
+    schedule.set_working_hours(services.ctx, doctor, schedule.default_hours())
+    cataract = next(p.id for p in list_procedures(services.ctx) if p.name == "白内障手术")
+    patient = create_patient(services.ctx, PatientInput(name="赵六")).patient.id
+    record_visit(services.ctx, patient, visit_date=date(2026, 11, 23), doctor_id=doctor,
+                 treated_at=datetime(2026, 11, 23, 9, tzinfo=SH),
+                 lines=[TreatmentLine(cataract, Decimal("9000"))])
+    care.raise_due(services.ctx)
+    page.reload()
+    row = _names(page).index("赵六")
+
+    class Booking:
+        """The booking dialog, booking at once what it was opened for."""
+
+        def __init__(self, services: AppServices, *, start: datetime, patient_id: int,
+                     parent: object) -> None:
+            self.services, self.start, self.patient_id = services, start, patient_id
+            self.booked_id: int | None = None
+
+        def exec(self) -> int:
+            self.booked_id = appointments.book(self.services.ctx, BookingRequest(
+                self.patient_id, doctor, self.start, self.start + timedelta(minutes=30)))
+            return 1
+
+    monkeypatch.setattr(booking_dialog, "BookingDialog", Booking)
+    page.view.selectRow(row)
+    page.outcome_buttons["booked"].click()  # tomorrow 09:00: inside the recall's window
+    assert "赵六" not in _names(page) and messages == []
+    assert window.badge_text("callbacks") == f"回访  ({care.count_due(services.ctx)})"

@@ -56,7 +56,7 @@ def test_the_ca_file_is_chosen_checked_and_saved(
     chosen[0] = str(_ca_pem(tmp_path))
     dialog.browse_ca_file()
     dialog.host.setText("mail.clinic.lan")
-    dialog.sender.setText("clinic@example.com")
+    dialog.from_address.setText("clinic@example.com")
     dialog.security.setCurrentIndex(dialog.security.findData("ssl"))
     dialog.submit()
     saved = messages.read_channels(services.ctx)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
+from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Role
 from clinic_desktop.rules.care_plans import CarePlan, Offset, PlanStep, expand_plan, filter_imported
 from clinic_desktop.services import appointments as appts
@@ -268,3 +269,29 @@ def test_todays_list_stops_at_now_but_a_whole_day_plan_does_not(
     assert item.due == local(2026, 11, 25, 10)
     fixed_clock.set(local(2026, 11, 25, 10))
     assert len(care.callback_list(admin_ctx, as_of=date(2026, 11, 25))) == 1
+
+
+def test_call_tomorrow_for_several_tasks_skips_one_handled_meanwhile(
+    admin_ctx: Context, clinic: dict[str, int]
+) -> None:
+    for name in ("李四", "王五"):
+        pid = create_patient(admin_ctx, PatientInput(name=name)).patient.id
+        billing.record_visit(admin_ctx, pid, visit_date=date(2026, 11, 23), doctor_id=None,
+                             treated_at=local(2026, 11, 23, 9),
+                             lines=[TreatmentLine(clinic["普通拔牙"], Decimal("300"))])
+    care.raise_due(admin_ctx)
+    items = care.callback_list(admin_ctx, as_of=date(2026, 11, 24))
+    assert len(items) == 2
+    # Someone else records the first call before the snooze reaches it.
+    care.record_outcome(admin_ctx, items[0].task_id, version=items[0].version,
+                        outcome="reached_fine")
+    tomorrow = local(2026, 11, 25, 9)
+    moved = care.snooze_tasks(admin_ctx, [(i.task_id, i.version) for i in items],
+                              until=tomorrow)
+    assert moved == 1
+    assert care.callback_list(admin_ctx, as_of=date(2026, 11, 24)) == []
+    [back] = care.callback_list(admin_ctx, as_of=date(2026, 11, 25), whole_day=True)
+    assert (back.task_id, back.due) == (items[1].task_id, tomorrow)
+    with pytest.raises(UserError, match="之后"):
+        care.snooze_tasks(admin_ctx, [(back.task_id, back.version)],
+                          until=local(2026, 11, 24, 9))

@@ -190,3 +190,78 @@ def test_secrets_go_to_the_keyring_or_stay_in_memory() -> None:
         assert credentials.get_secret("sms") is None
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_task_kind_suggests_its_template() -> None:
+    from clinic_desktop.package_data import resource
+    from clinic_desktop.rules.message_templates import template_for_kind
+
+    shipped = [item["key"] for item in json.loads(
+        resource("templates/messages.json").read_text(encoding="utf-8"))]
+    assert template_for_kind("followup_call", shipped) == "followup"
+    assert template_for_kind("recall", shipped) == "recall"
+    assert template_for_kind("reminder", shipped) == "reminder"
+    assert template_for_kind("birthday", shipped) == "birthday"
+    assert template_for_kind("problem", shipped) is None  # no template fits: the user picks
+    assert template_for_kind("recall", ["followup"]) is None  # a clinic without that template
+
+
+def test_a_reminder_says_when_with_whom_and_what(admin_ctx: Context, patient: int) -> None:
+    """A reminder task's message takes the time, doctor and procedure of its booking."""
+    from datetime import UTC, datetime
+
+    from clinic_desktop.permissions import Role
+    from clinic_desktop.services import appointments, care, schedule
+    from clinic_desktop.services.appointments import BookingRequest
+    from clinic_desktop.services.catalogue import list_procedures
+    from clinic_desktop.services.staff import add_staff
+
+    doctor = add_staff(admin_ctx, username="dr.li", display_name="李明", role=Role.DOCTOR,
+                       password="pass1234", is_doctor=True).id
+    schedule.set_working_hours(admin_ctx, doctor, schedule.default_hours())
+    cleaning = next(p.id for p in list_procedures(admin_ctx) if p.name == "超声洁牙")
+    start = datetime(2026, 11, 26, 2, tzinfo=UTC)  # Thursday 10:00 in Shanghai
+    appointments.book(admin_ctx, BookingRequest(patient, doctor, start, start.replace(hour=3),
+                                                None, (cleaning,)))
+    [reminder, *_later] = care.tasks_of_patient(admin_ctx, patient)
+    assert reminder.kind == "reminder"
+    expected = ("张先生您好，提醒您11月26日 10:00在仁爱口腔就诊（李明医生，超声洁牙）。"
+                "如需改约请致电010-88886666。")
+    assert messages.preview_message(admin_ctx, patient, template_key="reminder",
+                                    task_id=reminder.id) == expected
+    assert messages.outbox(admin_ctx) == []  # the preview wrote nothing
+    queued = messages.queue_message(admin_ctx, patient, template_key="reminder",
+                                    task_id=reminder.id)
+    assert queued.body == expected
+
+
+class _Job:
+    """A worker job's stand-in: records progress, asks to stop after ``stop_after`` reports."""
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.reports: list[tuple[int, int]] = []
+        self.stop_after = stop_after
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.reports.append((done, total))
+
+    def check(self) -> None:
+        if self.stop_after is not None and len(self.reports) >= self.stop_after:
+            raise InterruptedError
+
+
+def test_sending_reports_progress_and_stops_between_messages(admin_ctx: Context,
+                                                             patient: int) -> None:
+    for key in ("reminder", "followup", "recall"):
+        messages.queue_message(admin_ctx, patient, template_key=key, channel="sms")
+    recorder, job = Recorder(), _Job()
+    assert messages.send_pending(admin_ctx, recorder, progress=job) == (3, 0)
+    assert job.reports == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    for key in ("birthday", "reactivation"):
+        messages.queue_message(admin_ctx, patient, template_key=key, channel="sms")
+    stopping = _Job(stop_after=1)
+    with pytest.raises(InterruptedError):
+        messages.send_pending(admin_ctx, recorder, progress=stopping)
+    statuses = sorted(m.status for m in messages.outbox(admin_ctx))
+    # One sent before the stop, one left queued (never half sent, never "sending").
+    assert statuses == ["queued", "sent", "sent", "sent", "sent"]

@@ -51,6 +51,7 @@ from clinic_desktop.services import (
     attachments,
     billing,
     care,
+    care_plans,
     catalogue,
     chairs,
     engagement,
@@ -118,6 +119,7 @@ class Seed:
     template_key: str = ""
     template_body: str = ""
     plan: Any = None
+    retired: str = ""  # a retired care plan's key
     workbook: Path = Path()
     scan: Path = Path()
     staff_ids: dict[Role, int] = field(default_factory=dict)
@@ -188,6 +190,8 @@ def _seed(ctx: Context, folder: Path) -> Seed:
     messages.save_channels(ctx, ChannelSettings(smtp_host="smtp.example.com",
                                                 smtp_from="clinic@example.com"))
     s.plan = care.list_plans(ctx)[0]
+    s.retired = care_plans.create_plan(ctx, name="停用的计划").key
+    care_plans.retire_plan(ctx, s.retired)
     s.workbook = files.xlsx(folder / "legacy.xlsx", [
         ["姓名", "手机", "就诊日期", "治疗项目", "金额"],
         ["赵六", "13700137000", "2026-10-01", "普通拔牙", "300"],
@@ -446,6 +450,10 @@ RULES: dict[str, Rule] = {
     "calendar.appointment_history": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.treating)),
     "calendar.find_free_slots": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
         duration=timedelta(minutes=30), after=FIXED_NOW)),
+    "appointments.book_new_patient": needs(V.APPOINTMENT_EDIT, V.PATIENT_EDIT, call=lambda c: a(
+        PatientInput(name="新患者", mobile="13600136000"), _slot(c))),
+    "calendar.propose_moves": needs(V.APPOINTMENT_VIEW, call=lambda c: a([c.seed.booked])),
+    "calendar.booking_candidates": needs(V.PATIENT_VIEW, call=lambda c: a("张三")),
     "schedule.get_working_hours": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.doctor)),
     "schedule.all_working_hours": needs(V.APPOINTMENT_VIEW, call=lambda c: a()),
     "schedule.set_working_hours": needs(V.SCHEDULE_MANAGE, call=lambda c: a(
@@ -476,6 +484,13 @@ RULES: dict[str, Rule] = {
         c.seed.task, version=c.seed.task_version, until=FIXED_NOW + timedelta(days=1))),
     "care.reassign": needs(V.CARE_WORK, call=lambda c: a([c.seed.task], role="nurse")),
     "care.export_callbacks": needs(V.EXPORT_RUN, call=lambda c: a([], str(c.out / "cb.xlsx"))),
+    "care.snooze_tasks": needs(V.CARE_WORK, call=lambda c: a(
+        [(c.seed.task, c.seed.task_version)], until=TOMORROW_10)),
+    "care_plans.plan_overview": needs(V.CARE_VIEW, call=lambda c: a()),
+    "care_plans.create_plan": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(name="新计划")),
+    "care_plans.duplicate_plan": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(c.seed.plan.key)),
+    "care_plans.retire_plan": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(c.seed.plan.key)),
+    "care_plans.restore_plan": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(c.seed.retired)),
     "care.raise_due": open_to_all(JOB, lambda c: a()),
     "care_sources.daily_scan": open_to_all(JOB, lambda c: a()),
     "care.on_treatment_completed": internal(IN_TRANSACTION + " (an event handler)"),
@@ -498,6 +513,8 @@ RULES: dict[str, Rule] = {
     "messages.queue_message": needs(V.MESSAGES_SEND, call=lambda c: a(
         c.seed.relative, template_key=c.seed.template_key)),
     "messages.mark_sent": needs(V.MESSAGES_SEND, call=lambda c: a(c.seed.message)),
+    "messages.preview_message": needs(V.MESSAGES_SEND, call=lambda c: a(
+        c.seed.patient, template_key=c.seed.template_key, task_id=c.seed.task)),
     "messages.send_pending": needs(V.MESSAGES_SEND, call=lambda c: a(_Sender())),
     "messages.outbox": needs(V.MESSAGES_SEND, call=lambda c: a()),
     "messages.read_channels": open_to_all(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,22 +19,29 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from clinic_desktop.changes import Area
+from clinic_desktop.changes import Area, ChangeSet
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.rules.age import age_on
+from clinic_desktop.rules.care_plans import priority_label
 from clinic_desktop.services import care
 from clinic_desktop.services.care import CallbackItem, kind_label, outcome_label
 from clinic_desktop.services.staff import list_staff
 from ui.app_services import AppServices
+from ui.dialogs.queue_message_dialog import QueueMessageDialog, channel_label
 from ui.errors import show_error
 from ui.pages import PageSpec
+from ui.tasks import Job
 from ui.widgets.common import make_table, page_header, selected_record
+from ui.widgets.job_progress import JobProgress
+from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import (
     RECORD_ROLE,
     Column,
@@ -44,6 +52,10 @@ from ui.widgets.table_model import (
 
 OUTCOME_BUTTONS = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
                    "wrong_number")
+# Columns by name (tests and the page's own code).
+DUE, OVERDUE, PATIENT, AGE, PHONE, KIND, REASON, PROCEDURE, DOCTOR, ATTEMPTS, LAST, FAMILY = \
+    range(12)
+OVERDUE_RED = "#B42318"
 
 
 class CallbacksPage(QWidget):
@@ -70,8 +82,8 @@ class CallbacksPage(QWidget):
             self.role.addItem(label, role)
         self.priority = QComboBox()
         self.priority.addItem(self.tr("全部优先级"), None)
-        for level, label in ((1, self.tr("紧急")), (2, self.tr("普通")), (3, self.tr("低"))):
-            self.priority.addItem(label, level)
+        for level in (1, 2, 3):
+            self.priority.addItem(priority_label(level), level)
         self.person = QComboBox()
         self.person.addItem(self.tr("任何人"), None)
         self.person.addItem(self.tr("指派给我"), services.ctx.actor.staff_id)
@@ -82,15 +94,18 @@ class CallbacksPage(QWidget):
             if member.is_doctor:
                 self.doctor.addItem(member.display_name, member.id)
         self.plan = QComboBox()
-        self.plan.addItem(self.tr("全部计划"), None)
-        for plan in care.list_plans(services.ctx):
-            self.plan.addItem(plan.name, plan.key)
+        self._fill_plans()
         self.by_family = QCheckBox(self.tr("按家庭分组"))
         self.by_family.setToolTip(self.tr("同一家人本周都要回访时排在一起，一个电话就能问完。"))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("筛选：患者、电话、事由、医生"))
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(200)
+        self.filter.setMaximumWidth(360)
+        # What the last action did ("queued for 张三 …"): cut rather than widen the page.
+        self.notice = plain_label()
+        self.notice.setObjectName("pageNotice")
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         export = QPushButton(self.tr("导出 Excel…"))
         export.clicked.connect(self.export)
         export.setVisible(services.can(Permission.EXPORT_RUN))
@@ -102,14 +117,20 @@ class CallbacksPage(QWidget):
         second = QHBoxLayout()  # two rows: the page must fit a 1280-pixel screen
         second.addWidget(self.by_family)
         second.addWidget(self.filter, 1)
+        second.addWidget(self.notice, 1)
         self.count = QLabel()
         second.addWidget(self.count)
         second.addWidget(export)
         layout.addLayout(second)
+        self._today_now = self._today()  # refreshed on each reload: per-row colours read it
+        self._midnight = self._start_of_today()
         self.model: RecordTableModel[CallbackItem] = RecordTableModel([
             Column(self.tr("到期"), lambda i: services.format_datetime(i.due),
                    sort_key=lambda i: i.due,
-                   colour=lambda i: "#B42318" if i.due < self._start_of_today() else None),
+                   colour=lambda i: OVERDUE_RED if i.due < self._midnight else None),
+            Column(self.tr("逾期天数"), lambda i: self._overdue_text(i),
+                   sort_key=lambda i: self._overdue(i), align_right=True,
+                   colour=lambda i: OVERDUE_RED if self._overdue(i) > 0 else None),
             Column(self.tr("患者"), lambda i: ("⚠ " if i.has_allergy else "") + i.patient,
                    colour=lambda i: "#B42318" if i.has_allergy else None),
             Column(self.tr("年龄"), self._age, align_right=True),
@@ -131,7 +152,7 @@ class CallbacksPage(QWidget):
         self._family_size: dict[int, int] = {}
         self.proxy = SortProxy()
         self.proxy.setSourceModel(self.model)
-        self.view = make_table(self.proxy, stretch_column=9)
+        self.view = make_table(self.proxy, stretch_column=LAST)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.view, 1)
         outcome_row = QHBoxLayout()
@@ -141,33 +162,74 @@ class CallbacksPage(QWidget):
         self.satisfaction.addItem(self.tr("满意度"), None)
         for score in range(5, 0, -1):
             self.satisfaction.addItem("★" * score, score)
-        outcome_row.addWidget(self.note, 1)
-        outcome_row.addWidget(self.satisfaction)
+        self.progress = JobProgress()
+        layout.addWidget(self.progress)
+        # Two rows (the note and the other actions, then the call's result): one row of both
+        # does not fit a 1280-pixel screen in English.
+        outcome_row.addWidget(QLabel(self.tr("结果")))
         self.outcome_buttons: dict[str, QPushButton] = {}
         for outcome in OUTCOME_BUTTONS:
             button = QPushButton(outcome_label(outcome))
             button.clicked.connect(lambda _=False, o=outcome: self.record(o))
             self.outcome_buttons[outcome] = button
             outcome_row.addWidget(button)
-        snooze = QPushButton(self.tr("明天再打"))
-        snooze.clicked.connect(self.snooze)
-        snooze.setToolTip(self.tr("可多选：所选各项都推到明天上午"))
-        outcome_row.addWidget(snooze)
+        outcome_row.addStretch(1)
+        action_row = QHBoxLayout()
+        action_row.addWidget(self.note, 1)
+        action_row.addWidget(self.satisfaction)
+        self.snooze_button = QPushButton(self.tr("明天再打"))
+        self.snooze_button.clicked.connect(self.snooze)
+        self.snooze_button.setToolTip(self.tr("可多选：所选各项都推到明天上午"))
         message = QPushButton(self.tr("发消息…"))
         message.clicked.connect(self.queue_message)
-        outcome_row.addWidget(message)
+        message.setToolTip(self.tr("按任务类型选好模板；手动渠道可直接复制并标记已发送"))
+        message.setVisible(services.can(Permission.MESSAGES_SEND))
         hand_over = QPushButton(self.tr("转交…"))
         hand_over.clicked.connect(self.hand_over)
-        outcome_row.addWidget(hand_over)
+        for button in (self.snooze_button, message, hand_over):
+            action_row.addWidget(button)
+        layout.addLayout(action_row)  # the note first, then the click that records the call
         layout.addLayout(outcome_row)
         self.as_of.dateChanged.connect(lambda _d: self.reload())
         for combo in (self.kind, self.role, self.person, self.doctor, self.plan, self.priority):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.by_family.toggled.connect(lambda _on: self.reload())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        services.changed.connect(lambda changes, _by: self.reload() if changes.touches(
-            Area.CARE_TASKS, Area.APPOINTMENTS, Area.PATIENTS) else None)
+        services.changed.connect(self._on_changed)
         self.reload()
+
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.touches(Area.CARE_PLANS):
+            self._fill_plans()
+        if changes.touches(Area.CARE_TASKS, Area.APPOINTMENTS) or changes.touches_any_of(
+                Area.PATIENTS, {i.patient_id for i in self.model.records}):
+            self.reload()
+        if changes.touches(Area.CARE_TASKS):
+            # The badge in the navigation counts what is due; after a call it must agree.
+            self.services.due_count_changed.emit(care.count_due(self.services.ctx))
+
+    def _fill_plans(self) -> None:
+        """The plans to filter by, retired ones too (their tasks are still on the list)."""
+        from clinic_desktop.services.care_plans import plan_overview
+
+        chosen = self.plan.currentData()
+        self.plan.blockSignals(True)
+        self.plan.clear()
+        self.plan.addItem(self.tr("全部计划"), None)
+        for state in plan_overview(self.services.ctx, count_tasks=False):
+            self.plan.addItem(state.plan.name if state.active else self.tr(
+                "{0}（已停用）").format(state.plan.name), state.plan.key)
+        self.plan.setCurrentIndex(max(0, self.plan.findData(chosen)))
+        self.plan.blockSignals(False)
+
+    def _overdue(self, item: CallbackItem) -> int:
+        """Whole days since the clinic-local day the task fell due (0: due today or later)."""
+        return max(0, (self._today_now - item.due.astimezone(self.services.clinic.zone).date())
+                   .days)
+
+    def _overdue_text(self, item: CallbackItem) -> str:
+        days = self._overdue(item)
+        return str(days) if days else ""
 
     def _today(self) -> date:
         return self.services.local(self.services.ctx.now()).date()
@@ -176,10 +238,13 @@ class CallbacksPage(QWidget):
         return datetime.combine(self._today(), time(0), self.services.clinic.zone)
 
     def _age(self, item: CallbackItem) -> str:
-        return str(age_on(item.birth_date, self._today())) if item.birth_date else ""
+        return str(age_on(item.birth_date, self._today_now)) if item.birth_date else ""
 
     def reload(self) -> None:
-        items = care.callback_list(self.services.ctx, as_of=self.as_of.date().toPython())
+        self._today_now, self._midnight = self._today(), self._start_of_today()
+        as_of = self.as_of.date().toPython()
+        assert isinstance(as_of, date)
+        items = care.callback_list(self.services.ctx, as_of=as_of)
         kind, role, level = (self.kind.currentData(), self.role.currentData(),
                              self.priority.currentData())
         person, doctor, plan = (self.person.currentData(), self.doctor.currentData(),
@@ -205,21 +270,64 @@ class CallbacksPage(QWidget):
         elif self.view.horizontalHeader().sortIndicatorSection() < 0:
             self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.model.replace(items)
-        resize_columns_to_contents(self.view, range(8))
-        self.view.setColumnHidden(10, not self.by_family.isChecked())
+        resize_columns_to_contents(self.view, range(ATTEMPTS + 1))
+        self.view.setColumnHidden(FAMILY, not self.by_family.isChecked())
         self.count.setText(self.tr("{0} 项").format(self.model.rowCount()))
 
     def selected(self) -> list[CallbackItem]:
         rows = self.view.selectionModel().selectedRows()
-        return [r.data(RECORD_ROLE) for r in rows]
+        return [item for r in rows if isinstance(item := r.data(RECORD_ROLE), CallbackItem)]
+
+    def say(self, text: str) -> None:
+        """A note on what the last action did, beside the filter (and in full as a tooltip)."""
+        self.notice.setText(text)
+        self.notice.setToolTip(text)
+
+    # -- moving on after a call -----------------------------------------------------------
+    def _after(self) -> tuple[int, list[int]]:
+        """The selected row and the tasks below it, in the order shown."""
+        rows = sorted(r.row() for r in self.view.selectionModel().selectedRows())
+        if not rows:
+            return 0, []
+        below = range(rows[-1] + 1, min(self.proxy.rowCount(), rows[-1] + 51))
+        following = [self.proxy.index(row, 0).data(RECORD_ROLE) for row in below]
+        return rows[0], [item.task_id for item in following if isinstance(item, CallbackItem)]
+
+    def _select_next(self, row: int, following: list[int]) -> None:
+        """Select the first task that was below the one just handled (the list has been
+        reloaded without it), else the row now where it was."""
+        if self.proxy.rowCount() == 0:
+            return
+        position = {record.task_id: i for i, record in enumerate(self.model.records)}
+        target = min(row, self.proxy.rowCount() - 1)
+        for task_id in following:
+            if task_id in position:
+                mapped = self.proxy.mapFromSource(self.model.index(position[task_id], 0))
+                if mapped.isValid():
+                    target = mapped.row()
+                    break
+        index = self.proxy.index(target, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
 
     def queue_message(self) -> None:
-        from ui.pages.messages_page import QueueMessageDialog
-
         item = self.current()
-        if item is not None and QueueMessageDialog(self.services, item.patient_id, item.task_id,
-                                                   self).exec():
-            self.services.notify({"messages"})
+        if item is None:
+            return
+        dialog = QueueMessageDialog(self.services, item.patient_id, item.task_id,
+                                    kind=item.kind, patient_name=item.patient, parent=self)
+        if not dialog.exec() or dialog.result_info is None:
+            return
+        done, channel = dialog.result_info, channel_label(dialog.result_info.message.channel)
+        if done.sent:
+            self.say(self.tr("已复制给 {0} 的消息并标记为已发送").format(item.patient))
+        elif done.new:
+            self.say(self.tr("已放入待发送：给 {0} 的消息（{1}）").format(item.patient, channel))
+        else:
+            self.say(self.tr("已在待发送中：给 {0} 的这条消息（{1}）").format(
+                item.patient, channel))
 
     def hand_over(self) -> None:
         items = self.selected()
@@ -233,36 +341,56 @@ class CallbacksPage(QWidget):
             targets[f"{member.display_name}（{role_label(member.role)}）"] = (None, member.id)
         choice, ok = QInputDialog.getItem(self, self.tr("转交"), self.tr(
             "把所选 {0} 项转交给：").format(len(items)), list(targets), 0, False)
-        if ok:
-            role, staff_id = targets[choice]
-            care.reassign(self.services.ctx, [i.task_id for i in items], role=role,
-                          staff_id=staff_id)
-            self.services.notify({"care"})
+        if not ok:
+            return
+        role, staff_id = targets[choice]
+        ids = [i.task_id for i in items]
+        self.services.ops.run(
+            lambda ctx: care.reassign(ctx, ids, role=role, staff_id=staff_id), parent=self,
+            initiator=self,
+            on_done=lambda n: self.say(self.tr("已把 {0} 项转交给 {1}。").format(n, choice)))
 
     def current(self) -> CallbackItem | None:
         item = selected_record(self.view)
-        if item is None:
+        if not isinstance(item, CallbackItem):
             QMessageBox.information(self, self.tr("回访"), self.tr("请先在列表中选择一项。"))
-        return item  # type: ignore[return-value]
+            return None
+        return item
 
     def record(self, outcome: str) -> None:
         item = self.current()
         if item is None:
             return
-        if outcome == "booked" and not self._book(item):
+        if outcome == "booked":
+            self._book(item)
             return
-        try:
-            care.record_outcome(self.services.ctx, item.task_id, version=item.version,
-                                outcome=outcome, note=self.note.text(),
-                                satisfaction=self.satisfaction.currentData())
-        except UserError as error:
-            if outcome != "booked":  # a booking in the window already closed the recall
-                show_error(self, error)
-        self.note.clear()
-        self.satisfaction.setCurrentIndex(0)
-        self.services.notify({"care"})
+        self._record(item, outcome)
 
-    def _book(self, item: CallbackItem) -> bool:
+    def _record(self, item: CallbackItem, outcome: str, *, after_booking: bool = False) -> None:
+        note, score = self.note.text(), self.satisfaction.currentData()
+        row, following = self._after()
+
+        def write(ctx: Context) -> care.CareTaskInfo:
+            return care.record_outcome(ctx, item.task_id, version=item.version,
+                                       outcome=outcome, note=note, satisfaction=score)
+
+        def done(_info: object) -> None:
+            self.note.clear()
+            self.satisfaction.setCurrentIndex(0)
+            self.say(self.tr("{0}：{1}").format(item.patient, outcome_label(outcome)))
+            self._select_next(row, following)
+
+        def booked_already(_error: UserError) -> None:
+            # The booking fell in the recall's window and closed it already: nothing left
+            # to record. The list and the badge follow the booking.
+            self.reload()
+            self.services.due_count_changed.emit(care.count_due(self.services.ctx))
+            done(None)
+
+        self.services.ops.run(write, parent=self, initiator=self, on_done=done,
+                              on_error=booked_already if after_booking else None)
+
+    def _book(self, item: CallbackItem) -> None:
         from ui.calendar.booking_dialog import BookingDialog
 
         start = datetime.combine(self._today() + timedelta(days=1), time(9),
@@ -270,29 +398,52 @@ class CallbacksPage(QWidget):
         dialog = BookingDialog(self.services, start=start, patient_id=item.patient_id,
                                parent=self)
         if dialog.exec() and dialog.booked_id is not None:
-            self.services.notify({"appointments"})
-            return True
-        return False
+            self._record(item, "booked", after_booking=True)
 
     def snooze(self) -> None:
         items = self.selected()
-        if not items and self.current() is None:
+        if not items:
+            self.current()  # says to pick one first
             return
         until = datetime.combine(self._today() + timedelta(days=1), time(9),
                                  self.services.clinic.zone)
-        try:
-            for item in items:
-                care.snooze(self.services.ctx, item.task_id, version=item.version, until=until)
-        except UserError as error:
-            show_error(self, error)
-        self.services.notify({"care"})
+        tasks = [(i.task_id, i.version) for i in items]
+        row, following = self._after()
+
+        def done(moved: int) -> None:
+            self.snooze_button.setEnabled(True)
+            skipped = len(tasks) - moved
+            self.say(self.tr("已把 {0} 项推到明天 09:00。").format(moved) if not skipped else
+                     self.tr("已把 {0} 项推到明天 09:00；{1} 项已被他人处理。").format(
+                         moved, skipped))
+            self._select_next(row, following)
+
+        def work(ctx: Context, _job: Job) -> int:
+            return care.snooze_tasks(ctx, tasks, until=until)
+
+        # One transaction however many rows; on the worker, as a long selection takes a while.
+        self.snooze_button.setEnabled(False)
+        self.progress.run(self.services.ops, work, text=self.tr("正在推迟"), on_done=done,
+                          on_error=lambda error: self._failed(error), parent=self,
+                          initiator=self)
+
+    def _failed(self, error: BaseException) -> None:
+        self.snooze_button.setEnabled(True)
+        show_error(self, error)
 
     def export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self, self.tr("导出回访清单"), f"回访清单-{self._today():%Y%m%d}.xlsx",
             "Excel (*.xlsx)")
-        if path:
-            care.export_callbacks(self.services.ctx, list(self.model.records), path)
+        if not path:
+            return
+        records = list(self.model.records)
+        self.progress.run(
+            self.services.ops,
+            lambda ctx, _job: care.export_callbacks(ctx, records, path),
+            text=self.tr("正在导出"), parent=self, initiator=self,
+            on_done=lambda _r: self.say(self.tr("已导出 {0} 项到 {1}").format(
+                len(records), Path(path).name)))
 
 
 SPEC = PageSpec(

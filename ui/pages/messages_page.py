@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -21,26 +22,30 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop import credentials
-from clinic_desktop.changes import Area
+from clinic_desktop.changes import Area, ChangeSet
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services import messages
 from clinic_desktop.services.message_transports import DEFAULT_PORTS, SmtpSecurity
 from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
 from ui.app_services import AppServices
-from ui.dialogs.patient_actions import ActionDialog
+from ui.dialogs.patient_actions import ActionDialog, Operation
+from ui.dialogs.queue_message_dialog import channel_label
 from ui.errors import show_error
 from ui.pages import PageSpec
+from ui.tasks import Job
 from ui.widgets.common import button_row, make_table, page_header, selected_record
+from ui.widgets.job_progress import JobProgress
+from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
-STATUS = {"queued": QT_TRANSLATE_NOOP("MessagesPage", "待发送"),
-          "sending": QT_TRANSLATE_NOOP("MessagesPage", "发送中"),
-          "sent": QT_TRANSLATE_NOOP("MessagesPage", "已发送"),
-          "failed": QT_TRANSLATE_NOOP("MessagesPage", "发送失败")}
-CHANNEL = {"manual": QT_TRANSLATE_NOOP("MessagesPage", "手动（复制）"),
-           "email": QT_TRANSLATE_NOOP("MessagesPage", "邮件"),
-           "sms": QT_TRANSLATE_NOOP("MessagesPage", "短信")}
+STATUS: dict[str, str] = {
+    "queued": str(QT_TRANSLATE_NOOP("MessagesPage", "待发送")),
+    "sending": str(QT_TRANSLATE_NOOP("MessagesPage", "发送中")),
+    "sent": str(QT_TRANSLATE_NOOP("MessagesPage", "已发送")),
+    "failed": str(QT_TRANSLATE_NOOP("MessagesPage", "发送失败")),
+}
 
 
 class MessagesPage(QWidget):
@@ -65,14 +70,18 @@ class MessagesPage(QWidget):
         settings = QPushButton(self.tr("消息渠道…"))
         settings.clicked.connect(self.edit_channels)
         settings.setVisible(services.can(Permission.SETTINGS_MANAGE))
-        self.status = QLabel()
-        layout.addLayout(button_row(copy, done, self.send_email, self.send_sms, edit_templates,
-                                    settings, self.status))
+        self.status = plain_label()  # may quote a gateway's reply
+        # A long note must not widen the page past a small screen: it is cut, not the window.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row = button_row(copy, done, self.send_email, self.send_sms, edit_templates, settings)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+        self.progress = JobProgress()
+        layout.addWidget(self.progress)
         self.model: RecordTableModel[OutboxInfo] = RecordTableModel([
             Column(self.tr("时间"), lambda m: services.format_datetime(m.created_at),
                    sort_key=lambda m: m.created_at),
-            Column(self.tr("渠道"), lambda m: QCoreApplication.translate(
-                "MessagesPage", CHANNEL.get(m.channel, m.channel))),
+            Column(self.tr("渠道"), lambda m: channel_label(m.channel)),
             Column(self.tr("收件人"), lambda m: m.recipient),
             Column(self.tr("状态"), lambda m: QCoreApplication.translate(
                 "MessagesPage", STATUS.get(m.status, m.status)),
@@ -85,9 +94,12 @@ class MessagesPage(QWidget):
         proxy.setSourceModel(self.model)
         self.view = make_table(proxy, stretch_column=5, descending=True)
         layout.addWidget(self.view, 1)
-        services.changed.connect(
-            lambda changes, _by: self.reload() if changes.touches(Area.MESSAGES) else None)
+        services.changed.connect(self._on_changed)
         self.reload()
+
+    def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.touches(Area.MESSAGES, Area.PATIENTS):
+            self.reload()
 
     def reload(self) -> None:
         self.model.replace(messages.outbox(self.services.ctx))
@@ -96,9 +108,10 @@ class MessagesPage(QWidget):
 
     def _selected(self) -> OutboxInfo | None:
         item = selected_record(self.view)
-        if item is None:
+        if not isinstance(item, OutboxInfo):
             QMessageBox.information(self, self.tr("消息"), self.tr("请先选择一条消息。"))
-        return item  # type: ignore[return-value]
+            return None
+        return item
 
     def copy(self) -> None:
         item = self._selected()
@@ -110,27 +123,47 @@ class MessagesPage(QWidget):
         item = self._selected()
         if item is None:
             return
-        try:
-            messages.mark_sent(self.services.ctx, item.id)
-        except UserError as error:
-            show_error(self, error)
-        self.services.notify({"messages"})
+        message_id = item.id
+        self.services.ops.run(lambda ctx: messages.mark_sent(ctx, message_id), parent=self,
+                              initiator=self,
+                              on_done=lambda _r: self.status.setText(self.tr("已标记为已发送")))
 
     def send(self, channel: str) -> None:
-        """Sending talks to the network: on the worker, never on the GUI thread."""
+        """Sending talks to the network: on the worker, never on the GUI thread, with
+        progress and a Cancel that stops between two messages."""
+        if self.progress.busy:
+            return
         try:
             sender = messages.sender_for(self.services.ctx, channel)
         except UserError as error:
             show_error(self, error)
             return
-        self.status.setText(self.tr("正在发送…"))
+        self.status.setText("")
+        for button in (self.send_email, self.send_sms):
+            button.setEnabled(False)
+
+        def work(ctx: Context, job: Job) -> tuple[int, int]:
+            return messages.send_pending(ctx, sender, progress=job)
 
         def done(result: tuple[int, int]) -> None:
+            self._sending_ended()
             self.status.setText(self.tr("已发送 {0} 条，失败 {1} 次").format(*result))
-            self.services.notify({"messages"})
 
-        self.services.tasks.run(lambda: messages.send_pending(self.services.ctx, sender),
-                                on_done=done)
+        def cancelled() -> None:
+            self._sending_ended()
+            self.status.setText(self.tr("已停止发送；未发出的消息仍在待发送中。"))
+
+        def failed(error: BaseException) -> None:
+            self._sending_ended()
+            show_error(self, error)
+
+        self.progress.run(self.services.ops, work, text=self.tr("正在发送"), on_done=done,
+                          on_cancelled=cancelled, on_error=failed, parent=self,
+                          initiator=self)
+
+    def _sending_ended(self) -> None:
+        for button in (self.send_email, self.send_sms):
+            button.setEnabled(True)
 
     def edit_channels(self) -> None:
         ChannelsDialog(self.services, self).exec()
@@ -155,7 +188,7 @@ class ChannelsDialog(ActionDialog):
         self._security = self.security.currentData()
         self.security.currentIndexChanged.connect(self._security_changed)
         self.user = QLineEdit(current.smtp_user)
-        self.sender = QLineEdit(current.smtp_from)
+        self.from_address = QLineEdit(current.smtp_from)  # not ``sender``: a QObject method
         self.ca_file = QLineEdit(current.ca_file)
         self.ca_file.setPlaceholderText(self.tr("可选：诊所自建服务器的 CA 证书（PEM）"))
         browse = QPushButton(self.tr("浏览…"))
@@ -184,7 +217,7 @@ class ChannelsDialog(ActionDialog):
         for label, widget in ((self.tr("SMTP 服务器"), self.host), (self.tr("端口"), self.port),
                               (self.tr("加密方式"), self.security),
                               (self.tr("用户名"), self.user), (self.tr("密码"), self.password),
-                              (self.tr("发件人"), self.sender),
+                              (self.tr("发件人"), self.from_address),
                               (self.tr("短信网关地址"), self.sms_url),
                               (self.tr("网关令牌"), self.token),
                               (self.tr("CA 证书文件"), ca_row), ("", self.session_only)):
@@ -209,18 +242,22 @@ class ChannelsDialog(ActionDialog):
         if path:
             self.ca_file.setText(path)
 
-    def apply(self) -> None:
-        messages.save_channels(self.services.ctx, ChannelSettings(
+    def operation(self) -> Operation:
+        settings = ChannelSettings(
             smtp_host=self.host.text().strip(), smtp_port=self.port.value(),
-            smtp_user=self.user.text().strip(), smtp_from=self.sender.text().strip(),
+            smtp_user=self.user.text().strip(), smtp_from=self.from_address.text().strip(),
             smtp_security=self.security.currentData(), ca_file=self.ca_file.text().strip(),
-            sms_url=self.sms_url.text().strip()))
+            sms_url=self.sms_url.text().strip())
         session_only = self.session_only.isChecked()
-        if self.password.text():
-            credentials.set_secret("smtp_password", self.password.text(),
-                                   session_only=session_only)
-        if self.token.text():
-            credentials.set_secret("sms_token", self.token.text(), session_only=session_only)
+        secrets = {"smtp_password": self.password.text(), "sms_token": self.token.text()}
+
+        def save(ctx: Context) -> None:
+            messages.save_channels(ctx, settings)  # refuses before any secret is kept
+            for name, value in secrets.items():
+                if value:
+                    credentials.set_secret(name, value, session_only=session_only)
+
+        return save
 
 
 class TemplatesDialog(ActionDialog):
@@ -251,39 +288,10 @@ class TemplatesDialog(ActionDialog):
     def _load(self) -> None:
         self.body_edit.setPlainText(self.items[self.template.currentIndex()][2])
 
-    def apply(self) -> None:
+    def operation(self) -> Operation:
         key, name, _body = self.items[self.template.currentIndex()]
-        messages.save_template(self.services.ctx, key, name=name,
-                               body=self.body_edit.toPlainText())
-
-
-class QueueMessageDialog(ActionDialog):
-    """From the callback list: render a template for the patient into the outbox."""
-
-    def __init__(self, services: AppServices, patient_id: int, task_id: int | None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("发消息"), services, parent)
-        self.patient_id, self.task_id = patient_id, task_id
-        self.template = QComboBox()
-        for key, name, _body in messages.templates(services.ctx):
-            self.template.addItem(name, key)
-        self.channel = QComboBox()
-        for key, label in CHANNEL.items():
-            self.channel.addItem(QCoreApplication.translate("MessagesPage", label), key)
-        self.recipient = QLineEdit()
-        self.recipient.setPlaceholderText(self.tr("邮件渠道填写邮箱；短信默认用手机号"))
-        self.form.addRow(self.tr("模板"), self.template)
-        self.form.addRow(self.tr("渠道"), self.channel)
-        self.form.addRow(self.tr("收件人"), self.recipient)
-        self.fields = {"recipient": self.recipient, "channel": self.channel}
-        self.finish(self.tr("放入待发送"))
-
-    def apply(self) -> None:
-        messages.queue_message(self.services.ctx, self.patient_id,
-                               template_key=self.template.currentData(),
-                               channel=self.channel.currentData(),
-                               recipient=self.recipient.text().strip() or None,
-                               task_id=self.task_id)
+        body = self.body_edit.toPlainText()
+        return lambda ctx: messages.save_template(ctx, key, name=name, body=body)
 
 
 SPEC = PageSpec(

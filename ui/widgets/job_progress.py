@@ -43,7 +43,8 @@ class JobProgress(QWidget):
     def run(self, ops: Operations, fn: Callable[[Context, Job], T], *, text: str,
             on_done: Callable[[T], None], parent: QWidget | None = None,
             on_cancelled: Callable[[], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+            on_error: Callable[[BaseException], None] | None = None,
+            initiator: object | None = None) -> None:
         ended = False  # a synchronous worker (tests) ends before run_in_background returns
 
         def done(result: T) -> None:
@@ -65,7 +66,7 @@ class JobProgress(QWidget):
                 show_error(parent, error)
 
         job = ops.run_in_background(fn, parent=parent, on_done=done, on_error=failed,
-                                    on_progress=self.report)
+                                    on_progress=self.report, initiator=initiator)
         if not ended:
             self.job = job
             self._text = text
