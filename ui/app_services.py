@@ -7,13 +7,12 @@ theirs the same way. A page refreshes when the set touches what it shows. No pag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from clinic_desktop.changes import ChangeSet
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.clinic import ClinicInfo
@@ -30,6 +29,9 @@ class AppServices(QObject):
     # window opens the page that does it. No page holds another.
     open_patient_requested = Signal(int)  # patient id: show the patient's 360° panel
     booking_requested = Signal(int)  # patient id: open the booking dialog for the patient
+    # Callbacks due now (``care.count_due``), after a scan or a change to care tasks: the
+    # window's badge follows it.
+    due_count_changed = Signal(int)
 
     def __init__(self, ctx: Context, tasks: TaskManager, clinic: ClinicInfo,
                  parent: QObject | None = None) -> None:
@@ -39,10 +41,6 @@ class AppServices(QObject):
         self.clinic = clinic
         self.ops = Operations(lambda: self.ctx, tasks, self)
         self.ops.changed.connect(self.changed)
-
-    def notify(self, _areas: Iterable[str]) -> None:
-        """Transitional: a write that has not moved into ``ops`` yet says "everything"."""
-        self.ops.announce(ChangeSet.everything())
 
     def request_patient(self, patient_id: int) -> None:
         self.open_patient_requested.emit(patient_id)

@@ -20,7 +20,7 @@ from clinic_desktop.storage.models.schedule import (
 )
 from clinic_desktop.storage.models.staff import Chair
 
-CHANNELS = ("电话", "微信", "现场", "小程序", "美团/大众点评", "转介绍")
+CHANNELS = ("phone", "wechat", "walk_in", "mini_program", "meituan", "referral")
 
 
 def seed_schedule(ctx: Context, rng: random.Random, *, days_back: int = 21,

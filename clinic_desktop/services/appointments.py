@@ -10,7 +10,7 @@ when, never a silent overwrite.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from clinic_desktop.rules.schedule_rules import (
 )
 from clinic_desktop.services.billing import TreatmentLine, record_visit_in
 from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.patients import PatientInput, PatientRecord, create_patient_in
 from clinic_desktop.services.schedule import doctor_rules
 from clinic_desktop.storage.models.schedule import (
     Appointment,
@@ -39,7 +40,11 @@ from clinic_desktop.storage.models.schedule import (
 )
 from clinic_desktop.storage.models.staff import Chair, Staff
 
-CHANNELS = ("电话", "微信", "现场", "小程序", "美团/大众点评", "转介绍", "其他")
+# How the booking came in, stored as codes so an English screen reads English and a renamed
+# label never splits the figures; the first wave stored the Chinese labels (still accepted).
+CHANNELS = ("phone", "wechat", "walk_in", "mini_program", "meituan", "referral", "other")
+LEGACY_CHANNELS = {"电话": "phone", "微信": "wechat", "现场": "walk_in", "小程序": "mini_program",
+                   "美团/大众点评": "meituan", "转介绍": "referral", "其他": "other"}
 # Bookings never run longer than this; it bounds the overlap query (start > t - MAX).
 MAX_DURATION = timedelta(hours=12)
 
@@ -61,8 +66,18 @@ class BookingRequest:
     end: datetime
     chair_id: int | None = None
     procedure_type_ids: tuple[int, ...] = ()
-    channel: str = "电话"
+    channel: str = "phone"
     notes: str = ""
+
+
+def channel_label(channel: str | None) -> str:
+    """The booking channel in the user's language (a code the app does not know as written)."""
+    if not channel:
+        return ""
+    code = LEGACY_CHANNELS.get(channel, channel)
+    return {"phone": _("电话"), "wechat": _("微信"), "walk_in": _("现场"),
+            "mini_program": _("小程序"), "meituan": _("美团/大众点评"), "referral": _("转介绍"),
+            "other": _("其他")}.get(code, channel)
 
 
 def clinic_zone(session: Session) -> ZoneInfo:
@@ -137,7 +152,7 @@ def _validate(request: BookingRequest) -> None:
         raise UserError(_("结束时间必须晚于开始时间。"), field="end")
     if request.end - request.start > MAX_DURATION:
         raise UserError(_("一次预约最长 12 小时。"), field="end")
-    if request.channel not in CHANNELS:
+    if LEGACY_CHANNELS.get(request.channel, request.channel) not in CHANNELS:
         raise UserError(_("预约渠道“{channel}”无效。", channel=request.channel), field="channel")
 
 
@@ -168,30 +183,57 @@ def book(ctx: Context, request: BookingRequest, *, override_reason: str | None =
     ctx.require(Permission.APPOINTMENT_EDIT)
     _validate(request)
     with ctx.transaction(write=True) as session:
-        candidate = Booking(None, request.doctor_id, request.chair_id, request.patient_id,
-                            request.start, request.end)
-        override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
-        now = ctx.now()
-        row = Appointment(
-            patient_id=request.patient_id, doctor_id=request.doctor_id,
-            chair_id=request.chair_id, start=request.start, end=request.end, status="booked",
-            channel=request.channel, notes=request.notes.strip(), override_reason=override,
-            created_by=ctx.actor.staff_id, created_at=now, updated_by=ctx.actor.staff_id,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-        for position, procedure_id in enumerate(dict.fromkeys(request.procedure_type_ids)):
-            session.add(AppointmentProcedure(appointment_id=row.id,
-                                             procedure_type_id=procedure_id, position=position))
-        _event(ctx, session, row.id, "created", to_status="booked",
-               detail=_("加号：{reason}", reason=override) if override else "")
-        ctx.audit(session, "appointment.book", "appointment", row.id,
-                  f"patient={row.patient_id} doctor={row.doctor_id} "
-                  f"{row.start.astimezone(clinic_zone(session)):%Y-%m-%d %H:%M}"
-                  + (f" override: {override}" if override else ""))
-        publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
-        return row.id
+        return _book_in(ctx, session, request, override_reason)
+
+
+@dataclass(frozen=True)
+class NewPatientBooking:
+    appointment_id: int
+    patient: PatientRecord
+
+
+def book_new_patient(ctx: Context, patient: PatientInput, request: BookingRequest, *,
+                     override_reason: str | None = None) -> NewPatientBooking:
+    """Register a patient (name and mobile typed at the desk) and book them, in one
+    transaction: a duplicate, a clash or any other refusal leaves neither behind.
+    ``request.patient_id`` is ignored."""
+    ctx.require(Permission.APPOINTMENT_EDIT)
+    ctx.require(Permission.PATIENT_EDIT)
+    _validate(request)
+    with ctx.transaction(write=True) as session:
+        saved = create_patient_in(ctx, session, patient)
+        appointment_id = _book_in(ctx, session, replace(request, patient_id=saved.patient.id),
+                                  override_reason)
+        return NewPatientBooking(appointment_id, saved.patient)
+
+
+def _book_in(ctx: Context, session: Session, request: BookingRequest,
+             override_reason: str | None) -> int:
+    candidate = Booking(None, request.doctor_id, request.chair_id, request.patient_id,
+                        request.start, request.end)
+    override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
+    now = ctx.now()
+    row = Appointment(
+        patient_id=request.patient_id, doctor_id=request.doctor_id,
+        chair_id=request.chair_id, start=request.start, end=request.end, status="booked",
+        channel=LEGACY_CHANNELS.get(request.channel, request.channel),
+        notes=request.notes.strip(), override_reason=override,
+        created_by=ctx.actor.staff_id, created_at=now, updated_by=ctx.actor.staff_id,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    for position, procedure_id in enumerate(dict.fromkeys(request.procedure_type_ids)):
+        session.add(AppointmentProcedure(appointment_id=row.id,
+                                         procedure_type_id=procedure_id, position=position))
+    _event(ctx, session, row.id, "created", to_status="booked",
+           detail=_("加号：{reason}", reason=override) if override else "")
+    ctx.audit(session, "appointment.book", "appointment", row.id,
+              f"patient={row.patient_id} doctor={row.doctor_id} "
+              f"{row.start.astimezone(clinic_zone(session)):%Y-%m-%d %H:%M}"
+              + (f" override: {override}" if override else ""))
+    publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
+    return row.id
 
 
 def _load_for_change(session: Session, appointment_id: int, version: int) -> Appointment:
@@ -223,7 +265,7 @@ def reschedule(
         new_doctor = doctor_id if doctor_id is not None else row.doctor_id
         new_chair = row.chair_id if keep_chair and chair_id is None else chair_id
         request = BookingRequest(row.patient_id, new_doctor, start, end, new_chair,
-                                 channel=row.channel if row.channel in CHANNELS else "其他")
+                                 channel=row.channel if row.channel in CHANNELS else "other")
         _validate(request)
         candidate = Booking(row.id, new_doctor, new_chair, row.patient_id, start, end, row.status)
         override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)

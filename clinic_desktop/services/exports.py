@@ -23,6 +23,7 @@ from clinic_desktop.importing.mapping import FIELDS, field_label
 from clinic_desktop.importing.rows import Problem
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.schedule_rules import status_label
+from clinic_desktop.services.appointments import channel_label
 from clinic_desktop.services.audit_log import (
     AnySelect,
     AuditFilter,
@@ -165,7 +166,8 @@ def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                 procedures = "、".join(r[6] for r in group if r[6])
                 yield [a.start.astimezone(zone), a.end.astimezone(zone), code, name,
                        mobile or "", doctor, chair or "", status_label(a.status), procedures,
-                       a.channel, a.notes, a.cancel_reason or "", a.override_reason or ""]
+                       channel_label(a.channel), a.notes, a.cancel_reason or "",
+                       a.override_reason or ""]
 
         columns = [XlsxColumn(_("开始"), 17, "datetime"), XlsxColumn(_("结束"), 17, "datetime"),
                    XlsxColumn(_("病历号"), 10), XlsxColumn(_("患者"), 10),

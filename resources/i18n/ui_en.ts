@@ -3,37 +3,37 @@
 <context>
     <name />
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <location filename="../../ui/calendar/day_sheet.py" line="40" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <location filename="../../ui/calendar/day_sheet.py" line="40" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <location filename="../../ui/calendar/day_sheet.py" line="40" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <location filename="../../ui/calendar/day_sheet.py" line="40" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <location filename="../../ui/calendar/day_sheet.py" line="40" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="34" />
+        <location filename="../../ui/calendar/day_sheet.py" line="40" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="39" />
+        <location filename="../../ui/calendar/day_sheet.py" line="46" />
         <source>过敏</source>
         <translation>allergy</translation>
     </message>
@@ -364,105 +364,100 @@
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="49" />
-        <location filename="../../ui/calendar/booking_dialog.py" line="131" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="67" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="133" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="170" />
         <source>预约</source>
         <translation>Book</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="57" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="74" />
         <source>新患者姓名</source>
         <translation>New patient's name</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="59" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="76" />
         <source>手机号</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="65" />
-        <location filename="../../ui/calendar/booking_dialog.py" line="76" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="78" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="90" />
         <source>（不指定）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="87" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="81" />
+        <source>{0}（{1} 分钟）</source>
+        <translation>{0} ({1} min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="101" />
         <source> 分钟</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="98" />
-        <source>加号原因（有冲突仍要预约时填写）</source>
-        <translation>Override reason (to book despite the conflict)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="100" />
-        <source>任意医生</source>
-        <translation>Any doctor</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="101" />
-        <source>查找空档</source>
-        <translation>Find free slot</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="112" />
-        <location filename="../../ui/calendar/booking_dialog.py" line="115" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="151" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="113" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="155" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="155" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="163" />
         <source>或新建</source>
         <translation>Or new</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="117" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="179" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="118" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="179" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="119" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="180" />
         <source>椅位</source>
         <translation>Chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="120" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="180" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="121" />
-        <source>时长</source>
-        <translation>Duration</translation>
+        <location filename="../../ui/calendar/booking_dialog.py" line="189" />
+        <source>{0} 岁</source>
+        <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="122" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="267" />
+        <source>{0} 请在左侧的结果中选择这位患者。</source>
+        <translation>{0} Choose this patient in the results on the left.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_dialog.py" line="177" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="123" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="181" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="158" />
-        <source>{0} 请在上方搜索并选择已有患者。</source>
-        <translation>{0} Search for the existing patient above and select them.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="200" />
-        <source>14 天内没有合适的空档。</source>
-        <translation>No free slot in the next 14 days.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/booking_dialog.py" line="213" />
+        <location filename="../../ui/calendar/booking_dialog.py" line="248" />
         <source>请搜索并选择患者，或填写新患者的姓名和手机号。</source>
         <translation>Search for and select the patient, or enter a new patient's name and mobile.</translation>
     </message>
@@ -470,17 +465,13 @@
 <context>
     <name>CalendarCanvas</name>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="207" />
-        <source>休假</source>
-        <translation>Leave</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/canvas.py" line="365" />
+        <location filename="../../ui/calendar/canvas.py" line="460" />
         <source>⚠ 有过敏史</source>
         <translation>⚠ Has allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="368" />
+        <location filename="../../ui/calendar/canvas.py" line="318" />
+        <location filename="../../ui/calendar/canvas.py" line="463" />
         <source>加号：{0}</source>
         <translation>Override: {0}</translation>
     </message>
@@ -488,374 +479,474 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../ui/calendar/page.py" line="65" />
-        <location filename="../../ui/calendar/page.py" line="346" />
+        <location filename="../../ui/calendar/page.py" line="85" />
+        <location filename="../../ui/calendar/page.py" line="452" />
         <source>预约</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="66" />
+        <location filename="../../ui/calendar/page.py" line="86" />
         <source>双击或拖选空白处预约；拖动预约改时间，拖下边缘改时长；右键改状态。</source>
         <translation>Double-click or drag over free time to book; drag a booking to move it, its lower edge to resize; right-click to change status.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="68" />
+        <location filename="../../ui/calendar/page.py" line="88" />
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="75" />
+        <location filename="../../ui/calendar/page.py" line="90" />
+        <source>上一天/上一周（PageUp）</source>
+        <translation>Previous day/week (PageUp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="92" />
+        <source>下一天/下一周（PageDown）</source>
+        <translation>Next day/week (PageDown)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="97" />
         <source>日视图</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="76" />
+        <location filename="../../ui/calendar/page.py" line="98" />
         <source>周视图</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="78" />
+        <location filename="../../ui/calendar/page.py" line="100" />
         <source>按医生</source>
         <translation>By doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="79" />
+        <location filename="../../ui/calendar/page.py" line="101" />
         <source>按椅位</source>
         <translation>By chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="84" />
+        <location filename="../../ui/calendar/page.py" line="106" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="92" />
+        <location filename="../../ui/calendar/page.py" line="115" />
+        <source>新预约</source>
+        <translation>New booking</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="117" />
+        <source>在当前医生的下一个空档预约（Ctrl+N）</source>
+        <translation>Book the next free slot of the doctors shown (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="120" />
         <source>更多…</source>
         <translation>More…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="94" />
-        <source>新预约…</source>
-        <translation>New appointment…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/page.py" line="95" />
+        <location filename="../../ui/calendar/page.py" line="122" />
         <source>候补名单…</source>
         <translation>Waitlist…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="96" />
+        <location filename="../../ui/calendar/page.py" line="123" />
         <source>打印日程…</source>
         <translation>Print day sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="97" />
+        <location filename="../../ui/calendar/page.py" line="124" />
         <source>日程另存为 PDF…</source>
         <translation>Save day sheet as PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="99" />
+        <location filename="../../ui/calendar/page.py" line="126" />
         <source>请假 / 停诊…</source>
         <translation>Time off…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="100" />
+        <location filename="../../ui/calendar/page.py" line="127" />
         <source>出诊时间…</source>
         <translation>Working hours…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="101" />
+        <location filename="../../ui/calendar/page.py" line="128" />
         <source>显示/隐藏医生…</source>
         <translation>Show/hide doctors…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="190" />
+        <location filename="../../ui/calendar/page.py" line="234" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="215" />
+        <location filename="../../ui/calendar/page.py" line="265" />
+        <location filename="../../ui/calendar/page.py" line="280" />
         <source>共 {0} 个预约</source>
         <translation>{0} appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="243" />
+        <location filename="../../ui/calendar/page.py" line="345" />
         <source>不能改到这个时间</source>
         <translation>Cannot move there</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="251" />
+        <location filename="../../ui/calendar/page.py" line="358" />
         <source>标记为 {0}</source>
         <translation>Mark as {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="254" />
+        <location filename="../../ui/calendar/page.py" line="361" />
         <source>完成就诊并记账…</source>
         <translation>Complete visit and charge…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="256" />
+        <location filename="../../ui/calendar/page.py" line="363" />
         <source>改约…</source>
         <translation>Reschedule…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="258" />
+        <location filename="../../ui/calendar/page.py" line="364" />
         <source>加入候补（希望提前）…</source>
         <translation>Add to waitlist (wants earlier)…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="261" />
+        <location filename="../../ui/calendar/page.py" line="367" />
         <source>取消预约…</source>
         <translation>Cancel appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="263" />
+        <location filename="../../ui/calendar/page.py" line="369" />
         <source>打开患者档案</source>
         <translation>Open patient record</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="264" />
-        <location filename="../../ui/calendar/page.py" line="296" />
+        <location filename="../../ui/calendar/page.py" line="370" />
+        <location filename="../../ui/calendar/page.py" line="400" />
         <source>预约历史</source>
         <translation>Appointment history</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="310" />
-        <source>请改约</source>
-        <translation>Please rebook</translation>
+        <location filename="../../ui/calendar/page.py" line="410" />
+        <source>{0} {1} 至 {2} 请假，这段时间里还有 {3} 个预约。</source>
+        <translation>{0} is off from {1} to {2}; {3} bookings fall in that time.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="311" />
-        <source>这段时间里还有 {0} 个预约，请逐个改约或取消（右键 → 改约）：
-
-{1}</source>
-        <translation>{0} appointments fall in this time off; reschedule or cancel each (right-click → Reschedule):
-
-{1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/calendar/page.py" line="340" />
+        <location filename="../../ui/calendar/page.py" line="441" />
         <source>日程另存为 PDF</source>
         <translation>Save day sheet as PDF</translation>
     </message>
 </context>
 <context>
+    <name>CalendarWeek</name>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="40" />
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="40" />
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="41" />
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="41" />
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="42" />
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="42" />
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="43" />
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+</context>
+<context>
     <name>CallbacksPage</name>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="55" />
-        <location filename="../../ui/pages/callbacks_page.py" line="227" />
-        <location filename="../../ui/pages/callbacks_page.py" line="245" />
-        <location filename="../../ui/pages/callbacks_page.py" line="299" />
+        <location filename="../../ui/pages/callbacks_page.py" line="67" />
+        <location filename="../../ui/pages/callbacks_page.py" line="335" />
+        <location filename="../../ui/pages/callbacks_page.py" line="356" />
+        <location filename="../../ui/pages/callbacks_page.py" line="450" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="56" />
+        <location filename="../../ui/pages/callbacks_page.py" line="68" />
         <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
         <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="62" />
+        <location filename="../../ui/pages/callbacks_page.py" line="74" />
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="67" />
+        <location filename="../../ui/pages/callbacks_page.py" line="79" />
         <source>全部负责人</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="72" />
+        <location filename="../../ui/pages/callbacks_page.py" line="84" />
         <source>全部优先级</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="73" />
-        <source>紧急</source>
-        <translation>Urgent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="73" />
-        <source>普通</source>
-        <translation>Normal</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="73" />
-        <source>低</source>
-        <translation>Low</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="76" />
+        <location filename="../../ui/pages/callbacks_page.py" line="88" />
         <source>任何人</source>
         <translation>Anyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="77" />
+        <location filename="../../ui/pages/callbacks_page.py" line="89" />
         <source>指派给我</source>
         <translation>Assigned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="79" />
+        <location filename="../../ui/pages/callbacks_page.py" line="91" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="85" />
+        <location filename="../../ui/pages/callbacks_page.py" line="218" />
         <source>全部计划</source>
         <translation>All plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="88" />
+        <location filename="../../ui/pages/callbacks_page.py" line="98" />
         <source>按家庭分组</source>
         <translation>Group by family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="89" />
+        <location filename="../../ui/pages/callbacks_page.py" line="99" />
         <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
         <translation>Members of one family due together are listed together, so one call covers them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="91" />
+        <location filename="../../ui/pages/callbacks_page.py" line="101" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="94" />
+        <location filename="../../ui/pages/callbacks_page.py" line="109" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="97" />
+        <location filename="../../ui/pages/callbacks_page.py" line="112" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="110" />
+        <location filename="../../ui/pages/callbacks_page.py" line="128" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="113" />
+        <location filename="../../ui/pages/callbacks_page.py" line="134" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="115" />
+        <location filename="../../ui/pages/callbacks_page.py" line="136" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="116" />
+        <location filename="../../ui/pages/callbacks_page.py" line="137" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="117" />
+        <location filename="../../ui/pages/callbacks_page.py" line="138" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="118" />
+        <location filename="../../ui/pages/callbacks_page.py" line="139" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="119" />
+        <location filename="../../ui/pages/callbacks_page.py" line="140" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="68" />
-        <location filename="../../ui/pages/callbacks_page.py" line="120" />
-        <location filename="../../ui/pages/callbacks_page.py" line="230" />
+        <location filename="../../ui/pages/callbacks_page.py" line="80" />
+        <location filename="../../ui/pages/callbacks_page.py" line="141" />
+        <location filename="../../ui/pages/callbacks_page.py" line="338" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="121" />
+        <location filename="../../ui/pages/callbacks_page.py" line="131" />
+        <source>逾期天数</source>
+        <translation>Days late</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="142" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="123" />
+        <location filename="../../ui/pages/callbacks_page.py" line="144" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="125" />
+        <location filename="../../ui/pages/callbacks_page.py" line="146" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="125" />
+        <location filename="../../ui/pages/callbacks_page.py" line="146" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="139" />
+        <location filename="../../ui/pages/callbacks_page.py" line="160" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="141" />
+        <location filename="../../ui/pages/callbacks_page.py" line="162" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="152" />
+        <location filename="../../ui/pages/callbacks_page.py" line="169" />
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="180" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="154" />
+        <location filename="../../ui/pages/callbacks_page.py" line="182" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="156" />
+        <location filename="../../ui/pages/callbacks_page.py" line="183" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="159" />
+        <location filename="../../ui/pages/callbacks_page.py" line="185" />
+        <source>按任务类型选好模板；手动渠道可直接复制并标记已发送</source>
+        <translation>The template follows the task's kind; for the manual channel, copy and mark sent at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="187" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="210" />
+        <location filename="../../ui/pages/callbacks_page.py" line="221" />
+        <source>{0}（已停用）</source>
+        <translation>{0} (retired)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="275" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="227" />
-        <location filename="../../ui/pages/callbacks_page.py" line="245" />
+        <location filename="../../ui/pages/callbacks_page.py" line="325" />
+        <source>已复制给 {0} 的消息并标记为已发送</source>
+        <translation>Copied the message for {0} and marked it sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="327" />
+        <source>已放入待发送：给 {0} 的消息（{1}）</source>
+        <translation>Queued: message for {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="329" />
+        <source>已在待发送中：给 {0} 的这条消息（{1}）</source>
+        <translation>Already queued: this message for {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="335" />
+        <location filename="../../ui/pages/callbacks_page.py" line="356" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="68" />
-        <location filename="../../ui/pages/callbacks_page.py" line="230" />
+        <location filename="../../ui/pages/callbacks_page.py" line="444" />
+        <source>正在导出</source>
+        <translation>Exporting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="445" />
+        <source>已导出 {0} 项到 {1}</source>
+        <translation>Exported {0} items to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="80" />
+        <location filename="../../ui/pages/callbacks_page.py" line="338" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="69" />
-        <location filename="../../ui/pages/callbacks_page.py" line="231" />
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <location filename="../../ui/pages/callbacks_page.py" line="339" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="234" />
+        <location filename="../../ui/pages/callbacks_page.py" line="342" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="235" />
+        <location filename="../../ui/pages/callbacks_page.py" line="343" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="292" />
+        <location filename="../../ui/pages/callbacks_page.py" line="351" />
+        <source>已把 {0} 项转交给 {1}。</source>
+        <translation>Handed {0} items over to {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="380" />
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="416" />
+        <source>已把 {0} 项推到明天 09:00。</source>
+        <translation>Moved {0} items to tomorrow 09:00.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="417" />
+        <source>已把 {0} 项推到明天 09:00；{1} 项已被他人处理。</source>
+        <translation>Moved {0} items to tomorrow 09:00; {1} had been handled by someone else.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="426" />
+        <source>正在推迟</source>
+        <translation>Postponing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/callbacks_page.py" line="436" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -863,18 +954,18 @@
 <context>
     <name>CancelDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="95" />
-        <location filename="../../ui/calendar/dialogs.py" line="101" />
+        <location filename="../../ui/calendar/dialogs.py" line="115" />
+        <location filename="../../ui/calendar/dialogs.py" line="121" />
         <source>取消预约</source>
         <translation>Cancel appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="98" />
+        <location filename="../../ui/calendar/dialogs.py" line="118" />
         <source>例如：患者出差，改约下周</source>
         <translation>e.g. patient travelling, rebook next week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="99" />
+        <location filename="../../ui/calendar/dialogs.py" line="119" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
@@ -895,161 +986,184 @@
 <context>
     <name>CarePlansPage</name>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="53" />
-        <location filename="../../ui/pages/care_plans_page.py" line="177" />
+        <location filename="../../ui/pages/care_plans_page.py" line="57" />
+        <location filename="../../ui/pages/care_plans_page.py" line="287" />
         <source>随访计划</source>
         <translation>Care plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="54" />
-        <source>治疗完成后自动生成回访和复查任务。单位：hours/days/weeks/months/years；类型：followup_call（回访）/recall（复查）/message（关怀消息）。</source>
-        <translation>Completed treatments create these callbacks and recalls. Units: hours/days/weeks/months/years; kinds: followup_call / recall / message.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="65" />
-        <source>触发的项目，用逗号分隔</source>
-        <translation>Procedures that start it, comma-separated</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="66" />
+        <location filename="../../ui/pages/care_plans_page.py" line="86" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="67" />
+        <location filename="../../ui/pages/care_plans_page.py" line="87" />
         <source>触发项目</source>
         <translation>Started by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="71" />
-        <source>代号</source>
-        <translation>Key</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="71" />
-        <source>数量</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="71" />
-        <source>单位</source>
-        <translation>Unit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="71" />
-        <source>类型</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="71" />
-        <source>标题</source>
-        <translation>Title</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="72" />
-        <source>负责</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="72" />
-        <source>优先级</source>
-        <translation>Priority</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="72" />
-        <source>复查窗口(天)</source>
-        <translation>Window (days)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="76" />
+        <location filename="../../ui/pages/care_plans_page.py" line="107" />
         <source>加一步</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="76" />
+        <location filename="../../ui/pages/care_plans_page.py" line="107" />
         <source>删除所选步骤</source>
         <translation>Remove step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="83" />
-        <source>预览日期</source>
-        <translation>Preview dates</translation>
+        <location filename="../../ui/pages/care_plans_page.py" line="58" />
+        <source>治疗完成后按计划生成回访和复查任务。停用的计划不再生成新任务，已生成的保留。</source>
+        <translation>A completed treatment creates its plan's calls and recalls. A retired plan creates no new tasks; those it created stay.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="85" />
+        <location filename="../../ui/pages/care_plans_page.py" line="65" />
+        <source>新建…</source>
+        <translation>New…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="67" />
+        <source>复制</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="68" />
+        <source>复制步骤到一个新计划（不带触发项目）</source>
+        <translation>Copy the steps into a new plan (without the trigger procedures)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="70" />
+        <location filename="../../ui/pages/care_plans_page.py" line="206" />
+        <source>停用</source>
+        <translation>Retire</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="81" />
+        <source>选择项目…</source>
+        <translation>Choose procedures…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="92" />
+        <source>最后一步之后每隔</source>
+        <translation>After the last step, every</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="98" />
+        <source>重复一次，直到治疗后</source>
+        <translation>again, until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="99" />
+        <source>年</source>
+        <translation>years after the treatment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="114" />
         <source>保存计划</source>
         <translation>Save plan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="89" />
+        <location filename="../../ui/pages/care_plans_page.py" line="118" />
         <source>回访设置…</source>
         <translation>Callback settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="91" />
+        <location filename="../../ui/pages/care_plans_page.py" line="120" />
         <source>示例治疗日</source>
         <translation>Sample treatment day</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="136" />
-        <source>第 {0} 步</source>
-        <translation>Step {0}</translation>
+        <location filename="../../ui/pages/care_plans_page.py" line="150" />
+        <source>{0}（已停用）</source>
+        <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="138" />
-        <source>{0}：单位、类型或负责角色不在可选范围内。</source>
-        <translation>{0}: the unit, kind or role is not one of the allowed values.</translation>
+        <location filename="../../ui/pages/care_plans_page.py" line="152" />
+        <source>{0} 个未完成的任务</source>
+        <translation>{0} open tasks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="145" />
-        <source>{0}：数量、优先级和窗口必须是整数。</source>
-        <translation>{0}: amount, priority and window must be whole numbers.</translation>
+        <location filename="../../ui/pages/care_plans_page.py" line="172" />
+        <source>新建随访计划</source>
+        <translation>New care plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="172" />
+        <source>计划名称：</source>
+        <translation>Plan name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="194" />
+        <source>停用随访计划</source>
+        <translation>Retire care plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="195" />
+        <source>停用“{0}”？
+之后完成的治疗不再生成它的任务；已生成的 {1} 个未完成任务仍留在回访清单里。停用后可以恢复。</source>
+        <translation>Retire "{0}"?
+Treatments completed from now on will not create its tasks; the {1} open tasks it already created stay on the callback list. A retired plan can be restored.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="206" />
+        <source>恢复启用</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="234" />
+        <source>“{0}”类的任何项目</source>
+        <translation>Any procedure in "{0}"</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plans_page.py" line="236" />
+        <source>未选择：这个计划不会自动生成任务</source>
+        <translation>None chosen: this plan creates no tasks</translation>
     </message>
 </context>
 <context>
     <name>CareSettingsDialog</name>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="187" />
+        <location filename="../../ui/pages/care_plans_page.py" line="297" />
         <source>回访设置</source>
         <translation>Callback settings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="191" />
+        <location filename="../../ui/pages/care_plans_page.py" line="301" />
         <source>就诊前几小时再提醒</source>
         <translation>Second reminder, hours before</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="192" />
+        <location filename="../../ui/pages/care_plans_page.py" line="302" />
         <source>未接通后几小时再打</source>
         <translation>Retry after (hours)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="193" />
+        <location filename="../../ui/pages/care_plans_page.py" line="303" />
         <source>最多拨打次数</source>
         <translation>Most call attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="194" />
+        <location filename="../../ui/pages/care_plans_page.py" line="304" />
         <source>生日提前几天问候</source>
         <translation>Birthday greeting, days before</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="195" />
+        <location filename="../../ui/pages/care_plans_page.py" line="305" />
         <source>几个月未到诊算久未到诊</source>
         <translation>Months without a visit before a win-back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="196" />
+        <location filename="../../ui/pages/care_plans_page.py" line="306" />
         <source>每天最多新增唤醒回访</source>
         <translation>New win-backs per day, at most</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="197" />
+        <location filename="../../ui/pages/care_plans_page.py" line="307" />
         <source>前一天提醒时间</source>
         <translation>Evening-before reminder at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="205" />
+        <location filename="../../ui/pages/care_plans_page.py" line="315" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1123,108 +1237,108 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="143" />
+        <location filename="../../ui/pages/messages_page.py" line="176" />
         <source>消息渠道</source>
         <translation>Message channels</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="146" />
+        <location filename="../../ui/pages/messages_page.py" line="179" />
         <source>例如 smtp.exmail.qq.com</source>
         <translation>e.g. smtp.exmail.qq.com</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="153" />
+        <location filename="../../ui/pages/messages_page.py" line="186" />
         <source>无加密（仅本机）</source>
         <translation>No encryption (this computer only)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="160" />
+        <location filename="../../ui/pages/messages_page.py" line="193" />
         <source>可选：诊所自建服务器的 CA 证书（PEM）</source>
         <translation>Optional: CA certificate of the clinic's own server (PEM)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="161" />
+        <location filename="../../ui/pages/messages_page.py" line="194" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="170" />
-        <location filename="../../ui/pages/messages_page.py" line="174" />
+        <location filename="../../ui/pages/messages_page.py" line="203" />
+        <location filename="../../ui/pages/messages_page.py" line="207" />
         <source>留空则不修改</source>
         <translation>leave empty to keep</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="176" />
+        <location filename="../../ui/pages/messages_page.py" line="209" />
         <source>只在本次运行中记住密码和令牌</source>
         <translation>Remember password and token for this run only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="179" />
+        <location filename="../../ui/pages/messages_page.py" line="212" />
         <source>密码和令牌保存在系统钥匙串中，不写入文件或数据库。</source>
         <translation>Passwords and tokens are kept in the system keyring, never in files or the database.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="180" />
+        <location filename="../../ui/pages/messages_page.py" line="213" />
         <source>这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，下次启动需要重新填写。</source>
         <translation>This computer has no system keyring: passwords and tokens can only be kept for this run and must be entered again next time.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="184" />
+        <location filename="../../ui/pages/messages_page.py" line="217" />
         <source>SMTP 服务器</source>
         <translation>SMTP server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="184" />
+        <location filename="../../ui/pages/messages_page.py" line="217" />
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="185" />
+        <location filename="../../ui/pages/messages_page.py" line="218" />
         <source>加密方式</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="186" />
+        <location filename="../../ui/pages/messages_page.py" line="219" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="186" />
+        <location filename="../../ui/pages/messages_page.py" line="219" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="187" />
+        <location filename="../../ui/pages/messages_page.py" line="220" />
         <source>发件人</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="188" />
+        <location filename="../../ui/pages/messages_page.py" line="221" />
         <source>短信网关地址</source>
         <translation>SMS gateway URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="189" />
+        <location filename="../../ui/pages/messages_page.py" line="222" />
         <source>网关令牌</source>
         <translation>Gateway token</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="190" />
+        <location filename="../../ui/pages/messages_page.py" line="223" />
         <source>CA 证书文件</source>
         <translation>CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="195" />
+        <location filename="../../ui/pages/messages_page.py" line="228" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="207" />
+        <location filename="../../ui/pages/messages_page.py" line="240" />
         <source>选择 CA 证书文件</source>
         <translation>Choose the CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="208" />
+        <location filename="../../ui/pages/messages_page.py" line="241" />
         <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
         <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
@@ -1288,39 +1402,47 @@
 <context>
     <name>CompleteVisitDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="43" />
+        <location filename="../../ui/calendar/dialogs.py" line="59" />
         <source>完成就诊：{0}</source>
         <translation>Complete visit: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="48" />
+        <location filename="../../ui/calendar/dialogs.py" line="64" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="48" />
+        <location filename="../../ui/calendar/dialogs.py" line="64" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="48" />
+        <location filename="../../ui/calendar/dialogs.py" line="64" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="72" />
+        <location filename="../../ui/calendar/dialogs.py" line="88" />
         <source>病历摘要</source>
         <translation>Clinical summary</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="74" />
+        <location filename="../../ui/calendar/dialogs.py" line="90" />
         <source>完成并记账</source>
         <translation>Complete and charge</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="84" />
+        <location filename="../../ui/calendar/dialogs.py" line="100" />
         <source>金额“{0}”不是数字。</source>
         <translation>The amount "{0}" is not a number.</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictLine</name>
+    <message>
+        <location filename="../../ui/calendar/booking_parts.py" line="93" />
+        <source>加号原因（有冲突仍要预约时填写）</source>
+        <translation>Reason to overbook (to book despite the conflict)</translation>
     </message>
 </context>
 <context>
@@ -2037,7 +2159,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/job_progress.py" line="86" />
+        <location filename="../../ui/widgets/job_progress.py" line="87" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -2324,93 +2446,93 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="180" />
+        <location filename="../../ui/main_window.py" line="182" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181" />
+        <location filename="../../ui/main_window.py" line="183" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186" />
+        <location filename="../../ui/main_window.py" line="188" />
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187" />
+        <location filename="../../ui/main_window.py" line="189" />
         <source>修改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188" />
+        <location filename="../../ui/main_window.py" line="190" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="193" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="194" />
         <source>界面语言…</source>
         <translation>Interface language…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194" />
+        <location filename="../../ui/main_window.py" line="196" />
         <source>诊所信息…</source>
         <translation>Clinic information…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195" />
+        <location filename="../../ui/main_window.py" line="197" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197" />
+        <location filename="../../ui/main_window.py" line="199" />
         <source>回访设置…</source>
         <translation>Callback settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199" />
+        <location filename="../../ui/main_window.py" line="201" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="202" />
         <source>键盘快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201" />
-        <location filename="../../ui/main_window.py" line="253" />
+        <location filename="../../ui/main_window.py" line="203" />
+        <location filename="../../ui/main_window.py" line="255" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="207" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="208" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208" />
+        <location filename="../../ui/main_window.py" line="210" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221" />
+        <location filename="../../ui/main_window.py" line="223" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254" />
+        <location filename="../../ui/main_window.py" line="256" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>
@@ -2627,136 +2749,199 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="37" />
+        <location filename="../../ui/pages/messages_page.py" line="44" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="38" />
+        <location filename="../../ui/pages/messages_page.py" line="45" />
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="39" />
+        <location filename="../../ui/pages/messages_page.py" line="46" />
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="40" />
+        <location filename="../../ui/pages/messages_page.py" line="47" />
         <source>发送失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="41" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="33" />
         <source>手动（复制）</source>
         <translation>Manual (copy)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="42" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="34" />
         <source>邮件</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="43" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="35" />
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="52" />
-        <location filename="../../ui/pages/messages_page.py" line="100" />
-        <location filename="../../ui/pages/messages_page.py" line="290" />
+        <location filename="../../ui/pages/messages_page.py" line="57" />
+        <location filename="../../ui/pages/messages_page.py" line="112" />
+        <location filename="../../ui/pages/messages_page.py" line="298" />
         <source>消息</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="53" />
+        <location filename="../../ui/pages/messages_page.py" line="58" />
         <source>待发送的关怀、提醒和复查消息。手动渠道：复制内容发到微信或电话里说，然后标记已发送。</source>
         <translation>Care, reminder and recall messages waiting to go out. Manual channel: copy the text into WeChat or read it on the phone, then mark it sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="54" />
+        <location filename="../../ui/pages/messages_page.py" line="59" />
         <source>复制内容</source>
         <translation>Copy text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="56" />
+        <location filename="../../ui/pages/messages_page.py" line="61" />
         <source>标记已发送</source>
         <translation>Mark sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="58" />
+        <location filename="../../ui/pages/messages_page.py" line="63" />
         <source>发送邮件</source>
         <translation>Send e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="60" />
+        <location filename="../../ui/pages/messages_page.py" line="65" />
         <source>发送短信</source>
         <translation>Send SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="62" />
+        <location filename="../../ui/pages/messages_page.py" line="67" />
         <source>消息模板…</source>
         <translation>Message templates…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="65" />
+        <location filename="../../ui/pages/messages_page.py" line="70" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="72" />
+        <location filename="../../ui/pages/messages_page.py" line="82" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="74" />
+        <location filename="../../ui/pages/messages_page.py" line="84" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="76" />
+        <location filename="../../ui/pages/messages_page.py" line="85" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="77" />
+        <location filename="../../ui/pages/messages_page.py" line="86" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="80" />
+        <location filename="../../ui/pages/messages_page.py" line="89" />
         <source>次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="81" />
+        <location filename="../../ui/pages/messages_page.py" line="90" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="82" />
+        <location filename="../../ui/pages/messages_page.py" line="91" />
         <source>失败原因</source>
         <translation>Failure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="100" />
+        <location filename="../../ui/pages/messages_page.py" line="112" />
         <source>请先选择一条消息。</source>
         <translation>Select a message first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="107" />
+        <location filename="../../ui/pages/messages_page.py" line="120" />
         <source>已复制到剪贴板</source>
         <translation>Copied to the clipboard</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="126" />
-        <source>正在发送…</source>
-        <translation>Sending…</translation>
+        <location filename="../../ui/pages/messages_page.py" line="129" />
+        <source>已标记为已发送</source>
+        <translation>Marked sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="129" />
+        <location filename="../../ui/pages/messages_page.py" line="154" />
+        <source>已停止发送；未发出的消息仍在待发送中。</source>
+        <translation>Sending stopped; messages not sent are still queued.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="160" />
+        <source>正在发送</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="150" />
         <source>已发送 {0} 条，失败 {1} 次</source>
         <translation>{0} sent, {1} failed attempts</translation>
+    </message>
+</context>
+<context>
+    <name>PatientChoice</name>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="41" />
+        <source>姓名、拼音首字母、手机号后四位…</source>
+        <translation>Name, pinyin initials, last 4 digits of mobile…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="49" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="49" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="49" />
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="50" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="50" />
+        <source>上次就诊</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="50" />
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="69" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="69" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/patient_choice.py" line="72" />
+        <source>未就诊</source>
+        <translation>none yet</translation>
     </message>
 </context>
 <context>
@@ -3490,65 +3675,95 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>QueueMessageDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="265" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="58" />
         <source>发消息</source>
         <translation>Send message</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="274" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="62" />
+        <source>发消息给 {0}</source>
+        <translation>Message to {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="76" />
         <source>邮件渠道填写邮箱；短信默认用手机号</source>
         <translation>E-mail address for the e-mail channel; SMS uses the mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="275" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="80" />
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="81" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="276" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="82" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="277" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="83" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="279" />
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="84" />
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="87" />
         <source>放入待发送</source>
         <translation>Queue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="91" />
+        <source>复制并标记已发送</source>
+        <translation>Copy and mark sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="93" />
+        <source>复制到剪贴板（粘贴到微信，或照着念），并在待发送中记为已发送。</source>
+        <translation>Copy to the clipboard (paste it into WeChat, or read it out) and record it as sent.</translation>
     </message>
 </context>
 <context>
     <name>RescheduleDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="237" />
+        <location filename="../../ui/calendar/dialogs.py" line="297" />
         <source>改约：{0}</source>
         <translation>Reschedule: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="249" />
+        <location filename="../../ui/calendar/dialogs.py" line="309" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="251" />
+        <location filename="../../ui/calendar/dialogs.py" line="312" />
+        <source>原时间</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="314" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="252" />
+        <location filename="../../ui/calendar/dialogs.py" line="315" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="253" />
+        <location filename="../../ui/calendar/dialogs.py" line="316" />
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="255" />
+        <location filename="../../ui/calendar/dialogs.py" line="325" />
         <source>改约</source>
         <translation>Reschedule</translation>
     </message>
@@ -3693,6 +3908,24 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>SlotFinder</name>
+    <message>
+        <location filename="../../ui/calendar/booking_parts.py" line="129" />
+        <source>查找空档</source>
+        <translation>Find free slots</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_parts.py" line="130" />
+        <source>任意医生</source>
+        <translation>Any doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/booking_parts.py" line="131" />
+        <source>14 天内没有合适的空档。</source>
+        <translation>No free slot in the next 14 days.</translation>
+    </message>
+</context>
+<context>
     <name>StaffDialog</name>
     <message>
         <location filename="../../ui/dialogs/staff_dialog.py" line="29" />
@@ -3766,6 +3999,49 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/app.py" line="141" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
+    </message>
+</context>
+<context>
+    <name>StepsTable</name>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <source>数量</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <source>负责</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="72" />
+        <source>优先级</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="72" />
+        <source>复查窗口(天)</source>
+        <translation>Window (days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="152" />
+        <source>第 {0} 步缺少标题。</source>
+        <translation>Step {0} has no title.</translation>
     </message>
 </context>
 <context>
@@ -3905,27 +4181,27 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TemplatesDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="232" />
+        <location filename="../../ui/pages/messages_page.py" line="269" />
         <source>消息模板</source>
         <translation>Message templates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="239" />
+        <location filename="../../ui/pages/messages_page.py" line="276" />
         <source>可用占位符：{0}</source>
         <translation>Placeholders: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="242" />
+        <location filename="../../ui/pages/messages_page.py" line="279" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="243" />
+        <location filename="../../ui/pages/messages_page.py" line="280" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="247" />
+        <location filename="../../ui/pages/messages_page.py" line="284" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3933,90 +4209,193 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>TimeOffDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="110" />
+        <location filename="../../ui/calendar/dialogs.py" line="132" />
         <source>请假 / 停诊</source>
         <translation>Time off</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="125" />
+        <location filename="../../ui/calendar/dialogs.py" line="151" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="125" />
+        <location filename="../../ui/calendar/dialogs.py" line="151" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="126" />
+        <location filename="../../ui/calendar/dialogs.py" line="152" />
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="126" />
+        <location filename="../../ui/calendar/dialogs.py" line="152" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="127" />
+        <location filename="../../ui/calendar/dialogs.py" line="153" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="130" />
+        <location filename="../../ui/calendar/dialogs.py" line="156" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
 </context>
 <context>
+    <name>TimeOffMovesDialog</name>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="48" />
+        <location filename="../../ui/calendar/time_off_moves.py" line="165" />
+        <source>14 天内没有空档</source>
+        <translation>No free slot within 14 days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="64" />
+        <source>请假期间的预约</source>
+        <translation>Bookings during the time off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="73" />
+        <source>这段时间里还有 {0} 个预约。</source>
+        <translation>{0} bookings fall in this time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="77" />
+        <source>每个预约可改到下一个空档，或改给其他医生；勾选“通知”会在“消息”页留一条改约通知待发送。</source>
+        <translation>Move each booking to the next free slot, or to another doctor. With Notify ticked, a rescheduling notice waits on the Messages page to be sent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="83" />
+        <source>原时间</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="83" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="83" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="83" />
+        <source>改给</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="84" />
+        <source>新时间</source>
+        <translation>New time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="84" />
+        <source>通知</source>
+        <translation>Notify</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="97" />
+        <source>全部改约</source>
+        <translation>Move all</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="101" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="131" />
+        <source>在“消息”页留一条改约通知</source>
+        <translation>Leave a rescheduling notice on the Messages page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="135" />
+        <source>改约</source>
+        <translation>Move</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/time_off_moves.py" line="190" />
+        <source>已改到 {0}</source>
+        <translation>Moved to {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TriggerDialog</name>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="172" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="173" />
+        <source>选择触发项目</source>
+        <translation>Choose trigger procedures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="174" />
+        <source>完成所选项目的治疗后，按这个计划生成回访和复查任务。</source>
+        <translation>Completing a treatment with a ticked procedure creates this plan's calls and recalls.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="194" />
+        <source>不在项目目录中</source>
+        <translation>Not in the procedure list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="199" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
     <name>WaitlistAddDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="270" />
+        <location filename="../../ui/calendar/dialogs.py" line="375" />
         <source>上午</source>
         <translation>Morning</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="271" />
+        <location filename="../../ui/calendar/dialogs.py" line="376" />
         <source>下午</source>
         <translation>Afternoon</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="272" />
+        <location filename="../../ui/calendar/dialogs.py" line="377" />
         <source>晚上</source>
         <translation>Evening</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="276" />
+        <location filename="../../ui/calendar/dialogs.py" line="381" />
         <source>加入候补：{0}</source>
         <translation>Waitlist: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="281" />
+        <location filename="../../ui/calendar/dialogs.py" line="384" />
         <source>任意医生</source>
         <translation>Any doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="294" />
+        <location filename="../../ui/calendar/dialogs.py" line="397" />
         <source>例如：周三以后都可以，提前一天通知</source>
         <translation>e.g. any day after Wednesday, call a day ahead</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="295" />
+        <location filename="../../ui/calendar/dialogs.py" line="398" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="296" />
+        <location filename="../../ui/calendar/dialogs.py" line="399" />
         <source>可来时段</source>
         <translation>Can come</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="297" />
+        <location filename="../../ui/calendar/dialogs.py" line="400" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="299" />
+        <location filename="../../ui/calendar/dialogs.py" line="402" />
         <source>加入候补</source>
         <translation>Add to waitlist</translation>
     </message>
@@ -4024,55 +4403,119 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>WaitlistDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="200" />
+        <location filename="../../ui/calendar/dialogs.py" line="232" />
+        <source>上午</source>
+        <translation>Morning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="233" />
+        <source>下午</source>
+        <translation>Afternoon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="234" />
+        <source>晚上</source>
+        <translation>Evening</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="238" />
         <source>候补名单</source>
         <translation>Waitlist</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="205" />
+        <location filename="../../ui/calendar/dialogs.py" line="243" />
         <source>{0} 的时段空出来了，以下候补患者合适：</source>
         <translation>The {0} slot is free; these waiting patients fit:</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="216" />
+        <location filename="../../ui/calendar/dialogs.py" line="254" />
         <source>没有合适的候补患者。</source>
         <translation>No waiting patient fits.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="219" />
+        <location filename="../../ui/calendar/dialogs.py" line="255" />
+        <source>候补名单是空的。右键预约 → 加入候补，患者想提前时会列在这里。</source>
+        <translation>The waitlist is empty. Right-click a booking → Add to waitlist: patients who want an earlier slot are listed here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="263" />
         <source>标记为已安排</source>
         <translation>Mark as arranged</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="225" />
+        <location filename="../../ui/calendar/dialogs.py" line="266" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="283" />
+        <source>请先选择一位候补患者。</source>
+        <translation>Choose a waiting patient first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/dialogs.py" line="284" />
         <source>已安排</source>
         <translation>Arranged</translation>
     </message>
 </context>
 <context>
+    <name>WeekGrid</name>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="192" />
+        <source>不出诊</source>
+        <translation>Not working</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="247" />
+        <location filename="../../ui/calendar/week_grid.py" line="289" />
+        <source>{0} 个预约</source>
+        <translation>{0} booked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="276" />
+        <source>本周 {0}</source>
+        <translation>This week: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="297" />
+        <source>…另有 {0} 个</source>
+        <translation>…and {0} more</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="299" />
+        <source>没有预约</source>
+        <translation>No bookings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/week_grid.py" line="300" />
+        <source>双击打开这一天</source>
+        <translation>Double-click to open this day</translation>
+    </message>
+</context>
+<context>
     <name>WorkingHoursDialog</name>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="162" />
+        <location filename="../../ui/calendar/dialogs.py" line="195" />
         <source>出诊时间</source>
         <translation>Working hours</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="166" />
+        <location filename="../../ui/calendar/dialogs.py" line="199" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="170" />
+        <location filename="../../ui/calendar/dialogs.py" line="203" />
         <source>例如 09:00-12:00, 13:30-18:00；空白表示不出诊</source>
         <translation>e.g. 09:00-12:00, 13:30-18:00; empty means not working</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="175" />
+        <location filename="../../ui/calendar/dialogs.py" line="208" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/dialogs.py" line="190" />
+        <location filename="../../ui/calendar/dialogs.py" line="223" />
         <source>{0} 的时间 {1} 看不懂，请写成 09:00-12:00。</source>
         <translation>The hours {1} on {0} cannot be read; write them like 09:00-12:00.</translation>
     </message>

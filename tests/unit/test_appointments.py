@@ -146,3 +146,54 @@ def test_live_check_reports_without_writing(admin_ctx: Context, clinic: dict[str
     appts.book(admin_ctx, req(clinic, "张三", "dr.wang", at(10)))
     found = appts.check_booking(admin_ctx, req(clinic, "李四", "dr.wang", at(10)))
     assert [c.kind for c in found] == ["doctor", "chair"]
+
+
+def test_a_patient_typed_at_the_desk_is_booked_in_the_same_transaction(
+    admin_ctx: Context, clinic: dict[str, int]
+) -> None:
+    from clinic_desktop.services.patient_search import search_patients
+    from clinic_desktop.services.patients import DuplicatePatient
+
+    appts.book(admin_ctx, req(clinic, "张三", "dr.wang", at(10)))
+    new = PatientInput(name="王小明", mobile="13700137000")
+    clash = req(clinic, "张三", "dr.wang", at(10, 15), chair="chair2")
+    with pytest.raises(BookingConflict):  # the doctor is busy: neither is saved
+        appts.book_new_patient(admin_ctx, new, clash)
+    assert search_patients(admin_ctx, "13700137000") == []
+    with pytest.raises(DuplicatePatient):  # 张三's mobile: no booking for a second 张三
+        appts.book_new_patient(admin_ctx, PatientInput(name="张三", mobile="13800138000"),
+                               req(clinic, "张三", "dr.li", at(15), chair="chair2"))
+    assert len(calendar_views(admin_ctx)) == 1
+    fork = admin_ctx.fork()
+    booked = appts.book_new_patient(fork, new, req(clinic, "张三", "dr.li", at(15),
+                                                   chair="chair2"))
+    assert booked.patient.name == "王小明" and booked.patient.mobile == "13700137000"
+    views = {v.id: v for v in calendar_views(admin_ctx)}
+    assert views[booked.appointment_id].patient_id == booked.patient.id
+    assert booked.appointment_id in fork.changes.appointments
+    assert booked.patient.id in fork.changes.patients
+
+
+def calendar_views(ctx: Context) -> list:  # type: ignore[type-arg]
+    from clinic_desktop.services.calendar import appointments_between
+
+    return appointments_between(ctx, at(0), at(0, day=26))
+
+
+def test_booking_channels_are_stored_as_codes_and_unknown_ones_refused(
+        admin_ctx: Context, clinic: dict[str, int]) -> None:
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from clinic_desktop.storage.models.schedule import Appointment
+
+    first = appts.book(admin_ctx, replace(req(clinic, "张三", "dr.wang", at(9)), channel="微信"))
+    second = appts.book(admin_ctx, replace(req(clinic, "李四", "dr.li", at(9), chair="chair2"),
+                                           channel="meituan"))
+    with pytest.raises(UserError) as refused:
+        appts.book(admin_ctx, replace(req(clinic, "张三", "dr.wang", at(11)), channel="抖音"))
+    assert refused.value.field == "channel"
+    with admin_ctx.transaction() as session:
+        stored = dict(session.execute(select(Appointment.id, Appointment.channel)).all())
+    assert stored == {first: "wechat", second: "meituan"}

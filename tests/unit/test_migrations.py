@@ -70,3 +70,43 @@ def test_payment_methods_become_codes_and_read_in_either_language(data_dir: Data
     assert method_label(method) == "微信支付"
     set_language("en")
     assert method_label(method) == "WeChat Pay"
+
+
+def test_booking_channels_become_codes_and_read_in_either_language(data_dir: DataDir) -> None:
+    from sqlalchemy import text
+
+    from clinic_desktop.i18n import set_language
+    from clinic_desktop.services.appointments import channel_label
+
+    db = open_database(data_dir)
+    try:
+        with db.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "20261202_08")
+            connection.execute(text(
+                "INSERT INTO patient (id, code, name, name_pinyin, name_initials, "
+                "birth_date_approximate, notes, archived, member_points, created_at, "
+                "updated_at, version) VALUES (1, 'P000001', '张三', 'zhangsan', 'zs', 0, '', "
+                "0, 0, '2026-11-24 02:00:00', '2026-11-24 02:00:00', 1)"))
+            connection.execute(text(
+                "INSERT INTO staff (id, username, display_name, role, active, password_hash, "
+                "is_doctor, failed_logins, created_at, version) VALUES (1, 'liu', '刘洋', "
+                "'doctor', 1, 'x', 1, 0, '2026-11-24 02:00:00', 1)"))
+            for number, label in enumerate(("美团/大众点评", "现场", "某个旧渠道"), start=1):
+                connection.execute(text(
+                    "INSERT INTO appointment (id, patient_id, doctor_id, start, \"end\", status, "
+                    "channel, notes, created_at, updated_at, version) VALUES (:id, 1, 1, "
+                    "'2026-11-24 02:00:00', '2026-11-24 02:30:00', 'booked', :channel, '', "
+                    "'2026-11-24 02:00:00', '2026-11-24 02:00:00', 1)"),
+                    {"id": number, "channel": label})
+            command.upgrade(config, "head")
+            channels = connection.execute(
+                text("SELECT channel FROM appointment ORDER BY id")).scalars().all()
+    finally:
+        db.close()
+    assert channels == ["meituan", "walk_in", "某个旧渠道"]  # unknown labels are kept as written
+    assert [channel_label(c) for c in channels] == ["美团/大众点评", "现场", "某个旧渠道"]
+    set_language("en")
+    assert channel_label("meituan") == "Meituan / Dianping"
+    assert channel_label("walk_in") == "Walk-in"
