@@ -22,6 +22,7 @@ class ProcedureType(Base):
     price: Mapped[Decimal]
     colour: Mapped[str] = mapped_column(String(16), default="#5B7083")
     active: Mapped[bool] = mapped_column(default=True)
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)  # added by an import
 
 
 class Visit(Base):

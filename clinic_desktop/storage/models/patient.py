@@ -27,6 +27,10 @@ class Patient(Base):
     wechat: Mapped[str | None] = mapped_column(String(64))
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     occupation: Mapped[str | None] = mapped_column(String(64))
+    emergency_contact: Mapped[str | None] = mapped_column(String(64))
+    emergency_phone: Mapped[str | None] = mapped_column(String(32))
+    # A referrer named in an imported sheet who matched no patient, kept as the sheet wrote it.
+    referrer_note: Mapped[str | None] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(255))
     source: Mapped[str | None] = mapped_column(String(32))
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
@@ -84,6 +88,7 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True)
     colour: Mapped[str] = mapped_column(String(16), default="#5B7083")
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)  # created by an import
 
 
 class PatientTag(Base):
@@ -93,6 +98,7 @@ class PatientTag(Base):
                                             primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"),
                                         primary_key=True)
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)  # attached by an import
 
 
 class CustomField(Base):

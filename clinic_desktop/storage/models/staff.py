@@ -27,6 +27,8 @@ class Staff(Base):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
+    # A doctor named in an imported sheet who has left is created inactive by that import.
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
