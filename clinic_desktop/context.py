@@ -36,10 +36,6 @@ class Actor:
     display_name: str
     role: Role
 
-    @property
-    def is_system(self) -> bool:
-        return self.staff_id is None
-
 
 SYSTEM_ACTOR = Actor(staff_id=None, username="system", display_name="系统", role=Role.ADMINISTRATOR)
 

@@ -135,9 +135,5 @@ def role_label(role: Role | str) -> str:
     return labels[Role(role)]
 
 
-def permissions_of(role: Role | str) -> frozenset[Permission]:
-    return ROLE_PERMISSIONS[Role(role)]
-
-
 def has_permission(role: Role | str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[Role(role)]

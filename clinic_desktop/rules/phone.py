@@ -54,7 +54,3 @@ def normalize_mobile(raw: str | int | float, *, field: str = "mobile") -> str:
 
 def mask_mobile(mobile: str) -> str:
     return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile
-
-
-def phone_digits(text: str) -> str:
-    return "".join(ch for ch in normalize_text(text) if ch.isdigit())

@@ -21,10 +21,6 @@ def normalize_text(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def is_blank(value: object) -> bool:
-    return normalize_text(value) == ""
-
-
 # Format characters that change how text is drawn without being seen: zero-width spaces and
 # joiners, the byte-order mark, and the direction overrides that can make "张三" display as
 # another name (U+202E turns the rest of a line around).

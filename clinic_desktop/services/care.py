@@ -334,16 +334,6 @@ def record_outcome(
         return task_info(task)
 
 
-def due_on(ctx: Context, day: date) -> int:
-    """How many open tasks fall due on a clinic-local day (for badges and tests)."""
-    ctx.require(Permission.CARE_VIEW)
-    with ctx.transaction() as session:
-        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
-        start = datetime.combine(day, time(0), zone)
-        return session.execute(select(func.count(CareTask.id)).where(
-            CareTask.due_at >= start, CareTask.due_at < start + timedelta(days=1))).scalar_one()
-
-
 @dataclass(frozen=True)
 class CallbackItem:
     task_id: int

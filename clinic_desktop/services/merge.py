@@ -190,13 +190,3 @@ def undo_merge(ctx: Context, merge_id: int) -> None:
                   f"{absorb.code} restored from {keep.code}")
 
 
-def merges_of(ctx: Context, patient_id: int) -> list[tuple[int, int, bool]]:
-    """(merge id, absorbed patient id, undone) for merges into this patient."""
-    ctx.require(Permission.PATIENT_VIEW)
-    with ctx.transaction() as session:
-        return [(m.id, m.absorbed_id, m.undone_at is not None)
-                for m in session.execute(select(PatientMerge).where(
-                    PatientMerge.kept_id == patient_id)
-                    .order_by(PatientMerge.id.desc())).scalars()]
-
-

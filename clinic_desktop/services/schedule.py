@@ -185,17 +185,6 @@ def list_time_off(ctx: Context, *, start: datetime, end: datetime,
         return time_off_between(session, start, end, doctor_ids)
 
 
-def remove_time_off(ctx: Context, time_off_id: int) -> None:
-    ctx.require(Permission.SCHEDULE_MANAGE)
-    with ctx.transaction(write=True) as session:
-        row = session.get(TimeOff, time_off_id)
-        if row is None:
-            raise NotFound(_("该请假记录已不存在。"))
-        session.delete(row)
-        ctx.audit(session, "schedule.time_off_removed", "staff", row.staff_id,
-                  f"{row.start.astimezone(_zone(session)):%Y-%m-%d %H:%M}")
-
-
 def _zone(session: Session) -> ZoneInfo:
     return ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
 

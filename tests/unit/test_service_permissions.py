@@ -388,7 +388,6 @@ RULES: dict[str, Rule] = {
     "merge.merge_patients": needs(V.PATIENT_MERGE, call=lambda c: a(
         keep_id=c.seed.relative, absorb_id=c.seed.other)),
     "merge.undo_merge": needs(V.PATIENT_MERGE, call=lambda c: a(c.seed.merge_id)),
-    "merge.merges_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.relative)),
     # medical profile, tags, custom fields, attachments
     "profile.update_medical": needs(V.CLINICAL_EDIT, call=lambda c: a(
         c.seed.patient, profile.MedicalInfo((ALLERGY, "碘"), "", CONDITION, "", "", ""))),
@@ -463,7 +462,6 @@ RULES: dict[str, Rule] = {
         end=FIXED_NOW + timedelta(days=4, hours=1))),
     "schedule.list_time_off": needs(V.APPOINTMENT_VIEW, call=lambda c: a(
         start=FIXED_NOW, end=FIXED_NOW + timedelta(days=7))),
-    "schedule.remove_time_off": needs(V.SCHEDULE_MANAGE, call=lambda c: a(c.seed.time_off)),
     "waitlist.add_to_waitlist": needs(V.APPOINTMENT_EDIT, call=lambda c: a(c.seed.other)),
     "waitlist.active_waitlist": needs(V.APPOINTMENT_VIEW, call=lambda c: a()),
     "waitlist.matches_for_slot": needs(V.APPOINTMENT_VIEW, call=lambda c: a(c.seed.booked)),
@@ -474,7 +472,6 @@ RULES: dict[str, Rule] = {
     "care.read_care_settings": needs(V.CARE_VIEW, call=lambda c: a()),
     "care.save_care_settings": needs(V.CARE_PLANS_MANAGE, call=lambda c: a(CareSettings())),
     "care.count_due": needs(V.CARE_VIEW, call=lambda c: a()),
-    "care.due_on": needs(V.CARE_VIEW, call=lambda c: a(date(2026, 11, 25))),
     "care.callback_list": needs(V.CARE_VIEW, call=lambda c: a(as_of=date(2026, 11, 26))),
     "care.tasks_of_patient": needs(V.CARE_VIEW, call=lambda c: a(c.seed.patient)),
     "care.family_groups": needs(V.CARE_VIEW, call=lambda c: a([c.seed.patient, c.seed.relative])),

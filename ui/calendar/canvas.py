@@ -9,7 +9,7 @@ emits what the user asked for and the page calls the services.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
@@ -133,10 +133,6 @@ class CalendarCanvas(QWidget):
         self.now = now
         self._refit()
 
-    def set_min_column_width(self, width: float) -> None:
-        self.min_column_width = width
-        self._refit()
-
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.minimumSize()
 
@@ -180,10 +176,6 @@ class CalendarCanvas(QWidget):
     def column_at(self, x: float) -> int | None:
         index = int(x // self.column_width)
         return index if 0 <= index < len(self.data.columns) else None
-
-    def local_at(self, column: int, y: float) -> datetime:
-        day = self.data.columns[column].day
-        return datetime.combine(day, self.axis.time_for(y), self.zone)
 
     # -- painting -------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
@@ -466,7 +458,3 @@ class CalendarCanvas(QWidget):
             QToolTip.showText(event.globalPos(), "<qt>" + "<br>".join(lines) + "</qt>", self)
             return True
         return super().event(event)
-
-
-def minutes_between(start: datetime, end: datetime) -> int:
-    return int((end - start) / timedelta(minutes=1))

@@ -222,12 +222,6 @@ class PatientPanelWidget(QWidget):
         layout.addStretch(1)
         return box
 
-    def _message(self, text: str) -> QWidget:
-        label = QLabel(text)
-        label.setObjectName("emptyState")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return label
-
     def _attachments(self) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)

@@ -143,9 +143,6 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self.records = new
         self.endResetModel()
 
-    def record_at(self, row: int) -> R:
-        return self.records[row]
-
 
 class SortProxy(QSortFilterProxyModel):
     """Filters on any column's text, case-insensitively; sorting is the source model's."""
