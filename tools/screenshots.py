@@ -1,25 +1,74 @@
-"""Regenerate docs/screenshots/ from a fresh demo clinic, offscreen, in Chinese.
+"""Regenerate docs/screenshots/ from a fresh demo clinic, offscreen: every page and dialog, in
+Chinese and in English, on the two screens clinics have (1366×768 and 1280×720, less a 40 px
+taskbar).
 
-    QT_QPA_PLATFORM=offscreen python tools/screenshots.py docs/screenshots
+    python tools/screenshots.py docs/screenshots            # all four sets, one process each
+    python tools/screenshots.py OUT --lang en --screen 1280x720 [NAME.png …]   # one set
 
-Each entry of SHOTS is (file name, builder); a builder gets the Shots context and returns
-the widget to grab. Areas add their screens by appending to SHOTS.
+Writes OUT/<lang>/<screen>/<name>.png (lang ``zh`` or ``en``). The offscreen screen's size is
+fixed when Qt starts, so each set runs in its own process with its own screen.
+
+Each entry of SHOTS is (file name, builder); a builder gets the Shots context and returns the
+widget to grab. The demo clinic and the clock are fixed, so every run draws the same pictures.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SCREENS = {"1366x768": (1366, 768), "1280x720": (1280, 720)}
+LANGUAGES = {"zh": "zh_CN", "en": "en"}
+TASKBAR = 40  # what Windows' taskbar takes from the bottom of the screen
+SCREENSHOT_TIME = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # Tuesday 09:30 in Shanghai
+
+
+def _screen_config(width: int, height: int) -> Path:
+    config = {"screens": [{"name": "clinic", "x": 0, "y": 0, "width": width,
+                           "height": height - TASKBAR, "logicalDpi": 96,
+                           "logicalBaseDpi": 96, "dpr": 1}]}
+    path = Path(tempfile.mkdtemp(prefix="clinic-screen-")) / "screen.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
+def run_all(out: Path, names: list[str]) -> int:
+    """One process per language and screen (the offscreen screen is fixed at start)."""
+    failed = 0
+    for lang in LANGUAGES:
+        for screen, (width, height) in SCREENS.items():
+            env = dict(os.environ, QT_QPA_PLATFORM="offscreen:configfile="
+                       f"{_screen_config(width, height)}")
+            code = subprocess.call([sys.executable, __file__, str(out), "--lang", lang,
+                                    "--screen", screen, *names], env=env)
+            failed += code != 0
+    return 1 if failed else 0
+
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QCoreApplication,
+    QDateTime,
+    QRectF,
+    QSettings,
+    QSizeF,
+    QTimer,
+)
+from PySide6.QtGui import QImage, QPainter, QPixmap, QTextDocument  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget  # noqa: E402
 
 from clinic_desktop.clock import FixedClock  # noqa: E402
 from clinic_desktop.context import Context  # noqa: E402
@@ -34,8 +83,6 @@ from ui.i18n import install_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.tasks import TaskManager  # noqa: E402
 
-SCREENSHOT_TIME = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
-
 
 @dataclass
 class Shots:
@@ -44,14 +91,25 @@ class Shots:
     empty_db: Database
     services: AppServices
     window: MainWindow
+    out: Path
+    keep: list[QWidget] = field(default_factory=list)  # widgets later shots reuse
 
     def settle(self, widget: QWidget) -> QWidget:
         widget.show()
-        for _ in range(3):
+        for _ in range(4):
             self.app.processEvents()
         return widget
 
+    def page(self, key: str) -> QWidget:
+        self.window.open_page(key)
+        return self.settle(self.window)
 
+    @property
+    def tomorrow(self) -> date:
+        return self.services.local(self.services.ctx.now()).date() + timedelta(days=1)
+
+
+# -- before sign-in ----------------------------------------------------------------------------
 def setup_dialog(s: Shots) -> QWidget:
     from ui.dialogs.setup_dialog import SetupDialog
 
@@ -60,13 +118,6 @@ def setup_dialog(s: Shots) -> QWidget:
     dialog.username.setText("admin")
     dialog.display_name.setText("王院长")
     return s.settle(dialog)
-
-
-def login_dialog(s: Shots) -> QWidget:
-    from ui.dialogs.login_dialog import LoginDialog
-
-    return s.settle(LoginDialog(s.demo_db, s.services.clinic.name, clock=s.services.ctx.clock,
-                         username="front.sun"))
 
 
 def login_error(s: Shots) -> QWidget:
@@ -79,18 +130,9 @@ def login_error(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
-def main_window(s: Shots) -> QWidget:
-    s.window.open_page("admin")
-    return s.settle(s.window)
-
-
-def audit_log(s: Shots) -> QWidget:
-    s.window.open_page("audit")
-    return s.settle(s.window)
-
-
+# -- patients ----------------------------------------------------------------------------------
 def _rich_patient(s: Shots) -> int:
-    """A demo patient with an allergy, tags, family, a balance and a complaint."""
+    """A demo patient with an allergy, tags, family, a balance and a call (made once)."""
     from decimal import Decimal
 
     from clinic_desktop.services import billing, engagement, family, profile
@@ -99,17 +141,29 @@ def _rich_patient(s: Shots) -> int:
     ctx = s.services.ctx
     hit = search_patients(ctx, "wjg")[0] if search_patients(ctx, "wjg") else \
         search_patients(ctx, "w")[0]
-    profile.update_medical(ctx, hit.id, profile.MedicalInfo(
-        ("青霉素", "麻药（利多卡因）"), "", "高血压", "2019 年右下智齿拔除", "", "左下后牙咬物痛"))
-    for tag in profile.list_tags(ctx)[:2]:
-        profile.set_tag(ctx, hit.id, tag.id, on=True)
-    relative = search_patients(ctx, "ll")[0]
-    family.link_family(ctx, hit.id, relative.id, relation="spouse")
-    billing.add_entry(ctx, hit.id, kind="charge", amount=Decimal("1500"), note="根管治疗")
-    billing.add_entry(ctx, hit.id, kind="topup", amount=Decimal("2000"), method="微信支付")
-    engagement.log_contact(ctx, hit.id, channel="phone", summary="根管治疗后 48 小时回访",
-                           outcome="轻微咬合痛，已预约复诊")
+    if not getattr(s, "_rich", None):
+        profile.update_medical(ctx, hit.id, profile.MedicalInfo(
+            ("青霉素", "麻药（利多卡因）"), "血压<90 慎用肾上腺素", "高血压", "2019 年右下智齿拔除",
+            "", "左下后牙咬物痛"))
+        for tag in profile.list_tags(ctx)[:2]:
+            profile.set_tag(ctx, hit.id, tag.id, on=True)
+        relative = search_patients(ctx, "ll")[0]
+        family.link_family(ctx, hit.id, relative.id, relation="spouse")
+        billing.add_entry(ctx, hit.id, kind="charge", amount=Decimal("1500"), note="根管治疗")
+        billing.add_entry(ctx, hit.id, kind="topup", amount=Decimal("2000"), method="wechat")
+        engagement.log_contact(ctx, hit.id, channel="phone", summary="根管治疗后 48 小时回访",
+                               outcome="轻微咬合痛，已预约复诊")
+        s._rich = hit.id  # type: ignore[attr-defined]
     return hit.id
+
+
+def patient_home(s: Shots) -> QWidget:
+    """The empty search box: today's patients and the recently opened ones."""
+    _rich_patient(s)
+    page = s.window.open_page("patients")
+    page.search.setText("")  # type: ignore[attr-defined]
+    page.run_search()  # type: ignore[attr-defined]
+    return s.settle(s.window)
 
 
 def patient_search(s: Shots) -> QWidget:
@@ -120,10 +174,10 @@ def patient_search(s: Shots) -> QWidget:
 
 
 def patient_panel(s: Shots) -> QWidget:
-    pid = _rich_patient(s)
-    page = s.window.open_page("patients")
     from clinic_desktop.services.patients import load_patient
 
+    pid = _rich_patient(s)
+    page = s.window.open_page("patients")
     page.search.setText(load_patient(s.services.ctx, pid).name)  # type: ignore[attr-defined]
     page.run_search()  # type: ignore[attr-defined]
     page.open_patient(pid)  # type: ignore[attr-defined]
@@ -142,53 +196,161 @@ def patient_form(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
-def calendar_day(s: Shots) -> QWidget:
-    from datetime import timedelta
+def payment_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.patient_actions import LedgerDialog
+
+    dialog = LedgerDialog(s.services, _rich_patient(s))
+    dialog.amount.setText("800")
+    dialog.note.setText("复诊")
+    return s.settle(dialog)
+
+
+# -- calendar ----------------------------------------------------------------------------------
+def _calendar(s: Shots, mode: str, doctor_row: int) -> QWidget:
+    from ui.calendar.page import CalendarPage
 
     page = s.window.open_page("calendar")
-    page.go(page.day + timedelta(days=1))  # type: ignore[attr-defined]
+    assert isinstance(page, CalendarPage)
+    page.go(s.tomorrow)
+    page.mode.setCurrentIndex(page.mode.findData(mode))
+    page.doctor_filter.setCurrentIndex(doctor_row)
+    s.settle(s.window)
+    page.view.scroll_to_y(page.view.canvas.axis.y_for(time(9)))
     return s.settle(s.window)
 
 
-def calendar_week(s: Shots) -> QWidget:
-    page = s.window.open_page("calendar")
-    page.mode.setCurrentIndex(1)  # type: ignore[attr-defined]
-    page.doctor_filter.setCurrentIndex(1)  # type: ignore[attr-defined]
-    widget = s.settle(s.window)
-    page.mode.setCurrentIndex(0)  # type: ignore[attr-defined]
-    page.doctor_filter.setCurrentIndex(0)  # type: ignore[attr-defined]
-    return widget
+def _bookings_tomorrow(s: Shots) -> list:  # type: ignore[type-arg]
+    from clinic_desktop.services.calendar import appointments_between
+
+    day = datetime.combine(s.tomorrow, time(0), s.services.clinic.zone)
+    return [v for v in appointments_between(s.services.ctx, day, day + timedelta(days=1))
+            if v.status in ("booked", "confirmed")]
 
 
 def booking_dialog(s: Shots) -> QWidget:
-    from datetime import datetime, time, timedelta
-
+    """A booked slot (the conflict line shows), free slots found, and two 张桂 told apart."""
+    from clinic_desktop.services.patients import PatientInput, create_patient
     from ui.calendar.booking_dialog import BookingDialog
 
-    page = s.window.open_page("calendar")
-    doctor = page.visible_doctors()[0]  # type: ignore[attr-defined]
-    start = datetime.combine(page.day + timedelta(days=1), time(9), s.services.clinic.zone)  # type: ignore[attr-defined]
-    dialog = BookingDialog(s.services, start=start, doctor_id=doctor.id)
-    dialog.picker.query.setText("zw")
-    dialog.procedure.setCurrentIndex(2)
+    busy = _bookings_tomorrow(s)[0]
+    for mobile, sex, born in (("13912345678", "F", date(1961, 3, 2)),
+                              ("13698765432", "F", date(1994, 8, 19))):
+        create_patient(s.services.ctx, PatientInput(name="张桂", mobile=mobile, sex=sex,
+                                                    birth_date=born))
+    dialog = BookingDialog(s.services, start=busy.start, doctor_id=busy.doctor_id,
+                           parent=s.window)
+    dialog.picker.query.setText("张桂")
     dialog.find_slots()
     return s.settle(dialog)
 
 
+def reschedule_dialog(s: Shots) -> QWidget:
+    from ui.calendar.dialogs import RescheduleDialog
+
+    busy, other = _bookings_tomorrow(s)[:2]
+    dialog = RescheduleDialog(s.services, other, s.window)
+    dialog.when.setDateTime(QDateTime(busy.start.astimezone(s.services.clinic.zone)
+                                      .replace(tzinfo=None)))
+    dialog.doctor.setCurrentIndex(dialog.doctor.findData(busy.doctor_id))
+    dialog.find_slots()
+    return s.settle(dialog)
+
+
+def time_off_moves(s: Shots) -> QWidget:
+    """Time off over a day of bookings: each can move to its next free slot or doctor."""
+    from clinic_desktop.services import schedule
+    from ui.calendar.time_off_moves import TimeOffMovesDialog
+
+    busy = _bookings_tomorrow(s)[0]
+    day = datetime.combine(s.tomorrow + timedelta(days=1), time(0), s.services.clinic.zone)
+    result = schedule.add_time_off(s.services.ctx, busy.doctor_id, start=day + timedelta(hours=8),
+                                   end=day + timedelta(hours=19), reason="外出进修")
+    affected = result.affected_appointment_ids
+    return s.settle(TimeOffMovesDialog(s.services, affected, parent=s.window,
+                                       heading=f"{day:%m-%d} 08:00–19:00 · {len(affected)}"))
+
+
+def waitlist_dialog(s: Shots) -> QWidget:
+    from ui.calendar.dialogs import WaitlistDialog
+
+    return s.settle(WaitlistDialog(s.services, parent=s.window))
+
+
+def day_sheet(s: Shots) -> QWidget:
+    """The printed day sheet (A4 at 96 dpi), page one, as the printer lays it out."""
+    from ui.calendar.page import CalendarPage
+
+    page = s.window.open_page("calendar")
+    assert isinstance(page, CalendarPage)
+    page.go(s.tomorrow)
+    document = QTextDocument()
+    document.setHtml(page._sheet())  # noqa: SLF001 - the exact HTML the print button sends
+    document.setPageSize(QSizeF(794, 1123))
+    image = QImage(794, 1123, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    document.drawContents(painter, QRectF(0, 0, 794, 1123))
+    painter.end()
+    label = QLabel()
+    label.setPixmap(QPixmap.fromImage(image))
+    label.resize(794, 1123)
+    return label
+
+
+# -- callbacks, messages, care plans -----------------------------------------------------------
 def _queue_demo_messages(s: Shots) -> None:
     from clinic_desktop.services import care, messages
 
-    for item in care.callback_list(s.services.ctx, as_of=s.services.local(
-            s.services.ctx.now()).date())[:6]:
+    today = s.services.local(s.services.ctx.now()).date()
+    for item in care.callback_list(s.services.ctx, as_of=today)[:6]:
         template = {"followup_call": "followup", "recall": "recall", "birthday": "birthday",
                     "reactivation": "reactivation"}.get(item.kind, "followup")
         messages.queue_message(s.services.ctx, item.patient_id, template_key=template,
                                task_id=item.task_id)
 
 
-_wizard: list[QWidget] = []
+def queue_message_dialog(s: Shots) -> QWidget:
+    from clinic_desktop.services import care
+    from ui.dialogs.queue_message_dialog import QueueMessageDialog
+
+    today = s.services.local(s.services.ctx.now()).date()
+    item = next(i for i in care.callback_list(s.services.ctx, as_of=today)
+                if i.kind == "recall")
+    return s.settle(QueueMessageDialog(s.services, item.patient_id, item.task_id,
+                                       kind=item.kind, patient_name=item.patient,
+                                       parent=s.window))
 
 
+def messages_page(s: Shots) -> QWidget:
+    _queue_demo_messages(s)
+    return s.page("messages")
+
+
+def care_plans(s: Shots) -> QWidget:
+    page = s.window.open_page("care_plans")
+    page.list.setCurrentRow(1)  # type: ignore[attr-defined]
+    return s.settle(s.window)
+
+
+def care_settings(s: Shots) -> QWidget:
+    from ui.pages.care_plans_page import CareSettingsDialog
+
+    return s.settle(CareSettingsDialog(s.services, s.window))
+
+
+def templates_dialog(s: Shots) -> QWidget:
+    from ui.pages.messages_page import TemplatesDialog
+
+    return s.settle(TemplatesDialog(s.services, s.window))
+
+
+def channels_dialog(s: Shots) -> QWidget:
+    from ui.pages.messages_page import ChannelsDialog
+
+    return s.settle(ChannelsDialog(s.services, s.window))
+
+
+# -- import ------------------------------------------------------------------------------------
 def import_step(step: int) -> Callable[[Shots], QWidget]:
     """The import wizard on the shipped sample workbook, one shot per step (same dialog)."""
 
@@ -196,12 +358,12 @@ def import_step(step: int) -> Callable[[Shots], QWidget]:
         from clinic_desktop.package_data import resource
         from ui.dialogs.import_wizard import ImportWizard
 
-        if step == 0 or not _wizard:
+        found = [w for w in s.keep if isinstance(w, ImportWizard)]
+        if step == 0 or not found:
             wizard = ImportWizard(s.services, s.window)
-            wizard.resize(1100, 720)
-            _wizard[:] = [wizard]
-        wizard = _wizard[0]
-        assert isinstance(wizard, ImportWizard)
+            s.keep.append(wizard)
+        else:
+            wizard = found[-1]
         if step == 0:
             wizard.open_file(Path(str(resource("samples/legacy-patients.xlsx"))))
         elif step in (1, 2, 3):
@@ -211,7 +373,7 @@ def import_step(step: int) -> Callable[[Shots], QWidget]:
             wizard.go(4)
             wizard.progress.setRange(0, 100)
             wizard.progress.setValue(62)
-            wizard.progress.setFormat("正在写入就诊和账目…  62%")
+            wizard.progress.setFormat(wizard.tr("正在写入就诊和账目…") + "  62%")
             wizard.progress.show()
         elif step == 5:
             wizard.progress.hide()
@@ -222,71 +384,122 @@ def import_step(step: int) -> Callable[[Shots], QWidget]:
     return build
 
 
-def import_page(s: Shots) -> QWidget:
-    s.window.open_page("import")
-    return s.settle(s.window)
+def shortcuts_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    return s.settle(ShortcutsDialog(s.window))
 
 
 SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("setup-dialog.png", setup_dialog),
-    ("login-dialog.png", login_dialog),
     ("login-error.png", login_error),
-    ("main-window.png", main_window),
-    ("audit-log.png", audit_log),
+    ("patient-home.png", patient_home),
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
-    ("calendar-day.png", calendar_day),
-    ("calendar-week.png", calendar_week),
+    ("payment-dialog.png", payment_dialog),
+    ("calendar-day.png", lambda s: _calendar(s, "day", 0)),
+    ("calendar-week.png", lambda s: _calendar(s, "week", 1)),
+    ("calendar-week-all.png", lambda s: _calendar(s, "week", 0)),
     ("booking-dialog.png", booking_dialog),
-    ("callback-list.png", lambda s: (s.window.open_page("callbacks"), s.settle(s.window))[1]),
-    ("messages.png", lambda s: (_queue_demo_messages(s), s.window.open_page("messages"),
-                                s.settle(s.window))[2]),
-    ("care-plans.png", lambda s: (s.window.open_page("care_plans").list.setCurrentRow(1),  # type: ignore[attr-defined]
-                                  s.settle(s.window))[1]),
-    ("clinic-lists.png", lambda s: (s.window.open_page("lists"), s.settle(s.window))[1]),
+    ("reschedule-dialog.png", reschedule_dialog),
+    ("time-off-moves.png", time_off_moves),
+    ("waitlist-dialog.png", waitlist_dialog),
+    ("day-sheet.png", day_sheet),
+    ("callback-list.png", lambda s: s.page("callbacks")),
+    ("queue-message-dialog.png", queue_message_dialog),
+    ("messages.png", messages_page),
+    ("message-templates.png", templates_dialog),
+    ("message-channels.png", channels_dialog),
+    ("care-plans.png", care_plans),
+    ("care-settings.png", care_settings),
+    ("clinic-lists.png", lambda s: s.page("lists")),
+    ("staff-and-chairs.png", lambda s: s.page("admin")),
+    ("audit-log.png", lambda s: s.page("audit")),
+    ("import-page.png", lambda s: s.page("import")),
     ("import-1-file.png", import_step(0)),
     ("import-2-header.png", import_step(1)),
     ("import-3-mapping.png", import_step(2)),
     ("import-4-dry-run.png", import_step(3)),
     ("import-5-progress.png", import_step(4)),
     ("import-6-done.png", import_step(5)),
-    ("import-page.png", import_page),
+    ("shortcuts.png", shortcuts_dialog),
 ]
 
 
-def main(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
+def run_one(out: Path, lang: str, screen: str, names: set[str]) -> int:
+    target = out / lang / screen
+    target.mkdir(parents=True, exist_ok=True)
     app = make_application()
     QCoreApplication.setOrganizationName("ClinicDesktopScreenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     work = Path(tempfile.mkdtemp(prefix="clinic-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
-    install_language(app, "zh_CN")
+    install_language(app, LANGUAGES[lang])
     apply_style(app)
-    # A fixed moment (a Tuesday morning) so the pictures are the same on every run.
     clock = FixedClock(SCREENSHOT_TIME)
     demo_db = open_database(DataDir(work / "demo"), now=clock.now())
-    seed_demo(demo_db, clock=clock)
+    seed_demo(demo_db, clock=clock, patients=800)
     empty_db = open_database(DataDir(work / "empty"), now=clock.now())
     actor = sign_in(demo_db, username=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD,
                     clock=clock)
     services = AppServices(Context(db=demo_db, actor=actor, clock=clock),
                            TaskManager(synchronous=True), read_clinic(demo_db))
     window = MainWindow(services)
-    window.resize(1280, 800)
-    shots = Shots(app, demo_db, empty_db, services, window)
-    only = set(argv[2:])
+    available = app.primaryScreen().availableGeometry()
+    window.resize(available.size())  # what maximised gives on this screen
+    shots = Shots(app, demo_db, empty_db, services, window, target)
+    unexpected: list[str] = []
     for name, build in SHOTS:
-        if only and name not in only:
+        if names and name not in names:
             continue
-        widget = build(shots)
-        widget.grab().save(str(out / name))
-        print(out / name)
-        if widget is not window and widget not in _wizard:
+        # A builder that opens a modal box (a question, an error) would wait for a click
+        # forever: the box is saved beside the shot, closed, and the run reported as failed.
+        watchdog = QTimer()
+        watchdog.setInterval(3000)
+        watchdog.timeout.connect(lambda name=name: _close_modal(target, name, unexpected))
+        watchdog.start()
+        try:
+            widget = build(shots)
+        finally:
+            watchdog.stop()
+        widget.grab().save(str(target / name))
+        size = widget.size()
+        print(f"{target / name}  {size.width()}×{size.height()}")
+        if widget is not window and widget not in shots.keep:
             widget.close()
-    return 0
+    for dialog in window.findChildren(QDialog):
+        dialog.deleteLater()
+    demo_db.close()
+    empty_db.close()
+    for line in unexpected:
+        print(line, file=sys.stderr)
+    return 1 if unexpected else 0
+
+
+def _close_modal(target: Path, name: str, unexpected: list[str]) -> None:
+    modal = QApplication.activeModalWidget()
+    if modal is None:
+        return
+    path = target / name.replace(".png", "-unexpected.png")
+    modal.grab().save(str(path))
+    unexpected.append(f"{name}: a modal {type(modal).__name__} opened (saved as {path})")
+    if isinstance(modal, QDialog):
+        modal.reject()
+    else:
+        modal.close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, nargs="?", default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES))
+    parser.add_argument("--screen", choices=sorted(SCREENS))
+    parser.add_argument("names", nargs="*", help="only these files (e.g. booking-dialog.png)")
+    args = parser.parse_intermixed_args(argv[1:])
+    if args.lang is None or args.screen is None:
+        return run_all(args.out, args.names)
+    return run_one(args.out, args.lang, args.screen, set(args.names))
 
 
 if __name__ == "__main__":
