@@ -106,3 +106,54 @@ def test_every_dialog_is_opened_by_a_fit_test() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in fit_tests)
     missing = sorted(name for name in _dialog_classes() if f"{name}(" not in source)
     assert not missing, f"dialogs no fit test opens: {missing}"
+
+
+def _primary_buttons(dialog: QWidget) -> list[str]:
+    from PySide6.QtWidgets import QPushButton
+
+    return [button.text() for button in dialog.findChildren(QPushButton)
+            if button.isVisibleTo(dialog)
+            and (button.isDefault() or button.property("primary") is True)]
+
+
+def test_each_dialog_has_one_primary_button(qtbot: QtBot, services: AppServices) -> None:
+    """One blue button says what the dialog is for; two make the person stop and read."""
+    from datetime import datetime
+
+    from clinic_desktop.services import catalogue
+    from clinic_desktop.services.patients import PatientInput, create_patient, load_patient
+    from ui.calendar.booking_dialog import BookingDialog
+    from ui.dialogs.patient_actions import (
+        ContactDialog,
+        FamilyLinkDialog,
+        FeedbackDialog,
+        LedgerDialog,
+        MergeDialog,
+    )
+    from ui.dialogs.patient_form import PatientFormDialog
+    from ui.dialogs.queue_message_dialog import QueueMessageDialog
+    from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog
+    from ui.dialogs.staff_dialog import StaffDialog
+    from ui.pages.care_plans_page import CareSettingsDialog
+    from ui.pages.lists_page import ProcedureDialog
+    from ui.pages.messages_page import ChannelsDialog, TemplatesDialog
+
+    pid = create_patient(services.ctx, PatientInput(name="欧阳娜娜", sex="F",
+                                                    mobile="13800138000")).patient.id
+    start = datetime(2026, 11, 25, 9, tzinfo=services.clinic.zone)
+    dialogs: list[QWidget] = [
+        PatientFormDialog(services), PatientFormDialog(services, load_patient(services.ctx, pid)),
+        LedgerDialog(services, pid), ContactDialog(services, pid), FeedbackDialog(services, pid),
+        FamilyLinkDialog(services, pid), MergeDialog(services, load_patient(services.ctx, pid)),
+        QueueMessageDialog(services, pid, kind="recall", patient_name="欧阳娜娜"),
+        BookingDialog(services, start=start), StaffDialog(services),
+        ProcedureDialog(services, catalogue.list_procedures(services.ctx)[0]),
+        ChangePasswordDialog(services), ClinicDialog(services), CareSettingsDialog(services),
+        ChannelsDialog(services), TemplatesDialog(services)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        assert len(_primary_buttons(dialog)) == 1, (type(dialog).__name__,
+                                                    _primary_buttons(dialog))
+        dialog.close()
