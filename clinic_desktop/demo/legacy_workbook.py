@@ -1,7 +1,11 @@
 """A legacy clinic spreadsheet as clinics really bring them, for the README walkthrough, the
 tests and the import benchmark: a title row, a blank row, a two-row merged header with Chinese
 labels, one row per visit, phones stored as numbers, dates in five formats, the same patient
-on several rows, a few broken cells, blank rows and a 合计 row at the bottom."""
+on several rows, a few broken cells, blank rows and a 合计 row at the bottom. Procedures and
+doctors are named as the clinic wrote them (种植, 洗牙, 李医生); the patient columns carry a
+referrer (sometimes one further down the sheet), tags, a WeChat id, an emergency contact whose
+phone another tool wrote as ``18858540446.0``, and a stored-value balance (imported later,
+with the loyalty journals)."""
 
 from __future__ import annotations
 
@@ -12,13 +16,16 @@ from pathlib import Path
 from clinic_desktop.demo.patients import GIVEN_F, GIVEN_M, PREFIXES, SOURCES, STREETS, SURNAMES
 from clinic_desktop.rules.idcard import check_char
 
-PROCEDURES = (("超声洁牙", 300), ("洗牙", 260), ("树脂补牙", 400), ("根管治疗", 1500),
-              ("普通拔牙", 300), ("种植牙", 12000), ("烤瓷冠", 3000), ("隐形矫正", 30000),
-              ("窝沟封闭", 150), ("全飞秒近视手术", 18000), ("验光配镜", 500), ("牙齿美白", 1800))
-DOCTORS = ("王建国", "李慧敏", "陈志强", "赵医生")
-GROUP_ROW = ("患者信息", "", "", "", "", "", "", "就诊信息", "", "", "", "", "")
+PROCEDURES = (("超声洁牙", 300), ("洗牙", 260), ("补牙", 400), ("根管", 1500),
+              ("拔牙", 300), ("种植", 12000), ("全瓷冠", 3000), ("隐形矫正", 30000),
+              ("窝沟封闭", 150), ("全飞秒", 18000), ("种植复查", 200), ("牙齿美白", 1800))
+DOCTORS = ("王建国", "李医生", "陈医生", "赵医生")
+TAGS = ("怕疼", "VIP", "价格敏感", "老客户", "种植意向")
+GROUP_ROW = ("患者信息", "", "", "", "", "", "", "就诊信息", "", "", "", "", "", "关系", "", "",
+             "", "", "会员")
 HEADER_ROW = ("姓名", "性别", "出生日期", "联系电话", "身份证号", "来源", "地址", "就诊日期",
-              "治疗项目", "消费金额", "实收金额", "主治医生", "备注")
+              "治疗项目", "消费金额", "实收金额", "主治医生", "备注", "介绍人", "标签", "微信号",
+              "紧急联系人", "紧急联系人电话", "储值余额")
 
 
 def _id_number(rng: random.Random, birth: date, male: bool) -> str:
@@ -77,12 +84,42 @@ def legacy_rows(count: int, *, seed: int = 7, today: date = date(2026, 11, 24),
                      rng.choice(DOCTORS), ""])
         if blank_every and index % blank_every == blank_every - 1:
             rows.append([""] * len(HEADER_ROW))
+    _relationship_columns(rows, seed)
     if broken and count >= 20:
         rows[3][7] = "2023-13-05"  # month 13
         rows[7][3] = 1380013800.0  # ten digits
         rows[11][2] = (today + timedelta(days=40)).isoformat()  # born in the future
         rows[15][0] = ""  # no name
     return rows
+
+
+def _relationship_columns(rows: list[list[object]], seed: int) -> None:
+    """介绍人 … 储值余额, from a random stream of their own: the columns before them stay the
+    rows they always were (the tests count on them)."""
+    rng = random.Random(seed + 1000)
+    data = [r for r in rows if r[0]]
+    for row in rows:
+        if not row[0]:
+            row.extend([""] * (len(HEADER_ROW) - len(row)))
+            continue
+        referrer: object = ""
+        if rng.random() < 0.08:  # anyone on the sheet, further down as often as further up
+            other = rng.choice(data)
+            phone = other[3]
+            referrer = (f"{other[0]} {int(phone)}" if isinstance(phone, float)
+                        and rng.random() < 0.7 else other[0])
+        elif rng.random() < 0.01:
+            referrer = rng.choice(("老客户王姐", "隔壁药店"))
+        tags = ""
+        if rng.random() < 0.15:
+            tags = rng.choice(("、", ",", " ")).join(rng.sample(TAGS, rng.choice((1, 2))))
+        wechat = f"wx{rng.randint(10_000, 99_999_999)}" if rng.random() < 0.2 else ""
+        contact, contact_phone = "", ""
+        if rng.random() < 0.1:
+            contact = rng.choice(SURNAMES) + rng.choice(GIVEN_F + GIVEN_M)
+            contact_phone = f"{rng.choice(PREFIXES)}{rng.randint(0, 99_999_999):08d}.0"
+        balance = rng.choice((0, 200, 500, 1000)) if rng.random() < 0.3 else ""
+        row.extend([referrer, tags, wechat, contact, contact_phone, balance])
 
 
 def write_legacy_workbook(path: Path, rows: int = 60, *, seed: int = 7,
@@ -102,7 +139,8 @@ def write_legacy_workbook(path: Path, rows: int = 60, *, seed: int = 7,
     for row in data:
         sheet.append(row)
     sheet.append([])
-    sheet.append(["合计", "", "", "", "", "", "", "", "", "=SUM(J5:J9999)", "", "", ""])
+    sheet.append(["合计", "", "", "", "", "", "", "", "", "=SUM(J5:J9999)"]
+                 + [""] * (len(HEADER_ROW) - 10))
     book.save(path)
     _merge_headers(path)
     return path
@@ -117,9 +155,10 @@ def _merge_headers(path: Path) -> None:
     book = load_workbook(path)
     sheet = book.active
     assert sheet is not None
-    sheet.merge_cells("A1:M1")
+    sheet.merge_cells("A1:S1")
     sheet.merge_cells("A3:G3")
     sheet.merge_cells("H3:M3")
+    sheet.merge_cells("N3:R3")
     book.save(path)
 
 

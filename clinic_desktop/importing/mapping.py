@@ -15,6 +15,7 @@ from pathlib import Path
 
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
+from clinic_desktop.importing.values import ValueChoices, choices_from_json, choices_to_json
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,17 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("source", ("来源", "渠道", "来源渠道", "客户来源", "获客渠道", "source",
                                  "channel"), "patient", example="转介绍"),
     FieldSpec("first_visit_date", ("首诊日期", "建档日期", "初诊日期", "首次就诊",
-                                          "建档时间", "firstvisit"), "patient"),
+                                          "建档时间", "首诊时间", "firstvisit"), "patient"),
+    FieldSpec("referrer", ("介绍人", "推荐人", "转介绍人", "介绍者", "推荐者", "介绍人姓名",
+                           "推荐人姓名", "referrer", "referredby"), "patient"),
+    FieldSpec("referrer_phone", ("介绍人电话", "介绍人手机", "介绍人手机号", "推荐人电话",
+                                 "推荐人手机", "推荐人手机号", "referrerphone"), "patient"),
+    FieldSpec("tags", ("标签", "患者标签", "客户标签", "tags", "tag"), "patient",
+              example="怕疼、VIP"),
+    FieldSpec("emergency_contact", ("紧急联系人", "紧急联系人姓名", "emergencycontact"),
+              "patient"),
+    FieldSpec("emergency_phone", ("紧急联系人电话", "紧急联系电话", "紧急电话", "紧急联系人手机",
+                                  "紧急联系人手机号", "emergencyphone"), "patient"),
     FieldSpec("allergies", ("过敏", "过敏史", "药物过敏", "allergy", "allergies"),
               "patient", example="青霉素"),
     FieldSpec("notes", ("备注", "说明", "notes", "remark", "remarks", "memo"), "patient"),
@@ -75,6 +86,14 @@ _NOISE = re.compile(r"[\s*※:：_\-/·.]")
 _SYNONYMS = sorted(((s, f.key) for f in FIELDS for s in f.synonyms),
                    key=lambda pair: -len(pair[0]))
 _EXACT = {s: key for s, key in _SYNONYMS}
+# Balances and membership (储值余额, 欠费, 会员等级, 积分) belong in the loyalty journals, which
+# import them; until then such a column is listed as not imported, never guessed at (欠费金额
+# must not become the visit's 金额).
+_DEFERRED_EXACT = frozenset({"储值", "余额", "欠费", "欠款", "积分", "会员等级", "会员级别",
+                             "会员类型", "等级", "balance", "points", "membertier",
+                             "memberlevel", "arrears", "credit"})
+_DEFERRED_WORDS = ("储值", "余额", "欠费", "欠款", "积分", "会员等级", "会员级别", "会员卡等级",
+                   "预存")
 
 
 def field_labels() -> dict[str, str]:
@@ -92,6 +111,11 @@ def field_labels() -> dict[str, str]:
         "address": _("地址"),
         "source": _("来源渠道"),
         "first_visit_date": _("首诊日期"),
+        "referrer": _("介绍人"),
+        "referrer_phone": _("介绍人电话"),
+        "tags": _("标签"),
+        "emergency_contact": _("紧急联系人"),
+        "emergency_phone": _("紧急联系人电话"),
         "allergies": _("过敏史"),
         "notes": _("备注"),
         "visit_date": _("就诊日期"),
@@ -118,7 +142,7 @@ def normalise_label(label: str) -> str:
 def match_field(label: str) -> str | None:
     """The field a header label most likely means: exact synonym, else the longest contained."""
     text = normalise_label(label)
-    if not text:
+    if not text or is_deferred(label):
         return None
     if text in _EXACT:
         return _EXACT[text]
@@ -129,6 +153,17 @@ def match_field(label: str) -> str | None:
         if len(synonym) >= 2 and synonym in text:
             return key
     return None
+
+
+def is_deferred(label: str) -> bool:
+    """A balance or membership column: imported with the loyalty journals, not here."""
+    text = normalise_label(label)
+    return bool(text) and (text in _DEFERRED_EXACT or any(w in text for w in _DEFERRED_WORDS))
+
+
+def ignored_columns(labels: Sequence[str], mapping: Mapping[int, str]) -> list[str]:
+    """The file's headers that go nowhere (in the file's order)."""
+    return [label for i, label in enumerate(labels) if label and i not in mapping]
 
 
 def auto_map(labels: Sequence[str]) -> dict[int, str]:
@@ -178,8 +213,17 @@ def mapping_from_profile(labels: Sequence[str], profile: Mapping[str, str]) -> d
     return mapping
 
 
-def load_profile_file(path: Path) -> dict[str, str]:
-    """A JSON mapping file: ``{"columns": {"header label": "field"}}`` or the bare dict."""
+@dataclass(frozen=True)
+class MappingFile:
+    """A mapping file: the columns (None: recognised automatically) and the value choices."""
+
+    columns: dict[str, str] | None
+    values: ValueChoices
+
+
+def load_mapping_file(path: Path) -> MappingFile:
+    """``{"columns": {"header label": "field"}, "values": {"procedure": {…}, "doctor": {…}}}``;
+    either part may be left out, and the bare ``{"header label": "field"}`` still works."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
@@ -187,19 +231,37 @@ def load_profile_file(path: Path) -> dict[str, str]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(_("对应关系文件“{name}”不是有效的 JSON：{reason}", name=path.name,
                           reason=exc), field="mapping") from exc
-    columns = data.get("columns", data) if isinstance(data, dict) else None
-    if not isinstance(columns, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
-        raise UserError(_("对应关系文件“{name}”的格式不对：应为 {example}。", name=path.name,
-                          example='{"columns": {"列名": "字段"}}'), field="mapping")
-    unknown = sorted(set(columns.values()) - set(BY_KEY))
-    if unknown:
-        raise UserError(_("对应关系文件“{name}”中的字段“{field}”不存在（可用：{keys}）。",
-                          name=path.name, field=unknown[0], keys=", ".join(BY_KEY)),
-                        field="mapping")
-    return dict(columns)
+    if not isinstance(data, dict):
+        raise _bad_file(path)
+    structured = "columns" in data or "values" in data
+    columns = data.get("columns") if structured else data
+    if columns is not None:
+        if not isinstance(columns, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+            raise _bad_file(path)
+        unknown = sorted(set(columns.values()) - set(BY_KEY))
+        if unknown:
+            raise UserError(_("对应关系文件“{name}”中的字段“{field}”不存在（可用：{keys}）。",
+                              name=path.name, field=unknown[0], keys=", ".join(BY_KEY)),
+                            field="mapping")
+    values = choices_from_json(data.get("values") if structured else None,
+                               where=_("对应关系文件“{name}”", name=path.name))
+    return MappingFile(dict(columns) if columns is not None else None, values)
 
 
-def save_profile_file(path: Path, profile: Mapping[str, str], *, name: str = "") -> None:
-    path.write_text(json.dumps({"name": name, "columns": dict(profile)}, ensure_ascii=False,
-                               indent=1) + "\n", encoding="utf-8")
+def _bad_file(path: Path) -> UserError:
+    return UserError(_("对应关系文件“{name}”的格式不对：应为 {example}。", name=path.name,
+                       example='{"columns": {"列名": "字段"}}'), field="mapping")
+
+
+def load_profile_file(path: Path) -> dict[str, str]:
+    """The columns of a mapping file (``{}`` when it only holds value choices)."""
+    return load_mapping_file(path).columns or {}
+
+
+def save_profile_file(path: Path, profile: Mapping[str, str], *, name: str = "",
+                      values: ValueChoices | None = None) -> None:
+    data: dict[str, object] = {"name": name, "columns": dict(profile)}
+    if values:
+        data["values"] = choices_to_json(values)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -66,6 +66,11 @@ class PersonFields:
     first_visit_date: date | None = None
     allergies: str | None = None
     notes: str = ""
+    emergency_contact: str | None = None
+    emergency_phone: str | None = None
+    referrer: str | None = None  # as the sheet wrote it: a name, maybe with a phone
+    referrer_phone: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -79,6 +84,8 @@ class VisitFields:
     method_text: str = ""
     doctor: str = ""
     notes: str = ""
+    procedure_given: bool = True  # False: the row had no procedure (named 就诊)
+    source_procedure: str = ""  # the sheet's own name, when ``procedure`` is the catalogue's
 
 
 @dataclass(slots=True)
@@ -192,6 +199,38 @@ def _name(value: Cell) -> str:
     return name
 
 
+_TAG_SPLIT = re.compile(r"[,，、;；/|｜\s]+")
+TAG_LIMIT = 32
+
+
+def _tags(value: Cell) -> tuple[str, ...]:
+    """``怕疼, VIP、价格敏感`` → three tags (comma, 、, semicolon, slash or space between)."""
+    names = tuple(dict.fromkeys(t for t in _TAG_SPLIT.split(cell_text(value)) if t))
+    for name in names:
+        if len(name) > TAG_LIMIT:
+            raise RuleError("tags", _("标签“{tag}”太长（最多 {n} 个字符）：标签之间请用逗号、顿号"
+                                      "或空格分开。", tag=name[:40], n=TAG_LIMIT))
+    return names
+
+
+def _loose_phone(limit: int) -> Callable[[Cell], str]:
+    """A phone that is not the patient's own (an emergency contact's, a referrer's): the
+    number when it reads as one (``18858540446.0`` included), else the text as written."""
+    def parse(value: Cell) -> str:
+        try:
+            phones = parse_phones(value)
+        except RuleError:
+            phones = None
+        if phones is not None and (phones.mobile or phones.others):
+            return phones.mobile or phones.others[0]
+        text = cell_text(value)
+        if len(text) > limit:
+            raise RuleError("text", _("内容太长（最多 {n} 个字符）。", n=limit))
+        return text
+
+    return parse
+
+
 def _procedure(value: Cell) -> str:
     name = cell_text(value)
     if len(name) > 64:
@@ -287,6 +326,11 @@ def clean_sheet(
         "address": parsed("address", _text_limit(255)),
         "source": parsed("source", cell_text),
         "allergies": parsed("allergies", cell_text),
+        "referrer": parsed("referrer", _text_limit(64)),
+        "referrer_phone": parsed("referrer_phone", _loose_phone(32)),
+        "tags": parsed("tags", _tags),
+        "emergency_contact": parsed("emergency_contact", _text_limit(64)),
+        "emergency_phone": parsed("emergency_phone", _loose_phone(32)),
         "notes": parsed("notes", normalize_text),
         "visit_date": parsed("visit_date", lambda v: parse_date(v, today=today,
                                                                 field="visit_date")),
@@ -377,7 +421,11 @@ class _Assembler:
             mobile=phones.mobile if phones else None, phone2=phone2, wechat=f["wechat"][p],
             occupation=f["occupation"][p], address=f["address"][p], source=source,
             first_visit_date=f["first_visit_date"][p].value if f["first_visit_date"][p]
-            else None, allergies=allergies or None, notes="\n".join(notes))
+            else None, allergies=allergies or None, notes="\n".join(notes),
+            emergency_contact=f["emergency_contact"][p] or None,
+            emergency_phone=f["emergency_phone"][p] or None,
+            referrer=f["referrer"][p] or None, referrer_phone=f["referrer_phone"][p] or None,
+            tags=f["tags"][p] or ())
         card = f["id_number"][p]
         if card is not None:
             typed_birth = None if person.birth_approximate else person.birth_date
@@ -404,13 +452,15 @@ class _Assembler:
         method_text = f["method"][p] or ""
         return VisitFields(
             visit_date=parsed.value, procedure=f["procedure"][p] or _("就诊"),
+            procedure_given=bool(f["procedure"][p]),
             site=(f["site"][p] or "")[:64], amount=f["amount"][p], paid=f["paid"][p],
             method=payment_method(method_text) if method_text else None,
             method_text=method_text, doctor=f["doctor"][p] or "",
             notes=f["visit_notes"][p] or ""), True
 
 
-def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]]:
+def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = None,
+                  ) -> tuple[list[Person], list[Problem]]:
     """Rows of the same person: same ID number, same mobile *and* name, or same name and
     exact birth date. A shared mobile under a different name is a relative, not the same
     person (children are often registered under a parent's phone): reported, kept apart."""
@@ -425,6 +475,7 @@ def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]
     owner: dict[tuple[object, ...], int] = {}
     mobile_names: dict[str, tuple[str, int]] = {}
     notes: list[Problem] = []
+    mobile_label = (labels or {}).get("mobile") or field_label("mobile")
     for i, clean in enumerate(rows):
         p = clean.person
         keys: list[tuple[object, ...]] = []
@@ -434,7 +485,7 @@ def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]
             keys.append(("m", p.mobile, p.name))
             first = mobile_names.setdefault(p.mobile, (p.name, clean.row))
             if first[0] != p.name:
-                notes.append(Problem(clean.row, field_label("mobile"), p.mobile, _(
+                notes.append(Problem(clean.row, mobile_label, p.mobile, _(
                     "与第 {row} 行（{name}）手机号相同但姓名不同，按两位患者导入（可能是家属）。",
                     row=first[1], name=first[0])))
         if p.birth_date is not None and not p.birth_approximate:
@@ -468,7 +519,8 @@ def group_persons(rows: Sequence[CleanRow]) -> tuple[list[Person], list[Problem]
 
 
 PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "occupation",
-                 "address", "source", "first_visit_date", "allergies")
+                 "address", "source", "first_visit_date", "allergies", "emergency_contact",
+                 "emergency_phone", "referrer", "referrer_phone")
 
 
 def _fill_empty(target: PersonFields, source: PersonFields) -> None:
@@ -477,5 +529,7 @@ def _fill_empty(target: PersonFields, source: PersonFields) -> None:
             setattr(target, name, getattr(source, name))
             if name == "birth_date":
                 target.birth_approximate = source.birth_approximate
+    if source.tags:
+        target.tags = tuple(dict.fromkeys(target.tags + source.tags))
     if source.notes and source.notes not in target.notes:
         target.notes = "\n".join(filter(None, [target.notes, source.notes]))

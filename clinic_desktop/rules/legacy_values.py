@@ -172,6 +172,9 @@ def _strip_country(digits: str) -> str:
     return digits
 
 
+_FLOAT_TEXT = re.compile(r"^(?:\d+\.0+|\d(?:\.\d+)?[eE]\+?\d{1,2})$")
+
+
 def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
     """One or two numbers in a cell: ``13800138000.0``, ``+86 138-0013-8000``,
     ``13800138000/13900139000``, ``0571-8888 6666`` …"""
@@ -187,6 +190,10 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
     text = normalize_text(value)
     if not text:
         return None
+    if _FLOAT_TEXT.match(text):  # 18858540446.0 or 1.8858540446E10, as other tools write
+        number = Decimal(text)
+        if number == number.to_integral_value():
+            text = str(int(number))
     mobiles: list[str] = []
     others: list[str] = []
     for part in filter(None, (p.strip() for p in _PHONE_SPLIT.split(text))):

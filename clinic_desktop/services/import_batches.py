@@ -12,18 +12,21 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import CursorResult, Delete, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.rows import Problem
+from clinic_desktop.importing.values import ValueChoices, choices_from_json, choices_to_json
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import chunks
 from clinic_desktop.services.import_writer import jsonable
+from clinic_desktop.storage.bulk import table_of
 from clinic_desktop.storage.models.care import CareTask
-from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
+from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
-from clinic_desktop.storage.models.patient import MedicalProfile, Patient
+from clinic_desktop.storage.models.patient import MedicalProfile, Patient, PatientTag, Tag
 from clinic_desktop.storage.models.staff import Staff
 
 if TYPE_CHECKING:
@@ -52,6 +55,9 @@ class UndoSummary:
     ledger_removed: int
     tasks_removed: int
     fields_kept: int  # merged fields edited since the import: left as they are now
+    tags_removed: int = 0  # tags the import created (and their links)
+    procedures_removed: int = 0  # catalogue entries it added
+    doctors_removed: int = 0  # inactive doctors it added
 
 
 def _count(session: Session, statement: Delete) -> int:
@@ -70,24 +76,28 @@ def _what(table: str) -> str:
             "care_task": _("回访记录")}.get(table, table)
 
 
-def _blockers(session: Session, created: Sequence[int], batch_id: int) -> str | None:
+def _blockers(session: Session, created: Sequence[int], batch_id: int,
+              linked_by_batch: Sequence[int] = ()) -> str | None:
     """Anything added to the batch's patients since the import (an appointment, a tag, a
     relative, a worked callback, a visit recorded by hand …): undo would delete it with them.
-    Every table that points at a patient is checked, so a new one cannot be forgotten."""
+    Every table that points at a patient is checked, so a new one cannot be forgotten; rows
+    the batch wrote itself (its visits, ledger, tag links, referrers) are not in the way."""
     references = [(fk.parent.table, fk.parent) for table in Patient.metadata.sorted_tables
                   for fk in table.foreign_keys
                   if fk.column.table.name == "patient" and fk.column.name == "id"
-                  and table.name not in _UNDO_REMOVES - {"visit", "ledger_entry"}]
+                  and table.name not in _UNDO_REMOVES - {"visit", "ledger_entry"}
+                  and (table.name, fk.parent.name) != ("patient", "referred_by_id")]
     for chunk in chunks(sorted(created)):
         for table, column in references:
             query = select(column).where(column.in_(chunk))
-            if table.name in ("visit", "ledger_entry"):
+            if "import_batch_id" in table.c:
                 query = query.where(func.coalesce(table.c.import_batch_id, 0) != batch_id)
             hit = session.execute(query.limit(1)).scalar()
             if hit is not None:
                 return _name(session, hit, _what(table.name))
         referrer = session.execute(select(Patient.referred_by_id).where(
-            Patient.referred_by_id.in_(chunk), Patient.id.not_in(chunk)).limit(1)).scalar()
+            Patient.referred_by_id.in_(chunk), Patient.id.not_in(chunk),
+            Patient.id.not_in(linked_by_batch)).limit(1)).scalar()
         if referrer is not None:
             return _name(session, referrer, _("介绍的患者"))
         worked = session.execute(select(CareTask.patient_id).where(
@@ -127,7 +137,8 @@ def undo_import(ctx: Context, batch_id: int, *,
                               when=f"{batch.undone_at:%Y-%m-%d %H:%M}"), field="batch")
         created = list(session.execute(select(Patient.id).where(
             Patient.import_batch_id == batch_id)).scalars())
-        blocker = _blockers(session, created, batch_id)
+        merges = json.loads(batch.undo_json or "{}")
+        blocker = _blockers(session, created, batch_id, _linked_by_batch(session, merges))
         if blocker:
             raise UserError(_("无法撤销本次导入：{reason}。撤销会把它一起删除，请先处理该患者。",
                               reason=blocker), field="batch")
@@ -150,17 +161,63 @@ def undo_import(ctx: Context, batch_id: int, *,
         for chunk in chunks(visit_ids):
             check()
             session.execute(delete(Visit).where(Visit.id.in_(chunk)))
+        # The merged patients first: a referrer the batch gave them may be one it created.
+        restored, kept = _restore_merges(ctx, session, merges)
+        session.flush()
+        session.execute(delete(PatientTag).where(PatientTag.import_batch_id == batch_id))
+        session.execute(update(Patient).where(Patient.import_batch_id == batch_id,
+                                              Patient.referred_by_id.is_not(None))
+                        .values(referred_by_id=None))
         for chunk in chunks(created):
             check()
             tasks += _count(session, delete(CareTask).where(CareTask.patient_id.in_(chunk)))
             session.execute(delete(Patient).where(Patient.id.in_(chunk)))
-        restored, kept = _restore_merges(ctx, session, json.loads(batch.undo_json or "{}"))
+        tags = _remove_unused(session, Tag, batch_id)
+        procedures = _remove_unused(session, ProcedureType, batch_id)
+        doctors = _remove_unused(session, Staff, batch_id)
         check()
         batch.undone_at, batch.undone_by = ctx.now(), ctx.actor.staff_id
         ctx.audit(session, "import.undo", "import_batch", batch_id,
                   f"{batch.file_name}: -{len(created)} patients, -{len(visit_ids)} visits, "
-                  f"{restored} restored")
-        return UndoSummary(len(created), restored, len(visit_ids), ledger, tasks, kept)
+                  f"{restored} restored, -{tags} tags, -{procedures} procedures, "
+                  f"-{doctors} inactive doctors")
+        return UndoSummary(len(created), restored, len(visit_ids), ledger, tasks, kept,
+                           tags, procedures, doctors)
+
+
+def _linked_by_batch(session: Session, merges: dict[str, Any]) -> list[int]:
+    """Merged patients whose referrer the batch set and nobody has changed since."""
+    found = []
+    for key, change in merges.items():
+        link = change.get("fields", {}).get("referred_by_id")
+        if link is not None and session.execute(select(Patient.referred_by_id).where(
+                Patient.id == int(key))).scalar() == link[1]:
+            found.append(int(key))
+    return found
+
+
+def _remove_unused(session: Session, model: type[Tag | ProcedureType | Staff],
+                   batch_id: int) -> int:
+    """Delete the rows of ``model`` the batch created that nothing points at any more (a tag
+    given to a patient since, a procedure booked, a doctor now on the calendar stay)."""
+    table = table_of(model)
+    ids = list(session.execute(select(table.c.id).where(
+        table.c.import_batch_id == batch_id)).scalars())
+    if not ids:
+        return 0
+    references = [fk.parent for other in Patient.metadata.sorted_tables
+                  for fk in other.foreign_keys
+                  if fk.column.table.name == table.name and fk.column.name == "id"]
+    used: set[int] = set()
+    for column in references:
+        for chunk in chunks(ids):
+            used.update(session.execute(select(column).where(column.in_(chunk))
+                                        .distinct()).scalars())
+    unused = [i for i in ids if i not in used]
+    for chunk in chunks(unused):
+        session.execute(delete(table).where(table.c.id.in_(chunk)))
+    mark_table(session, table.name)
+    return len(unused)
 
 
 def _restore_merges(ctx: Context, session: Session, undo: dict[str, Any]) -> tuple[int, int]:
@@ -175,6 +232,9 @@ def _restore_merges(ctx: Context, session: Session, undo: dict[str, Any]) -> tup
             if now_value != imported:
                 kept += 1  # edited by someone since: theirs stays
                 continue
+            if name == "referred_by_id" and before is not None and session.get(
+                    Patient, before) is None:
+                before = None  # the earlier referrer was removed since: nobody to point at
             if name in ("birth_date", "first_visit_date") and before is not None:
                 before = date.fromisoformat(before)
             setattr(patient, name, before)
@@ -241,15 +301,41 @@ def batch_problems(ctx: Context, batch_id: int) -> StoredProblems:
 PROFILES_KEY = "import.mapping_profiles"
 
 
-def list_profiles(ctx: Context) -> dict[str, dict[str, str]]:
-    """Saved mappings by name: {name: {header label: field}}."""
+@dataclass(frozen=True)
+class MappingProfile:
+    """A saved mapping: header label → field, and what the sheet's names become."""
+
+    columns: dict[str, str]
+    values: ValueChoices
+
+
+def _profile_of(stored: Any) -> MappingProfile | None:
+    if not isinstance(stored, dict):
+        return None
+    if isinstance(stored.get("columns"), dict):  # since the values step
+        try:
+            values = choices_from_json(stored.get("values"), where="profile")
+        except UserError:
+            values = {}
+        return MappingProfile({str(k): str(v) for k, v in stored["columns"].items()}, values)
+    return MappingProfile({str(k): str(v) for k, v in stored.items()}, {})  # columns only
+
+
+def list_profiles(ctx: Context) -> dict[str, MappingProfile]:
+    """Saved mappings by name."""
     ctx.require(Permission.IMPORT_RUN)
     with ctx.transaction() as session:
         stored = read_setting(session, PROFILES_KEY, {})
-        return {str(k): dict(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+        if not isinstance(stored, dict):
+            return {}
+        found = {str(k): _profile_of(v) for k, v in stored.items()}
+        return {k: v for k, v in found.items() if v is not None}
 
 
-def save_profile(ctx: Context, name: str, profile: dict[str, str]) -> None:
+def save_profile(ctx: Context, name: str, profile: dict[str, str], *,
+                 values: ValueChoices | None = None) -> None:
+    """Save the columns (and, when given, the value choices; otherwise the ones the profile
+    already holds stay)."""
     from clinic_desktop.importing.mapping import BY_KEY
     from clinic_desktop.rules.text import normalize_text
     from clinic_desktop.services.clinic import write_setting
@@ -262,6 +348,8 @@ def save_profile(ctx: Context, name: str, profile: dict[str, str]) -> None:
         raise UserError(_("对应方案中至少要有一列，且字段有效。"), field="mapping")
     with ctx.transaction(write=True) as session:
         stored = dict(read_setting(session, PROFILES_KEY, {}) or {})
-        stored[name] = dict(profile)
+        before = _profile_of(stored.get(name))
+        kept = values if values is not None else (before.values if before else {})
+        stored[name] = {"columns": dict(profile), "values": choices_to_json(kept)}
         write_setting(session, PROFILES_KEY, stored)
         ctx.audit(session, "import.profile", "setting", PROFILES_KEY, name)

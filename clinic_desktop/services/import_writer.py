@@ -4,7 +4,6 @@ merges into existing patients (with what undo needs), inside the caller's transa
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -12,30 +11,22 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
-from clinic_desktop.importing.mapping import field_label
-from clinic_desktop.importing.rows import CleanRow, Person, Problem
+from clinic_desktop.importing.rows import CleanRow, Person, VisitFields
 from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import ImportPlan, current_fields
+from clinic_desktop.services.import_values import ResolvedValues, Target
 from clinic_desktop.storage.bulk import bulk_insert, table_of
 from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
-from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
+from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
-from clinic_desktop.storage.models.staff import Staff
-
-Resolved = tuple[int | None, str | None, int | None]  # procedure type, its category, doctor
-PROCEDURE_ALIASES = {"洗牙": "超声洁牙", "洁牙": "超声洁牙", "洁治": "超声洁牙", "拔牙": "普通拔牙",
-                     "种牙": "种植牙", "种植": "种植牙", "补牙": "树脂补牙", "根管": "根管治疗",
-                     "近视手术": "全飞秒近视手术", "全飞秒": "全飞秒近视手术",
-                     "ok镜": "角膜塑形镜", "配镜": "验光配镜", "白内障": "白内障手术"}
-
 
 LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "visit_id", "note",
                   "created_by", "import_batch_id")
@@ -44,63 +35,34 @@ LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "visit_id", "n
 class BatchWriter:
     """Bulk inserts for one batch, inside the caller's transaction."""
 
-    def __init__(self, ctx: Context, session: Session) -> None:
+    def __init__(self, ctx: Context, session: Session, values: ResolvedValues) -> None:
         self.ctx, self.session = ctx, session
+        self.values = values
         self.batch_id: int | None = None
-        self.warnings: list[Problem] = []
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         self.zone = zone
         self.noon: dict[date, datetime] = {}
-        procedures = session.execute(select(ProcedureType.id, ProcedureType.name,
-                                            ProcedureType.category)).all()
-        self.procedures = {name: (pid, category) for pid, name, category in procedures}
-        doctors = session.execute(select(Staff.id, Staff.display_name)).all()
-        self.doctors = {name: sid for sid, name in doctors}
 
     def at_noon(self, day: date) -> datetime:
         if day not in self.noon:
             self.noon[day] = datetime.combine(day, time(12), self.zone)
         return self.noon[day]
 
-    def resolve_visits(self, plan: ImportPlan) -> dict[int, Resolved]:
-        """Row → (procedure type, category, doctor), with one warning per unknown name."""
-        resolved: dict[int, Resolved] = {}
-        unknown_procedures: Counter[str] = Counter()
-        unknown_doctors: Counter[str] = Counter()
-        first_row: dict[str, int] = {}
-        for _pid, _slot, row in plan.visits:
-            visit = row.visit
-            assert visit is not None
-            name = visit.procedure
-            known = self.procedures.get(name) or self.procedures.get(
-                PROCEDURE_ALIASES.get(name.lower(), ""))
-            if known is None:
-                unknown_procedures[name] += 1
-                first_row.setdefault("p" + name, row.row)
-            doctor = self.doctors.get(visit.doctor) if visit.doctor else None
-            if visit.doctor and doctor is None:
-                unknown_doctors[visit.doctor] += 1
-                first_row.setdefault("d" + visit.doctor, row.row)
-            resolved[row.row] = (known[0] if known else None, known[1] if known else None,
-                                 doctor)
-        for name, n in unknown_procedures.items():
-            self.warnings.append(Problem(first_row["p" + name], field_label("procedure"), name,
-                                         _("项目“{name}”不在项目目录中（{n} 行），已按原名导入。",
-                                           name=name, n=n)))
-        for name, n in unknown_doctors.items():
-            self.warnings.append(Problem(first_row["d" + name], field_label("doctor"), name,
-                                         _("医生“{name}”不在员工名单中（{n} 行），已写入就诊备注。",
-                                           name=name, n=n)))
-        return resolved
+    def targets(self, visit: VisitFields) -> tuple[Target | None, Target | None]:
+        """The catalogue entry and the doctor a visit's names were matched to."""
+        procedure = self.values.procedure(visit.source_procedure or visit.procedure) \
+            if visit.procedure_given else None
+        return procedure, self.values.doctor(visit.doctor)
 
-    def treatments_for_dry_run(self, plan: ImportPlan,
-                               resolved: dict[int, Resolved]) -> list[ImportedTreatment]:
+    def treatments_for_dry_run(self, plan: ImportPlan) -> list[ImportedTreatment]:
         found = []
         for index, (pid, slot, row) in enumerate(plan.visits):
             assert row.visit is not None
-            _ptype, category, doctor = resolved[row.row]
-            found.append(ImportedTreatment(-(index + 1), pid or -(slot + 1), row.visit.procedure,
-                                           category, doctor, self.at_noon(row.visit.visit_date)))
+            procedure, doctor = self.targets(row.visit)
+            found.append(ImportedTreatment(
+                -(index + 1), pid or -(slot + 1), row.visit.procedure,
+                procedure.category if procedure else None, doctor.id if doctor else None,
+                self.at_noon(row.visit.visit_date)))
         return found
 
     def _insert(self, model: type[Any], names: Sequence[str],
@@ -146,7 +108,8 @@ class BatchWriter:
         names = ("code", "name", "name_pinyin", "name_initials", "sex", "birth_date",
                  "birth_date_approximate", "mobile", "phone2", "wechat", "id_number",
                  "occupation", "address", "source", "first_visit_date", "notes", "created_at",
-                 "created_by", "updated_at", "updated_by", "import_batch_id")
+                 "created_by", "updated_at", "updated_by", "import_batch_id",
+                 "emergency_contact", "emergency_phone")
 
         def rows() -> Iterator[tuple[Any, ...]]:
             for number, person in enumerate(persons, start=first_code):
@@ -155,7 +118,8 @@ class BatchWriter:
                 yield (patient_code(number), p.name, keys.full, keys.initials, p.sex,
                        p.birth_date, p.birth_approximate, p.mobile, p.phone2, p.wechat,
                        p.id_number, p.occupation, p.address, p.source, p.first_visit_date,
-                       p.notes, now, staff, now, staff, self.batch_id)
+                       p.notes, now, staff, now, staff, self.batch_id, p.emergency_contact,
+                       p.emergency_phone)
 
         with self._search_index_in_bulk():
             ids = self._insert(Patient, names, rows())
@@ -197,23 +161,25 @@ class BatchWriter:
             profile.allergy_notes = allergy
 
     def insert_visits(self, visits: list[tuple[int | None, int, CleanRow]], new_ids: list[int],
-                      resolved: dict[int, Resolved],
                       ) -> tuple[list[ImportedTreatment], int]:
         """One visit per row, its treatment line, its charge and its payment."""
         if not visits:
             return [], 0
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
         owners = [pid if pid is not None else new_ids[slot] for pid, slot, _row in visits]
+        targets = [self.targets(row.visit) for _pid, _slot, row in visits
+                   if row.visit is not None]
 
         def visit_rows() -> Iterator[tuple[Any, ...]]:
-            for (_pid, _slot, row), patient_id in zip(visits, owners, strict=True):
+            for (_pid, _slot, row), patient_id, (_procedure, doctor) in zip(
+                    visits, owners, targets, strict=True):
                 v = row.visit
                 assert v is not None
                 notes = v.notes
-                if v.doctor and resolved[row.row][2] is None:
+                if v.doctor and doctor is None:
                     notes = "\n".join(filter(None, [_("医生：{name}", name=v.doctor), notes]))
-                yield (patient_id, v.visit_date, resolved[row.row][2], notes, now, staff,
-                       self.batch_id)
+                yield (patient_id, v.visit_date, doctor.id if doctor else None, notes, now,
+                       staff, self.batch_id)
 
         visit_ids = self._insert(Visit, ("patient_id", "visit_date", "doctor_id", "notes",
                                           "created_at", "created_by", "import_batch_id"),
@@ -221,11 +187,14 @@ class BatchWriter:
         charges = [charge_of(row) for _pid, _slot, row in visits]
 
         def treatment_rows() -> Iterator[tuple[Any, ...]]:
-            for (_pid, _slot, row), visit_id, charge in zip(visits, visit_ids, charges,
-                                                            strict=True):
-                assert row.visit is not None
-                yield (visit_id, resolved[row.row][0], row.visit.procedure, row.visit.site,
-                       "", charge)
+            for (_pid, _slot, row), visit_id, charge, (procedure, _doctor) in zip(
+                    visits, visit_ids, charges, targets, strict=True):
+                v = row.visit
+                assert v is not None
+                note = _("原项目：{name}", name=v.source_procedure) \
+                    if v.source_procedure and v.source_procedure != v.procedure else ""
+                yield (visit_id, procedure.id if procedure else None, v.procedure, v.site,
+                       note, charge)
 
         treatment_ids = self._insert(Treatment, ("visit_id", "procedure_type_id",
                                                  "procedure_name", "site", "notes", "amount"),
@@ -235,8 +204,9 @@ class BatchWriter:
 
         def ledger_rows() -> Iterator[tuple[Any, ...]]:
             nonlocal payments
-            for (_pid, _slot, row), visit_id, treatment_id, patient_id, charge in zip(
-                    visits, visit_ids, treatment_ids, owners, charges, strict=True):
+            for (_pid, _slot, row), visit_id, treatment_id, patient_id, charge, (
+                    procedure, doctor) in zip(visits, visit_ids, treatment_ids, owners, charges,
+                                              targets, strict=True):
                 v = row.visit
                 assert v is not None
                 at = self.at_noon(v.visit_date)
@@ -250,9 +220,10 @@ class BatchWriter:
                     yield self._entry(patient_id, at, "payment", v.method, paid, visit_id,
                                       note, staff)
                     payments += 1
-                _ptype, category, doctor = resolved[row.row]
-                treatments.append(ImportedTreatment(treatment_id, patient_id, v.procedure,
-                                                    category, doctor, at))
+                treatments.append(ImportedTreatment(
+                    treatment_id, patient_id, v.procedure,
+                    procedure.category if procedure else None, doctor.id if doctor else None,
+                    at))
 
         self._insert(LedgerEntry, LEDGER_COLUMNS, ledger_rows())
         return treatments, payments

@@ -30,6 +30,8 @@ from clinic_desktop.importing.mapping import (
     auto_map,
     check_mapping,
     field_label,
+    ignored_columns,
+    is_deferred,
     mapping_from_profile,
 )
 from clinic_desktop.importing.reader import (
@@ -40,14 +42,29 @@ from clinic_desktop.importing.reader import (
     sheet_names,
 )
 from clinic_desktop.importing.rows import (
+    CleanRow,
     Problem,
     clean_sheet,
     group_persons,
 )
+from clinic_desktop.importing.values import ValueChoices, ValueMatch, match_values
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.legacy_values import cell_text
 from clinic_desktop.services.care import plan_imported_treatments
 from clinic_desktop.services.import_plan import PlannedPatient, plan_import
+from clinic_desktop.services.import_relations import (
+    count_tags,
+    resolve_referrers,
+    write_referrers,
+    write_tags,
+)
+from clinic_desktop.services.import_values import (
+    ResolvedValues,
+    counts_of_rows,
+    matcher_in,
+    resolve,
+    write_new_entries,
+)
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
 from clinic_desktop.services.patients import _today, sources
 from clinic_desktop.storage.bulk import bulk_insert, table_of
@@ -75,6 +92,9 @@ class ImportRequest:
     on_duplicate: str = "merge"
     overwrite: bool = False  # merge may replace a non-empty field with the file's value
     data: SheetData | None = None  # already read (the wizard reads once)
+    # What the sheet's procedure and doctor names become; a name without a choice gets the
+    # suggestion (``importing.values``).
+    values: ValueChoices | None = None
 
 
 @dataclass(frozen=True)
@@ -112,15 +132,28 @@ class ImportSummary:
     sample: tuple[PlannedPatient, ...]
     header: tuple[str, ...]
     originals: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    values_matched: tuple[ValueMatch, ...] = ()
+    columns_ignored: tuple[str, ...] = ()  # the file's headers that went nowhere
+    tasks_by_plan: tuple[tuple[str, int], ...] = ()  # (care plan, tasks it creates)
+    procedures_created: int = 0
+    doctors_created: int = 0
+    referrers_linked: int = 0
+    referrers_unmatched: int = 0
+    tags_created: int = 0
+    tags_linked: int = 0
 
     def as_json(self) -> dict[str, Any]:
         keys = ("rows_read", "rows_skipped_blank", "rows_skipped_summary", "rows_rejected",
                 "rows_already_imported", "rows_skipped_duplicate", "patients_created",
                 "patients_merged", "patients_skipped", "visits_created", "payments_created",
-                "tasks_created", "tasks_skipped")
+                "tasks_created", "tasks_skipped", "procedures_created", "doctors_created",
+                "referrers_linked", "referrers_unmatched", "tags_created", "tags_linked")
         data: dict[str, Any] = {"dry_run": self.dry_run, "batch_id": self.batch_id,
                                 "file": self.file_name, "sheet": self.sheet}
         data.update({k: getattr(self, k) for k in keys})
+        data["tasks_by_plan"] = dict(self.tasks_by_plan)
+        data["columns_ignored"] = list(self.columns_ignored)
+        data["values_matched"] = [m.as_json() for m in self.values_matched]
         data["errors"] = [asdict(p) for p in self.errors]
         data["warnings"] = [asdict(p) for p in self.warnings]
         return data
@@ -200,6 +233,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         raise UserError(problems[0], field="mapping")
     labels = {key: header[i] if i < len(header) and header[i] else field_label(key)
               for i, key in mapping.items()}
+    ignored = ignored_columns(header, mapping)
     started = ctx.now()
     with ctx.transaction(write=True) as session:
         today = _today(ctx, session)
@@ -211,15 +245,17 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
                               labels=header, today=today, sources=sources(session),
                               check=check, progress=cleaning_progress)
         del data  # the raw cells (a third of the memory) are not needed any more
-        persons, family_notes = group_persons(cleaned.rows)
+        matches = match_values(matcher_in(session), counts_of_rows(cleaned.rows), request.values)
+        values = resolve(session, matches, request.values, labels)  # refuses before writing
+        _apply_names(cleaned.rows, values)
+        persons, family_notes = group_persons(cleaned.rows, labels)
         report(45, 100, _("正在与已有患者比对…"))
         plan = plan_import(session, persons, policy=request.on_duplicate,
                            overwrite=request.overwrite, labels=labels)
         if check:
             check()
-        writer = BatchWriter(ctx, session)
-        resolved = writer.resolve_visits(plan)
-        warnings = cleaned.warnings + family_notes + plan.warnings + writer.warnings
+        writer = BatchWriter(ctx, session, values)
+        per_plan: dict[str, int] = {}
         summary_args: dict[str, Any] = {
             "file_name": request.path.name, "sheet": sheet_name,
             "rows_read": cleaned.rows_read, "rows_skipped_blank": cleaned.blank,
@@ -229,16 +265,29 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             "patients_skipped": plan.skipped_patients, "visits_created": len(plan.visits),
             "errors": tuple(cleaned.errors), "sample": tuple(plan.sample), "header": header,
             "originals": {r: tuple(v) for r, v in cleaned.originals.items()},
+            "values_matched": tuple(matches), "columns_ignored": tuple(ignored),
+            "procedures_created": values.procedures_created,
+            "doctors_created": values.doctors_created,
         }
+        warnings = (cleaned.warnings + family_notes + plan.warnings + values.warnings
+                    + _ignored_warnings(ignored))
         if dry_run:
             payments = sum(1 for _p, _s, row in plan.visits if payment_of(row) > 0)
+            relations = resolve_referrers(session, plan, None, labels=labels,
+                                          overwrite=request.overwrite)
+            count_tags(session, plan, relations)
             created, skipped = plan_imported_treatments(
-                ctx, session, writer.treatments_for_dry_run(plan, resolved), write=False)
+                ctx, session, writer.treatments_for_dry_run(plan), write=False,
+                per_plan=per_plan)
             session.rollback()
             return ImportSummary(dry_run=True, batch_id=None, payments_created=payments,
                                  tasks_created=created, tasks_skipped=skipped,
-                                 warnings=tuple(warnings),
-                                 **summary_args)
+                                 warnings=tuple(warnings + relations.warnings),
+                                 tasks_by_plan=_by_plan(per_plan),
+                                 referrers_linked=len(relations.links),
+                                 referrers_unmatched=len(relations.notes),
+                                 tags_created=relations.tags_created,
+                                 tags_linked=relations.tags_linked, **summary_args)
         batch = ImportBatch(file_name=request.path.name[:255], file_sha256=digest,
                             sheet=sheet_name[:128], policy=request.on_duplicate,
                             mapping_json=json.dumps({header[i] if i < len(header) else str(i): k
@@ -249,20 +298,31 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         session.add(batch)
         session.flush()
         writer.batch_id = batch.id
+        write_new_entries(ctx, session, values, batch.id)
         report(55, 100, _("正在写入患者…"))
         new_ids = writer.insert_patients(plan.new)
         undo = writer.apply_merges(plan.merged)
+        relations = resolve_referrers(session, plan, new_ids, labels=labels,
+                                      overwrite=request.overwrite)
+        write_referrers(session, relations, {pid for _p, pid, _f in plan.merged}, undo)
+        write_tags(session, plan, new_ids, batch.id, relations)
         if check:
             check()
         report(70, 100, _("正在写入就诊和账目…"))
-        treatments, payments = writer.insert_visits(plan.visits, new_ids, resolved)
+        treatments, payments = writer.insert_visits(plan.visits, new_ids)
         if check:
             check()
         report(85, 100, _("正在生成回访任务…"))
-        created, skipped = plan_imported_treatments(ctx, session, treatments, write=True)
+        created, skipped = plan_imported_treatments(ctx, session, treatments, write=True,
+                                                    per_plan=per_plan)
         summary = ImportSummary(dry_run=False, batch_id=batch.id, payments_created=payments,
                                 tasks_created=created, tasks_skipped=skipped,
-                                warnings=tuple(warnings), **summary_args)
+                                warnings=tuple(warnings + relations.warnings),
+                                tasks_by_plan=_by_plan(per_plan),
+                                referrers_linked=len(relations.links),
+                                referrers_unmatched=len(relations.notes),
+                                tags_created=relations.tags_created,
+                                tags_linked=relations.tags_linked, **summary_args)
         batch.undo_json = json.dumps(undo, ensure_ascii=False, default=str)
         batch.summary_json = json.dumps(
             {**{k: v for k, v in summary.as_json().items() if k not in ("errors", "warnings")},
@@ -272,11 +332,35 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         ctx.audit(session, "import.run", "import_batch", batch.id,
                   f"{request.path.name} [{sheet_name}] +{len(plan.new)} patients, "
                   f"{len(plan.merged)} merged, +{len(plan.visits)} visits, "
+                  f"+{values.procedures_created} procedures, "
+                  f"+{values.doctors_created} inactive doctors, "
                   f"{cleaned.rejected} rejected")
         if check:
             check()  # a cancel up to here leaves nothing: the transaction rolls back
         report(100, 100, _("导入完成"))
         return summary
+
+
+def _apply_names(rows: list[CleanRow], values: ResolvedValues) -> None:
+    """Each visit's procedure becomes the catalogue's name it was matched to (so the care plan
+    of that procedure starts); the sheet's own name is kept beside it."""
+    for row in rows:
+        visit = row.visit
+        if visit is None or not visit.procedure_given:
+            continue
+        target = values.procedure(visit.procedure)
+        if target is not None and target.name != visit.procedure:
+            visit.source_procedure, visit.procedure = visit.procedure, target.name
+
+
+def _ignored_warnings(ignored: list[str]) -> list[Problem]:
+    return [Problem(None, label, "", _("储值、欠费、会员等级和积分将随会员功能导入，这一列这次没有"
+                                       "导入（不做猜测）。") if is_deferred(label)
+                    else _("这一列没有对应到任何字段，没有导入。")) for label in ignored]
+
+
+def _by_plan(per_plan: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(per_plan.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _store_problems(session: Session, batch_id: int, summary: ImportSummary) -> None:

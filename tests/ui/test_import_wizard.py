@@ -45,7 +45,7 @@ def test_the_whole_wizard_then_report_and_undo(
     # The title, the blank row and the merged group row sit above the detected header.
     assert wizard.header_spin.value() == 4
     assert wizard.preview_table.item(3, 0).background().color() == HEADER_COLOUR
-    assert "识别出 13 个字段" in wizard.header_note.text()
+    assert "识别出 18 个字段" in wizard.header_note.text()
     wizard.forward()
     combo = wizard.mapping_table.cellWidget(0, 2)
     assert isinstance(combo, QComboBox) and combo.currentData() == "name"
@@ -53,17 +53,27 @@ def test_the_whole_wizard_then_report_and_undo(
     assert not wizard.next_button.isEnabled()
     assert "请把一列对应到“姓名”" in wizard.mapping_note.text()
     combo.setCurrentIndex(combo.findData("name"))
-    assert wizard.next_button.isEnabled() and wizard.next_button.text() == "试运行"
+    assert wizard.next_button.isEnabled() and wizard.next_button.text() == "下一步"
+    assert "这次不导入：储值余额" in wizard.mapping_step.deferred_note.text()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("旧系统", True))
     wizard.save_profile()
     assert wizard.profile_combo.currentText() == "旧系统"
-    assert import_batches.list_profiles(services.ctx)["旧系统"]["姓名"] == "name"
+    assert import_batches.list_profiles(services.ctx)["旧系统"].columns["姓名"] == "name"
+    wizard.forward()  # the values step
+    assert wizard.stack.currentIndex() == 4 - 1 and wizard.next_button.text() == "试运行"
+    implant = wizard.values_step.combo_for("procedure", "种植")
+    assert implant is not None and implant.currentData() == ("match", "种植牙")
+    wizard.values_step.save_profile()
+    saved = import_batches.list_profiles(services.ctx)["旧系统"]
+    assert saved.values["procedure"]["种植"].target == "种植牙"
+    assert saved.values["doctor"]["李医生"].action == "inactive"
     wizard.forward()
-    assert wizard.stack.currentIndex() == 3 and patients(services) == 0
+    assert wizard.stack.currentIndex() == 4 and patients(services) == 0
     assert wizard.dry_counts["rows_rejected"].text() == "4"
     assert wizard.dry_tabs.tabText(1) == "被拒绝的行（4）"
+    assert wizard.dry_tabs.tabText(3).startswith("回访计划")
     wizard.forward()
-    assert wizard.stack.currentIndex() == 5
+    assert wizard.stack.currentIndex() == 6
     assert wizard.summary is not None and patients(services) == wizard.summary.patients_created
     report = tmp_path / "未导入.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
@@ -89,19 +99,20 @@ def test_a_refused_file_and_a_cancelled_import(
     wizard.open_file(sample)
     wizard.forward()
     wizard.forward()
+    wizard.forward()  # the values step
     real_run = imports.run_import
 
     def cancelled(*args: object, **kwargs: object) -> None:
         raise Cancelled()
 
     monkeypatch.setattr(imports, "run_import", cancelled)
-    wizard.forward()  # the dry run, cancelled: back on the mapping, no crash dialog
-    assert (wizard.stack.currentIndex(), wizard.error_label.text()) == (2, "已取消。")
+    wizard.forward()  # the dry run, cancelled: back on the values, no crash dialog
+    assert (wizard.stack.currentIndex(), wizard.error_label.text()) == (3, "已取消。")
     monkeypatch.setattr(imports, "run_import", real_run)
     wizard.forward()
     monkeypatch.setattr(imports, "run_import", cancelled)
     wizard.forward()
-    assert wizard.stack.currentIndex() == 3
+    assert wizard.stack.currentIndex() == 4
     assert wizard.error_label.text() == "已取消导入，没有写入任何数据。"
     assert patients(services) == 0
 

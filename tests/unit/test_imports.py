@@ -90,9 +90,10 @@ def test_the_sample_workbook_imports_with_every_count_right(
     assert first_due.astimezone(SH).date() >= date(2026, 11, 24) - timedelta(days=30)
     assert done.tasks_skipped > 0 and count(admin_ctx, CareTask) == done.tasks_created
     assert all(p is None or (len(p) == 11 and p.isdigit()) for p in phones)
-    # Known doctors are linked; "赵医生" is not on the staff list and goes into the notes.
-    assert any("医生“赵医生”不在员工名单中" in w.reason for w in done.warnings)
-    assert any("“牙齿美白”不在项目目录中" in w.reason for w in done.warnings)
+    # Known doctors are linked; "赵医生" is not on the staff list: an inactive doctor.
+    assert any("新建停用医生“赵医生”" in w.reason for w in done.warnings)
+    assert any("新增到项目目录：“牙齿美白”" in w.reason for w in done.warnings)
+    assert (done.doctors_created, done.procedures_created) == (3, 1)
 
 
 def test_reimport_adds_only_what_is_new(admin_ctx: Context, doctor: int, sample: Path,
@@ -296,14 +297,14 @@ def test_mapping_profiles_are_saved_by_name_and_checked(admin_ctx: Context,
     from clinic_desktop.services.import_batches import list_profiles, save_profile
 
     save_profile(admin_ctx, " 老系统导出 ", {"客户": "name", "联系方式": "mobile"})
-    assert list_profiles(admin_ctx) == {"老系统导出": {"客户": "name", "联系方式": "mobile"}}
+    assert list_profiles(admin_ctx)["老系统导出"].columns == {"客户": "name", "联系方式": "mobile"}
     with pytest.raises(UserError, match="起个名字"):
         save_profile(admin_ctx, "  ", {"客户": "name"})
     with pytest.raises(UserError, match="字段有效"):
         save_profile(admin_ctx, "坏的", {"客户": "nom"})
     path = files.xlsx(tmp_path / "odd.xlsx", [["客户", "联系方式"], ["钱七", 13600136000]])
     summary = run_import(admin_ctx, ImportRequest(path, profile=list_profiles(admin_ctx)[
-        "老系统导出"]))
+        "老系统导出"].columns))
     assert summary.patients_created == 1
 
 

@@ -267,8 +267,10 @@ def test_the_cli_refuses_a_csv_with_a_huge_cell_in_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "clinic"
     clock = FixedClock(FIXED_NOW)
-    assert main(["--lang", "zh_CN", "--data-dir", str(folder), "init"], out=io.StringIO(),
-                clock=clock) == EXIT_OK
+    (tmp_path / "pw.txt").write_text("s3cret-pass\n", encoding="utf-8")
+    assert main(["--lang", "zh_CN", "--data-dir", str(folder), "setup", "--clinic-name", "测试",
+                 "--admin", "admin", "--password-file", str(tmp_path / "pw.txt")],
+                out=io.StringIO(), clock=clock) == EXIT_OK
     capsys.readouterr()
     database = (folder / "clinic.sqlite3").read_bytes()
     path = _huge_cell_csv(tmp_path / "broken.csv")

@@ -89,6 +89,11 @@ class PatientFormDialog(Dialog):
         for item in list_sources(services.ctx):
             self.source.addItem(item, item)
         self.first_visit = _date_edit()
+        self.emergency_contact = QLineEdit()
+        self.emergency_contact.setPlaceholderText(self.tr("姓名（关系）"))
+        self.emergency_phone = QLineEdit()
+        self.referrer_note = QLineEdit()
+        self.referrer_note.setPlaceholderText(self.tr("介绍人还不是本诊所患者时，写下姓名"))
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(70)
         # The note is clinical: shown read-only without CLINICAL_EDIT, not at all without
@@ -105,11 +110,14 @@ class PatientFormDialog(Dialog):
         left.addRow(self.tr("手机"), self.mobile)
         left.addRow(self.tr("备用电话"), self.phone2)
         left.addRow(self.tr("微信号"), self.wechat)
+        left.addRow(self.tr("紧急联系人"), self.emergency_contact)
         right.addRow(self.tr("身份证号"), self.id_number)
         right.addRow(self.tr("职业"), self.occupation)
         right.addRow(self.tr("地址"), self.address)
         right.addRow(self.tr("来源渠道"), self.source)
         right.addRow(self.tr("首诊日期"), self.first_visit)
+        right.addRow(self.tr("介绍人（文字）"), self.referrer_note)
+        left.addRow(self.tr("紧急联系电话"), self.emergency_phone)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
         # The fields scroll inside the dialog when a clinic defines many custom fields: the
@@ -157,7 +165,8 @@ class PatientFormDialog(Dialog):
             **custom_by_name,
             "name": self.name, "sex": self.sex, "birth_date": self.birth_date,
             "mobile": self.mobile, "id_number": self.id_number, "source": self.source,
-            "first_visit_date": self.first_visit,
+            "first_visit_date": self.first_visit, "emergency_contact": self.emergency_contact,
+            "emergency_phone": self.emergency_phone, "referrer_note": self.referrer_note,
         })
         self.allow_duplicate = QCheckBox(self.tr("确认不是同一人，仍然新建"))
         self.allow_duplicate.hide()
@@ -183,6 +192,9 @@ class PatientFormDialog(Dialog):
         self.source.setCurrentIndex(max(0, self.source.findData(p.source or "")))
         if p.first_visit_date:
             self.first_visit.setDate(QDate(p.first_visit_date))
+        self.emergency_contact.setText(p.emergency_contact or "")
+        self.emergency_phone.setText(p.emergency_phone or "")
+        self.referrer_note.setText(p.referrer_note or "")
         self.notes.setPlainText(p.notes)
 
     def form_input(self) -> PatientInput:
@@ -198,6 +210,8 @@ class PatientFormDialog(Dialog):
             referred_by_id=self.existing.referred_by_id if self.existing else None,
             first_visit_date=date_of(self.first_visit),
             notes=self.notes.toPlainText() if self.notes_editable else "",
+            emergency_contact=self.emergency_contact.text(),
+            emergency_phone=self.emergency_phone.text(), referrer_note=self.referrer_note.text(),
         )
 
     def custom_values(self) -> dict[int, str]:

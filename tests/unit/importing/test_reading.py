@@ -77,9 +77,9 @@ def test_header_synonyms(label: str, field: str | None) -> None:
 def test_mapping_takes_each_field_once_and_profiles_follow_moved_columns(tmp_path: Path) -> None:
     labels = ["紧急联系人电话", "姓名", "电话", "姓名"]
     mapping = auto_map(labels)
-    assert mapping == {0: "mobile", 1: "name"} or mapping == {2: "mobile", 1: "name"}
-    assert mapping[1] == "name" and 3 not in mapping
-    assert auto_map(["电话", "紧急联系人电话"]) == {0: "mobile"}
+    # The emergency contact's phone is a field of its own: it never takes the patient's.
+    assert mapping == {0: "emergency_phone", 1: "name", 2: "mobile"}
+    assert auto_map(["电话", "紧急联系人电话"]) == {0: "mobile", 1: "emergency_phone"}
     profile = profile_from_mapping(["客户", "联系方式"], {0: "name", 1: "mobile"})
     save_profile_file(tmp_path / "map.json", profile, name="老系统")
     loaded = load_profile_file(tmp_path / "map.json")

@@ -41,5 +41,23 @@ class DryRunStep(QWidget):
         proxy.setParent(table)
         view.tabs.addTab(table, self.tr("患者预览（{0}）").format(len(summary.sample)))
         view.add_problem_tabs(summary)
+        view.tabs.addTab(self._plans(summary), self.tr("回访计划（{0}）").format(
+            len(summary.tasks_by_plan)))
         if summary.errors:
             view.tabs.setCurrentIndex(1)
+
+    def _plans(self, summary: ImportSummary) -> QWidget:
+        """How many care tasks each plan will create."""
+        model: RecordTableModel[tuple[str, int]] = RecordTableModel([
+            Column(self.tr("随访计划"), lambda p: p[0]),
+            Column(self.tr("将建立的回访任务"), lambda p: f"{p[1]:,}", sort_key=lambda p: p[1],
+                   align_right=True),
+        ], key=lambda p: p[0])
+        model.replace(list(summary.tasks_by_plan))
+        proxy = SortProxy()
+        proxy.setSourceModel(model)
+        table = make_table(proxy, stretch_column=0, sort_column=1, descending=True)
+        table.setColumnWidth(1, max(180, table.horizontalHeader().sectionSizeHint(1)))
+        model.setParent(table)
+        proxy.setParent(table)
+        return table

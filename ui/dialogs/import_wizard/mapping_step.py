@@ -26,9 +26,11 @@ from clinic_desktop.importing.mapping import (
     auto_map,
     check_mapping,
     field_label,
+    is_deferred,
     mapping_from_profile,
     profile_from_mapping,
 )
+from clinic_desktop.importing.values import ValueChoices
 from clinic_desktop.rules.legacy_values import Cell, cell_text
 from clinic_desktop.services import import_batches
 from ui.app_services import AppServices
@@ -40,7 +42,7 @@ class MappingStep(QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.profiles: dict[str, dict[str, str]] = {}
+        self.profiles: dict[str, import_batches.MappingProfile] = {}
         self._labels: tuple[str, ...] = ()
         self._rows: Sequence[Sequence[Cell]] = ()
         layout = QVBoxLayout(self)
@@ -85,6 +87,10 @@ class MappingStep(QWidget):
         self.mapping_note.setObjectName("formWarning")
         self.mapping_note.setWordWrap(True)
         layout.addWidget(self.mapping_note)
+        self.deferred_note = QLabel()
+        self.deferred_note.setObjectName("pageSubtitle")
+        self.deferred_note.setWordWrap(True)
+        layout.addWidget(self.deferred_note)
         legend = QLabel(self.tr("带 * 的字段必须对应；同一个人的多行"
                                 "（身份证号相同、手机号和姓名相同、或姓名和生日相同）"
                                 "会合并为一位患者。"))
@@ -145,6 +151,12 @@ class MappingStep(QWidget):
         problems = self.problems()
         self.mapping_note.setText("\n".join(problems))
         self.mapping_note.setVisible(bool(problems))
+        mapping = self.current_mapping()
+        later = [label for i, label in enumerate(self._labels)
+                 if label and i not in mapping and is_deferred(label)]
+        self.deferred_note.setText(self.tr("这次不导入：{0}（储值、欠费、会员等级和积分随会员功能"
+                                           "导入，不做猜测）。").format("、".join(later)))
+        self.deferred_note.setVisible(bool(later))
         self.changed.emit()
 
     def _load_profiles(self) -> None:
@@ -157,9 +169,22 @@ class MappingStep(QWidget):
     def _apply_profile(self, index: int) -> None:
         name = self.profile_combo.itemData(index)
         labels = self._labels
-        mapping = mapping_from_profile(labels, self.profiles[name]) if name else auto_map(labels)
+        mapping = mapping_from_profile(labels, self.profiles[name].columns) if name \
+            else auto_map(labels)
         self.fill(labels, self._rows, mapping)
         self.profile_combo.setCurrentIndex(index)
+
+    def profile_name(self) -> str:
+        return str(self.profile_combo.currentData() or "")
+
+    def profile_values(self) -> ValueChoices | None:
+        """The value choices of the chosen profile (None: suggestions only)."""
+        profile = self.profiles.get(self.profile_name())
+        return profile.values if profile is not None else None
+
+    def profile_columns(self) -> dict[str, str]:
+        """The mapping as a profile: header label → field."""
+        return profile_from_mapping(self._labels, self.current_mapping())
 
     def save_profile(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("保存对应方案"),

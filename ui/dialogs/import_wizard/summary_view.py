@@ -41,7 +41,8 @@ class SummaryView(QWidget):
                  ("tasks_created", self.tr("回访任务")), ("rows_rejected", self.tr("被拒绝的行")),
                  ("rows_already_imported", self.tr("已导入过的行")),
                  ("rows_skipped_blank", self.tr("空行")),
-                 ("rows_skipped_summary", self.tr("合计行")))
+                 ("rows_skipped_summary", self.tr("合计行")),
+                 ("referrers_linked", self.tr("介绍人关联")))
         for index, (key, text) in enumerate(items):
             box = QWidget()
             box.setObjectName("countCard")
@@ -66,9 +67,21 @@ class SummaryView(QWidget):
             label.setProperty("state", "bad" if key == "rows_rejected" and value else "")
             label.style().unpolish(label)
             label.style().polish(label)
-        self.note.setText(self.tr(
+        note = self.tr(
             "回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，"
-            "不会涌入回访清单。").format(f"{summary.tasks_skipped:,}"))
+            "不会涌入回访清单。").format(f"{summary.tasks_skipped:,}")
+        added = []
+        if summary.procedures_created:
+            added.append(self.tr("新增项目 {0} 个").format(summary.procedures_created))
+        if summary.doctors_created:
+            added.append(self.tr("新建停用医生 {0} 位").format(summary.doctors_created))
+        if summary.tags_created:
+            added.append(self.tr("新建标签 {0} 个").format(summary.tags_created))
+        if added:
+            note += "\n" + "，".join(added) + self.tr("（撤销导入时一并删除）。")
+        if summary.columns_ignored:
+            note += "\n" + self.tr("未导入的列：{0}").format("、".join(summary.columns_ignored))
+        self.note.setText(note)
         self.tabs.clear()
 
     def add_problem_tabs(self, summary: ImportSummary) -> None:

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import imports
+from clinic_desktop.services import import_values, imports
+from clinic_desktop.services.import_values import ValuesPreview
 from clinic_desktop.services.imports import FilePreview, ImportRequest, ImportSummary
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
@@ -28,10 +29,11 @@ from ui.dialogs.import_wizard.file_step import FileStep
 from ui.dialogs.import_wizard.header_step import HeaderStep
 from ui.dialogs.import_wizard.mapping_step import MappingStep
 from ui.dialogs.import_wizard.run_step import RunStep
+from ui.dialogs.import_wizard.values_step import ValuesStep
 from ui.dialogs.import_wizard.work import WizardWork
 from ui.tasks import Cancelled, Job
 
-FILE, HEADER, MAPPING, DRY_RUN, RUNNING, DONE = range(6)
+FILE, HEADER, MAPPING, VALUES, DRY_RUN, RUNNING, DONE = range(7)
 
 
 class ImportWizard(Dialog):
@@ -39,6 +41,7 @@ class ImportWizard(Dialog):
     STEPS = (QT_TRANSLATE_NOOP("ImportWizard", "选择文件"),
              QT_TRANSLATE_NOOP("ImportWizard", "确认表头"),
              QT_TRANSLATE_NOOP("ImportWizard", "对应列"),
+             QT_TRANSLATE_NOOP("ImportWizard", "对应值"),
              QT_TRANSLATE_NOOP("ImportWizard", "试运行"),
              QT_TRANSLATE_NOOP("ImportWizard", "导入"), QT_TRANSLATE_NOOP("ImportWizard", "完成"))
 
@@ -75,11 +78,13 @@ class ImportWizard(Dialog):
         self.header_step = HeaderStep()
         self.mapping_step = MappingStep(services)
         self.mapping_step.changed.connect(self._mapping_changed)
+        self.values_step = ValuesStep(services)
+        self.values_step.changed.connect(self._mapping_changed)
         self.dry_run_step = DryRunStep()
         self.run_step = RunStep()
         self.done_step = DoneStep(self.work)
-        for step in (self.file_step, self.header_step, self.mapping_step, self.dry_run_step,
-                     self.run_step, self.done_step):
+        for step in (self.file_step, self.header_step, self.mapping_step, self.values_step,
+                     self.dry_run_step, self.run_step, self.done_step):
             self.stack.addWidget(step)
         # What each step shows, by the names the wizard has always had (tests, callers).
         self.path_edit, self.sheet_combo = self.file_step.path_edit, self.file_step.sheet_combo
@@ -137,10 +142,10 @@ class ImportWizard(Dialog):
             label.style().unpolish(label)
             label.style().polish(label)
         self.error_label.hide()
-        self.back_button.setVisible(step in (HEADER, MAPPING, DRY_RUN))
-        self.next_button.setVisible(step in (FILE, HEADER, MAPPING, DRY_RUN))
+        self.back_button.setVisible(step in (HEADER, MAPPING, VALUES, DRY_RUN))
+        self.next_button.setVisible(step in (FILE, HEADER, MAPPING, VALUES, DRY_RUN))
         self.next_button.setText(self.tr("开始导入") if step == DRY_RUN else
-                                 (self.tr("试运行") if step == MAPPING else self.tr("下一步")))
+                                 (self.tr("试运行") if step == VALUES else self.tr("下一步")))
         self.close_button.setText(self.tr("取消导入") if step == RUNNING else
                                   (self.tr("完成") if step == DONE else self.tr("关闭")))
         self._update_next()
@@ -149,6 +154,7 @@ class ImportWizard(Dialog):
         step = self.stack.currentIndex()
         ready = {FILE: self.preview is not None, HEADER: self.preview is not None,
                  MAPPING: not self.mapping_step.problems(),
+                 VALUES: self.values_step.preview is not None,
                  DRY_RUN: self.dry is not None}.get(step, True)
         self.next_button.setEnabled(ready and self.job is None)
         if step < RUNNING:
@@ -169,6 +175,8 @@ class ImportWizard(Dialog):
                                    self.preview.data.rows[header + 1:header + 40])
             self.go(MAPPING)
         elif step == MAPPING:
+            self.read_values()
+        elif step == VALUES:
             self.run_dry()
         elif step == DRY_RUN:
             self.run_import()
@@ -222,7 +230,7 @@ class ImportWizard(Dialog):
         self.file_step.show_preview(preview)
         self.header_step.fill(preview)
 
-    # -- steps 3 and 4: the mapping and the dry run ----------------------------------------
+    # -- steps 3 to 5: the mapping, the values and the dry run ------------------------------
     def _mapping_changed(self) -> None:
         self.dry = None
         self._update_next()
@@ -233,13 +241,38 @@ class ImportWizard(Dialog):
     def save_profile(self) -> None:
         self.mapping_step.save_profile()
 
+    def read_values(self) -> None:
+        """The distinct procedure and doctor names under the mapping, with suggestions (the
+        chosen profile's choices first); then the values step."""
+        assert self.preview is not None
+        rows = self.preview.data.rows
+        header = self.header_step.header_row - 1
+        mapping = self.mapping_step.current_mapping()
+        choices = self.mapping_step.profile_values()
+        if self.values_step.preview is not None:  # back from the values step: keep its picks
+            current = self.values_step.choices()
+            choices = {column: {**(choices or {}).get(column, {}), **current.get(column, {})}
+                       for column in set(current) | set(choices or {})}
+        columns = self.mapping_step.profile_columns()
+        profile_name = self.mapping_step.profile_name()
+
+        def done(preview: ValuesPreview) -> None:
+            self.values_step.fill(preview, columns=columns, profile_name=profile_name)
+            self.dry = None
+            self.go(VALUES)
+
+        self.work.run(lambda ctx, _job: import_values.preview_values(
+            ctx, rows, header_index=header, mapping=mapping, choices=choices),
+            done, self.tr("正在读取项目和医生…"))
+
     def request(self) -> ImportRequest:
         assert self.preview is not None
         return ImportRequest(self.preview.path, sheet=self.preview.data.name,
                              header_row=self.header_step.header_row,
                              mapping=self.mapping_step.current_mapping(),
                              on_duplicate=self.mapping_step.on_duplicate,
-                             overwrite=self.mapping_step.overwrite, data=self.preview.data)
+                             overwrite=self.mapping_step.overwrite, data=self.preview.data,
+                             values=self.values_step.choices())
 
     def run_dry(self) -> None:
         request = self.request()
@@ -252,7 +285,7 @@ class ImportWizard(Dialog):
         self.dry_run_step.show_summary(summary)
         self.go(DRY_RUN)
 
-    # -- steps 5 and 6: the import and what it did ------------------------------------------
+    # -- steps 6 and 7: the import and what it did ------------------------------------------
     def run_import(self) -> None:
         request = self.request()
         self.go(RUNNING)

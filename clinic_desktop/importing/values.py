@@ -1,0 +1,275 @@
+"""What the names in a legacy sheet's procedure and doctor columns mean: the rules that
+suggest a catalogue entry or a staff member for each distinct name, and the choices a manager
+makes over them (the wizard's values step, a mapping profile, the CLI's mapping file).
+
+Pure: the catalogue and the staff list come in as plain tuples, the synonyms from
+``resources/templates/procedure_synonyms.json``.
+
+A choice is one of:
+- ``match``: an existing catalogue entry or staff member, by name (``"种植牙"``);
+- ``new``: a procedure added to the catalogue by the import (``{"new": "牙齿美白",
+  "category": "修复"}``);
+- ``inactive``: a doctor who has left, added as an inactive doctor (``{"inactive": "张伟"}``);
+- ``none``: kept as the sheet wrote it, linked to nothing (``null``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from clinic_desktop.i18n import _
+
+COLUMNS = ("procedure", "doctor")
+ACTIONS = ("match", "new", "inactive", "none")
+OTHER_CATEGORY = "其他"
+SYNONYMS_RESOURCE = "templates/procedure_synonyms.json"
+# 李医生, 王大夫, 陈主任, 欧阳医师: a surname and how the clinic addressed the doctor.
+_TITLES = ("主任医师", "副主任", "医生", "大夫", "医师", "主任", "院长", "老师", "dr")
+_TITLE = re.compile("(?:" + "|".join(_TITLES) + ")$")
+_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ValueChoice:
+    action: str  # match, new, inactive, none
+    target: str = ""  # the catalogue entry or staff member; the new entry's name
+    category: str = ""  # a new procedure's category
+
+    def as_json(self) -> Any:
+        if self.action == "match":
+            return self.target
+        if self.action == "new":
+            return {"new": self.target, "category": self.category}
+        if self.action == "inactive":
+            return {"inactive": self.target}
+        return None
+
+
+# {"procedure": {legacy name: choice}, "doctor": {…}}
+ValueChoices = dict[str, dict[str, ValueChoice]]
+
+
+@dataclass(frozen=True)
+class ValueMatch:
+    """One distinct name of the file, how many rows carry it, and what it becomes."""
+
+    column: str  # procedure or doctor
+    value: str  # as the sheet wrote it
+    rows: int
+    choice: ValueChoice
+    reason: str
+    chosen: bool = False  # from a mapping (the wizard, a profile, a file), not a suggestion
+
+    def as_json(self) -> dict[str, Any]:
+        return {"column": self.column, "value": self.value, "rows": self.rows,
+                "action": self.choice.action, "to": self.choice.target,
+                "category": self.choice.category, "reason": self.reason,
+                "chosen": self.chosen}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str
+    category: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class StaffEntry:
+    name: str
+    is_doctor: bool
+    active: bool = True
+
+
+def key(text: str) -> str:
+    """The form names are compared in: full-width folded, lower case, no spaces."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+# -- synonyms ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SynonymGroup:
+    names: tuple[str, ...]
+    category: str
+
+
+def parse_synonyms(text: str) -> tuple[SynonymGroup, ...]:
+    data = json.loads(text)
+    groups = data.get("groups", []) if isinstance(data, dict) else data
+    return tuple(SynonymGroup(tuple(str(n) for n in g["names"]), str(g.get("category") or
+                                                                   OTHER_CATEGORY))
+                 for g in groups if g.get("names"))
+
+
+@lru_cache(maxsize=1)
+def shipped_synonyms() -> tuple[SynonymGroup, ...]:
+    from clinic_desktop.package_data import resource
+
+    return parse_synonyms(resource(SYNONYMS_RESOURCE).read_text(encoding="utf-8"))
+
+
+# -- suggestions -------------------------------------------------------------------------
+class Matcher:
+    """Suggests a choice for each distinct name, from the catalogue, the staff and synonyms."""
+
+    def __init__(self, catalogue: Sequence[CatalogueEntry], staff: Sequence[StaffEntry], *,
+                 synonyms: Sequence[SynonymGroup] | None = None,
+                 categories: Iterable[str] = ()) -> None:
+        self.catalogue: dict[str, CatalogueEntry] = {}
+        for entry in sorted(catalogue, key=lambda e: not e.active):  # the active one first
+            self.catalogue.setdefault(key(entry.name), entry)
+        self.groups: dict[str, SynonymGroup] = {}
+        for group in synonyms if synonyms is not None else shipped_synonyms():
+            for name in group.names:
+                self.groups.setdefault(key(name), group)
+        known = {e.category for e in catalogue} | set(categories)
+        self.categories = sorted((c for c in known if c and c != OTHER_CATEGORY),
+                                 key=lambda c: (-len(c), c))
+        self.staff: dict[str, StaffEntry] = {}
+        for person in sorted(staff, key=lambda s: (not s.is_doctor, not s.active)):
+            self.staff.setdefault(key(person.name), person)
+        self.doctors = [s for s in staff if s.is_doctor]
+
+    def procedure(self, name: str) -> tuple[ValueChoice, str]:
+        """Exact name, then a synonym, then the category the name contains, else new."""
+        wanted = key(name)
+        plain = key(_BRACKETS.sub("", name)) or wanted
+        for candidate in dict.fromkeys((wanted, plain)):
+            entry = self.catalogue.get(candidate)
+            if entry is not None:
+                return ValueChoice("match", entry.name), _("与项目目录中的名称相同")
+        for candidate in dict.fromkeys((wanted, plain)):
+            group = self.groups.get(candidate)
+            if group is None:
+                continue
+            for synonym in group.names:
+                entry = self.catalogue.get(key(synonym))
+                if entry is not None:
+                    return ValueChoice("match", entry.name), _("同义词：{a} = {b}", a=name,
+                                                                 b=entry.name)
+            return (ValueChoice("new", group.names[0], group.category),
+                    _("同义词“{b}”不在项目目录中，新增到“{category}”", b=group.names[0],
+                      category=group.category))
+        for category in self.categories:
+            if key(category) in plain:
+                return (ValueChoice("new", name, category),
+                        _("名称中含有类别“{category}”，新增到该类别", category=category))
+        return (ValueChoice("new", name, OTHER_CATEGORY),
+                _("项目目录中没有相近的项目，新增到“{category}”", category=OTHER_CATEGORY))
+
+    def doctor(self, name: str) -> tuple[ValueChoice, str]:
+        """The staff member of that name, the one doctor of that surname, else inactive."""
+        wanted = key(name)
+        person = self.staff.get(wanted)
+        if person is not None:
+            return ValueChoice("match", person.name), _("与员工姓名相同")
+        bare = _TITLE.sub("", wanted)
+        if bare and bare != wanted:
+            person = self.staff.get(bare)
+            if person is not None:
+                return ValueChoice("match", person.name), _("与员工姓名相同")
+            same = [d for d in self.doctors if len(bare) <= 2 and key(d.name).startswith(bare)
+                    and len(key(d.name)) > len(bare)]
+            if len(same) == 1:
+                return (ValueChoice("match", same[0].name),
+                        _("唯一姓“{surname}”的医生", surname=bare))
+            if len(same) > 1:
+                return (ValueChoice("inactive", name),
+                        _("有 {n} 位姓“{surname}”的医生（{names}），无法确定是哪一位：请选择；"
+                          "否则新建为停用医生", n=len(same), surname=bare,
+                          names="、".join(d.name for d in same)))
+        return (ValueChoice("inactive", name),
+                _("员工名单中没有这位医生，新建为停用医生（不能登录，不能预约）"))
+
+    def suggest(self, column: str, name: str) -> tuple[ValueChoice, str]:
+        return self.procedure(name) if column == "procedure" else self.doctor(name)
+
+
+def match_values(matcher: Matcher, counts: Mapping[str, Mapping[str, int]],
+                 choices: ValueChoices | None) -> list[ValueMatch]:
+    """Every distinct name of each column (most rows first): the mapping's choice for it when
+    there is one, else the suggestion."""
+    chosen = {column: {key(k): v for k, v in (choices or {}).get(column, {}).items()}
+              for column in COLUMNS}
+    found = []
+    for column in COLUMNS:
+        for name, rows in sorted(counts.get(column, {}).items(), key=lambda kv: (-kv[1], kv[0])):
+            choice = chosen[column].get(key(name))
+            if choice is not None:
+                found.append(ValueMatch(column, name, rows, choice, _("按对应方案"), chosen=True))
+            else:
+                suggestion, reason = matcher.suggest(column, name)
+                found.append(ValueMatch(column, name, rows, suggestion, reason))
+    return found
+
+
+def choice_text(choice: ValueChoice) -> str:
+    """A choice in words: ``种植牙``, ``新增项目“牙齿美白”（修复）``, ``停用医生“张伟”``."""
+    if choice.action == "match":
+        return choice.target
+    if choice.action == "new":
+        return _("新增项目“{name}”（{category}）", name=choice.target, category=choice.category)
+    if choice.action == "inactive":
+        return _("新建停用医生“{name}”", name=choice.target)
+    return _("不关联")
+
+
+# -- the mapping's JSON --------------------------------------------------------------------
+def choices_from_json(data: Any, *, where: str) -> ValueChoices:
+    """``{"procedure": {"种植": "种植牙", "美白": {"new": "牙齿美白", "category": "修复"}},
+    "doctor": {"李医生": "李建国", "张医生": {"inactive": "张伟"}}}``; a bad entry is refused
+    naming it (``where`` names the file or profile)."""
+    from clinic_desktop.errors import UserError
+
+    def bad(column: str, name: str) -> UserError:
+        return UserError(_("{where}中“{column}”的“{name}”格式不对：应为目录中的名称、"
+                           "{{\"new\": 名称, \"category\": 类别}}、{{\"inactive\": 姓名}} "
+                           "或 null。",
+                           where=where, column=column, name=name), field="mapping")
+
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) - set(COLUMNS):
+        raise UserError(_("{where}中的 values 只能有 procedure 和 doctor 两项。", where=where),
+                        field="mapping")
+    result: ValueChoices = {}
+    for column, entries in data.items():
+        if not isinstance(entries, dict):
+            raise UserError(_("{where}中的 values.{column} 应为 {{名称: 对应}}。", where=where,
+                              column=column), field="mapping")
+        parsed: dict[str, ValueChoice] = {}
+        for name, value in entries.items():
+            if value is None:
+                parsed[name] = ValueChoice("none")
+            elif isinstance(value, str) and value.strip():
+                parsed[name] = ValueChoice("match", value.strip())
+            elif isinstance(value, dict) and column == "procedure" and isinstance(
+                    value.get("new"), str) and value["new"].strip():
+                parsed[name] = ValueChoice("new", value["new"].strip(),
+                                           str(value.get("category") or OTHER_CATEGORY).strip())
+            elif isinstance(value, dict) and column == "doctor" and isinstance(
+                    value.get("inactive"), str) and value["inactive"].strip():
+                parsed[name] = ValueChoice("inactive", value["inactive"].strip())
+            else:
+                raise bad(column, name)
+        result[column] = parsed
+    return result
+
+
+def choices_to_json(choices: ValueChoices) -> dict[str, dict[str, Any]]:
+    return {column: {name: choice.as_json() for name, choice in entries.items()}
+            for column, entries in choices.items() if entries}
+
+
+def choices_of(matches: Iterable[ValueMatch]) -> ValueChoices:
+    result: ValueChoices = {}
+    for m in matches:
+        result.setdefault(m.column, {})[m.value] = m.choice
+    return result
