@@ -38,6 +38,7 @@ class Area(StrEnum):
     WAITLIST = "waitlist"
     IMPORTS = "imports"
     AUDIT = "audit"
+    LOYALTY = "loyalty"  # tiers, top-up plans, package and coupon types, loyalty settings
 
 
 # table -> (area of the row's own id, or None; areas keyed by the row's patient_id)
@@ -57,6 +58,14 @@ _TABLES: dict[str, tuple[Area | None, tuple[Area, ...]]] = {
     "waitlist_entry": (Area.WAITLIST, (Area.PATIENTS,)),
     "outbox_message": (Area.MESSAGES, (Area.PATIENTS,)),
     "staff": (Area.STAFF, ()),
+    # Loyalty journals are the patient's money and balances: the ledger area, by patient.
+    "points_entry": (None, (Area.LEDGER, Area.PATIENTS)),
+    "loyalty_tier_change": (None, (Area.LEDGER, Area.PATIENTS)),
+    "package_card": (None, (Area.LEDGER, Area.PATIENTS)),
+    "package_use": (None, (Area.LEDGER, Area.PATIENTS)),
+    "coupon": (None, (Area.LEDGER, Area.PATIENTS)),
+    "checkout": (None, (Area.LEDGER, Area.PATIENTS)),
+    "stored_value_share": (None, (Area.LEDGER, Area.PATIENTS)),
 }
 # Tables whose rows change an area as a whole (few rows, no per-id refresh worth having).
 _WHOLE: dict[str, Area] = {
@@ -67,6 +76,9 @@ _WHOLE: dict[str, Area] = {
     "care_plan": Area.CARE_PLANS, "message_template": Area.MESSAGES,
     "import_batch": Area.IMPORTS, "import_row_error": Area.IMPORTS,
     "audit_entry": Area.AUDIT,
+    "loyalty_tier": Area.LOYALTY, "topup_plan": Area.LOYALTY, "package_type": Area.LOYALTY,
+    "package_type_procedure": Area.LOYALTY, "coupon_type": Area.LOYALTY,
+    "referral_reward": Area.LOYALTY,
 }
 _IGNORED = {"counter", "alembic_version", "patient_fts"}
 

@@ -32,6 +32,15 @@ class TreatmentCompleted:
 
 
 @dataclass(frozen=True)
+class MoneyRecorded:
+    """Ledger entries written at the desk (``billing.add_entry``): payments earn points and
+    may lift the tier, refunds take points back."""
+
+    patient_id: int
+    entry_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class TreatmentUndone:
     visit_id: int
     treatment_ids: tuple[int, ...]

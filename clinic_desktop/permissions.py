@@ -52,6 +52,7 @@ class Permission(StrEnum):
     IMPORT_RUN = "import.run"
     EXPORT_RUN = "export.run"
     REPORTS_VIEW = "reports.view"
+    LOYALTY_MANAGE = "loyalty.manage"  # tiers, plans, packages, coupon types, loyalty rules
 
 
 _FRONT_DESK = {
@@ -68,7 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PATIENT_MERGE, Permission.PATIENT_ARCHIVE, Permission.APPOINTMENT_OVERRIDE,
             Permission.SCHEDULE_MANAGE, Permission.CARE_PLANS_MANAGE, Permission.IMPORT_RUN,
             Permission.EXPORT_RUN, Permission.REPORTS_VIEW, Permission.AUDIT_VIEW,
-            Permission.CATALOGUE_MANAGE, Permission.CHAIRS_MANAGE,
+            Permission.CATALOGUE_MANAGE, Permission.CHAIRS_MANAGE, Permission.LOYALTY_MANAGE,
         }
     ),
     Role.DOCTOR: frozenset(

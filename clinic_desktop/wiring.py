@@ -6,14 +6,27 @@ CLI, tests) has the same wiring without remembering to set it up.
 
 from __future__ import annotations
 
-from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone, subscribe
+from clinic_desktop.events import (
+    AppointmentChanged,
+    MoneyRecorded,
+    TreatmentCompleted,
+    TreatmentUndone,
+    subscribe,
+)
 from clinic_desktop.scheduler import SCANS
 from clinic_desktop.services import care, care_sources, family
+from clinic_desktop.services.loyalty import jobs as loyalty_jobs
 
 subscribe(TreatmentCompleted, care.on_treatment_completed)
 subscribe(TreatmentUndone, care.on_treatment_undone)
 subscribe(AppointmentChanged, care.on_appointment_changed)
+# Package uses, birthday points and referral rewards land with the visit; points and tiers
+# with the money.
+subscribe(TreatmentCompleted, loyalty_jobs.on_treatment_completed)
+subscribe(TreatmentUndone, loyalty_jobs.on_treatment_undone)
+subscribe(MoneyRecorded, loyalty_jobs.on_money_recorded)
 SCANS.add("care.daily", care_sources.daily_scan)  # before raise_due: today's tasks are raised
+SCANS.add("loyalty.nightly", loyalty_jobs.nightly)  # before raise_due: its tasks are raised
 SCANS.add("care.raise_due", lambda ctx: care.raise_due(ctx))
 if care.open_recalls_by_patient not in family.open_recall_counters:
     family.open_recall_counters.append(care.open_recalls_by_patient)

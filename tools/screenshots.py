@@ -364,20 +364,21 @@ def import_step(step: int) -> Callable[[Shots], QWidget]:
             s.keep.append(wizard)
         else:
             wizard = found[-1]
+        # Steps: 0 file, 1 header row, 2 columns, 3 values, 4 dry run, 5 running, 6 done.
         if step == 0:
             wizard.open_file(Path(str(resource("samples/legacy-patients.xlsx"))))
-        elif step in (1, 2, 3):
+        elif step in (1, 2, 3, 4):
             wizard.forward()
-        elif step == 4:
+        elif step == 5:
             # The running step, caught mid-way (the real import finishes too fast to catch).
-            wizard.go(4)
+            wizard.go(5)
             wizard.progress.setRange(0, 100)
             wizard.progress.setValue(62)
-            wizard.progress.setFormat(wizard.tr("正在写入就诊和账目…") + "  62%")
+            wizard.progress.setFormat(wizard.tr("正在导入…") + "  62%")
             wizard.progress.show()
-        elif step == 5:
+        elif step == 6:
             wizard.progress.hide()
-            wizard.go(3)
+            wizard.go(4)
             wizard.forward()
         return s.settle(wizard)
 
@@ -420,9 +421,10 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("import-1-file.png", import_step(0)),
     ("import-2-header.png", import_step(1)),
     ("import-3-mapping.png", import_step(2)),
-    ("import-4-dry-run.png", import_step(3)),
-    ("import-5-progress.png", import_step(4)),
-    ("import-6-done.png", import_step(5)),
+    ("import-4-values.png", import_step(3)),
+    ("import-5-dry-run.png", import_step(4)),
+    ("import-6-progress.png", import_step(5)),
+    ("import-7-done.png", import_step(6)),
     ("shortcuts.png", shortcuts_dialog),
 ]
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from clinic_desktop import __version__
-from clinic_desktop.cli import maintenance, records
+from clinic_desktop.cli import loyalty, maintenance, records
 from clinic_desktop.cli.base import (
     EXIT_BUG,
     EXIT_FINDINGS,
@@ -39,7 +39,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument("--data-dir", default=default, metavar="DIR",
                         help="data folder (default: per-user folder, or $CLINIC_DESKTOP_DATA_DIR)")
     parser.add_argument("--lang", default=default, choices=["zh_CN", "en"],
-                        help="language of messages (default: the system's)")
+                        help="language (default: the clinic's, else Chinese)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="create or upgrade the database in the data folder")
     _common(init, top=False)
+
+    setup = sub.add_parser(
+        "setup", help="set up a new clinic as the first-run dialog does (catalogue, care "
+        "plans, templates, administrator)")
+    setup.add_argument("--clinic-name", required=True, metavar="NAME", help="the clinic's name")
+    setup.add_argument("--admin", required=True, metavar="USER",
+                       help="the administrator's user name")
+    setup.add_argument("--admin-name", metavar="NAME",
+                       help="the administrator's name as shown (default: 管理员)")
+    setup.add_argument("--password-file", metavar="FILE",
+                       help="read the administrator's password from the first line of FILE "
+                       "(default: ask on the terminal)")
+    setup.add_argument("--timezone", default="Asia/Shanghai", metavar="TZ",
+                       help="the clinic's time zone (default: Asia/Shanghai)")
+    _common(setup, top=False)
 
     demo = sub.add_parser("demo", help="create a demo clinic in an empty data folder")
     demo.add_argument("--patients", type=int, default=3000, help="number of demo patients")
@@ -84,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--header-row", type=int, metavar="N",
                      help="the header's row number (default: detected)")
     imp.add_argument("--mapping", metavar="FILE.json",
-                     help='column mapping: {"columns": {"header label": "field"}}')
+                     help='column and value mapping: {"columns": {"header label": "field"}, '
+                     '"values": {"procedure": {"种植": "种植牙"}, "doctor": {"李医生": "李建国", '
+                     '"张医生": {"inactive": "张伟"}}}}')
     imp.add_argument("--dry-run", action="store_true", help="report what would happen, write "
                      "nothing")
     imp.add_argument("--on-duplicate", choices=["merge", "skip", "create"], default="merge",
@@ -104,13 +121,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
     _common(exp, top=False)
 
+    loy = sub.add_parser("loyalty", help="loyalty balances of every patient (changes nothing)")
+    loy.add_argument("what", choices=["balances"])
+    loy.add_argument("--json", action="store_true", help="one JSON list on stdout")
+    _common(loy, top=False)
+
     return parser
 
 
 HANDLERS: dict[str, Command] = {
-    "init": maintenance.cmd_init, "demo": maintenance.cmd_demo, "check": maintenance.cmd_check,
+    "init": maintenance.cmd_init, "setup": maintenance.cmd_setup, "demo": maintenance.cmd_demo,
+    "check": maintenance.cmd_check,
     "restore": maintenance.cmd_restore, "gui": maintenance.cmd_gui, "due": records.cmd_due,
-    "import": records.cmd_import, "export": records.cmd_export,
+    "import": records.cmd_import, "export": records.cmd_export, "loyalty": loyalty.cmd_loyalty,
 }
 
 

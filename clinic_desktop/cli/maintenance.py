@@ -1,4 +1,5 @@
-"""Commands that look after the clinic's database: ``init``, ``demo``, ``check``, ``gui``."""
+"""Commands that look after the clinic's database: ``init``, ``setup``, ``demo``, ``check``,
+``gui``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,64 @@ def cmd_init(run: Invocation) -> int:
             db.close()
     run.print(_("数据库已就绪：{path}", path=run.data_dir.database))
     return EXIT_OK
+
+
+def cmd_setup(run: Invocation) -> int:
+    """What the first-run dialog does, from the command line: the clinic's settings, its
+    catalogue, care plans and message templates, and the first administrator."""
+    from clinic_desktop.services.auth import needs_setup, setup_clinic
+    from clinic_desktop.services.care import ensure_default_plans
+    from clinic_desktop.services.messages import ensure_default_templates
+
+    args = run.args
+    with InstanceLock(run.data_dir.ensure().lock_file):
+        db = run.open_for_writing()
+        try:
+            if not needs_setup(db):
+                raise EnvironmentProblem(_("{path} 中的诊所已经设置过了；setup 只用于新的"
+                                           "数据文件夹。", path=run.data_dir.root))
+            password = _setup_password(args.password_file)
+            actor = setup_clinic(db, clinic_name=args.clinic_name, timezone=args.timezone,
+                                 admin_username=args.admin,
+                                 admin_display_name=args.admin_name or _("管理员"),
+                                 password=password, clock=run.clock)
+            ctx = run.context(db, actor)
+            with ctx.transaction(write=True) as session:
+                ensure_default_plans(session, ctx.now())
+                ensure_default_templates(session)
+        finally:
+            db.close()
+    run.print(_("诊所“{name}”已设置：管理员 {user}，项目目录、随访计划和消息模板已就绪。"
+                "数据文件夹：{path}", name=args.clinic_name.strip(), user=actor.username,
+                path=run.data_dir.root))
+    return EXIT_OK
+
+
+def _setup_password(password_file: str | None) -> str:
+    """The administrator's password: the first line of ``--password-file``, or typed twice on
+    a terminal; without either the command is refused."""
+    import getpass
+    import sys
+    from pathlib import Path
+
+    if password_file:
+        path = Path(password_file)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError as exc:
+            raise UserError(_("找不到密码文件“{name}”。", name=path.name),
+                            field="password") from exc
+        except UnicodeDecodeError as exc:
+            raise UserError(_("密码文件“{name}”不是 UTF-8 文本。", name=path.name),
+                            field="password") from exc
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise EnvironmentProblem(_("没有可以输入密码的终端：请用 --password-file 给出管理员密码"
+                                   "（文件的第一行）。"))
+    password = getpass.getpass(_("管理员密码：") + " ")
+    if getpass.getpass(_("再输入一次：") + " ") != password:
+        raise UserError(_("两次输入的密码不一致。"), field="password")
+    return password
 
 
 def cmd_demo(run: Invocation) -> int:
@@ -57,6 +116,7 @@ def cmd_check(run: Invocation) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from clinic_desktop.services.audit import verify_chain
+    from clinic_desktop.services.loyalty.balances import check_balances_in
 
     db = run.open_read_only(soundness=Soundness.SKIP)
     findings: list[str] = []
@@ -76,6 +136,17 @@ def cmd_check(run: Invocation) -> int:
             findings += chain.findings
             if chain.ok:
                 run.print(_("审计日志完整：{n} 条记录，哈希链无误。", n=chain.entries))
+        try:
+            with db.session() as session:
+                drift = check_balances_in(session)
+        except (DBAPIError, DatabaseUnusable) as exc:
+            findings.append(_("无法核对余额：{reason}", reason=_reason(exc)))
+        else:
+            findings += drift[:20]
+            if len(drift) > 20:
+                findings.append(_("……另有 {n} 处余额不符。", n=len(drift) - 20))
+            if not drift:
+                run.print(_("余额核对无误：欠费、预存、储值、积分和套餐次数均与明细相符。"))
     except (DBAPIError, DatabaseUnusable) as exc:
         findings.append(_("无法检查数据库：{reason}", reason=_reason(exc)))
     finally:

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from clinic_desktop.cli.base import EXIT_OK, Invocation, parse_day
-from clinic_desktop.errors import UserError
+from clinic_desktop.errors import EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
+from clinic_desktop.importing.mapping import field_label
+from clinic_desktop.importing.values import choice_text
 from clinic_desktop.lockfile import InstanceLock
 
 
@@ -39,18 +41,24 @@ def cmd_due(run: Invocation) -> int:
 
 
 def cmd_import(run: Invocation) -> int:
-    from clinic_desktop.importing.mapping import load_profile_file
+    from clinic_desktop.importing.mapping import load_mapping_file
+    from clinic_desktop.services.auth import needs_setup
     from clinic_desktop.services.exports import write_error_report
     from clinic_desktop.services.imports import ImportRequest, run_import
 
     args = run.args
-    profile = load_profile_file(Path(args.mapping)) if args.mapping else None
+    mapping = load_mapping_file(Path(args.mapping)) if args.mapping else None
     request = ImportRequest(Path(args.file), sheet=args.sheet, header_row=args.header_row,
-                            profile=profile, on_duplicate=args.on_duplicate,
-                            overwrite=args.overwrite)
+                            profile=mapping.columns if mapping else None,
+                            values=mapping.values if mapping else None,
+                            on_duplicate=args.on_duplicate, overwrite=args.overwrite)
     with InstanceLock(run.data_dir.ensure().lock_file):
         db = run.open_for_writing()
         try:
+            if needs_setup(db):
+                raise EnvironmentProblem(_(
+                    "{path} 中的诊所还没有设置（没有项目目录、随访计划和管理员）：请先运行 "
+                    "clinic-desktop setup。", path=run.data_dir.root))
             summary = run_import(run.context(db), request, dry_run=args.dry_run)
         finally:
             db.close()
@@ -75,6 +83,18 @@ def cmd_import(run: Invocation) -> int:
           visits=summary.visits_created, payments=summary.payments_created,
           tasks=summary.tasks_created, old=summary.tasks_skipped),
     ]
+    lines += ["  " + _("{plan}：{n} 个回访任务", plan=plan, n=n)
+              for plan, n in summary.tasks_by_plan]
+    lines.append(_("介绍人关联 {linked} 位，未找到 {unmatched} 位（记为文字）；"
+                   "新建标签 {tags} 个。",
+                   linked=summary.referrers_linked, unmatched=summary.referrers_unmatched,
+                   tags=summary.tags_created))
+    for m in summary.values_matched:
+        lines.append("  " + _("{column}“{value}”（{rows} 行）→ {target}：{reason}",
+                              column=field_label(m.column), value=m.value, rows=m.rows,
+                              target=choice_text(m.choice), reason=m.reason))
+    if summary.columns_ignored:
+        lines.append(_("未导入的列：{columns}", columns="、".join(summary.columns_ignored)))
     for line in lines:
         run.print(line)
     for problem in summary.errors[:20]:

@@ -45,7 +45,6 @@ STREETS = ("朝阳区建国路", "徐汇区漕溪北路", "天河区体育西路
            "武侯区人民南路", "武昌区中南路", "雁塔区小寨东路")
 ALLERGIES = ("青霉素", "头孢", "麻药（利多卡因）", "乳胶", "磺胺")
 METHODS = ("wechat", "alipay", "cash", "card", "insurance")
-TIERS = (None, None, None, "银卡", "金卡", "钻石卡")
 
 
 @dataclass(frozen=True)
@@ -111,8 +110,8 @@ def seed_patients(ctx: Context, rng: random.Random, count: int) -> int:
                 "address": f"{rng.choice(STREETS)}{rng.randrange(1, 400)}号",
                 "source": rng.choice(SOURCES), "referred_by_id": None,
                 "first_visit_date": created.astimezone(zone).date(), "notes": "",
-                "archived": False, "merged_into_id": None, "member_tier": rng.choice(TIERS),
-                "member_points": rng.randrange(0, 5000, 10), "created_at": created,
+                "archived": False, "merged_into_id": None, "member_tier": None,
+                "member_points": 0, "created_at": created,
                 "created_by": ctx.actor.staff_id, "updated_at": created,
                 "updated_by": ctx.actor.staff_id, "version": 1,
             })
@@ -195,7 +194,8 @@ def _seed_history(session: Session, ctx: Context, rng: random.Random,
                                  "resolution": "", "staff_id": ctx.actor.staff_id})
         if rng.random() < 0.1:
             ledger.append({"patient_id": pid, "at": ctx.now() - timedelta(days=30),
-                           "kind": "topup", "method": "wechat",
+                           "kind": "topup", "method": "wechat", "pot": "principal",
+                           "holder_id": pid,
                            "amount": Decimal(rng.choice((1000, 2000, 5000))), "visit_id": None,
                            "note": "储值", "created_by": ctx.actor.staff_id})
     for table, rows in ((Visit, visits), (Treatment, treatments), (LedgerEntry, ledger),

@@ -9,6 +9,7 @@ from clinic_desktop.clock import Clock
 from clinic_desktop.context import Context
 from clinic_desktop.demo.accounts import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
 from clinic_desktop.demo.care import seed_care
+from clinic_desktop.demo.loyalty import seed_loyalty
 from clinic_desktop.demo.patients import seed_patients
 from clinic_desktop.demo.schedule import seed_schedule
 from clinic_desktop.demo.staff import seed_staff
@@ -45,5 +46,6 @@ def seed_demo(
     patient_count = seed_patients(ctx, rng, patients)
     if patient_count:
         seed_schedule(ctx, rng)
+        seed_loyalty(ctx, rng)
         seed_care(ctx)
     return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

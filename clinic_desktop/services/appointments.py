@@ -207,8 +207,18 @@ def book_new_patient(ctx: Context, patient: PatientInput, request: BookingReques
         return NewPatientBooking(appointment_id, saved.patient)
 
 
+def _require_active_doctor(session: Session, doctor_id: int) -> None:
+    """A doctor who has left (deactivated, or brought in inactive by an import) takes no
+    bookings, not even with an override."""
+    row = session.execute(select(Staff.display_name, Staff.active).where(
+        Staff.id == doctor_id)).first()
+    if row is not None and not row.active:
+        raise UserError(_("{name} 已停用，不能预约。", name=row.display_name), field="doctor")
+
+
 def _book_in(ctx: Context, session: Session, request: BookingRequest,
              override_reason: str | None) -> int:
+    _require_active_doctor(session, request.doctor_id)
     candidate = Booking(None, request.doctor_id, request.chair_id, request.patient_id,
                         request.start, request.end)
     override = _check_or_override(ctx, conflicts_for(session, candidate), override_reason)
@@ -263,6 +273,8 @@ def reschedule(
         if row.status in ("completed", "cancelled", "no_show"):
             raise UserError(_("已结束的预约不能改期。"), field="start")
         new_doctor = doctor_id if doctor_id is not None else row.doctor_id
+        if new_doctor != row.doctor_id:
+            _require_active_doctor(session, new_doctor)
         new_chair = row.chair_id if keep_chair and chair_id is None else chair_id
         request = BookingRequest(row.patient_id, new_doctor, start, end, new_chair,
                                  channel=row.channel if row.channel in CHANNELS else "other")

@@ -81,7 +81,17 @@ def _action_labels(language: str) -> dict[str, str]:
         "export.appointments": _("导出预约"), "export.visits": _("导出就诊"),
         "export.ledger": _("导出账目"), "export.callbacks": _("导出回访清单"),
         "export.audit": _("导出审计日志"), "database.restore": _("恢复数据库"),
-        "demo.seed": _("生成演示数据"),
+        "demo.seed": _("生成演示数据"), "demo.loyalty": _("生成演示会员数据"),
+        "loyalty.rules": _("修改会员规则"), "loyalty.tier": _("保存会员等级"),
+        "loyalty.tier_up": _("会员升级"), "loyalty.tier_override": _("手动调整会员等级"),
+        "loyalty.points_adjust": _("手动调整积分"), "loyalty.topup_plan": _("保存充值方案"),
+        "loyalty.topup": _("储值充值"), "loyalty.withdraw": _("退还储值"),
+        "loyalty.share": _("家庭共享储值"), "loyalty.package_type": _("保存套餐"),
+        "loyalty.package_sell": _("出售套餐卡"), "loyalty.package_use": _("登记套餐使用"),
+        "loyalty.coupon_type": _("保存优惠券类型"), "loyalty.coupon_issue": _("发放优惠券"),
+        "loyalty.coupon_void": _("作废优惠券"), "loyalty.referral_reward": _("转介绍奖励"),
+        "loyalty.payment": _("收款"), "loyalty.reverse": _("冲正收款"),
+        "loyalty.nightly": _("会员夜间任务"),
     }
 
 
@@ -94,6 +104,8 @@ def _entity_labels(language: str) -> dict[str, str]:
         "outbox_message": _("待发消息"), "message_template": _("消息模板"), "visit": _("就诊"),
         "ledger_entry": _("账目记录"), "import_batch": _("导入批次"), "database": _("数据库文件"),
         "waitlist_entry": _("候补名单登记"), "audit_entry": _("审计日志"),
+        "loyalty_tier": _("会员等级"), "topup_plan": _("充值方案"), "package_type": _("套餐"),
+        "coupon_type": _("优惠券类型"),
     }
 
 

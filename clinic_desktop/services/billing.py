@@ -5,7 +5,11 @@ Every figure is a sum of ledger entries; nothing is edited in place.
 * net = charges − discounts − payments + refunds (stored-value top-ups are money put aside,
   not payment for treatment). owed (欠费) = net when positive; credit (预存) = −net when
   negative: money paid beyond the charges, which the next charges use up by themselves.
-* stored value (储值) = top-ups − payments made from the card.
+* stored value (储值) = the entries with a ``pot`` of the card's holder (the patient, or the
+  household's holder when the family shares one account): top-ups − payments from the card +
+  refunds to the card − money paid back (withdraw) − bonus voided (forfeit), principal and
+  bonus (赠送金) apart. A payment from the card is split between the pots in the order the
+  loyalty rules say (bonus last by default).
 
 A payment beyond what is owed is refused (``Overpayment``) unless the caller says what the
 excess is: ``excess="credit"`` keeps the whole payment (the excess becomes 预存), and
@@ -24,16 +28,25 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
-from clinic_desktop.events import TreatmentCompleted, TreatmentUndone, publish
+from clinic_desktop.events import (
+    MoneyRecorded,
+    TreatmentCompleted,
+    TreatmentUndone,
+    publish,
+)
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 
 KINDS = ("charge", "payment", "refund", "discount", "topup")
+# Written by the loyalty services only: stored value paid back, bonus value voided.
+POT_ONLY_KINDS = ("withdraw", "forfeit")
 # Payment methods are stored as codes and shown in the user's language (``method_label``).
-METHODS = ("cash", "wechat", "alipay", "card", "insurance", "stored_value")
+METHODS = ("cash", "wechat", "alipay", "card", "insurance", "stored_value", "bonus")
 STORED_VALUE = "stored_value"
+BONUS = "bonus"  # 赠送金: the bonus pot of the stored-value card
+MONEY_METHODS = ("cash", "wechat", "alipay", "card", "insurance")
 # The Chinese names the first wave stored (and a caller may still pass): the same methods.
 LEGACY_METHODS = {"现金": "cash", "微信支付": "wechat", "支付宝": "alipay", "银行卡": "card",
                   "医保": "insurance", "储值卡": "stored_value"}
@@ -49,12 +62,14 @@ def method_label(method: str | None) -> str:
     if method is None:
         return ""
     return {"cash": _("现金"), "wechat": _("微信支付"), "alipay": _("支付宝"), "card": _("银行卡"),
-            "insurance": _("医保"), "stored_value": _("储值卡")}.get(method, method)
+            "insurance": _("医保"), "stored_value": _("储值卡"),
+            "bonus": _("赠送金")}.get(method, method)
 
 
 def kind_label(kind: str) -> str:
     return {"charge": _("收费"), "payment": _("付款"), "refund": _("退款"),
-            "discount": _("优惠"), "topup": _("储值充值")}.get(kind, kind)
+            "discount": _("优惠"), "topup": _("储值充值"), "withdraw": _("储值退款"),
+            "forfeit": _("赠送金作废")}.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,12 @@ class Balance:
     total_charged: Decimal
     total_paid: Decimal
     credit: Decimal = ZERO  # 预存: paid beyond the charges, never negative
+    stored_value_bonus: Decimal = ZERO  # 赠送金, part of ``stored_value``
+    stored_value_holder_id: int | None = None  # whose card: set when a household shares one
+
+    @property
+    def stored_value_principal(self) -> Decimal:
+        return self.stored_value - self.stored_value_bonus
 
     @property
     def net(self) -> Decimal:
@@ -122,19 +143,71 @@ def balance_in(session: Session, patient_id: int) -> Balance:
     row = session.execute(select(
         total(LedgerEntry.kind == "charge"), total(LedgerEntry.kind == "discount"),
         total(LedgerEntry.kind == "payment"), total(LedgerEntry.kind == "refund"),
-        total(LedgerEntry.kind == "topup"),
-        total((LedgerEntry.kind == "payment") & (LedgerEntry.method == STORED_VALUE)),
     ).where(LedgerEntry.patient_id == patient_id)).one()
-    charge, discount, payment, refund, topup, from_card = (Decimal(v) / 100 for v in row)
+    charge, discount, payment, refund = (Decimal(v) / 100 for v in row)
+    holder = holder_in(session, patient_id)
+    principal, bonus = pots_in(session, holder)
     cents = Decimal("0.01")
     net = (charge - discount - payment + refund).quantize(cents)
     return Balance(
         owed=max(net, ZERO),
-        stored_value=(topup - from_card).quantize(cents),
+        stored_value=principal + bonus,
         total_charged=(charge - discount).quantize(cents),
         total_paid=(payment - refund).quantize(cents),
         credit=max(-net, ZERO),
+        stored_value_bonus=bonus,
+        stored_value_holder_id=holder if holder != patient_id else None,
     )
+
+
+def holder_in(session: Session, patient_id: int) -> int:
+    """Whose stored-value card the patient spends (a household may share one)."""
+    from clinic_desktop.storage.models.loyalty import StoredValueShare
+
+    holder = session.execute(select(StoredValueShare.holder_id).where(
+        StoredValueShare.patient_id == patient_id)).scalar_one_or_none()
+    return holder if holder is not None else patient_id
+
+
+# How each kind moves a pot: in (+1) or out (−1).
+POT_SIGNS = {"topup": 1, "refund": 1, "payment": -1, "withdraw": -1, "forfeit": -1}
+
+
+def pot_delta() -> ColumnElement[int]:
+    """An entry's signed effect on its pot, in fen."""
+    fen = type_coerce(LedgerEntry.amount, Integer)
+    return case(*((LedgerEntry.kind == kind, fen * sign) for kind, sign in POT_SIGNS.items()),
+                else_=0)
+
+
+def pots_in(session: Session, holder_id: int) -> tuple[Decimal, Decimal]:
+    """(principal, bonus) of the card held by ``holder_id``."""
+    rows = dict(session.execute(
+        select(LedgerEntry.pot, func.sum(pot_delta()))
+        .where(LedgerEntry.holder_id == holder_id, LedgerEntry.pot.is_not(None))
+        .group_by(LedgerEntry.pot)).all())
+    cents = Decimal("0.01")
+    return ((Decimal(rows.get("principal") or 0) / 100).quantize(cents),
+            (Decimal(rows.get("bonus") or 0) / 100).quantize(cents))
+
+
+def split_card_payment(amount: Decimal, *, principal: Decimal, bonus: Decimal,
+                       bonus_first: bool) -> list[tuple[str, Decimal]]:
+    """How a payment of ``amount`` from the card is taken from its pots; raises when the card
+    holds less."""
+    if amount > principal + bonus:
+        raise UserError(_("储值余额不足：可用 ¥{available}，本次 ¥{amount}。",
+                          available=principal + bonus, amount=amount), field="amount")
+    order = [("bonus", bonus), ("principal", principal)]
+    if not bonus_first:
+        order.reverse()
+    parts, left = [], amount
+    for pot, available in order:
+        take = min(left, available)
+        if take > 0:
+            parts.append((pot, take))
+            left -= take
+    return parts
 
 
 def get_balance(ctx: Context, patient_id: int) -> Balance:
@@ -175,37 +248,58 @@ def add_entry(
         # The write transaction holds the lock from here: the balance read below cannot
         # change before the entries are written.
         patient = get_patient(session, patient_id)
-        if kind == "topup" and method == STORED_VALUE:
+        if kind == "topup" and method in (STORED_VALUE, BONUS):
             raise UserError(_("不能用储值卡为储值卡充值。"), field="method")
-        entries = [(kind, amount)]
+        if kind == "refund" and method == BONUS:
+            raise UserError(_("退款只退本金，不退赠送金：请选择其他退款方式。"), field="method")
+        holder = holder_in(session, patient_id)
+        # (kind, amount, method, pot)
+        entries: list[tuple[str, Decimal, str | None, str | None]] = [
+            (kind, amount, method, "principal" if kind == "topup" else None)]
+        if kind == "refund" and method == STORED_VALUE:
+            entries = [(kind, amount, method, "principal")]  # back onto the card, as principal
         if kind == "payment":
             balance = balance_in(session, patient_id)
-            if method == STORED_VALUE:
-                if amount > balance.stored_value:
-                    raise UserError(_("储值余额不足：可用 ¥{available}，本次 ¥{amount}。",
-                                      available=balance.stored_value, amount=amount),
-                                    field="amount")
+            if method in (STORED_VALUE, BONUS):
+                principal, bonus = pots_in(session, holder)
+                if method == BONUS:
+                    principal = ZERO
+                parts = split_card_payment(amount, principal=principal, bonus=bonus,
+                                           bonus_first=_bonus_first(session, ctx.now()))
                 if amount > balance.owed:
                     raise UserError(_("用储值卡付款不能超过欠费 ¥{owed}。", owed=balance.owed),
                                     field="amount")
+                entries = [(kind, part, BONUS if pot == "bonus" else STORED_VALUE, pot)
+                           for pot, part in parts]
             elif amount > balance.owed:
                 if excess is None:
                     raise Overpayment(amount=amount, owed=balance.owed)
                 if excess == EXCESS_STORED_VALUE:
-                    entries = [("payment", balance.owed)] if balance.owed > 0 else []
-                    entries.append(("topup", amount - balance.owed))
+                    entries = ([("payment", balance.owed, method, None)]
+                               if balance.owed > 0 else [])
+                    entries.append(("topup", amount - balance.owed, method, "principal"))
         records = []
-        for entry_kind, entry_amount in entries:
+        for entry_kind, entry_amount, entry_method, pot in entries:
             entry = LedgerEntry(patient_id=patient_id, at=at or ctx.now(), kind=entry_kind,
-                                method=method, amount=entry_amount, visit_id=visit_id,
-                                note=note.strip(), created_by=ctx.actor.staff_id)
+                                method=entry_method, amount=entry_amount, visit_id=visit_id,
+                                note=note.strip(), created_by=ctx.actor.staff_id, pot=pot,
+                                holder_id=holder if pot else None)
             session.add(entry)
             session.flush()
             ctx.audit(session, f"ledger.{entry_kind}", "patient", patient_id,
-                      f"{patient.code} {entry_kind} {entry_amount} {method or ''}".strip())
-            records.append(LedgerRecord(entry.id, entry.at, entry_kind, method, entry_amount,
-                                        visit_id, entry.note))
+                      f"{patient.code} {entry_kind} {entry_amount} {entry_method or ''}".strip())
+            records.append(LedgerRecord(entry.id, entry.at, entry_kind, entry_method,
+                                        entry_amount, visit_id, entry.note))
+        publish(ctx, session, MoneyRecorded(patient_id=patient_id,
+                                            entry_ids=tuple(r.id for r in records)))
         return records[0]
+
+
+def _bonus_first(session: Session, now: datetime) -> bool:
+    from clinic_desktop.services.loyalty.common import clinic_day
+    from clinic_desktop.services.loyalty.rules import rules_in
+
+    return rules_in(session, clinic_day(session, now)).bonus_first
 
 
 def record_visit_in(

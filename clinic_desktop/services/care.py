@@ -137,10 +137,12 @@ class ImportedTreatment:
 
 def plan_imported_treatments(
     ctx: Context, session: Session, treatments: list[ImportedTreatment], *, write: bool,
+    per_plan: dict[str, int] | None = None,
 ) -> tuple[int, int]:
     """The care tasks of imported treatments, in bulk: only those due from 30 days before the
     import onward are written (the rest are counted, not flooded into the callback list).
-    Returns (created, skipped); with ``write=False`` only counts (the dry run)."""
+    Returns (created, skipped); with ``write=False`` only counts (the dry run). ``per_plan``
+    receives the tasks created by plan name."""
     ensure_default_plans(session, ctx.now())
     plans = active_plans(session)
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
@@ -165,6 +167,8 @@ def plan_imported_treatments(
             planned, dropped = expanded[key]
             skipped += dropped
             created += len(planned)
+            if per_plan is not None and planned:
+                per_plan[plan.name] = per_plan.get(plan.name, 0) + len(planned)
             if planned:
                 work.append((t, planned))
     if write and work:
@@ -443,7 +447,7 @@ def snooze_tasks(ctx: Context, tasks: Sequence[tuple[int, int]], *, until: datet
 def kind_label(kind: str) -> str:
     return {"followup_call": _("术后回访"), "recall": _("复诊/复查"), "message": _("关怀消息"),
             "reminder": _("预约提醒"), "birthday": _("生日问候"), "reactivation": _("唤醒老客户"),
-            "problem": _("问题跟进")}.get(kind, kind)
+            "problem": _("问题跟进"), "package": _("套餐到期")}.get(kind, kind)
 
 
 def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None:

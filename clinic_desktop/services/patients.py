@@ -45,6 +45,9 @@ class PatientInput:
     first_visit_date: date | None = None
     notes: str = ""
     birth_date_approximate: bool = False
+    emergency_contact: str = ""
+    emergency_phone: str = ""
+    referrer_note: str = ""  # a referrer who is not (yet) a patient, as written
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class PatientRecord:
     updated_at: datetime
     version: int
     clinical_hidden: bool = False  # ``notes`` blanked: the role lacks CLINICAL_VIEW
+    emergency_contact: str | None = None
+    emergency_phone: str | None = None
+    referrer_note: str | None = None
 
     def as_input(self) -> PatientInput:
         return PatientInput(
@@ -81,6 +87,8 @@ class PatientRecord:
             source=self.source or "", referred_by_id=self.referred_by_id,
             first_visit_date=self.first_visit_date, notes=self.notes,
             birth_date_approximate=self.birth_date_approximate,
+            emergency_contact=self.emergency_contact or "",
+            emergency_phone=self.emergency_phone or "", referrer_note=self.referrer_note or "",
         )
 
 
@@ -119,7 +127,8 @@ def record_of(p: Patient) -> PatientRecord:
         source=p.source, referred_by_id=p.referred_by_id, first_visit_date=p.first_visit_date,
         notes=p.notes, archived=p.archived, merged_into_id=p.merged_into_id,
         member_tier=p.member_tier, member_points=p.member_points, updated_at=p.updated_at,
-        version=p.version,
+        version=p.version, emergency_contact=p.emergency_contact,
+        emergency_phone=p.emergency_phone, referrer_note=p.referrer_note,
     )
 
 
@@ -130,7 +139,14 @@ def sources(session: Session) -> list[str]:
 
 _TEXT_FIELDS = {"name": False, "mobile": False, "phone2": False, "wechat": False,
                 "id_number": False, "occupation": False, "address": False, "source": False,
-                "notes": True}  # field -> may hold line breaks
+                "notes": True, "emergency_contact": False, "emergency_phone": False,
+                "referrer_note": False}  # field -> may hold line breaks
+_LIMITS = {"emergency_contact": 64, "emergency_phone": 32, "referrer_note": 64}
+
+
+def _field_name(name: str) -> str:
+    return {"referrer_note": _("介绍人（文字）"),
+            "emergency_phone": _("紧急联系人电话")}.get(name) or field_label(name)
 
 
 def _refuse_hidden_characters(data: PatientInput) -> None:
@@ -141,7 +157,7 @@ def _refuse_hidden_characters(data: PatientInput) -> None:
         found = hidden_character(value, multiline=multiline) if value else None
         if found is not None:
             raise UserError(_("{field}中有看不见的控制字符（{code}），请重新输入。",
-                              field=field_label(field_name), code=found), field=field_name)
+                              field=_field_name(field_name), code=found), field=field_name)
 
 
 def clean_input(data: PatientInput, *, today: date,
@@ -178,11 +194,18 @@ def clean_input(data: PatientInput, *, today: date,
         raise UserError(_("来源渠道“{source}”不在列表中。", source=source), field="source")
     if data.first_visit_date is not None and data.first_visit_date > today:
         raise UserError(_("首诊日期在今天之后。"), field="first_visit_date")
+    for field_name, limit in _LIMITS.items():
+        if len(normalize_text(getattr(data, field_name))) > limit:
+            raise UserError(_("{field}太长（最多 {n} 个字符）。", field=_field_name(field_name),
+                              n=limit), field=field_name)
     cleaned = replace(
         data, name=name, sex=sex, birth_date=birth, mobile=mobile, phone2=phone2,
         wechat=normalize_text(data.wechat), id_number=id_number,
         occupation=normalize_text(data.occupation), address=normalize_text(data.address),
         source=source, notes=data.notes.strip(),
+        emergency_contact=normalize_text(data.emergency_contact),
+        emergency_phone=normalize_text(data.emergency_phone),
+        referrer_note=normalize_text(data.referrer_note),
     )
     return cleaned, warnings
 
@@ -273,6 +296,9 @@ def _apply(p: Patient, data: PatientInput) -> None:
     p.referred_by_id = data.referred_by_id
     p.first_visit_date = data.first_visit_date
     p.notes = data.notes
+    p.emergency_contact = data.emergency_contact or None
+    p.emergency_phone = data.emergency_phone or None
+    p.referrer_note = data.referrer_note or None
 
 
 def create_patient(ctx: Context, data: PatientInput, *,
@@ -367,18 +393,6 @@ def set_archived(ctx: Context, patient_id: int, *, archived: bool) -> PatientRec
         return _visible(ctx, record_of(patient))
 
 
-def set_membership(ctx: Context, patient_id: int, *, tier: str | None, points: int) -> None:
-    ctx.require(Permission.BILLING_EDIT)
-    if points < 0:
-        raise UserError(_("积分不能为负数。"), field="points")
-    with ctx.transaction(write=True) as session:
-        patient = get_patient(session, patient_id)
-        patient.member_tier = normalize_text(tier) or None
-        patient.member_points = points
-        patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
-        ctx.audit(session, "patient.membership", "patient", patient.id, f"{tier} {points}")
-
-
 def list_sources(ctx: Context) -> list[str]:
     with ctx.transaction() as session:
         return sources(session)
@@ -393,7 +407,7 @@ def load_patient(ctx: Context, patient_id: int) -> PatientRecord:
 __all__ = [
     "DuplicateMatch", "DuplicatePatient", "PatientInput", "PatientRecord", "SavedPatient",
     "clinic_today", "create_patient", "find_possible_duplicates", "list_sources",
-    "load_patient", "set_archived", "set_membership", "update_patient",
+    "load_patient", "set_archived", "update_patient",
 ]
 
 

@@ -465,13 +465,13 @@
 <context>
     <name>CalendarCanvas</name>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="460" />
+        <location filename="../../ui/calendar/canvas.py" line="452" />
         <source>⚠ 有过敏史</source>
         <translation>⚠ Has allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="318" />
-        <location filename="../../ui/calendar/canvas.py" line="463" />
+        <location filename="../../ui/calendar/canvas.py" line="310" />
+        <location filename="../../ui/calendar/canvas.py" line="455" />
         <source>加号：{0}</source>
         <translation>Override: {0}</translation>
     </message>
@@ -1703,6 +1703,21 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <source>患者预览（{0}）</source>
         <translation>Patients ({0})</translation>
     </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="44" />
+        <source>回访计划（{0}）</source>
+        <translation>Care plans ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="52" />
+        <source>随访计划</source>
+        <translation>Care plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/dry_run_step.py" line="53" />
+        <source>将建立的回访任务</source>
+        <translation>Care tasks it creates</translation>
+    </message>
 </context>
 <context>
     <name>FamilyLinkDialog</name>
@@ -2049,83 +2064,93 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="39" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="41" />
         <source>选择文件</source>
         <translation>Choose file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="40" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="42" />
         <source>确认表头</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="41" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="43" />
         <source>对应列</source>
         <translation>Map columns</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="42" />
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="143" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="44" />
+        <source>对应值</source>
+        <translation>Values</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="45" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="148" />
         <source>试运行</source>
         <translation>Dry run</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="43" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="46" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="43" />
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="145" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="46" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="150" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="46" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="49" />
         <source>导入 Excel 旧档案</source>
         <translation>Import legacy Excel records</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="103" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="108" />
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="104" />
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="143" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="109" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="148" />
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="107" />
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="145" />
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="156" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="112" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="150" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="162" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="259" />
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="272" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="266" />
+        <source>正在读取项目和医生…</source>
+        <translation>Reading procedures and doctors…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="292" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="305" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="142" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="147" />
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="144" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="149" />
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="155" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="161" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="179" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="187" />
         <location filename="../../ui/dialogs/import_wizard/work.py" line="85" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
@@ -2136,17 +2161,17 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <translation>Cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="218" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="226" />
         <source>正在读取文件…</source>
         <translation>Reading the file…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="248" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="281" />
         <source>正在试运行…</source>
         <translation>Dry run…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="266" />
+        <location filename="../../ui/dialogs/import_wizard/wizard.py" line="299" />
         <source>已取消导入，没有写入任何数据。</source>
         <translation>Import cancelled; nothing was written.</translation>
     </message>
@@ -2540,87 +2565,92 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MappingStep</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="49" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="51" />
         <source>对应方案</source>
         <translation>Mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="54" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="56" />
         <source>保存为方案…</source>
         <translation>Save as profile…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="61" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="63" />
         <source>已有的患者</source>
         <translation>Existing patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="63" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="65" />
         <source>合并：补全空白信息</source>
         <translation>Merge: fill in empty fields</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="64" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="66" />
         <source>跳过：不动已有患者</source>
         <translation>Skip: leave existing patients alone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="65" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="67" />
         <source>新建：另建一份档案</source>
         <translation>Create: add a new record anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="68" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="70" />
         <source>用文件中的值覆盖已有信息</source>
         <translation>Overwrite existing details with the file's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="76" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="78" />
         <source>文件中的列</source>
         <translation>Column in the file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="76" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="78" />
         <source>示例</source>
         <translation>Examples</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="76" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="78" />
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="88" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="94" />
         <source>带 * 的字段必须对应；同一个人的多行（身份证号相同、手机号和姓名相同、或姓名和生日相同）会合并为一位患者。</source>
         <translation>Fields marked * must be mapped; several rows of one person (same ID number, same mobile and name, or same name and birth date) become one patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="103" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="109" />
         <source>（第 {0} 列）</source>
         <translation>(column {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="109" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="115" />
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="132" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="138" />
         <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
         <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="153" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="157" />
+        <source>这次不导入：{0}（储值、欠费、会员等级和积分随会员功能导入，不做猜测）。</source>
+        <translation>Not imported this time: {0} (stored value, amounts owed, membership tiers and points come with the loyalty import; nothing is guessed).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="165" />
         <source>自动识别</source>
         <translation>Automatic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="165" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="190" />
         <source>保存对应方案</source>
         <translation>Save mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="166" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="191" />
         <source>方案名称（例如：老系统导出）</source>
         <translation>Profile name (for example: old system export)</translation>
     </message>
@@ -2982,87 +3012,112 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="101" />
+        <location filename="../../ui/dialogs/patient_form.py" line="93" />
+        <source>姓名（关系）</source>
+        <translation>Name (relation)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="96" />
+        <source>介绍人还不是本诊所患者时，写下姓名</source>
+        <translation>When the referrer is not a patient of the clinic, write the name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="106" />
         <source>无权查看</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="102" />
+        <location filename="../../ui/dialogs/patient_form.py" line="107" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="103" />
+        <location filename="../../ui/dialogs/patient_form.py" line="108" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="104" />
+        <location filename="../../ui/dialogs/patient_form.py" line="109" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="105" />
+        <location filename="../../ui/dialogs/patient_form.py" line="110" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="106" />
+        <location filename="../../ui/dialogs/patient_form.py" line="111" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="107" />
+        <location filename="../../ui/dialogs/patient_form.py" line="112" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="108" />
+        <location filename="../../ui/dialogs/patient_form.py" line="113" />
+        <source>紧急联系人</source>
+        <translation>Emergency contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="114" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="109" />
+        <location filename="../../ui/dialogs/patient_form.py" line="115" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="110" />
+        <location filename="../../ui/dialogs/patient_form.py" line="116" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="111" />
+        <location filename="../../ui/dialogs/patient_form.py" line="117" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="112" />
+        <location filename="../../ui/dialogs/patient_form.py" line="118" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="124" />
+        <location filename="../../ui/dialogs/patient_form.py" line="119" />
+        <source>介绍人（文字）</source>
+        <translation>Referrer (as text)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="120" />
+        <source>紧急联系电话</source>
+        <translation>Emergency phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="132" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="162" />
+        <location filename="../../ui/dialogs/patient_form.py" line="171" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="165" />
+        <location filename="../../ui/dialogs/patient_form.py" line="174" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="238" />
+        <location filename="../../ui/dialogs/patient_form.py" line="252" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="239" />
+        <location filename="../../ui/dialogs/patient_form.py" line="253" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -3071,7 +3126,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="226" />
+        <location filename="../../ui/dialogs/patient_form.py" line="240" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -3392,54 +3447,64 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="216" />
+        <location filename="../../ui/widgets/patient_panel.py" line="217" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="234" />
+        <location filename="../../ui/widgets/patient_panel.py" line="229" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="281" />
+        <location filename="../../ui/widgets/patient_panel.py" line="276" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="281" />
+        <location filename="../../ui/widgets/patient_panel.py" line="276" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="282" />
+        <location filename="../../ui/widgets/patient_panel.py" line="277" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="286" />
+        <location filename="../../ui/widgets/patient_panel.py" line="281" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="287" />
+        <location filename="../../ui/widgets/patient_panel.py" line="282" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="287" />
+        <location filename="../../ui/widgets/patient_panel.py" line="282" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="289" />
+        <location filename="../../ui/widgets/patient_panel.py" line="284" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="292" />
+        <location filename="../../ui/widgets/patient_panel.py" line="287" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="289" />
+        <source>介绍人 {0}</source>
+        <translation>Referred by {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="291" />
+        <source>紧急联系人 {0}</source>
+        <translation>Emergency contact {0}</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="297" />
@@ -4092,37 +4157,67 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Total rows</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="70" />
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="45" />
+        <source>介绍人关联</source>
+        <translation>Referrers linked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="71" />
         <source>回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，不会涌入回访清单。</source>
         <translation>Care tasks are created only for calls and checks due from 30 days ago onward; {0} older ones were left out rather than flooding the callback list.</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="75" />
+        <source>新增项目 {0} 个</source>
+        <translation>{0} new procedures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="77" />
+        <source>新建停用医生 {0} 位</source>
+        <translation>{0} new inactive doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="79" />
+        <source>新建标签 {0} 个</source>
+        <translation>{0} new tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="81" />
+        <source>（撤销导入时一并删除）。</source>
+        <translation> (removed again by an undo).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="83" />
+        <source>未导入的列：{0}</source>
+        <translation>Columns not imported: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="88" />
         <source>被拒绝的行（{0}）</source>
         <translation>Rejected rows ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="76" />
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="89" />
         <source>提示（{0}）</source>
         <translation>Notes ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="81" />
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="94" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="83" />
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="96" />
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="84" />
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="97" />
         <source>内容</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="85" />
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="98" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
@@ -4345,6 +4440,122 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/pages/care_plan_steps.py" line="199" />
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>ValuesStep</name>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="47" />
+        <source>文件中每个项目名称和医生名称都对应到项目目录和员工名单；建议可以改。对应的项目决定回访计划，例如“种植”对应“种植牙”后才会生成种植牙随访。</source>
+        <translation>Each procedure and doctor name in the file is matched to the catalogue and the staff list; change any suggestion. The matched procedure decides the care plan: 种植 starts the implant follow-up only once it is matched to 种植牙.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="53" />
+        <source>保存到方案…</source>
+        <translation>Save to profile…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="59" />
+        <source>文件中的项目</source>
+        <translation>Procedure in the file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="59" />
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="62" />
+        <source>行数</source>
+        <translation>Rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="59" />
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="62" />
+        <source>对应到</source>
+        <translation>Becomes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="59" />
+        <source>新增到类别</source>
+        <translation>New, in category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="60" />
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="62" />
+        <source>说明</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="62" />
+        <source>文件中的医生</source>
+        <translation>Doctor in the file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="64" />
+        <source>治疗项目</source>
+        <translation>Procedures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="65" />
+        <source>医生</source>
+        <translation>Doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="105" />
+        <source>治疗项目（{0}）</source>
+        <translation>Procedures ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="106" />
+        <source>医生（{0}）</source>
+        <translation>Doctors ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="116" />
+        <source> · 已停用</source>
+        <translation> · inactive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="120" />
+        <source>新增到项目目录：{0}</source>
+        <translation>Add to the catalogue: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="121" />
+        <source>不关联项目目录（按原名导入）</source>
+        <translation>Not linked (imported under its own name)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="126" />
+        <source>（非医生）</source>
+        <translation> (not a doctor)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="128" />
+        <source>（停用）</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="132" />
+        <source>新建停用医生：{0}</source>
+        <translation>New inactive doctor: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="133" />
+        <source>不关联（写入就诊备注）</source>
+        <translation>Not linked (written into the visit notes)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="159" />
+        <source>手动选择</source>
+        <translation>chosen by hand</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="223" />
+        <source>保存对应方案</source>
+        <translation>Save mapping profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="224" />
+        <source>方案名称（列的对应和这里的选择一起保存）</source>
+        <translation>Profile name (the columns and these choices are saved together)</translation>
     </message>
 </context>
 <context>

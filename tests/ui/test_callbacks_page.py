@@ -415,10 +415,7 @@ def test_every_write_goes_through_the_runner_and_says_what_changed(
     from clinic_desktop.changes import Area
     from ui.dialogs.queue_message_dialog import QueueMessageDialog
 
-    def no_notify(_areas: object) -> None:
-        raise AssertionError("services.notify is gone: writes go through services.ops")
-
-    monkeypatch.setattr(services, "notify", no_notify)
+    assert not hasattr(services, "notify")  # the "everything changed" shim is gone
     _extraction(services, "李四", datetime(2026, 11, 23, 9, 30, tzinfo=SH))
     care.raise_due(services.ctx)
     seen: list[tuple[ChangeSet, object]] = []

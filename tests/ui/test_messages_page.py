@@ -74,10 +74,7 @@ def test_sending_runs_on_the_worker_with_progress_and_stops_when_asked(
 def test_outbox_writes_and_settings_go_through_the_runner(
     qtbot: QtBot, services: AppServices, patient: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_notify(_areas: object) -> None:
-        raise AssertionError("services.notify is gone: writes go through services.ops")
-
-    monkeypatch.setattr(services, "notify", no_notify)
+    assert not hasattr(services, "notify")  # the "everything changed" shim is gone
     seen: list[tuple[ChangeSet, object]] = []
     services.changed.connect(lambda changes, by: seen.append((changes, by)))
     messages.queue_message(services.ctx, patient, template_key="birthday")

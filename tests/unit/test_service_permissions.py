@@ -123,6 +123,7 @@ class Seed:
     workbook: Path = Path()
     scan: Path = Path()
     staff_ids: dict[Role, int] = field(default_factory=dict)
+    loyal: dict[str, int] = field(default_factory=dict)  # loyalty ids: tier, plan, card…
 
 
 def _seed(ctx: Context, folder: Path) -> Seed:
@@ -199,7 +200,28 @@ def _seed(ctx: Context, folder: Path) -> Seed:
     summary = imports.run_import(ctx, ImportRequest(s.workbook))
     assert summary.batch_id is not None
     s.batch = summary.batch_id
+    _seed_loyalty(ctx, s)
     return s
+
+
+def _seed_loyalty(ctx: Context, s: Seed) -> None:
+    from clinic_desktop.services.loyalty import coupons, packages, stored_value, tiers
+
+    s.loyal["tier"] = tiers.save_tier(ctx, tiers.TierInput(
+        "银卡", 1, "spend", Decimal(3000), {"*": Decimal(5)})).id
+    s.loyal["plan"] = stored_value.save_topup_plan(
+        ctx, plan_id=None, name="充1000送100", amount=Decimal(1000), bonus=Decimal(100)).id
+    s.loyal["package_type"] = packages.save_package_type(
+        ctx, type_id=None, name="拔牙卡", price=Decimal(1000), uses=5, valid_days=365,
+        procedure_ids=[s.procedure]).id
+    s.loyal["card"] = packages.sell_package(ctx, s.patient,
+                                            package_type_id=s.loyal["package_type"]).id
+    s.loyal["coupon_type"] = coupons.save_coupon_type(ctx, coupons.CouponTypeInput(
+        "减20", "amount", Decimal(20))).id
+    s.loyal["coupon"] = coupons.issue_coupon(ctx, s.patient,
+                                             coupon_type_id=s.loyal["coupon_type"]).id
+    s.loyal["topup"] = stored_value.top_up(ctx, s.relative, amount=Decimal(1000),
+                                           method="cash", plan_id=s.loyal["plan"]).checkout_id
 
 
 def _version(ctx: Context, appointment_id: int) -> int:
@@ -329,6 +351,111 @@ JOB = ("a time-driven scan run by the in-process scheduler under whichever user'
 IN_TRANSACTION = "takes the caller's Session: runs inside a service that checked its permission"
 P = "patients."
 
+# -- loyalty (services/loyalty/) ---------------------------------------------------------
+L = "loyalty."
+HOOK = IN_TRANSACTION + " (an event handler or a payment's own step)"
+
+
+def _pay(c: Clinic) -> Any:
+    from clinic_desktop.services.loyalty.payments import PaymentPart, PaymentRequest
+
+    return PaymentRequest(c.seed.patient, parts=(PaymentPart("cash", Decimal(100)),))
+
+
+def _tier(name: str) -> Any:
+    from clinic_desktop.services.loyalty.tiers import TierInput
+
+    return TierInput(name, 2, "spend", Decimal(10000), {"*": Decimal(10)})
+
+
+def _coupon_type() -> Any:
+    from clinic_desktop.services.loyalty.coupons import CouponTypeInput
+
+    return CouponTypeInput("新券", "percent", percent=10)
+
+
+def _rules() -> Any:
+    from clinic_desktop.services.loyalty.rules import LoyaltyRules
+
+    return LoyaltyRules()
+
+
+LOYALTY_RULES: dict[str, Rule] = {
+    L + "rules.read_rules": open_to_all(REFERENCE + ": the points rates the payment dialog "
+                                        "shows", lambda c: a()),
+    L + "rules.rules_history": needs(V.LOYALTY_MANAGE, call=lambda c: a()),
+    L + "rules.save_rules": needs(V.LOYALTY_MANAGE, call=lambda c: a(_rules())),
+    L + "tiers.list_tiers": open_to_all(REFERENCE + ": tier names and colours for chips",
+                                        lambda c: a()),
+    L + "tiers.save_tier": needs(V.LOYALTY_MANAGE, call=lambda c: a(_tier("金卡"))),
+    L + "tiers.tier_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "tiers.tier_history": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "tiers.override_tier": needs(V.LOYALTY_MANAGE, call=lambda c: a(
+        c.seed.patient, tier_id=c.seed.loyal["tier"], reason="老客户")),
+    L + "tiers.upgrade_in": internal(HOOK),
+    L + "points.points_summary": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "points.adjust_points": needs(V.LOYALTY_MANAGE, call=lambda c: a(
+        c.seed.patient, points=100, reason="补录")),
+    L + "points.add_lot_in": internal(HOOK),
+    L + "points.take_in": internal(HOOK),
+    L + "points.take_back_in": internal(HOOK),
+    L + "points.reverse_entries_in": internal(HOOK),
+    L + "stored_value.stored_value_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "stored_value.list_topup_plans": open_to_all(REFERENCE + ": the top-up offers",
+                                                     lambda c: a()),
+    L + "stored_value.save_topup_plan": needs(V.LOYALTY_MANAGE, call=lambda c: a(
+        plan_id=None, name="充2000送300", amount=Decimal(2000), bonus=Decimal(300))),
+    L + "stored_value.top_up": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.patient, amount=Decimal(500), method="wechat")),
+    L + "stored_value.refund_stored_value": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.relative, amount=Decimal(100), method="cash", reason="退款")),
+    L + "stored_value.share_stored_value": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.patient, holder_id=None)),
+    L + "stored_value.new_checkout": internal(HOOK),
+    L + "stored_value.pot_entry": internal(HOOK),
+    L + "packages.list_package_types": open_to_all(REFERENCE + ": the packages on sale",
+                                                   lambda c: a()),
+    L + "packages.save_package_type": needs(V.LOYALTY_MANAGE, call=lambda c: a(
+        type_id=None, name="新套餐", price=Decimal(500), uses=3, valid_days=90,
+        procedure_ids=[c.seed.procedure])),
+    L + "packages.cards_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "packages.sell_package": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.relative, package_type_id=c.seed.loyal["package_type"])),
+    L + "packages.use_package": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.loyal["card"], procedure_type_id=c.seed.procedure)),
+    L + "packages.consume_in": internal(HOOK),
+    L + "packages.consume_for_visit_in": internal(HOOK),
+    L + "packages.undo_visit_uses_in": internal(HOOK),
+    L + "coupons.list_coupon_types": open_to_all(REFERENCE + ": the coupon kinds",
+                                                 lambda c: a()),
+    L + "coupons.save_coupon_type": needs(V.LOYALTY_MANAGE, call=lambda c: a(_coupon_type())),
+    L + "coupons.issue_coupon": needs(V.LOYALTY_MANAGE, call=lambda c: a(
+        c.seed.relative, coupon_type_id=c.seed.loyal["coupon_type"])),
+    L + "coupons.void_coupon": needs(V.LOYALTY_MANAGE, call=lambda c: a(
+        c.seed.loyal["coupon"], reason="发错")),
+    L + "coupons.coupons_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "coupons.issue_in": internal(HOOK),
+    L + "referrals.referrals_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "referrals.referral_ranking": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    L + "referrals.reward_in": internal(HOOK),
+    L + "payments.quote_payment": needs(V.BILLING_VIEW, call=lambda c: a(_pay(c))),
+    L + "payments.take_payment": needs(V.BILLING_EDIT, call=lambda c: a(_pay(c))),
+    L + "payments.reverse_checkout": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.loyal["topup"], reason="误操作")),
+    L + "payments.earn_for_entries_in": internal(HOOK),
+    L + "balances.balances_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "balances.clinic_balances": needs(V.BILLING_VIEW, V.EXPORT_RUN, call=lambda c: a()),
+    L + "balances.check_balances": needs(V.BILLING_VIEW, call=lambda c: a()),
+    L + "balances.points_by_month": needs(V.REPORTS_VIEW, call=lambda c: a(
+        since=date(2026, 1, 1))),
+    L + "jobs.nightly": open_to_all(JOB, lambda c: a()),
+    L + "jobs.run_nightly": open_to_all(JOB, lambda c: a()),
+    L + "jobs.on_treatment_completed": internal(HOOK),
+    L + "jobs.on_treatment_undone": internal(HOOK),
+    L + "jobs.on_money_recorded": internal(HOOK),
+}
+
+
 RULES: dict[str, Rule] = {
     # patients and the panel
     P + "load_patient": strip(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient),
@@ -348,8 +475,6 @@ RULES: dict[str, Rule] = {
         PatientInput(name="张三", mobile="13800138000"))),
     P + "set_archived": strip(V.PATIENT_ARCHIVE, call=lambda c: a(c.seed.patient, archived=True),
                               clinical=lambda r: [r.notes]),
-    P + "set_membership": needs(V.BILLING_EDIT, call=lambda c: a(
-        c.seed.patient, tier="金卡", points=10)),
     P + "set_sources": needs(V.SETTINGS_MANAGE, call=lambda c: a(["电话", "微信"])),
     P + "list_sources": open_to_all(REFERENCE + ": the patient form's source channels",
                                     lambda c: a()),
@@ -528,6 +653,10 @@ RULES: dict[str, Rule] = {
     "imports.preview_file": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.workbook)),
     "imports.run_import": needs(V.IMPORT_RUN, call=lambda c: a(
         ImportRequest(c.seed.workbook), dry_run=True)),
+    "import_values.preview_values": needs(V.IMPORT_RUN, call=lambda c: a(
+        [["姓名", "治疗项目", "医生"], ["赵六", "种植", "李医生"]], header_index=0,
+        mapping={0: "name", 1: "procedure", 2: "doctor"})),
+    "import_values.write_new_entries": internal(IN_TRANSACTION + " (imports.run_import)"),
     "import_batches.undo_import": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.batch)),
     "import_batches.list_batches": needs(V.IMPORT_RUN, call=lambda c: a()),
     "import_batches.batch_problems": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.batch)),
@@ -567,23 +696,28 @@ RULES: dict[str, Rule] = {
     "exports.export_audit_log": needs(V.AUDIT_VIEW, call=lambda c: a(c.out / "audit.xlsx")),
     "audit.record_restore": needs(V.SETTINGS_MANAGE, call=lambda c: a(
         source=c.out / "backup.sqlite3", moved_aside=None)),
+    **LOYALTY_RULES,
 }
 
 
 # -- discovery --------------------------------------------------------------------------------
 def service_functions() -> dict[str, Callable[..., Any]]:
-    """``module.function`` for every public function defined in a services module whose first
-    parameter is annotated ``Context``."""
+    """``module.function`` (``package.module.function`` in a subpackage such as loyalty) for
+    every public function defined in a services module whose first parameter is annotated
+    ``Context``."""
     found: dict[str, Callable[..., Any]] = {}
-    for info in pkgutil.iter_modules(clinic_desktop.services.__path__):
-        module = importlib.import_module(f"clinic_desktop.services.{info.name}")
+    prefix = "clinic_desktop.services."
+    for info in pkgutil.walk_packages(clinic_desktop.services.__path__, prefix):
+        if info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(value) \
                     or value.__module__ != module.__name__:
                 continue
             parameters = list(inspect.signature(value).parameters.values())
             if parameters and parameters[0].annotation in (Context, "Context"):
-                found[f"{info.name}.{name}"] = value
+                found[f"{info.name.removeprefix(prefix)}.{name}"] = value
     return found
 
 

@@ -213,7 +213,8 @@ class PatientPanelWidget(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.addWidget(label)
-        self.medical_button = QPushButton(self.tr("编辑病史与过敏"))
+        # "&" in the English text would become a mnemonic underline, not an ampersand.
+        self.medical_button = QPushButton(self.tr("编辑病史与过敏").replace("&", "&&"))
         self.medical_button.clicked.connect(lambda: self.action_requested.emit("medical"))
         row = QHBoxLayout()
         row.addWidget(self.medical_button)
@@ -284,6 +285,11 @@ class PatientPanelWidget(QWidget):
                 self.services.format_datetime(header.next_appointment)))
         if p.source:
             facts.append(self.tr("来源 {0}").format(p.source))
+        if p.referrer_note:
+            facts.append(self.tr("介绍人 {0}").format(p.referrer_note))
+        if p.emergency_contact or p.emergency_phone:
+            facts.append(self.tr("紧急联系人 {0}").format(
+                " ".join(filter(None, (p.emergency_contact, p.emergency_phone)))))
         self.facts.setText("　".join(facts))
         if header.balance is not None:
             owed = header.balance.owed

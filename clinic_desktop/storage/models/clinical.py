@@ -56,7 +56,13 @@ class Treatment(Base):
 
 
 class LedgerEntry(Base):
-    """Money in and out for one patient. Kinds: charge, payment, refund, discount, topup."""
+    """Money in and out for one patient. Kinds: charge, payment, refund, discount, topup,
+    withdraw (stored value paid back), forfeit (bonus value voided).
+
+    Stored value is the entries with a ``pot`` (principal or bonus) of the card's holder
+    (``holder_id``: the patient, or the household's holder). A reversal is a copy with the
+    amount negated and ``reverses_id`` set; ``source``/``source_id`` say which rule or record
+    caused an entry (a tier's discount, a coupon, points, a package card, a top-up plan)."""
 
     __tablename__ = "ledger_entry"
 
@@ -72,3 +78,15 @@ class LedgerEntry(Base):
     # Which import wrote the row (no foreign key: adding one would make SQLite rebuild the
     # table, and the patient table's search triggers with it).
     import_batch_id: Mapped[int | None] = mapped_column(index=True)
+    # Loyalty (migration 11); plain integers, no foreign keys: adding one would make SQLite
+    # rebuild the ledger.
+    pot: Mapped[str | None] = mapped_column(String(16))
+    holder_id: Mapped[int | None]
+    checkout_id: Mapped[int | None] = mapped_column(index=True)
+    source: Mapped[str | None] = mapped_column(String(16))
+    source_id: Mapped[int | None]
+    reverses_id: Mapped[int | None]
+
+    __table_args__ = (Index("ix_ledger_entry_holder", "holder_id", "pot"),
+                      # the tier window: a member's entries since a day, without the table
+                      Index("ix_ledger_entry_patient_at", "patient_id", "at"))
