@@ -4474,7 +4474,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     <message>
         <location filename="../../ui/dialogs/import_wizard/values_step.py" line="59" />
         <source>新增到类别</source>
-        <translation>New, in category</translation>
+        <translation>Category if new</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/values_step.py" line="60" />
