@@ -84,3 +84,11 @@ def window(qtbot: object, services: AppServices) -> MainWindow:
     win = MainWindow(services)
     qtbot.addWidget(win)  # type: ignore[attr-defined]
     return win
+
+
+@pytest.fixture(params=["zh_CN", "en"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    """The test once in Chinese and once in English (the fit tests)."""
+    install_language(qapp, request.param)
+    yield request.param
+    install_language(qapp, "zh_CN")

@@ -3,40 +3,24 @@ window, every dialog, and the import wizard at every step."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
 from clinic_desktop.services import catalogue, chairs
 from clinic_desktop.services import staff as staff_service
+from tests.ui.fit import SCREEN, fits
 from ui.app_services import AppServices
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog
 from ui.dialogs.staff_dialog import StaffDialog
-from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.pages.admin_page import ChairDialog
 from ui.pages.import_page import DateRangeDialog
 from ui.pages.lists_page import CustomFieldDialog, ProcedureDialog, TagDialog
-
-SCREEN = QSize(1280, 650)
-
-
-def fits(size: QSize) -> bool:
-    return size.width() <= SCREEN.width() and size.height() <= SCREEN.height()
-
-
-@pytest.fixture(params=["zh_CN", "en"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    install_language(qapp, request.param)
-    yield request.param
-    install_language(qapp, "zh_CN")
 
 
 def test_the_pages_fit(language: str, qtbot: QtBot, services: AppServices) -> None:

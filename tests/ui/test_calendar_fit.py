@@ -4,13 +4,12 @@ bookings under a doctor's time off)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QDateTime, QPoint, QRect, QSize
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QDateTime, QPoint, QRect
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.permissions import Role
@@ -20,6 +19,7 @@ from clinic_desktop.services.appointments import BookingRequest
 from clinic_desktop.services.calendar import appointments_between
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.staff import add_staff, list_doctors
+from tests.ui.fit import SCREEN, fits
 from ui.app_services import AppServices
 from ui.calendar.booking_dialog import BookingDialog
 from ui.calendar.columns_dialog import ColumnsDialog
@@ -34,24 +34,13 @@ from ui.calendar.dialogs import (
 )
 from ui.calendar.page import CalendarPage
 from ui.calendar.time_off_moves import TimeOffMovesDialog
-from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.widgets.fit_scroll import FitScrollArea
 
-SCREEN = QSize(1280, 650)
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 25)
 
 
-def fits(size: QSize) -> bool:
-    return size.width() <= SCREEN.width() and size.height() <= SCREEN.height()
-
-
-@pytest.fixture(params=["zh_CN", "en"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    install_language(qapp, request.param)
-    yield request.param
-    install_language(qapp, "zh_CN")
 
 
 @pytest.fixture

@@ -3,35 +3,18 @@ the pages inside the main window and every dialog they open."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.patients import PatientInput, create_patient
+from tests.ui.fit import SCREEN, fits
 from ui.app_services import AppServices
 from ui.dialogs.queue_message_dialog import QueueMessageDialog
-from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.pages.care_plan_steps import TriggerDialog
 from ui.pages.care_plans_page import CareSettingsDialog
 from ui.pages.messages_page import ChannelsDialog, TemplatesDialog
-
-SCREEN = QSize(1280, 650)
-
-
-def fits(size: QSize) -> bool:
-    return size.width() <= SCREEN.width() and size.height() <= SCREEN.height()
-
-
-@pytest.fixture(params=["zh_CN", "en"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    install_language(qapp, request.param)
-    yield request.param
-    install_language(qapp, "zh_CN")
 
 
 def test_the_pages_fit(language: str, qtbot: QtBot, services: AppServices) -> None:

@@ -10,38 +10,25 @@ class in ``ui/`` was left out of the fit tests.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Actor
 from clinic_desktop.storage.database import Database
+from tests.ui.fit import SCREEN, fits
 from ui.app_services import AppServices
 from ui.dialogs.crash_dialog import CrashDialog
 from ui.dialogs.login_dialog import LoginDialog
 from ui.dialogs.setup_dialog import SetupDialog
 from ui.dialogs.shortcuts_dialog import ShortcutsDialog
-from ui.i18n import install_language
 from ui.main_window import MainWindow
 
-SCREEN = QSize(1280, 650)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fits(size: QSize) -> bool:
-    return size.width() <= SCREEN.width() and size.height() <= SCREEN.height()
-
-
-@pytest.fixture(params=["zh_CN", "en"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    install_language(qapp, request.param)
-    yield request.param
-    install_language(qapp, "zh_CN")
 
 
 def test_every_page_fits_and_none_widens_the_window(
