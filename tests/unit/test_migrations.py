@@ -42,6 +42,13 @@ def test_downgrade_to_base_and_back(data_dir: DataDir) -> None:
         db.close()
 
 
+# One patient as the schema before migration 08 stores it, for the data migrations below.
+PATIENT_ROW = (
+    "INSERT INTO patient (id, code, name, name_pinyin, name_initials, birth_date_approximate, "
+    "notes, archived, member_points, created_at, updated_at, version) VALUES (1, 'P000001', "
+    "'张三', 'zhangsan', 'zs', 0, '', 0, 0, '2026-11-24 02:00:00', '2026-11-24 02:00:00', 1)")
+
+
 def test_payment_methods_become_codes_and_read_in_either_language(data_dir: DataDir) -> None:
     from sqlalchemy import text
 
@@ -54,11 +61,7 @@ def test_payment_methods_become_codes_and_read_in_either_language(data_dir: Data
             config = alembic_config()
             config.attributes["connection"] = connection
             command.downgrade(config, "20261202_07")
-            connection.execute(text(
-                "INSERT INTO patient (id, code, name, name_pinyin, name_initials, "
-                "birth_date_approximate, notes, archived, member_points, created_at, "
-                "updated_at, version) VALUES (1, 'P000001', '张三', 'zhangsan', 'zs', 0, '', "
-                "0, 0, '2026-11-24 02:00:00', '2026-11-24 02:00:00', 1)"))
+            connection.execute(text(PATIENT_ROW))
             connection.execute(text(
                 "INSERT INTO ledger_entry (patient_id, at, kind, method, amount, note) VALUES "
                 "(1, '2026-11-24 02:00:00', 'payment', '微信支付', 30000, '')"))
@@ -84,11 +87,7 @@ def test_booking_channels_become_codes_and_read_in_either_language(data_dir: Dat
             config = alembic_config()
             config.attributes["connection"] = connection
             command.downgrade(config, "20261202_08")
-            connection.execute(text(
-                "INSERT INTO patient (id, code, name, name_pinyin, name_initials, "
-                "birth_date_approximate, notes, archived, member_points, created_at, "
-                "updated_at, version) VALUES (1, 'P000001', '张三', 'zhangsan', 'zs', 0, '', "
-                "0, 0, '2026-11-24 02:00:00', '2026-11-24 02:00:00', 1)"))
+            connection.execute(text(PATIENT_ROW))
             connection.execute(text(
                 "INSERT INTO staff (id, username, display_name, role, active, password_hash, "
                 "is_doctor, failed_logins, created_at, version) VALUES (1, 'liu', '刘洋', "
