@@ -89,10 +89,19 @@ def cmd_import(run: Invocation) -> int:
                    "新建标签 {tags} 个。",
                    linked=summary.referrers_linked, unmatched=summary.referrers_unmatched,
                    tags=summary.tags_created))
+    opened = summary.opening
+    if opened:
+        lines.append(_("期初余额：储值 ¥{value}（{value_n} 位），欠费 ¥{owed}（{owed_n} 位），"
+                       "积分 {points}（{points_n} 位），会员等级 {tiers} 位"
+                       "（新建等级 {created} 个）。",
+                       value=opened.stored_value, value_n=opened.stored_value_patients,
+                       owed=opened.owed, owed_n=opened.owed_patients, points=opened.points,
+                       points_n=opened.points_patients, tiers=opened.tiers_set,
+                       created=opened.tiers_created))
     for m in summary.values_matched:
         lines.append("  " + _("{column}“{value}”（{rows} 行）→ {target}：{reason}",
                               column=field_label(m.column), value=m.value, rows=m.rows,
-                              target=choice_text(m.choice), reason=m.reason))
+                              target=choice_text(m.choice, m.column), reason=m.reason))
     if summary.columns_ignored:
         lines.append(_("未导入的列：{columns}", columns="、".join(summary.columns_ignored)))
     for line in lines:

@@ -79,6 +79,17 @@ FIELDS: tuple[FieldSpec, ...] = (
               "visit"),
     FieldSpec("visit_notes", ("就诊备注", "治疗备注", "病历", "诊断", "visitnotes"),
               "visit"),
+    # Opening balances (期初): the patient's balance as the legacy system last showed it.
+    FieldSpec("stored_value", ("储值余额", "储值", "卡内余额", "余额", "储值卡余额", "会员卡余额",
+                               "卡余额", "剩余储值", "充值余额", "balance", "storedvalue"),
+              "balance", example="1200"),
+    FieldSpec("owed", ("欠费", "欠款", "欠费金额", "欠款金额", "欠费余额", "未结欠款", "arrears",
+                       "owed", "debt"), "balance"),
+    FieldSpec("points", ("积分", "会员积分", "积分余额", "剩余积分", "可用积分", "当前积分",
+                         "points"), "balance", example="500"),
+    FieldSpec("tier", ("会员等级", "会员卡", "会员级别", "会员类型", "会员卡等级", "会员卡类型",
+                       "membertier", "memberlevel", "tier", "membership"), "balance",
+              example="金卡"),
 )
 BY_KEY = {f.key: f for f in FIELDS}
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
@@ -86,14 +97,21 @@ _NOISE = re.compile(r"[\s*※:：_\-/·.]")
 _SYNONYMS = sorted(((s, f.key) for f in FIELDS for s in f.synonyms),
                    key=lambda pair: -len(pair[0]))
 _EXACT = {s: key for s, key in _SYNONYMS}
-# Balances and membership (储值余额, 欠费, 会员等级, 积分) belong in the loyalty journals, which
-# import them; until then such a column is listed as not imported, never guessed at (欠费金额
-# must not become the visit's 金额).
-_DEFERRED_EXACT = frozenset({"储值", "余额", "欠费", "欠款", "积分", "会员等级", "会员级别",
-                             "会员类型", "等级", "balance", "points", "membertier",
-                             "memberlevel", "arrears", "credit"})
-_DEFERRED_WORDS = ("储值", "余额", "欠费", "欠款", "积分", "会员等级", "会员级别", "会员卡等级",
-                   "预存")
+# A label with one of these words is about a balance or the membership: it is recognised
+# only as one of the balance fields, never guessed into another (欠费金额 must not become the
+# visit's 金额), and not at all when it also says it is something else than the balance
+# (累计积分, 赠送余额, 本次欠费, 会员卡号, 储值消费): those stay unmapped unless chosen by hand.
+_BALANCE_WORDS = ("储值", "余额", "欠费", "欠款", "积分", "会员等级", "会员级别", "会员卡",
+                  "会员类型", "预存")
+_UNSURE_WORDS = ("累计", "合计", "总", "本次", "卡号", "编号", "号码", "日期", "时间", "有效期",
+                 "到期", "充值金额", "赠送", "预存", "消费", "支付", "付款", "收款", "实收", "使用",
+                 "抵扣", "兑换", "变动", "扣除", "获得")
+# English headers are matched whole (``points`` is inside ``appointments``). A bare 等级 may
+# be the membership or the clinic's own A/B/C grading: not guessed.
+_DEFERRED_EXACT = frozenset({"等级", "credit", "bonus", "prepaid", "deposit", "totalpoints"})
+_WHOLE_ONLY = frozenset({"balance", "storedvalue", "arrears", "owed", "debt", "points", "tier",
+                         "membertier", "memberlevel", "membership"})
+BALANCE_KEYS = frozenset(f.key for f in FIELDS if f.group == "balance")
 
 
 def field_labels() -> dict[str, str]:
@@ -126,6 +144,10 @@ def field_labels() -> dict[str, str]:
         "method": _("支付方式"),
         "doctor": _("医生"),
         "visit_notes": _("就诊备注"),
+        "stored_value": _("储值余额"),
+        "owed": _("欠费"),
+        "points": _("积分"),
+        "tier": _("会员等级"),
     }
 
 
@@ -140,25 +162,31 @@ def normalise_label(label: str) -> str:
 
 
 def match_field(label: str) -> str | None:
-    """The field a header label most likely means: exact synonym, else the longest contained."""
+    """The field a header label most likely means: exact synonym, else the longest contained
+    (a balance word only ever means a balance field, and only when nothing says otherwise)."""
     text = normalise_label(label)
-    if not text or is_deferred(label):
+    if not text:
         return None
     if text in _EXACT:
         return _EXACT[text]
     for key, shown in field_labels().items():  # the template's headers, in either language
         if normalise_label(shown) == text:
             return key
+    about_balance = any(w in text for w in _BALANCE_WORDS)
+    if text in _DEFERRED_EXACT or (about_balance and any(w in text for w in _UNSURE_WORDS)):
+        return None
     for synonym, key in _SYNONYMS:
-        if len(synonym) >= 2 and synonym in text:
-            return key
+        if len(synonym) >= 2 and synonym in text and synonym not in _WHOLE_ONLY:
+            return key if not about_balance or key in BALANCE_KEYS else None
     return None
 
 
 def is_deferred(label: str) -> bool:
-    """A balance or membership column: imported with the loyalty journals, not here."""
+    """A balance or membership column that is not recognised (累计积分, 赠送余额, 预存): not
+    guessed at, left for the manager to map by hand."""
     text = normalise_label(label)
-    return bool(text) and (text in _DEFERRED_EXACT or any(w in text for w in _DEFERRED_WORDS))
+    return bool(text) and (text in _DEFERRED_EXACT or any(w in text for w in _BALANCE_WORDS)) \
+        and match_field(label) is None
 
 
 def ignored_columns(labels: Sequence[str], mapping: Mapping[int, str]) -> list[str]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from clinic_desktop.i18n import _
+from clinic_desktop.importing.balances import money_balance, points_balance, tier_name
 from clinic_desktop.importing.mapping import field_label
 from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.rules import RuleError
@@ -36,6 +37,7 @@ from clinic_desktop.rules.text import hidden_character, normalize_text
 
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
+BALANCE_FIELDS = ("stored_value", "owed", "points", "tier")
 # The words a legacy sheet uses -> the ledger's method codes.
 PAYMENT_METHODS = (("微信", "wechat"), ("wechat", "wechat"), ("支付宝", "alipay"),
                    ("alipay", "alipay"), ("现金", "cash"), ("cash", "cash"), ("银行卡", "card"),
@@ -89,18 +91,31 @@ class VisitFields:
 
 
 @dataclass(slots=True)
+class Opening:
+    """The balances the legacy system last showed for the person (None: the cell was empty)."""
+
+    stored_value: Decimal | None = None
+    owed: Decimal | None = None
+    points: int | None = None
+    tier: str | None = None  # as the sheet wrote it
+
+
+@dataclass(slots=True)
 class CleanRow:
     row: int
     person: PersonFields
     visit: VisitFields | None
+    opening: Opening | None = None
 
 
 @dataclass(slots=True)
 class Person:
-    """The rows of one person in the file, and their fields merged (first value wins)."""
+    """The rows of one person in the file, and their fields merged (first value wins; for the
+    balances, the latest row that has one, see ``merge_openings``)."""
 
     rows: list[CleanRow]
     fields: PersonFields
+    opening: Opening | None = None
 
 
 @dataclass(slots=True)
@@ -341,6 +356,12 @@ def clean_sheet(
         "method": parsed("method", cell_text),
         "doctor": parsed("doctor", cell_text),
         "visit_notes": parsed("visit_notes", normalize_text),
+        "stored_value": parsed("stored_value", money_balance(by_key.get(
+            "stored_value", field_label("stored_value")))),
+        "owed": parsed("owed", money_balance(by_key.get("owed", field_label("owed")))),
+        "points": parsed("points", points_balance(by_key.get("points",
+                                                              field_label("points")))),
+        "tier": parsed("tier", tier_name(by_key.get("tier", field_label("tier")))),
     }
     if check is not None:
         check()
@@ -375,6 +396,7 @@ class _Assembler:
         self.result = result
         self.other = _("其他") if _("其他") in sources else ""
         self.has_visit = [k for k in VISIT_FIELDS if k in raw]
+        self.has_opening = any(k in raw for k in BALANCE_FIELDS)
 
     def fail(self, row: int, key: str, value: Cell, reason: str) -> None:
         self.result.errors.append(Problem(row, _shown(self.labels.get(key, field_label(key))),
@@ -436,7 +458,12 @@ class _Assembler:
             person.id_number, person.sex, person.birth_date = card.number, card.sex, \
                 card.birth_date
             person.birth_approximate = False
-        return CleanRow(row, person, visit)
+        opening = None
+        if self.has_opening:
+            values = (f["stored_value"][p], f["owed"][p], f["points"][p], f["tier"][p])
+            if values != (None, None, None, None):
+                opening = Opening(*values)
+        return CleanRow(row, person, visit, opening)
 
     def _visit(self, p: int, row: int) -> tuple[VisitFields | None, bool]:
         f = self.f
@@ -506,7 +533,7 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
             only = members[0]
             if only.person.first_visit_date is None and only.visit is not None:
                 only.person.first_visit_date = only.visit.visit_date
-            persons.append(Person(members, only.person))
+            persons.append(Person(members, only.person, only.opening))
             continue
         merged = PersonFields(name=members[0].person.name)
         for member in members:
@@ -514,8 +541,37 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
         visit_dates = [m.visit.visit_date for m in members if m.visit is not None]
         if merged.first_visit_date is None and visit_dates:
             merged.first_visit_date = min(visit_dates)
-        persons.append(Person(members, merged))
+        opening = merge_openings(members, labels or {}, notes) \
+            if any(m.opening is not None for m in members) else None
+        persons.append(Person(members, merged, opening))
     return persons, notes
+
+
+def merge_openings(rows: Sequence[CleanRow], labels: Mapping[str, str],
+                   notes: list[Problem]) -> Opening:
+    """One person's balances from their rows: for each balance, the value of the latest row
+    that has one — the row of the latest visit, or the one further down the sheet when the
+    visits tie or are missing (a sheet with one row per visit shows the balance after each
+    visit, so the latest is the balance today; adding them up would count it again and
+    again). Different values are reported, naming the row whose value was taken."""
+    latest = sorted(rows, key=lambda r: (r.visit.visit_date if r.visit is not None
+                                         else date.min, r.row))
+    merged = Opening()
+    for name in BALANCE_FIELDS:
+        given = [(r, getattr(r.opening, name)) for r in latest
+                 if r.opening is not None and getattr(r.opening, name) is not None]
+        if not given:
+            continue
+        chosen_row, chosen = given[-1]
+        setattr(merged, name, chosen)
+        others = {str(v) for _r, v in given if v != chosen}
+        if others:
+            notes.append(Problem(chosen_row.row, labels.get(name) or field_label(name),
+                                 str(chosen), _(
+                "同一位患者的几行{column}不同（还有 {others}）：按最近就诊的一行（没有就诊日期"
+                "时按表中靠后的一行）导入，不相加。", column=labels.get(name) or field_label(name),
+                others="、".join(sorted(others)))))
+    return merged
 
 
 PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "occupation",

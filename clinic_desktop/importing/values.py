@@ -11,6 +11,9 @@ A choice is one of:
   "category": "修复"}``);
 - ``inactive``: a doctor who has left, added as an inactive doctor (``{"inactive": "张伟"}``);
 - ``none``: kept as the sheet wrote it, linked to nothing (``null``).
+
+The same choices carry what the sheet's membership tiers become (``"tier"``, see
+``importing.balances``): ``"金卡"``, ``{"new": "钻石"}`` or ``null``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 from clinic_desktop.i18n import _
 
 COLUMNS = ("procedure", "doctor")
+CHOICE_COLUMNS = (*COLUMNS, "tier")  # what a mapping's ``values`` may hold
 ACTIONS = ("match", "new", "inactive", "none")
 OTHER_CATEGORY = "其他"
 SYNONYMS_RESOURCE = "templates/procedure_synonyms.json"
@@ -46,7 +50,8 @@ class ValueChoice:
         if self.action == "match":
             return self.target
         if self.action == "new":
-            return {"new": self.target, "category": self.category}
+            return {"new": self.target, "category": self.category} if self.category \
+                else {"new": self.target}
         if self.action == "inactive":
             return {"inactive": self.target}
         return None
@@ -210,10 +215,14 @@ def match_values(matcher: Matcher, counts: Mapping[str, Mapping[str, int]],
     return found
 
 
-def choice_text(choice: ValueChoice) -> str:
-    """A choice in words: ``种植牙``, ``新增项目“牙齿美白”（修复）``, ``停用医生“张伟”``."""
+def choice_text(choice: ValueChoice, column: str = "") -> str:
+    """A choice in words: ``种植牙``, ``新增项目“牙齿美白”（修复）``, ``停用医生“张伟”``,
+    ``新建会员等级“钻石”``."""
     if choice.action == "match":
         return choice.target
+    if column == "tier":
+        return _("新建会员等级“{name}”", name=choice.target) if choice.action == "new" \
+            else _("不导入会员等级")
     if choice.action == "new":
         return _("新增项目“{name}”（{category}）", name=choice.target, category=choice.category)
     if choice.action == "inactive":
@@ -224,11 +233,16 @@ def choice_text(choice: ValueChoice) -> str:
 # -- the mapping's JSON --------------------------------------------------------------------
 def choices_from_json(data: Any, *, where: str) -> ValueChoices:
     """``{"procedure": {"种植": "种植牙", "美白": {"new": "牙齿美白", "category": "修复"}},
-    "doctor": {"李医生": "李建国", "张医生": {"inactive": "张伟"}}}``; a bad entry is refused
-    naming it (``where`` names the file or profile)."""
+    "doctor": {"李医生": "李建国", "张医生": {"inactive": "张伟"}}, "tier": {"金卡会员": "金卡",
+    "钻石卡": {"new": "钻石"}, "体验卡": null}}``; a bad entry is refused naming it (``where``
+    names the file or profile)."""
     from clinic_desktop.errors import UserError
 
     def bad(column: str, name: str) -> UserError:
+        if column == "tier":
+            return UserError(_("{where}中“{column}”的“{name}”格式不对：应为诊所的会员等级名称、"
+                               "{{\"new\": 名称}} 或 null。", where=where, column=column,
+                               name=name), field="mapping")
         return UserError(_("{where}中“{column}”的“{name}”格式不对：应为目录中的名称、"
                            "{{\"new\": 名称, \"category\": 类别}}、{{\"inactive\": 姓名}} "
                            "或 null。",
@@ -236,9 +250,9 @@ def choices_from_json(data: Any, *, where: str) -> ValueChoices:
 
     if data is None:
         return {}
-    if not isinstance(data, dict) or set(data) - set(COLUMNS):
-        raise UserError(_("{where}中的 values 只能有 procedure 和 doctor 两项。", where=where),
-                        field="mapping")
+    if not isinstance(data, dict) or set(data) - set(CHOICE_COLUMNS):
+        raise UserError(_("{where}中的 values 只能有 procedure、doctor 和 tier 三项。",
+                          where=where), field="mapping")
     result: ValueChoices = {}
     for column, entries in data.items():
         if not isinstance(entries, dict):
@@ -254,6 +268,9 @@ def choices_from_json(data: Any, *, where: str) -> ValueChoices:
                     value.get("new"), str) and value["new"].strip():
                 parsed[name] = ValueChoice("new", value["new"].strip(),
                                            str(value.get("category") or OTHER_CATEGORY).strip())
+            elif isinstance(value, dict) and column == "tier" and set(value) == {"new"} \
+                    and isinstance(value["new"], str) and 0 < len(value["new"].strip()) <= 32:
+                parsed[name] = ValueChoice("new", value["new"].strip())
             elif isinstance(value, dict) and column == "doctor" and isinstance(
                     value.get("inactive"), str) and value["inactive"].strip():
                 parsed[name] = ValueChoice("inactive", value["inactive"].strip())

@@ -20,12 +20,14 @@ from clinic_desktop.importing.rows import Problem
 from clinic_desktop.importing.values import ValueChoices, choices_from_json, choices_to_json
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.import_balances import remove_openings, settle_after_undo
 from clinic_desktop.services.import_plan import chunks
 from clinic_desktop.services.import_writer import jsonable
 from clinic_desktop.storage.bulk import table_of
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
+from clinic_desktop.storage.models.loyalty import LoyaltyTier
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient, PatientTag, Tag
 from clinic_desktop.storage.models.staff import Staff
 
@@ -58,6 +60,8 @@ class UndoSummary:
     tags_removed: int = 0  # tags the import created (and their links)
     procedures_removed: int = 0  # catalogue entries it added
     doctors_removed: int = 0  # inactive doctors it added
+    openings_removed: int = 0  # opening balances (stored value, owed, points, tiers)
+    tiers_removed: int = 0  # membership tiers it created
 
 
 def _count(session: Session, statement: Delete) -> int:
@@ -156,8 +160,10 @@ def undo_import(ctx: Context, batch_id: int, *,
                 CareTask.status.in_(("pending", "due"))).values(
                 status="cancelled", closed_at=ctx.now(), closed_reason=_("导入已撤销"),
                 version=CareTask.version + 1))
+        openings = remove_openings(session, batch_id, created)
         ledger = _count(session, delete(LedgerEntry).where(
             LedgerEntry.import_batch_id == batch_id))
+        settle_after_undo(session, openings)  # refuses when an opening balance was spent
         for chunk in chunks(visit_ids):
             check()
             session.execute(delete(Visit).where(Visit.id.in_(chunk)))
@@ -175,14 +181,16 @@ def undo_import(ctx: Context, batch_id: int, *,
         tags = _remove_unused(session, Tag, batch_id)
         procedures = _remove_unused(session, ProcedureType, batch_id)
         doctors = _remove_unused(session, Staff, batch_id)
+        tiers = _remove_unused(session, LoyaltyTier, batch_id)
         check()
         batch.undone_at, batch.undone_by = ctx.now(), ctx.actor.staff_id
         ctx.audit(session, "import.undo", "import_batch", batch_id,
                   f"{batch.file_name}: -{len(created)} patients, -{len(visit_ids)} visits, "
                   f"{restored} restored, -{tags} tags, -{procedures} procedures, "
-                  f"-{doctors} inactive doctors")
+                  f"-{doctors} inactive doctors, -{openings.removed} opening balances, "
+                  f"-{tiers} tiers")
         return UndoSummary(len(created), restored, len(visit_ids), ledger, tasks, kept,
-                           tags, procedures, doctors)
+                           tags, procedures, doctors, openings.removed, tiers)
 
 
 def _linked_by_batch(session: Session, merges: dict[str, Any]) -> list[int]:
@@ -196,7 +204,7 @@ def _linked_by_batch(session: Session, merges: dict[str, Any]) -> list[int]:
     return found
 
 
-def _remove_unused(session: Session, model: type[Tag | ProcedureType | Staff],
+def _remove_unused(session: Session, model: type[Tag | ProcedureType | Staff | LoyaltyTier],
                    batch_id: int) -> int:
     """Delete the rows of ``model`` the batch created that nothing points at any more (a tag
     given to a patient since, a procedure booked, a doctor now on the calendar stay)."""

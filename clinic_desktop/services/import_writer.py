@@ -99,9 +99,13 @@ class BatchWriter:
             "WHERE import_batch_id = :batch"), {"batch": self.batch_id})
         connection.exec_driver_sql(trigger)
 
-    def insert_patients(self, persons: list[Person]) -> list[int]:
+    def insert_patients(self, persons: list[Person],
+                        caches: Sequence[tuple[int, str | None]] | None = None) -> list[int]:
+        """The new patients; ``caches`` is each one's opening (points, tier name), written into
+        the patient's cached display with the row instead of updated after it."""
         if not persons:
             return []
+        shown = caches if caches is not None else [(0, None)] * len(persons)
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
         first_code = allocate(self.session, PATIENT_CODE, len(persons))
 
@@ -109,17 +113,18 @@ class BatchWriter:
                  "birth_date_approximate", "mobile", "phone2", "wechat", "id_number",
                  "occupation", "address", "source", "first_visit_date", "notes", "created_at",
                  "created_by", "updated_at", "updated_by", "import_batch_id",
-                 "emergency_contact", "emergency_phone")
+                 "emergency_contact", "emergency_phone", "member_points", "member_tier")
 
         def rows() -> Iterator[tuple[Any, ...]]:
-            for number, person in enumerate(persons, start=first_code):
+            for number, person, (points, tier) in zip(
+                    range(first_code, first_code + len(persons)), persons, shown, strict=True):
                 p = person.fields
                 keys = search_keys(p.name)
                 yield (patient_code(number), p.name, keys.full, keys.initials, p.sex,
                        p.birth_date, p.birth_approximate, p.mobile, p.phone2, p.wechat,
                        p.id_number, p.occupation, p.address, p.source, p.first_visit_date,
                        p.notes, now, staff, now, staff, self.batch_id, p.emergency_contact,
-                       p.emergency_phone)
+                       p.emergency_phone, points, tier)
 
         with self._search_index_in_bulk():
             ids = self._insert(Patient, names, rows())

@@ -51,6 +51,13 @@ from clinic_desktop.importing.values import ValueChoices, ValueMatch, match_valu
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.legacy_values import cell_text
 from clinic_desktop.services.care import plan_imported_treatments
+from clinic_desktop.services.import_balances import (
+    OpeningTotals,
+    plan_openings,
+    resolve_tiers,
+    write_new_tiers,
+    write_openings,
+)
 from clinic_desktop.services.import_plan import PlannedPatient, plan_import
 from clinic_desktop.services.import_relations import (
     count_tags,
@@ -141,6 +148,8 @@ class ImportSummary:
     referrers_unmatched: int = 0
     tags_created: int = 0
     tags_linked: int = 0
+    # The balances the batch opened (储值余额, 欠费, 积分, 会员等级).
+    opening: OpeningTotals = OpeningTotals()
 
     def as_json(self) -> dict[str, Any]:
         keys = ("rows_read", "rows_skipped_blank", "rows_skipped_summary", "rows_rejected",
@@ -153,6 +162,7 @@ class ImportSummary:
         data.update({k: getattr(self, k) for k in keys})
         data["tasks_by_plan"] = dict(self.tasks_by_plan)
         data["columns_ignored"] = list(self.columns_ignored)
+        data["opening_balances"] = self.opening.as_json()
         data["values_matched"] = [m.as_json() for m in self.values_matched]
         data["errors"] = [asdict(p) for p in self.errors]
         data["warnings"] = [asdict(p) for p in self.warnings]
@@ -247,11 +257,19 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         del data  # the raw cells (a third of the memory) are not needed any more
         matches = match_values(matcher_in(session), counts_of_rows(cleaned.rows), request.values)
         values = resolve(session, matches, request.values, labels)  # refuses before writing
+        tiers = resolve_tiers(session, cleaned.rows, request.values, labels)  # refuses too
         _apply_names(cleaned.rows, values)
         persons, family_notes = group_persons(cleaned.rows, labels)
         report(45, 100, _("正在与已有患者比对…"))
         plan = plan_import(session, persons, policy=request.on_duplicate,
                            overwrite=request.overwrite, labels=labels)
+        opening = plan_openings(session, plan, tiers, overwrite=request.overwrite,
+                                labels=labels)
+        opened = opening.totals()
+        if opened:
+            ctx.require(Permission.BILLING_EDIT)  # money and points put on patients' accounts
+        if opened.tiers_created:
+            ctx.require(Permission.LOYALTY_MANAGE)  # a new membership tier
         if check:
             check()
         writer = BatchWriter(ctx, session, values)
@@ -265,11 +283,13 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             "patients_skipped": plan.skipped_patients, "visits_created": len(plan.visits),
             "errors": tuple(cleaned.errors), "sample": tuple(plan.sample), "header": header,
             "originals": {r: tuple(v) for r, v in cleaned.originals.items()},
-            "values_matched": tuple(matches), "columns_ignored": tuple(ignored),
+            "values_matched": tuple(matches) + tuple(tiers.matches),
+            "columns_ignored": tuple(ignored),
             "procedures_created": values.procedures_created,
-            "doctors_created": values.doctors_created,
+            "doctors_created": values.doctors_created, "opening": opened,
         }
         warnings = (cleaned.warnings + family_notes + plan.warnings + values.warnings
+                    + (tiers.warnings if opened.tiers_created else []) + opening.warnings
                     + _ignored_warnings(ignored))
         if dry_run:
             payments = sum(1 for _p, _s, row in plan.visits if payment_of(row) > 0)
@@ -299,8 +319,9 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         session.flush()
         writer.batch_id = batch.id
         write_new_entries(ctx, session, values, batch.id)
+        write_new_tiers(ctx, session, opening.tier_targets(), batch.id)
         report(55, 100, _("正在写入患者…"))
-        new_ids = writer.insert_patients(plan.new)
+        new_ids = writer.insert_patients(plan.new, opening.caches_of_new(len(plan.new)))
         undo = writer.apply_merges(plan.merged)
         relations = resolve_referrers(session, plan, new_ids, labels=labels,
                                       overwrite=request.overwrite)
@@ -310,6 +331,8 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             check()
         report(70, 100, _("正在写入就诊和账目…"))
         treatments, payments = writer.insert_visits(plan.visits, new_ids)
+        write_openings(ctx, session, opening, new_ids, batch.id, file_name=request.path.name,
+                       today=today)
         if check:
             check()
         report(85, 100, _("正在生成回访任务…"))
@@ -334,6 +357,11 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
                   f"{len(plan.merged)} merged, +{len(plan.visits)} visits, "
                   f"+{values.procedures_created} procedures, "
                   f"+{values.doctors_created} inactive doctors, "
+                  f"opening: stored value {opened.stored_value} "
+                  f"({opened.stored_value_patients}), owed {opened.owed} "
+                  f"({opened.owed_patients}), points {opened.points} "
+                  f"({opened.points_patients}), tiers {opened.tiers_set} "
+                  f"(+{opened.tiers_created}), "
                   f"{cleaned.rejected} rejected")
         if check:
             check()  # a cancel up to here leaves nothing: the transaction rolls back
@@ -354,8 +382,9 @@ def _apply_names(rows: list[CleanRow], values: ResolvedValues) -> None:
 
 
 def _ignored_warnings(ignored: list[str]) -> list[Problem]:
-    return [Problem(None, label, "", _("储值、欠费、会员等级和积分将随会员功能导入，这一列这次没有"
-                                       "导入（不做猜测）。") if is_deferred(label)
+    return [Problem(None, label, "", _("列名像是储值、欠费、积分或会员等级，但不确定是不是余额"
+                                       "（例如累计、赠送、本次），没有导入（不做猜测）；如果是，"
+                                       "请在“对应列”中手动选择。") if is_deferred(label)
                     else _("这一列没有对应到任何字段，没有导入。")) for label in ignored]
 
 

@@ -256,18 +256,22 @@ def test_phones_written_as_floats_in_a_csv_are_the_numbers_they_are(
 ) -> None:
     path = files.csv_file(tmp_path / f"{encoding}.csv", [
         ["姓名", "联系电话", "就诊日期", "治疗项目", "紧急联系电话", "会员等级", "积分", "欠费",
-         "喜好"],
+         "累计积分", "喜好"],
         ["冯一", "18858540446.0", "2026-10-01", "洗牙", "1.3800138000E10", "金卡", "100", "0",
-         "茶"],
-        ["冯二", "1.8858540447E10", "2026-10-02", "洗牙", "", "", "", "", ""],
+         "3000", "茶"],
+        ["冯二", "1.8858540447E10", "2026-10-02", "洗牙", "", "", "", "", "", ""],
     ], encoding=encoding)
     done = run_import(admin_ctx, ImportRequest(path))
     assert done.rows_rejected == 0, done.errors
     assert sorted(rows_of(admin_ctx, select(Patient.mobile, Patient.emergency_phone))) == [
         ("18858540446", "13800138000"), ("18858540447", None)]
-    assert done.columns_ignored == ("会员等级", "积分", "欠费", "喜好")
+    # 会员等级, 积分 and 欠费 are opening balances now; 累计积分 is not a balance: not guessed.
+    assert done.columns_ignored == ("累计积分", "喜好")
+    assert sorted(rows_of(admin_ctx, select(Patient.name, Patient.member_tier,
+                                            Patient.member_points))) == [
+        ("冯一", "金卡", 100), ("冯二", None, 0)]
     reasons = {w.column: w.reason for w in done.warnings if w.row is None}
-    assert "会员功能" in reasons["会员等级"] and "会员功能" in reasons["欠费"]
+    assert "不做猜测" in reasons["累计积分"]
     assert "没有对应到任何字段" in reasons["喜好"]
 
 
@@ -319,7 +323,9 @@ def test_setup_then_import_with_a_value_mapping_and_values_matched(
     # Without a mapping the suggestions apply and are listed.
     code, out = cli("--data-dir", root, "import", str(sheet), "--dry-run", "--json")
     result = json.loads(out)
-    assert code == EXIT_OK and result["columns_ignored"] == ["储值余额"]
+    assert code == EXIT_OK and result["columns_ignored"] == []
+    assert result["opening_balances"]["stored_value"] == 500
+    assert result["opening_balances"]["stored_value_patients"] == 1
     matched = {(m["column"], m["value"]): (m["action"], m["to"]) for m in result["values_matched"]}
     assert matched[("procedure", "种植")] == ("match", "种植牙")
     assert matched[("procedure", "美白")] == ("new", "美白")
@@ -357,7 +363,9 @@ def test_setup_then_import_with_a_value_mapping_and_values_matched(
     finally:
         db.close()
     code, out = cli("--data-dir", root, "import", str(sheet), "--dry-run")
-    assert code == EXIT_OK and "未导入的列：储值余额" in out
+    # The stored value is on the card already: the same sheet again opens nothing more.
+    assert code == EXIT_OK and "未导入的列" not in out and "期初余额" not in out
+    assert "患者：新建 0，合并 3" in out
 
 
 def test_setup_asks_for_the_password_on_a_terminal(

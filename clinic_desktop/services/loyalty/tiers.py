@@ -227,7 +227,10 @@ def spend_expression() -> tuple[ColumnElement[int], ColumnElement[int]]:
     spend = (fen_sum((LedgerEntry.kind == "payment")
                      & ((LedgerEntry.method.is_(None)) | (LedgerEntry.method != "bonus")), amount)
              - fen_sum(LedgerEntry.kind == "refund", amount))
-    topups = (fen_sum((LedgerEntry.kind == "topup") & (LedgerEntry.pot == PRINCIPAL), amount)
+    # An opening balance from an import is money topped up long ago, not a recent top-up.
+    recent = (LedgerEntry.source.is_(None)) | (LedgerEntry.source != "opening")
+    topups = (fen_sum((LedgerEntry.kind == "topup") & (LedgerEntry.pot == PRINCIPAL) & recent,
+                      amount)
               - fen_sum((LedgerEntry.kind == "withdraw") & (LedgerEntry.pot == PRINCIPAL),
                         amount))
     return spend, topups

@@ -37,6 +37,9 @@ class LoyaltyTier(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The import that created it for a legacy sheet's tier name (migration 12): undoing the
+    # import removes it when nothing else uses it.
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class TierChange(Base):

@@ -76,8 +76,11 @@ class DoneStep(QWidget):
         def done(result: import_batches.UndoSummary) -> None:
             self.undo_button.setEnabled(False)
             text = self.tr("已撤销：删除 {0} 位患者、{1} 条就诊，还原 {2} 位患者的资料。")
-            self.view.title.setText(text.format(result.patients_removed, result.visits_removed,
-                                                result.patients_restored))
+            text = text.format(result.patients_removed, result.visits_removed,
+                               result.patients_restored)
+            if result.openings_removed:
+                text += self.tr("期初余额 {0} 笔已删除。").format(result.openings_removed)
+            self.view.title.setText(text)
 
         self.work.run(lambda ctx, job: import_batches.undo_import(ctx, batch, progress=job),
                       done, self.tr("正在撤销导入…"))

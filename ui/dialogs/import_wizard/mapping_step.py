@@ -154,8 +154,9 @@ class MappingStep(QWidget):
         mapping = self.current_mapping()
         later = [label for i, label in enumerate(self._labels)
                  if label and i not in mapping and is_deferred(label)]
-        self.deferred_note.setText(self.tr("这次不导入：{0}（储值、欠费、会员等级和积分随会员功能"
-                                           "导入，不做猜测）。").format("、".join(later)))
+        self.deferred_note.setText(self.tr("这次不导入：{0}（像是储值、欠费、积分或会员等级，但不确定"
+                                           "是不是余额，不做猜测；如果是，请在右边手动选择）。"
+                                           ).format("、".join(later)))
         self.deferred_note.setVisible(bool(later))
         self.changed.emit()
 

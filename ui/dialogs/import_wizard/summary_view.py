@@ -77,12 +77,34 @@ class SummaryView(QWidget):
             added.append(self.tr("新建停用医生 {0} 位").format(summary.doctors_created))
         if summary.tags_created:
             added.append(self.tr("新建标签 {0} 个").format(summary.tags_created))
+        if summary.opening.tiers_created:
+            added.append(self.tr("新建会员等级 {0} 个").format(summary.opening.tiers_created))
         if added:
             note += "\n" + "，".join(added) + self.tr("（撤销导入时一并删除）。")
+        opened = self.opening_text(summary)
+        if opened:
+            note += "\n" + opened
         if summary.columns_ignored:
             note += "\n" + self.tr("未导入的列：{0}").format("、".join(summary.columns_ignored))
         self.note.setText(note)
         self.tabs.clear()
+
+    def opening_text(self, summary: ImportSummary) -> str:
+        """The opening balances in one line (empty when the batch opened none)."""
+        o = summary.opening
+        parts = []
+        if o.stored_value_patients:
+            parts.append(self.tr("储值 ¥{0}（{1} 位）").format(f"{o.stored_value:,.2f}",
+                                                            o.stored_value_patients))
+        if o.owed_patients:
+            parts.append(self.tr("欠费 ¥{0}（{1} 位）").format(f"{o.owed:,.2f}", o.owed_patients))
+        if o.points_patients:
+            parts.append(self.tr("积分 {0}（{1} 位）").format(f"{o.points:,}", o.points_patients))
+        if o.tiers_set:
+            parts.append(self.tr("会员等级 {0} 位").format(o.tiers_set))
+        if not parts:
+            return ""
+        return self.tr("期初余额：{0}（撤销导入时一并删除）。").format("，".join(parts))
 
     def add_problem_tabs(self, summary: ImportSummary) -> None:
         for title, rows in ((self.tr("被拒绝的行（{0}）"), summary.errors),

@@ -1,7 +1,8 @@
-"""Step 4: what the sheet's procedure and doctor names become — each distinct name with its
-row count, the suggested catalogue entry or staff member and why, a dropdown to change it, or
-a new catalogue entry in a category / an inactive doctor. The choices go into the import and,
-saved, into the mapping profile, so the next file of the same clinic needs no clicks."""
+"""Step 4: what the sheet's procedure, doctor and membership-tier names become — each distinct
+name with its row count, the suggested catalogue entry, staff member or tier and why, a
+dropdown to change it, or a new catalogue entry in a category / an inactive doctor / a new
+tier. The choices go into the import and, saved, into the mapping profile, so the next file
+of the same clinic needs no clicks."""
 
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.importing.values import OTHER_CATEGORY, ValueChoice, ValueChoices, ValueMatch
 from clinic_desktop.services import import_batches
+from clinic_desktop.services.import_balances import TierPreview
 from clinic_desktop.services.import_values import ValuesPreview
 from ui.app_services import AppServices
 
 NAME, ROWS, TARGET, CATEGORY, WHY = range(5)
+TIER_TAB = 2
 
 
 class ValuesStep(QWidget):
@@ -38,6 +41,7 @@ class ValuesStep(QWidget):
         super().__init__(parent)
         self.services = services
         self.preview: ValuesPreview | None = None
+        self.tiers: TierPreview | None = None
         self.matches: dict[tuple[str, int], ValueMatch] = {}
         self.columns: dict[str, str] = {}  # header label → field, for saving the profile
         self.profile_name = ""
@@ -61,8 +65,13 @@ class ValuesStep(QWidget):
         self.doctor_table = self._table(
             [self.tr("文件中的医生"), self.tr("行数"), self.tr("对应到"), "", self.tr("说明")])
         self.doctor_table.setColumnHidden(CATEGORY, True)
+        self.tier_table = self._table(
+            [self.tr("文件中的会员等级"), self.tr("行数"), self.tr("对应到"), "", self.tr("说明")])
+        self.tier_table.setColumnHidden(CATEGORY, True)
         self.tabs.addTab(self.procedure_table, self.tr("治疗项目"))
         self.tabs.addTab(self.doctor_table, self.tr("医生"))
+        self.tabs.addTab(self.tier_table, self.tr("会员等级"))
+        self.tabs.setTabVisible(TIER_TAB, False)
         layout.addWidget(self.tabs, 1)
 
     def _table(self, titles: list[str]) -> QTableWidget:
@@ -81,13 +90,17 @@ class ValuesStep(QWidget):
 
     # -- filling ---------------------------------------------------------------------------
     def fill(self, preview: ValuesPreview, *, columns: dict[str, str],
-             profile_name: str = "") -> None:
+             profile_name: str = "", tiers: TierPreview | None = None) -> None:
+        """The names of the sheet; ``tiers``: its 会员等级 names (the tab shows when there are
+        any)."""
         self.preview, self.columns, self.profile_name = preview, columns, profile_name
+        self.tiers = tiers
         self.matches = {}
         by_column = {"procedure": [m for m in preview.matches if m.column == "procedure"],
-                     "doctor": [m for m in preview.matches if m.column == "doctor"]}
+                     "doctor": [m for m in preview.matches if m.column == "doctor"],
+                     "tier": list(tiers.matches) if tiers is not None else []}
         for column, table in (("procedure", self.procedure_table),
-                              ("doctor", self.doctor_table)):
+                              ("doctor", self.doctor_table), ("tier", self.tier_table)):
             found = by_column[column]
             table.setRowCount(len(found))
             for row, match in enumerate(found):
@@ -104,6 +117,8 @@ class ValuesStep(QWidget):
                 self._update_row(column, row)
         self.tabs.setTabText(0, self.tr("治疗项目（{0}）").format(len(by_column["procedure"])))
         self.tabs.setTabText(1, self.tr("医生（{0}）").format(len(by_column["doctor"])))
+        self.tabs.setTabText(TIER_TAB, self.tr("会员等级（{0}）").format(len(by_column["tier"])))
+        self.tabs.setTabVisible(TIER_TAB, bool(by_column["tier"]))
 
     def _target_combo(self, column: str, match: ValueMatch, row: int) -> QComboBox:
         assert self.preview is not None
@@ -119,6 +134,16 @@ class ValuesStep(QWidget):
             new_name = match.choice.target if match.choice.action == "new" else match.value
             combo.addItem(self.tr("新增到项目目录：{0}").format(new_name), ("new", new_name))
             combo.addItem(self.tr("不关联项目目录（按原名导入）"), ("none", ""))
+        elif column == "tier":
+            for tier in self.tiers.tiers if self.tiers is not None else ():
+                text = tier.name
+                if tier.threshold_kind == "manual":
+                    text += self.tr("（仅手动授予）")
+                combo.addItem(text, ("match", tier.name))
+            combo.insertSeparator(combo.count())
+            new_name = match.choice.target if match.choice.action == "new" else match.value
+            combo.addItem(self.tr("新建会员等级：{0}").format(new_name), ("new", new_name))
+            combo.addItem(self.tr("不导入会员等级"), ("none", ""))
         else:
             for person in self.preview.staff:
                 text = person.name
@@ -163,7 +188,8 @@ class ValuesStep(QWidget):
         return changed
 
     def _table_of(self, column: str) -> QTableWidget:
-        return self.procedure_table if column == "procedure" else self.doctor_table
+        return {"procedure": self.procedure_table, "tier": self.tier_table}.get(
+            column, self.doctor_table)
 
     def _update_row(self, column: str, row: int) -> None:
         if column != "procedure":
@@ -191,7 +217,7 @@ class ValuesStep(QWidget):
                 continue
             action, name = target.currentData()
             category = ""
-            if action == "new":
+            if action == "new" and column == "procedure":
                 combo = table.cellWidget(row, CATEGORY)
                 category = str(combo.currentData()) if isinstance(combo, QComboBox) \
                     else OTHER_CATEGORY

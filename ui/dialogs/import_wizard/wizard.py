@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import import_values, imports
+from clinic_desktop.services import import_balances, import_values, imports
+from clinic_desktop.services.import_balances import TierPreview
 from clinic_desktop.services.import_values import ValuesPreview
 from clinic_desktop.services.imports import FilePreview, ImportRequest, ImportSummary
 from ui.app_services import AppServices
@@ -242,8 +243,8 @@ class ImportWizard(Dialog):
         self.mapping_step.save_profile()
 
     def read_values(self) -> None:
-        """The distinct procedure and doctor names under the mapping, with suggestions (the
-        chosen profile's choices first); then the values step."""
+        """The distinct procedure, doctor and tier names under the mapping, with suggestions
+        (the chosen profile's choices first); then the values step."""
         assert self.preview is not None
         rows = self.preview.data.rows
         header = self.header_step.header_row - 1
@@ -256,13 +257,18 @@ class ImportWizard(Dialog):
         columns = self.mapping_step.profile_columns()
         profile_name = self.mapping_step.profile_name()
 
-        def done(preview: ValuesPreview) -> None:
-            self.values_step.fill(preview, columns=columns, profile_name=profile_name)
+        def done(previews: tuple[ValuesPreview, TierPreview]) -> None:
+            names, tiers = previews
+            self.values_step.fill(names, columns=columns, profile_name=profile_name,
+                                  tiers=tiers)
             self.dry = None
             self.go(VALUES)
 
-        self.work.run(lambda ctx, _job: import_values.preview_values(
-            ctx, rows, header_index=header, mapping=mapping, choices=choices),
+        self.work.run(lambda ctx, _job: (
+            import_values.preview_values(ctx, rows, header_index=header, mapping=mapping,
+                                         choices=choices),
+            import_balances.preview_tiers(ctx, rows, header_index=header, mapping=mapping,
+                                          choices=choices)),
             done, self.tr("正在读取项目和医生…"))
 
     def request(self) -> ImportRequest:
