@@ -31,7 +31,12 @@ from clinic_desktop.rules.schedule_rules import (
 )
 from clinic_desktop.services.billing import TreatmentLine, record_visit_in
 from clinic_desktop.services.clinic import read_setting
-from clinic_desktop.services.patients import PatientInput, PatientRecord, create_patient_in
+from clinic_desktop.services.patients import (
+    PatientInput,
+    PatientRecord,
+    create_patient_in,
+    set_referrer_in,
+)
 from clinic_desktop.services.schedule import doctor_rules
 from clinic_desktop.storage.models.schedule import (
     Appointment,
@@ -178,11 +183,19 @@ def check_booking(ctx: Context, request: BookingRequest, *,
             request.start, request.end))
 
 
-def book(ctx: Context, request: BookingRequest, *, override_reason: str | None = None) -> int:
-    """Create an appointment; returns its id. Refuses clashes unless overridden."""
+def book(ctx: Context, request: BookingRequest, *, override_reason: str | None = None,
+         referred_by_id: int | None = None) -> int:
+    """Create an appointment; returns its id. Refuses clashes unless overridden.
+
+    ``referred_by_id`` (a booking that came by 转介绍): the patient's referrer, set in the same
+    transaction when the patient has none yet (a referrer already recorded is kept)."""
     ctx.require(Permission.APPOINTMENT_EDIT)
+    if referred_by_id is not None:
+        ctx.require(Permission.PATIENT_EDIT)
     _validate(request)
     with ctx.transaction(write=True) as session:
+        if referred_by_id is not None:
+            set_referrer_in(ctx, session, request.patient_id, referred_by_id)
         return _book_in(ctx, session, request, override_reason)
 
 

@@ -63,6 +63,7 @@ class AppointmentView:
     procedure_ids: tuple[int, ...]
     colour: str
     override_reason: str | None
+    patient_tier: str | None = None  # the tier name cached on the patient row
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def _week_statement(by_doctor: bool, include_cancelled: bool) -> Select[*tuple[A
         select(a.id, a.version, a.patient_id, Patient.name, Patient.mobile, has_allergy,
                a.doctor_id, a.chair_id, type_coerce(a.start, String),
                type_coerce(a.end, String), a.status, a.channel, a.notes, a.override_reason,
-               ap.position, ProcedureType.id, ProcedureType.name, ProcedureType.colour)
+               ap.position, ProcedureType.id, ProcedureType.name, ProcedureType.colour,
+               Patient.member_tier)
         .join(Patient, Patient.id == a.patient_id)
         .outerjoin(MedicalProfile, MedicalProfile.patient_id == a.patient_id)
         .outerjoin(ap, ap.appointment_id == a.id)
@@ -122,7 +124,7 @@ def appointments_between(
     last = len(rows) - 1
     for index, (aid, version, patient_id, name, mobile, allergy, doctor_id, chair_id, begin,
                 finish, status, channel, notes, override, position, procedure_id,
-                procedure_name, colour) in enumerate(rows):
+                procedure_name, colour, tier) in enumerate(rows):
         if procedure_id is not None:
             procedures.append((position, procedure_id, procedure_name, colour))
         if index < last and rows[index + 1][0] == aid:
@@ -136,7 +138,7 @@ def appointments_between(
             "status": status, "channel": channel, "notes": notes,
             "procedures": names, "procedure_ids": procedure_ids,
             "colour": colours[0] if colours else DEFAULT_COLOUR,
-            "override_reason": override,
+            "override_reason": override, "patient_tier": tier,
         }))
         if procedures:
             procedures = []

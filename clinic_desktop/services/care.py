@@ -359,6 +359,7 @@ class CallbackItem:
     assigned_staff_id: int | None = None
     doctor_id: int | None = None
     plan_key: str | None = None
+    member_tier: str | None = None  # the tier name cached on the patient row
 
 
 def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list[CallbackItem]:
@@ -392,7 +393,7 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
                    Staff.display_name, t.priority,
                    or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
                    Patient.birth_date, t.assigned_role, t.assigned_staff_id, t.doctor_id,
-                   t.plan_key)
+                   t.plan_key, Patient.member_tier)
             .join(Patient, Patient.id == t.patient_id)
             .outerjoin(Staff, Staff.id == t.doctor_id)
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
@@ -404,9 +405,9 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
         "attempts": attempts, "last_outcome": outcome, "procedure": procedure,
         "doctor": doctor, "priority": priority, "has_allergy": bool(allergy),
         "birth_date": birth, "assigned_role": role, "assigned_staff_id": staff,
-        "doctor_id": doctor_id, "plan_key": plan})
+        "doctor_id": doctor_id, "plan_key": plan, "member_tier": tier})
         for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome, procedure,
-             doctor, priority, allergy, birth, role, staff, doctor_id, plan) in rows]
+             doctor, priority, allergy, birth, role, staff, doctor_id, plan, tier) in rows]
 
 
 def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:
@@ -444,6 +445,13 @@ def snooze_tasks(ctx: Context, tasks: Sequence[tuple[int, int]], *, until: datet
     return moved
 
 
+# Every kind of task the callback list holds, in the order the kind filter offers them: the
+# care plans' steps, the booking reminders, the daily scans (birthdays, dormant patients),
+# a problem found on a call, and the loyalty job's package expiry warnings.
+KINDS = ("followup_call", "recall", "message", "reminder", "birthday", "reactivation",
+         "problem", "package")
+
+
 def kind_label(kind: str) -> str:
     return {"followup_call": _("术后回访"), "recall": _("复诊/复查"), "message": _("关怀消息"),
             "reminder": _("预约提醒"), "birthday": _("生日问候"), "reactivation": _("唤醒老客户"),
@@ -463,10 +471,11 @@ def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None
     columns = [XlsxColumn(_("到期"), 17, "datetime"), XlsxColumn(_("患者"), 10),
                XlsxColumn(_("电话"), 14), XlsxColumn(_("类型"), 10), XlsxColumn(_("事由"), 28),
                XlsxColumn(_("项目"), 14), XlsxColumn(_("医生"), 10),
-               XlsxColumn(_("已拨打"), 8, "int"), XlsxColumn(_("结果"), 14),
-               XlsxColumn(_("备注"), 24)]
+               XlsxColumn(_("会员等级"), 10), XlsxColumn(_("已拨打"), 8, "int"),
+               XlsxColumn(_("结果"), 14), XlsxColumn(_("备注"), 24)]
     rows = ([i.due.astimezone(zone), i.patient, i.phone or "", kind_label(i.kind), i.reason,
-             i.procedure or "", i.doctor or "", i.attempts, "", ""] for i in items)
+             i.procedure or "", i.doctor or "", i.member_tier or "", i.attempts, "", ""]
+            for i in items)
     write_xlsx(Path(path), [XlsxSheet(_("回访清单"), columns, rows)])
 
 

@@ -27,6 +27,7 @@ from clinic_desktop.storage.models.patient import (
     CustomFieldValue,
     FamilyLink,
     MedicalProfile,
+    Patient,
     PatientMerge,
     PatientTag,
 )
@@ -68,7 +69,21 @@ def merge_patients(ctx: Context, *, keep_id: int, absorb_id: int) -> MergeResult
                 session.execute(update(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
                                 .values(patient_id=keep_id))
             undo["moved"][table] = ids
+        # Patients the duplicate referred were referred by the person kept; the kept record
+        # is never its own referrer (when the duplicate referred it, or was referred by it).
+        referred = list(session.execute(select(Patient.id).where(
+            Patient.referred_by_id == absorb_id, Patient.id != keep_id)).scalars())
+        if referred:
+            session.execute(update(Patient).where(Patient.id.in_(referred))
+                            .values(referred_by_id=keep_id),
+                            execution_options={"synchronize_session": False})
+        undo["referred"] = referred
+        if keep.referred_by_id == absorb_id:
+            keep.referred_by_id = None
+            undo["kept_referrer"] = absorb_id
         for name in FILLABLE:
+            if name == "referred_by_id" and absorb.referred_by_id == keep_id:
+                continue
             if getattr(keep, name) in (None, "") and getattr(absorb, name) not in (None, ""):
                 setattr(keep, name, getattr(absorb, name))
                 undo["filled"][name] = True
@@ -161,6 +176,13 @@ def undo_merge(ctx: Context, merge_id: int) -> None:
                                 .values(patient_id=absorb.id))
         for name in undo["filled"]:
             setattr(keep, name, "" if name == "notes" else None)
+        if undo.get("referred"):
+            session.execute(update(Patient).where(Patient.id.in_(undo["referred"]),
+                                                  Patient.referred_by_id == keep.id)
+                            .values(referred_by_id=absorb.id),
+                            execution_options={"synchronize_session": False})
+        if undo.get("kept_referrer") is not None and keep.referred_by_id is None:
+            keep.referred_by_id = undo["kept_referrer"]
         for tag_id in undo["tags"]:
             row = session.get(PatientTag, (keep.id, tag_id))
             if row is not None:

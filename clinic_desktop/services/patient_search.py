@@ -51,6 +51,10 @@ class PatientHit:
     mobile: str | None
     archived: bool
     has_allergy: bool
+    # Columns of the patient row itself (no join): the tier name the loyalty journals keep
+    # cached, and the referrer, so the booking dialog can offer to set a missing one.
+    member_tier: str | None = None
+    referred_by_id: int | None = None
 
 
 def _prefix_range(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
@@ -126,19 +130,24 @@ class RecentPatient:
     opened_at: datetime
 
 
-def _hits(session: Session, ids: Iterable[int], *,
-          include_archived: bool) -> dict[int, PatientHit]:
-    """The hits for ``ids`` (merged-away records left out), by id."""
+def _hits(session: Session, ids: Iterable[int], *, include_archived: bool,
+          include_merged: bool = False) -> dict[int, PatientHit]:
+    """The hits for ``ids`` (merged-away records left out unless asked for), by id."""
     has_allergy = select(MedicalProfile.patient_id).where(
         MedicalProfile.patient_id == Patient.id,
         or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
     ).exists()
     stmt = select(Patient.id, Patient.code, Patient.name, Patient.sex, Patient.birth_date,
-                  Patient.mobile, Patient.archived, has_allergy).where(
-        Patient.id.in_(list(ids)), Patient.merged_into_id.is_(None))
+                  Patient.mobile, Patient.archived, has_allergy, Patient.member_tier,
+                  Patient.referred_by_id).where(Patient.id.in_(list(ids)))
+    if not include_merged:
+        stmt = stmt.where(Patient.merged_into_id.is_(None))
     if not include_archived:
         stmt = stmt.where(Patient.archived.is_(False))
-    return {row[0]: PatientHit(*row) for row in session.execute(stmt)}
+    return {pid: PatientHit(pid, code, name, sex, birth, mobile, archived, bool(allergy), tier,
+                            referrer)
+            for pid, code, name, sex, birth, mobile, archived, allergy, tier, referrer
+            in session.execute(stmt)}
 
 
 def search_in(session: Session, query: str, *, limit: int = 50,
@@ -169,6 +178,15 @@ def search_patients(ctx: Context, query: str, *, limit: int = 50,
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
         return search_in(session, query, limit=limit, include_archived=include_archived)
+
+
+def patient_hit(ctx: Context, patient_id: int) -> PatientHit | None:
+    """One patient as a search hit (archived or merged away too): how a form shows a patient
+    it links to, such as the referrer already stored."""
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        return _hits(session, [patient_id], include_archived=True,
+                     include_merged=True).get(patient_id)
 
 
 def todays_patients(ctx: Context) -> list[TodayPatient]:

@@ -25,6 +25,17 @@ from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.staff import Staff
 
 DEFAULT_SOURCES = ("电话", "微信", "美团/大众点评", "抖音", "转介绍", "路过", "其他")
+REFERRAL_SOURCE = "转介绍"
+# How far up a referral chain the loop check walks: far beyond any real chain, and a bound
+# on the reads should the stored links already hold a loop of their own.
+MAX_REFERRAL_CHAIN = 1000
+
+
+def is_referral_source(source: str | None) -> bool:
+    """A source channel meaning "someone brought them": 转介绍, or a clinic's own wording
+    (老带新, 朋友介绍)."""
+    text = source or ""
+    return text == "老带新" or "介绍" in text
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,7 @@ _LIMITS = {"emergency_contact": 64, "emergency_phone": 32, "referrer_note": 64}
 
 
 def _field_name(name: str) -> str:
-    return {"referrer_note": _("介绍人（文字）"),
+    return {"referrer_note": _("介绍人（文字）"), "referred_by_id": _("介绍人"),
             "emergency_phone": _("紧急联系人电话")}.get(name) or field_label(name)
 
 
@@ -281,6 +292,53 @@ def _note_to_store(ctx: Context, typed: str, stored: str) -> str:
     return typed
 
 
+def check_referrer_in(session: Session, patient_id: int | None,
+                      referrer_id: int | None) -> None:
+    """The referrer must be another patient on file, and the link must not close a loop (A
+    referred by B referred by A). Called inside the saving write transaction, so the chain
+    read is the one the save builds on."""
+    if referrer_id is None:
+        return
+    referrer = session.execute(select(Patient.id, Patient.name, Patient.merged_into_id)
+                               .where(Patient.id == referrer_id)).first()
+    if referrer is None:
+        raise UserError(_("所选的介绍人已不存在，请重新选择。"), field="referred_by_id")
+    if referrer.merged_into_id is not None:
+        raise UserError(_("介绍人“{name}”的档案已合并到另一份档案，请重新选择。",
+                          name=referrer.name), field="referred_by_id")
+    if patient_id is None:
+        return  # a new patient has referred nobody yet: no loop is possible
+    if referrer_id == patient_id:
+        raise UserError(_("介绍人不能是患者本人。"), field="referred_by_id")
+    seen: set[int] = set()
+    node: int | None = referrer_id
+    while node is not None and node not in seen and len(seen) < MAX_REFERRAL_CHAIN:
+        seen.add(node)
+        node = session.execute(select(Patient.referred_by_id)
+                               .where(Patient.id == node)).scalar()
+        if node == patient_id:
+            raise UserError(_("介绍关系会形成循环：“{name}”本身就是由这位患者（直接或间接）"
+                              "介绍来的，不能再做这位患者的介绍人。", name=referrer.name),
+                            field="referred_by_id")
+
+
+def set_referrer_in(ctx: Context, session: Session, patient_id: int,
+                    referrer_id: int) -> bool:
+    """Give a patient without a referrer this one (as at booking, channel 转介绍), inside the
+    caller's write transaction. A referrer already recorded is kept: returns False."""
+    ctx.require(Permission.PATIENT_EDIT)
+    patient = get_patient(session, patient_id)
+    if patient.referred_by_id is not None:
+        return False
+    check_referrer_in(session, patient_id, referrer_id)
+    patient.referred_by_id = referrer_id
+    patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
+    session.flush()
+    ctx.audit(session, "patient.update", "patient", patient.id,
+              f"{patient.code}: referred_by_id")
+    return True
+
+
 def _apply(p: Patient, data: PatientInput) -> None:
     keys = search_keys(data.name)
     p.name, p.name_pinyin, p.name_initials = data.name, keys.full, keys.initials
@@ -315,6 +373,7 @@ def create_patient_in(ctx: Context, session: Session, data: PatientInput, *,
     _note_to_store(ctx, data.notes.strip(), "")  # a note on a new patient needs CLINICAL_EDIT
     cleaned, warnings = clean_input(data, today=_today(ctx, session),
                                     allowed_sources=sources(session))
+    check_referrer_in(session, None, cleaned.referred_by_id)
     if not allow_duplicate:
         matches = duplicates_in(session, cleaned)
         if matches:
@@ -370,6 +429,10 @@ def update_patient_in(ctx: Context, session: Session, patient_id: int, data: Pat
     cleaned, warnings = clean_input(data, today=_today(ctx, session),
                                     allowed_sources=sources(session))
     cleaned = replace(cleaned, notes=_note_to_store(ctx, cleaned.notes, patient.notes))
+    if cleaned.referred_by_id != patient.referred_by_id:
+        # Only a changed link is checked: a form saved for a new phone number is not held up
+        # by an old link (imports refuse loops, so none should be stored anyway).
+        check_referrer_in(session, patient.id, cleaned.referred_by_id)
     before = record_of(patient)
     _apply(patient, cleaned)
     patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
@@ -405,9 +468,9 @@ def load_patient(ctx: Context, patient_id: int) -> PatientRecord:
 
 
 __all__ = [
-    "DuplicateMatch", "DuplicatePatient", "PatientInput", "PatientRecord", "SavedPatient",
-    "clinic_today", "create_patient", "find_possible_duplicates", "list_sources",
-    "load_patient", "set_archived", "update_patient",
+    "REFERRAL_SOURCE", "DuplicateMatch", "DuplicatePatient", "PatientInput", "PatientRecord",
+    "SavedPatient", "clinic_today", "create_patient", "find_possible_duplicates",
+    "is_referral_source", "list_sources", "load_patient", "set_archived", "update_patient",
 ]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
+from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.free_slots import FreeSlot
 from clinic_desktop.services import appointments as appts
@@ -39,7 +40,14 @@ from clinic_desktop.services.appointments import (
 )
 from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.chairs import list_chairs
-from clinic_desktop.services.patients import DuplicatePatient, PatientInput, load_patient
+from clinic_desktop.services.patients import (
+    REFERRAL_SOURCE,
+    DuplicatePatient,
+    PatientInput,
+    PatientRecord,
+    list_sources,
+    load_patient,
+)
 from clinic_desktop.services.staff import list_doctors
 from ui.app_services import AppServices
 from ui.calendar.booking_parts import (
@@ -53,11 +61,13 @@ from ui.calendar.booking_parts import (
 from ui.calendar.patient_choice import PatientChoice
 from ui.dialogs.patient_actions import ActionDialog, Operation
 from ui.widgets.fit_scroll import FitScrollArea
+from ui.widgets.referrer_picker import ReferrerPicker
 from ui.widgets.rich_text import plain_label
 
 # The dialog's scrolling part: with margins, the error line and the buttons it stays under
 # 650 pixels with room for a title bar.
 BODY_HEIGHT = 500
+REFERRAL_CHANNEL = "referral"
 
 
 class BookingDialog(ActionDialog):
@@ -69,7 +79,13 @@ class BookingDialog(ActionDialog):
         self.zone: ZoneInfo = services.clinic.zone
         self.booked_id: int | None = None
         self.fixed_patient = patient_id
+        self.fixed_record: PatientRecord | None = None
         self.picker = PatientChoice(services)
+        # Channel 转介绍: who referred the patient (a new one, or one on file without a
+        # referrer yet), saved in the booking's own transaction.
+        self.referrer = ReferrerPicker(services)
+        self.referrer.set_prominent(True)
+        self.referral_box = QWidget()
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText(self.tr("新患者姓名"))
         self.new_mobile = QLineEdit()
@@ -129,7 +145,7 @@ class BookingDialog(ActionDialog):
         self.form.addRow(FitScrollArea(content, max_height=BODY_HEIGHT))
         self.fields = {"patient": self.picker.query, "name": self.new_name,
                        "mobile": self.new_mobile, "start": self.when, "end": self.minutes,
-                       "channel": self.channel}
+                       "channel": self.channel, "referred_by_id": self.referrer.query}
         self.finish(self.tr("预约"))
         self.setMinimumWidth(880)
         self.procedure.currentIndexChanged.connect(self._procedure_changed)
@@ -141,6 +157,9 @@ class BookingDialog(ActionDialog):
         # typing a new patient's name clears the choice.
         self.picker.chosen_changed.connect(self._chose_found)
         self.new_name.textEdited.connect(lambda _text: self.picker.clear_choice())
+        self.channel.currentIndexChanged.connect(lambda _i: self._show_referral())
+        self.picker.chosen_changed.connect(self._show_referral)
+        self._show_referral()
         self.check()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -150,12 +169,17 @@ class BookingDialog(ActionDialog):
     def _patient_box(self) -> QWidget:
         box = QGroupBox(self.tr("患者"))
         layout = QVBoxLayout(box)
+        referral = QHBoxLayout(self.referral_box)
+        referral.setContentsMargins(0, 0, 0, 0)
+        referral.addWidget(self.referrer.label, 0, Qt.AlignmentFlag.AlignTop)
+        referral.addWidget(self.referrer, 1)
         if self.fixed_patient is not None:
-            record = load_patient(self.services.ctx, self.fixed_patient)
+            record = self.fixed_record = load_patient(self.services.ctx, self.fixed_patient)
             facts = [record.name, {"M": self.tr("男"), "F": self.tr("女")}.get(
                 record.sex or "", ""), self._age(record.birth_date), record.mobile or "",
                 record.code]
             layout.addWidget(plain_label("　".join(f for f in facts if f)))
+            layout.addWidget(self.referral_box)
             layout.addStretch(1)
             return box
         layout.addWidget(self.picker, 1)
@@ -164,6 +188,7 @@ class BookingDialog(ActionDialog):
         quick.addWidget(self.new_name, 1)
         quick.addWidget(self.new_mobile, 1)
         layout.addLayout(quick)
+        layout.addWidget(self.referral_box)
         return box
 
     def _appointment_box(self) -> QWidget:
@@ -187,6 +212,31 @@ class BookingDialog(ActionDialog):
             return ""
         today = self.services.local(self.services.ctx.now()).date()
         return self.tr("{0} 岁").format(age_on(birth, today))
+
+    def _referral_for(self) -> str | None:
+        """Whose referrer the picker sets: "new" (the patient typed in), "existing" (a patient
+        on file with none yet), or None (not a 转介绍 booking, or the referrer is known)."""
+        if self.channel.currentData() != REFERRAL_CHANNEL \
+                or not self.services.can(Permission.PATIENT_EDIT):
+            return None
+        if self.fixed_record is not None:
+            return "existing" if self.fixed_record.referred_by_id is None else None
+        found = self.picker.chosen()
+        if found is None:
+            return "new"
+        return "existing" if found.patient.referred_by_id is None else None
+
+    def _show_referral(self) -> None:
+        target = self._referral_for()
+        chosen = self.picker.chosen()
+        patient = self.fixed_patient if chosen is None else chosen.patient.id
+        self.referrer.exclude_id = patient  # nobody refers themself
+        if target == "existing":
+            self.referrer.hint.setText(self.tr("这位患者还没有介绍人：选好后随预约一起记下（可留空）"))
+        else:
+            self.referrer.hint.setText(self.tr("转介绍来的患者：请选择介绍人（不清楚可留空）"))
+        self.referral_box.setVisible(target is not None)
+        grow_to_fit(self)
 
     def _chose_found(self) -> None:
         if self.picker.chosen() is not None:
@@ -241,13 +291,21 @@ class BookingDialog(ActionDialog):
     def operation(self) -> Operation:
         override = self.conflict_line.override_reason()
         patient = self._patient_id()
+        referrer = self.referrer.referrer_id() if self._referral_for() else None
         if patient is not None:
             request = self.request(patient)
-            return lambda ctx: appts.book(ctx, request, override_reason=override)
+            return lambda ctx: appts.book(ctx, request, override_reason=override,
+                                          referred_by_id=referrer)
         if not self.new_name.text().strip():
             raise UserError(self.tr("请搜索并选择患者，或填写新患者的姓名和手机号。"),
                             field="patient")
-        new = PatientInput(name=self.new_name.text(), mobile=self.new_mobile.text())
+        # A 转介绍 booking's new patient came by referral: their source says so too, when the
+        # clinic's source list has it.
+        source = REFERRAL_SOURCE if self.channel.currentData() == REFERRAL_CHANNEL else ""
+        if source and source not in list_sources(self.services.ctx):
+            source = ""
+        new = PatientInput(name=self.new_name.text(), mobile=self.new_mobile.text(),
+                           source=source, referred_by_id=referrer)
         request = self.request(0)
 
         def book_new(ctx: Context) -> int:

@@ -8,6 +8,7 @@ emits what the user asked for and the page calls the services.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ from clinic_desktop.rules.schedule_rules import WorkingSpan, status_label
 from clinic_desktop.services.calendar import AppointmentView
 from clinic_desktop.services.schedule import TimeOffInfo, time_off_kind_label
 from ui.widgets.rich_text import esc
+from ui.widgets.tier_chip import tier_html
 
 STATUS_COLOURS = {"booked": "#9AA5B1", "confirmed": "#2F80ED", "arrived": "#F79009",
                   "in_treatment": "#7A5AF8", "completed": "#12B76A", "no_show": "#D92D20",
@@ -120,6 +122,8 @@ class CalendarCanvas(QWidget):
         self._blocks: list[_Block] = []
         self._drag: _Drag | None = None
         self._select: tuple[int, float, float] | None = None
+        # The tier's colour by name, for the tooltip's swatch (the page sets its palette's).
+        self.tier_colour: Callable[[str], str | None] = lambda _name: None
         self.setMouseTracking(True)
         self._refit()
 
@@ -441,20 +445,25 @@ class CalendarCanvas(QWidget):
             if block is None:
                 QToolTip.hideText()
                 return True
-            v = block.view
-            local_start, local_end = v.start.astimezone(self.zone), v.end.astimezone(self.zone)
-            # Rich (our <b>, <br>, colour) around escaped stored values, marked as rich
-            # explicitly: QToolTip would otherwise guess from the text.
-            lines = [f"<b>{esc(v.patient_name)}</b> {esc(v.patient_mobile)}",
-                     f"{local_start:%m-%d %H:%M}–{local_end:%H:%M} · {status_label(v.status)}",
-                     esc("、".join(v.procedures) or "—")]
-            if v.has_allergy:
-                allergy = self.tr("⚠ 有过敏史")
-                lines.append(f"<span style='color:#D92D20'>{allergy}</span>")
-            if v.override_reason:
-                lines.append(self.tr("加号：{0}").format(esc(v.override_reason)))
-            if v.notes:
-                lines.append(esc(v.notes))
-            QToolTip.showText(event.globalPos(), "<qt>" + "<br>".join(lines) + "</qt>", self)
+            QToolTip.showText(event.globalPos(), self.tooltip_html(block.view), self)
             return True
         return super().event(event)
+
+    def tooltip_html(self, v: AppointmentView) -> str:
+        """A booking's tooltip: rich (our <b>, <br>, colour) around escaped stored values,
+        marked as rich explicitly: QToolTip would otherwise guess from the text."""
+        local_start, local_end = v.start.astimezone(self.zone), v.end.astimezone(self.zone)
+        lines = [f"<b>{esc(v.patient_name)}</b> {esc(v.patient_mobile)}",
+                 f"{local_start:%m-%d %H:%M}–{local_end:%H:%M} · {status_label(v.status)}",
+                 esc("、".join(v.procedures) or "—")]
+        if v.patient_tier:
+            lines.append(self.tr("会员：{0}").format(
+                tier_html(v.patient_tier, self.tier_colour(v.patient_tier))))
+        if v.has_allergy:
+            allergy = self.tr("⚠ 有过敏史")
+            lines.append(f"<span style='color:#D92D20'>{allergy}</span>")
+        if v.override_reason:
+            lines.append(self.tr("加号：{0}").format(esc(v.override_reason)))
+        if v.notes:
+            lines.append(esc(v.notes))
+        return "<qt>" + "<br>".join(lines) + "</qt>"

@@ -32,6 +32,7 @@ from clinic_desktop.services.patients import (
     PatientInput,
     PatientRecord,
     SavedPatient,
+    is_referral_source,
     list_sources,
 )
 from clinic_desktop.services.profile import custom_values_by_field, list_custom_fields
@@ -39,6 +40,7 @@ from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
 from ui.widgets.fit_scroll import FitScrollArea
+from ui.widgets.referrer_picker import ReferrerPicker
 from ui.widgets.rich_text import plain_label, rich_plain
 
 NO_DATE = QDate(1900, 1, 1)
@@ -92,6 +94,9 @@ class PatientFormDialog(Dialog):
         self.emergency_contact = QLineEdit()
         self.emergency_contact.setPlaceholderText(self.tr("姓名（关系）"))
         self.emergency_phone = QLineEdit()
+        # The referrer chosen from the patients on file; the free text stays for one who is
+        # not a patient (yet).
+        self.referrer = ReferrerPicker(services, exclude_id=existing.id if existing else None)
         self.referrer_note = QLineEdit()
         self.referrer_note.setPlaceholderText(self.tr("介绍人还不是本诊所患者时，写下姓名"))
         self.notes = QPlainTextEdit()
@@ -116,6 +121,7 @@ class PatientFormDialog(Dialog):
         right.addRow(self.tr("地址"), self.address)
         right.addRow(self.tr("来源渠道"), self.source)
         right.addRow(self.tr("首诊日期"), self.first_visit)
+        right.addRow(self.referrer.label, self.referrer)
         right.addRow(self.tr("介绍人（文字）"), self.referrer_note)
         left.addRow(self.tr("紧急联系电话"), self.emergency_phone)
         grid.addLayout(left, 0, 0)
@@ -167,6 +173,7 @@ class PatientFormDialog(Dialog):
             "mobile": self.mobile, "id_number": self.id_number, "source": self.source,
             "first_visit_date": self.first_visit, "emergency_contact": self.emergency_contact,
             "emergency_phone": self.emergency_phone, "referrer_note": self.referrer_note,
+            "referred_by_id": self.referrer.query,
         })
         self.allow_duplicate = QCheckBox(self.tr("确认不是同一人，仍然新建"))
         self.allow_duplicate.hide()
@@ -175,6 +182,12 @@ class PatientFormDialog(Dialog):
         self.setMinimumWidth(860)
         if existing is not None:
             self._load(existing)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self._source_changed()
+
+    def _source_changed(self) -> None:
+        """Came by 转介绍: the referrer is what the receptionist should fill in next."""
+        self.referrer.set_prominent(is_referral_source(str(self.source.currentData() or "")))
 
     def _load(self, p: PatientRecord) -> None:
         self.name.setText(p.name)
@@ -195,6 +208,7 @@ class PatientFormDialog(Dialog):
         self.emergency_contact.setText(p.emergency_contact or "")
         self.emergency_phone.setText(p.emergency_phone or "")
         self.referrer_note.setText(p.referrer_note or "")
+        self.referrer.set_referrer_id(p.referred_by_id)
         self.notes.setPlainText(p.notes)
 
     def form_input(self) -> PatientInput:
@@ -207,7 +221,7 @@ class PatientFormDialog(Dialog):
             mobile=self.mobile.text(), phone2=self.phone2.text(), wechat=self.wechat.text(),
             id_number=self.id_number.text(), occupation=self.occupation.text(),
             address=self.address.text(), source=str(self.source.currentData() or ""),
-            referred_by_id=self.existing.referred_by_id if self.existing else None,
+            referred_by_id=self.referrer.referrer_id(),
             first_visit_date=date_of(self.first_visit),
             notes=self.notes.toPlainText() if self.notes_editable else "",
             emergency_contact=self.emergency_contact.text(),

@@ -49,12 +49,13 @@ from ui.widgets.table_model import (
     SortProxy,
     resize_columns_to_contents,
 )
+from ui.widgets.tier_chip import TierPalette
 
 OUTCOME_BUTTONS = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
                    "wrong_number")
 # Columns by name (tests and the page's own code).
-DUE, OVERDUE, PATIENT, AGE, PHONE, KIND, REASON, PROCEDURE, DOCTOR, ATTEMPTS, LAST, FAMILY = \
-    range(12)
+(DUE, OVERDUE, PATIENT, TIER, AGE, PHONE, KIND, REASON, PROCEDURE, DOCTOR, ATTEMPTS, LAST,
+ FAMILY) = range(13)
 OVERDUE_RED = "#B42318"
 
 
@@ -72,8 +73,7 @@ class CallbacksPage(QWidget):
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.kind = QComboBox()
         self.kind.addItem(self.tr("全部类型"), None)
-        for kind in ("followup_call", "recall", "reminder", "birthday", "reactivation",
-                     "problem"):
+        for kind in care.KINDS:  # every kind the list can hold (套餐到期 included)
             self.kind.addItem(kind_label(kind), kind)
         self.role = QComboBox()
         self.role.addItem(self.tr("全部负责人"), None)
@@ -124,6 +124,7 @@ class CallbacksPage(QWidget):
         layout.addLayout(second)
         self._today_now = self._today()  # refreshed on each reload: per-row colours read it
         self._midnight = self._start_of_today()
+        self.tiers = TierPalette(services)
         self.model: RecordTableModel[CallbackItem] = RecordTableModel([
             Column(self.tr("到期"), lambda i: services.format_datetime(i.due),
                    sort_key=lambda i: i.due,
@@ -133,6 +134,7 @@ class CallbacksPage(QWidget):
                    colour=lambda i: OVERDUE_RED if self._overdue(i) > 0 else None),
             Column(self.tr("患者"), lambda i: ("⚠ " if i.has_allergy else "") + i.patient,
                    colour=lambda i: "#B42318" if i.has_allergy else None),
+            self.tiers.column(self.tr("会员"), lambda i: i.member_tier),
             Column(self.tr("年龄"), self._age, align_right=True),
             Column(self.tr("电话"), lambda i: i.phone or ""),
             Column(self.tr("类型"), lambda i: kind_label(i.kind)),
@@ -199,6 +201,8 @@ class CallbacksPage(QWidget):
         self.reload()
 
     def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if self.tiers.reload_if(changes):
+            self.view.viewport().update()
         if changes.touches(Area.CARE_PLANS):
             self._fill_plans()
         if changes.touches(Area.CARE_TASKS, Area.APPOINTMENTS) or changes.touches_any_of(

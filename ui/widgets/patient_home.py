@@ -23,6 +23,7 @@ from ui.app_services import AppServices
 from ui.widgets.common import make_table
 from ui.widgets.ledger_table import fit_columns
 from ui.widgets.table_model import RECORD_ROLE, Column, RecordTableModel, SortProxy
+from ui.widgets.tier_chip import TierPalette
 
 RECENT_ROWS = 8
 
@@ -39,9 +40,10 @@ def hit_colour(hit: PatientHit) -> str | None:
 class PatientHome(QWidget):
     open_requested = Signal(int)  # patient id
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, tiers: TierPalette | None = None) -> None:
         super().__init__()
         self.services = services
+        self.tiers = tiers or TierPalette(services)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -56,10 +58,12 @@ class PatientHome(QWidget):
             Column(self.tr("状态"), lambda t: status_label(t.status)
                    + (f" ×{t.appointments}" if t.appointments > 1 else "")),
             Column(self.tr("手机"), lambda t: t.patient.mobile or ""),
+            # Last and stretching, as in the search results: the tier gives way first.
+            self.tiers.column(self.tr("会员"), lambda t: t.patient.member_tier),
         ], key=lambda t: t.patient.id)
         self.today_proxy = SortProxy()
         self.today_proxy.setSourceModel(self.today_model)
-        self.today = make_table(self.today_proxy, stretch_column=4, sort_column=0)
+        self.today = make_table(self.today_proxy, stretch_column=5, sort_column=0)
         self.today.setObjectName("todayPatients")
         self.today_empty = QLabel(self.tr("今天没有预约的患者。"))
         self.today_empty.setObjectName("pageSubtitle")
@@ -72,10 +76,11 @@ class PatientHome(QWidget):
                    sort_key=lambda r: r.opened_at),
             Column(self.tr("手机"), lambda r: r.patient.mobile or ""),
             Column(self.tr("病历号"), lambda r: r.patient.code),
+            self.tiers.column(self.tr("会员"), lambda r: r.patient.member_tier),
         ], key=lambda r: r.patient.id)
         self.recent_proxy = SortProxy()
         self.recent_proxy.setSourceModel(self.recent_model)
-        self.recent = make_table(self.recent_proxy, stretch_column=3, sort_column=1,
+        self.recent = make_table(self.recent_proxy, stretch_column=4, sort_column=1,
                                  descending=True)
         self.recent.setObjectName("recentPatients")
         self.recent_empty = QLabel(self.tr("打开过的患者会列在这里。"))
