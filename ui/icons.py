@@ -26,6 +26,7 @@ GLYPHS = {
     "messages": "mdi6.message-text-outline",
     "lists": "mdi6.format-list-bulleted-type",
     "care_plans": "mdi6.clipboard-pulse-outline",
+    "loyalty": "mdi6.card-account-details-star-outline",
     "import": "mdi6.table-arrow-right",
     "admin": "mdi6.account-cog",
     "audit": "mdi6.shield-check-outline",

@@ -38,8 +38,8 @@ def test_switching_to_english(qtbot: QtBot, qapp: QApplication, services: AppSer
         menus = [action.text() for action in window.menuBar().actions()]
         assert menus == ["File", "Account", "Settings", "Help"]
         assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-            "Appointments", "Patients", "Callbacks", "Messages", "Clinic lists", "Care plans",
-            "Import & export", "Staff & chairs", "Audit log"]
+            "Appointments", "Patients", "Callbacks", "Messages", "Clinic lists", "Loyalty",
+            "Care plans", "Import & export", "Staff & chairs", "Audit log"]
         assert window.role_label.text() == "Role: Administrator"
         assert current_language() == "en"
     finally:

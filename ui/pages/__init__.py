@@ -31,13 +31,14 @@ def all_pages() -> list[PageSpec]:
         care_plans_page,
         import_page,
         lists_page,
+        loyalty_page,
         messages_page,
         patients_page,
     )
 
     specs = [calendar_page.SPEC, patients_page.SPEC, callbacks_page.SPEC, messages_page.SPEC,
-             lists_page.SPEC, care_plans_page.SPEC, import_page.SPEC, admin_page.SPEC,
-             audit_page.SPEC]
+             lists_page.SPEC, loyalty_page.SPEC, care_plans_page.SPEC, import_page.SPEC,
+             admin_page.SPEC, audit_page.SPEC]
     return sorted(specs, key=lambda spec: spec.order)
 
 
