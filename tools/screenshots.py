@@ -196,13 +196,173 @@ def patient_form(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
-def payment_dialog(s: Shots) -> QWidget:
-    from ui.dialogs.patient_actions import LedgerDialog
+def _member(s: Shots) -> int:
+    """A demo member with a tier, points, stored value, two coupons and today's visit (made
+    once)."""
+    from decimal import Decimal
 
-    dialog = LedgerDialog(s.services, _rich_patient(s))
-    dialog.amount.setText("800")
+    from sqlalchemy import select
+
+    from clinic_desktop.services import billing
+    from clinic_desktop.services.catalogue import list_procedures
+    from clinic_desktop.services.loyalty import coupons
+    from clinic_desktop.storage.models.clinical import LedgerEntry
+    from clinic_desktop.storage.models.patient import Patient
+
+    if getattr(s, "_member", None):
+        return s._member  # type: ignore[attr-defined,no-any-return]
+    ctx = s.services.ctx
+    with ctx.transaction() as session:
+        carded = select(LedgerEntry.holder_id).where(LedgerEntry.pot.is_not(None))
+        pid = session.execute(select(Patient.id).where(
+            Patient.member_tier.is_not(None), Patient.member_points > 300,
+            Patient.id.in_(carded)).order_by(Patient.id)).scalars().first()
+    assert pid is not None, "the demo clinic has members with stored value"
+    procs = {p.name: p.id for p in list_procedures(ctx)}
+    billing.record_visit(ctx, pid, visit_date=s.services.local(ctx.now()).date(),
+                         doctor_id=None, lines=[
+                             billing.TreatmentLine(procs["树脂补牙"], Decimal("480"), site="36"),
+                             billing.TreatmentLine(procs["超声洁牙"], Decimal("300"))])
+    kinds = coupons.list_coupon_types(ctx)
+    for kind in kinds[:2]:
+        coupons.issue_coupon(ctx, pid, coupon_type_id=kind.id)
+    s._member = pid  # type: ignore[attr-defined]
+    return pid
+
+
+def payment_dialog(s: Shots) -> QWidget:
+    """A mixed payment: the tier's discount, a coupon, points, the card and WeChat."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.payment_dialog import PaymentDialog
+
+    dialog = PaymentDialog(s.services, _member(s))
+    for row in range(dialog.coupons.count()):
+        if "洁牙" in dialog.coupons.item(row).text():
+            dialog.coupons.item(row).setCheckState(Qt.CheckState.Checked)
+    dialog.points.setValue(min(300, dialog.points.maximum()))
+    dialog.amounts["wechat"].setText("200")
+    dialog.fill_rest("stored_value")
     dialog.note.setText("复诊")
     return s.settle(dialog)
+
+
+def receipt(s: Shots) -> QWidget:
+    """The receipt of the payment above, as printed and saved as PDF."""
+    from PySide6.QtCore import Qt
+
+    from clinic_desktop.services.loyalty.receipts import receipt_of
+    from ui.dialogs.payment_dialog import PaymentDialog
+    from ui.dialogs.receipt_dialog import ReceiptDialog
+
+    dialog = PaymentDialog(s.services, _member(s))
+    dialog.open_receipt = False
+    for row in range(dialog.coupons.count()):
+        if "洁牙" in dialog.coupons.item(row).text():
+            dialog.coupons.item(row).setCheckState(Qt.CheckState.Checked)
+    dialog.points.setValue(min(300, dialog.points.maximum()))
+    dialog.amounts["wechat"].setText("200")
+    dialog.fill_rest("stored_value")
+    dialog.submit()
+    assert dialog.taken is not None and dialog.taken.checkout_id is not None
+    return s.settle(ReceiptDialog(s.services, receipt_of(s.services.ctx,
+                                                         dialog.taken.checkout_id)))
+
+
+def member_tab(s: Shots) -> QWidget:
+    """The panel's 会员 tab after that payment: tier, points, card, journals."""
+    page = s.window.open_page("patients")
+    page.open_patient(_member(s))  # type: ignore[attr-defined]
+    panel = page.panel  # type: ignore[attr-defined]
+    panel.tabs.setCurrentWidget(panel.member)
+    return s.settle(s.window)
+
+
+def topup_dialog(s: Shots) -> QWidget:
+    from clinic_desktop.services.loyalty.stored_value import stored_value_of
+    from ui.dialogs.loyalty_actions import TopUpDialog
+
+    pid = _member(s)
+    dialog = TopUpDialog(s.services, pid, stored_value_of(s.services.ctx, pid))
+    dialog.plan.setCurrentIndex(2)
+    return s.settle(dialog)
+
+
+def loyalty_tab(index: int) -> Callable[[Shots], QWidget]:
+    """会员与营销, one tab: 0 tiers, 1 points & rules, 2 top-up plans, 3 packages, 4 coupons,
+    5 referrals."""
+    def build(s: Shots) -> QWidget:
+        page = s.window.open_page("loyalty")
+        page.tabs.setCurrentIndex(index)  # type: ignore[attr-defined]
+        return s.settle(s.window)
+    return build
+
+
+def loyalty_tier_dialog(s: Shots) -> QWidget:
+    """A new tier whose threshold overlaps 金卡: the refusal beside the field."""
+    from ui.dialogs.loyalty_settings import TierDialog
+
+    page = s.window.open_page("loyalty")
+    dialog = TierDialog(s.services, None, tiers=page.tiers.model.records,  # type: ignore[attr-defined]
+                        procedures=page.procedures, parent=s.window)  # type: ignore[attr-defined]
+    dialog.name.setText("铂金卡")
+    dialog.rank.setValue(5)
+    dialog.threshold.setText("8,000")
+    dialog.submit()
+    return s.settle(dialog)
+
+
+def patient_form_referral(s: Shots) -> QWidget:
+    """The form of a patient who came by referral: 介绍人 marked, the results open."""
+    from ui.dialogs.patient_form import PatientFormDialog
+
+    dialog = PatientFormDialog(s.services, parent=None)
+    dialog.name.setText("陈晓燕")
+    dialog.mobile.setText("13912345670")
+    dialog.source.setCurrentIndex(dialog.source.findData("转介绍"))
+    s.settle(dialog)
+    dialog.referrer.query.setText("zh")
+    dialog.referrer.search("zh")
+    return s.settle(dialog)
+
+
+def booking_referral(s: Shots) -> QWidget:
+    """A new patient booked by 转介绍, the referrer chosen from the patients on file."""
+    from PySide6.QtCore import Qt
+
+    from ui.calendar.booking_dialog import BookingDialog
+
+    start = datetime.combine(s.tomorrow, time(10), s.services.clinic.zone)
+    dialog = BookingDialog(s.services, start=start)
+    dialog.channel.setCurrentIndex(dialog.channel.findData("referral"))
+    dialog.new_name.setText("新客人")
+    dialog.new_mobile.setText("13500135000")
+    dialog.referrer.search("li")
+    dialog.referrer.choose(dialog.referrer.results.item(0).data(Qt.ItemDataRole.UserRole))
+    return s.settle(dialog)
+
+
+def calendar_tooltip(s: Shots) -> QWidget:
+    """A booking's tooltip with the patient's tier (QToolTip cannot be grabbed offscreen:
+    the same rich text in a label styled like one)."""
+    page = s.window.open_page("calendar")
+    s.settle(s.window)
+    canvas = page.view.canvas  # type: ignore[attr-defined]
+    block = next(b for b in canvas._blocks if b.view.patient_tier)
+    label = QLabel(canvas.tooltip_html(block.view))
+    label.setStyleSheet("background:#FFFFE1; border:1px solid #888; padding:4px;")
+    s.keep.append(label)
+    return s.settle(label)
+
+
+def callback_list(s: Shots) -> QWidget:
+    """The nurse's list after the night's jobs: a 套餐到期 row among the recalls."""
+    from clinic_desktop.services import care
+    from clinic_desktop.services.loyalty import jobs
+
+    jobs.run_nightly(s.services.ctx)
+    care.raise_due(s.services.ctx)
+    return s.page("callbacks")
 
 
 # -- calendar ----------------------------------------------------------------------------------
@@ -399,15 +559,21 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
     ("payment-dialog.png", payment_dialog),
+    ("receipt.png", receipt),
+    ("patient-member-tab.png", member_tab),
+    ("topup-dialog.png", topup_dialog),
+    ("patient-form-referral.png", patient_form_referral),
     ("calendar-day.png", lambda s: _calendar(s, "day", 0)),
     ("calendar-week.png", lambda s: _calendar(s, "week", 1)),
     ("calendar-week-all.png", lambda s: _calendar(s, "week", 0)),
     ("booking-dialog.png", booking_dialog),
+    ("booking-referral.png", booking_referral),
+    ("calendar-tooltip.png", calendar_tooltip),
     ("reschedule-dialog.png", reschedule_dialog),
     ("time-off-moves.png", time_off_moves),
     ("waitlist-dialog.png", waitlist_dialog),
     ("day-sheet.png", day_sheet),
-    ("callback-list.png", lambda s: s.page("callbacks")),
+    ("callback-list.png", callback_list),
     ("queue-message-dialog.png", queue_message_dialog),
     ("messages.png", messages_page),
     ("message-templates.png", templates_dialog),
@@ -415,6 +581,11 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("care-plans.png", care_plans),
     ("care-settings.png", care_settings),
     ("clinic-lists.png", lambda s: s.page("lists")),
+    ("loyalty-tiers.png", loyalty_tab(0)),
+    ("loyalty-rules.png", loyalty_tab(1)),
+    ("loyalty-coupons.png", loyalty_tab(4)),
+    ("loyalty-referrals.png", loyalty_tab(5)),
+    ("loyalty-tier-dialog.png", loyalty_tier_dialog),
     ("staff-and-chairs.png", lambda s: s.page("admin")),
     ("audit-log.png", lambda s: s.page("audit")),
     ("import-page.png", lambda s: s.page("import")),

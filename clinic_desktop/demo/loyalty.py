@@ -40,7 +40,9 @@ def seed_loyalty(ctx: Context, rng: random.Random) -> None:
                                                             colour) in enumerate(TIERS, 1)]
     rules.save_rules(ctx, rules.LoyaltyRules(
         points_per_yuan={"*": D(1), "正畸": D("0.5")}, birthday_points=200,
-        referral_reward="points", referral_points=500))
+        referral_reward="points", referral_points=500,
+        gifts=(rules.Gift("定制牙刷礼盒", 800), rules.Gift("漱口水（500 ml）", 1500),
+               rules.Gift("电动牙刷", 6000))))
     plans = [stored_value.save_topup_plan(ctx, plan_id=None, name=name, amount=D(a),
                                           bonus=D(b))
              for name, a, b in (("充2000送100", 2000, 100), ("充5000送500", 5000, 500),

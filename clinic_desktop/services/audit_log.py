@@ -85,6 +85,7 @@ def _action_labels(language: str) -> dict[str, str]:
         "loyalty.rules": _("修改会员规则"), "loyalty.tier": _("保存会员等级"),
         "loyalty.tier_up": _("会员升级"), "loyalty.tier_override": _("手动调整会员等级"),
         "loyalty.points_adjust": _("手动调整积分"), "loyalty.topup_plan": _("保存充值方案"),
+        "loyalty.gift": _("积分兑换礼品"),
         "loyalty.topup": _("储值充值"), "loyalty.withdraw": _("退还储值"),
         "loyalty.share": _("家庭共享储值"), "loyalty.package_type": _("保存套餐"),
         "loyalty.package_sell": _("出售套餐卡"), "loyalty.package_use": _("登记套餐使用"),

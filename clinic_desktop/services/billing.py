@@ -38,6 +38,7 @@ from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
+from clinic_desktop.storage.models.loyalty import Checkout
 
 KINDS = ("charge", "payment", "refund", "discount", "topup")
 # Written by the loyalty services only: stored value paid back, bonus value voided.
@@ -132,6 +133,9 @@ class LedgerRecord:
     amount: Decimal
     visit_id: int | None
     note: str
+    checkout_id: int | None = None  # a payment taken at the desk: its receipt, its reversal
+    pot: str | None = None  # principal or bonus: an entry of a stored-value card
+    reversed: bool = False  # its checkout has been reversed
 
 
 def balance_in(session: Session, patient_id: int) -> Balance:
@@ -383,8 +387,10 @@ def undo_visit(ctx: Context, visit_id: int) -> None:
 def ledger_in(session: Session, patient_id: int) -> list[LedgerRecord]:
     rows = session.execute(select(LedgerEntry).where(LedgerEntry.patient_id == patient_id)
                            .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())).scalars()
-    return [LedgerRecord(e.id, e.at, e.kind, e.method, e.amount, e.visit_id, e.note)
-            for e in rows]
+    reversed_ = set(session.execute(select(Checkout.reverses_id).where(
+        Checkout.patient_id == patient_id, Checkout.reverses_id.is_not(None))).scalars())
+    return [LedgerRecord(e.id, e.at, e.kind, e.method, e.amount, e.visit_id, e.note,
+                         e.checkout_id, e.pot, e.checkout_id in reversed_) for e in rows]
 
 
 def ledger_of(ctx: Context, patient_id: int) -> list[LedgerRecord]:

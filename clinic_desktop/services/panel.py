@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -48,6 +48,8 @@ from clinic_desktop.services.profile import (
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.engagement import Attachment, ContactLog, Feedback
+from clinic_desktop.storage.models.loyalty import LoyaltyTier
+from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.schedule import Appointment
 from clinic_desktop.storage.models.staff import Staff
 
@@ -94,6 +96,9 @@ class PanelHeader:
     allergy_text: str
     balance: Balance | None
     next_appointment: datetime | None
+    tier_colour: str | None = None  # the chip's colour, when the patient has a tier
+    referrer: str | None = None  # the patient (name · code) who referred this one
+    referred: int = 0  # patients this one referred
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,14 @@ def refresh_panel(ctx: Context, patient_id: int) -> PatientPanel:
         return _panel_in(ctx, session, patient_id)
 
 
+def _referrer(session: Session, referrer_id: int | None) -> str | None:
+    if referrer_id is None:
+        return None
+    row = session.execute(select(Patient.name, Patient.code).where(
+        Patient.id == referrer_id)).first()
+    return f"{row.name} · {row.code}" if row else None
+
+
 def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
     sections = visible_sections(ctx)
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
@@ -201,6 +214,13 @@ def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
         allergy_text=medical.allergy_text,  # the allergy banner is shown to every role
         balance=balance_in(session, patient_id) if "billing" in sections else None,
         next_appointment=next_appointment,
+        tier_colour=session.execute(select(LoyaltyTier.colour).where(
+            LoyaltyTier.name == record.member_tier)).scalar_one_or_none()
+        if record.member_tier else None,
+        referrer=_referrer(session, patient.referred_by_id),
+        referred=session.execute(select(func.count(Patient.id)).where(
+            Patient.referred_by_id == patient_id, Patient.merged_into_id.is_(None))
+        ).scalar_one(),
     )
     timeline = sorted(_timeline(session, patient_id, sections, zone),
                       key=lambda e: e.at, reverse=True)

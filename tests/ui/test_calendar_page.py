@@ -187,6 +187,39 @@ def test_status_change_and_complete_visit(
     assert view.status == "completed"
 
 
+def test_completing_a_visit_goes_on_to_the_payment_of_that_visit(
+    page: CalendarPage, services: AppServices, clinic: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.dialogs.payment_dialog import PaymentDialog
+
+    book(services, clinic, "张三", "dr.wang", local(10))
+    for status in ("arrived", "in_treatment"):
+        [view] = day_views(services)
+        page.set_status(view, status)
+    [view] = day_views(services)
+
+    def fill(dialog: CompleteVisitDialog) -> int:
+        combo, _site, _amount = dialog.lines[0]
+        combo.setCurrentIndex(combo.findText("根管治疗"))
+        assert dialog.pay_now.isChecked()
+        dialog.submit()
+        return int(dialog.result())
+
+    opened: list[tuple[int, object]] = []
+
+    def pay(dialog: PaymentDialog) -> int:
+        opened.append((dialog.patient_id, dialog.visit.currentData()))
+        return 0
+
+    monkeypatch.setattr(CompleteVisitDialog, "exec", fill)
+    monkeypatch.setattr(PaymentDialog, "exec", pay)
+    page.complete(view)
+    [done] = day_views(services)
+    assert done.status == "completed"
+    assert len(opened) == 1 and opened[0][0] == clinic["张三"] and opened[0][1] is not None
+
+
 def test_receptionist_completes_a_visit_without_the_clinical_summary(
     qtbot: QtBot, services: AppServices, clinic: dict[str, int],
 ) -> None:

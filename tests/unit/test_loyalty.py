@@ -122,6 +122,50 @@ def test_redeemable_points_leave_out_lapsed_ones_before_the_job_runs(c: Loyal) -
     assert refused.value.field == "points"
 
 
+def test_points_buy_a_gift_from_the_list_and_no_more_than_there_are(c: Loyal) -> None:
+    rules.save_rules(c.ctx, rules.LoyaltyRules(gifts=(rules.Gift("电动牙刷", 800),
+                                                      rules.Gift("漱口水", 200))))
+    points.adjust_points(c.ctx, c.patient, points=1000, reason="期初")
+    entry = points.redeem_gift(c.ctx, c.patient, gift="电动牙刷")
+    assert (entry.kind, entry.points, entry.note) == ("gift", -800, "电动牙刷")
+    with pytest.raises(UserError) as short:
+        points.redeem_gift(c.ctx, c.patient, gift="电动牙刷")
+    assert short.value.field == "gift"
+    with pytest.raises(UserError) as unknown:
+        points.redeem_gift(c.ctx, c.patient, gift="金条")
+    assert unknown.value.field == "gift"
+    assert points.points_summary(c.ctx, c.patient).balance == 200
+    assert balances.check_balances(c.ctx) == []
+
+
+@pytest.mark.parametrize("gifts", [
+    (rules.Gift("", 10),), (rules.Gift("杯子", 0),), (rules.Gift("杯子", 5), rules.Gift("杯子", 9)),
+])
+def test_a_bad_gift_list_is_refused(c: Loyal, gifts: tuple[rules.Gift, ...]) -> None:
+    with pytest.raises(UserError) as refused:
+        rules.save_rules(c.ctx, rules.LoyaltyRules(gifts=gifts))
+    assert refused.value.field == "gifts"
+    assert rules.read_rules(c.ctx).rules.gifts == ()
+
+
+def test_opening_balances_are_not_recent_top_ups_nor_points_given_this_month(c: Loyal) -> None:
+    from clinic_desktop.services.loyalty.common import PRINCIPAL
+    from clinic_desktop.services.loyalty.points import add_lot_in
+    from clinic_desktop.services.loyalty.stored_value import pot_entry
+
+    tiers.save_tier(c.ctx, tiers.TierInput("储值会员", 4, "topup", Decimal(3000), {}))
+    with c.ctx.transaction(write=True) as session:
+        pot_entry(c.ctx, session, c.patient, kind="topup", amount=Decimal(5000), pot=PRINCIPAL,
+                  holder_id=c.patient, checkout_id=None, note="期初储值", source="opening")
+        add_lot_in(c.ctx, session, c.patient, kind="opening", points=900)
+    assert tiers.tier_of(c.ctx, c.patient).topups == 0
+    assert jobs.run_nightly(c.ctx).downgraded == 0
+    assert tiers.tier_of(c.ctx, c.patient).tier is None
+    assert all(m.earned == 0 for m in balances.points_by_month(c.ctx, since=date(2026, 1, 1)))
+    stored_value.top_up(c.ctx, c.patient, amount=Decimal(3000), method="cash")  # a real one
+    assert tiers.tier_of(c.ctx, c.patient).tier.name == "储值会员"  # type: ignore[union-attr]
+
+
 def test_coupons_and_packages_expire_with_entries_and_warn_30_days_before(c: Loyal) -> None:
     coupon = coupons.issue_coupon(c.ctx, c.patient, coupon_type_id=c.coupon_type)
     card = packages.sell_package(c.ctx, c.patient, package_type_id=c.package)

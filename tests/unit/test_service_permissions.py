@@ -205,8 +205,17 @@ def _seed(ctx: Context, folder: Path) -> Seed:
 
 
 def _seed_loyalty(ctx: Context, s: Seed) -> None:
-    from clinic_desktop.services.loyalty import coupons, packages, stored_value, tiers
+    from clinic_desktop.services.loyalty import (
+        coupons,
+        packages,
+        points,
+        rules,
+        stored_value,
+        tiers,
+    )
 
+    rules.save_rules(ctx, rules.LoyaltyRules(gifts=(rules.Gift("电动牙刷", 300),)))
+    points.adjust_points(ctx, s.patient, points=1000, reason="期初")
     s.loyal["tier"] = tiers.save_tier(ctx, tiers.TierInput(
         "银卡", 1, "spend", Decimal(3000), {"*": Decimal(5)})).id
     s.loyal["plan"] = stored_value.save_topup_plan(
@@ -396,6 +405,8 @@ LOYALTY_RULES: dict[str, Rule] = {
     L + "points.points_summary": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
     L + "points.adjust_points": needs(V.LOYALTY_MANAGE, call=lambda c: a(
         c.seed.patient, points=100, reason="补录")),
+    L + "points.redeem_gift": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.patient, gift="电动牙刷")),
     L + "points.add_lot_in": internal(HOOK),
     L + "points.take_in": internal(HOOK),
     L + "points.take_back_in": internal(HOOK),
@@ -443,6 +454,10 @@ LOYALTY_RULES: dict[str, Rule] = {
     L + "payments.reverse_checkout": needs(V.BILLING_EDIT, call=lambda c: a(
         c.seed.loyal["topup"], reason="误操作")),
     L + "payments.earn_for_entries_in": internal(HOOK),
+    L + "payments.payable_visits": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "checkout_form.payment_form": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
+    L + "receipts.receipt_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.loyal["topup"])),
+    L + "member.member_card": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
     L + "balances.balances_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
     L + "balances.clinic_balances": needs(V.BILLING_VIEW, V.EXPORT_RUN, call=lambda c: a()),
     L + "balances.check_balances": needs(V.BILLING_VIEW, call=lambda c: a()),
@@ -476,6 +491,7 @@ RULES: dict[str, Rule] = {
     P + "set_archived": strip(V.PATIENT_ARCHIVE, call=lambda c: a(c.seed.patient, archived=True),
                               clinical=lambda r: [r.notes]),
     P + "set_sources": needs(V.SETTINGS_MANAGE, call=lambda c: a(["电话", "微信"])),
+    P + "set_referrer_in": internal(IN_TRANSACTION + " (appointments.book with a referrer)"),
     P + "list_sources": open_to_all(REFERENCE + ": the patient form's source channels",
                                     lambda c: a()),
     P + "clinic_today": open_to_all("the clinic's date; no data", lambda c: a()),
@@ -505,6 +521,7 @@ RULES: dict[str, Rule] = {
         safety=lambda p: [p.header.allergy_text == ALLERGY, p.medical.allergies]),
     "panel.visible_sections": open_to_all("a function of the caller's own role", lambda c: a()),
     "patient_search.search_patients": needs(V.PATIENT_VIEW, call=lambda c: a("张三")),
+    "patient_search.patient_hit": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.relative)),
     "family.family_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
     "family.link_family": needs(V.PATIENT_EDIT, call=lambda c: a(
         c.seed.patient, c.seed.other, relation="sibling")),
@@ -556,6 +573,8 @@ RULES: dict[str, Rule] = {
     # calendar
     "appointments.check_booking": needs(V.APPOINTMENT_VIEW, call=lambda c: a(_slot(c))),
     "appointments.book": needs(V.APPOINTMENT_EDIT, call=lambda c: a(_slot(c))),
+    "appointments.book#referrer": needs(V.APPOINTMENT_EDIT, V.PATIENT_EDIT, call=lambda c: a(
+        _slot(c), referred_by_id=c.seed.other)),
     "appointments.reschedule": needs(V.APPOINTMENT_EDIT, call=lambda c: a(
         c.seed.booked, version=c.seed.booked_version, start=TOMORROW_10 + timedelta(hours=4),
         end=TOMORROW_10 + timedelta(hours=4, minutes=30))),
@@ -658,6 +677,11 @@ RULES: dict[str, Rule] = {
         mapping={0: "name", 1: "procedure", 2: "doctor"})),
     "import_values.write_new_entries": internal(IN_TRANSACTION + " (imports.run_import)"),
     "import_batches.undo_import": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.batch)),
+    "import_balances.preview_tiers": needs(V.IMPORT_RUN, call=lambda c: a(
+        [["姓名", "会员等级"], ["赵六", "金卡"]], header_index=0,
+        mapping={0: "name", 1: "tier"})),
+    "import_balances.write_new_tiers": internal(IN_TRANSACTION + " (imports.run_import)"),
+    "import_balances.write_openings": internal(IN_TRANSACTION + " (imports.run_import)"),
     "import_batches.list_batches": needs(V.IMPORT_RUN, call=lambda c: a()),
     "import_batches.batch_problems": needs(V.IMPORT_RUN, call=lambda c: a(c.seed.batch)),
     "import_batches.list_profiles": needs(V.IMPORT_RUN, call=lambda c: a()),

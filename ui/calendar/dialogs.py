@@ -86,6 +86,11 @@ class CompleteVisitDialog(ActionDialog):
         self.notes = QLineEdit()
         if services.can(Permission.CLINICAL_EDIT):  # the visit's notes are clinical
             self.form.addRow(self.tr("病历摘要"), self.notes)
+        # The patient is usually at the desk now: the payment dialog follows with this visit.
+        self.pay_now = QCheckBox(self.tr("完成后立即收款（会员折扣、优惠券、积分、储值）"))
+        self.pay_now.setChecked(services.can(Permission.BILLING_EDIT))
+        self.pay_now.setVisible(services.can(Permission.BILLING_EDIT))
+        self.form.addRow(self.pay_now)
         self.fields = {"lines": self.lines[0][0], "amount": self.lines[0][2]}
         self.finish(self.tr("完成并记账"))
 

@@ -64,10 +64,12 @@ from ui.calendar.dialogs import (
 from ui.calendar.time_off_moves import TimeOffMovesDialog
 from ui.calendar.view import CalendarView
 from ui.calendar.week_grid import WeekData, WeekGrid, day_title
+from ui.dialogs.payment_dialog import PaymentDialog
 from ui.icons import icon
 from ui.pages import PageSpec
 from ui.widgets.common import page_header
 from ui.widgets.rich_text import rich_plain
+from ui.widgets.tier_chip import TierPalette
 
 DEFAULT_MINUTES = 30  # a new booking's length until a procedure says otherwise
 DOCTOR_COLUMN, WEEK_COLUMN = 110.0, 60.0  # narrowest readable columns (then it scrolls)
@@ -140,6 +142,8 @@ class CalendarPage(QWidget):
         self.stack.addWidget(self.week_scroll)
         layout.addWidget(self.stack, 1)
         canvas = self.view.canvas
+        self.tiers = TierPalette(services)  # the tooltip's tier swatch
+        canvas.tier_colour = self.tiers.colour
         canvas.book_requested.connect(self.book)
         canvas.move_requested.connect(self.move_booking)
         canvas.context_requested.connect(self.context_menu)
@@ -167,6 +171,7 @@ class CalendarPage(QWidget):
         self.reload()
 
     def _changed(self, changes: ChangeSet, _initiator: object) -> None:
+        self.tiers.reload_if(changes)  # read when a tooltip shows: nothing to redraw
         if changes.touches(Area.APPOINTMENTS, Area.SCHEDULE, Area.PATIENTS, Area.STAFF):
             self.reload()
 
@@ -378,7 +383,10 @@ class CalendarPage(QWidget):
             ctx, view.id, version=view.version, status=status), parent=self, initiator=self)
 
     def complete(self, view: AppointmentView) -> None:
-        CompleteVisitDialog(self.services, view, self).exec()
+        dialog = CompleteVisitDialog(self.services, view, self)
+        if dialog.exec() and dialog.visit_id is not None and dialog.pay_now.isChecked():
+            PaymentDialog(self.services, view.patient_id, visit_id=dialog.visit_id,
+                          parent=self).exec()
 
     def cancel(self, view: AppointmentView) -> None:
         if CancelDialog(self.services, view, self).exec() and matches_for_slot(

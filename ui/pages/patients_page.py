@@ -57,6 +57,7 @@ from ui.dialogs.patient_actions import (
     TagsDialog,
 )
 from ui.dialogs.patient_form import PatientFormDialog
+from ui.dialogs.payment_dialog import PaymentDialog
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import make_table, page_header
@@ -64,6 +65,7 @@ from ui.widgets.ledger_table import fit_columns
 from ui.widgets.patient_home import PatientHome, hit_colour, hit_name
 from ui.widgets.patient_panel import PatientPanelWidget
 from ui.widgets.table_model import RECORD_ROLE, Column, RecordTableModel, SortProxy
+from ui.widgets.tier_chip import TierPalette
 
 DEBOUNCE_MS = 150
 
@@ -98,6 +100,8 @@ class PatientsPage(QWidget):
         self.archived = QCheckBox(self.tr("包括已归档"))
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
+        # Tier colours read once here, shared with the home lists; the rows carry the name.
+        self.tiers = TierPalette(services)
         self.model: RecordTableModel[PatientHit] = RecordTableModel([
             Column(self.tr("姓名"), hit_name, sort_key=lambda h: h.name, colour=hit_colour),
             Column(self.tr("性别"), self._sex),
@@ -105,12 +109,15 @@ class PatientsPage(QWidget):
                    align_right=True),
             Column(self.tr("手机"), lambda h: h.mobile or ""),
             Column(self.tr("病历号"), lambda h: h.code),
+            # Last, and the one that stretches: with the panel open the list is narrow, and
+            # the tier gives way before the phone or the code does.
+            self.tiers.column(self.tr("会员"), lambda h: h.member_tier),
         ], key=lambda h: h.id)
         self.proxy = SortProxy()
         self.proxy.setSourceModel(self.model)
         # Not sortable: the search's own ranking (exact code or phone, then name) is the order.
         # Moving through the rows only highlights; a click, Enter or a double-click opens.
-        self.results = make_table(self.proxy, stretch_column=4, sortable=False)
+        self.results = make_table(self.proxy, stretch_column=5, sortable=False)
         self.results.setObjectName("searchResults")
         self.results.clicked.connect(self._open_index)
         self.results.activated.connect(self._open_index)  # Enter, or a double-click
@@ -129,7 +136,7 @@ class PatientsPage(QWidget):
         row.addWidget(self.export_button)
         left_layout.addLayout(row)
         self.lists = QStackedWidget()
-        self.home = PatientHome(services)
+        self.home = PatientHome(services, self.tiers)
         self.home.open_requested.connect(self.open_patient)
         self.lists.addWidget(self.home)
         self.lists.addWidget(self.results)
@@ -303,6 +310,9 @@ class PatientsPage(QWidget):
         self.panel.show()
 
     def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if self.tiers.reload_if(changes):  # a tier recoloured or renamed: the swatches follow
+            for view in (self.results, self.home.today, self.home.recent):
+                view.viewport().update()
         shown = self.panel.patient_id
         if shown is not None and changes.touches_patient(shown):
             self.panel.reload()
@@ -341,6 +351,8 @@ class PatientsPage(QWidget):
         elif action == "contact":
             ContactDialog(self.services, pid, self).exec()
         elif action == "payment":
+            PaymentDialog(self.services, pid, parent=self).exec()
+        elif action == "ledger":
             LedgerDialog(self.services, pid, self).exec()
         elif action == "feedback":
             FeedbackDialog(self.services, pid, self).exec()

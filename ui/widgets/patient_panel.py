@@ -44,8 +44,10 @@ from ui.errors import show_error
 from ui.widgets.common import make_table
 from ui.widgets.ledger_table import LedgerTable, fit_columns
 from ui.widgets.ledger_table import money as _money
+from ui.widgets.member_tab import MemberTab
 from ui.widgets.rich_text import esc, esc_lines, plain_label, rich_plain
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
+from ui.widgets.tier_chip import tier_chip
 
 # Marked for lupdate; translated at use with self.tr(label).
 KIND_LABELS = {
@@ -100,8 +102,8 @@ class PatientPanelWidget(QWidget):
         for key, text, row in (
             ("edit", self.tr("编辑"), row1), ("book", self.tr("预约"), row1),
             ("contact", self.tr("记录联系"), row1),
-            ("payment", self.tr("收款/记账"), row1), ("feedback", self.tr("满意度/投诉"), row1),
-            ("tags", self.tr("标签"), row2),
+            ("payment", self.tr("收款"), row1), ("feedback", self.tr("满意度/投诉"), row1),
+            ("ledger", self.tr("记账"), row2), ("tags", self.tr("标签"), row2),
             ("family", self.tr("关联家属"), row2), ("merge", self.tr("合并重复"), row2),
             ("archive", self.tr("归档"), row2),
         ):
@@ -110,6 +112,9 @@ class PatientPanelWidget(QWidget):
             self.buttons[key] = button
             row.addWidget(button)
         self.buttons["book"].setToolTip(self.tr("为这位患者预约：打开日历的预约窗口"))
+        self.buttons["payment"].setToolTip(self.tr("收款：现金、微信、支付宝、银行卡、医保、储值、"
+                                                   "积分和优惠券可混合使用，并打印收据"))
+        self.buttons["ledger"].setToolTip(self.tr("手动记一笔收费、优惠、退款或充值"))
         buttons.addLayout(row1)
         buttons.addLayout(row2)
         buttons.addStretch(1)
@@ -151,18 +156,22 @@ class PatientPanelWidget(QWidget):
                    else self.tr("待到期")),
             Column(self.tr("已拨打"), lambda t: str(t.attempts), align_right=True),
         ], key=lambda t: t.id)
+        self.member = MemberTab(services)
+        self.member.payment_requested.connect(lambda: self.action_requested.emit("payment"))
         self.views: list[QTableView] = [self.timeline_view]  # columns fitted after each read
         self.tab_pages: dict[str, QWidget] = {
             "medical": self._medical_tab(self.medical),
             "treatments": self._table(self.treatment_model, 5),
             "billing": self.ledger.view,
             "family": self._table(self.family_model, 3),
+            "loyalty": self.member,
             "care": self._table(self.care_model, 2),
             "attachments": self._attachments(),
             "notes": self._notes(),
         }
         self.tab_titles = {"medical": self.tr("病史与过敏"), "treatments": self.tr("治疗记录"),
                            "billing": self.tr("账单"), "family": self.tr("家庭"),
+                           "loyalty": self.tr("会员"),
                            "care": self.tr("回访"), "attachments": self.tr("附件"),
                            "notes": self.tr("备注与自定义")}
 
@@ -277,7 +286,6 @@ class PatientPanelWidget(QWidget):
         age = self.tr("{0} 岁").format(header.age) if header.age is not None else ""
         self.name.setText(f"{esc(p.name)}  <span style='font-size:11pt;color:#52606D'>"
                           f"{sex} {age} · {esc(p.code)}"
-                          + (f" · {esc(p.member_tier)}" if p.member_tier else "")
                           + (self.tr(" · 已归档") if p.archived else "") + "</span>")
         facts = [self.tr("手机 {0}").format(p.mobile) if p.mobile else self.tr("未留手机")]
         if header.next_appointment:
@@ -285,8 +293,11 @@ class PatientPanelWidget(QWidget):
                 self.services.format_datetime(header.next_appointment)))
         if p.source:
             facts.append(self.tr("来源 {0}").format(p.source))
-        if p.referrer_note:
-            facts.append(self.tr("介绍人 {0}").format(p.referrer_note))
+        referrer = " ".join(filter(None, (header.referrer, p.referrer_note)))
+        if referrer:
+            facts.append(self.tr("介绍人 {0}").format(referrer))
+        if header.referred:
+            facts.append(self.tr("已介绍 {0} 位").format(header.referred))
         if p.emergency_contact or p.emergency_phone:
             facts.append(self.tr("紧急联系人 {0}").format(
                 " ".join(filter(None, (p.emergency_contact, p.emergency_phone)))))
@@ -316,6 +327,8 @@ class PatientPanelWidget(QWidget):
                 # visible outside the layout would cover the panel until then.
                 chip.hide()
                 chip.deleteLater()
+        if p.member_tier:
+            self.tags.addWidget(tier_chip(p.member_tier, header.tier_colour))
         for tag in header.tags:
             chip = plain_label(tag.name)
             chip.setObjectName("tagChip")
@@ -331,17 +344,22 @@ class PatientPanelWidget(QWidget):
         self.buttons["merge"].setVisible(self.services.can(Permission.PATIENT_MERGE))
         self.buttons["archive"].setVisible(self.services.can(Permission.PATIENT_ARCHIVE))
         self.buttons["payment"].setVisible(self.services.can(Permission.BILLING_EDIT))
+        self.buttons["ledger"].setVisible(self.services.can(Permission.BILLING_EDIT))
         self.medical_button.setVisible(self.services.can(Permission.CLINICAL_EDIT))
 
     def _render_tabs(self) -> None:
         assert self.panel is not None
         panel = self.panel
+        current = self.tabs.currentWidget()  # a refresh keeps the tab the person was on
         while self.tabs.count() > 1:
             self.tabs.removeTab(1)
         for key, page in self.tab_pages.items():
-            if key in panel.sections or key == "family":
+            if key in panel.sections or key == "family" \
+                    or (key == "loyalty" and "billing" in panel.sections):
                 # "History & allergies": a tab reads a lone "&" as a shortcut marker.
                 self.tabs.addTab(page, self.tab_titles[key].replace("&", "&&"))
+        if current is not None and self.tabs.indexOf(current) >= 0:
+            self.tabs.setCurrentWidget(current)
         if panel.medical is not None and "medical" in panel.sections:
             m = panel.medical
             rows = [(self.tr("过敏"), m.allergy_text or self.tr("无")),
@@ -354,6 +372,8 @@ class PatientPanelWidget(QWidget):
         if "billing" in panel.sections:
             self.ledger.show_entries(panel.ledger)
         self.family_model.replace(panel.family)
+        if "billing" in panel.sections:
+            self.member.show_patient(panel.header.patient.id, panel.family)
         self.care_model.replace(panel.care)
         self.attachment_list.clear()
         for attachment in panel.attachments:

@@ -6,7 +6,7 @@ cached display, and nothing below zero that must not be."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -230,7 +230,8 @@ class MonthPoints:
 
 
 def points_by_month(ctx: Context, *, since: date) -> list[MonthPoints]:
-    """Points given, redeemed and lapsed per clinic-local month, for the manager."""
+    """Points given, redeemed and lapsed per clinic-local month, for the manager (balances
+    opened by an import were given before the clinic used the app: not counted)."""
     ctx.require(Permission.REPORTS_VIEW)
     with ctx.transaction() as session:
         zone: ZoneInfo = clinic_zone(session)
@@ -238,11 +239,10 @@ def points_by_month(ctx: Context, *, since: date) -> list[MonthPoints]:
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         month = local_month(PointsEntry.at, minutes)
         p = PointsEntry
-        from datetime import datetime, time
-
+        given = p.lot.is_(True) & p.kind.not_in(("reversal", "opening"))
         rows = session.execute(
-            select(month, fen_sum(p.lot.is_(True) & (p.kind != "reversal"), p.points),
-                   fen_sum(p.kind == "redeem", p.points, -1),
+            select(month, fen_sum(given, p.points),
+                   fen_sum(p.kind.in_(("redeem", "gift")), p.points, -1),
                    fen_sum(p.kind == "expire", p.points, -1))
             .where(p.at >= datetime.combine(since, time(0), zone))
             .group_by(month).order_by(month)).all()

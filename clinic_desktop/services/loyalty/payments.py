@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import func, select
@@ -134,6 +135,41 @@ class _Plan:
     holder_id: int
     coupons: tuple[Coupon, ...]
     earn_rule: str
+
+
+@dataclass(frozen=True)
+class PayableVisit:
+    """A visit the payment dialog offers to pay (its lines get the tier discount and coupons)."""
+
+    id: int
+    visit_date: date
+    procedures: str  # 洁牙、树脂补牙
+    total: Decimal
+    discounted: bool  # the tier's discount was given on it already
+
+
+RECENT_VISITS = 8
+
+
+def payable_visits(ctx: Context, patient_id: int) -> list[PayableVisit]:
+    """The patient's latest visits with a charge, newest first."""
+    ctx.require(Permission.BILLING_VIEW)
+    with ctx.transaction() as session:
+        patient_row(session, patient_id)
+        visits = session.execute(
+            select(Visit.id, Visit.visit_date).where(Visit.patient_id == patient_id)
+            .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(RECENT_VISITS)).all()
+        ids = [v.id for v in visits]
+        names: dict[int, list[str]] = {}
+        totals: dict[int, Decimal] = {}
+        for visit_id, name, amount in session.execute(
+                select(Treatment.visit_id, Treatment.procedure_name, Treatment.amount)
+                .where(Treatment.visit_id.in_(ids)).order_by(Treatment.id)):
+            names.setdefault(visit_id, []).append(name)
+            totals[visit_id] = totals.get(visit_id, ZERO) + amount
+        return [PayableVisit(v.id, v.visit_date, "、".join(names.get(v.id, [])),
+                             totals.get(v.id, ZERO), _tier_discount_given(session, v.id))
+                for v in visits if totals.get(v.id, ZERO) > 0]
 
 
 def _lines(session: Session, patient_id: int, visit_id: int | None) -> list[ChargeLine]:

@@ -37,7 +37,8 @@ MAX_POINTS = 100_000_000
 def kind_label(kind: str) -> str:
     return {"earn": _("消费积分"), "birthday": _("生日积分"), "referral": _("转介绍奖励"),
             "redeem": _("积分抵扣"), "expire": _("积分过期"), "adjust": _("手动调整"),
-            "opening": _("期初积分"), "reversal": _("冲正"), "refund": _("退款扣回")
+            "opening": _("期初积分"), "reversal": _("冲正"), "refund": _("退款扣回"),
+            "gift": _("兑换礼品")
             }.get(kind, kind)
 
 
@@ -208,4 +209,22 @@ def adjust_points(ctx: Context, patient_id: int, *, points: int, reason: str
             entry = take_in(ctx, session, patient_id, kind="adjust", points=-points, note=reason)
         refresh_caches(session, [patient_id])
         ctx.audit(session, "loyalty.points_adjust", "patient", patient_id, f"{points} {reason}")
+        return _info(entry)
+
+
+def redeem_gift(ctx: Context, patient_id: int, *, gift: str) -> PointsEntryInfo:
+    """Points exchanged for a gift on the clinic's list (the rules in force today)."""
+    ctx.require(Permission.BILLING_EDIT)
+    with ctx.transaction(write=True) as session:
+        patient_row(session, patient_id)
+        rules = rules_in(session, clinic_day(session, ctx.now()))
+        chosen = rules.gift(gift)
+        if chosen is None:
+            raise UserError(_("礼品“{gift}”不在兑换清单中。", gift=gift), field="gift")
+        entry = take_in(ctx, session, patient_id, kind="gift", points=chosen.points,
+                        note=chosen.name, field="gift")
+        entry.rule = chosen.name[:64]
+        refresh_caches(session, [patient_id])
+        ctx.audit(session, "loyalty.gift", "patient", patient_id,
+                  f"{chosen.name} -{chosen.points}")
         return _info(entry)

@@ -22,6 +22,15 @@ from clinic_desktop.services.loyalty.common import clinic_day
 SETTING = "loyalty.rules"
 REWARDS = ("none", "points", "coupon", "stored_value")
 ANY = "*"  # the category every other category falls back to
+MAX_GIFTS = 50
+
+
+@dataclass(frozen=True)
+class Gift:
+    """A gift points can be exchanged for (积分兑换礼品): an electric toothbrush for 3,000."""
+
+    name: str
+    points: int
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,10 @@ class LoyaltyRules:
     referral_coupon_type_id: int | None = None
     referral_value: Decimal = Decimal("100.00")
     package_warn_days: int = 30
+    gifts: tuple[Gift, ...] = ()
+
+    def gift(self, name: str) -> Gift | None:
+        return next((g for g in self.gifts if g.name == name), None)
 
     def rate_for(self, category: str | None) -> Decimal:
         return self.points_per_yuan.get(category or ANY, self.points_per_yuan.get(ANY,
@@ -55,6 +68,7 @@ def _to_json(rules: LoyaltyRules) -> dict[str, Any]:
     data = dataclasses.asdict(rules)
     data["points_per_yuan"] = {k: str(v) for k, v in rules.points_per_yuan.items()}
     data["referral_value"] = str(rules.referral_value)
+    data["gifts"] = [{"name": g.name, "points": g.points} for g in rules.gifts]
     return data
 
 
@@ -65,6 +79,8 @@ def _from_json(data: dict[str, Any]) -> LoyaltyRules:
         values["points_per_yuan"] = {k: Decimal(v) for k, v in values["points_per_yuan"].items()}
     if "referral_value" in values:
         values["referral_value"] = Decimal(values["referral_value"])
+    if "gifts" in values:
+        values["gifts"] = tuple(Gift(str(g["name"]), int(g["points"])) for g in values["gifts"])
     return LoyaltyRules(**values)
 
 
@@ -111,8 +127,28 @@ def validate_rules(rules: LoyaltyRules) -> LoyaltyRules:
     for failed, name, message in checks:
         if failed:
             raise UserError(message, field=name)
-    return dataclasses.replace(rules, points_per_yuan=rates,
+    gifts = _valid_gifts(rules.gifts)
+    return dataclasses.replace(rules, points_per_yuan=rates, gifts=gifts,
                                referral_value=rules.referral_value.quantize(Decimal("0.01")))
+
+
+def _valid_gifts(gifts: tuple[Gift, ...]) -> tuple[Gift, ...]:
+    if len(gifts) > MAX_GIFTS:
+        raise UserError(_("礼品最多 {count} 种。", count=MAX_GIFTS), field="gifts")
+    seen: set[str] = set()
+    kept: list[Gift] = []
+    for row, gift in enumerate(gifts, start=1):
+        name = gift.name.strip()
+        if not name or len(name) > 64:
+            raise UserError(_("第 {row} 个礼品：请填写名称（最多 64 个字）。", row=row),
+                            field="gifts")
+        if name in seen:
+            raise UserError(_("礼品“{name}”重复。", name=name), field="gifts")
+        if not 0 < gift.points <= 10_000_000:
+            raise UserError(_("礼品“{name}”：所需积分应大于 0。", name=name), field="gifts")
+        seen.add(name)
+        kept.append(Gift(name, gift.points))
+    return tuple(kept)
 
 
 def read_rules(ctx: Context) -> RulesVersion:

@@ -72,7 +72,9 @@ class LedgerEntry(Base):
     kind: Mapped[str] = mapped_column(String(16))
     method: Mapped[str | None] = mapped_column(String(16))
     amount: Mapped[Decimal]
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    # Indexed (migration 13): a visit's entries, for its tier discount, receipt and undo.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"),
+                                                 index=True)
     note: Mapped[str] = mapped_column(String(255), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Which import wrote the row (no foreign key: adding one would make SQLite rebuild the
