@@ -62,6 +62,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import (  # noqa: E402
     QCoreApplication,
     QDateTime,
+    QEvent,
     QRectF,
     QSettings,
     QSizeF,
@@ -255,7 +256,7 @@ def receipt(s: Shots) -> QWidget:
     from ui.dialogs.payment_dialog import PaymentDialog
     from ui.dialogs.receipt_dialog import ReceiptDialog
 
-    dialog = PaymentDialog(s.services, _member(s))
+    dialog = PaymentDialog(s.services, _member(s), parent=s.window)
     dialog.open_receipt = False
     for row in range(dialog.coupons.count()):
         if "洁牙" in dialog.coupons.item(row).text():
@@ -641,8 +642,14 @@ def run_one(out: Path, lang: str, screen: str, names: set[str]) -> int:
         print(f"{target / name}  {size.width()}×{size.height()}")
         if widget is not window and widget not in shots.keep:
             widget.close()
-    for dialog in window.findChildren(QDialog):
-        dialog.deleteLater()
+    # Every window deleted while the application still exists: left to the interpreter's
+    # exit, PySide may destroy a dialog after the QApplication and crash on the way out.
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    shots.keep.clear()
     demo_db.close()
     empty_db.close()
     for line in unexpected:

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
 from clinic_desktop.services.clinic import read_setting, write_setting
+from clinic_desktop.services.loyalty.coupons import rule_coupon_in
+from clinic_desktop.services.loyalty.rules import LoyaltyRules, rules_in
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import Visit
 from clinic_desktop.storage.models.patient import Patient
@@ -45,6 +47,7 @@ def daily_scan(ctx: Context) -> int:
         if first > today:
             return 0
         days_before = int(read_setting(session, "care.birthday_days_before", 0))
+        rules = rules_in(session, today)  # the loyalty rules: coupons given with the tasks
         dormant_months = int(read_setting(session, "care.dormant_months", 12))
         known = set(session.execute(select(CareTask.dedupe_key).where(
             CareTask.source.in_(("birthday", "dormant")))).scalars())
@@ -64,14 +67,18 @@ def daily_scan(ctx: Context) -> int:
                 if key in known:
                     continue
                 known.add(key)
+                coupon = rule_coupon_in(ctx, session, pid, source="birthday",
+                                        coupon_type_id=rules.birthday_coupon_type_id)
+                title = _("生日问候（已发生日优惠券 {code}）", code=coupon.code) if coupon \
+                    else _("生日问候")
                 session.add(CareTask(
-                    patient_id=pid, kind="birthday", title=_("生日问候"), source="birthday",
+                    patient_id=pid, kind="birthday", title=title, source="birthday",
                     source_id=pid, dedupe_key=key, assigned_role="receptionist", priority=3,
                     window_days=0, due_at=datetime.combine(day, time(9), zone),
                     created_at=ctx.now()))
                 created += 1
             day += timedelta(days=1)
-        created += _dormant(session, ctx, today, dormant_months, zone, known)
+        created += _dormant(session, ctx, today, dormant_months, zone, known, rules)
         write_setting(session, "care.daily_scan_done", today.isoformat())
     return created
 
@@ -83,7 +90,7 @@ def _months_before(day: date, months: int) -> date:
 
 
 def _dormant(session: Session, ctx: Context, today: date, months: int, zone: ZoneInfo,
-             known: set[str]) -> int:
+             known: set[str], rules: LoyaltyRules) -> int:
     cutoff = _months_before(today, months)
     last_visit = (select(Visit.patient_id, func.max(Visit.visit_date).label("last"))
                   .group_by(Visit.patient_id).subquery())
@@ -107,9 +114,15 @@ def _dormant(session: Session, ctx: Context, today: date, months: int, zone: Zon
         if key in known:
             continue
         known.add(key)
+        coupon = rule_coupon_in(ctx, session, pid, source="winback",
+                                coupon_type_id=rules.winback_coupon_type_id)
+        title = _("久未到诊回访（上次就诊 {day}）", day=str(last))
+        if coupon is not None:
+            title = _("久未到诊回访（上次就诊 {day}，已发优惠券 {code}）", day=str(last),
+                      code=coupon.code)
         session.add(CareTask(
             patient_id=pid, kind="reactivation",
-            title=_("久未到诊回访（上次就诊 {day}）", day=str(last)), source="dormant",
+            title=title, source="dormant",
             source_id=pid, dedupe_key=key, assigned_role="receptionist", priority=3,
             window_days=0, due_at=datetime.combine(today, time(10), zone),
             created_at=ctx.now()))

@@ -156,6 +156,22 @@ def test_rules_with_gifts_are_saved_and_read_back(
     assert again.reward_value.text() == "1,234.50"
 
 
+def test_the_birthday_and_win_back_coupons_are_chosen_in_the_rules(
+        qtbot: QtBot, window: MainWindow, services: AppServices) -> None:
+    from clinic_desktop.services.loyalty.coupons import CouponTypeInput, save_coupon_type
+
+    gift = save_coupon_type(services.ctx, CouponTypeInput("生日券", "amount", D(50))).id
+    form = open_page(window).rules
+    assert form.birthday_coupon.currentData() is None  # 不发券 until chosen
+    form.birthday_coupon.setCurrentIndex(form.birthday_coupon.findData(gift))
+    form.save()
+    rules = read_rules(services.ctx).rules
+    assert (rules.birthday_coupon_type_id, rules.winback_coupon_type_id) == (gift, None)
+    again = LoyaltyPage(services).rules
+    qtbot.addWidget(again)
+    assert again.birthday_coupon.currentData() == gift
+
+
 def test_a_refused_rule_names_its_field_and_writes_nothing(
         qtbot: QtBot, window: MainWindow, services: AppServices) -> None:
     form = open_page(window).rules

@@ -73,8 +73,17 @@ def test_payment_receipt_and_member_dialogs_fit(
 
 def test_the_panel_with_the_member_tab_fits(
         language: str, qtbot: QtBot, services: AppServices) -> None:
+    """A diamond member with many tags, an allergy and a referrer: the chips wrap, the
+    panel never widens the window."""
+    from clinic_desktop.services import profile
+
     c = setup_loyalty(services.ctx)
     tiers.override_tier(c.ctx, c.patient, tier_id=c.tiers["钻石"], reason="院长特批")
+    for name in ("VIP", "注重品牌", "怕疼", "需家属陪同", "价格敏感", "周末就诊", "老客户"):
+        tag = profile.create_tag(c.ctx, name=name)
+        profile.set_tag(c.ctx, c.patient, tag.id, on=True)
+    profile.update_medical(c.ctx, c.patient, profile.MedicalInfo(
+        ("青霉素",), "血压<90 慎用肾上腺素", "", "", "", ""))
     page = PatientsPage(services)
     qtbot.addWidget(page)
     page.resize(SCREEN.width() - 168, SCREEN.height())  # beside the navigation

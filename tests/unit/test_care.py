@@ -248,6 +248,39 @@ def test_birthdays_and_dormant_patients_once_with_catch_up(
     assert daily_scan(admin_ctx) == 0  # still dormant, but one win-back per dormancy
 
 
+def test_birthday_and_win_back_tasks_carry_the_coupon_the_rules_give(
+    admin_ctx: Context, fixed_clock: FixedClock
+) -> None:
+    from clinic_desktop.services.care_sources import daily_scan
+    from clinic_desktop.services.loyalty import coupons, rules
+
+    fixed_clock.set(local(2026, 3, 1, 8))
+    gift = coupons.save_coupon_type(admin_ctx, coupons.CouponTypeInput(
+        "生日券", "amount", Decimal(50), valid_days=30)).id
+    back = coupons.save_coupon_type(admin_ctx, coupons.CouponTypeInput(
+        "回来看看", "percent", percent=20, valid_days=60)).id
+    rules.save_rules(admin_ctx, rules.LoyaltyRules(birthday_coupon_type_id=gift,
+                                                   winback_coupon_type_id=back))
+    born = create_patient(admin_ctx, PatientInput(name="三月", birth_date=date(1990, 3, 1)))
+    sleeper = create_patient(admin_ctx, PatientInput(name="老客户", mobile="13700001111"))
+    billing.record_visit(admin_ctx, sleeper.patient.id, visit_date=date(2024, 12, 1),
+                         doctor_id=None, lines=[TreatmentLine(None, Decimal(100),
+                                                              procedure_name="检查")])
+    assert daily_scan(admin_ctx) == 2
+    [birthday] = coupons.coupons_of(admin_ctx, born.patient.id)
+    [winback] = coupons.coupons_of(admin_ctx, sleeper.patient.id)
+    assert (birthday.type.name, birthday.source) == ("生日券", "birthday")
+    assert (winback.type.name, winback.source) == ("回来看看", "winback")
+    with admin_ctx.db.session() as session:
+        titles = {t.patient_id: t.title for t in session.execute(select(CareTask)).scalars()}
+    assert birthday.code in titles[born.patient.id]
+    assert winback.code in titles[sleeper.patient.id]
+    fixed_clock.set(local(2026, 3, 2, 8))
+    daily_scan(admin_ctx)  # no second coupon for the same birthday or dormancy
+    assert len(coupons.coupons_of(admin_ctx, born.patient.id, include_closed=True)) == 1
+    assert len(coupons.coupons_of(admin_ctx, sleeper.patient.id, include_closed=True)) == 1
+
+
 def test_a_check_up_does_not_start_the_plan_again(
     admin_ctx: Context, clinic: dict[str, int]
 ) -> None:

@@ -42,6 +42,7 @@ from clinic_desktop.services.panel import (
 from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.widgets.common import make_table
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.ledger_table import LedgerTable, fit_columns
 from ui.widgets.ledger_table import money as _money
 from ui.widgets.member_tab import MemberTab
@@ -89,8 +90,7 @@ class PatientPanelWidget(QWidget):
         # Wrapped rather than widening the panel: the search list beside it keeps its room.
         for label in (self.name, self.facts, self.money):
             label.setWordWrap(True)
-        self.tags = QHBoxLayout()
-        self.tags.setSpacing(6)
+        self.tags = FlowLayout()  # chips wrap: many tags never widen the panel
         titles.addWidget(self.name)
         titles.addWidget(self.facts)
         titles.addWidget(self.money)
@@ -334,7 +334,6 @@ class PatientPanelWidget(QWidget):
             chip.setObjectName("tagChip")
             chip.setStyleSheet(f"background:{tag.colour};")
             self.tags.addWidget(chip)
-        self.tags.addStretch(1)
         self.timeline_model.replace(panel.timeline)
         self._render_tabs()
         for view in self.views:

@@ -146,6 +146,19 @@ def issue_in(ctx: Context, session: Session, patient_id: int, coupon_type: Coupo
     return coupon
 
 
+def rule_coupon_in(ctx: Context, session: Session, patient_id: int, *, source: str,
+                   coupon_type_id: int | None) -> Coupon | None:
+    """The coupon a rule gives (birthday, win-back) inside the caller's transaction; None
+    when the rule gives none or its type has been switched off since."""
+    kind = session.get(CouponType, coupon_type_id) if coupon_type_id is not None else None
+    if kind is None or not kind.active:
+        return None
+    coupon = issue_in(ctx, session, patient_id, kind, source=source, source_id=patient_id)
+    ctx.audit(session, "loyalty.coupon_issue", "patient", patient_id,
+              f"{source} {kind.name} {coupon.code}")
+    return coupon
+
+
 def coupon_info(c: Coupon, t: CouponType) -> CouponInfo:
     return CouponInfo(c.id, c.code, c.patient_id, type_info(t), c.issued_at, c.expires_on,
                       c.status, c.source, c.redeemed_at, c.closed_reason)

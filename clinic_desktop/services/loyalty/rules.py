@@ -49,6 +49,10 @@ class LoyaltyRules:
     referral_value: Decimal = Decimal("100.00")
     package_warn_days: int = 30
     gifts: tuple[Gift, ...] = ()
+    # Coupons issued by rule with the day's care tasks: on the birthday greeting, and with
+    # the win-back call to a dormant patient (None: no coupon).
+    birthday_coupon_type_id: int | None = None
+    winback_coupon_type_id: int | None = None
 
     def gift(self, name: str) -> Gift | None:
         return next((g for g in self.gifts if g.name == name), None)

@@ -146,6 +146,9 @@ class LoyaltyRulesForm(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.reward_coupon.setMinimumContentsLength(10)
         self.reward_value = money_edit()
+        # Coupons the day's care tasks bring: on the birthday, and to win a dormant patient back.
+        self.birthday_coupon = self._coupon_combo()
+        self.winback_coupon = self._coupon_combo()
         self.gifts = GiftTable()
         self.gifts.setMinimumHeight(130)
         self.effective = QDateEdit()
@@ -178,7 +181,9 @@ class LoyaltyRulesForm(QWidget):
             "bonus_first": self.bonus_order, "package_warn_days": self.package_warn,
             "referral_reward": self.reward, "referral_points": self.reward_points,
             "referral_coupon_type_id": self.reward_coupon, "referral_value": self.reward_value,
-            "gifts": self.gifts, "effective_from": self.effective})
+            "gifts": self.gifts, "effective_from": self.effective,
+            "birthday_coupon_type_id": self.birthday_coupon,
+            "winback_coupon_type_id": self.winback_coupon})
         self.reward.currentIndexChanged.connect(lambda _i: self._reward_changed())
         services.changed.connect(self._on_changed)
         self.reload()
@@ -191,6 +196,8 @@ class LoyaltyRulesForm(QWidget):
         points_form.addRow(self.tr("积分抵扣"), self.redeem)
         points_form.addRow(self.tr("积分有效期"), self.expiry)
         points_form.addRow(self.tr("生日积分"), self.birthday)
+        points_form.addRow(self.tr("生日优惠券"), self.birthday_coupon)
+        points_form.addRow(self.tr("召回优惠券"), self.winback_coupon)
         tiers = QGroupBox(self.tr("等级与储值"))
         tiers_form = QFormLayout(tiers)
         tiers_form.addRow(self.tr("等级统计周期"), self.tier_window)
@@ -283,7 +290,22 @@ class LoyaltyRulesForm(QWidget):
             self.status.setText(self.status.text() + " " + self.tr(
                 "另有 {0} 起生效的新版本。").format(self.day_text(min(later))))
 
+    def _coupon_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        combo.setToolTip(self.tr("随每天的生日问候或久未到诊回访任务自动发放"))
+        return combo
+
     def set_coupon_types(self, types: Sequence[CouponTypeInfo]) -> None:
+        for combo in (self.birthday_coupon, self.winback_coupon):
+            kept = combo.currentData()
+            combo.clear()
+            combo.addItem(self.tr("不发券"), None)
+            for kind in types:
+                combo.addItem(kind.name, kind.id)
+            combo.setCurrentIndex(max(0, combo.findData(kept)))
         chosen = self.reward_coupon.currentData()
         self.reward_coupon.clear()
         if not types:
@@ -310,6 +332,9 @@ class LoyaltyRulesForm(QWidget):
         self.reward_points.setValue(rules.referral_points)
         self.reward_value.setText(f"{rules.referral_value:,.2f}")
         self.gifts.set_gifts(rules.gifts)
+        for combo, chosen in ((self.birthday_coupon, rules.birthday_coupon_type_id),
+                              (self.winback_coupon, rules.winback_coupon_type_id)):
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
         self._reward_changed()
         self.errors.clear()
         self.status.setText(self.tr("显示的是默认规则。") if version.effective_from == date.min
@@ -339,7 +364,9 @@ class LoyaltyRulesForm(QWidget):
             referral_value=parse_money(self.reward_value, field="referral_value",
                                        label=self.tr("赠送储值")),
             package_warn_days=self.package_warn.value(),
-            gifts=self.gifts.gifts())
+            gifts=self.gifts.gifts(),
+            birthday_coupon_type_id=self.birthday_coupon.currentData(),
+            winback_coupon_type_id=self.winback_coupon.currentData())
 
     def save(self) -> None:
         try:
