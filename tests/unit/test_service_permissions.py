@@ -446,6 +446,7 @@ LOYALTY_RULES: dict[str, Rule] = {
         c.seed.loyal["coupon"], reason="发错")),
     L + "coupons.coupons_of": needs(V.BILLING_VIEW, call=lambda c: a(c.seed.patient)),
     L + "coupons.issue_in": internal(HOOK),
+    L + "coupons.rule_coupon_in": internal(HOOK),
     L + "referrals.referrals_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
     L + "referrals.referral_ranking": needs(V.REPORTS_VIEW, call=lambda c: a()),
     L + "referrals.reward_in": internal(HOOK),
