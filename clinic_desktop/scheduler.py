@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -82,12 +83,14 @@ class ClinicScheduler:
         return results
 
     def start(self, *, catch_up: bool = True) -> None:
+        # The catch-up is the interval job's first run, due now: a separate one-off job added
+        # after start() raced APScheduler's own removal of it (JobLookupError on its thread).
+        first_run = {"next_run_time": datetime.now(UTC)} if catch_up else {}
         self._scheduler.add_job(
-            self.run_now, "interval", seconds=self._interval, id="scans", replace_existing=True
+            self.run_now, "interval", seconds=self._interval, id="scans", replace_existing=True,
+            **first_run,
         )
         self._scheduler.start()
-        if catch_up:
-            self._scheduler.add_job(self.run_now, id="catch-up")
 
     def shutdown(self) -> None:
         if self._scheduler.running:
