@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
