@@ -13,11 +13,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from clinic_desktop.changes import ChangeSet
+from clinic_desktop.clock import SystemClock
 from clinic_desktop.context import Context
 
 log = logging.getLogger(__name__)
@@ -83,9 +83,10 @@ class ClinicScheduler:
         return results
 
     def start(self, *, catch_up: bool = True) -> None:
-        # The catch-up is the interval job's first run, due now: a separate one-off job added
-        # after start() raced APScheduler's own removal of it (JobLookupError on its thread).
-        first_run = {"next_run_time": datetime.now(UTC)} if catch_up else {}
+        # The catch-up is the interval job's first run, due at once: a separate one-off job
+        # added after start() raced APScheduler's own removal of it (JobLookupError on its
+        # thread). APScheduler times its triggers by the machine's clock, so that clock it is.
+        first_run = {"next_run_time": SystemClock().now()} if catch_up else {}
         self._scheduler.add_job(
             self.run_now, "interval", seconds=self._interval, id="scans", replace_existing=True,
             **first_run,
