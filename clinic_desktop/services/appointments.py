@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -31,13 +31,13 @@ from clinic_desktop.rules.schedule_rules import (
 )
 from clinic_desktop.services.billing import TreatmentLine, record_visit_in
 from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.overlap_read import read_overlap_facts
 from clinic_desktop.services.patients import (
     PatientInput,
     PatientRecord,
     create_patient_in,
     set_referrer_in,
 )
-from clinic_desktop.services.schedule import doctor_rules
 from clinic_desktop.storage.models.schedule import (
     Appointment,
     AppointmentEvent,
@@ -105,38 +105,20 @@ def _names(session: Session, bookings: list[Booking]) -> Names:
     )
 
 
-# Built once, as the overlap check runs on every change in the booking dialog: building the
-# statement costs SQLAlchemy more than SQLite spends answering it. A candidate without a chair
-# binds NULL, which matches no row.
-_NEAR = select(
-    Appointment.id, Appointment.doctor_id, Appointment.chair_id, Appointment.patient_id,
-    Appointment.start, Appointment.end, Appointment.status,  # Booking's fields, in order
-).where(
-    Appointment.start < bindparam("before"), Appointment.start > bindparam("earliest"),
-    Appointment.end > bindparam("after"),
-    Appointment.status != "cancelled", Appointment.status != "no_show",
-    or_(Appointment.doctor_id == bindparam("doctor_id"),
-        Appointment.patient_id == bindparam("patient_id"),
-        Appointment.chair_id == bindparam("chair_id")),
-)
-
-
 def conflicts_for(session: Session, candidate: Booking) -> list[Conflict]:
     """Everything that clashes with ``candidate``, read from the database."""
     if not candidate.blocks:
         return []
     session.flush()  # read below on the connection: what this session holds counts too
-    existing = [Booking(*row) for row in session.connection().execute(_NEAR, {
-        "before": candidate.end, "earliest": candidate.start - MAX_DURATION,
-        "after": candidate.start, "doctor_id": candidate.doctor_id,
-        "patient_id": candidate.patient_id, "chair_id": candidate.chair_id})]
-    spans, offs, zone = doctor_rules(session, candidate.doctor_id, candidate.start,
-                                     candidate.end)
-    found = find_conflicts(candidate, existing, working_spans=spans, time_off=offs, tz=zone)
+    facts = read_overlap_facts(session.connection(), candidate,
+                               earliest=candidate.start - MAX_DURATION)
+    found = find_conflicts(candidate, facts.bookings, working_spans=facts.working_spans,
+                           time_off=facts.time_off, tz=facts.zone)
     if not found:
         return found  # the common case: no need to look names up for messages
-    return find_conflicts(candidate, existing, working_spans=spans, time_off=offs, tz=zone,
-                          names=_names(session, [candidate, *existing]))
+    return find_conflicts(candidate, facts.bookings, working_spans=facts.working_spans,
+                          time_off=facts.time_off, tz=facts.zone,
+                          names=_names(session, [candidate, *facts.bookings]))
 
 
 def _check_or_override(

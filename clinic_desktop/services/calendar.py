@@ -15,7 +15,19 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, String, and_, bindparam, case, func, or_, select, type_coerce
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.context import Context
@@ -28,6 +40,7 @@ from clinic_desktop.services.patient_search import PatientHit, search_in
 from clinic_desktop.services.schedule import (
     BLOCKING_STATUSES,
     as_rule,
+    clinic_zone_on,
     time_off_between,
     working_spans,
 )
@@ -156,6 +169,39 @@ class DoctorDay:
     colours: tuple[tuple[str, int], ...]  # most frequent first
 
 
+@cache
+def _summary_statement(days: int, by_doctor: bool) -> Select[*tuple[Any, ...]]:
+    """The compact week's count, built once per shape (building it cost more than running it).
+
+    The clinic-local days come in as a list of ``(n, since, until)`` UTC bounds
+    (``day0`` … ``day{days}``, computed in the clinic's zone by the caller, so a DST day of
+    23 or 25 hours is exact) joined to the start index: each day is its own range seek, and
+    no per-row ``CASE`` over every bound is evaluated (that cost as much as reading the
+    rows). Only the first procedure (position 0) gives a booking its colour."""
+    stamp = Appointment.start.type  # bound like a start: aware in, the stored form out
+    edges = [bindparam(f"day{n}", type_=stamp) for n in range(days + 1)]
+    # One SELECT per day rather than VALUES: SQLAlchemy does not cache a VALUES clause.
+    local_day = union_all(*(
+        select(literal(n, Integer).label("n"), edges[n].label("since"),
+               edges[n + 1].label("until")) for n in range(days))).cte("local_day")
+    first = aliased(AppointmentProcedure)
+    colour = func.coalesce(ProcedureType.colour, DEFAULT_COLOUR)
+    query = (select(Appointment.doctor_id, local_day.c.n, colour, func.count())
+             .select_from(local_day)
+             .join(Appointment, and_(Appointment.start >= local_day.c.since,
+                                     Appointment.start < local_day.c.until))
+             .outerjoin(first, and_(first.appointment_id == Appointment.id,
+                                    first.position == 0))
+             .outerjoin(ProcedureType, ProcedureType.id == first.procedure_type_id)
+             .where(Appointment.status != "cancelled", Appointment.status != "no_show")
+             .group_by(Appointment.doctor_id, local_day.c.n, colour)
+             # A cell's rows arrive together: grouped below without a dictionary or a sort.
+             .order_by(Appointment.doctor_id, local_day.c.n))
+    if by_doctor:
+        query = query.where(Appointment.doctor_id.in_(bindparam("doctor_ids", expanding=True)))
+    return query
+
+
 def week_summary(ctx: Context, first_day: date, *, days: int = 7,
                  doctor_ids: list[int] | None = None) -> list[DoctorDay]:
     """Bookings per doctor per clinic-local day (cancelled and no-shows left out), counted
@@ -163,30 +209,26 @@ def week_summary(ctx: Context, first_day: date, *, days: int = 7,
     hundred rows instead of every appointment with its patient."""
     ctx.require(Permission.APPOINTMENT_VIEW)
     with ctx.transaction() as session:
-        zone = clinic_zone(session)
-        bounds = [datetime.combine(first_day + timedelta(days=n), time(0), zone)
-                  for n in range(days + 1)]
-        # Which local day a booking starts on, exact in any time zone (DST included).
-        day_index = case(*((Appointment.start < bounds[n + 1], n) for n in range(days)),
-                         else_=days)
-        first = aliased(AppointmentProcedure)
-        colour = func.coalesce(ProcedureType.colour, DEFAULT_COLOUR)
-        query = (select(Appointment.doctor_id, day_index, colour, func.count())
-                 .outerjoin(first, and_(first.appointment_id == Appointment.id,
-                                        first.position == 0))
-                 .outerjoin(ProcedureType, ProcedureType.id == first.procedure_type_id)
-                 .where(Appointment.start >= bounds[0], Appointment.start < bounds[-1],
-                        Appointment.status.not_in(("cancelled", "no_show")))
-                 .group_by(Appointment.doctor_id, day_index, colour))
+        # Core rows on the session's connection, as appointments_between reads them.
+        connection = session.connection()
+        zone = clinic_zone_on(connection)
+        window: dict[str, object] = {
+            f"day{n}": datetime.combine(first_day + timedelta(days=n), time(0), zone)
+            for n in range(days + 1)}
         if doctor_ids is not None:
-            query = query.where(Appointment.doctor_id.in_(doctor_ids))
-        rows = session.execute(query).all()
-    cells: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+            window["doctor_ids"] = doctor_ids
+        rows = connection.execute(_summary_statement(days, doctor_ids is not None),
+                                  window).all()
+    cells: list[tuple[int, int, list[tuple[str, int]]]] = []
     for doctor_id, index, hue, count in rows:
-        cells[(doctor_id, index)][hue] = count
-    return [DoctorDay(doctor_id, first_day + timedelta(days=index), sum(found.values()),
-                      tuple(sorted(found.items(), key=lambda item: (-item[1], item[0]))))
-            for (doctor_id, index), found in sorted(cells.items())]
+        if not cells or cells[-1][0] != doctor_id or cells[-1][1] != index:
+            cells.append((doctor_id, index, []))
+        cells[-1][2].append((hue, count))
+    dates = [first_day + timedelta(days=n) for n in range(days)]
+    return [DoctorDay(doctor_id, dates[index], sum(count for _, count in found),
+                      tuple(found if len(found) == 1 else
+                            sorted(found, key=lambda item: (-item[1], item[0]))))
+            for doctor_id, index, found in cells]
 
 
 def appointment_history(ctx: Context, appointment_id: int) -> list[HistoryEntry]:

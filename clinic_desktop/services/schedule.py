@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -83,29 +83,15 @@ def as_rule(info: TimeOffInfo) -> TimeOffRule:
                        info.reason or time_off_kind_label(info.kind))
 
 
-# The overlap check's reads, built once: it runs on every change in the booking dialog, and
-# building a statement costs SQLAlchemy more than SQLite spends answering it.
-_HOURS_OF = select(WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time).where(
-    WorkingHours.staff_id == bindparam("doctor_id")).order_by(WorkingHours.weekday,
-                                                              WorkingHours.start_time)
-_TIME_OFF_OF = select(TimeOff.id, TimeOff.staff_id, TimeOff.start, TimeOff.end, TimeOff.kind,
-                      TimeOff.reason).where(
-    TimeOff.staff_id == bindparam("doctor_id"), TimeOff.start < bindparam("before"),
-    TimeOff.end > bindparam("after")).order_by(TimeOff.start)
+# The clinic's time zone, read with a statement built once.
 _ZONE = select(Setting.value_json).where(Setting.key == "clinic.timezone")
 
 
-def doctor_rules(session: Session, doctor_id: int, start: datetime, end: datetime
-                 ) -> tuple[list[WorkingSpan], list[TimeOffRule], ZoneInfo]:
-    """One doctor's weekly hours, the time off overlapping ``[start, end)`` and the clinic's
-    time zone: what the overlap check needs besides bookings, read on the session's
-    connection (the caller flushes first if it holds changes)."""
-    connection = session.connection()
-    spans = [WorkingSpan(*row) for row in connection.execute(_HOURS_OF, {"doctor_id": doctor_id})]
-    offs = [as_rule(TimeOffInfo(*row)) for row in connection.execute(
-        _TIME_OFF_OF, {"doctor_id": doctor_id, "before": end, "after": start})]
-    zone = connection.execute(_ZONE).scalar()
-    return spans, offs, ZoneInfo(DEFAULT_TIMEZONE if zone is None else json.loads(zone))
+def clinic_zone_on(connection: Connection) -> ZoneInfo:
+    """The clinic's time zone, read on ``connection`` with a statement built once: the
+    ORM's ``session.get`` of the setting costs several times the read itself."""
+    value = connection.execute(_ZONE).scalar()
+    return ZoneInfo(DEFAULT_TIMEZONE if value is None else json.loads(value))
 
 
 def get_working_hours(ctx: Context, doctor_id: int) -> list[WorkingSpan]:
