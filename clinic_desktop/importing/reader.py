@@ -20,6 +20,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -142,34 +143,43 @@ def _filled(value: Cell) -> bool:
 def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
     from python_calamine import CalamineWorkbook
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        if sheet is not None and sheet not in names:
-            raise UnusableFile(_("工作簿“{name}”中没有名为“{sheet}”的工作表（有：{sheets}）。",
-                                 name=path.name, sheet=sheet, sheets="、".join(names)))
-        data = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
-        height = data.end[0] + 1 if data.end else 0  # the last used row, counted from row 1
-        if height > max_rows:
-            raise UnusableFile(_("工作表“{sheet}”有 {rows} 行，超过一次导入的上限 {limit} 行；"
-                                 "请拆分成几个文件。", sheet=data.name, rows=height,
-                                 limit=max_rows))
-        # Cells come back as str, float, int, bool, date, datetime, time or timedelta; the
-        # last two are rare and become text in ``cell_text``, so rows are kept as returned.
-        rows = cast(list[list[Cell]], data.to_python(skip_empty_area=False))
-        name = data.name
-        workbook.close()
-    except UserError:
-        raise
-    except Exception as exc:
-        raise _calamine_error(path, exc) from exc
-    if zipfile.is_zipfile(path) and path.suffix.lower() in (".xlsx", ".xlsm"):
-        for row, column, text in _xlsx_error_cells(path, name):
-            while len(rows) <= row:
-                rows.append([])
-            while len(rows[row]) <= column:
-                rows[row].append("")
-            rows[row][column] = text
+    xlsx = zipfile.is_zipfile(path) and path.suffix.lower() in (".xlsx", ".xlsm")
+    # Calamine parses without holding the GIL, so the scan for error cells (its own pass over
+    # the sheet's XML) runs beside it on another core instead of after it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scans: dict[str, Future[list[tuple[int, int, str]]]] = {}
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            names = workbook.sheet_names
+            if sheet is not None and sheet not in names:
+                raise UnusableFile(_("工作簿“{name}”中没有名为“{sheet}”的工作表（有：{sheets}）。",
+                                     name=path.name, sheet=sheet, sheets="、".join(names)))
+            if xlsx and (sheet or names):
+                wanted = sheet or names[0]
+                scans[wanted] = pool.submit(_xlsx_error_cells, path, wanted)
+            data = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
+            height = data.end[0] + 1 if data.end else 0  # the last used row, counted from row 1
+            if height > max_rows:
+                raise UnusableFile(_("工作表“{sheet}”有 {rows} 行，超过一次导入的上限 {limit} 行；"
+                                     "请拆分成几个文件。", sheet=data.name, rows=height,
+                                     limit=max_rows))
+            # Cells come back as str, float, int, bool, date, datetime, time or timedelta; the
+            # last two are rare and become text in ``cell_text``, so rows are kept as returned.
+            rows = cast(list[list[Cell]], data.to_python(skip_empty_area=False))
+            name = data.name
+            workbook.close()
+        except UserError:
+            raise
+        except Exception as exc:
+            raise _calamine_error(path, exc) from exc
+        errors = scans[name].result() if name in scans else \
+            _xlsx_error_cells(path, name) if xlsx else []
+    for row, column, text in errors:
+        while len(rows) <= row:
+            rows.append([])
+        while len(rows[row]) <= column:
+            rows[row].append("")
+        rows[row][column] = text
     return SheetData(name, rows)
 
 
@@ -179,6 +189,22 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+_ERROR_MARK = b't="e"'
+_BLOCK = 1 << 20
+
+
+def _mentions(package: zipfile.ZipFile, member: str, needle: bytes) -> bool:
+    """Whether ``member`` holds ``needle``, read a block at a time (a needle across two blocks
+    is found through the end of the previous block kept in front of the next)."""
+    with package.open(member) as stream:
+        tail = b""
+        while block := stream.read(_BLOCK):
+            if needle in tail + block[:len(needle) - 1] or needle in block:
+                return True
+            tail = block[-(len(needle) - 1):]
+    return False
 
 
 def _column_index(letters: bytes) -> int:
@@ -199,11 +225,13 @@ def _xlsx_error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
                            if s.get("name") == sheet), None)
             target = targets.get(rel_id, "")
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            # A big sheet's XML is ~90 MB for 100,000 rows: look for an error cell a block at a
+            # time, and hold the whole text only when there is one.
+            if not _mentions(package, member, _ERROR_MARK):
+                return []
             xml = package.read(member)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return []  # calamine read it; a workbook laid out differently just goes unchecked
-    if b't="e"' not in xml:
-        return []
     found = []
     for match in _ERROR_CELL.finditer(xml):
         ref = _REF.search(match.group(1) + match.group(2))

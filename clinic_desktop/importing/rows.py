@@ -8,10 +8,12 @@ rows so a long clean can stop.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import repeat
+from operator import and_, is_not, itemgetter, ne
 from typing import Any
 
 from clinic_desktop.i18n import _
@@ -139,8 +141,11 @@ class _Parsed:
     """One field's cleaned values for the kept rows, and the reasons for the ones refused.
 
     Cleaning goes a column at a time: a sheet repeats its sexes, dates and prices, so each
-    distinct raw value is parsed once, and the loops stay tight (100,000 rows in about a
-    second).
+    distinct raw value is parsed once, and the per-cell work is C loops (``dict.fromkeys``
+    to find the distinct values, ``map`` over the memo to spread the results), not Python
+    steps. Values are the memo's keys; a column mixing number types, where ``1``, ``1.0``
+    and ``True`` are equal keys, is keyed on (type, value) instead. A text with broken
+    characters is refused here too, checked once per distinct text.
     """
 
     def __init__(self, raw: list[Cell], parse: Callable[[Cell], Any]) -> None:
@@ -149,44 +154,48 @@ class _Parsed:
         if not any(raw):
             self.values = [None] * len(raw)  # an unmapped or empty column
             return
-        memo: dict[tuple[type, Cell], tuple[Any, str | None]] = {}
-        append = self.values.append
-        for position, value in enumerate(raw):
-            if value is None or value == "":
-                append(None)
-                continue
-            memo_key = (type(value), value)
-            hit = memo.get(memo_key)
-            if hit is None:
-                try:
-                    hit = (parse(value), None)
-                except RuleError as error:
-                    hit = (None, error.message)
-                memo[memo_key] = hit
-            append(hit[0])
-            if hit[1] is not None:
-                self.failures[position] = hit[1]
+        kinds = set(map(type, raw))
+        by_type = not kinds <= _PLAIN_KINDS or len(kinds & _NUMBER_KINDS) > 1
+        keys: list[Any] = list(zip(map(type, raw), raw, strict=True)) if by_type else raw
+        parsed: dict[Any, Any] = dict.fromkeys(keys)  # value → cleaned (None: empty)
+        failed = _parse_distinct(parsed, parse, by_type)
+        self.values = list(map(parsed.__getitem__, keys))
+        if failed:
+            self.failures = {position: failed[key] for position, key in enumerate(keys)
+                             if key in failed}
 
 
+def _parse_distinct(parsed: dict[Any, Any], parse: Callable[[Cell], Any],
+                    by_type: bool) -> dict[Any, str]:
+    """Clean each distinct value into ``parsed`` (keyed by the value, or by (type, value));
+    returns the reasons of the refused ones (their entry stays None, as for an empty cell)."""
+    failed: dict[Any, str] = {}
+    broken = _BROKEN.search
+    for key in parsed:
+        value = key[1] if by_type else key
+        if value is None or value == "":
+            continue
+        if type(value) is str and broken(value):
+            failed[key] = _broken_reason()
+            continue
+        try:
+            parsed[key] = parse(value)
+        except RuleError as error:
+            failed[key] = error.message
+    return failed
+
+
+# Cell types that equal no value of another of them, except numbers among themselves.
+_NUMBER_KINDS = frozenset({bool, int, float})
+_PLAIN_KINDS = _NUMBER_KINDS | {str, type(None), date, datetime, time, timedelta}
 # U+FFFD is what the reader puts where a file's bytes were broken; a lone surrogate can still
 # come from a caller that built the rows itself. Neither may reach the database.
 _BROKEN = re.compile("[\ufffd\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _has_broken(values: list[Cell]) -> bool:
-    # One search over the column's text: cheap enough to run on every column of 100,000 rows.
-    return _BROKEN.search("\n".join(v for v in values if type(v) is str)) is not None
-
-
-def _refusing_broken(parse: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
-    def guarded(value: Cell) -> Any:
-        if type(value) is str and _BROKEN.search(value):
-            raise RuleError("text", _("含有无法识别的字符（文件在这里已损坏）：请在原表中重新输入"
-                                      "这个单元格后再导入。"))
-        return parse(value)
-
-    return guarded
+def _broken_reason() -> str:
+    return _("含有无法识别的字符（文件在这里已损坏）：请在原表中重新输入这个单元格后再导入。")
 
 
 def _shown(text: str) -> str:
@@ -283,7 +292,7 @@ def clean_sheet(
 
     def extract(col: int) -> list[Cell]:
         if col < narrowest:  # calamine's rows are all the sheet's width: the fast path
-            return [r[col] for r in data]
+            return list(map(itemgetter(col), data))
         return [r[col] if col < len(r) else "" for r in data]
 
     everything = {key: extract(col) for col, key in columns}
@@ -307,7 +316,9 @@ def clean_sheet(
 
     def column(key: str) -> list[Cell]:
         values = everything[key]
-        return [values[p] for p in kept_positions]
+        if len(kept_positions) == len(values):
+            return values  # nothing dropped
+        return list(map(values.__getitem__, kept_positions))
 
     raw = {key: column(key) for key in everything}
     formula_errors = [(kept[p], key, str(v)) for key, values in raw.items()
@@ -322,8 +333,7 @@ def clean_sheet(
         check()
 
     def parsed(key: str, parse: Callable[[Cell], Any]) -> _Parsed:
-        values = raw.get(key) or [None] * len(kept)
-        return _Parsed(values, _refusing_broken(parse) if _has_broken(values) else parse)
+        return _Parsed(raw.get(key) or [None] * len(kept), parse)
 
     fields = {
         "name": parsed("name", _name),
@@ -367,12 +377,12 @@ def clean_sheet(
         check()
     assembler = _Assembler(fields, raw, by_key, set(sources), result)
     names = fields["name"].values
-    for position, index in enumerate(kept):
+    for position, (index, values) in enumerate(zip(kept, assembler.cells(), strict=True)):
         if not names[position] and all(not v or (type(v) is str and v.isspace())
-                                       for v in (values[position] for values in raw.values())):
+                                       for v in (column[position] for column in raw.values())):
             result.blank += 1  # only spaces: blank to the eye, so blank here
             continue
-        clean = assembler.row(position, index + 1)
+        clean = assembler.row(position, index + 1, values)
         if clean is None:
             result.rejected += 1
             result.originals[index + 1] = [_shown(cell_text(v)) for v in rows[index]]
@@ -381,74 +391,110 @@ def clean_sheet(
     return result
 
 
+# The cleaned fields a row is assembled from, in the order ``_Assembler.cells`` gives them.
+_ROW_FIELDS = ("name", "sex", "birth_date", "age", "mobile", "phone2", "id_number", "wechat",
+               "occupation", "address", "source", "first_visit_date", "allergies", "referrer",
+               "referrer_phone", "tags", "emergency_contact", "emergency_phone", "notes",
+               "visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
+               "visit_notes", "stored_value", "owed", "points", "tier")
+_NO_ALLERGY = ("无", "否", "没有", "-", "/", "none", "None")
+
+
 class _Assembler:
-    """Puts one row's cleaned fields together, with the checks that span fields."""
+    """Puts one row's cleaned fields together, with the checks that span fields.
+
+    The rows come as tuples of their cleaned fields (``cells``: one ``zip`` over the columns),
+    so a row costs a tuple unpacking, not a look-up per field; the rare row with a refused
+    cell goes through the checks that name the column."""
 
     def __init__(self, fields: dict[str, _Parsed], raw: dict[str, list[Cell]],
                  labels: dict[str, str], sources: set[str], result: CleanedSheet) -> None:
         self.f = {key: parsed.values for key, parsed in fields.items()}
         self.failures = [(key, parsed.failures) for key, parsed in fields.items()
                          if parsed.failures]
+        self.refused: set[int] = set().union(*(failures for _key, failures in self.failures))
         self.name_failures = fields["name"].failures
         self.raw = raw
         self.labels = labels
         self.sources = sources
         self.result = result
         self.other = _("其他") if _("其他") in sources else ""
-        self.has_visit = [k for k in VISIT_FIELDS if k in raw]
+        self.visit_word = _("就诊")
+        self.visit_given = _any_given([raw[k] for k in VISIT_FIELDS if k in raw],
+                                      len(fields["name"].values))
         self.has_opening = any(k in raw for k in BALANCE_FIELDS)
+        self.methods: dict[str, str | None] = {}
+
+    def cells(self) -> Iterator[tuple[Any, ...]]:
+        """Each kept row's cleaned fields (``_ROW_FIELDS`` order) and whether it has a visit."""
+        return zip(*(self.f[key] for key in _ROW_FIELDS), self.visit_given, strict=True)
 
     def fail(self, row: int, key: str, value: Cell, reason: str) -> None:
         self.result.errors.append(Problem(row, _shown(self.labels.get(key, field_label(key))),
                                           _shown(cell_text(value)), reason))
 
-    def row(self, p: int, row: int) -> CleanRow | None:
-        f = self.f
+    def row(self, p: int, row: int, values: tuple[Any, ...]) -> CleanRow | None:
+        (name, sex, birth_date, age, phones, phone2_text, card, wechat, occupation, address,
+         source, first_visit, allergies, referrer, referrer_phone, tags, emergency_contact,
+         emergency_phone, notes_text, visit_date, procedure, site, amount, paid, method_text,
+         doctor, visit_notes, stored_value, owed, points, tier, visit_given) = values
         failed = False
-        for key, failures in self.failures:
-            if p in failures:
-                if key == "age" and f["birth_date"][p] is not None:
-                    continue  # a birth date was given: the age is not used
-                self.fail(row, key, self.raw[key][p], failures[p])
-                failed = True
-        name = f["name"][p]
+        if p in self.refused:
+            for key, failures in self.failures:
+                if p in failures:
+                    if key == "age" and birth_date is not None:
+                        continue  # a birth date was given: the age is not used
+                    self.fail(row, key, self.raw[key][p], failures[p])
+                    failed = True
         if not name and p not in self.name_failures:  # refused above: not also "empty"
             self.fail(row, "name", "", _("姓名为空。"))
             failed = True
-        visit, visit_ok = self._visit(p, row) if any(
-            self.raw[k][p] not in (None, "") for k in self.has_visit) else (None, True)
-        failed = failed or not visit_ok
+        visit = None
+        if visit_given:
+            if visit_date is None:
+                if self.raw.get("visit_date", [None] * (p + 1))[p] in (None, ""):
+                    self.fail(row, "visit_date", "", _("有治疗项目或金额，但没有就诊日期。"))
+                return None
+            if visit_date.approximate:
+                self.fail(row, "visit_date", self.raw["visit_date"][p],
+                          _("就诊日期只有年份或年月，缺少具体日期。"))
+                return None
+            if failed:
+                return None
+            method_text = method_text or ""
+            visit = VisitFields(
+                visit_date=visit_date.value, procedure=procedure or self.visit_word,
+                procedure_given=bool(procedure), site=(site or "")[:64], amount=amount,
+                paid=paid, method=self._method(method_text) if method_text else None,
+                method_text=method_text, doctor=doctor or "", notes=visit_notes or "")
         if failed:
             return None
-        birth = f["birth_date"][p] or f["age"][p]
-        phones = f["mobile"][p]
-        notes = [f["notes"][p]] if f["notes"][p] else []
+        birth = birth_date or age
+        notes = [notes_text] if notes_text else []
         others = list(phones.others) if phones else []
-        if f["phone2"][p]:
-            others.append(f["phone2"][p])
+        if phone2_text:
+            others.append(phone2_text)
         phone2 = " / ".join(others) or None
         if phone2 and len(phone2) > 32:
             notes.append(_("电话：{phones}", phones=phone2))
             phone2 = phone2[:32]
-        source = f["source"][p] or None
+        source = source or None
         if source and source not in self.sources:
             notes.append(_("来源：{source}", source=source))
             source = self.other or None
-        allergies = f["allergies"][p]
-        if allergies in ("无", "否", "没有", "-", "/", "none", "None"):
+        if allergies in _NO_ALLERGY:
             allergies = None
         person = PersonFields(
-            name=name, sex=f["sex"][p], birth_date=birth.value if birth else None,
+            name=name, sex=sex, birth_date=birth.value if birth else None,
             birth_approximate=birth.approximate if birth else False,
-            mobile=phones.mobile if phones else None, phone2=phone2, wechat=f["wechat"][p],
-            occupation=f["occupation"][p], address=f["address"][p], source=source,
-            first_visit_date=f["first_visit_date"][p].value if f["first_visit_date"][p]
-            else None, allergies=allergies or None, notes="\n".join(notes),
-            emergency_contact=f["emergency_contact"][p] or None,
-            emergency_phone=f["emergency_phone"][p] or None,
-            referrer=f["referrer"][p] or None, referrer_phone=f["referrer_phone"][p] or None,
-            tags=f["tags"][p] or ())
-        card = f["id_number"][p]
+            mobile=phones.mobile if phones else None, phone2=phone2, wechat=wechat,
+            occupation=occupation, address=address, source=source,
+            first_visit_date=first_visit.value if first_visit else None,
+            allergies=allergies or None, notes="\n".join(notes),
+            emergency_contact=emergency_contact or None,
+            emergency_phone=emergency_phone or None,
+            referrer=referrer or None, referrer_phone=referrer_phone or None,
+            tags=tags or ())
         if card is not None:
             typed_birth = None if person.birth_approximate else person.birth_date
             for message in check_conflicts(card, birth_date=typed_birth, sex=person.sex):
@@ -459,38 +505,40 @@ class _Assembler:
                 card.birth_date
             person.birth_approximate = False
         opening = None
-        if self.has_opening:
-            values = (f["stored_value"][p], f["owed"][p], f["points"][p], f["tier"][p])
-            if values != (None, None, None, None):
-                opening = Opening(*values)
+        if self.has_opening and (stored_value is not None or owed is not None
+                                 or points is not None or tier is not None):
+            opening = Opening(stored_value, owed, points, tier)
         return CleanRow(row, person, visit, opening)
 
-    def _visit(self, p: int, row: int) -> tuple[VisitFields | None, bool]:
-        f = self.f
-        parsed = f["visit_date"][p]
-        if parsed is None:
-            if self.raw.get("visit_date", [None] * (p + 1))[p] in (None, ""):
-                self.fail(row, "visit_date", "", _("有治疗项目或金额，但没有就诊日期。"))
-            return None, False
-        if parsed.approximate:
-            self.fail(row, "visit_date", self.raw["visit_date"][p],
-                      _("就诊日期只有年份或年月，缺少具体日期。"))
-            return None, False
-        method_text = f["method"][p] or ""
-        return VisitFields(
-            visit_date=parsed.value, procedure=f["procedure"][p] or _("就诊"),
-            procedure_given=bool(f["procedure"][p]),
-            site=(f["site"][p] or "")[:64], amount=f["amount"][p], paid=f["paid"][p],
-            method=payment_method(method_text) if method_text else None,
-            method_text=method_text, doctor=f["doctor"][p] or "",
-            notes=f["visit_notes"][p] or ""), True
+    def _method(self, text: str) -> str | None:
+        found = self.methods.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.methods[text] = payment_method(text)
+        return found  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+
+
+def _any_given(columns: list[list[Cell]], count: int) -> list[bool]:
+    """Per row, whether any of these columns has a value (``0`` counts; only ``None`` and
+    ``""`` do not), with C loops: ``is not None`` and ``!= ""`` mapped over each column."""
+    if not columns:
+        return [False] * count
+    given = [list(map(and_, map(is_not, column, repeat(None)), map(ne, column, repeat(""))))
+             for column in columns]
+    return list(map(any, zip(*given, strict=True)))
 
 
 def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = None,
                   ) -> tuple[list[Person], list[Problem]]:
     """Rows of the same person: same ID number, same mobile *and* name, or same name and
     exact birth date. A shared mobile under a different name is a relative, not the same
-    person (children are often registered under a parent's phone): reported, kept apart."""
+    person (children are often registered under a parent's phone): reported, kept apart.
+
+    Each kind of key is one pass over the rows joining a row to the first row with the same
+    key (union-find; a group's root is its first row), so the groups do not depend on the
+    order the keys are looked at."""
     parent = list(range(len(rows)))
 
     def find(i: int) -> int:
@@ -499,31 +547,30 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
             i = parent[i]
         return i
 
-    owner: dict[tuple[object, ...], int] = {}
-    mobile_names: dict[str, tuple[str, int]] = {}
-    notes: list[Problem] = []
-    mobile_label = (labels or {}).get("mobile") or field_label("mobile")
-    for i, clean in enumerate(rows):
-        p = clean.person
-        keys: list[tuple[object, ...]] = []
-        if p.id_number:
-            keys.append(("i", p.id_number))
-        if p.mobile:
-            keys.append(("m", p.mobile, p.name))
-            first = mobile_names.setdefault(p.mobile, (p.name, clean.row))
-            if first[0] != p.name:
-                notes.append(Problem(clean.row, mobile_label, p.mobile, _(
-                    "与第 {row} 行（{name}）手机号相同但姓名不同，按两位患者导入（可能是家属）。",
-                    row=first[1], name=first[0])))
-        if p.birth_date is not None and not p.birth_approximate:
-            keys.append(("n", p.name, p.birth_date))
-        for key in keys:
-            if key in owner:
-                a, b = find(owner[key]), find(i)
+    def join(keys: Iterable[tuple[int, object]]) -> None:
+        owner: dict[object, int] = {}
+        for i, key in keys:
+            first = owner.setdefault(key, i)
+            if first != i:
+                a, b = find(first), find(i)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-            else:
-                owner[key] = i
+
+    people = [clean.person for clean in rows]
+    join((i, p.id_number) for i, p in enumerate(people) if p.id_number)
+    join((i, (p.mobile, p.name)) for i, p in enumerate(people) if p.mobile)
+    join((i, (p.name, p.birth_date)) for i, p in enumerate(people)
+         if p.birth_date is not None and not p.birth_approximate)
+    notes: list[Problem] = []
+    mobile_label = (labels or {}).get("mobile") or field_label("mobile")
+    mobile_names: dict[str, tuple[str, int]] = {}
+    for clean, p in zip(rows, people, strict=True):
+        if p.mobile:
+            first_seen = mobile_names.setdefault(p.mobile, (p.name, clean.row))
+            if first_seen[0] != p.name:
+                notes.append(Problem(clean.row, mobile_label, p.mobile, _(
+                    "与第 {row} 行（{name}）手机号相同但姓名不同，按两位患者导入（可能是家属）。",
+                    row=first_seen[1], name=first_seen[0])))
     groups: dict[int, list[CleanRow]] = {}
     for i, clean in enumerate(rows):
         groups.setdefault(find(i), []).append(clean)

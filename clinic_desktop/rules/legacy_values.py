@@ -99,6 +99,8 @@ def _from_serial(serial: float, field: str, shown: str) -> date:
 
 
 def _parse_date(value: Cell, field: str) -> LegacyDate:
+    if type(value) is str:  # the common case, straight to the text formats
+        return _parse_text_date(normalize_text(value), field)
     shown = cell_text(value)
     if isinstance(value, datetime):
         return LegacyDate(value.date())
@@ -114,12 +116,16 @@ def _parse_date(value: Cell, field: str) -> LegacyDate:
             return LegacyDate(_make_date(int(text[:4]), int(text[4:6]), int(text[6:]), field,
                                          shown))
         return LegacyDate(_from_serial(float(value), field, shown))
-    text = shown
+    return _parse_text_date(shown, field)
+
+
+def _parse_text_date(text: str, field: str) -> LegacyDate:
+    """A date written as text (already normalised)."""
     if match := _YMD.match(text) or _COMPACT.match(text):
-        y, m, d = (int(g) for g in match.groups())
+        y, m, d = map(int, match.groups())
         return LegacyDate(_make_date(y, m, d, field, text))
     if match := _YM.match(text) or _COMPACT_YM.match(text):
-        y, m = (int(g) for g in match.groups())
+        y, m = map(int, match.groups())
         return LegacyDate(_make_date(y, m, 1, field, text), approximate=True)
     if match := _YEAR.match(text):
         return LegacyDate(date(int(match.group(1)), 7, 1), approximate=True)
@@ -144,9 +150,17 @@ def _parse_date(value: Cell, field: str) -> LegacyDate:
 def parse_date(value: Cell, *, today: date, field: str = "date",
                not_in_future: bool = True) -> LegacyDate | None:
     """A legacy date cell; ``None`` for an empty cell. Dates before 1900 are refused."""
-    if value is None or (isinstance(value, str) and not normalize_text(value)):
+    if value is None:
         return None
-    parsed = _parse_date(value, field)
+    if type(value) is str:
+        text = normalize_text(value)
+        if not text:
+            return None
+        parsed = _parse_text_date(text, field)
+    else:
+        if isinstance(value, str) and not normalize_text(value):
+            return None
+        parsed = _parse_date(value, field)
     if parsed.value.year < 1900:
         raise RuleError(field, _("日期“{value}”早于 1900 年，不合理。",
                                  value=cell_text(value)))

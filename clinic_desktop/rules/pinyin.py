@@ -33,15 +33,17 @@ def _char(ch: str) -> str:
 
 
 def search_keys(name: str) -> PinyinKeys:
-    chars = [ch for ch in name if not ch.isspace()]
-    readings = []
-    for position, ch in enumerate(chars):
-        if position == 0 and ch in SURNAME_READINGS:
-            readings.append(SURNAME_READINGS[ch])
-        else:
-            readings.append(_char(ch))
-    full = "".join(readings)
-    initials = "".join(
-        r if chars[i].isascii() else r[:1] for i, r in enumerate(readings) if r
-    )
-    return PinyinKeys(full=full, initials=initials)
+    full: list[str] = []
+    initials: list[str] = []
+    first = True
+    for ch in name:
+        if ch.isspace():
+            continue
+        reading = SURNAME_READINGS.get(ch) if first else None
+        first = False
+        if reading is None:
+            reading = _char(ch)
+        if reading:
+            full.append(reading)
+            initials.append(reading if ch.isascii() else reading[0])
+    return PinyinKeys(full="".join(full), initials="".join(initials))

@@ -28,9 +28,18 @@ _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD,
               *range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
+# Every character ``hidden_character`` looks for: the control (Cc) and surrogate (Cs)
+# categories and ``_INVISIBLE``. One regex search tells a clean text (nearly all of them) at C
+# speed; the loop below then names the first one found.
+_MAYBE_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+                           "\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
 def hidden_character(text: str, *, multiline: bool = False) -> str | None:
     """The first character nobody can see or type on purpose, described (``U+202E``); None
     when the text is clean. Tabs and line breaks are allowed in ``multiline`` text."""
+    if _MAYBE_HIDDEN.search(text) is None:
+        return None
     for char in text:
         code = ord(char)
         if multiline and char in "\t\n\r":

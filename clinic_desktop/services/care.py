@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, String, and_, func, select, true, type_coerce, update
@@ -125,8 +126,10 @@ def on_treatment_completed(ctx: Context, session: Session, event: TreatmentCompl
     session.flush()
 
 
-@dataclass(frozen=True)
-class ImportedTreatment:
+class ImportedTreatment(NamedTuple):
+    """A treatment line an import wrote, as the care plans need it (a plain tuple: an import
+    makes one per visit, 100,000 of them)."""
+
     treatment_id: int
     patient_id: int
     procedure: str
@@ -142,48 +145,64 @@ def plan_imported_treatments(
     """The care tasks of imported treatments, in bulk: only those due from 30 days before the
     import onward are written (the rest are counted, not flooded into the callback list).
     Returns (created, skipped); with ``write=False`` only counts (the dry run). ``per_plan``
-    receives the tasks created by plan name."""
+    receives the tasks created by plan name.
+
+    Imported visits share a few thousand dates: each plan is expanded once per date, and the
+    tasks go to ``insert_columns`` a column at a time, each task taking its treatment's own
+    dedupe key."""
     ensure_default_plans(session, ctx.now())
     plans = active_plans(session)
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     import_date = ctx.now().astimezone(zone).date()
     created = skipped = 0
     now = ctx.now()
-    # Imported visits share a few thousand dates: expand each plan once per date, then
-    # give the steps each treatment's own dedupe key.
     expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int]] = {}
     matching: dict[tuple[str, str | None], list[CarePlan]] = {}
+    by_plan: dict[str, int] = {}
     work: list[tuple[ImportedTreatment, list[PlannedTask]]] = []
     for t in treatments:
         which = (t.procedure, t.category)
-        if which not in matching:
-            matching[which] = [p for p in plans if p.starts_with(t.procedure, t.category)]
-        for plan in matching[which]:
+        starts = matching.get(which)
+        if starts is None:
+            starts = matching[which] = [p for p in plans if p.starts_with(t.procedure,
+                                                                          t.category)]
+        for plan in starts:
             key = (plan.key, t.treated_at)
-            if key not in expanded:
-                expanded[key] = filter_imported(
+            found = expanded.get(key)
+            if found is None:
+                found = expanded[key] = filter_imported(
                     expand_plan(plan, treated_at=t.treated_at, treatment_key=""),
                     import_date=import_date)
-            planned, dropped = expanded[key]
+            planned, dropped = found
             skipped += dropped
-            created += len(planned)
-            if per_plan is not None and planned:
-                per_plan[plan.name] = per_plan.get(plan.name, 0) + len(planned)
             if planned:
+                created += len(planned)
+                by_plan[plan.name] = by_plan.get(plan.name, 0) + len(planned)
                 work.append((t, planned))
+    if per_plan is not None:
+        for name, count in by_plan.items():
+            per_plan[name] = per_plan.get(name, 0) + count
     if write and work:
-        from clinic_desktop.storage.bulk import bulk_insert, table_of
+        from clinic_desktop.storage.bulk import insert_columns, table_of
 
-        rows = ((t.patient_id, p.kind, p.title, p.due_at, "pending", "plan", t.treatment_id,
-                 f"t{t.treatment_id}{p.dedupe_key}", p.plan_key, p.step_key, t.procedure,
-                 t.doctor_id, p.assigned_role, p.priority, p.window_days, now)
-                for t, planned in work for p in planned)
+        tasks = [(t, p) for t, planned in work for p in planned]
+        del work
         mark_table(session, "care_task")
-        bulk_insert(session.connection(), table_of(CareTask),
-                    ("patient_id", "kind", "title", "due_at", "status", "source", "source_id",
-                     "dedupe_key", "plan_key", "step_key", "procedure_name", "doctor_id",
-                     "assigned_role", "priority", "window_days", "created_at"), rows,
-                    want_ids=False)
+        insert_columns(session.connection(), table_of(CareTask), {
+            "patient_id": [t.patient_id for t, _p in tasks],
+            "kind": [p.kind for _t, p in tasks],
+            "title": [p.title for _t, p in tasks],
+            "due_at": [p.due_at for _t, p in tasks],
+            "source_id": [t.treatment_id for t, _p in tasks],
+            "dedupe_key": [f"t{t.treatment_id}{p.dedupe_key}" for t, p in tasks],
+            "plan_key": [p.plan_key for _t, p in tasks],
+            "step_key": [p.step_key for _t, p in tasks],
+            "procedure_name": [t.procedure for t, _p in tasks],
+            "doctor_id": [t.doctor_id for t, _p in tasks],
+            "assigned_role": [p.assigned_role for _t, p in tasks],
+            "priority": [p.priority for _t, p in tasks],
+            "window_days": [p.window_days for _t, p in tasks],
+        }, {"status": "pending", "source": "plan", "created_at": now}, want_ids=False)
     return created, skipped
 
 

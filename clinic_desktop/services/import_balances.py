@@ -354,6 +354,7 @@ def plan_openings(session: Session, plan: ImportPlan, tiers: ResolvedTiers, *,
         return labels.get(name) or field_label(name)
 
     in_file = _("本文件的就诊所记的")
+    nothing = _Current()  # a new patient has no balances yet (only read below)
     seen: set[int] = set()
     for pid, slot, person in people:
         o = person.opening
@@ -362,7 +363,7 @@ def plan_openings(session: Session, plan: ImportPlan, tiers: ResolvedTiers, *,
             if pid in seen:  # two people of the file matched one patient: the first opens
                 continue
             seen.add(pid)
-        now = current.get(pid, _Current()) if pid is not None else _Current()
+        now = current.get(pid, nothing) if pid is not None else nothing
         row = person.rows[0].row
         entry = PatientOpening(pid, slot, holder_id=now.holder_id)
         who = _("已有患者 {code} 的", code=now.code) if pid is not None else in_file

@@ -99,9 +99,11 @@ def plan_import(session: Session, persons: list[Person], *, policy: str, overwri
           labels: dict[str, str]) -> ImportPlan:
     plan = ImportPlan()
     existing = _existing_patients(session)
-    matches = {i: _match(existing, p.fields) for i, p in enumerate(persons)}
-    if policy == "create":
-        matches = dict.fromkeys(matches)
+    if policy == "create" or not (existing.by_id_number or existing.by_mobile_name
+                                  or existing.by_name_birth):
+        matches: dict[int, int | None] = dict.fromkeys(range(len(persons)))  # none on file
+    else:
+        matches = {i: _match(existing, p.fields) for i, p in enumerate(persons)}
     current = current_fields(session, [pid for pid in matches.values() if pid is not None])
     known_visits = _visit_keys(session, [pid for pid in matches.values() if pid is not None])
     for index, person in enumerate(persons):

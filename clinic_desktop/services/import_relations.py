@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.changes import mark_table
@@ -25,7 +25,7 @@ from clinic_desktop.importing.mapping import field_label
 from clinic_desktop.importing.rows import Person, Problem
 from clinic_desktop.rules.text import normalize_text
 from clinic_desktop.services.import_plan import ImportPlan, chunks
-from clinic_desktop.storage.bulk import bulk_insert, table_of
+from clinic_desktop.storage.bulk import bulk_insert, insert_columns, table_of
 from clinic_desktop.storage.models.patient import Patient, PatientTag, Tag
 
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1\d{10})(?!\d)")
@@ -85,11 +85,15 @@ def resolve_referrers(session: Session, plan: ImportPlan, new_ids: Sequence[int]
     column = labels.get("referrer") or field_label("referrer")
     by_name_phone: dict[tuple[str, str], set[int]] = defaultdict(set)
     by_name: dict[str, set[int]] = defaultdict(set)
+    named = {r.name for *_rest, r in asking}  # only these names are looked up below
     for pid, person, _fills in people:
-        by_name[person.fields.name].add(pid)
+        name = person.fields.name
+        if name not in named:
+            continue
+        by_name[name].add(pid)
         if person.fields.mobile:
-            by_name_phone[(person.fields.name, person.fields.mobile)].add(pid)
-    wanted = sorted({r.name for *_rest, r in asking if r.name})
+            by_name_phone[(name, person.fields.mobile)].add(pid)
+    wanted = sorted(name for name in named if name)
     for chunk in chunks(wanted):
         for pid, name, mobile in session.execute(
                 select(Patient.id, Patient.name, Patient.mobile)
@@ -245,10 +249,11 @@ def write_tags(session: Session, plan: ImportPlan, new_ids: Sequence[int], batch
         existing.update(zip(create, ids, strict=True))
     if links:
         mark_table(session, "patient_tag")
-        # No id column here (the pair is the key): a plain executemany.
-        session.connection().execute(insert(table_of(PatientTag)), [
-            {"patient_id": pid, "tag_id": existing[name], "import_batch_id": batch_id}
-            for pid, name in dict.fromkeys(links)])
+        pairs = list(dict.fromkeys(links))
+        insert_columns(session.connection(), table_of(PatientTag), {
+            "patient_id": [pid for pid, _name in pairs],
+            "tag_id": [existing[name] for _pid, name in pairs]},
+            {"import_batch_id": batch_id}, want_ids=False)
     relations.tags_created, relations.tags_linked = len(create), len(links)
 
 

@@ -1,5 +1,11 @@
 """Writing one import batch: bulk inserts of patients, visits, treatments and the ledger,
-merges into existing patients (with what undo needs), inside the caller's transaction."""
+merges into existing patients (with what undo needs), inside the caller's transaction.
+
+The inserts are built a column at a time (``storage.bulk.insert_columns``): each column is
+one comprehension over the batch, the values every row shares (the instant, the user, the
+batch id) are given once, and what repeats is worked out once per distinct value (a name's
+pinyin, a day's noon, a visit's catalogue entry and doctor).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text, update
@@ -18,18 +25,15 @@ from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.rows import CleanRow, Person, VisitFields
-from clinic_desktop.rules.pinyin import search_keys
+from clinic_desktop.rules.pinyin import PinyinKeys, search_keys
 from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import ImportPlan, current_fields
 from clinic_desktop.services.import_values import ResolvedValues, Target
-from clinic_desktop.storage.bulk import bulk_insert, table_of
+from clinic_desktop.storage.bulk import bulk_insert, insert_columns, table_of
 from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
-
-LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "visit_id", "note",
-                  "created_by", "import_batch_id")
 
 
 class BatchWriter:
@@ -65,11 +69,11 @@ class BatchWriter:
                 self.at_noon(row.visit.visit_date)))
         return found
 
-    def _insert(self, model: type[Any], names: Sequence[str],
-                rows: Iterator[tuple[Any, ...]]) -> list[int]:
+    def _insert(self, model: type[Any], columns: dict[str, Sequence[Any]],
+                same: dict[str, Any]) -> list[int]:
         table = table_of(model)
         mark_table(self.session, table.name)  # written past the session's events
-        return bulk_insert(self.session.connection(), table, names, rows)
+        return insert_columns(self.session.connection(), table, columns, same)
 
     @contextmanager
     def _search_index_in_bulk(self) -> Iterator[None]:
@@ -105,29 +109,35 @@ class BatchWriter:
         the patient's cached display with the row instead of updated after it."""
         if not persons:
             return []
-        shown = caches if caches is not None else [(0, None)] * len(persons)
+        count = len(persons)
+        shown = caches if caches is not None else [(0, None)] * count
+        if len(shown) != count:
+            raise ValueError("one opening cache per new patient")
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
-        first_code = allocate(self.session, PATIENT_CODE, len(persons))
-
-        names = ("code", "name", "name_pinyin", "name_initials", "sex", "birth_date",
-                 "birth_date_approximate", "mobile", "phone2", "wechat", "id_number",
-                 "occupation", "address", "source", "first_visit_date", "notes", "created_at",
-                 "created_by", "updated_at", "updated_by", "import_batch_id",
-                 "emergency_contact", "emergency_phone", "member_points", "member_tier")
-
-        def rows() -> Iterator[tuple[Any, ...]]:
-            for number, person, (points, tier) in zip(
-                    range(first_code, first_code + len(persons)), persons, shown, strict=True):
-                p = person.fields
-                keys = search_keys(p.name)
-                yield (patient_code(number), p.name, keys.full, keys.initials, p.sex,
-                       p.birth_date, p.birth_approximate, p.mobile, p.phone2, p.wechat,
-                       p.id_number, p.occupation, p.address, p.source, p.first_visit_date,
-                       p.notes, now, staff, now, staff, self.batch_id, p.emergency_contact,
-                       p.emergency_phone, points, tier)
-
+        first_code = allocate(self.session, PATIENT_CODE, count)
+        fields = [person.fields for person in persons]
+        names = [p.name for p in fields]
+        keys = pinyin_of(names)
+        # One C-level pass per group of attributes: (name, sex, …) tuples, turned into columns.
+        plain = ("sex", "birth_date", "mobile", "phone2", "wechat", "id_number", "occupation",
+                 "address", "source", "first_visit_date", "notes", "emergency_contact",
+                 "emergency_phone")
+        values = dict(zip(plain, zip(*map(attrgetter(*plain), fields), strict=True),
+                          strict=True))
+        columns: dict[str, Sequence[Any]] = {
+            "code": [patient_code(n) for n in range(first_code, first_code + count)],
+            "name": names,
+            "name_pinyin": [k.full for k in keys],
+            "name_initials": [k.initials for k in keys],
+            "birth_date_approximate": [p.birth_approximate for p in fields],
+            **values,
+            "member_points": [points for points, _tier in shown],
+            "member_tier": [tier for _points, tier in shown],
+        }
+        same = {"created_at": now, "created_by": staff, "updated_at": now, "updated_by": staff,
+                "import_batch_id": self.batch_id}
         with self._search_index_in_bulk():
-            ids = self._insert(Patient, names, rows())
+            ids = self._insert(Patient, columns, same)
         profiles = [(pid, person.fields.allergies, now)
                     for pid, person in zip(ids, persons, strict=True) if person.fields.allergies]
         if profiles:
@@ -171,88 +181,93 @@ class BatchWriter:
         if not visits:
             return [], 0
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
+        same = {"created_by": staff, "import_batch_id": self.batch_id}
+        found = [row.visit for _pid, _slot, row in visits]
+        if None in found:
+            raise ValueError("a planned visit without its visit fields")
+        shown = cast(list[VisitFields], found)
         owners = [pid if pid is not None else new_ids[slot] for pid, slot, _row in visits]
-        targets = [self.targets(row.visit) for _pid, _slot, row in visits
-                   if row.visit is not None]
+        targets = list(map(self.targets, shown))
+        doctors = [doctor for _procedure, doctor in targets]
+        procedures = [procedure for procedure, _doctor in targets]
+        visit_ids = self._insert(Visit, {
+            "patient_id": owners,
+            "visit_date": [v.visit_date for v in shown],
+            "doctor_id": [d.id if d else None for d in doctors],
+            "notes": [_visit_notes(v) if v.doctor and d is None else v.notes
+                      for v, d in zip(shown, doctors, strict=True)],
+        }, {"created_at": now, **same})
+        charges = list(map(visit_charge, shown))
+        treatment_ids = self._insert(Treatment, {
+            "visit_id": visit_ids,
+            "procedure_type_id": [p.id if p else None for p in procedures],
+            "procedure_name": [v.procedure for v in shown],
+            "site": [v.site for v in shown],
+            "notes": [_("原项目：{name}", name=v.source_procedure)
+                      if v.source_procedure and v.source_procedure != v.procedure else ""
+                      for v in shown],
+            "amount": charges,
+        }, {})
+        paid = list(map(visit_payment, shown))
+        at = [self.at_noon(v.visit_date) for v in shown]
+        # A charge then a payment per visit, in the visits' order (the ledger's ids follow it).
+        entries = [(i, kind) for i, (charge, payment) in enumerate(zip(charges, paid,
+                                                                        strict=True))
+                   for kind, amount in (("charge", charge), ("payment", payment)) if amount > 0]
+        self._insert(LedgerEntry, {
+            "patient_id": [owners[i] for i, _kind in entries],
+            "at": [at[i] for i, _kind in entries],
+            "kind": [kind for _i, kind in entries],
+            "method": [shown[i].method if kind == "payment" else None for i, kind in entries],
+            "amount": [paid[i] if kind == "payment" else charges[i] for i, kind in entries],
+            "visit_id": [visit_ids[i] for i, _kind in entries],
+            "note": [(_payment_note(shown[i]) if kind == "payment" else shown[i].procedure)[:255]
+                     for i, kind in entries],
+        }, same)
+        treatments = [ImportedTreatment(
+            treatment_id, patient_id, v.procedure, procedure.category if procedure else None,
+            doctor.id if doctor else None, when)
+            for treatment_id, patient_id, v, procedure, doctor, when in zip(
+                treatment_ids, owners, shown, procedures, doctors, at, strict=True)]
+        return treatments, sum(1 for _i, kind in entries if kind == "payment")
 
-        def visit_rows() -> Iterator[tuple[Any, ...]]:
-            for (_pid, _slot, row), patient_id, (_procedure, doctor) in zip(
-                    visits, owners, targets, strict=True):
-                v = row.visit
-                assert v is not None
-                notes = v.notes
-                if v.doctor and doctor is None:
-                    notes = "\n".join(filter(None, [_("医生：{name}", name=v.doctor), notes]))
-                yield (patient_id, v.visit_date, doctor.id if doctor else None, notes, now,
-                       staff, self.batch_id)
 
-        visit_ids = self._insert(Visit, ("patient_id", "visit_date", "doctor_id", "notes",
-                                          "created_at", "created_by", "import_batch_id"),
-                                 visit_rows())
-        charges = [charge_of(row) for _pid, _slot, row in visits]
+_ZERO = Decimal(0)
 
-        def treatment_rows() -> Iterator[tuple[Any, ...]]:
-            for (_pid, _slot, row), visit_id, charge, (procedure, _doctor) in zip(
-                    visits, visit_ids, charges, targets, strict=True):
-                v = row.visit
-                assert v is not None
-                note = _("原项目：{name}", name=v.source_procedure) \
-                    if v.source_procedure and v.source_procedure != v.procedure else ""
-                yield (visit_id, procedure.id if procedure else None, v.procedure, v.site,
-                       note, charge)
 
-        treatment_ids = self._insert(Treatment, ("visit_id", "procedure_type_id",
-                                                 "procedure_name", "site", "notes", "amount"),
-                                     treatment_rows())
-        payments = 0
-        treatments: list[ImportedTreatment] = []
+def _visit_notes(visit: VisitFields) -> str:
+    """A doctor the clinic's staff does not hold is kept in the visit's notes."""
+    return "\n".join(filter(None, [_("医生：{name}", name=visit.doctor), visit.notes]))
 
-        def ledger_rows() -> Iterator[tuple[Any, ...]]:
-            nonlocal payments
-            for (_pid, _slot, row), visit_id, treatment_id, patient_id, charge, (
-                    procedure, doctor) in zip(visits, visit_ids, treatment_ids, owners, charges,
-                                              targets, strict=True):
-                v = row.visit
-                assert v is not None
-                at = self.at_noon(v.visit_date)
-                if charge > 0:
-                    yield self._entry(patient_id, at, "charge", None, charge, visit_id,
-                                      v.procedure, staff)
-                paid = payment_of(row)
-                if paid > 0:
-                    note = "" if v.method or not v.method_text else _(
-                        "原支付方式：{method}", method=v.method_text)
-                    yield self._entry(patient_id, at, "payment", v.method, paid, visit_id,
-                                      note, staff)
-                    payments += 1
-                treatments.append(ImportedTreatment(
-                    treatment_id, patient_id, v.procedure,
-                    procedure.category if procedure else None, doctor.id if doctor else None,
-                    at))
 
-        self._insert(LedgerEntry, LEDGER_COLUMNS, ledger_rows())
-        return treatments, payments
+def _payment_note(visit: VisitFields) -> str:
+    return "" if visit.method or not visit.method_text else _(
+        "原支付方式：{method}", method=visit.method_text)
 
-    def _entry(self, patient_id: int, at: datetime, kind: str, method: str | None,
-               amount: Decimal, visit_id: int, note: str, staff: int | None,
-               ) -> tuple[Any, ...]:
-        return (patient_id, at, kind, method, amount, visit_id, note[:255], staff,
-                self.batch_id)
+
+def pinyin_of(names: Sequence[str]) -> list[PinyinKeys]:
+    """Each name's search keys, worked out once per distinct name (a sheet repeats names)."""
+    known = {name: search_keys(name) for name in dict.fromkeys(names)}
+    return list(map(known.__getitem__, names))
+
+
+def visit_charge(visit: VisitFields) -> Decimal:
+    """What a visit charged: its amount, or what was paid when no amount was written."""
+    return visit.amount if visit.amount is not None else (visit.paid or _ZERO)
+
+
+def visit_payment(visit: VisitFields) -> Decimal:
+    """What a visit paid: the paid column, or the amount when no payment was written."""
+    paid = visit.paid if visit.paid is not None else visit.amount
+    return paid or _ZERO
 
 
 def charge_of(row: CleanRow) -> Decimal:
-    visit = row.visit
-    if visit is None:
-        return Decimal(0)
-    return visit.amount if visit.amount is not None else (visit.paid or Decimal(0))
+    return _ZERO if row.visit is None else visit_charge(row.visit)
 
 
 def payment_of(row: CleanRow) -> Decimal:
-    visit = row.visit
-    if visit is None:
-        return Decimal(0)
-    paid = visit.paid if visit.paid is not None else visit.amount
-    return paid or Decimal(0)
+    return _ZERO if row.visit is None else visit_payment(row.visit)
 
 
 def jsonable(value: Any) -> Any:
