@@ -53,6 +53,7 @@ class Permission(StrEnum):
     EXPORT_RUN = "export.run"
     REPORTS_VIEW = "reports.view"
     LOYALTY_MANAGE = "loyalty.manage"  # tiers, plans, packages, coupon types, loyalty rules
+    CAMPAIGN_RUN = "campaign.run"  # save segments, act on a segment's patients
 
 
 _FRONT_DESK = {
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SCHEDULE_MANAGE, Permission.CARE_PLANS_MANAGE, Permission.IMPORT_RUN,
             Permission.EXPORT_RUN, Permission.REPORTS_VIEW, Permission.AUDIT_VIEW,
             Permission.CATALOGUE_MANAGE, Permission.CHAIRS_MANAGE, Permission.LOYALTY_MANAGE,
+            Permission.CAMPAIGN_RUN,
         }
     ),
     Role.DOCTOR: frozenset(

@@ -1,0 +1,66 @@
+"""Saved patient segments and the campaigns run on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from clinic_desktop.storage.base import Base
+
+
+class SavedSegment(Base):
+    """A named filter: its rules are kept (JSON), never its members, so opening it again
+    re-evaluates them on today's data."""
+
+    __tablename__ = "saved_segment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    rules_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Campaign(Base):
+    """One action taken on a segment's patients at one moment. ``action``: task (a callback
+    task each), message (a queued message each), coupon (a coupon each) or export. The rules
+    are copied in (``rules_json``), so the campaign says whom it chose even after its saved
+    segment changes or is deleted; ``details_json`` holds the action's settings (reason, due
+    date, role, priority, template, coupon type)."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    segment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("saved_segment.id", ondelete="SET NULL"))
+    rules_json: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16))
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+    holdout_percent: Mapped[int] = mapped_column(default=0)
+    result_days: Mapped[int] = mapped_column(default=30)
+    started_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class CampaignMember(Base):
+    """A patient chosen by a campaign: acted on, or held out (``held_out``: left untouched
+    to compare with). What the action made for the patient is linked."""
+
+    __tablename__ = "campaign_member"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    held_out: Mapped[bool] = mapped_column(default=False)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("care_task.id", ondelete="SET NULL"))
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupon.id", ondelete="SET NULL"))
+
+    __table_args__ = (Index("ix_campaign_member_patient", "patient_id"),)
