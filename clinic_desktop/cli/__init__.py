@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from clinic_desktop import __version__
-from clinic_desktop.cli import loyalty, maintenance, records
+from clinic_desktop.cli import loyalty, maintenance, records, reports, segments
 from clinic_desktop.cli.base import (
     EXIT_BUG,
     EXIT_FINDINGS,
@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     loy.add_argument("--json", action="store_true", help="one JSON list on stdout")
     _common(loy, top=False)
 
+    def common(command: argparse.ArgumentParser) -> None:
+        _common(command, top=False)
+
+    HANDLERS.update(reports.add_parsers(sub, common))
+    HANDLERS.update(segments.add_parsers(sub, common))
     return parser
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from clinic_desktop.clock import Clock
 from clinic_desktop.context import Context
 from clinic_desktop.demo.accounts import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
+from clinic_desktop.demo.campaigns import seed_campaigns
 from clinic_desktop.demo.care import seed_care
 from clinic_desktop.demo.loyalty import seed_loyalty
 from clinic_desktop.demo.patients import seed_patients
@@ -47,5 +48,6 @@ def seed_demo(
     if patient_count:
         seed_schedule(ctx, rng)
         seed_loyalty(ctx, rng)
+        seed_campaigns(ctx, rng)  # before the care scan, which raises its tasks as due
         seed_care(ctx)
     return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

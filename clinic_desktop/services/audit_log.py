@@ -93,6 +93,10 @@ def _action_labels(language: str) -> dict[str, str]:
         "loyalty.coupon_void": _("作废优惠券"), "loyalty.referral_reward": _("转介绍奖励"),
         "loyalty.payment": _("收款"), "loyalty.reverse": _("冲正收款"),
         "loyalty.nightly": _("会员夜间任务"),
+        "segment.save": _("保存患者分群"), "segment.delete": _("删除患者分群"),
+        "export.segment": _("导出患者分群"), "campaign.start": _("开始营销活动"),
+        "campaign.rerun": _("再次执行营销活动"), "demo.campaigns": _("生成演示营销活动"),
+        "export.report": _("导出报表"), "report.commission": _("修改提成比例"),
     }
 
 
@@ -106,7 +110,8 @@ def _entity_labels(language: str) -> dict[str, str]:
         "ledger_entry": _("账目记录"), "import_batch": _("导入批次"), "database": _("数据库文件"),
         "waitlist_entry": _("候补名单登记"), "audit_entry": _("审计日志"),
         "loyalty_tier": _("会员等级"), "topup_plan": _("充值方案"), "package_type": _("套餐"),
-        "coupon_type": _("优惠券类型"),
+        "coupon_type": _("优惠券类型"), "saved_segment": _("患者分群"), "campaign": _("营销活动"),
+        "report": _("报表"),
     }
 
 

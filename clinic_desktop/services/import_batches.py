@@ -77,7 +77,7 @@ def _what(table: str) -> str:
             "attachment": _("附件"), "family_link": _("家庭关系"), "patient_tag": _("标签"),
             "custom_field_value": _("自定义字段"), "outbox_message": _("消息"),
             "waitlist_entry": _("候补登记"), "patient_merge": _("合并记录"),
-            "care_task": _("回访记录")}.get(table, table)
+            "care_task": _("回访记录"), "campaign_member": _("营销活动记录")}.get(table, table)
 
 
 def _blockers(session: Session, created: Sequence[int], batch_id: int,

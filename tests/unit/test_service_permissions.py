@@ -71,6 +71,12 @@ from clinic_desktop.services.billing import TreatmentLine
 from clinic_desktop.services.calendar import appointments_between
 from clinic_desktop.services.care import CareSettings
 from clinic_desktop.services.imports import ImportRequest
+from clinic_desktop.services.insight.campaigns import (
+    CouponAction,
+    ExportAction,
+    MessageAction,
+)
+from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
 from clinic_desktop.services.patients import PatientInput
 from clinic_desktop.storage.database import open_database
@@ -124,6 +130,7 @@ class Seed:
     scan: Path = Path()
     staff_ids: dict[Role, int] = field(default_factory=dict)
     loyal: dict[str, int] = field(default_factory=dict)  # loyalty ids: tier, plan, card…
+    insight: dict[str, int] = field(default_factory=dict)  # a saved segment, a campaign
 
 
 def _seed(ctx: Context, folder: Path) -> Seed:
@@ -201,7 +208,18 @@ def _seed(ctx: Context, folder: Path) -> Seed:
     assert summary.batch_id is not None
     s.batch = summary.batch_id
     _seed_loyalty(ctx, s)
+    _seed_insight(ctx, s)
     return s
+
+
+def _seed_insight(ctx: Context, s: Seed) -> None:
+    from clinic_desktop.services.insight.campaigns import start_campaign
+    from clinic_desktop.services.insight.segments import save_segment
+
+    s.insight["segment"] = save_segment(ctx, name="种子分群", rules=SegmentRules()).id
+    # Chosen by doctor: the imported patient stays out, so undoing the import is not blocked.
+    s.insight["campaign"] = start_campaign(ctx, dataclasses.replace(
+        _campaign(None), rules=SegmentRules(doctor_ids=(s.doctor,)))).campaign_id
 
 
 def _seed_loyalty(ctx: Context, s: Seed) -> None:
@@ -472,6 +490,95 @@ LOYALTY_RULES: dict[str, Rule] = {
 }
 
 
+# -- the manager's numbers (services/insight/) --------------------------------------------
+N = "insight."
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def _month() -> Any:
+    from clinic_desktop.rules.periods import Period
+
+    return Period(*NOVEMBER)
+
+
+def _report_table() -> Any:
+    from clinic_desktop.services.insight.report_tables import ReportTable
+    from clinic_desktop.xlsx_writer import XlsxColumn
+
+    return ReportTable("日结", (XlsxColumn("方式", 10),), (("现金",),))
+
+
+def _campaign(action: Any) -> Any:
+    from datetime import date
+
+    from clinic_desktop.services.insight.campaigns import CampaignInput, TaskAction
+    from clinic_desktop.services.insight.segment_rules import SegmentRules
+
+    return CampaignInput("回访活动", action or TaskAction("回访", date(2026, 11, 25)),
+                         rules=SegmentRules())
+
+
+INSIGHT_RULES: dict[str, Rule] = {
+    N + "summary.summary": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "summary.figures": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "dashboard.dashboard": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "breakdowns.by_procedure": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "breakdowns.by_category": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "breakdowns.by_source": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "breakdowns.doctor_ranking": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "retention.source_funnel": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "retention.cohorts": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "retention.activity_over_time": needs(V.REPORTS_VIEW, call=lambda c: a(
+        last_day=NOVEMBER[1])),
+    N + "mix.patient_mix": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "care_stats.care_stats": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "complaints.complaints": needs(V.REPORTS_VIEW, V.PATIENT_VIEW, call=lambda c: a()),
+    N + "drill.patients_behind": needs(V.REPORTS_VIEW, V.PATIENT_VIEW, call=lambda c: a(
+        _month(), what="procedure", key="普通拔牙")),
+    N + "daily.daily_closing": needs(V.REPORTS_VIEW, call=lambda c: a(NOVEMBER[1])),
+    N + "doctor_report.doctor_report": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "doctor_report.commission_rates": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "doctor_report.commission_categories": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "doctor_report.save_commission_rates": needs(
+        V.REPORTS_VIEW, V.CATALOGUE_MANAGE, call=lambda c: a(default="5", by_category={})),
+    N + "appointment_stats.appointment_stats": needs(V.REPORTS_VIEW,
+                                                     call=lambda c: a(_month())),
+    N + "report_tables.export_tables": needs(V.REPORTS_VIEW, V.EXPORT_RUN, call=lambda c: a(
+        c.out / "report.xlsx", [_report_table()], what="daily")),
+    N + "segments.count_segment": needs(V.REPORTS_VIEW, call=lambda c: a(SegmentRules())),
+    N + "segments.list_segment": needs(V.REPORTS_VIEW, call=lambda c: a(SegmentRules())),
+    N + "segments.export_segment": needs(V.REPORTS_VIEW, V.EXPORT_RUN,
+                                         call=lambda c: a(SegmentRules(), c.out / "s.xlsx")),
+    N + "segments.list_saved_segments": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "segments.open_saved_segment": needs(V.REPORTS_VIEW, call=lambda c: a(
+        c.seed.insight["segment"])),
+    N + "segments.save_segment": needs(V.CAMPAIGN_RUN, call=lambda c: a(
+        name="新分群", rules=SegmentRules(sex="F"))),
+    N + "segments.delete_saved_segment": needs(V.CAMPAIGN_RUN, call=lambda c: a(
+        c.seed.insight["segment"])),
+    N + "segments.segment_choices": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "rfm.rfm_scores": needs(V.REPORTS_VIEW, call=lambda c: a(months=12)),
+    N + "activity.activity_counts": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "campaigns.start_campaign": needs(V.CAMPAIGN_RUN, call=lambda c: a(_campaign(None))),
+    N + "campaigns.start_campaign#message": needs(V.CAMPAIGN_RUN, V.MESSAGES_SEND,
+                                                  call=lambda c: a(_campaign(
+                                                      MessageAction("birthday", "manual")))),
+    N + "campaigns.start_campaign#coupon": needs(V.CAMPAIGN_RUN, V.LOYALTY_MANAGE,
+                                                 call=lambda c: a(_campaign(CouponAction(
+                                                     c.seed.loyal["coupon_type"])))),
+    N + "campaigns.start_campaign#export": needs(V.CAMPAIGN_RUN, V.EXPORT_RUN,
+                                                 call=lambda c: a(_campaign(ExportAction(
+                                                     str(c.out / "c.xlsx"))))),
+    N + "campaigns.rerun_campaign": needs(V.CAMPAIGN_RUN, call=lambda c: a(
+        c.seed.insight["campaign"])),
+    N + "campaigns.list_campaigns": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "campaigns.campaign_result": needs(V.REPORTS_VIEW, call=lambda c: a(
+        c.seed.insight["campaign"])),
+    N + "campaigns.campaign_members": needs(V.REPORTS_VIEW, call=lambda c: a(
+        c.seed.insight["campaign"])),
+}
+
+
 RULES: dict[str, Rule] = {
     # patients and the panel
     P + "load_patient": strip(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient),
@@ -722,6 +829,7 @@ RULES: dict[str, Rule] = {
     "audit.record_restore": needs(V.SETTINGS_MANAGE, call=lambda c: a(
         source=c.out / "backup.sqlite3", moved_aside=None)),
     **LOYALTY_RULES,
+    **INSIGHT_RULES,
 }
 
 

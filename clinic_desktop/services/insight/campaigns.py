@@ -1,0 +1,567 @@
+"""Campaigns: act on a segment's patients, and read later what it brought back.
+
+Starting a campaign evaluates its rules (a saved segment's, or the builder's), copies them
+in, records every patient it chose and holds out a share of them (``rules.holdout``, seeded
+by the campaign's id), then acts on the others: a callback task each (or one per household),
+a queued message each, a coupon each, or an Excel list. All of it is one write transaction
+with one audit entry: a campaign that fails leaves nothing behind. A task's dedupe key is the
+campaign and the patient, so running the campaign again (``rerun_campaign``: patients who
+match the rules now and were not chosen before) never doubles anyone's call.
+
+The result compares the acted-on members with the held-out ones over the ``result_days``
+after the start: the share who booked (an appointment made in the window, not cancelled),
+their visits, and revenue (charges less discounts, reversals netted) — the lift is the
+difference. Permissions: ``CAMPAIGN_RUN`` to start (and the action's own: messages, coupons,
+exports), ``REPORTS_VIEW`` to list and read results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import Session
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import NotFound, UserError
+from clinic_desktop.i18n import _
+from clinic_desktop.permissions import Permission
+from clinic_desktop.rules.holdout import MAX_PERCENT, choose_holdout
+from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.insight.segment_query import Today, spend_of, today_in
+from clinic_desktop.services.insight.segment_rules import (
+    SegmentRules,
+    check_rules,
+    rules_from_json,
+    rules_to_json,
+)
+from clinic_desktop.services.insight.segments import segment_patient_ids
+from clinic_desktop.storage.models.care import CareTask
+from clinic_desktop.storage.models.clinical import Visit
+from clinic_desktop.storage.models.insight import Campaign, CampaignMember, SavedSegment
+from clinic_desktop.storage.models.loyalty import CouponType
+from clinic_desktop.storage.models.messaging import OutboxMessage
+from clinic_desktop.storage.models.patient import FamilyLink, Patient, PatientTag, Tag
+from clinic_desktop.storage.models.schedule import Appointment
+from clinic_desktop.storage.models.staff import Staff
+
+ACTIONS = ("task", "message", "coupon", "export")
+ROLES = ("nurse", "receptionist", "doctor")
+MESSAGE_CHANNELS = ("manual", "sms")
+OPT_OUT_TAG_SETTING = "messages.opt_out_tag"
+DEFAULT_OPT_OUT_TAG = "拒收消息"
+TASK_HOUR = time(9)
+MAX_RESULT_DAYS = 365
+
+
+def action_label(action: str) -> str:
+    return {"task": _("回访任务"), "message": _("发送消息"), "coupon": _("发优惠券"),
+            "export": _("导出名单")}.get(action, action)
+
+
+# -- what a campaign does ------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaskAction:
+    reason: str  # the task's title in the callback list
+    due: date
+    role: str = "nurse"
+    priority: int = 2  # 1 high, 2 normal, 3 low
+    by_family: bool = False  # one task per household among the members
+
+
+@dataclass(frozen=True)
+class MessageAction:
+    template_key: str
+    channel: str = "manual"
+
+
+@dataclass(frozen=True)
+class CouponAction:
+    coupon_type_id: int
+
+
+@dataclass(frozen=True)
+class ExportAction:
+    path: str
+
+
+Action = TaskAction | MessageAction | CouponAction | ExportAction
+_KIND = {TaskAction: "task", MessageAction: "message", CouponAction: "coupon",
+         ExportAction: "export"}
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    name: str
+    action: Action
+    rules: SegmentRules | None = None  # or:
+    segment_id: int | None = None  # a saved segment (its rules as they are now)
+    holdout_percent: int = 0
+    result_days: int = 30
+
+
+@dataclass(frozen=True)
+class Skipped:
+    patient_id: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CampaignOutcome:
+    campaign_id: int
+    members: int  # patients chosen by this run
+    held_out: int
+    acted: int  # tasks, messages or coupons made, or rows exported
+    skipped: tuple[Skipped, ...]  # acted-on members the action could not reach, and why
+
+
+def _details(action: Action) -> dict[str, Any]:
+    data = asdict(action)
+    if isinstance(action, TaskAction):
+        data["due"] = action.due.isoformat()
+    return data
+
+
+def _action_of(kind: str, details: dict[str, Any]) -> Action:
+    if kind == "task":
+        return TaskAction(details["reason"], date.fromisoformat(details["due"]),
+                          details.get("role", "nurse"), int(details.get("priority", 2)),
+                          bool(details.get("by_family", False)))
+    if kind == "message":
+        return MessageAction(details["template_key"], details.get("channel", "manual"))
+    if kind == "coupon":
+        return CouponAction(int(details["coupon_type_id"]))
+    return ExportAction(str(details.get("path", "")))
+
+
+def _check(ctx: Context, data: CampaignInput, today: date) -> None:
+    """Refuse what cannot run, naming the field, before anything is written."""
+    name = data.name.strip()
+    if not name:
+        raise UserError(_("请填写活动名称。"), field="name")
+    if len(name) > 64:
+        raise UserError(_("活动名称最多 64 个字。"), field="name")
+    if not 0 <= data.holdout_percent <= MAX_PERCENT:
+        raise UserError(_("对照组比例应在 0% 到 {n}% 之间。", n=MAX_PERCENT),
+                        field="holdout_percent")
+    if not 1 <= data.result_days <= MAX_RESULT_DAYS:
+        raise UserError(_("效果观察天数应在 1 到 {n} 之间。", n=MAX_RESULT_DAYS),
+                        field="result_days")
+    if (data.rules is None) == (data.segment_id is None):
+        raise UserError(_("请选择一个分群。"), field="segment")
+    action = data.action
+    if isinstance(action, TaskAction):
+        if not action.reason.strip():
+            raise UserError(_("请填写回访事由。"), field="reason")
+        if len(action.reason.strip()) > 100:
+            raise UserError(_("回访事由最多 100 个字。"), field="reason")
+        if action.due < today:
+            raise UserError(_("到期日不能早于今天。"), field="due")
+        if action.role not in ROLES:
+            raise UserError(_("角色无效。"), field="role")
+        if action.priority not in (1, 2, 3):
+            raise UserError(_("优先级无效。"), field="priority")
+    elif isinstance(action, MessageAction):
+        ctx.require(Permission.MESSAGES_SEND)
+        if action.channel not in MESSAGE_CHANNELS:
+            raise UserError(_("发送渠道无效。"), field="channel")
+    elif isinstance(action, CouponAction):
+        ctx.require(Permission.LOYALTY_MANAGE)
+    else:
+        ctx.require(Permission.EXPORT_RUN)
+        if not action.path.strip():
+            raise UserError(_("请选择导出文件。"), field="path")
+
+
+# -- acting --------------------------------------------------------------------------------
+def _households(session: Session, ids: list[int]) -> dict[int, int]:
+    """Households among ``ids``: patient -> the smallest id of its family (as the callback
+    list groups them)."""
+    wanted = set(ids)
+    parent = {pid: pid for pid in wanted}
+
+    def root(pid: int) -> int:
+        while parent[pid] != pid:
+            parent[pid] = parent[parent[pid]]
+            pid = parent[pid]
+        return pid
+
+    query = select(FamilyLink.patient_id, FamilyLink.relative_id)
+    if len(ids) <= 500:  # else one pass over every link costs less than binding each id
+        query = query.where(FamilyLink.patient_id.in_(ids))
+    links = session.execute(query).all()
+    for a, b in links:
+        if a in wanted and b in wanted:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {pid: root(pid) for pid in wanted}
+
+
+def _names(session: Session, ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        found.update(session.execute(select(Patient.id, Patient.name).where(
+            Patient.id.in_(ids[start:start + 500]))).all())
+    return found
+
+
+def _tasks(ctx: Context, session: Session, campaign: Campaign, action: TaskAction,
+           members: dict[int, CampaignMember], today: Today) -> int:
+    ids = sorted(members)
+    home = _households(session, ids) if action.by_family else {pid: pid for pid in ids}
+    households: dict[int, list[int]] = {}
+    for pid in ids:
+        households.setdefault(home[pid], []).append(pid)
+    names = _names(session, ids)
+    known = set(session.execute(select(CareTask.dedupe_key).where(
+        CareTask.source == "campaign", CareTask.source_id == campaign.id)).scalars())
+    due_at = datetime.combine(max(action.due, today.day), TASK_HOUR, today.zone)
+    made = 0
+    for first, family in households.items():
+        key = f"campaign:{campaign.id}:{first}"
+        if key in known:
+            continue
+        title = action.reason.strip()
+        if len(family) > 1:
+            title = _("{reason}（全家 {n} 人：{names}）", reason=title, n=len(family),
+                      names="、".join(names.get(p, "") for p in family))
+        task = CareTask(patient_id=first, kind="reactivation", title=title[:128], due_at=due_at,
+                        source="campaign", source_id=campaign.id, dedupe_key=key,
+                        assigned_role=action.role, priority=action.priority, window_days=14,
+                        created_at=ctx.now())
+        session.add(task)
+        session.flush()
+        for pid in family:
+            members[pid].task_id = task.id
+        made += 1
+    return made
+
+
+def _opted_out(session: Session, ids: list[int]) -> set[int]:
+    """Patients who asked for no messages: they carry the opt-out tag (a setting; until
+    per-channel consent is recorded, this tag is how the desk records "no messages")."""
+    tag = str(read_setting(session, OPT_OUT_TAG_SETTING, DEFAULT_OPT_OUT_TAG))
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found.update(session.execute(
+            select(PatientTag.patient_id).join(Tag, Tag.id == PatientTag.tag_id)
+            .where(Tag.name == tag, PatientTag.patient_id.in_(ids[start:start + 500])))
+            .scalars())
+    return found
+
+
+def _messages(ctx: Context, session: Session, campaign: Campaign, action: MessageAction,
+              members: dict[int, CampaignMember]) -> tuple[int, list[Skipped]]:
+    from clinic_desktop.rules.message_templates import render
+    from clinic_desktop.services.messages import _template, _values, ensure_default_templates
+
+    ensure_default_templates(session)
+    template = _template(session, action.template_key)
+    ids = sorted(members)
+    refused = _opted_out(session, ids)
+    made, skipped = 0, []
+    for pid in ids:
+        patient = session.get(Patient, pid)
+        assert patient is not None  # chosen in this transaction
+        if pid in refused:
+            skipped.append(Skipped(pid, patient.name, _("已登记拒收消息")))
+            continue
+        to = patient.mobile or ""
+        if action.channel == "manual" and not to:
+            to = patient.wechat or ""
+        if not to:
+            skipped.append(Skipped(pid, patient.name,
+                                   _("没有手机号") if action.channel == "sms"
+                                   else _("没有手机号或微信")))
+            continue
+        key = f"{action.template_key}:campaign{campaign.id}-p{pid}:{action.channel}"
+        if session.execute(select(OutboxMessage.id).where(
+                OutboxMessage.dedupe_key == key)).first() is not None:
+            continue
+        message = OutboxMessage(
+            patient_id=pid, channel=action.channel, recipient=to, subject=template.name,
+            body=render(template.body, _values(session, patient, None, None)), dedupe_key=key,
+            created_at=ctx.now(), created_by=ctx.actor.staff_id)
+        session.add(message)
+        session.flush()
+        members[pid].outbox_id = message.id
+        made += 1
+    return made, skipped
+
+
+def _coupons(ctx: Context, session: Session, campaign: Campaign, action: CouponAction,
+             members: dict[int, CampaignMember]) -> int:
+    from clinic_desktop.services.loyalty.coupons import issue_in
+
+    kind = session.get(CouponType, action.coupon_type_id)
+    if kind is None or not kind.active:
+        raise UserError(_("请选择一个启用中的优惠券类型。"), field="coupon_type")
+    for pid in sorted(members):
+        if members[pid].coupon_id is None:
+            members[pid].coupon_id = issue_in(ctx, session, pid, kind, source="bulk",
+                                              source_id=campaign.id).id
+    return len(members)
+
+
+def _export(ctx: Context, session: Session, campaign: Campaign, action: ExportAction,
+            today: Today) -> int:
+    from clinic_desktop.services.insight.segments import _rows_query
+    from clinic_desktop.xlsx_writer import XlsxColumn, XlsxSheet, write_xlsx
+
+    session.flush()
+    acted = select(CampaignMember.patient_id).where(
+        CampaignMember.campaign_id == campaign.id, CampaignMember.held_out.is_(False))
+    query = _rows_query(SegmentRules(), today).where(Patient.id.in_(acted))\
+        .order_by(Patient.code)
+    rows = ([r[1], r[2], r[3] or "", r[4] or "", r[5], int(r[6] or 0),
+             Decimal(int(r[7] or 0)) / 100, Decimal(int(r[8] or 0)) / 100]
+            for r in session.execute(query))
+    columns = [XlsxColumn(_("病历号"), 10), XlsxColumn(_("姓名"), 10), XlsxColumn(_("手机"), 14),
+               XlsxColumn(_("会员等级"), 10), XlsxColumn(_("末次就诊"), 12, "date"),
+               XlsxColumn(_("就诊次数"), 10, "int"), XlsxColumn(_("消费金额"), 12, "money"),
+               XlsxColumn(_("欠费"), 12, "money")]
+    return write_xlsx(Path(action.path), [XlsxSheet(campaign.name[:31], columns, rows)])
+
+
+def _enrol(ctx: Context, session: Session, campaign: Campaign, ids: list[int],
+           today: Today, *, run: int) -> CampaignOutcome:
+    """Make ``ids`` members (holding some out), then act on the others."""
+    held = choose_holdout(ids, campaign.holdout_percent, f"campaign:{campaign.id}:{run}")
+    members: dict[int, CampaignMember] = {}
+    for pid in ids:
+        member = CampaignMember(campaign_id=campaign.id, patient_id=pid, held_out=pid in held)
+        session.add(member)
+        if pid not in held:
+            members[pid] = member
+    session.flush()
+    action = _action_of(campaign.action, json.loads(campaign.details_json))
+    skipped: list[Skipped] = []
+    if isinstance(action, TaskAction):
+        acted = _tasks(ctx, session, campaign, action, members, today)
+    elif isinstance(action, MessageAction):
+        acted, skipped = _messages(ctx, session, campaign, action, members)
+    elif isinstance(action, CouponAction):
+        acted = _coupons(ctx, session, campaign, action, members)
+    else:
+        acted = _export(ctx, session, campaign, action, today)
+    session.flush()
+    return CampaignOutcome(campaign.id, len(ids), len(held), acted, tuple(skipped))
+
+
+def _rules_of(session: Session, data: CampaignInput) -> SegmentRules:
+    if data.segment_id is not None:
+        row = session.get(SavedSegment, data.segment_id)
+        if row is None:
+            raise NotFound(_("该分群已不存在。"))
+        return rules_from_json(row.rules_json)
+    assert data.rules is not None
+    return check_rules(data.rules)
+
+
+def start_campaign(ctx: Context, data: CampaignInput) -> CampaignOutcome:
+    ctx.require(Permission.CAMPAIGN_RUN)
+    with ctx.transaction(write=True) as session:
+        today = today_in(session, ctx.now())
+        _check(ctx, data, today.day)
+        rules = _rules_of(session, data)
+        ids = segment_patient_ids(session, rules, today)
+        if not ids:
+            raise UserError(_("该分群目前没有患者。"), field="segment")
+        campaign = Campaign(
+            name=data.name.strip(), segment_id=data.segment_id, rules_json=rules_to_json(rules),
+            action=_KIND[type(data.action)], details_json=json.dumps(
+                _details(data.action), ensure_ascii=False, sort_keys=True),
+            holdout_percent=data.holdout_percent, result_days=data.result_days,
+            started_at=ctx.now(), created_by=ctx.actor.staff_id)
+        session.add(campaign)
+        session.flush()
+        outcome = _enrol(ctx, session, campaign, ids, today, run=0)
+        ctx.audit(session, "campaign.start", "campaign", campaign.id,
+                  f"{campaign.name} {campaign.action}: {outcome.members} chosen, "
+                  f"{outcome.held_out} held out, {outcome.acted} acted, "
+                  f"{len(outcome.skipped)} skipped")
+        return outcome
+
+
+def rerun_campaign(ctx: Context, campaign_id: int) -> CampaignOutcome:
+    """Add the patients who match the campaign's rules now and were not chosen yet; members
+    already in it are left as they are (no second task, message or coupon)."""
+    ctx.require(Permission.CAMPAIGN_RUN)
+    with ctx.transaction(write=True) as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise NotFound(_("该活动已不存在。"))
+        if campaign.action == "export":
+            raise UserError(_("导出名单的活动不能再次执行，请新建活动。"), field="action")
+        _check(ctx, CampaignInput(campaign.name, _action_of(
+            campaign.action, json.loads(campaign.details_json)), rules=SegmentRules(),
+            holdout_percent=campaign.holdout_percent, result_days=campaign.result_days),
+            date.min)
+        today = today_in(session, ctx.now())
+        have = set(session.execute(select(CampaignMember.patient_id).where(
+            CampaignMember.campaign_id == campaign_id)).scalars())
+        new = [pid for pid in segment_patient_ids(
+            session, rules_from_json(campaign.rules_json), today) if pid not in have]
+        runs = session.execute(select(func.count()).select_from(CampaignMember).where(
+            CampaignMember.campaign_id == campaign_id)).scalar_one()
+        outcome = _enrol(ctx, session, campaign, new, today, run=int(runs))
+        ctx.audit(session, "campaign.rerun", "campaign", campaign.id,
+                  f"{campaign.name}: {outcome.members} added, {outcome.acted} acted")
+        return outcome
+
+
+# -- reading -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CampaignInfo:
+    id: int
+    name: str
+    action: str
+    action_label: str
+    summary: str  # the action's settings in words
+    segment: str | None  # the saved segment's name, if it came from one still saved
+    rules: SegmentRules
+    holdout_percent: int
+    result_days: int
+    started_at: datetime
+    started_by: str
+    members: int
+    held_out: int
+
+
+def _summary(action: Action) -> str:
+    if isinstance(action, TaskAction):
+        return _("“{reason}”，{due} 到期", reason=action.reason, due=action.due.isoformat())
+    if isinstance(action, MessageAction):
+        return _("模板 {key}", key=action.template_key)
+    if isinstance(action, CouponAction):
+        return _("优惠券类型 #{id}", id=action.coupon_type_id)
+    return Path(action.path).name
+
+
+def list_campaigns(ctx: Context) -> list[CampaignInfo]:
+    """Newest first."""
+    ctx.require(Permission.REPORTS_VIEW)
+    with ctx.transaction() as session:
+        return _campaigns(session)
+
+
+def _campaigns(session: Session, campaign_id: int | None = None) -> list[CampaignInfo]:
+    m = CampaignMember
+    counts = (select(m.campaign_id, func.count().label("n"),
+                     func.coalesce(func.sum(case((m.held_out.is_(True), 1), else_=0)), 0)
+                     .label("held")).group_by(m.campaign_id).subquery())
+    query = (select(Campaign, SavedSegment.name, Staff.display_name, counts.c.n, counts.c.held)
+             .outerjoin(SavedSegment, SavedSegment.id == Campaign.segment_id)
+             .outerjoin(Staff, Staff.id == Campaign.created_by)
+             .outerjoin(counts, counts.c.campaign_id == Campaign.id)
+             .order_by(Campaign.started_at.desc(), Campaign.id.desc()))
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
+    found = []
+    for c, segment, who, n, held in session.execute(query):
+        coupon_names = {}
+        action = _action_of(c.action, json.loads(c.details_json))
+        summary = _summary(action)
+        if isinstance(action, CouponAction):
+            coupon_names = dict(session.execute(select(CouponType.id, CouponType.name)).all())
+            summary = coupon_names.get(action.coupon_type_id, summary)
+        found.append(CampaignInfo(c.id, c.name, c.action, action_label(c.action), summary,
+                                  segment, rules_from_json(c.rules_json), c.holdout_percent,
+                                  c.result_days, c.started_at, who or _("系统"), int(n or 0),
+                                  int(held or 0)))
+    return found
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    members: int
+    booked: int  # members who made an appointment in the window (not cancelled)
+    visited: int  # members with a visit in the window
+    visits: int
+    revenue: Decimal  # yuan: charges less discounts in the window
+
+    @property
+    def booked_rate(self) -> float:
+        return round(self.booked / self.members, 4) if self.members else 0.0
+
+    @property
+    def revenue_per_member(self) -> Decimal:
+        return (self.revenue / self.members).quantize(Decimal("0.01")) if self.members \
+            else Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    campaign: CampaignInfo
+    first_day: date  # the window, clinic days
+    last_day: date
+    complete: bool  # the window has passed (else: so far)
+    acted: GroupResult
+    held_out: GroupResult
+    tasks_open: int
+    tasks_done: int  # closed with a call made (done, unreachable)
+    skipped_or_closed: int  # tasks cancelled or satisfied otherwise
+
+    @property
+    def lift(self) -> float:
+        """Booked share of the acted-on less the held-out's (0 without a hold-out)."""
+        if not self.held_out.members:
+            return 0.0
+        return round(self.acted.booked_rate - self.held_out.booked_rate, 4)
+
+
+def campaign_result(ctx: Context, campaign_id: int) -> CampaignResult:
+    ctx.require(Permission.REPORTS_VIEW)
+    with ctx.transaction() as session:
+        infos = _campaigns(session, campaign_id)
+        if not infos:
+            raise NotFound(_("该活动已不存在。"))
+        info = infos[0]
+        today = today_in(session, ctx.now())
+        start = info.started_at
+        end = start + timedelta(days=info.result_days)
+        first_day = start.astimezone(today.zone).date()
+        after_day = first_day + timedelta(days=info.result_days)
+        m = CampaignMember
+        booked = exists(select(Appointment.id).where(
+            Appointment.patient_id == m.patient_id, Appointment.created_at >= start,
+            Appointment.created_at < end, Appointment.status != "cancelled"))
+        visits = select(func.count(Visit.id)).where(
+            Visit.patient_id == m.patient_id, Visit.visit_date >= first_day,
+            Visit.visit_date < after_day).scalar_subquery()
+        revenue = spend_of(m.patient_id, start, end)
+        groups = {held: GroupResult(int(n), int(b), int(v), int(vs or 0),
+                                    (Decimal(int(r or 0)) / 100).quantize(Decimal("0.01")))
+                  for held, n, b, v, vs, r in session.execute(
+                      select(m.held_out, func.count(),
+                             func.sum(case((booked, 1), else_=0)),
+                             func.sum(case((visits > 0, 1), else_=0)),
+                             func.sum(visits), func.sum(revenue))
+                      .where(m.campaign_id == campaign_id).group_by(m.held_out))}
+        empty = GroupResult(0, 0, 0, 0, Decimal("0.00"))
+        statuses = dict(session.execute(
+            select(CareTask.status, func.count()).where(
+                CareTask.source == "campaign", CareTask.source_id == campaign_id)
+            .group_by(CareTask.status)).all())
+        return CampaignResult(
+            info, first_day, after_day - timedelta(days=1), ctx.now() >= end,
+            groups.get(False, empty), groups.get(True, empty),
+            sum(n for s, n in statuses.items() if s in ("pending", "due")),
+            sum(n for s, n in statuses.items() if s in ("done", "unreachable")),
+            sum(n for s, n in statuses.items() if s in ("cancelled", "satisfied")))
+
+
+def campaign_members(ctx: Context, campaign_id: int) -> list[tuple[int, bool]]:
+    """(patient id, held out) of every member, by patient id."""
+    ctx.require(Permission.REPORTS_VIEW)
+    with ctx.transaction() as session:
+        return [(pid, bool(held)) for pid, held in session.execute(
+            select(CampaignMember.patient_id, CampaignMember.held_out)
+            .where(CampaignMember.campaign_id == campaign_id)
+            .order_by(CampaignMember.patient_id))]

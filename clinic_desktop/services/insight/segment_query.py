@@ -1,0 +1,360 @@
+"""A segment's rules as one SQL select of patient ids.
+
+Every criterion is a condition on the patient row: a column, or an EXISTS / a correlated
+aggregate over the patient's visits, treatments, ledger, tasks or feedback, each served by an
+index on the patient (``ix_visit_patient_date``, ``ix_ledger_entry_patient_at``, …). Nothing
+here is engine-specific (no SQLite date function, no SQL text): dates are compared with
+bounds computed in Python on the clinic's days, instants with the UTC bounds of those days.
+Archived and merged patients are never in a segment.
+
+The per-patient figures (last visit, visits, spend, owed, stored value) are built here too,
+as correlated scalar subqueries: the list shows the same numbers the criteria filter on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+
+from clinic_desktop.rules.periods import Period, utc_bounds
+from clinic_desktop.rules.rfm import group_flags, is_high
+from clinic_desktop.services.billing import pot_delta
+from clinic_desktop.services.insight.segment_rules import SegmentRules
+from clinic_desktop.storage.models.care import CareTask
+from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
+from clinic_desktop.storage.models.engagement import Feedback
+from clinic_desktop.storage.models.loyalty import StoredValueShare
+from clinic_desktop.storage.models.patient import (
+    CustomField,
+    CustomFieldValue,
+    Patient,
+    PatientTag,
+    Tag,
+)
+
+PatientId = InstrumentedAttribute[int] | ColumnElement[int]
+OPEN_TASK = ("pending", "due")
+FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Today:
+    """Where "now" is for a query: the clinic's day and zone, and the activity thresholds."""
+
+    day: date
+    zone: ZoneInfo
+    dormant_months: int = 6
+    lost_months: int = 12
+
+
+def months_back(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (the 31st becomes the month's last day)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def _fen(column: InstrumentedAttribute[object] | ColumnElement[object]) -> ColumnElement[int]:
+    return type_coerce(column, Integer)
+
+
+def _cents(value: object) -> int:
+    from decimal import Decimal
+
+    return int((Decimal(str(value)) * 100).to_integral_value())
+
+
+def instants(first: date | None, last: date | None, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """UTC bounds ``[start of first, start of the day after last)``; open ends are far."""
+    return utc_bounds(Period(first or FAR_PAST, last or FAR_FUTURE), zone)
+
+
+# -- per-patient figures -------------------------------------------------------------------
+def last_visit_of(pid: PatientId) -> ColumnElement[date]:
+    return select(func.max(Visit.visit_date)).where(Visit.patient_id == pid).scalar_subquery()
+
+
+def first_visit_of(pid: PatientId) -> ColumnElement[date]:
+    """The earliest of the visits and the date the record gives (a legacy sheet's 首诊)."""
+    earliest = select(func.min(Visit.visit_date)).where(Visit.patient_id == pid)\
+        .scalar_subquery()
+    return case((and_(Patient.first_visit_date.is_not(None),
+                      or_(earliest.is_(None), Patient.first_visit_date < earliest)),
+                 Patient.first_visit_date), else_=earliest)
+
+
+def visits_of(pid: PatientId) -> ColumnElement[int]:
+    return select(func.count(Visit.id)).where(Visit.patient_id == pid).scalar_subquery()
+
+
+def spend_expr() -> ColumnElement[int]:
+    """An entry's part in spend, in fen: charges less discounts (a reversal is a negated
+    copy, so it nets out by itself)."""
+    amount = _fen(LedgerEntry.amount)
+    return case((LedgerEntry.kind == "charge", amount),
+                (LedgerEntry.kind == "discount", -amount), else_=0)
+
+
+def spend_of(pid: PatientId, low: datetime | None = None,
+             high: datetime | None = None) -> ColumnElement[int]:
+    query = select(func.coalesce(func.sum(spend_expr()), 0)).where(
+        LedgerEntry.patient_id == pid, LedgerEntry.kind.in_(("charge", "discount")))
+    if low is not None:
+        query = query.where(LedgerEntry.at >= low)
+    if high is not None:
+        query = query.where(LedgerEntry.at < high)
+    return type_coerce(query.scalar_subquery(), Integer)
+
+
+def owed_of(pid: PatientId) -> ColumnElement[int]:
+    """Net owed in fen (negative: paid in advance), as the loyalty balances define it."""
+    amount = _fen(LedgerEntry.amount)
+    net = case((LedgerEntry.kind.in_(("charge", "refund")), amount),
+               (LedgerEntry.kind.in_(("discount", "payment")), -amount), else_=0)
+    return type_coerce(select(func.coalesce(func.sum(net), 0))
+                       .where(LedgerEntry.patient_id == pid).scalar_subquery(), Integer)
+
+
+def stored_of(pid: PatientId) -> ColumnElement[int]:
+    """Stored value the patient can spend (their card, or the household's), in fen."""
+    # two levels down: correlated by hand (auto-correlation reaches one level only)
+    holder = func.coalesce(select(StoredValueShare.holder_id)
+                           .where(StoredValueShare.patient_id == pid)
+                           .correlate_except(StoredValueShare).scalar_subquery(), pid)
+    return type_coerce(select(func.coalesce(func.sum(pot_delta()), 0)).where(
+        LedgerEntry.holder_id == holder, LedgerEntry.pot.is_not(None)).scalar_subquery(),
+        Integer)
+
+
+# -- criteria ------------------------------------------------------------------------------
+def _between(value: ColumnElement[Any], low: object | None,
+             high: object | None) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if low is not None:
+        found.append(value >= low)
+    if high is not None:
+        found.append(value <= high)
+    return found
+
+
+def _age(rules: SegmentRules, today: date) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if rules.age_min is not None:  # born on or before today, age_min years ago
+        found.append(Patient.birth_date <= _years_back(today, rules.age_min))
+    if rules.age_max is not None:  # not yet age_max + 1
+        found.append(Patient.birth_date > _years_back(today, rules.age_max + 1))
+    return found
+
+
+def _years_back(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February: the birthday is kept on 28 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _tags(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    def has(names: tuple[str, ...]) -> ColumnElement[bool]:
+        return exists(select(PatientTag.patient_id).join(Tag, Tag.id == PatientTag.tag_id)
+                      .where(PatientTag.patient_id == Patient.id, Tag.name.in_(names)))
+
+    if not rules.tags:
+        return []
+    if rules.tags_mode == "all":
+        return [has((name,)) for name in rules.tags]
+    return [has(rules.tags)]
+
+
+def _tiers(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    if not rules.tiers:
+        return []
+    named = [t for t in rules.tiers if t]
+    either: list[ColumnElement[bool]] = []
+    if named:
+        either.append(Patient.member_tier.in_(named))
+    if "" in rules.tiers:
+        either.append(or_(Patient.member_tier.is_(None), Patient.member_tier == ""))
+    return [or_(*either)]
+
+
+def _activity(rules: SegmentRules, today: Today,
+              last: ColumnElement[date]) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if rules.months_since_visit_min is not None:
+        found.append(last <= months_back(today.day, rules.months_since_visit_min))
+    if rules.months_since_visit_max is not None:
+        found.append(last > months_back(today.day, rules.months_since_visit_max + 1))
+    dormant_from = months_back(today.day, today.dormant_months)
+    lost_from = months_back(today.day, today.lost_months)
+    if rules.activity == "active":
+        found.append(last > dormant_from)
+    elif rules.activity == "dormant":
+        found.append(and_(last <= dormant_from, last > lost_from))
+    elif rules.activity == "lost":
+        found.append(last <= lost_from)
+    elif rules.activity == "never":
+        found.append(~exists(select(Visit.id).where(Visit.patient_id == Patient.id)))
+    return found
+
+
+def _procedures(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    which: list[ColumnElement[bool]] = []
+    if rules.procedures:
+        which.append(Treatment.procedure_name.in_(rules.procedures))
+    if rules.categories:
+        which.append(ProcedureType.category.in_(rules.categories))
+    if rules.high_value:
+        which.append(ProcedureType.high_value.is_(True))
+    if not which:
+        return []
+    query = (select(Treatment.id).join(Visit, Visit.id == Treatment.visit_id)
+             .outerjoin(ProcedureType, ProcedureType.id == Treatment.procedure_type_id)
+             .where(Visit.patient_id == Patient.id, or_(*which)))
+    if rules.procedure_from is not None:
+        query = query.where(Visit.visit_date >= rules.procedure_from)
+    if rules.procedure_to is not None:
+        query = query.where(Visit.visit_date <= rules.procedure_to)
+    return [exists(query)]
+
+
+def _custom(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    return [exists(select(CustomFieldValue.patient_id)
+                   .join(CustomField, CustomField.id == CustomFieldValue.field_id)
+                   .where(CustomFieldValue.patient_id == Patient.id, CustomField.name == name,
+                          CustomFieldValue.value == value))
+            for name, value in rules.custom]
+
+
+def _referrals(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if rules.referred_by_id is not None:
+        found.append(Patient.referred_by_id == rules.referred_by_id)
+    if rules.has_referred is not None:
+        friend = aliased(Patient)
+        brought = exists(select(friend.id).where(friend.referred_by_id == Patient.id,
+                                                 friend.merged_into_id.is_(None)))
+        found.append(brought if rules.has_referred else ~brought)
+    return found
+
+
+def _recall_and_satisfaction(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if rules.has_open_recall is not None:
+        recall = exists(select(CareTask.id).where(
+            CareTask.patient_id == Patient.id, CareTask.kind == "recall",
+            CareTask.status.in_(OPEN_TASK)))
+        found.append(recall if rules.has_open_recall else ~recall)
+    if rules.satisfaction_min is not None or rules.satisfaction_max is not None:
+        average = select(func.avg(Feedback.satisfaction)).where(
+            Feedback.patient_id == Patient.id, Feedback.satisfaction.is_not(None))\
+            .scalar_subquery()
+        found += _between(average, rules.satisfaction_min, rules.satisfaction_max)
+    return found
+
+
+def _money(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if rules.spend_min is not None or rules.spend_max is not None:
+        low = high = None
+        if rules.spend_from is not None or rules.spend_to is not None:
+            low, high = instants(rules.spend_from, rules.spend_to, today.zone)
+        found += _between(spend_of(Patient.id, low, high),
+                          None if rules.spend_min is None else _cents(rules.spend_min),
+                          None if rules.spend_max is None else _cents(rules.spend_max))
+    if rules.owed_min is not None or rules.owed_max is not None:
+        found += _between(owed_of(Patient.id),
+                          None if rules.owed_min is None else _cents(rules.owed_min),
+                          None if rules.owed_max is None else _cents(rules.owed_max))
+    if rules.stored_min is not None or rules.stored_max is not None:
+        found += _between(stored_of(Patient.id),
+                          None if rules.stored_min is None else _cents(rules.stored_min),
+                          None if rules.stored_max is None else _cents(rules.stored_max))
+    return found
+
+
+def _rfm(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
+    if rules.rfm_group is None:
+        return []
+    from clinic_desktop.services.insight.rfm import scores_subquery
+
+    scored = scores_subquery(today.day, today.zone, rules.rfm_months)
+    wanted: list[ColumnElement[bool]] = []
+    for column, high in zip((scored.c.r, scored.c.f, scored.c.m),
+                            group_flags(rules.rfm_group), strict=True):
+        wanted.append(column >= 3 if high else column < 3)
+    assert is_high(3) and not is_high(2)  # the SQL above spells the rule's threshold
+    return [Patient.id.in_(select(scored.c.patient_id).where(*wanted))]
+
+
+def conditions(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
+    """Every condition the rules put on a patient row (none for empty rules)."""
+    found: list[ColumnElement[bool]] = [Patient.archived.is_(False),
+                                        Patient.merged_into_id.is_(None)]
+    found += _age(rules, today.day)
+    if rules.sex is not None:
+        found.append(Patient.sex == rules.sex)
+    found += _tags(rules)
+    if rules.sources:
+        found.append(Patient.source.in_(rules.sources))
+    found += _tiers(rules)
+    if rules.first_visit_from is not None or rules.first_visit_to is not None:
+        found += _between(first_visit_of(Patient.id), rules.first_visit_from,
+                          rules.first_visit_to)
+    last = last_visit_of(Patient.id)
+    found += _between(last, rules.last_visit_from, rules.last_visit_to)
+    found += _activity(rules, today, last)
+    if rules.visits_min is not None or rules.visits_max is not None:
+        found += _between(visits_of(Patient.id), rules.visits_min, rules.visits_max)
+    found += _money(rules, today)
+    found += _procedures(rules)
+    if rules.doctor_ids:
+        found.append(exists(select(Visit.id).where(Visit.patient_id == Patient.id,
+                                                   Visit.doctor_id.in_(rules.doctor_ids))))
+    found += _recall_and_satisfaction(rules)
+    found += _referrals(rules)
+    if rules.area:
+        found.append(Patient.address.contains(rules.area, autoescape=True))
+    found += _custom(rules)
+    found += _rfm(rules, today)
+    return found
+
+
+def segment_ids(rules: SegmentRules, today: Today) -> Select[int]:
+    """``SELECT patient.id`` of the segment."""
+    return select(Patient.id).where(*conditions(rules, today))
+
+
+def count_in(session: Session, rules: SegmentRules, today: Today) -> int:
+    return int(session.execute(select(func.count()).select_from(
+        segment_ids(rules, today).subquery())).scalar_one())
+
+
+def today_in(session: Session, now: datetime) -> Today:
+    """The clinic's day, zone and activity thresholds at ``now``."""
+    from clinic_desktop.services.insight.activity_settings import activity_thresholds
+    from clinic_desktop.services.loyalty.common import clinic_zone
+
+    zone = clinic_zone(session)
+    limits = activity_thresholds(session)
+    return Today(now.astimezone(zone).date(), zone, limits.dormant_months, limits.lost_months)
+
