@@ -34,11 +34,12 @@ def all_pages() -> list[PageSpec]:
         loyalty_page,
         messages_page,
         patients_page,
+        segments_page,
     )
 
     specs = [calendar_page.SPEC, patients_page.SPEC, callbacks_page.SPEC, messages_page.SPEC,
-             lists_page.SPEC, loyalty_page.SPEC, care_plans_page.SPEC, import_page.SPEC,
-             admin_page.SPEC, audit_page.SPEC]
+             lists_page.SPEC, loyalty_page.SPEC, segments_page.SPEC, care_plans_page.SPEC,
+             import_page.SPEC, admin_page.SPEC, audit_page.SPEC]
     return sorted(specs, key=lambda spec: spec.order)
 
 

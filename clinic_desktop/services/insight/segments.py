@@ -38,6 +38,7 @@ from clinic_desktop.services.insight.segment_rules import (
     rules_from_json,
     rules_to_json,
 )
+from clinic_desktop.services.loyalty.common import clinic_zone
 from clinic_desktop.storage.models.clinical import ProcedureType
 from clinic_desktop.storage.models.insight import Campaign, SavedSegment
 from clinic_desktop.storage.models.loyalty import CouponType, LoyaltyTier
@@ -245,6 +246,7 @@ class SegmentChoices:
     custom_fields: tuple[str, ...]
     templates: tuple[tuple[str, str], ...]  # (key, name)
     coupon_types: tuple[tuple[int, str], ...]
+    today: date  # the clinic's local day: where the builder's date fields start
 
 
 def segment_choices(ctx: Context) -> SegmentChoices:
@@ -275,4 +277,5 @@ def segment_choices(ctx: Context) -> SegmentChoices:
             coupon_types=tuple((i, n) for i, n in session.execute(
                 select(CouponType.id, CouponType.name).where(CouponType.active.is_(True))
                 .order_by(CouponType.name)).all()),
+            today=ctx.now().astimezone(clinic_zone(session)).date(),
         )
