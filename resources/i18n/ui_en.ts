@@ -3,39 +3,426 @@
 <context>
     <name />
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="40" />
+        <location filename="../../ui/calendar/day_sheet.py" line="41" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="40" />
+        <location filename="../../ui/calendar/day_sheet.py" line="41" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="40" />
+        <location filename="../../ui/calendar/day_sheet.py" line="41" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="40" />
+        <location filename="../../ui/calendar/day_sheet.py" line="41" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="40" />
+        <location filename="../../ui/calendar/day_sheet.py" line="41" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="40" />
+        <location filename="../../ui/calendar/day_sheet.py" line="41" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/day_sheet.py" line="46" />
+        <location filename="../../ui/calendar/day_sheet.py" line="47" />
         <source>过敏</source>
         <translation>allergy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="399" />
+        <source>营业额</source>
+        <translation>Revenue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="400" />
+        <source>实收</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="401" />
+        <source>储值充值</source>
+        <translation>Stored value sold</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="402" />
+        <source>储值消费</source>
+        <translation>Stored value spent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="404" />
+        <source>就诊人次</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="405" />
+        <source>就诊患者</source>
+        <translation>Patients seen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="406" />
+        <source>新患者</source>
+        <translation>New patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="407" />
+        <source>复诊患者</source>
+        <translation>Returning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="408" />
+        <source>客单价</source>
+        <translation>Avg. ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="409" />
+        <source>复诊率</source>
+        <translation>Repeat rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="410" />
+        <source>爽约率</source>
+        <translation>No-show rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="411" />
+        <source>取消率</source>
+        <translation>Cancel rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="95" />
+        <location filename="../../ui/pages/segment_filter.py" line="96" />
+        <source>不限</source>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="95" />
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="96" />
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="274" />
+        <source>等于</source>
+        <translation>equals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="298" />
+        <location filename="../../ui/pages/segment_filter.py" line="345" />
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="298" />
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="306" />
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="307" />
+        <source> 岁</source>
+        <translation> yrs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="308" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="309" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="309" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="310" />
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="311" />
+        <source>任一标签</source>
+        <translation>Any tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="312" />
+        <source>全部标签</source>
+        <translation>All tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="314" />
+        <source>来源渠道</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="316" />
+        <location filename="../../ui/pages/segments_page.py" line="92" />
+        <source>会员等级</source>
+        <translation>Tiers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="317" />
+        <source>无等级</source>
+        <translation>No tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="318" />
+        <source>首诊日期</source>
+        <translation>First visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="320" />
+        <source>末次就诊日期</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="322" />
+        <source>距末次就诊（月）</source>
+        <translation>Months since last visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="325" />
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="326" />
+        <source>活跃状态</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="327" />
+        <source>活跃</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="327" />
+        <source>沉睡</source>
+        <translation>Dormant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="328" />
+        <source>流失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="328" />
+        <source>从未就诊</source>
+        <translation>Never seen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="329" />
+        <location filename="../../ui/pages/segments_page.py" line="95" />
+        <source>就诊次数</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="330" />
+        <source> 次</source>
+        <translation> uses</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="331" />
+        <location filename="../../ui/pages/segments_page.py" line="97" />
+        <source>消费金额</source>
+        <translation>Spend</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="334" />
+        <location filename="../../ui/pages/segments_page.py" line="99" />
+        <source>欠费</source>
+        <translation>Owed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="336" />
+        <source>储值余额</source>
+        <translation>Stored value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="338" />
+        <source>做过的项目</source>
+        <translation>Procedures had</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="340" />
+        <source>类别（任一）</source>
+        <translation>Categories (any)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="341" />
+        <source>或项目</source>
+        <translation>or procedures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="344" />
+        <source>做过高价值项目</source>
+        <translation>Had a high-value procedure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="346" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="348" />
+        <source>有未完成的复诊提醒</source>
+        <translation>Open recall</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="350" />
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="352" />
+        <source> 分</source>
+        <translation> pts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="353" />
+        <source>介绍过新患者</source>
+        <translation>Has referred</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="354" />
+        <source>地址含（城市/区县）</source>
+        <translation>Address contains</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="355" />
+        <source>例如 朝阳区</source>
+        <translation>e.g. Chaoyang</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="356" />
+        <source>自定义字段</source>
+        <translation>Custom field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="358" />
+        <source>RFM 分组</source>
+        <translation>RFM group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="361" />
+        <source> 个月内</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="378" />
+        <source>去掉这个条件</source>
+        <translation>Remove this criterion</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="409" />
+        <source>未加条件：全部在档患者。</source>
+        <translation>No criteria: every current patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segment_filter.py" line="421" />
+        <source>＋ 添加条件…</source>
+        <translation>+ Add criterion…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="89" />
+        <source>病历号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="90" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="91" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="93" />
+        <source>末次就诊</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="364" />
+        <source>分组</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="365" />
+        <location filename="../../ui/pages/segments_page.py" line="414" />
+        <source>人数</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="367" />
+        <source>期间消费</source>
+        <translation>Spend</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="409" />
+        <source>活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="410" />
+        <source>方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="411" />
+        <source>分群</source>
+        <translation>Segment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="411" />
+        <source>（自定义条件）</source>
+        <translation>(custom criteria)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="412" />
+        <source>开始</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="416" />
+        <source>对照组</source>
+        <translation>Held out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="41" />
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="41" />
+        <source>处理中</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="42" />
+        <source>已解决</source>
+        <translation>Resolved</translation>
     </message>
 </context>
 <context>
@@ -200,6 +587,19 @@
         <location filename="../../ui/pages/admin_page.py" line="161" />
         <source>{0} 的密码已重置，账号锁定已解除。</source>
         <translation>{0}'s password was reset and any lock was lifted.</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentTab</name>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="178" />
+        <source>时间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="194" />
+        <source>预约统计 {period}</source>
+        <translation>Appointments {period}</translation>
     </message>
 </context>
 <context>
@@ -1000,6 +1400,170 @@
     </message>
 </context>
 <context>
+    <name>CampaignDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="46" />
+        <source>新建营销活动</source>
+        <translation>New campaign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="49" />
+        <source>分群：{0}（{1} 人）</source>
+        <translation>Segment: {0} ({1} patients)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="55" />
+        <source>回访任务</source>
+        <translation>Callback tasks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="55" />
+        <source>发送消息</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="56" />
+        <source>发优惠券</source>
+        <translation>Coupon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="56" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="147" />
+        <source>导出名单</source>
+        <translation>Export list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="61" />
+        <source>老患者回访</source>
+        <translation>Returning-patient call</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="67" />
+        <source>护士</source>
+        <translation>Nurse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="67" />
+        <source>前台</source>
+        <translation>Reception</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="68" />
+        <source>医生</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="71" />
+        <source>高</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="71" />
+        <source>普通</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="71" />
+        <source>低</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="74" />
+        <source>同一家庭只建一个任务</source>
+        <translation>One task per family</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="77" />
+        <source>回访事由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="78" />
+        <source>到期日</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="79" />
+        <source>交给</source>
+        <translation>Assign to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="80" />
+        <source>优先级</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="88" />
+        <source>手动发送（复制到微信或电话告知）</source>
+        <translation>By hand (WeChat or phone)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="89" />
+        <source>短信</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="92" />
+        <source>消息模板</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="93" />
+        <source>发送渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="94" />
+        <source>已登记拒收消息或没有联系方式的患者会被跳过。</source>
+        <translation>Patients who opted out or have no contact are skipped.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="102" />
+        <source>优惠券类型</source>
+        <translation>Coupon type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="106" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="123" />
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="126" />
+        <source>活动名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="127" />
+        <source>执行方式</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="129" />
+        <source>对照组（不执行）</source>
+        <translation>Hold-out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="130" />
+        <source>效果观察期</source>
+        <translation>Result window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="138" />
+        <source>开始活动</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="143" />
+        <source>将对 {0} 人执行，{1} 人留作对照组（随机选出，不做任何动作），用于比较活动效果。</source>
+        <translation>{0} patients will be acted on; {1} are held out at random (left untouched) to measure the effect.</translation>
+    </message>
+</context>
+<context>
     <name>CancelDialog</name>
     <message>
         <location filename="../../ui/calendar/dialogs.py" line="120" />
@@ -1214,6 +1778,107 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <location filename="../../ui/pages/care_plans_page.py" line="315" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>CareTab</name>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="44" />
+        <source>应回访</source>
+        <translation>Calls due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="44" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="59" />
+        <source>已回访</source>
+        <translation>Calls made</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="44" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="60" />
+        <source>已接通</source>
+        <translation>Reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="44" />
+        <source>回访预约</source>
+        <translation>Booked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="45" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="62" />
+        <source>应复查</source>
+        <translation>Recalls due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="45" />
+        <source>复查已预约</source>
+        <translation>Recalls booked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="48" />
+        <source>回访与复查</source>
+        <translation>Callbacks and recalls</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="55" />
+        <source>{score} 分（{n} 条）</source>
+        <translation>{score} ({n} ratings)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="58" />
+        <source>应回访（到期电话任务）</source>
+        <translation>Callbacks due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="61" />
+        <source>回访促成预约</source>
+        <translation>Bookings from callbacks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="63" />
+        <source>按时预约复查</source>
+        <translation>Recalls booked in time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="64" />
+        <source>复查依从率</source>
+        <translation>Recall compliance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="65" />
+        <source>平均满意度</source>
+        <translation>Average satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="66" />
+        <source>新投诉</source>
+        <translation>New complaints</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="67" />
+        <source>其中未解决</source>
+        <translation>Of which open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="68" />
+        <source>当前未解决投诉</source>
+        <translation>Complaints open now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="70" />
+        <source>回访与满意度</source>
+        <translation>Care and satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="71" />
+        <source>指标</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="71" />
+        <source>数值</source>
+        <translation>Value</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +2123,113 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <location filename="../../ui/calendar/columns_dialog.py" line="34" />
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>CommissionDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/commission_dialog.py" line="29" />
+        <source>提成比例</source>
+        <translation>Commission rates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/commission_dialog.py" line="31" />
+        <source>按类别设置医生提成占营业额的百分比；留空的类别按默认比例计算。</source>
+        <translation>Doctors' commission as a percentage of each category's revenue; an empty box uses the default.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/commission_dialog.py" line="37" />
+        <source>默认比例（%）</source>
+        <translation>Default (%)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/commission_dialog.py" line="48" />
+        <source>默认</source>
+        <translation>Default</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/commission_dialog.py" line="59" />
+        <source>各类别（%）</source>
+        <translation>By category (%)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/commission_dialog.py" line="62" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsTab</name>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="79" />
+        <source>未解决</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="79" />
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="80" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="83" />
+        <source>处理…</source>
+        <translation>Resolve…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="84" />
+        <source>打开患者</source>
+        <translation>Open patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="87" />
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="102" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="94" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="95" />
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="96" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="97" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="98" />
+        <source>满意度</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="100" />
+        <source>投诉内容</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="103" />
+        <source>处理结果</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="136" />
+        <source>共 {n} 条</source>
+        <translation>{n} in all</translation>
     </message>
 </context>
 <context>
@@ -1778,6 +2550,237 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
     </message>
 </context>
 <context>
+    <name>DailyTab</name>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="106" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="116" />
+        <source>日结 {day}</source>
+        <translation>Daily closing {day}</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="180" />
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="180" />
+        <source>本周</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="180" />
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="181" />
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="181" />
+        <source>本年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="181" />
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="189" />
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="190" />
+        <location filename="../../ui/pages/dashboard_page.py" line="372" />
+        <source>导出表格</source>
+        <translation>Export tables</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="191" />
+        <location filename="../../ui/pages/dashboard_page.py" line="386" />
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="193" />
+        <source>时间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="203" />
+        <source>营业额</source>
+        <translation>Revenue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="203" />
+        <source>实收</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="204" />
+        <source>储值充值</source>
+        <translation>Stored value sold</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="204" />
+        <location filename="../../ui/pages/dashboard_page.py" line="336" />
+        <source>就诊人次</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="205" />
+        <source>新患者 / 复诊</source>
+        <translation>New / returning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="205" />
+        <location filename="../../ui/pages/dashboard_page.py" line="345" />
+        <source>客单价</source>
+        <translation>Avg. ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="206" />
+        <location filename="../../ui/pages/dashboard_page.py" line="345" />
+        <source>复诊率</source>
+        <translation>Repeat rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="206" />
+        <source>爽约率 / 取消率</source>
+        <translation>No-show / cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="213" />
+        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <source>按项目</source>
+        <translation>Procedures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="213" />
+        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <source>按类别</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="214" />
+        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <source>按来源</source>
+        <translation>Sources</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="214" />
+        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <source>医生排行</source>
+        <translation>Doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="221" />
+        <source>留存</source>
+        <translation>Retention</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="221" />
+        <source>患者构成</source>
+        <translation>Patient mix</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="222" />
+        <source>回访与满意度</source>
+        <translation>Care</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="228" />
+        <source>投诉</source>
+        <translation>Complaints</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="267" />
+        <source>结束日期早于开始日期。</source>
+        <translation>The end is before the start.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="270" />
+        <source>正在计算…</source>
+        <translation>Calculating…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="288" />
+        <source>环比 {a} · 同比 {b}</source>
+        <translation>vs prev. {a} · vs last yr {b}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="157" />
+        <location filename="../../ui/pages/dashboard_page.py" line="330" />
+        <source>营业额（元）</source>
+        <translation>Revenue (¥)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="331" />
+        <source>概况</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="332" />
+        <source>指标</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="332" />
+        <source>本期</source>
+        <translation>This period</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="333" />
+        <source>上期</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="333" />
+        <source>去年同期</source>
+        <translation>Last year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="335" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="337" />
+        <source>患者数</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="344" />
+        <source>新患者</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="346" />
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="381" />
+        <source>已导出。</source>
+        <translation>Exported.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="440" />
+        <source>经营看板</source>
+        <translation>Dashboard</translation>
+    </message>
+</context>
+<context>
     <name>DateRangeDialog</name>
     <message>
         <location filename="../../ui/pages/import_page.py" line="54" />
@@ -1806,6 +2809,24 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <location filename="../../ui/dialogs/base.py" line="49" />
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>DoctorTab</name>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="134" />
+        <source>提成比例…</source>
+        <translation>Commission rates…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="136" />
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="151" />
+        <source>医生业绩 {month}</source>
+        <translation>Doctor performance {month}</translation>
     </message>
 </context>
 <context>
@@ -4016,6 +5037,44 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     </message>
 </context>
 <context>
+    <name>MixTab</name>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="46" />
+        <source>患者数（按年龄段）</source>
+        <translation>Patients by age band</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="52" />
+        <source>患者数</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="53" />
+        <source>患者构成</source>
+        <translation>Patient mix</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="54" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="56" />
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="56" />
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/mix_tab.py" line="57" />
+        <source>性别不详</source>
+        <translation>Sex unknown</translation>
+    </message>
+</context>
+<context>
     <name>MoneyField</name>
     <message>
         <location filename="../../ui/widgets/money_field.py" line="27" />
@@ -4422,7 +5481,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="108" />
-        <location filename="../../ui/widgets/patient_panel.py" line="342" />
+        <location filename="../../ui/widgets/patient_panel.py" line="341" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
@@ -4455,7 +5514,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="139" />
-        <location filename="../../ui/widgets/patient_panel.py" line="383" />
+        <location filename="../../ui/widgets/patient_panel.py" line="382" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
@@ -4532,34 +5591,34 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="59" />
+        <location filename="../../ui/widgets/patient_panel.py" line="60" />
         <location filename="../../ui/widgets/patient_panel.py" line="175" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="54" />
+        <location filename="../../ui/widgets/patient_panel.py" line="55" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="55" />
+        <location filename="../../ui/widgets/patient_panel.py" line="56" />
         <source>账目</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="56" />
+        <location filename="../../ui/widgets/patient_panel.py" line="57" />
         <location filename="../../ui/widgets/patient_panel.py" line="103" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="57" />
+        <location filename="../../ui/widgets/patient_panel.py" line="58" />
         <source>联系</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="58" />
+        <location filename="../../ui/widgets/patient_panel.py" line="59" />
         <source>反馈</source>
         <translation>Feedback</translation>
     </message>
@@ -4744,37 +5803,37 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="342" />
+        <location filename="../../ui/widgets/patient_panel.py" line="341" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="365" />
+        <location filename="../../ui/widgets/patient_panel.py" line="364" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="365" />
+        <location filename="../../ui/widgets/patient_panel.py" line="364" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="366" />
+        <location filename="../../ui/widgets/patient_panel.py" line="365" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="366" />
+        <location filename="../../ui/widgets/patient_panel.py" line="365" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="367" />
+        <location filename="../../ui/widgets/patient_panel.py" line="366" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="367" />
+        <location filename="../../ui/widgets/patient_panel.py" line="366" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
@@ -4785,6 +5844,49 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/dialogs/patient_actions.py" line="270" />
         <source>姓名、拼音首字母、手机号后四位…</source>
         <translation>Name, pinyin initials, last 4 digits of mobile…</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsBehindDialog</name>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="93" />
+        <source>共 {n} 位患者</source>
+        <translation>{n} patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="94" />
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="95" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="96" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="97" />
+        <source>就诊次数</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="99" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="101" />
+        <source>最近就诊</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="110" />
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -5096,6 +6198,39 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/dialogs/payment_dialog.py" line="321" />
         <source>{0}（预存 {1}）</source>
         <translation>{0} (credit {1})</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodPicker</name>
+    <message>
+        <location filename="../../ui/widgets/period_picker.py" line="37" />
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/period_picker.py" line="37" />
+        <source>本周</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/period_picker.py" line="38" />
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/period_picker.py" line="38" />
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/period_picker.py" line="39" />
+        <source>本年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/period_picker.py" line="39" />
+        <source>自定义</source>
+        <translation>Custom</translation>
     </message>
 </context>
 <context>
@@ -5557,6 +6692,67 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="87" />
+        <source>结束日期早于开始日期。</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="90" />
+        <source>正在计算…</source>
+        <translation>Calculating…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="207" />
+        <location filename="../../ui/pages/reports_page.py" line="255" />
+        <source>导出表格</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="208" />
+        <location filename="../../ui/pages/reports_page.py" line="269" />
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="209" />
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="217" />
+        <source>日结</source>
+        <translation>Daily closing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="218" />
+        <source>医生业绩</source>
+        <translation>Doctors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="219" />
+        <source>预约统计</source>
+        <translation>Appointments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="260" />
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="263" />
+        <location filename="../../ui/pages/reports_page.py" line="273" />
+        <source>已导出。</source>
+        <translation>Exported.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_page.py" line="290" />
+        <source>日常报表</source>
+        <translation>Reports</translation>
+    </message>
+</context>
+<context>
     <name>RescheduleDialog</name>
     <message>
         <location filename="../../ui/calendar/dialogs.py" line="302" />
@@ -5592,6 +6788,167 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/calendar/dialogs.py" line="330" />
         <source>改约</source>
         <translation>Reschedule</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveComplaintDialog</name>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="50" />
+        <source>处理投诉</source>
+        <translation>Resolve complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="55" />
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="56" />
+        <source>处理中</source>
+        <translation>Being handled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="58" />
+        <source>例如：已电话致歉，下次就诊免挂号费</source>
+        <translation>e.g. apologised by phone, next registration free</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="60" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="61" />
+        <source>投诉内容</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="62" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="63" />
+        <source>处理结果</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/complaints_tab.py" line="65" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionTab</name>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="90" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="164" />
+        <source>来源漏斗</source>
+        <translation>Source funnel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="91" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="172" />
+        <source>留存队列</source>
+        <translation>Cohorts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="93" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="178" />
+        <source>活跃/沉睡/流失</source>
+        <translation>Active/dormant/lost</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="121" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="173" />
+        <source>首诊月份</source>
+        <translation>First visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="121" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="173" />
+        <source>人数</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="122" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="174" />
+        <source>+{k}月</source>
+        <translation>+{k} mo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="132" />
+        <source>{n} 人</source>
+        <translation>{n} patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="150" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="163" />
+        <source>新患者</source>
+        <translation>New patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="154" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="179" />
+        <source>活跃</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="155" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="180" />
+        <source>沉睡</source>
+        <translation>Dormant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="156" />
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="180" />
+        <source>流失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="157" />
+        <source>患者数（月末）</source>
+        <translation>Patients (month end)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="165" />
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="166" />
+        <source>首诊</source>
+        <translation>First visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="166" />
+        <source>首诊转化</source>
+        <translation>Converted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="167" />
+        <source>半年内复诊</source>
+        <translation>Back in 6 mo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="167" />
+        <source>复诊率</source>
+        <translation>Return rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="168" />
+        <source>高价值治疗</source>
+        <translation>High value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="169" />
+        <source>营业额（元）</source>
+        <translation>Revenue (¥)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/retention_tab.py" line="179" />
+        <source>月份</source>
+        <translation>Month</translation>
     </message>
 </context>
 <context>
@@ -5633,6 +6990,253 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/dialogs/import_wizard/run_step.py" line="19" />
         <source>可以随时取消：取消后本次导入不会留下任何数据。</source>
         <translation>You can cancel at any time: a cancelled import leaves nothing behind.</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentsPage</name>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="115" />
+        <location filename="../../ui/pages/segments_page.py" line="311" />
+        <location filename="../../ui/pages/segments_page.py" line="504" />
+        <source>患者分群</source>
+        <translation>Segments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="116" />
+        <source>按条件筛选患者，保存常用分群，对分群发起回访、消息、优惠券等营销活动并查看效果。</source>
+        <translation>Filter patients, save segments, act on them with callbacks, messages or coupons, and see what it brought back.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="119" />
+        <source>筛选患者</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="120" />
+        <source>RFM 与活跃度</source>
+        <translation>RFM &amp; activity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="121" />
+        <location filename="../../ui/pages/segments_page.py" line="337" />
+        <location filename="../../ui/pages/segments_page.py" line="492" />
+        <source>营销活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="143" />
+        <source>常用：</source>
+        <translation>Built-in:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="153" />
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="155" />
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="157" />
+        <source>保存分群…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="159" />
+        <source>已保存：</source>
+        <translation>Saved:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="168" />
+        <source>查看名单</source>
+        <translation>Show list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="170" />
+        <source>导出 Excel…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="172" />
+        <source>新建营销活动…</source>
+        <translation>New campaign…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="200" />
+        <source>正在计算…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="207" />
+        <location filename="../../ui/pages/segments_page.py" line="228" />
+        <source>条件有误</source>
+        <translation>Check the criteria</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="224" />
+        <location filename="../../ui/pages/segments_page.py" line="241" />
+        <source>共 {0} 人</source>
+        <translation>{0} patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="243" />
+        <source>名单只显示前 {0} 人；导出 Excel 可得到全部。</source>
+        <translation>Showing the first {0}; export for all.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="282" />
+        <source>保存分群</source>
+        <translation>Save segment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="282" />
+        <source>分群名称：</source>
+        <translation>Segment name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="299" />
+        <source>删除分群</source>
+        <translation>Delete segment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="300" />
+        <source>删除分群“{0}”？用它发起过的活动保留各自的条件。</source>
+        <translation>Delete segment “{0}”? Campaigns started from it keep their criteria.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="310" />
+        <location filename="../../ui/pages/segments_page.py" line="318" />
+        <source>导出分群</source>
+        <translation>Export segment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="319" />
+        <source>已导出 {0} 人。</source>
+        <translation>{0} patients exported.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="331" />
+        <source>自定义分群</source>
+        <translation>Custom segment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="338" />
+        <source>活动已开始：{0} 人中 {1} 人留作对照组，执行 {2} 项。</source>
+        <translation>Campaign started: {0} patients, {1} held out, {2} actions.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="340" />
+        <source>
+跳过：{0}</source>
+        <translation>
+Skipped: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="352" />
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="353" />
+        <source>计算</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="355" />
+        <source>统计最近</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="361" />
+        <source>R 最近就诊、F 就诊次数、M 消费金额，按五分位打 1–5 分，3 分及以上为“高”。双击一组查看名单。</source>
+        <translation>R recency, F visits, M spend, scored 1–5 by quintile; 3 or more is high. Double-click a group for its patients.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="392" />
+        <source>活跃 {0} 人 · 沉睡 {1} 人（{4} 个月以上未到诊）· 流失 {2} 人（{5} 个月以上） · 从未就诊 {3} 人</source>
+        <translation>Active {0} · dormant {1} ({4}+ months) · lost {2} ({5}+ months) · never seen {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="431" />
+        <source>对新符合条件的患者再次执行</source>
+        <translation>Run for new matches</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="464" />
+        <source>观察期已结束</source>
+        <translation>complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="464" />
+        <source>观察期进行中，截至今天</source>
+        <translation>so far</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="466" />
+        <source>{0}：{1}。观察期 {2} 至 {3}（{4}）。回访任务：未完成 {5}，已完成 {6}。</source>
+        <translation>{0}: {1}. Window {2} to {3} ({4}). Tasks: {5} open, {6} done.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <source>组别</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <source>人数</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <source>预约人数</source>
+        <translation>Booked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <source>预约率</source>
+        <translation>Booked %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="470" />
+        <source>到诊人次</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="470" />
+        <source>收入</source>
+        <translation>Revenue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="470" />
+        <source>人均收入</source>
+        <translation>Per patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="475" />
+        <source>执行组</source>
+        <translation>Acted on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="476" />
+        <source>对照组</source>
+        <translation>Held out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="481" />
+        <source>预约率提升 {0:+.1%}</source>
+        <translation>Booking lift {0:+.1%}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="482" />
+        <source>没有对照组，无法计算提升。</source>
+        <translation>No hold-out: no lift to show.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/segments_page.py" line="493" />
+        <source>新加入 {0} 人，执行 {1} 项。</source>
+        <translation>{0} patients added, {1} actions.</translation>
     </message>
 </context>
 <context>

@@ -28,7 +28,8 @@ def day_sheet_html(services: AppServices, day: date, doctors: list[StaffInfo],
         by_doctor[v.doctor_id].append(v)
 
     def tr(text: str) -> str:
-        return QCoreApplication.translate("DaySheet", text)
+        # lupdate files a free function's tr() under the empty context: looked up there.
+        return QCoreApplication.translate("", text)
 
     parts = [f"<h2>{html.escape(services.clinic.name)} · {day.isoformat()} {tr('日程')}</h2>"]
     for doctor in doctors:

@@ -29,17 +29,20 @@ def all_pages() -> list[PageSpec]:
         audit_page,
         callbacks_page,
         care_plans_page,
+        dashboard_page,
         import_page,
         lists_page,
         loyalty_page,
         messages_page,
         patients_page,
+        reports_page,
         segments_page,
     )
 
     specs = [calendar_page.SPEC, patients_page.SPEC, callbacks_page.SPEC, messages_page.SPEC,
-             lists_page.SPEC, loyalty_page.SPEC, segments_page.SPEC, care_plans_page.SPEC,
-             import_page.SPEC, admin_page.SPEC, audit_page.SPEC]
+             lists_page.SPEC, dashboard_page.SPEC, reports_page.SPEC, loyalty_page.SPEC,
+             segments_page.SPEC, care_plans_page.SPEC, import_page.SPEC, admin_page.SPEC,
+             audit_page.SPEC]
     return sorted(specs, key=lambda spec: spec.order)
 
 

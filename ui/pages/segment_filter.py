@@ -33,7 +33,8 @@ from clinic_desktop.services.insight.segments import SegmentChoices
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("SegmentFilter", text)
+    # lupdate files a free function's tr() under the empty context: looked up there.
+    return QCoreApplication.translate("", text)
 
 
 class Editor(QWidget):

@@ -76,7 +76,8 @@ DEBOUNCE_MS = 300
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("SegmentsPage", text)
+    # lupdate files a free function's tr() under the empty context: looked up there.
+    return QCoreApplication.translate("", text)
 
 
 def _day(value: date | None) -> str:
