@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -546,6 +547,71 @@ def import_step(step: int) -> Callable[[Shots], QWidget]:
     return build
 
 
+def dashboard_tab(index: int) -> Callable[[Shots], QWidget]:
+    """经营看板 for this month: 0 by procedure, 3 doctors, 4 retention, 5 patient mix,
+    6 callbacks and satisfaction, 7 complaints."""
+    def build(s: Shots) -> QWidget:
+        page = s.window.open_page("dashboard")
+        page.tabs.setCurrentIndex(index)  # type: ignore[attr-defined]
+        return s.settle(s.window)
+    return build
+
+
+def reports_tab(index: int) -> Callable[[Shots], QWidget]:
+    """日常报表: 0 日结 of yesterday (the demo's last full day), 1 doctors, 2 appointments."""
+    def build(s: Shots) -> QWidget:
+        from PySide6.QtCore import QDate
+
+        page: Any = s.window.open_page("reports")
+        yesterday = s.tomorrow - timedelta(days=2)
+        page.daily.day.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+        page.tabs.setCurrentIndex(index)
+        return s.settle(s.window)
+    return build
+
+
+def commission_dialog(s: Shots) -> QWidget:
+    from clinic_desktop.services.insight.doctor_report import (
+        commission_categories,
+        commission_rates,
+    )
+    from ui.dialogs.commission_dialog import CommissionDialog
+
+    ctx = s.services.ctx
+    return s.settle(CommissionDialog(s.services, commission_categories(ctx),
+                                     commission_rates(ctx)))
+
+
+def segments_tab(index: int) -> Callable[[Shots], QWidget]:
+    """患者分群 with the demo's saved segment open: 0 the filter and its list, 1 RFM and
+    activity, 2 the demo campaign's result against its hold-out."""
+    def build(s: Shots) -> QWidget:
+        page = s.window.open_page("segments")
+        page.saved_box.setCurrentIndex(0)  # type: ignore[attr-defined]
+        page.open_saved()  # type: ignore[attr-defined]
+        page.tabs.setCurrentIndex(index)  # type: ignore[attr-defined]
+        if index == 1:
+            page.refresh_rfm()  # type: ignore[attr-defined]
+        elif index == 2:
+            page.refresh_campaigns()  # type: ignore[attr-defined]
+            page.campaigns_view.selectRow(0)  # type: ignore[attr-defined]
+            page.show_result()  # type: ignore[attr-defined]
+        return s.settle(s.window)
+    return build
+
+
+def campaign_dialog(s: Shots) -> QWidget:
+    """A new campaign on the saved segment: callback tasks with a 10 % hold-out."""
+    from ui.dialogs.campaign_dialog import CampaignDialog
+
+    segments_tab(0)(s)
+    page: Any = s.window.open_page("segments")
+    dialog = CampaignDialog(s.services, None, rules=page.filter.rules(),
+                            segment_id=page.segment_id, segment_name=page.segment_name,
+                            count=page.count, choices=page.choices)
+    return s.settle(dialog)
+
+
 def shortcuts_dialog(s: Shots) -> QWidget:
     from ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
@@ -587,6 +653,20 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("loyalty-coupons.png", loyalty_tab(4)),
     ("loyalty-referrals.png", loyalty_tab(5)),
     ("loyalty-tier-dialog.png", loyalty_tier_dialog),
+    ("dashboard.png", dashboard_tab(0)),
+    ("dashboard-doctors.png", dashboard_tab(3)),
+    ("dashboard-retention.png", dashboard_tab(4)),
+    ("dashboard-mix.png", dashboard_tab(5)),
+    ("dashboard-care.png", dashboard_tab(6)),
+    ("dashboard-complaints.png", dashboard_tab(7)),
+    ("reports-daily.png", reports_tab(0)),
+    ("reports-doctors.png", reports_tab(1)),
+    ("reports-appointments.png", reports_tab(2)),
+    ("commission-dialog.png", commission_dialog),
+    ("segments-filter.png", segments_tab(0)),
+    ("segments-rfm.png", segments_tab(1)),
+    ("campaign-result.png", segments_tab(2)),
+    ("campaign-dialog.png", campaign_dialog),
     ("staff-and-chairs.png", lambda s: s.page("admin")),
     ("audit-log.png", lambda s: s.page("audit")),
     ("import-page.png", lambda s: s.page("import")),

@@ -31,6 +31,8 @@ GLYPHS = {
     "admin": "mdi6.account-cog",
     "audit": "mdi6.shield-check-outline",
     "dashboard": "mdi6.chart-box-outline",
+    "reports": "mdi6.file-chart-outline",
+    "segments": "mdi6.account-filter-outline",
     "new": "mdi6.plus",
     "book": "mdi6.calendar-plus",
     "edit": "mdi6.pencil",

@@ -49,7 +49,10 @@ def daily_tables(report: DailyClosing) -> list[ReportTable]:
         (_("储值退款"), report.stored_value_withdrawn),
         (_("优惠券抵扣"), report.coupon_value),
         (_("当日结束时欠费合计"), report.owed_end_of_day))
-    counts = ((_("收款笔数"), report.checkouts), (_("就诊人次"), report.visits),
+    # Entries by method, as the table below counts them; checkouts are the 收款 dialog's
+    # receipts only (a visit's payment recorded with it is an entry without one).
+    counts = ((_("收款笔数"), sum(a.count for a in report.by_method)),
+              (_("收款单（收据）数"), report.checkouts), (_("就诊人次"), report.visits),
               (_("使用优惠券张数"), report.coupons_redeemed),
               (_("欠费患者数"), report.owing_patients))
     three = (XlsxColumn(_("名称"), 18), amount, _count(_("笔数")))
