@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
-from clinic_desktop.services.insight.campaigns import list_campaigns
+from clinic_desktop.services.insight.campaign_results import list_campaigns
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.insight.segments import list_saved_segments
 from tests.unit.insight.segment_clinic import build

@@ -571,10 +571,10 @@ INSIGHT_RULES: dict[str, Rule] = {
                                                      str(c.out / "c.xlsx"))))),
     N + "campaigns.rerun_campaign": needs(V.CAMPAIGN_RUN, call=lambda c: a(
         c.seed.insight["campaign"])),
-    N + "campaigns.list_campaigns": needs(V.REPORTS_VIEW, call=lambda c: a()),
-    N + "campaigns.campaign_result": needs(V.REPORTS_VIEW, call=lambda c: a(
+    N + "campaign_results.list_campaigns": needs(V.REPORTS_VIEW, call=lambda c: a()),
+    N + "campaign_results.campaign_result": needs(V.REPORTS_VIEW, call=lambda c: a(
         c.seed.insight["campaign"])),
-    N + "campaigns.campaign_members": needs(V.REPORTS_VIEW, call=lambda c: a(
+    N + "campaign_results.campaign_members": needs(V.REPORTS_VIEW, call=lambda c: a(
         c.seed.insight["campaign"])),
 }
 

@@ -38,12 +38,12 @@ from clinic_desktop.services.insight.activity import (
     activity_counts,
     built_in_segments,
 )
-from clinic_desktop.services.insight.campaigns import (
+from clinic_desktop.services.insight.campaign_results import (
     CampaignInfo,
     campaign_result,
     list_campaigns,
-    rerun_campaign,
 )
+from clinic_desktop.services.insight.campaigns import rerun_campaign
 from clinic_desktop.services.insight.rfm import RfmGroupCount, group_counts, rfm_scores
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.insight.segments import (

@@ -16,15 +16,17 @@ from clinic_desktop.errors import PermissionDenied, UserError
 from clinic_desktop.permissions import Role
 from clinic_desktop.rules.holdout import choose_holdout
 from clinic_desktop.services.care import callback_list
+from clinic_desktop.services.insight.campaign_results import (
+    campaign_members,
+    campaign_result,
+    list_campaigns,
+)
 from clinic_desktop.services.insight.campaigns import (
     CampaignInput,
     CouponAction,
     ExportAction,
     MessageAction,
     TaskAction,
-    campaign_members,
-    campaign_result,
-    list_campaigns,
     rerun_campaign,
     start_campaign,
 )
