@@ -10,9 +10,17 @@ by their value, smallest first. A score of 3 or more is *high* (the top three fi
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Hashable, Sequence
 from enum import StrEnum
+from typing import Any, Protocol
 
 from clinic_desktop.i18n import _
+
+
+class _Ordered(Hashable, Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
 
 HIGH_FROM = 3  # a score of 3, 4 or 5 is high
 
@@ -55,6 +63,21 @@ def quintile(rank: int, count: int) -> int:
     if count <= 0 or not 1 <= rank <= count:
         raise ValueError(f"rank {rank} of {count}")
     return 1 + 5 * (rank - 1) // count
+
+
+def quintiles(values: Sequence[_Ordered]) -> list[int]:
+    """The score 1–5 of each of ``values`` (in their order) by its rank among them: what SQL's
+    ``rank() over (order by value)`` and ``quintile`` give, equal values sharing the lowest
+    rank (1 + how many values are smaller). Counted per distinct value, so only those are
+    sorted: tens of thousands of patients take a few milliseconds, where SQLite's window sort
+    over them took a quarter of a second."""
+    count = len(values)
+    score: dict[_Ordered, int] = {}
+    smaller = 0
+    for value, times in sorted(Counter(values).items()):
+        score[value] = 1 + 5 * smaller // count  # quintile(smaller + 1, count)
+        smaller += times
+    return [score[value] for value in values]
 
 
 def is_high(score: int) -> bool:

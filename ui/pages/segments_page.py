@@ -44,7 +44,7 @@ from clinic_desktop.services.insight.campaign_results import (
     list_campaigns,
 )
 from clinic_desktop.services.insight.campaigns import rerun_campaign
-from clinic_desktop.services.insight.rfm import RfmGroupCount, group_counts, rfm_scores
+from clinic_desktop.services.insight.rfm import RfmGroupCount, rfm_group_counts
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.insight.segments import (
     SavedSegmentInfo,
@@ -382,7 +382,7 @@ class SegmentsPage(QWidget):
         ctx = self.services.ctx
 
         def work() -> tuple[list[RfmGroupCount], ActivityCounts]:
-            return group_counts(rfm_scores(ctx, months=months)), activity_counts(ctx)
+            return rfm_group_counts(ctx, months=months), activity_counts(ctx)
 
         def done(result: tuple[list[RfmGroupCount], ActivityCounts]) -> None:
             groups, act = result

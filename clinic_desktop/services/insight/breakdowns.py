@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Subquery, and_, case, func, literal, select
+from sqlalchemy import Select, Subquery, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -23,9 +24,9 @@ from clinic_desktop.services.insight.common import (
     bounds_of,
     checked,
     fen,
-    first_days,
     per,
     rate,
+    seen_in,
     yuan,
 )
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
@@ -76,52 +77,81 @@ def none_label(what: str) -> str:
     return {CATEGORY: _("未分类"), SOURCE: _("未填写来源"), DOCTOR: _("未指定医生")}.get(what, "-")
 
 
-def lines_in(session: Session, b: Bounds) -> Subquery:
+def lines_in(session: Session, b: Bounds, *, with_source: bool = False) -> Subquery:
     """One row per treatment line of a visit in the period: vid, pid, did, procedure,
-    category, high_value, net (fen, after the visit's discounts)."""
+    category, high_value, net (fen, after the visit's discounts), and with ``with_source``
+    the patient's source ("" none)."""
+    return _lines(b, with_source).subquery("lines")
+
+
+def _lines(b: Bounds, with_source: bool) -> Select[Any]:
     visits = (select(Visit.id.label("vid"), Visit.patient_id.label("pid"),
                      Visit.doctor_id.label("did"))
               .where(b.has_day(Visit.visit_date)).subquery("pv"))
-    totals = (select(Treatment.visit_id.label("vid"), func.sum(fen(Treatment.amount)).label("t"))
-              .join(visits, visits.c.vid == Treatment.visit_id)
-              .group_by(Treatment.visit_id).subquery("vt"))
-    discounts = (select(LedgerEntry.visit_id.label("vid"),
-                        func.sum(fen(LedgerEntry.amount)).label("d"))
-                 .join(visits, visits.c.vid == LedgerEntry.visit_id)
+    # Only a visit with a discount needs its lines' total (to share the discount out): the
+    # discount entries of the period's visits (by the visit index) with those visits'
+    # totals, joined to the lines; every other line keeps its amount. (Totalling every
+    # visit read all treatments and looked each one's visit up.)
+    discounts = (select(visits.c.vid, func.sum(fen(LedgerEntry.amount)).label("d"))
+                 .join(LedgerEntry, LedgerEntry.visit_id == visits.c.vid)
                  .where(LedgerEntry.kind == "discount")
-                 .group_by(LedgerEntry.visit_id).subquery("vd"))
+                 .group_by(visits.c.vid).subquery("vd"))
+    totals = (select(discounts.c.vid, discounts.c.d, func.sum(fen(Treatment.amount)).label("t"))
+              .join(Treatment, Treatment.visit_id == discounts.c.vid)
+              .group_by(discounts.c.vid, discounts.c.d).subquery("vt"))
     amount = fen(Treatment.amount)
-    share = case((totals.c.t > 0, amount * func.coalesce(discounts.c.d, 0) / totals.c.t),
+    share = case((totals.c.t > 0, amount * func.coalesce(totals.c.d, 0) / totals.c.t),
                  else_=0)
-    return (select(visits.c.vid, visits.c.pid, visits.c.did,
-                   Treatment.procedure_name.label("procedure"),
-                   func.coalesce(ProcedureType.category, literal(NONE_KEY)).label("category"),
-                   func.coalesce(ProcedureType.high_value, False).label("high_value"),
-                   (amount - share).label("net"))
-            .join(Treatment, Treatment.visit_id == visits.c.vid)
-            .join(totals, totals.c.vid == visits.c.vid)
-            .outerjoin(discounts, discounts.c.vid == visits.c.vid)
-            .outerjoin(ProcedureType, ProcedureType.id == Treatment.procedure_type_id)
-            .subquery("lines"))
+    source = ([func.coalesce(Patient.source, literal(NONE_KEY)).label("source")]
+              if with_source else [])
+    query = (select(visits.c.vid, visits.c.pid, visits.c.did,
+                    Treatment.procedure_name.label("procedure"),
+                    func.coalesce(ProcedureType.category, literal(NONE_KEY)).label("category"),
+                    func.coalesce(ProcedureType.high_value, False).label("high_value"),
+                    (amount - share).label("net"), *source)
+             .join(Treatment, Treatment.visit_id == visits.c.vid)
+             .outerjoin(totals, totals.c.vid == visits.c.vid)
+             .outerjoin(ProcedureType, ProcedureType.id == Treatment.procedure_type_id))
+    if with_source:
+        query = query.join(Patient, Patient.id == visits.c.pid)
+    return query
+
+
+Grouped = dict[str, dict[object, tuple[int, int, int]]]
+
+
+def totals_in(session: Session, b: Bounds) -> Grouped:
+    """what → key → (net fen, visits, patients) for procedure, category, source and doctor,
+    from the period's lines read once (a materialised CTE) and grouped four ways in one
+    statement; a visit or patient counts once per key, as in a GROUP BY of each."""
+    lines = _lines(b, with_source=True).cte("lines").prefix_with("MATERIALIZED")
+    parts = [select(literal(what).label("what"), column.label("k"), func.sum(lines.c.net),
+                    func.count(func.distinct(lines.c.vid)),
+                    func.count(func.distinct(lines.c.pid))).group_by(column)
+             for what, column in ((PROCEDURE, lines.c.procedure), (CATEGORY, lines.c.category),
+                                  (SOURCE, lines.c.source), (DOCTOR, lines.c.did))]
+    found: Grouped = {what: {} for what in (PROCEDURE, CATEGORY, SOURCE, DOCTOR)}
+    for what, key, net, visits, patients in session.execute(union_all(*parts)):
+        found[str(what)][key] = (int(net or 0), int(visits), int(patients))
+    return found
+
+
+def rows_of(grouped: Grouped, what: str) -> list[BreakdownRow]:
+    found = [BreakdownRow(str(k), str(k) if k else none_label(what), yuan(net), v, n)
+             for k, (net, v, n) in grouped[what].items()]
+    return sorted(found, key=lambda r: (-r.revenue, -r.visits, r.name))
 
 
 def grouped_in(session: Session, period: Period, what: str) -> list[BreakdownRow]:
     b = bounds_of(session, checked(period))
-    lines = lines_in(session, b)
-    if what == SOURCE:
-        key = func.coalesce(Patient.source, literal(NONE_KEY))
-        query = select(key.label("k"), lines).join(Patient, Patient.id == lines.c.pid)
-        inner = query.subquery("keyed")
-    else:
-        column = {PROCEDURE: lines.c.procedure, CATEGORY: lines.c.category}[what]
-        inner = select(column.label("k"), lines).subquery("keyed")
+    lines = lines_in(session, b, with_source=what == SOURCE)
+    column = {PROCEDURE: lines.c.procedure, CATEGORY: lines.c.category,
+              SOURCE: lines.c.source if what == SOURCE else lines.c.procedure}[what]
     rows = session.execute(
-        select(inner.c.k, func.sum(inner.c.net), func.count(func.distinct(inner.c.vid)),
-               func.count(func.distinct(inner.c.pid)))
-        .group_by(inner.c.k)).all()
-    found = [BreakdownRow(str(k), str(k) if k else none_label(what), yuan(net), int(v), int(n))
-             for k, net, v, n in rows]
-    return sorted(found, key=lambda r: (-r.revenue, -r.visits, r.name))
+        select(column, func.sum(lines.c.net), func.count(func.distinct(lines.c.vid)),
+               func.count(func.distinct(lines.c.pid)))
+        .group_by(column)).all()
+    return rows_of({what: {k: (int(net or 0), int(v), int(n)) for k, net, v, n in rows}}, what)
 
 
 def by_procedure(ctx: Context, period: Period) -> list[BreakdownRow]:
@@ -143,7 +173,8 @@ def by_source(ctx: Context, period: Period) -> list[BreakdownRow]:
 
 
 def breakdowns_in(session: Session, period: Period) -> dict[str, list[BreakdownRow]]:
-    return {what: grouped_in(session, period, what) for what in (PROCEDURE, CATEGORY, SOURCE)}
+    grouped = totals_in(session, bounds_of(session, checked(period)))
+    return {what: rows_of(grouped, what) for what in (PROCEDURE, CATEGORY, SOURCE)}
 
 
 def doctor_ranking(ctx: Context, period: Period) -> list[DoctorRow]:
@@ -153,27 +184,35 @@ def doctor_ranking(ctx: Context, period: Period) -> list[DoctorRow]:
         return doctors_in(session, period)
 
 
-def doctors_in(session: Session, period: Period) -> list[DoctorRow]:
+def doctors_in(session: Session, period: Period,
+               grouped: Grouped | None = None) -> list[DoctorRow]:
+    """``grouped``: the period's ``totals_in`` when already read (its doctor revenue)."""
     b = bounds_of(session, checked(period))
-    lines = lines_in(session, b)
-    money = dict(session.execute(select(lines.c.did, func.sum(lines.c.net))
-                                 .group_by(lines.c.did)).all())
-    firsts = first_days()
-    seen = (select(Visit.id.label("vid"), Visit.patient_id.label("pid"),
-                   Visit.doctor_id.label("did"), firsts.c.first.label("first"))
-            .outerjoin(firsts, firsts.c.pid == Visit.patient_id)
-            .where(b.has_day(Visit.visit_date)).subquery("seen"))
+    if grouped is None:
+        lines = lines_in(session, b)
+        money = {did: int(net or 0) for did, net in session.execute(
+            select(lines.c.did, func.sum(lines.c.net)).group_by(lines.c.did))}
+    else:
+        money = {did: net for did, (net, _v, _n) in grouped[DOCTOR].items()}
+    # (doctor, patient) pairs of the period, each patient flagged first seen before it
+    seen = seen_in(b, by_doctor=True)
     counts = session.execute(
-        select(seen.c.did, func.count(seen.c.vid), func.count(func.distinct(seen.c.pid)),
-               func.count(func.distinct(case((seen.c.first >= period.first, seen.c.pid)))),
-               func.count(func.distinct(case((seen.c.first < period.first, seen.c.pid)))))
+        select(seen.c.did, func.sum(seen.c.n), func.count(), func.sum(seen.c.new),
+               func.sum(seen.c.earlier))
         .group_by(seen.c.did)).all()
-    pairs = select(seen.c.did, seen.c.pid).distinct().subquery("pairs")
-    scores = {did: (float(avg), int(n)) for did, avg, n in session.execute(
-        select(pairs.c.did, func.avg(Feedback.satisfaction), func.count(Feedback.id))
-        .join(Feedback, and_(Feedback.patient_id == pairs.c.pid, b.has(Feedback.at),
-                             Feedback.satisfaction.is_not(None)))
-        .group_by(pairs.c.did))}
+    # feedback of the period per patient first (a few thousand rows), then the doctors who
+    # saw those patients in the period (their visits by ix_visit_patient_date): each
+    # (doctor, patient) pair counts the patient's feedback once
+    rated = (select(Feedback.patient_id.label("pid"), func.sum(Feedback.satisfaction).label("s"),
+                    func.count(Feedback.id).label("n"))
+             .where(b.has(Feedback.at), Feedback.satisfaction.is_not(None))
+             .group_by(Feedback.patient_id).subquery("rated"))
+    pairs = (select(Visit.doctor_id.label("did"), rated.c.pid, rated.c.s, rated.c.n)
+             .join(Visit, and_(Visit.patient_id == rated.c.pid, b.has_day(Visit.visit_date)))
+             .distinct().subquery("pairs"))
+    scores = {did: (int(total) / int(n), int(n)) for did, total, n in session.execute(
+        select(pairs.c.did, func.sum(pairs.c.s), func.sum(pairs.c.n)).group_by(pairs.c.did))
+        if n}
     names = dict(session.execute(select(Staff.id, Staff.display_name)).all())
     found = []
     for did, visits, patients, new, returning in counts:
@@ -181,6 +220,7 @@ def doctors_in(session: Session, period: Period) -> list[DoctorRow]:
         found.append(DoctorRow(
             "" if did is None else str(did),
             names.get(did, none_label(DOCTOR)) if did is not None else none_label(DOCTOR),
-            yuan(money.get(did)), int(visits), int(patients), int(new), int(returning),
-            round(score[0], 2) if score else None, score[1] if score else 0))
+            yuan(money.get(did)), int(visits), int(patients), int(new or 0),
+            int(returning or 0), round(score[0], 2) if score else None,
+            score[1] if score else 0))
     return sorted(found, key=lambda r: (-r.revenue, -r.visits, r.name))

@@ -11,8 +11,20 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Subquery, and_, case, func, literal, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Integer,
+    Subquery,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from clinic_desktop.errors import UserError
@@ -95,6 +107,74 @@ def method_code() -> ColumnElement[str]:
                   for name, code in LEGACY_METHODS.items()),
                 (LedgerEntry.method.is_(None), literal("other")),
                 else_=LedgerEntry.method)
+
+
+def method_code_of(method: str | None) -> str:
+    """``method_code`` in Python, for entries grouped by the method as stored."""
+    return "other" if method is None else LEGACY_METHODS.get(method, method)
+
+
+def seen_before(pid: Any, day: Any) -> ColumnElement[bool]:
+    """The patient (``Patient`` joined on ``pid``) was first seen before ``day``: a visit
+    before it or a legacy first-visit date before it. Merged patients never are (their
+    visits moved with them). One seek on ``ix_visit_patient_date`` per patient."""
+    earlier = aliased(Visit)
+    return and_(Patient.merged_into_id.is_(None),
+                or_(Patient.first_visit_date < day,
+                    exists().where(earlier.patient_id == pid, earlier.visit_date < day)))
+
+
+def seen_in(b: Bounds, *, by_doctor: bool = False) -> Subquery:
+    """One row per patient seen in the period (per doctor and patient with ``by_doctor``):
+    ``pid`` (``did``), ``n`` visits, ``earlier`` 1 when first seen before the period, ``new``
+    1 when first seen in it (neither for a merged patient). The visits are read through
+    ``ix_visit_patient_date``; only the period's patients are looked up, not every patient
+    (see ``first_days``, which is the definition)."""
+    keys = [Visit.doctor_id.label("did")] if by_doctor else []
+    per = (select(*keys, Visit.patient_id.label("pid"), func.count().label("n"))
+           .where(b.has_day(Visit.visit_date))
+           .group_by(*(Visit.doctor_id for _k in keys), Visit.patient_id).subquery("per"))
+    earlier = seen_before(per.c.pid, b.period.first)
+    columns = [per.c.did] if by_doctor else []
+    return (select(*columns, per.c.pid, per.c.n,
+                   case((earlier, 1), else_=0).label("earlier"),
+                   # not "NOT earlier": a missing legacy date makes that NULL, not true
+                   case((Patient.merged_into_id.is_not(None), 0), (earlier, 0), else_=1)
+                   .label("new"))
+            .join(Patient, Patient.id == per.c.pid).subquery("seen"))
+
+
+def new_unseen(b: Bounds) -> ColumnElement[int]:
+    """Patients new in the period without a visit in it: first seen by the legacy date on
+    their record, in the period, and no visit up to its last day."""
+    visit = aliased(Visit)
+    return (select(func.count()).select_from(Patient)
+            .where(Patient.merged_into_id.is_(None), b.has_day(Patient.first_visit_date),
+                   ~exists().where(visit.patient_id == Patient.id,
+                                   visit.visit_date <= b.period.last))
+            .scalar_subquery())
+
+
+def firsts_in(b: Bounds) -> Subquery:
+    """``(pid, first)`` of the patients first seen in the period (``first_days`` restricted
+    to it): seen in it and never before, or first seen on a legacy date in it with no visit
+    up to its end. Only the period's patients are looked up (one index seek each)."""
+    visit = aliased(Visit)
+    per = (select(Visit.patient_id.label("pid"), func.min(Visit.visit_date).label("fv"))
+           .where(b.has_day(Visit.visit_date)).group_by(Visit.patient_id).subquery("per"))
+    recorded = Patient.first_visit_date
+    seen = (select(per.c.pid, case((and_(recorded.is_not(None), recorded < per.c.fv),
+                                    recorded), else_=per.c.fv).label("first"))
+            .join(Patient, Patient.id == per.c.pid)
+            .where(Patient.merged_into_id.is_(None),
+                   or_(recorded.is_(None), recorded >= b.period.first),
+                   ~exists().where(visit.patient_id == per.c.pid,
+                                   visit.visit_date < b.period.first)))
+    unseen = (select(Patient.id.label("pid"), recorded.label("first"))
+              .where(Patient.merged_into_id.is_(None), b.has_day(recorded),
+                     ~exists().where(visit.patient_id == Patient.id,
+                                     visit.visit_date <= b.period.last)))
+    return union_all(seen, unseen).subquery("firsts")
 
 
 def first_days() -> Subquery:

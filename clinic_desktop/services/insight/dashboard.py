@@ -15,9 +15,10 @@ from clinic_desktop.services.insight.breakdowns import (
     BreakdownRow,
     DoctorRow,
     doctors_in,
-    grouped_in,
+    rows_of,
+    totals_in,
 )
-from clinic_desktop.services.insight.common import checked
+from clinic_desktop.services.insight.common import bounds_of, checked
 from clinic_desktop.services.insight.summary import Summary, figures_in
 
 
@@ -36,8 +37,9 @@ def dashboard(ctx: Context, period: Period) -> Dashboard:
     with ctx.transaction() as session:
         current, previous, last_year = figures_in(
             session, [period, period.previous(), period.year_before()])
+        # the period's treatment lines read once for the four breakdowns
+        grouped = totals_in(session, bounds_of(session, period))
         return Dashboard(Summary(current, previous, last_year),
-                         tuple(grouped_in(session, period, PROCEDURE)),
-                         tuple(grouped_in(session, period, CATEGORY)),
-                         tuple(grouped_in(session, period, SOURCE)),
-                         tuple(doctors_in(session, period)))
+                         tuple(rows_of(grouped, PROCEDURE)), tuple(rows_of(grouped, CATEGORY)),
+                         tuple(rows_of(grouped, SOURCE)),
+                         tuple(doctors_in(session, period, grouped)))

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, case, func, literal, or_, select, union, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
@@ -18,7 +30,7 @@ from clinic_desktop.rules.periods import Period
 from clinic_desktop.services.insight import buckets
 from clinic_desktop.services.insight.activity_settings import activity_thresholds
 from clinic_desktop.services.insight.breakdowns import NONE_KEY, SOURCE, grouped_in, none_label
-from clinic_desktop.services.insight.common import bounds_of, checked, first_days, rate
+from clinic_desktop.services.insight.common import bounds_of, checked, firsts_in, rate
 from clinic_desktop.storage.models.clinical import ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.patient import Patient
 
@@ -70,31 +82,34 @@ def source_funnel(ctx: Context, period: Period) -> list[FunnelRow]:
 
 
 def funnel_in(session: Session, period: Period) -> list[FunnelRow]:
+    """The period's new patients (``firsts_in``, and those registered in it never seen),
+    each checked by index seeks for a second visit and a high-value treatment: only the
+    period's new patients are read, not every patient's first day."""
     b = bounds_of(session, checked(period))
     dialect = buckets.dialect_of(session)
-    firsts = first_days()
-    source = func.coalesce(Patient.source, literal(NONE_KEY))
-    in_period = b.has_day(firsts.c.first)
-    cohort = (select(Patient.id.label("pid"), source.label("k"), firsts.c.first.label("first"),
-                     case((in_period, 1), else_=0).label("seen"))
-              .join(firsts, firsts.c.pid == Patient.id)
-              .where(or_(in_period, and_(firsts.c.first.is_(None), b.has(Patient.created_at))))
-              .subquery("cohort"))
-    again = (select(cohort.c.pid).join(Visit, and_(
+    firsts = firsts_in(b)
+    never = (select(Patient.id.label("pid"), null().label("first"))
+             .where(Patient.merged_into_id.is_(None), Patient.first_visit_date.is_(None),
+                    b.has(Patient.created_at),
+                    ~exists().where(Visit.patient_id == Patient.id)))
+    cohort = union_all(select(firsts.c.pid, firsts.c.first), never).subquery("cohort")
+    seen = cohort.c.first.is_not(None)
+    again = exists().where(
         Visit.patient_id == cohort.c.pid, Visit.visit_date > cohort.c.first,
-        Visit.visit_date <= buckets.add_months(dialect, cohort.c.first, SECOND_VISIT_MONTHS)))
-        .where(cohort.c.seen == 1).distinct().subquery("again"))
-    valuable = (select(Visit.patient_id.label("pid"))
-                .join(Treatment, Treatment.visit_id == Visit.id)
+        Visit.visit_date <= buckets.add_months(dialect, cohort.c.first, SECOND_VISIT_MONTHS))
+    valuable = (select(Visit.id).join(Treatment, Treatment.visit_id == Visit.id)
                 .join(ProcedureType, ProcedureType.id == Treatment.procedure_type_id)
-                .where(ProcedureType.high_value.is_(True)).distinct().subquery("valuable"))
+                .where(Visit.patient_id == cohort.c.pid, ProcedureType.high_value.is_(True))
+                .exists())
+
+    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
+
+    source = func.coalesce(Patient.source, literal(NONE_KEY))
     rows = session.execute(
-        select(cohort.c.k, func.count(cohort.c.pid), func.sum(cohort.c.seen).cast(Integer),
-               func.count(again.c.pid),
-               func.count(case((cohort.c.seen == 1, valuable.c.pid))))
-        .outerjoin(again, again.c.pid == cohort.c.pid)
-        .outerjoin(valuable, valuable.c.pid == cohort.c.pid)
-        .group_by(cohort.c.k)).all()
+        select(source, func.count(), count(seen), count(and_(seen, again)),
+               count(and_(seen, valuable)))
+        .join(Patient, Patient.id == cohort.c.pid).group_by(source)).all()
     revenue = {r.key: r.revenue for r in grouped_in(session, period, SOURCE)}
     found = {str(k): FunnelRow(str(k), str(k) if k else none_label(SOURCE), int(n), int(s or 0),
                                int(a), int(h), revenue.get(str(k), Decimal("0.00")))
@@ -114,12 +129,13 @@ def cohorts(ctx: Context, period: Period) -> list[CohortRow]:
 def cohorts_in(session: Session, period: Period) -> list[CohortRow]:
     b = bounds_of(session, checked(period))
     dialect = buckets.dialect_of(session)
-    firsts = first_days()
-    joined = (select(firsts.c.pid.label("pid"),
-                     buckets.month_index(dialect, firsts.c.first).label("fm"),
+    firsts = firsts_in(b)
+    members = select(firsts.c.pid, firsts.c.first,
+                     buckets.month_index(dialect, firsts.c.first).label("fm")).subquery("members")
+    joined = (select(members.c.pid, members.c.fm,
                      buckets.month_index(dialect, Visit.visit_date).label("vm"))
-              .join(Visit, Visit.patient_id == firsts.c.pid)
-              .where(b.has_day(firsts.c.first), Visit.visit_date >= firsts.c.first)
+              .join(Visit, and_(Visit.patient_id == members.c.pid,
+                                Visit.visit_date >= members.c.first))
               .subquery("joined"))
     diff = (joined.c.vm - joined.c.fm).label("k")
     inner = select(joined.c.pid, joined.c.fm, diff).where(
@@ -129,10 +145,8 @@ def cohorts_in(session: Session, period: Period) -> list[CohortRow]:
             select(inner.c.fm, inner.c.k, func.count(func.distinct(inner.c.pid)))
             .group_by(inner.c.fm, inner.c.k)):
         returned.setdefault(int(fm), {})[int(k)] = int(n)
-    sizes_q = select(buckets.month_index(dialect, firsts.c.first).label("fm"), firsts.c.pid
-                     ).where(b.has_day(firsts.c.first)).subquery("sizes")
-    sizes: dict[int, int] = dict(session.execute(select(sizes_q.c.fm, func.count())
-                                 .group_by(sizes_q.c.fm)).all())
+    sizes: dict[int, int] = {int(fm): int(n) for fm, n in session.execute(
+        select(members.c.fm, func.count()).group_by(members.c.fm))}
     first, last = buckets.index_of(period.first), buckets.index_of(period.last)
     return [CohortRow(buckets.month_of_index(m), int(sizes.get(m, 0)),
                       tuple(returned.get(m, {}).get(k, 0) for k in range(1, COHORT_MONTHS + 1)))
@@ -165,9 +179,11 @@ def activity_in(session: Session, *, last_day: date, months: int = 12) -> list[M
                .label("m")).where(Patient.first_visit_date.is_not(None),
                                   Patient.merged_into_id.is_(None)),
     ).subquery("pm")
+    # read six times below: a materialised CTE computes the window once (as six subqueries
+    # it was computed six times)
     seq = select(pm.c.pid, pm.c.m, func.lead(pm.c.m).over(partition_by=pm.c.pid,
                                                           order_by=pm.c.m).label("n")
-                 ).subquery("seq")
+                 ).cte("seq").prefix_with("MATERIALIZED")
     m, n = seq.c.m, seq.c.n
 
     def until(limit: int) -> ColumnElement[int]:

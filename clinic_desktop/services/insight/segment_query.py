@@ -1,11 +1,15 @@
 """A segment's rules as one SQL select of patient ids.
 
-Every criterion is a condition on the patient row: a column, or an EXISTS / a correlated
-aggregate over the patient's visits, treatments, ledger, tasks or feedback, each served by an
-index on the patient (``ix_visit_patient_date``, ``ix_ledger_entry_patient_at``, …). Nothing
-here is engine-specific (no SQLite date function, no SQL text): dates are compared with
-bounds computed in Python on the clinic's days, instants with the UTC bounds of those days.
-Archived and merged patients are never in a segment.
+Every criterion is a condition on the patient row: a column, an EXISTS / a correlated
+aggregate over the patient's visits, tasks or feedback (served by an index on the patient:
+``ix_visit_patient_date``, …), or ``patient.id IN`` one grouped read of a big table. The
+money criteria (spend, owed) read the ledger's covering index
+``ix_ledger_entry_patient_kind_at``: alone, as one ``GROUP BY patient_id HAVING`` pass (at a
+million entries ~0.2–0.3 s, not 0.4–1.4 s), after other criteria as a sum per patient they
+leave. Procedures and doctors are one pass over the treatments or visits (``IN``) instead of
+an EXISTS per patient. Nothing here is engine-specific (no SQLite date function, no SQL
+text): dates are compared with bounds computed in Python on the clinic's days, instants with
+the UTC bounds of those days. Archived and merged patients are never in a segment.
 
 The per-patient figures (last visit, visits, spend, owed, stored value) are built here too,
 as correlated scalar subqueries: the list shows the same numbers the criteria filter on."""
@@ -50,6 +54,7 @@ from clinic_desktop.storage.models.patient import (
 PatientId = InstrumentedAttribute[int] | ColumnElement[int]
 OPEN_TASK = ("pending", "due")
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
+CURRENT = 2  # the conditions every segment has: not archived, not merged
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,19 @@ def spend_of(pid: PatientId, low: datetime | None = None,
     return type_coerce(query.scalar_subquery(), Integer)
 
 
+def owed_expr() -> ColumnElement[int]:
+    """An entry's part in what is owed, in fen: charges and refunds less discounts and
+    payments (the loyalty balances' definition). Payments first: most entries are payments,
+    and each row stops at its first match."""
+    amount = _fen(LedgerEntry.amount)
+    return case((LedgerEntry.kind == "payment", -amount), (LedgerEntry.kind == "charge", amount),
+                (LedgerEntry.kind == "discount", -amount), (LedgerEntry.kind == "refund", amount),
+                else_=0)
+
+
 def owed_of(pid: PatientId) -> ColumnElement[int]:
     """Net owed in fen (negative: paid in advance), as the loyalty balances define it."""
-    amount = _fen(LedgerEntry.amount)
-    net = case((LedgerEntry.kind.in_(("charge", "refund")), amount),
-               (LedgerEntry.kind.in_(("discount", "payment")), -amount), else_=0)
-    return type_coerce(select(func.coalesce(func.sum(net), 0))
+    return type_coerce(select(func.coalesce(func.sum(owed_expr()), 0))
                        .where(LedgerEntry.patient_id == pid).scalar_subquery(), Integer)
 
 
@@ -218,23 +230,29 @@ def _activity(rules: SegmentRules, today: Today,
 
 
 def _procedures(rules: SegmentRules) -> list[ColumnElement[bool]]:
+    # One pass over the treatments (IN), not an EXISTS per patient: ~0.1 s, not 0.6 s.
+    # The catalogue is read first (procedure_type_id IN …), so only matching treatments look
+    # their visit up; a treatment outside the catalogue matches by name only, as before.
+    kinds: list[ColumnElement[bool]] = []
+    if rules.categories:
+        kinds.append(ProcedureType.category.in_(rules.categories))
+    if rules.high_value:
+        kinds.append(ProcedureType.high_value.is_(True))
     which: list[ColumnElement[bool]] = []
     if rules.procedures:
         which.append(Treatment.procedure_name.in_(rules.procedures))
-    if rules.categories:
-        which.append(ProcedureType.category.in_(rules.categories))
-    if rules.high_value:
-        which.append(ProcedureType.high_value.is_(True))
+    if kinds:
+        which.append(Treatment.procedure_type_id.in_(
+            select(ProcedureType.id).where(or_(*kinds))))
     if not which:
         return []
-    query = (select(Treatment.id).join(Visit, Visit.id == Treatment.visit_id)
-             .outerjoin(ProcedureType, ProcedureType.id == Treatment.procedure_type_id)
-             .where(Visit.patient_id == Patient.id, or_(*which)))
+    query = (select(Visit.patient_id).join(Treatment, Treatment.visit_id == Visit.id)
+             .where(or_(*which)))
     if rules.procedure_from is not None:
         query = query.where(Visit.visit_date >= rules.procedure_from)
     if rules.procedure_to is not None:
         query = query.where(Visit.visit_date <= rules.procedure_to)
-    return [exists(query)]
+    return [Patient.id.in_(query)]
 
 
 def _custom(rules: SegmentRules) -> list[ColumnElement[bool]]:
@@ -272,23 +290,50 @@ def _recall_and_satisfaction(rules: SegmentRules) -> list[ColumnElement[bool]]:
     return found
 
 
-def _money(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
+def _grouped_between(total: ColumnElement[int], where: list[ColumnElement[bool]],
+                     low: int | None, high: int | None) -> ColumnElement[bool]:
+    """Patients whose ledger ``total`` over the entries ``where`` is within [low, high], a
+    patient without such entries counting 0: one grouped pass over the ledger (``IN``), or,
+    when 0 is within the bounds, the patients outside them left out (``NOT IN``)."""
+    grouped = select(LedgerEntry.patient_id).where(*where).group_by(LedgerEntry.patient_id)
+    inside = and_(*_between(func.sum(total), low, high))
+    if (low is None or low <= 0) and (high is None or high >= 0):
+        return Patient.id.not_in(grouped.having(~inside))
+    return Patient.id.in_(grouped.having(inside))
+
+
+def _money(rules: SegmentRules, today: Today, *, alone: bool) -> list[ColumnElement[bool]]:
+    """Spend, owed and stored value. ``alone``: no other criterion narrows the patients, so
+    the first money criterion is one grouped pass over the ledger, which beats a sum per
+    patient; otherwise, and for a second one, a sum per patient the others leave (a seek each
+    in the covering index; these terms come last): "VIP who owe nothing" then reads a few
+    thousand patients' entries, not a million."""
+    def cents(value: object | None) -> int | None:
+        return None if value is None else _cents(value)
+
     found: list[ColumnElement[bool]] = []
     if rules.spend_min is not None or rules.spend_max is not None:
         low = high = None
         if rules.spend_from is not None or rules.spend_to is not None:
             low, high = instants(rules.spend_from, rules.spend_to, today.zone)
-        found += _between(spend_of(Patient.id, low, high),
-                          None if rules.spend_min is None else _cents(rules.spend_min),
-                          None if rules.spend_max is None else _cents(rules.spend_max))
+        spend_min, spend_max = cents(rules.spend_min), cents(rules.spend_max)
+        if alone:
+            spent: list[ColumnElement[bool]] = [LedgerEntry.kind.in_(("charge", "discount"))]
+            if low is not None and high is not None:
+                spent += [LedgerEntry.at >= low, LedgerEntry.at < high]
+            found.append(_grouped_between(spend_expr(), spent, spend_min, spend_max))
+            alone = False
+        else:
+            found += _between(spend_of(Patient.id, low, high), spend_min, spend_max)
     if rules.owed_min is not None or rules.owed_max is not None:
-        found += _between(owed_of(Patient.id),
-                          None if rules.owed_min is None else _cents(rules.owed_min),
-                          None if rules.owed_max is None else _cents(rules.owed_max))
+        owed_min, owed_max = cents(rules.owed_min), cents(rules.owed_max)
+        if alone:
+            found.append(_grouped_between(owed_expr(), [], owed_min, owed_max))
+        else:
+            found += _between(owed_of(Patient.id), owed_min, owed_max)
     if rules.stored_min is not None or rules.stored_max is not None:
-        found += _between(stored_of(Patient.id),
-                          None if rules.stored_min is None else _cents(rules.stored_min),
-                          None if rules.stored_max is None else _cents(rules.stored_max))
+        found += _between(stored_of(Patient.id), cents(rules.stored_min),
+                          cents(rules.stored_max))
     return found
 
 
@@ -325,18 +370,18 @@ def conditions(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
     found += _activity(rules, today, last)
     if rules.visits_min is not None or rules.visits_max is not None:
         found += _between(visits_of(Patient.id), rules.visits_min, rules.visits_max)
-    found += _money(rules, today)
     found += _procedures(rules)
-    if rules.doctor_ids:
-        found.append(exists(select(Visit.id).where(Visit.patient_id == Patient.id,
-                                                   Visit.doctor_id.in_(rules.doctor_ids))))
+    if rules.doctor_ids:  # one pass over the visits, as for procedures
+        found.append(Patient.id.in_(select(Visit.patient_id)
+                                    .where(Visit.doctor_id.in_(rules.doctor_ids))))
     found += _recall_and_satisfaction(rules)
     found += _referrals(rules)
     if rules.area:
         found.append(Patient.address.contains(rules.area, autoescape=True))
     found += _custom(rules)
     found += _rfm(rules, today)
-    return found
+    # the money last: the costliest per patient, evaluated for those the others leave
+    return found + _money(rules, today, alone=len(found) == CURRENT)
 
 
 def segment_ids(rules: SegmentRules, today: Today) -> Select[int]:

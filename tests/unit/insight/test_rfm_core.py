@@ -132,3 +132,47 @@ def test_cli_json(clinic: Clinic) -> None:
     assert code == EXIT_OK and "活跃 2 人" in text
     code, text = _run("--data-dir", str(folder.root), "segment", "rfm")
     assert code == EXIT_OK and "重要挽留：1 人" in text
+
+
+def test_the_list_scores_as_the_segment_criterion_does_ties_included(clinic: Clinic) -> None:
+    # The list ranks in Python, the rfm_group criterion with SQL's rank(): they must agree.
+    # Eight more patients seen in the window, in pairs with the same last visit, visits and
+    # spend (and G's day and spend again), so every score has ties.
+    from sqlalchemy import select
+
+    from clinic_desktop.services.insight.rfm import scores_subquery
+    from clinic_desktop.services.insight.segment_query import today_in
+    from clinic_desktop.services.patients import PatientInput, create_patient
+    from tests.unit.insight.segment_clinic import add_visit
+
+    days = (date(2026, 6, 1), date(2026, 6, 1), date(2026, 9, 9), date(2026, 9, 9),
+            date(2026, 2, 2), date(2026, 2, 2), date(2026, 11, 1), date(2026, 11, 1))
+    for i, day in enumerate(days):
+        pid = create_patient(clinic.ctx, PatientInput(name=f"并列{i}", sex="F")).patient.id
+        add_visit(clinic.ctx, pid, day, "口腔检查", "2800" if i < 2 else str(100 * (i // 2)))
+        if i % 4 == 3:
+            add_visit(clinic.ctx, pid, day, "超声洁牙", "0")
+    listed = {r.patient_id: (r.r, r.f, r.m) for r in rfm_scores(clinic.ctx)}
+    with clinic.ctx.transaction() as s:
+        today = today_in(s, clinic.ctx.now())
+        scored = scores_subquery(today.day, today.zone, 12)
+        in_sql = {int(pid): (int(r), int(f), int(m)) for pid, r, f, m in s.execute(
+            select(scored.c.patient_id, scored.c.r, scored.c.f, scored.c.m)).all()}
+    assert len(listed) == 11 and listed == in_sql
+    assert len({listed[p] for p in listed}) < 11  # ties: some patients share all three
+
+
+def test_group_counts_without_rows_match_the_rows(clinic: Clinic) -> None:
+    from clinic_desktop.context import Actor
+    from clinic_desktop.services.insight.rfm import rfm_group_counts
+
+    for months in (12, 36):
+        expected = group_counts(rfm_scores(clinic.ctx, months=months))
+        assert rfm_group_counts(clinic.ctx, months=months) == expected
+    # 36 months: A 12350, B 300, C 11000, G 2800
+    assert sum(g.patients for g in expected) == 4
+    assert sum(g.spend for g in expected) == Decimal("26450.00")
+    doctor = Context(db=clinic.ctx.db, clock=clinic.ctx.clock,
+                     actor=Actor(None, "doc", "医生", Role.DOCTOR))
+    with pytest.raises(PermissionDenied):
+        rfm_group_counts(doctor)

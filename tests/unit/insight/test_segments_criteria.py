@@ -123,3 +123,49 @@ def test_a_rule_change_changes_the_count(clinic: Clinic) -> None:
     rules = SegmentRules(categories=("种植",))
     assert count_segment(clinic.ctx, rules) == 2
     assert count_segment(clinic.ctx, replace(rules, months_since_visit_min=12)) == 1
+
+
+def test_money_bands_with_and_without_zero(clinic: Clinic) -> None:
+    # Owed now: A 350, B 300, C 0, G 0, D none (0). D pays ¥80 in advance: owed −80.
+    from tests.unit.insight.segment_clinic import add_entry
+
+    add_entry(clinic.ctx, clinic.ids["D"], date(2026, 11, 20), "payment", "80",
+              method="cash")
+    # a band without 0: only patients with entries summing inside it
+    assert who(clinic, SegmentRules(owed_min=Decimal(300), owed_max=Decimal(349))) == {"B"}
+    assert who(clinic, SegmentRules(owed_max=Decimal(-1))) == {"D"}
+    assert who(clinic, SegmentRules(owed_min=Decimal(-100), owed_max=Decimal(-50))) == {"D"}
+    # a band with 0: patients without entries are in, those outside it are not
+    assert who(clinic, SegmentRules(owed_min=Decimal(-10), owed_max=Decimal(300))) == \
+        {"B", "C", "G"}
+    # spend in a period, both sides, and a band with 0 that keeps the never-charged D
+    assert who(clinic, SegmentRules(spend_from=date(2026, 1, 1), spend_min=Decimal(300),
+                                    spend_max=Decimal(2800))) == {"A", "B", "G"}
+    assert who(clinic, SegmentRules(spend_to=date(2025, 12, 31), spend_max=Decimal(0))) == \
+        {"B", "D", "G"}
+    # money criteria combine with the others (then summed per patient) and with each other
+    assert who(clinic, SegmentRules(sex="F", owed_max=Decimal(0))) == {"D", "G"}
+    assert who(clinic, SegmentRules(sex="M", spend_min=Decimal(11000))) == {"A", "C"}
+    assert who(clinic, SegmentRules(sex="F", spend_from=date(2026, 1, 1),
+                                    spend_min=Decimal(1000))) == {"G"}
+    assert who(clinic, SegmentRules(owed_max=Decimal(0), spend_min=Decimal(1000))) == \
+        {"C", "G"}
+    assert who(clinic, SegmentRules(owed_min=Decimal(-100), owed_max=Decimal(-50),
+                                    spend_max=Decimal(0))) == {"D"}
+
+
+def test_a_treatment_outside_the_catalogue_matches_by_name_only(clinic: Clinic) -> None:
+    from clinic_desktop.storage.models.clinical import Treatment, Visit
+    from tests.unit.insight.segment_clinic import at
+
+    with clinic.ctx.transaction(write=True) as s:
+        visit = Visit(patient_id=clinic.ids["D"], visit_date=date(2026, 11, 20),
+                      created_at=at(date(2026, 11, 20)))
+        s.add(visit)
+        s.flush()
+        s.add(Treatment(visit_id=visit.id, procedure_type_id=None, procedure_name="种植牙",
+                        amount=Decimal(0)))
+    assert who(clinic, SegmentRules(procedures=("种植牙",))) == {"A", "C", "D"}
+    assert who(clinic, SegmentRules(categories=("种植",))) == {"A", "C"}
+    assert who(clinic, SegmentRules(procedures=("种植牙",), high_value=True)) == \
+        {"A", "C", "D", "G"}

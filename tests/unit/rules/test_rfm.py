@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from clinic_desktop.rules.holdout import choose_holdout, holdout_size
-from clinic_desktop.rules.rfm import CHINESE_NAMES, RfmGroup, group_flags, group_of, quintile
+from clinic_desktop.rules.rfm import (
+    CHINESE_NAMES,
+    RfmGroup,
+    group_flags,
+    group_of,
+    quintile,
+    quintiles,
+)
 
 
 def test_quintiles_of_ten() -> None:
@@ -43,3 +50,22 @@ def test_holdout_is_reproducible_and_exact() -> None:
     assert holdout_size(3, 34) == 1 and holdout_size(5, 0) == 0 and holdout_size(5, 10) == 1
     with pytest.raises(ValueError):
         holdout_size(5, 60)
+
+
+def test_quintiles_of_values_share_the_lowest_rank_on_ties() -> None:
+    # ranks 1, 2, 2, 4, 5, 5, 5, 8, 9, 10 of n = 10 → 1 + 5 × (rank − 1) // 10
+    values = [10, 20, 20, 30, 40, 40, 40, 50, 60, 70]
+    shuffled = [40, 10, 70, 20, 40, 60, 30, 20, 50, 40]
+    assert quintiles(values) == [1, 1, 1, 2, 3, 3, 3, 4, 5, 5]
+    by_value = dict(zip(values, quintiles(values), strict=True))
+    assert quintiles(shuffled) == [by_value[v] for v in shuffled]
+    assert quintiles([5, 5, 5]) == [1, 1, 1]  # all equal: all the lowest rank
+    assert quintiles([]) == []
+
+
+def test_quintiles_agree_with_quintile_of_the_sql_rank() -> None:
+    from datetime import date, timedelta
+
+    days = [date(2026, 1, 1) + timedelta(days=(i * 7) % 13) for i in range(37)]
+    ranks = [1 + sum(other < day for other in days) for day in days]  # rank(): ties lowest
+    assert quintiles(days) == [quintile(rank, len(days)) for rank in ranks]

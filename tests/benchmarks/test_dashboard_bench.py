@@ -1,0 +1,96 @@
+"""Dashboard speed on the big clinic (tests/benchmarks/big_clinic.py: 100,000 patients,
+300,000 visits, 1,000,000 ledger entries).
+
+Goals (issue 13): the year's ``dashboard()`` core < 1 s; opening the dashboard page with its
+first chart < 1.5 s. Also timed (no goal of their own): active/dormant/lost over 12 months,
+the source funnel and the cohort table of a year. Figures are reported, never asserted (the
+machine is shared); each test checks the answer is not empty, so a broken read cannot pass
+as a fast one.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from clinic_desktop.rules.periods import Period  # noqa: E402
+from clinic_desktop.services.insight.dashboard import dashboard  # noqa: E402
+from clinic_desktop.services.insight.retention import (  # noqa: E402
+    activity_over_time,
+    cohorts,
+    source_funnel,
+)
+from tests.benchmarks.big_clinic import TODAY, BigClinic, big_clinic_fixture  # noqa: E402
+
+clinic = big_clinic_fixture()
+
+YEAR = Period(date(2025, 11, 25), TODAY)  # the last 365 days
+
+
+def _figures(benchmark: object) -> tuple[float, float, float]:
+    """(first round, fastest, slowest) in seconds; zeros under ``--benchmark-disable``."""
+    stats = getattr(getattr(benchmark, "stats", None), "stats", None)
+    if stats is None:
+        return 0.0, 0.0, 0.0
+    return stats.data[0], stats.min, stats.max
+
+
+def _once(benchmark: object, fn: object, *args: object, **kwargs: object) -> object:
+    return benchmark.pedantic(fn, args=args, kwargs=kwargs,  # type: ignore[attr-defined]
+                              rounds=3, iterations=1, warmup_rounds=0)
+
+
+def test_dashboard_core_for_a_year(benchmark: object, clinic: BigClinic) -> None:
+    board = _once(benchmark, dashboard, clinic.ctx, YEAR)
+    assert board.summary.current.visits > clinic.visits // 6  # type: ignore[attr-defined]
+    assert board.by_procedure and board.doctors  # type: ignore[attr-defined]
+    first, fastest, slowest = _figures(benchmark)
+    print(f"\ndashboard (year): {fastest:.3f} s min, {slowest:.3f} s max")
+
+
+def test_activity_over_twelve_months(benchmark: object, clinic: BigClinic) -> None:
+    months = _once(benchmark, activity_over_time, clinic.ctx, last_day=TODAY, months=12)
+    assert len(months) == 12 and months[-1].active > 0  # type: ignore[index,arg-type]
+
+
+def test_source_funnel_for_a_year(benchmark: object, clinic: BigClinic) -> None:
+    rows = _once(benchmark, source_funnel, clinic.ctx, YEAR)
+    assert sum(r.new_patients for r in rows) > clinic.patients // 100  # type: ignore[attr-defined]
+
+
+def test_cohorts_for_a_year(benchmark: object, clinic: BigClinic) -> None:
+    rows = _once(benchmark, cohorts, clinic.ctx, YEAR)
+    assert len(rows) == 13 and rows[0].size > 0  # type: ignore[arg-type,index]
+
+
+def test_dashboard_page_opens_with_its_first_chart(benchmark: object, clinic: BigClinic,
+                                                   qapp: object) -> None:
+    """From constructing the page to its first chart drawn, for the month (the page's default
+    period) and then for the year; matplotlib's import is paid by the first round only, as
+    in the app (a warm-up round is left out so that it is counted)."""
+    from PySide6.QtWidgets import QApplication
+
+    from clinic_desktop.services.clinic import read_clinic
+    from ui.app_services import AppServices
+    from ui.pages.dashboard_page import DashboardPage
+    from ui.tasks import TaskManager
+
+    services = AppServices(clinic.ctx, TaskManager(synchronous=True),
+                           read_clinic(clinic.db))
+
+    def open_page() -> DashboardPage:
+        page = DashboardPage(services)
+        page.resize(1080, 650)
+        page.show()  # the first show reads the month on the worker (inline here) and draws
+        QApplication.processEvents()
+        page.breakdowns["procedure"].chart.canvas.draw()  # the chart really painted
+        page.close()
+        page.deleteLater()
+        return page
+
+    page = benchmark.pedantic(open_page, rounds=3, iterations=1)  # type: ignore[attr-defined]
+    assert page.board is not None and page.board.by_procedure
+    first, fastest, _slowest = _figures(benchmark)
+    print(f"\ndashboard page (month): first {first:.3f} s, then {fastest:.3f} s")
