@@ -612,6 +612,30 @@ def campaign_dialog(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def _backups(s: Shots) -> list:  # type: ignore[type-arg]
+    """Two backups of the demo clinic (made once): what the backup dialogs list."""
+    from clinic_desktop.services.platform.backups import backup_now, list_backups
+
+    ctx = s.services.ctx
+    if not list_backups(ctx):
+        backup_now(ctx, reason="nightly")
+        backup_now(ctx, reason="manual")
+    return list_backups(ctx)
+
+
+def backup_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.backup_dialog import BackupDialog
+
+    _backups(s)
+    return s.settle(BackupDialog(s.services))
+
+
+def restore_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.backup_dialog import RestoreDialog
+
+    return s.settle(RestoreDialog(s.services, _backups(s)))
+
+
 def shortcuts_dialog(s: Shots) -> QWidget:
     from ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
@@ -677,6 +701,8 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("import-5-dry-run.png", import_step(4)),
     ("import-6-progress.png", import_step(5)),
     ("import-7-done.png", import_step(6)),
+    ("backup-dialog.png", backup_dialog),
+    ("restore-dialog.png", restore_dialog),
     ("shortcuts.png", shortcuts_dialog),
 ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -131,6 +132,7 @@ class Startup:
         self.services = AppServices(ctx, tasks, read_clinic(self.db))
         self.window = MainWindow(self.services)
         self.window.sign_out_requested.connect(self._sign_out)
+        self.window.restore_requested.connect(self.restore)
         self.window.show_in_screen()
         tasks.run(self.db.check_soundness, on_done=self._soundness_known)
         return self.window
@@ -183,6 +185,42 @@ class Startup:
         old_window.deleteLater()
         old_services.deleteLater()
 
+    def restore(self, source: Path) -> None:
+        """Restore from the app: the database is closed, the same restore as the command line
+        runs, and the app closes (the person starts it again on the restored data)."""
+        from clinic_desktop.services.platform.restoring import restore_backup
+
+        assert self.db is not None and self.services is not None and self.window is not None
+        actor, title = self.services.ctx.actor, QCoreApplication.translate("Startup", "从备份恢复")
+        self.stop_care_monitor()
+        self.services.tasks.shutdown()
+        self.window.hide()
+        self.db.close()
+        self.db = None  # no backup at exit: the file set aside keeps what was there
+        try:
+            result = restore_backup(self.data_dir, source, clock=self.clock, actor=actor)
+        except UserError as error:
+            self.problem(None, error.message + "\n" + QCoreApplication.translate(
+                "Startup", "当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。"))
+        else:
+            QMessageBox.information(None, title, rich_plain(QCoreApplication.translate(
+                "Startup", "已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。"
+                "Clinic Desktop 将关闭，请重新打开。").format(
+                result.check.patients, result.check.last_visit or "-",
+                result.moved_aside or "-")))
+        QApplication.quit()
+
+    def backup_at_exit(self) -> None:
+        """The backup as the app closes, whoever was signed in (or nobody, after a sign-out)."""
+        if self.db is None:
+            return
+        from ui.exit_backup import backup_at_exit
+
+        self.stop_care_monitor()  # waits for a scan (an evening backup) still running
+        ctx = self.services.ctx if self.services is not None \
+            else Context(db=self.db, clock=self.clock)
+        backup_at_exit(ctx)
+
     def close(self) -> None:
         self.stop_care_monitor()
         if self.db is not None:
@@ -207,7 +245,9 @@ def run_gui(*, data_dir: DataDir, clock: Clock, demo: bool = False,
             return EXIT_OK
         startup.show_main_window(actor)
         startup.start_care_monitor()
-        return app.exec()
+        code = app.exec()
+        startup.backup_at_exit()
+        return code
     finally:
         startup.close()
 

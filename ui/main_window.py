@@ -25,6 +25,7 @@ from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choo
 from ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from ui.icons import page_icon
 from ui.pages import PageSpec, pages_for
+from ui.widgets.backup_status import BackupStatusLabel
 from ui.widgets.rich_text import esc, plain_label
 
 
@@ -45,6 +46,7 @@ class FindsPatients(Protocol):
 
 class MainWindow(QMainWindow):
     sign_out_requested = Signal()
+    restore_requested = Signal(object)  # a backup file, confirmed: the app restores and closes
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
         if self.services.can(Permission.SETTINGS_MANAGE):
             settings.addAction(self.tr("诊所信息…"), self._edit_clinic)
             settings.addAction(self.tr("消息渠道…"), self._edit_channels)
+            settings.addAction(self.tr("数据备份…"), self._edit_backups)
         if self.services.can(Permission.CARE_PLANS_MANAGE):
             settings.addAction(self.tr("回访设置…"), self._edit_care_settings)
 
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.role_label)
         bar.addWidget(self.clinic_label)
         bar.addPermanentWidget(self.demo_badge)
+        bar.addPermanentWidget(BackupStatusLabel(self.services))
 
     def _apply_clinic(self, clinic: ClinicInfo) -> None:
         title = f"Clinic Desktop — {clinic.name}"
@@ -235,6 +239,13 @@ class MainWindow(QMainWindow):
         from ui.pages.messages_page import ChannelsDialog
 
         ChannelsDialog(self.services, self).exec()
+
+    def _edit_backups(self) -> None:
+        from ui.dialogs.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.services, self)
+        dialog.restore_requested.connect(self.restore_requested)
+        dialog.exec()
 
     def _edit_care_settings(self) -> None:
         from ui.pages.care_plans_page import CareSettingsDialog

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from clinic_desktop import __version__
-from clinic_desktop.cli import loyalty, maintenance, records, reports, segments
+from clinic_desktop.cli import backups, loyalty, maintenance, records, reports, segments
 from clinic_desktop.cli.base import (
     EXIT_BUG,
     EXIT_FINDINGS,
@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     HANDLERS.update(reports.add_parsers(sub, common))
     HANDLERS.update(segments.add_parsers(sub, common))
+    HANDLERS.update(backups.add_parsers(sub, common))
     return parser
 
 

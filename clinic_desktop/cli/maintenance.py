@@ -178,21 +178,20 @@ def cmd_gui(run: Invocation) -> int:
 def cmd_restore(run: Invocation) -> int:
     from pathlib import Path
 
-    from clinic_desktop.services.audit import record_restore
-    from clinic_desktop.storage.restore import restore_file
+    from clinic_desktop.services.platform.restoring import restore_backup
 
     with InstanceLock(run.data_dir.ensure().lock_file):
-        # The file set aside is named in the clinic's local time of this computer.
-        result = restore_file(run.data_dir, Path(run.args.file),
-                              stamp=run.clock.now().astimezone())
-        db = run.open_for_writing()  # upgrades an older schema (after its own backup)
-        try:
-            record_restore(run.context(db), source=result.source, moved_aside=result.moved_aside)
-        finally:
-            db.close()
+        result = restore_backup(run.data_dir, Path(run.args.file), clock=run.clock)
+        if not getattr(run.args, "lang", None):
+            run.open_read_only(soundness=Soundness.SKIP).close()  # the clinic's language
     check = result.check
     run.print(_("已从 {source} 恢复数据库：{patients} 位患者，最近一次就诊 {last}。",
                 source=result.source, patients=check.patients, last=check.last_visit or "-"))
     if result.moved_aside is not None:
         run.print(_("原来的数据库保留为 {path}。", path=result.moved_aside))
+    if result.attachments_copied:
+        run.print(_("已从备份取回 {n} 个附件文件。", n=result.attachments_copied))
+    if result.attachments_missing:
+        run.print(_("有 {n} 个附件文件在数据文件夹和备份中都找不到，相应附件将无法打开。",
+                    n=len(result.attachments_missing)))
     return EXIT_OK

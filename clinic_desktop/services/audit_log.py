@@ -97,6 +97,8 @@ def _action_labels(language: str) -> dict[str, str]:
         "export.segment": _("导出患者分群"), "campaign.start": _("开始营销活动"),
         "campaign.rerun": _("再次执行营销活动"), "demo.campaigns": _("生成演示营销活动"),
         "export.report": _("导出报表"), "report.commission": _("修改提成比例"),
+        "backup.run": _("数据备份"), "backup.failed": _("数据备份失败"),
+        "backup.settings": _("修改备份设置"),
     }
 
 
@@ -111,7 +113,7 @@ def _entity_labels(language: str) -> dict[str, str]:
         "waitlist_entry": _("候补名单登记"), "audit_entry": _("审计日志"),
         "loyalty_tier": _("会员等级"), "topup_plan": _("充值方案"), "package_type": _("套餐"),
         "coupon_type": _("优惠券类型"), "saved_segment": _("患者分群"), "campaign": _("营销活动"),
-        "report": _("报表"),
+        "report": _("报表"), "backup": _("备份"),
     }
 
 

@@ -3,8 +3,9 @@
 The backup is copied next to the database first and checked there (SQLite's integrity check,
 a Clinic Desktop schema no newer than this program), so a bad backup is refused before the
 current file is touched. The current database then moves aside under a dated name (with its
-write-ahead log and audit head), and the checked copy takes its place. Upgrading an older
-schema and auditing the restore happen when the restored file is next opened.
+write-ahead log and audit head), and the checked copy takes its place; the attachment files
+it refers to and the data folder lacks are copied back from the backup's ``attachments/``.
+Upgrading an older schema and auditing the restore happen when the restored file is next opened.
 """
 
 from __future__ import annotations
@@ -46,6 +47,21 @@ class RestoreResult:
     source: Path
     moved_aside: Path | None
     check: BackupCheck
+    attachments_copied: int = 0  # files brought back from the backup's attachment store
+    attachments_missing: tuple[str, ...] = ()  # referred to, but found nowhere
+
+
+def restore_attachments(data_dir: DataDir, source: Path) -> tuple[int, tuple[str, ...]]:
+    """Copy back the attachment files the restored database refers to and the data folder
+    lacks, from the ``attachments/`` store beside the backup; what is found nowhere is named."""
+    from clinic_desktop.storage.backup_copy import blob_path, copy_blobs, referenced_blobs
+
+    wanted = referenced_blobs(data_dir.database) or set()
+    lacking = sorted(sha for sha in wanted if not blob_path(data_dir.attachments, sha).exists())
+    if not lacking:
+        return 0, ()
+    copied, missing = copy_blobs(source.parent / "attachments", data_dir.attachments, lacking)
+    return copied, tuple(missing)
 
 
 def check_backup(path: Path) -> BackupCheck:
@@ -154,5 +170,6 @@ def restore_file(data_dir: DataDir, source: Path, *, stamp: datetime) -> Restore
     head = head_path_for(source)
     if head.exists():  # the backup's own head: its chain is checked against it from now on
         shutil.copyfile(head, head_path_for(database))
+    copied, missing = restore_attachments(data_dir, source)
     return RestoreResult(source, moved, BackupCheck(source, check.revision, check.patients,
-                                                    check.last_visit))
+                                                    check.last_visit), copied, missing)

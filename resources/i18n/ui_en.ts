@@ -790,6 +790,124 @@
     </message>
 </context>
 <context>
+    <name>BackupDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="61" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="168" />
+        <source>数据备份</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="62" />
+        <source>每天在设定时间和退出程序时自动备份数据库和附件；每份备份都会重新打开校验。建议另设一个 U 盘或网络共享文件夹作为第二备份位置。</source>
+        <translation>The database and attachments are backed up every day at the set time and when the app closes; every backup is reopened and verified. Set a USB disk or network share as a second folder.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="72" />
+        <source>每天自动备份，退出程序时也备份</source>
+        <translation>Back up daily and when the app closes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="80" />
+        <source>不设置</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="81" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="88" />
+        <source>每日</source>
+        <translation>Daily</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="88" />
+        <source>每周</source>
+        <translation>Weekly</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="89" />
+        <source>每月</source>
+        <translation>Monthly</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="98" />
+        <source>每天备份时间</source>
+        <translation>Daily backup at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="99" />
+        <source>备份位置</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="100" />
+        <source>第二备份位置</source>
+        <translation>Second folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="101" />
+        <source>保留份数</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="109" />
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="111" />
+        <source>恢复…</source>
+        <translation>Restore…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="117" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="117" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="124" />
+        <source>还没有备份。</source>
+        <translation>No backups yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="126" />
+        <source>上次备份：{0}，已校验无误。</source>
+        <translation>Last backup: {0}, verified.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="129" />
+        <source>上次备份 {0} 有问题：{1}</source>
+        <translation>Last backup {0} had problems: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="137" />
+        <source>选择第二备份位置</source>
+        <translation>Choose the second backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="172" />
+        <source>正在备份</source>
+        <translation>Backing up</translation>
+    </message>
+</context>
+<context>
+    <name>BackupStatusLabel</name>
+    <message>
+        <location filename="../../ui/widgets/backup_status.py" line="31" />
+        <source>⚠ 上次备份失败（{0}）</source>
+        <translation>⚠ Last backup failed ({0})</translation>
+    </message>
+</context>
+<context>
     <name>BookingDialog</name>
     <message>
         <location filename="../../ui/calendar/booking_dialog.py" line="77" />
@@ -2957,6 +3075,14 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
     </message>
 </context>
 <context>
+    <name>ExitBackup</name>
+    <message>
+        <location filename="../../ui/exit_backup.py" line="44" />
+        <source>正在备份数据，请稍候…</source>
+        <translation>Backing up your data, please wait…</translation>
+    </message>
+</context>
+<context>
     <name>FamilyLinkDialog</name>
     <message>
         <location filename="../../ui/dialogs/patient_actions.py" line="296" />
@@ -4288,93 +4414,98 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="184" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="185" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188" />
+        <location filename="../../ui/main_window.py" line="190" />
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189" />
+        <location filename="../../ui/main_window.py" line="191" />
         <source>修改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193" />
+        <location filename="../../ui/main_window.py" line="195" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194" />
+        <location filename="../../ui/main_window.py" line="196" />
         <source>界面语言…</source>
         <translation>Interface language…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196" />
+        <location filename="../../ui/main_window.py" line="198" />
         <source>诊所信息…</source>
         <translation>Clinic information…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197" />
+        <location filename="../../ui/main_window.py" line="199" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199" />
+        <location filename="../../ui/main_window.py" line="200" />
+        <source>数据备份…</source>
+        <translation>Backups…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="202" />
         <source>回访设置…</source>
         <translation>Callback settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201" />
+        <location filename="../../ui/main_window.py" line="204" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202" />
+        <location filename="../../ui/main_window.py" line="205" />
         <source>键盘快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203" />
-        <location filename="../../ui/main_window.py" line="255" />
+        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="266" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207" />
+        <location filename="../../ui/main_window.py" line="210" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208" />
+        <location filename="../../ui/main_window.py" line="211" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210" />
+        <location filename="../../ui/main_window.py" line="213" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223" />
+        <location filename="../../ui/main_window.py" line="227" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256" />
+        <location filename="../../ui/main_window.py" line="267" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>
@@ -6839,6 +6970,132 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="202" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="204" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="268" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="274" />
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="205" />
+        <source>恢复时，当前数据库另存为 clinic.sqlite3.before-restore-日期（不会删除），所选备份放回原处，它用到的附件一并取回。完成后 Clinic Desktop 会关闭，请重新打开。</source>
+        <translation>The current database is kept as clinic.sqlite3.before-restore-date (never deleted), the chosen backup takes its place and its attachments are brought back. Clinic Desktop then closes; start it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
+        <source>已校验</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
+        <source>损坏</source>
+        <translation>Bad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
+        <source>未校验</source>
+        <translation>Not verified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
+        <source>每日</source>
+        <translation>Daily</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
+        <source>退出时</source>
+        <translation>At exit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="209" />
+        <source>升级前</source>
+        <translation>Pre-upgrade</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="211" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="213" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="214" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="216" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="218" />
+        <source>最近就诊</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="219" />
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="221" />
+        <source>位置</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="232" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="251" />
+        <source>选择一份备份，查看其中的内容。</source>
+        <translation>Choose a backup to see what it holds.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="235" />
+        <source>恢复…</source>
+        <translation>Restore…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="254" />
+        <source>{0}：没有校验记录（升级前自动保存的副本）。</source>
+        <translation>{0}: no verification record (a copy taken before an upgrade).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="257" />
+        <source>{0}：{1} 位患者，最近一次就诊 {2}。</source>
+        <translation>{0}: {1} patients, last visit {2}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="260" />
+        <source>这份备份校验失败，不能用于恢复。</source>
+        <translation>This backup failed verification and cannot be restored.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="269" />
+        <source>这份备份校验失败，不能用于恢复。请选择另一份。</source>
+        <translation>This backup failed verification and cannot be restored. Choose another.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/backup_dialog.py" line="272" />
+        <source>用 {0} 的备份替换当前数据库？
+
+备份中有 {1} 位患者，最近一次就诊 {2}。此后录入的数据不在其中（当前数据库会另存一份，不会删除）。完成后 Clinic Desktop 会关闭。</source>
+        <translation>Replace the current database with the backup of {0}?
+
+It holds {1} patients, last visit {2}. Anything entered since is not in it (the current database is kept, never deleted). Clinic Desktop then closes.</translation>
+    </message>
+</context>
+<context>
     <name>RetentionTab</name>
     <message>
         <location filename="../../ui/pages/dashboard/retention_tab.py" line="90" />
@@ -7520,14 +7777,29 @@ Skipped: {0}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="82" />
+        <location filename="../../ui/app.py" line="83" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="141" />
+        <location filename="../../ui/app.py" line="143" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="194" />
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="203" />
+        <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
+        <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="206" />
+        <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
+        <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>
 </context>
 <context>

@@ -79,6 +79,7 @@ from clinic_desktop.services.insight.campaigns import (
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
 from clinic_desktop.services.patients import PatientInput
+from clinic_desktop.services.platform.backup_settings import BackupSettings
 from clinic_desktop.storage.database import open_database
 from tests.conftest import FIXED_NOW
 from tests.unit.importing import files
@@ -558,6 +559,7 @@ INSIGHT_RULES: dict[str, Rule] = {
         c.seed.insight["segment"])),
     N + "segments.segment_choices": needs(V.REPORTS_VIEW, call=lambda c: a()),
     N + "rfm.rfm_scores": needs(V.REPORTS_VIEW, call=lambda c: a(months=12)),
+    N + "rfm.rfm_group_counts": needs(V.REPORTS_VIEW, call=lambda c: a(months=12)),
     N + "activity.activity_counts": needs(V.REPORTS_VIEW, call=lambda c: a()),
     N + "campaigns.start_campaign": needs(V.CAMPAIGN_RUN, call=lambda c: a(_campaign(None))),
     N + "campaigns.start_campaign#message": needs(V.CAMPAIGN_RUN, V.MESSAGES_SEND,
@@ -576,6 +578,38 @@ INSIGHT_RULES: dict[str, Rule] = {
         c.seed.insight["campaign"])),
     N + "campaign_results.campaign_members": needs(V.REPORTS_VIEW, call=lambda c: a(
         c.seed.insight["campaign"])),
+}
+
+
+# -- backups (services/platform/) ----------------------------------------------------
+def _backup_file(c: Clinic) -> Path:
+    """A real backup of the seeded clinic, made with the Qt-free mechanics (no service, so
+    no permission, is involved)."""
+    from clinic_desktop.storage import backup_copy
+
+    target = c.out / "contents.sqlite3"
+    if not target.exists():
+        backup_copy.copy_database(c.db.data_dir.database, target)
+    return target
+
+
+BACKUP_RULES: dict[str, Rule] = {
+    "platform.backups.backup_now": needs(V.SETTINGS_MANAGE, call=lambda c: a(to=c.out)),
+    "platform.backups.list_backups": needs(V.SETTINGS_MANAGE, call=lambda c: a()),
+    "platform.backups.backup_contents": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        _backup_file(c))),
+    "platform.backups.last_backup": open_to_all(
+        "time, ok and problem sentences of the last run: the status bar warns whoever is at "
+        "the desk that backups fail", lambda c: a()),
+    "platform.backup_settings.backup_settings": needs(V.SETTINGS_MANAGE, call=lambda c: a()),
+    "platform.backup_settings.save_backup_settings": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        BackupSettings())),
+    "platform.backup_schedule.nightly_backup": open_to_all(
+        JOB + ": the clinic's evening backup runs whoever is signed in; it writes only to the "
+        "configured destinations", lambda c: a()),
+    "platform.backup_schedule.exit_backup": open_to_all(
+        "the backup as the app closes, whoever was signed in; only to the configured "
+        "destinations", lambda c: a()),
 }
 
 
@@ -830,6 +864,7 @@ RULES: dict[str, Rule] = {
         source=c.out / "backup.sqlite3", moved_aside=None)),
     **LOYALTY_RULES,
     **INSIGHT_RULES,
+    **BACKUP_RULES,
 }
 
 
