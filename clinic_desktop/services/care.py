@@ -560,33 +560,11 @@ def reassign(ctx: Context, task_ids: list[int], *, role: str | None = None,
 
 def family_groups(ctx: Context, patient_ids: list[int]) -> dict[int, int]:
     """Households among these patients: patient id -> the smallest id of its family."""
-    from clinic_desktop.storage.models.patient import FamilyLink
+    from clinic_desktop.services.family import households_in
 
     ctx.require(Permission.CARE_VIEW)
-    wanted = set(patient_ids)
-    parent = {pid: pid for pid in wanted}
-
-    def root(pid: int) -> int:
-        while parent[pid] != pid:
-            parent[pid] = parent[parent[pid]]
-            pid = parent[pid]
-        return pid
-
-    query = select(FamilyLink.patient_id, FamilyLink.relative_id)
-    if len(wanted) <= 500:
-        query = query.where(FamilyLink.patient_id.in_(wanted),
-                            FamilyLink.relative_id.in_(wanted))
-    # else: for a long list (a busy day's ten thousand calls) one pass over every link costs
-    # far less than binding each id twice.
     with ctx.transaction() as session:
-        links = session.execute(query).all()
-    for a, b in links:
-        if a not in wanted or b not in wanted:
-            continue
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {pid: root(pid) for pid in wanted}
+        return households_in(session, patient_ids)
 
 
 @dataclass(frozen=True)

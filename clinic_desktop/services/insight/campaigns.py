@@ -28,6 +28,7 @@ from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.holdout import MAX_PERCENT, choose_holdout
 from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.family import households_in
 from clinic_desktop.services.insight.segment_query import Today, today_in
 from clinic_desktop.services.insight.segment_rules import (
     SegmentRules,
@@ -40,7 +41,7 @@ from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.insight import Campaign, CampaignMember, SavedSegment
 from clinic_desktop.storage.models.loyalty import CouponType
 from clinic_desktop.storage.models.messaging import OutboxMessage
-from clinic_desktop.storage.models.patient import FamilyLink, Patient, PatientTag, Tag
+from clinic_desktop.storage.models.patient import Patient, PatientTag, Tag
 
 ACTIONS = ("task", "message", "coupon", "export")
 ROLES = ("nurse", "receptionist", "doctor")
@@ -172,29 +173,6 @@ def _check(ctx: Context, data: CampaignInput, today: date) -> None:
 
 
 # -- acting --------------------------------------------------------------------------------
-def _households(session: Session, ids: list[int]) -> dict[int, int]:
-    """Households among ``ids``: patient -> the smallest id of its family (as the callback
-    list groups them)."""
-    wanted = set(ids)
-    parent = {pid: pid for pid in wanted}
-
-    def root(pid: int) -> int:
-        while parent[pid] != pid:
-            parent[pid] = parent[parent[pid]]
-            pid = parent[pid]
-        return pid
-
-    query = select(FamilyLink.patient_id, FamilyLink.relative_id)
-    if len(ids) <= 500:  # else one pass over every link costs less than binding each id
-        query = query.where(FamilyLink.patient_id.in_(ids))
-    links = session.execute(query).all()
-    for a, b in links:
-        if a in wanted and b in wanted:
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {pid: root(pid) for pid in wanted}
-
 
 def _names(session: Session, ids: list[int]) -> dict[int, str]:
     found: dict[int, str] = {}
@@ -207,7 +185,7 @@ def _names(session: Session, ids: list[int]) -> dict[int, str]:
 def _tasks(ctx: Context, session: Session, campaign: Campaign, action: TaskAction,
            members: dict[int, CampaignMember], today: Today) -> int:
     ids = sorted(members)
-    home = _households(session, ids) if action.by_family else {pid: pid for pid in ids}
+    home = households_in(session, ids) if action.by_family else {pid: pid for pid in ids}
     households: dict[int, list[int]] = {}
     for pid in ids:
         households.setdefault(home[pid], []).append(pid)
