@@ -37,7 +37,7 @@ def _percent(value: float) -> str:
 
 
 def daily_tables(report: DailyClosing) -> list[ReportTable]:
-    item, amount = XlsxColumn(_("项目"), 22), _money(_("金额（元）"))
+    item, amount = XlsxColumn(_("科目"), 22), _money(_("金额（元）"))
     totals = (
         (_("实收（不含储值消费）"), report.payments), (_("退款（现金等）"), report.refunds),
         (_("退回储值卡"), report.refunds_to_card), (_("收费"), report.charges),
