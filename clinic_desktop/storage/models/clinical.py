@@ -99,6 +99,7 @@ class LedgerEntry(Base):
                       Index("ix_ledger_entry_patient_kind_at", "patient_id", "kind", "at",
                             "amount"),
                       # migration 15, covering: a period's money by kind, method and pot for
-                      # the dashboard and the daily closing, without reading the table
+                      # the dashboard and the daily closing, and by patient for "spent in a
+                      # period", without reading the table
                       Index("ix_ledger_entry_kind_at", "kind", "at", "method", "pot",
-                            "amount"))
+                            "amount", "patient_id"))
