@@ -178,7 +178,7 @@
         <location filename="../../ui/pages/segment_filter.py" line="316" />
         <location filename="../../ui/pages/segments_page.py" line="92" />
         <source>会员等级</source>
-        <translation>Tiers</translation>
+        <translation>Tier</translation>
     </message>
     <message>
         <location filename="../../ui/pages/segment_filter.py" line="317" />
@@ -7271,7 +7271,7 @@ It holds {1} patients, last visit {2}. Anything entered since is not in it (the 
     <message>
         <location filename="../../ui/pages/segments_page.py" line="120" />
         <source>RFM 与活跃度</source>
-        <translation>RFM &amp; activity</translation>
+        <translation>RFM &amp;&amp; activity</translation>
     </message>
     <message>
         <location filename="../../ui/pages/segments_page.py" line="121" />
