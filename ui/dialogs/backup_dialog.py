@@ -38,11 +38,10 @@ from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
 from ui.tasks import Job
-from ui.widgets.common import make_table
+from ui.widgets.common import make_table, selected_record
 from ui.widgets.job_progress import JobProgress
 from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import (
-    RECORD_ROLE,
     Column,
     RecordTableModel,
     SortProxy,
@@ -239,10 +238,7 @@ class RestoreDialog(Dialog):
             self.table.selectRow(0)
 
     def chosen(self) -> BackupInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        record = rows[0].data(RECORD_ROLE)
+        record = selected_record(self.table)
         return record if isinstance(record, BackupInfo) else None
 
     def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:

@@ -60,7 +60,7 @@ from clinic_desktop.services.insight.segments import (
 from ui.app_services import AppServices
 from ui.pages import PageSpec
 from ui.pages.segment_filter import SegmentFilter
-from ui.widgets.common import make_table, page_header
+from ui.widgets.common import make_table, page_header, selected_record
 from ui.widgets.ledger_table import money
 from ui.widgets.table_model import (
     RECORD_ROLE,
@@ -445,8 +445,7 @@ class SegmentsPage(QWidget):
             self.campaigns_view.selectRow(0)
 
     def _selected_campaign(self) -> CampaignInfo | None:
-        rows = self.campaigns_view.selectionModel().selectedRows()
-        record = rows[0].data(RECORD_ROLE) if rows else None
+        record = selected_record(self.campaigns_view)
         return record if isinstance(record, CampaignInfo) else None
 
     def show_result(self) -> None:
