@@ -56,10 +56,15 @@ def apply_style(app: QApplication) -> None:
     font.setFamilies(["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC",
                       "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Sans Serif"])
     font.setPointSizeF(10.5)
-    app.setFont(font)
+    # Either call re-polishes every widget that exists: free at start-up, seconds when a
+    # language switch (or a test) applies the same style again over open windows.
+    if app.font() != font:
+        app.setFont(font)
     sheet = resource("style.qss")
     if sheet.is_file():
-        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+        style_sheet = sheet.read_text(encoding="utf-8")
+        if app.styleSheet() != style_sheet:
+            app.setStyleSheet(style_sheet)
 
 
 class Startup:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clinic_desktop.clock import FixedClock
@@ -21,12 +21,17 @@ from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
 
+from tests.conftest import FIXED_NOW, ClinicTemplates
+
 PASSWORD = "s3cret-pass"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication) -> None:
     """QSettings (geometry, language) go to a temp folder, never the developer's own."""
+    # Windows the last test closed are deleted now, not at the end of the session: every
+    # widget still alive is re-polished and re-translated by the next test's set-up.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.setOrganizationName("ClinicDesktopTests")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
@@ -61,11 +66,16 @@ def clinic_dir(tmp_path: Path) -> DataDir:
 
 
 @pytest.fixture
-def clinic_db(clinic_dir: DataDir, fixed_clock: FixedClock) -> Iterator[tuple[Database, Actor]]:
+def clinic_db(clinic_dir: DataDir, fixed_clock: FixedClock,
+              clinic_templates: ClinicTemplates) -> Iterator[tuple[Database, Actor]]:
+    actor = None
+    if fixed_clock.now() == FIXED_NOW:
+        actor = clinic_templates.copy_into(clinic_dir, "仁爱口腔")
     db = open_database(clinic_dir, now=fixed_clock.now())
-    actor = setup_clinic(db, clinic_name="仁爱口腔", timezone="Asia/Shanghai",
-                         admin_username="admin", admin_display_name="王院长", password=PASSWORD,
-                         clock=fixed_clock)
+    if actor is None:
+        actor = setup_clinic(db, clinic_name="仁爱口腔", timezone="Asia/Shanghai",
+                             admin_username="admin", admin_display_name="王院长",
+                             password=PASSWORD, clock=fixed_clock)
     yield db, actor
     db.close()
 
