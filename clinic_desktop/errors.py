@@ -53,6 +53,15 @@ class DatabaseUnusable(EnvironmentProblem):
     """The file is not a database, or is damaged."""
 
 
+class KeyRequired(DatabaseUnusable):
+    """The database is encrypted and this PC holds no key for it (``passphrase``: the data
+    folder keeps the key wrapped with a passphrase the caller may ask for)."""
+
+    def __init__(self, message: str, *, passphrase: bool = False) -> None:
+        super().__init__(message)
+        self.passphrase = passphrase
+
+
 class UpgradeFailed(EnvironmentProblem):
     """A schema upgrade failed; the database was left exactly as it was before the attempt."""
 

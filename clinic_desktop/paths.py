@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from clinic_desktop.errors import EnvironmentProblem
+from clinic_desktop.file_modes import PRIVATE_DIR, tighten
 from clinic_desktop.i18n import _
 
 ENV_DATA_DIR = "CLINIC_DESKTOP_DATA_DIR"
@@ -44,7 +45,8 @@ class DataDir:
         """Create the folder tree, or explain why it cannot be written."""
         try:
             for folder in (self.root, self.backups, self.attachments, self.logs):
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+                tighten(folder)
             # One probe per process and thread: two workstations starting at once must not
             # remove each other's probe.
             probe = self.root / f".write-test-{os.getpid()}-{threading.get_ident()}"

@@ -25,6 +25,7 @@ from clinic_desktop.i18n import current_language, set_language  # noqa: E402
 from clinic_desktop.paths import DataDir  # noqa: E402
 from clinic_desktop.services.auth import setup_clinic  # noqa: E402
 from clinic_desktop.storage.database import Database, open_database  # noqa: E402
+from clinic_desktop.storage.sqlite_files import forget_keys  # noqa: E402
 
 ADMIN_PASSWORD = "s3cret-pass"
 
@@ -46,6 +47,14 @@ def _audit_keys_in_a_temp_folder(tmp_path_factory: pytest.TempPathFactory,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Audit keys go to a folder of the test's own (never the developer's config folder)."""
     monkeypatch.setenv(ENV_KEY_DIR, str(tmp_path_factory.mktemp("audit-keys")))
+
+
+@pytest.fixture(autouse=True)
+def _no_database_keys_from_earlier_tests() -> Iterator[None]:
+    """Each test starts as a fresh process would: holding no database key."""
+    forget_keys()
+    yield
+    forget_keys()
 
 
 @pytest.fixture(autouse=True)

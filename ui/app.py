@@ -6,30 +6,41 @@ Each step is a method of ``Startup`` so tests can drive them one by one without 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from clinic_desktop.clock import Clock
 from clinic_desktop.context import Actor, Context
-from clinic_desktop.errors import AlreadyRunning, EnvironmentProblem, UserError
+from clinic_desktop.errors import AlreadyRunning, EnvironmentProblem, KeyRequired, UserError
 from clinic_desktop.lockfile import InstanceLock
 from clinic_desktop.logs import setup_logging
 from clinic_desktop.package_data import resource
 from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import needs_setup, sign_in, sign_out
 from clinic_desktop.services.clinic import read_clinic
+from clinic_desktop.services.platform.encryption import NewKey
 from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.soundness import Soundness
 from ui.app_services import AppServices
 from ui.care_monitor import CareMonitor
 from ui.dialogs.login_dialog import LoginDialog
+from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.dialogs.setup_dialog import SetupDialog
+from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import install_excepthook, report_crash
 from ui.i18n import install_language, preferred_language
 from ui.main_window import MainWindow
@@ -80,6 +91,7 @@ class Startup:
         self.services: AppServices | None = None
         self.monitor: CareMonitor | None = None
         self._monitor_options: dict[str, Any] = {}
+        self.new_key: NewKey | None = None  # made at this start: shown once after setup
         self._synchronous = synchronous_tasks
 
     def problem(self, parent: QWidget | None, message: str) -> None:
@@ -101,10 +113,22 @@ class Startup:
             return EXIT_UNUSABLE
         setup_logging(self.data_dir.logs)
         try:
-            # The page check of a large file takes most of a second: it runs beside the
-            # sign-in instead of before the window, and every write waits for its verdict.
-            self.db = open_database(self.data_dir, now=self.clock.now(),
-                                    soundness=Soundness.DEFERRED)
+            key = self._new_clinic_key()
+            if key is False:
+                self.lock.release()
+                return EXIT_OK
+            try:
+                # The page check of a large file takes most of a second: it runs beside the
+                # sign-in instead of before the window, and every write waits for its verdict.
+                self.db = open_database(self.data_dir, now=self.clock.now(),
+                                        soundness=Soundness.DEFERRED, key=key or None)
+            except KeyRequired as required:
+                key = self._ask_key(required)
+                if key is None:
+                    self.lock.release()
+                    return EXIT_OK
+                self.db = open_database(self.data_dir, now=self.clock.now(),
+                                        soundness=Soundness.DEFERRED, key=key)
         except EnvironmentProblem as error:
             self.lock.release()
             self.problem(None, error.message)
@@ -113,11 +137,60 @@ class Startup:
                          daemon=True).start()
         return None
 
+    def _new_clinic_key(self) -> bytes | None | Literal[False]:
+        """A first start on an empty folder: the new clinic is encrypted, its key stored by the
+        policy before the file exists (False: the person declined to set a passphrase)."""
+        from clinic_desktop.database_keys import PassphraseNeeded
+        from clinic_desktop.services.platform.encryption import create_key
+
+        if self.data_dir.database.exists():
+            return None
+        try:
+            self.new_key = create_key(self.data_dir)
+        except PassphraseNeeded as needed:
+            passphrase = self._new_passphrase(needed.message)
+            if passphrase is None:
+                return False
+            self.new_key = create_key(self.data_dir, passphrase=passphrase)
+        return self.new_key.key
+
+    def _new_passphrase(self, why: str) -> str | None:
+        title = QCoreApplication.translate("Startup", "设置启动口令")
+        while True:
+            first, ok = QInputDialog.getText(None, title, why, QLineEdit.EchoMode.Password)
+            if not ok:
+                return None
+            again, ok = QInputDialog.getText(
+                None, title, QCoreApplication.translate("Startup", "再输入一次："),
+                QLineEdit.EchoMode.Password)
+            if not ok:
+                return None
+            if first and first == again:
+                return first
+            self.problem(None, QCoreApplication.translate(
+                "Startup", "两次输入的口令不一致（或为空），请重新设置。"))
+
+    def _ask_key(self, required: KeyRequired) -> bytes | None:
+        """The encrypted clinic's key from its passphrase or the recovery key; None when the
+        person gave up (three wrong passphrases end with one sentence)."""
+        dialog = UnlockDialog(self.data_dir, passphrase=required.passphrase)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.key is not None:
+            return dialog.key
+        if dialog.gave_up:
+            self.problem(None, QCoreApplication.translate(
+                "Startup", "启动口令连续 3 次不对，Clinic Desktop 已关闭。"))
+        return None
+
     def authenticate(self, *, demo: bool) -> Actor | None:
         assert self.db is not None
         if needs_setup(self.db):
             setup = SetupDialog(self.db, clock=self.clock)
-            return setup.actor if setup.exec() == QDialog.DialogCode.Accepted else None
+            if setup.exec() != QDialog.DialogCode.Accepted:
+                return None
+            if self.new_key is not None:
+                RecoveryKeyDialog(self.new_key.recovery, read_clinic(self.db).name,
+                                  day=self.clock.now().date()).exec()
+            return setup.actor
         if demo:
             from clinic_desktop.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
 
@@ -236,6 +309,7 @@ class Startup:
 
 def run_gui(*, data_dir: DataDir, clock: Clock, demo: bool = False,
             language: str | None = None) -> int:
+    os.umask(0o077)  # the database, logs, backups and attachments: this user only
     app = make_application()
     install_language(app, preferred_language(language))
     apply_style(app)

@@ -10,13 +10,13 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy.exc import DBAPIError
 
 from clinic_desktop.clock import Clock
 from clinic_desktop.context import SYSTEM_ACTOR, Actor, Context
-from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
+from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, KeyRequired, UserError
 from clinic_desktop.i18n import LANGUAGE_SETTING, _, chosen_language, set_language
 from clinic_desktop.paths import DataDir
 from clinic_desktop.storage.database import Database, open_database
@@ -37,9 +37,37 @@ class Invocation:
     def context(self, db: Database, actor: Actor = SYSTEM_ACTOR) -> Context:
         return Context(db=db, actor=actor, clock=self.clock)
 
-    def open_for_writing(self) -> Database:
-        """Open (creating or upgrading) the database; the caller holds the folder's lock."""
-        return self._in_clinic_language(open_database(self.data_dir, now=self.clock.now()))
+    def open_for_writing(self, *, key: bytes | None = None) -> Database:
+        """Open (creating or upgrading) the database; the caller holds the folder's lock.
+        A new database is created encrypted with ``key`` when one is given."""
+        return self._in_clinic_language(self._open(key=key, now=self.clock.now()))
+
+    def _open(self, **options: Any) -> Database:
+        """``open_database``; a clinic whose key is kept wrapped with a passphrase asks for it
+        at the terminal, three tries."""
+        try:
+            return open_database(self.data_dir, **options)
+        except KeyRequired as exc:
+            if not exc.passphrase or options.get("key") is not None:
+                raise
+            return open_database(self.data_dir, **{**options, "key": self._ask_key(exc)})
+
+    def _ask_key(self, required: KeyRequired) -> bytes:
+        import getpass
+        import sys
+
+        from clinic_desktop.database_keys import read_key_info, unwrap_key
+
+        info = read_key_info(self.data_dir)
+        if info is None or not sys.stdin.isatty():
+            raise EnvironmentProblem(required.message + " " + _(
+                "没有终端可以输入：请用 --key-file 给出恢复密钥文件。")) from required
+        for _attempt in range(3):
+            key = unwrap_key(info, getpass.getpass(_("启动口令：") + " "))
+            if key is not None:
+                return key
+            print(_("口令不对。"), file=sys.stderr)
+        raise EnvironmentProblem(_("口令连续三次不对，已退出。"))
 
     def _in_clinic_language(self, db: Database) -> Database:
         """Without ``--lang``, messages and exports follow the clinic's language setting."""
@@ -54,8 +82,7 @@ class Invocation:
         """For commands that only read: no upgrade, and a schema not at head is refused."""
         if not self.data_dir.database.exists():
             raise EnvironmentProblem(_("{path} 中没有数据库。", path=self.data_dir.root))
-        db = open_database(self.data_dir, upgrade=False, now=self.clock.now(),
-                           soundness=soundness)
+        db = self._open(upgrade=False, now=self.clock.now(), soundness=soundness)
         try:
             with db.engine.connect() as connection:
                 state = schema_state(connection)

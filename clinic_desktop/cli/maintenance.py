@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 
 from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, Invocation
+from clinic_desktop.cli.encryption import new_clinic_key
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.lockfile import InstanceLock
@@ -15,7 +16,7 @@ from clinic_desktop.storage.transactions import damaged_sentence
 
 def cmd_init(run: Invocation) -> int:
     with InstanceLock(run.data_dir.ensure().lock_file):
-        db = run.open_for_writing()
+        db = run.open_for_writing(key=new_clinic_key(run))
         try:
             if db.backup_taken:
                 run.print(_("已备份旧数据库到 {path}", path=db.backup_taken))
@@ -34,12 +35,16 @@ def cmd_setup(run: Invocation) -> int:
 
     args = run.args
     with InstanceLock(run.data_dir.ensure().lock_file):
-        db = run.open_for_writing()
+        # A new clinic's password is read before its key is made: a wrong password file
+        # leaves no key behind for a clinic that was never created.
+        password = _setup_password(args.password_file) if needs_setup_at(run) else None
+        db = run.open_for_writing(key=new_clinic_key(run))
         try:
             if not needs_setup(db):
                 raise EnvironmentProblem(_("{path} 中的诊所已经设置过了；setup 只用于新的"
                                            "数据文件夹。", path=run.data_dir.root))
-            password = _setup_password(args.password_file)
+            if password is None:
+                password = _setup_password(args.password_file)
             actor = setup_clinic(db, clinic_name=args.clinic_name, timezone=args.timezone,
                                  admin_username=args.admin,
                                  admin_display_name=args.admin_name or _("管理员"),
@@ -54,6 +59,11 @@ def cmd_setup(run: Invocation) -> int:
                 "数据文件夹：{path}", name=args.clinic_name.strip(), user=actor.username,
                 path=run.data_dir.root))
     return EXIT_OK
+
+
+def needs_setup_at(run: Invocation) -> bool:
+    """Whether the data folder holds no database yet."""
+    return not run.data_dir.database.exists() or run.data_dir.database.stat().st_size == 0
 
 
 def _setup_password(password_file: str | None) -> str:
@@ -91,7 +101,9 @@ def cmd_demo(run: Invocation) -> int:
     if args.patients < 0:
         raise UserError(_("--patients 不能为负数。"), field="patients")
     with InstanceLock(run.data_dir.ensure().lock_file):
-        db = run.open_for_writing()
+        if args.if_missing and run.data_dir.database.exists():
+            run.args.encrypt = False  # an existing clinic is opened as it is
+        db = run.open_for_writing(key=new_clinic_key(run))
         try:
             if not needs_setup(db):
                 if args.if_missing:
@@ -121,6 +133,7 @@ def cmd_check(run: Invocation) -> int:
     db = run.open_read_only(soundness=Soundness.SKIP)
     findings: list[str] = []
     try:
+        findings += _privacy_findings(run)
         problems = quick_check(run.data_dir.database, thorough=True)
         findings += [_("数据库完整性问题：{line}", line=line) for line in problems[:20]]
         if len(problems) > 20:
@@ -154,6 +167,25 @@ def cmd_check(run: Invocation) -> int:
     for line in findings:
         run.print(line)
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _privacy_findings(run: Invocation) -> list[str]:
+    """Files others can read, and an encrypted clinic whose key is only on paper."""
+    from clinic_desktop.file_modes import loose_entries
+    from clinic_desktop.services.platform.encryption import key_state
+
+    findings = [_("{path} 其他用户也能访问（应只有本用户可读写：chmod 700 文件夹，600 文件）。",
+                  path=path) for path in loose_entries(run.data_dir.root)]
+    state = key_state(run.data_dir)
+    if state == "plain":
+        run.print(_("数据库未加密：运行 clinic-desktop encrypt 加密。"))
+    elif state == "missing":
+        findings.append(_("数据库已加密，但密钥不是从本机保存的位置取得的（--key-file）："
+                          "请运行 clinic-desktop unlock --recovery-key-file 文件 把密钥存回本机。"))
+    else:
+        run.print(_("数据库已加密（SQLCipher），密钥保存在{where}。", where={
+            "stored": _("本机"), "passphrase": _("启动口令中")}[state]))
+    return findings
 
 
 def _reason(error: Exception) -> str:

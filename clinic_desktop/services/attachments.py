@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import shutil
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.patients import get_patient
+from clinic_desktop.storage.blob_crypto import BlobUnreadable, read_blob, write_blob
 from clinic_desktop.storage.models.engagement import Attachment
 
 KINDS = ("xray", "photo", "pdf", "scan", "other")
@@ -75,15 +77,12 @@ def add_attachment(ctx: Context, patient_id: int, source: Path, *, kind: str | N
     size = source.stat().st_size
     if size > MAX_BYTES:
         raise UserError(_("文件 {name} 太大（超过 200 MB）。", name=source.name), field="file")
-    digest = hashlib.sha256()
     try:
-        with open(source, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        content = source.read_bytes()
     except OSError as exc:
         raise UserError(_("无法读取文件 {name}：{reason}", name=source.name,
                           reason=exc.strerror), field="file") from exc
-    sha = digest.hexdigest()
+    sha = hashlib.sha256(content).hexdigest()
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     kind = kind or guess_kind(source, mime)
     if kind not in KINDS:
@@ -91,10 +90,8 @@ def add_attachment(ctx: Context, patient_id: int, source: Path, *, kind: str | N
     root = _store_root(ctx)
     target = blob_path(root, sha)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        shutil.copyfile(source, partial)
-        partial.replace(target)  # atomic: never a half-copied blob under its final name
+        # Sealed (AES-GCM) when the clinic is encrypted; never half-written under its name.
+        write_blob(target, content, ctx.db.attachment_key)
     with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
         existing = session.execute(select(Attachment).where(
@@ -122,6 +119,54 @@ def attachments_of(ctx: Context, patient_id: int) -> list[AttachmentInfo]:
         rows = session.execute(select(Attachment).where(Attachment.patient_id == patient_id)
                                .order_by(Attachment.added_at.desc())).scalars()
         return [_info(r, root) for r in rows]
+
+
+def _load(ctx: Context, attachment_id: int) -> AttachmentInfo:
+    root = _store_root(ctx)
+    with ctx.transaction() as session:
+        row = session.get(Attachment, attachment_id)
+        if row is None:
+            raise NotFound(_("该附件已不存在。"))
+        return _info(row, root)
+
+
+def attachment_content(ctx: Context, attachment_id: int) -> bytes:
+    """The attachment's plain bytes (decrypted when the clinic is encrypted)."""
+    ctx.require(Permission.CLINICAL_VIEW)
+    attachment = _load(ctx, attachment_id)
+    try:
+        return read_blob(attachment.path, ctx.db.attachment_key)
+    except FileNotFoundError as exc:
+        raise NotFound(_("附件文件 {name} 不在数据文件夹中（可从备份恢复）。",
+                         name=attachment.original_name)) from exc
+    except BlobUnreadable as exc:
+        raise UserError(_("附件 {name} 无法解密：文件已损坏或不属于这家诊所。",
+                          name=attachment.original_name)) from exc
+
+
+def viewable_copy(ctx: Context, attachment_id: int) -> Path:
+    """A plain copy under its original name for the system's viewer, in a folder only this
+    user can read that is emptied when the program exits (the stored file may be encrypted,
+    and has no extension a viewer would recognise)."""
+    content = attachment_content(ctx, attachment_id)
+    attachment = _load(ctx, attachment_id)
+    folder = _viewing_folder() / str(attachment.id)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / Path(attachment.original_name).name
+    target.write_bytes(content)
+    target.chmod(0o600)
+    return target
+
+
+_viewing: tempfile.TemporaryDirectory[str] | None = None
+
+
+def _viewing_folder() -> Path:
+    global _viewing
+    if _viewing is None:
+        _viewing = tempfile.TemporaryDirectory(prefix="clinic-desktop-view-")
+        os.chmod(_viewing.name, 0o700)
+    return Path(_viewing.name)
 
 
 def remove_attachment(ctx: Context, attachment_id: int) -> None:

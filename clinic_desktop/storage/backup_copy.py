@@ -17,12 +17,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
+
+from clinic_desktop.storage.sqlite_files import DB_ERRORS, DB_OR_KEY_ERRORS, connect_file, key_for
 
 Progress = Callable[[int, int, str], None]
 MANIFEST_SUFFIX = ".json"
@@ -32,14 +34,11 @@ MANIFEST_VERSION = 1
 VERIFY_CACHE_KIB = 65536
 
 
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """The one place a backup opens a database file (source, copy or restored file)."""
-    if read_only:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30,
-                               isolation_level=None)
-    else:
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    return conn
+def connect(path: Path, *, read_only: bool = False,
+            key: bytes | None | EllipsisType = ...) -> Any:
+    """The one place a backup opens a database file (source, copy or restored file): an
+    encrypted one with its key (``sqlite_files``); a new copy with the key it is given."""
+    return connect_file(path, read_only=read_only, key=key)
 
 
 def blob_path(root: Path, sha256: str) -> Path:
@@ -61,26 +60,26 @@ class Snapshot:
         return self.counts.get("patient", 0)
 
 
-def _tables(conn: sqlite3.Connection) -> list[str]:
+def _tables(conn: Any) -> list[str]:
     return [str(r[0]) for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         "ORDER BY name")]
 
 
-def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+def _counts(conn: Any) -> dict[str, int]:
     return {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
             for t in _tables(conn)}
 
 
-def _one(conn: sqlite3.Connection, sql: str) -> Any:
+def _one(conn: Any, sql: str) -> Any:
     try:
         row = conn.execute(sql).fetchone()
-    except sqlite3.Error:  # an older or foreign schema: the contents are simply unknown
+    except DB_ERRORS:  # an older or foreign schema: the contents are simply unknown
         return None
     return None if row is None else row[0]
 
 
-def read_contents(conn: sqlite3.Connection) -> Snapshot:
+def read_contents(conn: Any) -> Snapshot:
     counts = _counts(conn)
     hashes: tuple[str, ...] = ()
     if "attachment" in counts:
@@ -100,7 +99,7 @@ def copy_database(source: Path, target: Path, *, progress: Progress | None = Non
     try:
         src.execute("BEGIN")  # one snapshot for the counts and for every page copied
         snapshot = read_contents(src)
-        dest = connect(target)
+        dest = connect(target, key=key_for(source))  # encrypted like its source
         try:
             def step(status: int, remaining: int, total: int) -> None:
                 if progress is not None:
@@ -132,7 +131,7 @@ def verify_copy(path: Path, expected: Snapshot) -> str | None:
             counts = _counts(conn)
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except DB_OR_KEY_ERRORS as exc:
         return f"cannot read the copy: {exc}"
     if counts != expected.counts:
         differ = sorted(t for t in set(counts) | set(expected.counts)
@@ -177,7 +176,7 @@ def referenced_blobs(database: Path) -> set[str] | None:
             return {str(r[0]) for r in conn.execute("SELECT sha256 FROM attachment")}
         finally:
             conn.close()
-    except sqlite3.Error:
+    except DB_OR_KEY_ERRORS:
         return None
 
 

@@ -11,7 +11,6 @@ driver error.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop.changes import ChangeSet, collect, collector_of
 from clinic_desktop.clock import SystemClock
-from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem
+from clinic_desktop.database_keys import find_key, read_key_info
+from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, KeyRequired, UserError
+from clinic_desktop.file_modes import PRIVATE_FILE, tighten
 from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
 from clinic_desktop.storage import models  # noqa: F401 - registers every table
@@ -32,11 +33,19 @@ from clinic_desktop.storage.audit_trail import AuditTrail, head_path_for
 from clinic_desktop.storage.engine import SQLITE_BEGIN, create_engine_for_url, create_sqlite_engine
 from clinic_desktop.storage.migrate import head_revision, upgrade_to_head
 from clinic_desktop.storage.soundness import Soundness, SoundnessGate, latest_backup
+from clinic_desktop.storage.sqlite_files import (
+    DATABASE_ERRORS,
+    DB_OR_KEY_ERRORS,
+    KeyUnknown,
+    connect_file,
+    is_encrypted,
+    key_for,
+    remember_key,
+)
 from clinic_desktop.storage.transactions import WRITE, guard_read_transactions, translate
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass
@@ -49,6 +58,20 @@ class Database:
     soundness: SoundnessGate = field(default_factory=lambda: SoundnessGate(open_now=True))
     # Called (on the committing thread) with every committed change set.
     commit_listeners: list[Callable[[ChangeSet], None]] = field(default_factory=list)
+    # SQLCipher's key (None: a plain file). Kept here for the attachments (``blob_crypto``),
+    # never written anywhere by this object.
+    key: bytes | None = field(default=None, repr=False)
+
+    @property
+    def encrypted(self) -> bool:
+        """The file, its WAL, its backups and its attachments are unreadable without the key."""
+        return self.key is not None
+
+    @property
+    def attachment_key(self) -> bytes | None:
+        from clinic_desktop.storage.blob_crypto import attachment_key
+
+        return attachment_key(self.key) if self.key is not None else None
 
     @contextmanager
     def session(self, *, write: bool = False,
@@ -114,34 +137,69 @@ class Database:
         self.engine.dispose()
 
 
-def _refuse_non_database(path: Path) -> None:
-    """Check the header before SQLite touches the file, so a wrong file is left as it was."""
+def _refuse_non_database(path: Path, data_dir: DataDir, given: bytes | None) -> bytes | None:
+    """Check the file before SQLite writes to it, so a wrong file is left as it was; the key
+    that opens it (None: plain or new). A new file is created encrypted when ``given``."""
     if not path.exists() or path.stat().st_size == 0:
-        return
-    with open(path, "rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise DatabaseUnusable(
-            _("{path} 不是 Clinic Desktop 数据库（文件已损坏或不是数据库文件），文件未被改动。",
-              path=path)
-        )
+        if given is not None:
+            remember_key(given)
+        return given
+    if is_encrypted(path):
+        return _key_that_opens(path, data_dir, given)
     try:
-        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        probe = connect_file(path, read_only=True, key=None)
         try:
             probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             probe.close()
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         raise DatabaseUnusable(
             _("无法读取数据库 {path}：{reason}。文件未被改动。", path=path, reason=exc)
         ) from exc
+    return None
+
+
+def _key_that_opens(path: Path, data_dir: DataDir, given: bytes | None) -> bytes:
+    """An encrypted file's key: the one given, then the stored one, then one this process
+    already holds. Not a database at all, a wrong key and no key are three sentences."""
+    try:
+        stored = find_key(data_dir)
+    except UserError as exc:  # --key-file names a file that holds no key
+        raise EnvironmentProblem(exc.message) from exc
+    for key in (given, stored):
+        if key is not None:
+            remember_key(key)
+    try:
+        key = key_for(path)
+    except KeyUnknown:
+        key = None
+    if key is not None and (given is None or key == given):
+        return key
+    info = read_key_info(data_dir)
+    if given is not None:
+        raise KeyRequired(_("密钥不对：它打不开 {path}。文件未被改动。", path=path),
+                          passphrase=info is not None and info.wrapped is not None)
+    if info is None:
+        raise DatabaseUnusable(
+            _("{path} 不是 Clinic Desktop 数据库（文件已损坏或不是数据库文件），文件未被改动。",
+              path=path)
+        )
+    if info.wrapped is not None:
+        raise KeyRequired(_("数据库已加密：请输入启动口令。"), passphrase=True)
+    raise KeyRequired(
+        _("数据库 {path} 已加密，本机找不到它的密钥（密钥环或密钥文件丢失）。"
+          "请用打印的恢复密钥解锁：clinic-desktop unlock --recovery-key-file 文件", path=path)
+    )
 
 
 def open_database(
     data_dir: DataDir | None = None, *, url: str | None = None, upgrade: bool = True,
-    now: datetime | None = None, soundness: Soundness = Soundness.NOW,
+    now: datetime | None = None, soundness: Soundness = Soundness.NOW, key: bytes | None = None,
 ) -> Database:
     """Open (creating if needed) the clinic database in ``data_dir``, or the server at ``url``.
+
+    An encrypted file opens with ``key``, else the key stored for the data folder
+    (``database_keys``); a new file is created encrypted when ``key`` is given.
 
     A damaged SQLite file is refused (``Soundness.NOW``) or refused at its first write
     (``DEFERRED``); an upgrade never starts on a file that has not been checked."""
@@ -153,13 +211,16 @@ def open_database(
             raise ValueError("open_database needs a data folder or a URL")
         data_dir.ensure()
         sqlite_path = data_dir.database
-        _refuse_non_database(sqlite_path)
+        key = _refuse_non_database(sqlite_path, data_dir, key)
+        if not sqlite_path.exists():
+            sqlite_path.touch(mode=PRIVATE_FILE)  # owner-only from birth (the WAL copies it)
+        tighten(sqlite_path)
         if sqlite_path.exists() and soundness is not Soundness.SKIP:
             gate = SoundnessGate(open_now=False)
             if soundness is Soundness.NOW or (upgrade and _upgrade_pending(sqlite_path)):
                 gate.run_check(sqlite_path, data_dir)
                 gate.wait()
-        engine = create_sqlite_engine(sqlite_path)
+        engine = create_sqlite_engine(sqlite_path, key)
     else:
         engine = create_engine_for_url(url)
     try:
@@ -185,17 +246,17 @@ def open_database(
     collect(sessions)
     trail = AuditTrail(head_path_for(sqlite_path) if sqlite_path is not None else None)
     return Database(engine=engine, sessions=sessions, data_dir=data_dir, backup_taken=backup,
-                    audit_trail=trail, soundness=gate)
+                    audit_trail=trail, soundness=gate, key=key)
 
 
 def _upgrade_pending(path: Path) -> bool:
     """Whether opening ``path`` would change its schema (then it is checked first)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_file(path, read_only=True)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except DB_OR_KEY_ERRORS:
         return True
     return row is None or row[0] != head_revision()

@@ -13,7 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from clinic_desktop.storage.sqlite_files import key_pragma
 
 BUSY_TIMEOUT_MS = 5000
 # Execution option read by the begin hook: "IMMEDIATE" for writers, "DEFERRED" for readers.
@@ -41,15 +44,23 @@ def _on_begin(connection: Connection) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+def _sqlite_engine(url: str | URL, **options: Any) -> Engine:
+    engine = create_engine(url, future=True, **options)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
 
-def create_sqlite_engine(path: Path) -> Engine:
-    return _sqlite_engine(f"sqlite:///{path}")
+def create_sqlite_engine(path: Path, key: bytes | None = None) -> Engine:
+    """The clinic's file; encrypted with SQLCipher when ``key`` is given (the dialect sends
+    the key before anything else on each new connection)."""
+    if key is None:
+        return _sqlite_engine(f"sqlite:///{path}")
+    url = URL.create("sqlite+pysqlcipher", password=key_pragma(key), database=str(path))
+    # The dialect's default pool (one connection per thread, closed past five threads) would
+    # close a connection another thread is using; the GUI, its worker and the scheduler each
+    # take one from an ordinary pool instead, as with a plain file.
+    return _sqlite_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
 
 
 def create_engine_for_url(url: str) -> Engine:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from clinic_desktop.errors import SchemaTooNew, UpgradeFailed
 from clinic_desktop.i18n import _
 from clinic_desktop.package_data import migrations_dir
 from clinic_desktop.storage.audit_trail import head_path_for
+from clinic_desktop.storage.sqlite_files import connect_file, key_for
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +65,9 @@ def backup_sqlite(path: Path, backup_dir: Path, *, reason: str, stamp: datetime)
     chain's head beside it so the copy's chain can be checked for truncation later."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     target = backup_dir / f"{path.stem}-{stamp:%Y%m%d-%H%M%S}-{reason}{path.suffix}"
-    source = sqlite3.connect(path)
+    source = connect_file(path)
     try:
-        dest = sqlite3.connect(target)
+        dest = connect_file(target, key=key_for(path))  # a backup keeps its file's encryption
         try:
             source.backup(dest)
         finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +25,14 @@ from clinic_desktop.paths import DataDir
 from clinic_desktop.storage.audit_trail import head_path_for
 from clinic_desktop.storage.migrate import alembic_config
 from clinic_desktop.storage.soundness import quick_check
+from clinic_desktop.storage.sqlite_files import (
+    DATABASE_ERRORS,
+    DB_ERRORS,
+    DB_OR_KEY_ERRORS,
+    KeyUnknown,
+    connect_file,
+    key_for,
+)
 
 SIDE_FILES = ("-wal", "-shm")
 
@@ -66,22 +73,29 @@ def restore_attachments(data_dir: DataDir, source: Path) -> tuple[int, tuple[str
 
 def check_backup(path: Path) -> BackupCheck:
     """Integrity and schema of a database file; raises ``RestoreRefused`` with the reason."""
+    try:
+        key_for(path)
+    except KeyUnknown as exc:
+        raise RestoreRefused(_(
+            "{path} 不是可用的数据库文件（或是本机没有密钥的加密备份），不能用于恢复。若是这家"
+            "诊所的加密备份，请先用恢复密钥解锁（clinic-desktop unlock --recovery-key-file "
+            "文件）。", path=path)) from exc
     problems = quick_check(path, thorough=True)
     if problems:
         raise RestoreRefused(_("{path} 已损坏（{reason}），不能用于恢复。", path=path,
                                reason="; ".join(problems[:3])))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = connect_file(path, read_only=True)
+    except DB_ERRORS as exc:
         raise RestoreRefused(_("无法打开 {path}：{reason}。", path=path, reason=exc)) from exc
     try:
         try:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             patients = conn.execute("SELECT count(*) FROM patient").fetchone()[0]
             last_visit = conn.execute("SELECT max(visit_date) FROM visit").fetchone()[0]
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise RestoreRefused(_("{path} 不是 Clinic Desktop 的数据库备份。", path=path)) from exc
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         raise RestoreRefused(_("{path} 不是可用的数据库文件（{reason}）。", path=path,
                                reason=exc)) from exc
     finally:
@@ -104,16 +118,23 @@ def check_backup(path: Path) -> BackupCheck:
 def _copy_consistently(source: Path, target: Path) -> None:
     """SQLite's backup API: a consistent copy even of a file another program has open."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        key = key_for(source)
+    except KeyUnknown as exc:
+        raise RestoreRefused(_(
+            "{path} 不是可用的数据库文件（或是本机没有密钥的加密备份），不能用于恢复。若是这家"
+            "诊所的加密备份，请先用恢复密钥解锁（clinic-desktop unlock --recovery-key-file "
+            "文件）。", path=source)) from exc
+    try:
+        src = connect_file(source, read_only=True, key=key)
         try:
-            dest = sqlite3.connect(target)
+            dest = connect_file(target, key=key)
             try:
                 src.backup(dest)
             finally:
                 dest.close()
         finally:
             src.close()
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         target.unlink(missing_ok=True)
         raise RestoreRefused(_("{path} 不是可用的数据库文件（{reason}）。", path=source,
                                reason=exc)) from exc
@@ -122,8 +143,8 @@ def _copy_consistently(source: Path, target: Path) -> None:
 def _checkpoint(database: Path) -> None:
     """Fold the write-ahead log into the file, so the file moved aside is complete by itself
     (if the current file is damaged this may fail: the log then moves with it)."""
-    with contextlib.suppress(sqlite3.Error):
-        conn = sqlite3.connect(database)
+    with contextlib.suppress(*DB_OR_KEY_ERRORS):
+        conn = connect_file(database)
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -149,6 +170,15 @@ def _move_aside(database: Path, stamp: datetime) -> Path:
     return aside
 
 
+def _keep_key(data_dir: DataDir, key: bytes) -> None:
+    """An encrypted backup restored into a folder that does not know its key (another PC, a
+    new folder): the key this process opened it with is stored for the folder, by the policy."""
+    from clinic_desktop.database_keys import find_key, store_key
+
+    if find_key(data_dir) != key:
+        store_key(data_dir, key)
+
+
 def restore_file(data_dir: DataDir, source: Path, *, stamp: datetime) -> RestoreResult:
     """Replace the data folder's database with ``source``; the caller holds the folder lock."""
     source = source.expanduser().resolve()
@@ -167,6 +197,9 @@ def restore_file(data_dir: DataDir, source: Path, *, stamp: datetime) -> Restore
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
+    restored_key = key_for(database)
+    if restored_key is not None:
+        _keep_key(data_dir, restored_key)
     head = head_path_for(source)
     if head.exists():  # the backup's own head: its chain is checked against it from now on
         shutil.copyfile(head, head_path_for(database))

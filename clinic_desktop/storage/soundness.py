@@ -9,13 +9,14 @@ the same sentence instead.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from enum import Enum
 from pathlib import Path
 
 from clinic_desktop.errors import DatabaseUnusable
+from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
+from clinic_desktop.storage.sqlite_files import DATABASE_ERRORS, KeyUnknown, connect_file
 from clinic_desktop.storage.transactions import damaged_sentence
 
 
@@ -30,13 +31,15 @@ def quick_check(path: Path, *, thorough: bool = False) -> list[str]:
     ``thorough`` runs ``integrity_check`` (indexes against tables too; about 4× slower)."""
     pragma = "integrity_check" if thorough else "quick_check"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_file(path, read_only=True)
         try:
             rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         return [str(exc)]
+    except KeyUnknown:
+        return [_("文件已加密，本机没有它的密钥。")]
     return [] if rows == ["ok"] else rows
 
 

@@ -15,13 +15,12 @@ from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.clinic import read_clinic
 from clinic_desktop.storage.database import Database, open_database
+from tests.conftest import FIXED_NOW, ClinicTemplates
 from ui.app import apply_style
 from ui.app_services import AppServices
 from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
-
-from tests.conftest import FIXED_NOW, ClinicTemplates
 
 PASSWORD = "s3cret-pass"
 

@@ -125,7 +125,7 @@ def _patients(path: Path) -> int:
 def test_a_read_only_database_file_is_a_sentence(
     clinic: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def read_only_engine(path: Path) -> Any:
+    def read_only_engine(path: Path, key: bytes | None = None) -> Any:
         engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
         event.listen(engine, "connect", engine_module._on_connect)
         event.listen(engine, "begin", engine_module._on_begin)

@@ -24,9 +24,16 @@ def run(*argv: str) -> tuple[int, str]:
 
 def test_init_creates_the_database_and_is_repeatable(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    expected = f"数据库已就绪：{folder}/clinic.sqlite3\n"
-    assert run("--data-dir", str(folder), "init") == (EXIT_OK, expected)
-    assert run("init", "--data-dir", str(folder))[0] == EXIT_OK
+    ready = f"数据库已就绪：{folder}/clinic.sqlite3\n"
+    code, text = run("--data-dir", str(folder), "init")
+    # A new clinic is encrypted: its recovery key is printed once, before "ready".
+    [intro, recovery, done] = text.splitlines(keepends=True)
+    assert code == EXIT_OK and intro.startswith("数据库已加密。恢复密钥") and done == ready
+    assert len(recovery.strip().split("-")) == 11
+    assert run("init", "--data-dir", str(folder)) == (EXIT_OK, ready)
+    plain = tmp_path / "plain"
+    assert run("--data-dir", str(plain), "init", "--no-encrypt") == (
+        EXIT_OK, f"数据库已就绪：{plain}/clinic.sqlite3\n")
 
 
 def test_demo_then_check_passes(tmp_path: Path) -> None:
@@ -91,7 +98,8 @@ def test_second_process_on_the_same_folder_is_refused(
 def test_english_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "data"
     code, text = run("--lang", "en", "--data-dir", str(folder), "init")
-    assert code == EXIT_OK and text.startswith("Database ready:")
+    assert code == EXIT_OK and text.startswith("Database encrypted. Recovery key")
+    assert text.splitlines()[-1].startswith("Database ready:")
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

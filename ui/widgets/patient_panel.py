@@ -7,6 +7,7 @@ runner, which audits the opening. ``reload`` reads the same panel again after a 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QUrl, Signal
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -28,7 +30,12 @@ from PySide6.QtWidgets import (
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
-from clinic_desktop.services.attachments import AttachmentInfo, add_attachment
+from clinic_desktop.services.attachments import (
+    AttachmentInfo,
+    add_attachment,
+    attachment_content,
+    viewable_copy,
+)
 from clinic_desktop.services.care import CareTaskInfo
 from clinic_desktop.services.care import kind_label as care_kind_label
 from clinic_desktop.services.family import FamilyMember, relation_label
@@ -298,9 +305,9 @@ class PatientPanelWidget(QWidget):
             facts.append(self.tr("介绍人 {0}").format(referrer))
         if header.referred:
             facts.append(self.tr("已介绍 {0} 位").format(header.referred))
-        if p.emergency_contact or p.emergency_phone:
+        if p.emergency_contact or emergency:
             facts.append(self.tr("紧急联系人 {0}").format(
-                " ".join(filter(None, (p.emergency_contact, p.emergency_phone)))))
+                " ".join(filter(None, (p.emergency_contact, emergency)))))
         self.facts.setText("　".join(facts))
         if header.balance is not None:
             owed = header.balance.owed
@@ -387,14 +394,18 @@ class PatientPanelWidget(QWidget):
     def _attachment_item(self, attachment: AttachmentInfo) -> QListWidgetItem:
         icon = QIcon()
         if attachment.is_image:
-            pixmap = QPixmap(str(attachment.path))
+            pixmap = QPixmap()
+            # Read through the service: the stored file is encrypted in an encrypted clinic. A
+            # missing or unreadable file gets the plain file icon; the list still shows it.
+            with contextlib.suppress(UserError):
+                pixmap.loadFromData(self.services.call(attachment_content, attachment.id))
             if not pixmap.isNull():
                 icon = QIcon(pixmap.scaled(120, 96, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
         if icon.isNull():
             icon = self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon)
         item = QListWidgetItem(icon, attachment.caption or attachment.original_name)
-        item.setData(Qt.ItemDataRole.UserRole, str(attachment.path))
+        item.setData(Qt.ItemDataRole.UserRole, attachment)
         item.setToolTip(rich_plain(f"{attachment.original_name}\n{attachment.size // 1024} KB"))
         return item
 

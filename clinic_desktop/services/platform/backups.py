@@ -20,7 +20,6 @@ import errno
 import logging
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +37,9 @@ from clinic_desktop.services.platform.backup_settings import BackupSettings, set
 from clinic_desktop.storage import backup_copy
 from clinic_desktop.storage.audit_trail import head_path_for
 from clinic_desktop.storage.backup_copy import Manifest, Progress
+from clinic_desktop.storage.sqlite_files import DB_ERRORS, KeyUnknown
+
+_COPY_FAILURES: tuple[type[Exception], ...] = (OSError, *DB_ERRORS)
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +171,7 @@ def _write_one(ctx: Context, folder: Path, source: Path, local: datetime, reason
             last_visit=snapshot.last_visit, revision=snapshot.revision,
             attachments=len(snapshot.attachments), attachments_missing=len(missing))
         backup_copy.write_manifest(target, manifest)
-    except (OSError, sqlite3.Error) as exc:
+    except _COPY_FAILURES as exc:
         # A folder unplugged mid-copy, a full disk: nothing half-written stays behind.
         backup_copy.remove_backup(target, partial, head)
         log.warning("backup to %s failed: %s", folder, exc)
@@ -353,9 +355,11 @@ def backup_contents(ctx: Context, file: Path) -> BackupContents:
             snapshot = backup_copy.read_contents(conn)
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise UserError(_("{path} 不是可用的数据库文件（{reason}）。", path=file, reason=exc),
                         field="file") from exc
+    except KeyUnknown as exc:
+        raise UserError(_("{path} 已加密，本机没有它的密钥。", path=file), field="file") from exc
     if snapshot.revision is None:
         raise UserError(_("{path} 不是 Clinic Desktop 的数据库备份。", path=file), field="file")
     return BackupContents(file, snapshot.patients, snapshot.last_visit, snapshot.revision,

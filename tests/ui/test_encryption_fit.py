@@ -1,0 +1,39 @@
+"""The encryption dialogs fit 1280×650 in both languages, with their error line showing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from clinic_desktop.clock import FixedClock
+from clinic_desktop.database_keys import recovery_text
+from clinic_desktop.paths import DataDir
+from tests.ui.fit import fits
+from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+from ui.dialogs.unlock_dialog import UnlockDialog
+
+
+def test_the_unlock_and_recovery_key_dialogs_fit(
+        language: str, qtbot: QtBot, tmp_path: Path, fixed_clock: FixedClock) -> None:
+    folder = DataDir(tmp_path / "clinic")
+    folder.ensure()
+    recovery = UnlockDialog(folder, passphrase=False)
+    recovery.secret.setText("not a key")
+    recovery.submit()  # the error line shows; the dialog must still fit
+    passphrase = UnlockDialog(folder, passphrase=True)
+    passphrase.secret.setText("wrong")
+    passphrase.submit()
+    sheet = RecoveryKeyDialog(recovery_text(b"\x07" * 32),
+                              "仁爱口腔门诊部（朝阳区建国路分院）", day=fixed_clock.now().date())
+    dialogs: list[QWidget] = [recovery, passphrase, sheet]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+        assert fits(wanted), (language, type(dialog).__name__, wanted)
+        assert fits(dialog.size()), (language, type(dialog).__name__, dialog.size())
+    assert recovery.error_label.isVisibleTo(recovery)
+    assert passphrase.error_label.isVisibleTo(passphrase)
