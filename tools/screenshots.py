@@ -636,6 +636,31 @@ def restore_dialog(s: Shots) -> QWidget:
     return s.settle(RestoreDialog(s.services, _backups(s)))
 
 
+def recovery_key(s: Shots) -> QWidget:
+    from clinic_desktop.database_keys import recovery_text
+    from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+
+    # A fixed, made-up key: the real one is random and shown once.
+    return s.settle(RecoveryKeyDialog(recovery_text(bytes(range(32))), s.services.clinic.name,
+                                      day=s.services.local(s.services.ctx.now()).date()))
+
+
+def unlock_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.unlock_dialog import UnlockDialog
+
+    assert s.demo_db.data_dir is not None
+    dialog = UnlockDialog(s.demo_db.data_dir, passphrase=False)
+    dialog.secret.setText("A4DQO-BYHA4-DQ0BY")
+    dialog.submit()  # a key cut short: the checksum names it
+    return s.settle(dialog)
+
+
+def idle_lock(s: Shots) -> QWidget:
+    s.page("calendar")
+    s.window.idle_lock.lock()
+    return s.settle(s.window)
+
+
 def shortcuts_dialog(s: Shots) -> QWidget:
     from ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
@@ -703,7 +728,10 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("import-7-done.png", import_step(6)),
     ("backup-dialog.png", backup_dialog),
     ("restore-dialog.png", restore_dialog),
+    ("recovery-key.png", recovery_key),
+    ("unlock-dialog.png", unlock_dialog),
     ("shortcuts.png", shortcuts_dialog),
+    ("idle-lock.png", idle_lock),  # last: the window stays locked
 ]
 
 

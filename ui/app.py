@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -211,6 +212,7 @@ class Startup:
         self.window = MainWindow(self.services)
         self.window.sign_out_requested.connect(self._sign_out)
         self.window.restore_requested.connect(self.restore)
+        self.window.switch_user_requested.connect(self._switch_user)
         self.window.show_in_screen()
         tasks.run(self.db.check_soundness, on_done=self._soundness_known)
         return self.window
@@ -245,16 +247,27 @@ class Startup:
     def _sign_out(self) -> None:
         """Shift change: what belonged to the session (its window, its scheduler, its user)
         ends; the next person's sign-in starts them afresh."""
+        assert self.db is not None and self.services is not None
+        login = LoginDialog(self.db, self.services.clinic.name, clock=self.clock)
+        self._end_session(lambda: login.actor if login.exec() == QDialog.DialogCode.Accepted
+                          else None)
+
+    def _switch_user(self, actor: Actor) -> None:
+        """Another person signed in at the lock screen: the first is signed out."""
+        self._end_session(lambda: actor)
+
+    def _end_session(self, next_actor: Callable[[], Actor | None]) -> None:
         assert self.db is not None and self.services is not None and self.window is not None
         old_window, old_services = self.window, self.services
         had_monitor = self.monitor is not None
         sign_out(old_services.ctx)
         self.stop_care_monitor()
+        old_window.idle_lock.stop()
         old_window.hide()
         self.window = self.services = None
-        login = LoginDialog(self.db, old_services.clinic.name, clock=self.clock)
-        if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
-            self.show_main_window(login.actor)
+        actor = next_actor()
+        if actor is not None:
+            self.show_main_window(actor)
             if had_monitor:
                 self.start_care_monitor(**self._monitor_options)
         else:

@@ -24,6 +24,7 @@ from ui.app_services import AppServices
 from ui.dialogs.settings_dialogs import ChangePasswordDialog, ClinicDialog, choose_language
 from ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from ui.icons import page_icon
+from ui.idle_lock import IdleLock
 from ui.pages import PageSpec, pages_for
 from ui.widgets.backup_status import BackupStatusLabel
 from ui.widgets.rich_text import esc, plain_label
@@ -47,6 +48,7 @@ class FindsPatients(Protocol):
 class MainWindow(QMainWindow):
     sign_out_requested = Signal()
     restore_requested = Signal(object)  # a backup file, confirmed: the app restores and closes
+    switch_user_requested = Signal(object)  # an Actor who signed in at the lock screen
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
@@ -80,6 +82,8 @@ class MainWindow(QMainWindow):
         services.due_count_changed.connect(lambda count: self.set_badge("callbacks", count))
         self._apply_clinic(services.clinic)
         self._bind_shortcuts()
+        self.idle_lock = IdleLock(self, services)
+        self.idle_lock.switched.connect(self.switch_user_requested)
         self.first_start = not self._restore_geometry()
         if self._specs:
             self.nav.setCurrentRow(0)

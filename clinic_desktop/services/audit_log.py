@@ -74,6 +74,8 @@ def _action_labels(language: str) -> dict[str, str]:
         "settings.sources": _("修改来源渠道"), "schedule.hours": _("修改出诊时间"),
         "schedule.time_off": _("登记请假"), "schedule.time_off_removed": _("删除请假"),
         "chair.add": _("新增椅位"), "chair.update": _("修改椅位"),
+        "settings.idle_lock": _("修改自动锁定时间"), "session.locked": _("无操作自动锁定"),
+        "session.unlocked": _("解锁"),
         "catalogue.save": _("保存诊疗项目"), "tag.create": _("新建标签"),
         "tag.update": _("修改标签"), "custom_field.define": _("新增自定义字段"),
         "import.run": _("导入 Excel"), "import.undo": _("撤销导入"),

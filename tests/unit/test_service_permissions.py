@@ -610,6 +610,16 @@ BACKUP_RULES: dict[str, Rule] = {
     "platform.backup_schedule.exit_backup": open_to_all(
         "the backup as the app closes, whoever was signed in; only to the configured "
         "destinations", lambda c: a()),
+    "platform.idle_lock.idle_lock_minutes": open_to_all(
+        "every signed-in window reads when it locks itself", lambda c: a()),
+    "platform.idle_lock.save_idle_lock_minutes": needs(V.SETTINGS_MANAGE,
+                                                       call=lambda c: a(15)),
+    "platform.idle_lock.lock_session": open_to_all(
+        "the window of whoever is signed in locks itself and says so in the audit log",
+        lambda c: a()),
+    "platform.idle_lock.unlock_session": open_to_all(
+        "whoever is signed in unlocks their own window with their own password",
+        lambda c: a(PASSWORD)),
 }
 
 
@@ -691,6 +701,9 @@ RULES: dict[str, Rule] = {
     "attachments.add_attachment": needs(V.PATIENT_EDIT, call=lambda c: a(
         c.seed.patient, c.seed.scan, caption="再存一次")),
     "attachments.attachments_of": needs(V.CLINICAL_VIEW, call=lambda c: a(c.seed.patient)),
+    "attachments.attachment_content": needs(V.CLINICAL_VIEW,
+                                            call=lambda c: a(c.seed.attachment)),
+    "attachments.viewable_copy": needs(V.CLINICAL_VIEW, call=lambda c: a(c.seed.attachment)),
     "attachments.remove_attachment": needs(V.PATIENT_EDIT, V.CLINICAL_EDIT,
                                            call=lambda c: a(c.seed.attachment)),
     # visits and money
