@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             settings.addAction(self.tr("诊所信息…"), self._edit_clinic)
             settings.addAction(self.tr("消息渠道…"), self._edit_channels)
             settings.addAction(self.tr("数据备份…"), self._edit_backups)
+            settings.addAction(self.tr("安全…"), self._edit_security)
         if self.services.can(Permission.CARE_PLANS_MANAGE):
             settings.addAction(self.tr("回访设置…"), self._edit_care_settings)
 
@@ -250,6 +251,13 @@ class MainWindow(QMainWindow):
         dialog = BackupDialog(self.services, self)
         dialog.restore_requested.connect(self.restore_requested)
         dialog.exec()
+
+    def _edit_security(self) -> None:
+        from ui.dialogs.security_dialog import SecurityDialog
+
+        dialog = SecurityDialog(self.services, self)
+        if dialog.exec() == SecurityDialog.DialogCode.Accepted:
+            self.idle_lock.set_minutes(dialog.saved_minutes or 0)
 
     def _edit_care_settings(self) -> None:
         from ui.pages.care_plans_page import CareSettingsDialog

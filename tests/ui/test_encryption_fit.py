@@ -11,12 +11,15 @@ from clinic_desktop.clock import FixedClock
 from clinic_desktop.database_keys import recovery_text
 from clinic_desktop.paths import DataDir
 from tests.ui.fit import fits
+from ui.app_services import AppServices
 from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+from ui.dialogs.security_dialog import SecurityDialog
 from ui.dialogs.unlock_dialog import UnlockDialog
 
 
 def test_the_unlock_and_recovery_key_dialogs_fit(
-        language: str, qtbot: QtBot, tmp_path: Path, fixed_clock: FixedClock) -> None:
+        language: str, qtbot: QtBot, tmp_path: Path, fixed_clock: FixedClock,
+        services: AppServices) -> None:
     folder = DataDir(tmp_path / "clinic")
     folder.ensure()
     recovery = UnlockDialog(folder, passphrase=False)
@@ -27,7 +30,8 @@ def test_the_unlock_and_recovery_key_dialogs_fit(
     passphrase.submit()
     sheet = RecoveryKeyDialog(recovery_text(b"\x07" * 32),
                               "仁爱口腔门诊部（朝阳区建国路分院）", day=fixed_clock.now().date())
-    dialogs: list[QWidget] = [recovery, passphrase, sheet]
+    security = SecurityDialog(services)
+    dialogs: list[QWidget] = [recovery, passphrase, sheet, security]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         dialog.show()

@@ -133,3 +133,18 @@ def test_the_lock_screen_covers_the_whole_window(
     QApplication.processEvents()
     assert window.idle_lock.screen.geometry() == window.rect()
     assert isinstance(QApplication.focusWidget(), QLineEdit | None)
+
+
+def test_the_security_dialog_sets_the_minutes_and_says_the_data_is_plain(
+        qtbot: QtBot, window: MainWindow, services: AppServices) -> None:
+    from ui.dialogs.security_dialog import SecurityDialog
+
+    dialog = SecurityDialog(services, window)
+    qtbot.addWidget(dialog)
+    assert "未加密" in dialog.encryption.text() and "clinic-desktop encrypt" in \
+        dialog.encryption.text()
+    dialog.minutes.setValue(3)
+    dialog.submit()
+    assert dialog.result() == SecurityDialog.DialogCode.Accepted
+    assert idle_lock_minutes(services.ctx) == 3
+    assert "settings.idle_lock" in _actions(services)

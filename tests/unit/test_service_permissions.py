@@ -610,6 +610,7 @@ BACKUP_RULES: dict[str, Rule] = {
     "platform.backup_schedule.exit_backup": open_to_all(
         "the backup as the app closes, whoever was signed in; only to the configured "
         "destinations", lambda c: a()),
+    "platform.security.security_overview": needs(V.SETTINGS_MANAGE, call=lambda c: a()),
     "platform.idle_lock.idle_lock_minutes": open_to_all(
         "every signed-in window reads when it locks itself", lambda c: a()),
     "platform.idle_lock.save_idle_lock_minutes": needs(V.SETTINGS_MANAGE,
