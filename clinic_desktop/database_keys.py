@@ -119,6 +119,9 @@ class KeyInfo:
     key_id: str
     stored_in: StoredIn
     wrapped: dict[str, str] | None = None  # the passphrase envelope, hex fields
+    # The key before a ``rekey`` (kept where it was): it opens the file until the new one is
+    # in place, and the backups made before.
+    previous: tuple[str, StoredIn] | None = None
 
 
 def key_info_path(data_dir: DataDir) -> Path:
@@ -129,8 +132,11 @@ def read_key_info(data_dir: DataDir) -> KeyInfo | None:
     try:
         data = json.loads(key_info_path(data_dir).read_text(encoding="utf-8"))
         wrapped = data.get("wrapped")
+        previous = data.get("previous")
         return KeyInfo(key_id=str(data["key_id"]), stored_in=StoredIn(data["stored_in"]),
-                       wrapped=dict(wrapped) if isinstance(wrapped, dict) else None)
+                       wrapped=dict(wrapped) if isinstance(wrapped, dict) else None,
+                       previous=(str(previous["key_id"]), StoredIn(previous["stored_in"]))
+                       if isinstance(previous, dict) else None)
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError) as exc:
@@ -159,6 +165,8 @@ def write_key_info(data_dir: DataDir, info: KeyInfo) -> None:
     payload: dict[str, Any] = {"key_id": info.key_id, "stored_in": str(info.stored_in)}
     if info.wrapped is not None:
         payload["wrapped"] = info.wrapped
+    if info.previous is not None:
+        payload["previous"] = {"key_id": info.previous[0], "stored_in": str(info.previous[1])}
     _write_private(key_info_path(data_dir), json.dumps(payload, indent=1))
 
 
@@ -198,10 +206,15 @@ def store_key(data_dir: DataDir, key: bytes, *, passphrase: str | None = None) -
     given (the caller asks for one and calls again)."""
     key_id = key_id_of(key)
     text = recovery_text(key)
+    before = read_key_info(data_dir)
+    previous = ((before.key_id, before.stored_in) if before is not None
+                and before.key_id != key_id and before.stored_in is not StoredIn.PASSPHRASE
+                else before.previous if before is not None and before.key_id == key_id
+                else None)
     if secure_store_available():
         try:
             keyring.set_password(KEYRING_SERVICE, key_id, text)
-            write_key_info(data_dir, KeyInfo(key_id, StoredIn.KEYRING))
+            write_key_info(data_dir, KeyInfo(key_id, StoredIn.KEYRING, previous=previous))
             return StoredIn.KEYRING
         except (NoKeyringError, KeyringError) as exc:
             # A keyring that is there but refuses (locked, access denied) is not bypassed
@@ -214,7 +227,7 @@ def store_key(data_dir: DataDir, key: bytes, *, passphrase: str | None = None) -
     except OSError as exc:
         log.warning("no key file for the database key (%s): %s", _key_file(key_id), exc)
         return _store_wrapped(data_dir, key, passphrase)
-    write_key_info(data_dir, KeyInfo(key_id, StoredIn.KEY_FILE))
+    write_key_info(data_dir, KeyInfo(key_id, StoredIn.KEY_FILE, previous=previous))
     return StoredIn.KEY_FILE
 
 
@@ -241,19 +254,31 @@ def find_key(data_dir: DataDir) -> bytes | None:
     info = read_key_info(data_dir)
     if info is None:
         return None
-    if info.stored_in is StoredIn.KEYRING:
+    return _load_stored(info.key_id, info.stored_in)
+
+
+def previous_key(data_dir: DataDir) -> bytes | None:
+    """The key before the last ``rekey`` (it opens the backups made before), if kept."""
+    info = read_key_info(data_dir)
+    if info is None or info.previous is None:
+        return None
+    return _load_stored(*info.previous)
+
+
+def _load_stored(key_id: str, stored_in: StoredIn) -> bytes | None:
+    if stored_in is StoredIn.KEYRING:
         try:
-            text = keyring.get_password(KEYRING_SERVICE, info.key_id)
+            text = keyring.get_password(KEYRING_SERVICE, key_id)
         except (NoKeyringError, KeyringError) as exc:
             log.warning("the keyring refused the database key: %s", exc)
             text = None
-        return _checked(text, info.key_id)
-    if info.stored_in is StoredIn.KEY_FILE:
+        return _checked(text, key_id)
+    if stored_in is StoredIn.KEY_FILE:
         try:
-            text = _key_file(info.key_id).read_text(encoding="utf-8")
+            text = _key_file(key_id).read_text(encoding="utf-8")
         except OSError:
             return None
-        return _checked(text, info.key_id)
+        return _checked(text, key_id)
     return None
 
 

@@ -38,7 +38,14 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                         help="a start-up passphrase (first line), used only when neither the "
                         "keyring nor a key file can keep the key")
     common(unlock)
-    return {"encrypt": cmd_encrypt, "unlock": cmd_unlock}
+    rekey = sub.add_parser(
+        "rekey", help="give the encrypted database a new key (prints the new recovery key; "
+        "the old one still opens earlier backups)")
+    rekey.add_argument("--passphrase-file", metavar="FILE",
+                       help="a start-up passphrase (first line), used only when neither the "
+                       "keyring nor a key file can keep the key")
+    common(rekey)
+    return {"encrypt": cmd_encrypt, "unlock": cmd_unlock, "rekey": cmd_rekey}
 
 
 def add_encrypt_choice(parser: argparse.ArgumentParser, *, default: bool) -> None:
@@ -151,6 +158,19 @@ def cmd_encrypt(run: Invocation) -> int:
     if plain_backups:
         run.print(_("注意：backups 文件夹中之前的 {n} 个备份仍未加密；确认新的加密备份可用后，"
                     "请删除它们。", n=len(plain_backups)))
+    return EXIT_OK
+
+
+def cmd_rekey(run: Invocation) -> int:
+    from clinic_desktop.services.platform.encryption import NewKey, rekey_database
+
+    with InstanceLock(run.data_dir.ensure().lock_file):
+        run.open_read_only().close()  # the current key, from wherever it is kept
+        made = with_passphrase_if_needed(
+            run, lambda passphrase: rekey_database(run.data_dir, passphrase=passphrase))
+        assert isinstance(made, NewKey)
+    print_recovery_key(run, made.recovery)
+    run.print(_("旧的恢复密钥仍能打开换密钥之前的备份：这些备份过期前请保留它。"))
     return EXIT_OK
 
 

@@ -135,7 +135,7 @@ def attachment_content(ctx: Context, attachment_id: int) -> bytes:
     ctx.require(Permission.CLINICAL_VIEW)
     attachment = _load(ctx, attachment_id)
     try:
-        return read_blob(attachment.path, ctx.db.attachment_key)
+        return read_blob(attachment.path, ctx.db.attachment_keys)
     except FileNotFoundError as exc:
         raise NotFound(_("附件文件 {name} 不在数据文件夹中（可从备份恢复）。",
                          name=attachment.original_name)) from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -31,26 +32,22 @@ def attachment_key(database_key: bytes) -> bytes:
                 info=b"clinic-desktop attachments v1").derive(database_key)
 
 
-def is_sealed(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(len(MAGIC)) == MAGIC
-
-
 def seal(plain: bytes, key: bytes) -> bytes:
     nonce = secrets.token_bytes(NONCE_BYTES)
     return MAGIC + nonce + AESGCM(key).encrypt(nonce, plain, MAGIC)
 
 
-def unseal(stored: bytes, key: bytes | None) -> bytes:
+def unseal(stored: bytes, keys: Sequence[bytes]) -> bytes:
+    """The plain content; each of ``keys`` is tried (the current one first)."""
     if not stored.startswith(MAGIC):
         return stored
-    if key is None:
-        raise BlobUnreadable("encrypted attachment, no key")
     nonce = stored[len(MAGIC):len(MAGIC) + NONCE_BYTES]
-    try:
-        return AESGCM(key).decrypt(nonce, stored[len(MAGIC) + NONCE_BYTES:], MAGIC)
-    except InvalidTag as exc:
-        raise BlobUnreadable("the key does not open this attachment") from exc
+    for key in keys:
+        try:
+            return AESGCM(key).decrypt(nonce, stored[len(MAGIC) + NONCE_BYTES:], MAGIC)
+        except InvalidTag:
+            continue
+    raise BlobUnreadable("no key this process holds opens this attachment")
 
 
 def write_blob(target: Path, plain: bytes, key: bytes | None) -> None:
@@ -66,17 +63,30 @@ def write_blob(target: Path, plain: bytes, key: bytes | None) -> None:
         raise
 
 
-def read_blob(path: Path, key: bytes | None) -> bytes:
-    return unseal(path.read_bytes(), key)
+def read_blob(path: Path, keys: Sequence[bytes]) -> bytes:
+    return unseal(path.read_bytes(), keys)
 
 
-def seal_folder(root: Path, key: bytes) -> int:
-    """Encrypt every plain attachment under ``root`` in place (``encrypt``); how many. Safe to
-    stop and run again: each file is replaced whole, and sealed files are skipped."""
-    sealed = 0
+def seal_folder(root: Path, key: bytes, *, old_keys: Sequence[bytes] = ()) -> int:
+    """Seal every attachment under ``root`` with ``key`` in place: plain ones (``encrypt``)
+    and, given ``old_keys``, ones sealed with an older key (``rekey``). How many were
+    written. Safe to stop and run again: each file is replaced whole, and files already
+    sealed with ``key`` are left alone."""
+    written = 0
     for path in sorted(root.glob("*/*")):
-        if path.suffix == ".part" or not path.is_file() or is_sealed(path):
+        if path.name.endswith(".part") or not path.is_file():
             continue
-        write_blob(path, path.read_bytes(), key)
-        sealed += 1
-    return sealed
+        stored = path.read_bytes()
+        if stored.startswith(MAGIC):
+            try:
+                unseal(stored, [key])
+                continue  # already sealed with this key
+            except BlobUnreadable:
+                if not old_keys:
+                    continue
+                plain = unseal(stored, old_keys)
+        else:
+            plain = stored
+        write_blob(path, plain, key)
+        written += 1
+    return written

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop.changes import ChangeSet, collect, collector_of
 from clinic_desktop.clock import SystemClock
-from clinic_desktop.database_keys import find_key, read_key_info
+from clinic_desktop.database_keys import find_key, previous_key, read_key_info
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, KeyRequired, UserError
 from clinic_desktop.file_modes import PRIVATE_FILE, tighten
 from clinic_desktop.i18n import _
@@ -40,6 +40,7 @@ from clinic_desktop.storage.sqlite_files import (
     connect_file,
     is_encrypted,
     key_for,
+    known_keys,
     remember_key,
 )
 from clinic_desktop.storage.transactions import WRITE, guard_read_transactions, translate
@@ -69,9 +70,19 @@ class Database:
 
     @property
     def attachment_key(self) -> bytes | None:
+        """What new attachment files are sealed with."""
         from clinic_desktop.storage.blob_crypto import attachment_key
 
         return attachment_key(self.key) if self.key is not None else None
+
+    @property
+    def attachment_keys(self) -> list[bytes]:
+        """What attachment files are opened with: this key first, then the others this
+        process holds (files sealed before a rekey reached them)."""
+        from clinic_desktop.storage.blob_crypto import attachment_key
+
+        keys = [self.key] if self.key is not None else []
+        return [attachment_key(k) for k in keys + [k for k in known_keys() if k != self.key]]
 
     @contextmanager
     def session(self, *, write: bool = False,
@@ -166,7 +177,8 @@ def _key_that_opens(path: Path, data_dir: DataDir, given: bytes | None) -> bytes
         stored = find_key(data_dir)
     except UserError as exc:  # --key-file names a file that holds no key
         raise EnvironmentProblem(exc.message) from exc
-    for key in (given, stored):
+    # The key before a rekey too: it opens the file if the rekey stopped before the swap.
+    for key in (given, stored, previous_key(data_dir)):
         if key is not None:
             remember_key(key)
     try:

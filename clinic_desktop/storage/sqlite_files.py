@@ -51,6 +51,11 @@ def remember_key(key: bytes) -> None:
             _known_keys.append(key)
 
 
+def known_keys() -> list[bytes]:
+    with _lock:
+        return list(_known_keys)
+
+
 def forget_keys() -> None:
     """Drop every remembered key (tests; a clinic closed and another opened)."""
     with _lock:

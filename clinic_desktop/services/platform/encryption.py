@@ -146,12 +146,15 @@ def seal_attachments(data_dir: DataDir, key: bytes) -> int:
     return seal_folder(data_dir.attachments, attachment_key(key))
 
 
-def _export(source: Path, target: Path, key: bytes) -> None:
+def _export(source: Path, target: Path, key: bytes, *, source_key: bytes | None = None
+            ) -> None:
     """SQLCipher's own export: every table, index, trigger and the schema version."""
     import sqlcipher3
 
     conn = sqlcipher3.dbapi2.connect(str(source), isolation_level=None)
     try:
+        if source_key is not None:
+            conn.execute(f'PRAGMA key = "{key_pragma(source_key)}"')
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"{key_pragma(key)}\"",
                      (str(target),))
@@ -177,6 +180,55 @@ def _verify(path: Path, key: bytes, expected: dict[str, int]) -> str | None:
     if counts != expected:
         return "row counts differ"
     return None
+
+
+def rekey_database(data_dir: DataDir, *, passphrase: str | None = None,
+                   progress: Progress | None = None) -> NewKey:
+    """Give an encrypted clinic a new key (a key or recovery key that may have been seen by
+    someone who should not have it): the database is exported under the new key, checked and
+    swapped in as ``encrypt`` does, and the attachments are sealed again. The old key stays
+    stored as the previous one: it still opens the backups made before."""
+    database = data_dir.database
+    say = progress or (lambda _step: None)
+    remove_stale_export(data_dir)
+    if not is_encrypted(database):
+        raise UserError(_("数据库 {path} 没有加密：请先运行 clinic-desktop encrypt。",
+                          path=database))
+    try:
+        old = key_for(database)
+    except KeyUnknown as exc:
+        raise EnvironmentProblem(_("本机没有 {path} 的密钥，不能更换。", path=database)) from exc
+    assert old is not None
+    conn = connect_file(database, key=old)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        expected = _counts(conn)
+    finally:
+        conn.close()
+    made = create_key(data_dir, passphrase=passphrase)  # the old one becomes "previous"
+    export = _export_path(database)
+    say("export")
+    try:
+        _export(database, export, made.key, source_key=old)
+        say("verify")
+        problem = _verify(export, made.key, expected)
+        if problem is not None:
+            raise EnvironmentProblem(_("换密钥后的副本未通过校验（{reason}），原数据库未改动。",
+                                       reason=problem))
+        _fsync(export)
+    except BaseException:
+        export.unlink(missing_ok=True)
+        raise
+    say("swap")
+    for side in ("-wal", "-shm"):
+        database.with_name(database.name + side).unlink(missing_ok=True)
+    os.replace(export, database)
+    _fsync(database.parent)
+    say("attachments")
+    seal_folder(data_dir.attachments, attachment_key(made.key),
+                old_keys=[attachment_key(old)])
+    log.info("database %s re-keyed (%s → %s)", database, key_id_of(old), key_id_of(made.key))
+    return made
 
 
 def unlock(data_dir: DataDir, key: bytes, *, passphrase: str | None = None) -> StoredIn:

@@ -189,6 +189,50 @@ def test_encrypting_a_plain_clinic_keeps_every_row_and_seals_the_attachments(
     db.close()
 
 
+def test_rekey_gives_a_new_key_and_the_old_one_still_opens_earlier_backups(
+        encrypted: tuple[Context, int], data_dir: DataDir) -> None:
+    from clinic_desktop.services.attachments import attachments_of
+    from clinic_desktop.services.platform.encryption import rekey_database
+
+    ctx, pid = encrypted
+    old = ctx.db.key
+    before = backup_now(ctx)
+    [earlier] = [d.file for d in before.destinations if d.file is not None]
+    assert earlier is not None
+    ctx.db.close()
+    made = rekey_database(data_dir)
+    assert made.key != old
+    forget_keys()
+    with pytest.raises(KeyRequired, match="密钥不对"):
+        open_database(data_dir, key=old)
+    forget_keys()
+    db = open_database(data_dir)
+    assert db.key == made.key
+    ctx2 = Context(db=db, actor=ctx.actor, clock=ctx.clock)
+    [info] = attachments_of(ctx2, pid)
+    forget_keys()  # the attachment opens with the new key alone
+    from clinic_desktop.storage.sqlite_files import remember_key
+
+    remember_key(made.key)
+    assert attachment_content(ctx2, info.id) == IMAGE
+    db.close()
+    # The backup made before the rekey is still readable here: the old key is kept.
+    from clinic_desktop.database_keys import previous_key
+
+    assert previous_key(data_dir) == old
+    assert backup_contents_patients(earlier, old) == 1
+
+
+def backup_contents_patients(path: Path, key: bytes | None) -> int:
+    from clinic_desktop.storage.sqlite_files import connect_file
+
+    conn = connect_file(path, read_only=True, key=key)
+    try:
+        return int(conn.execute("SELECT count(*) FROM patient").fetchone()[0])
+    finally:
+        conn.close()
+
+
 _ENCRYPT_SCRIPT = """
 import os, sys
 os.environ["CLINIC_DESKTOP_KEY_DIR"] = sys.argv[2]
