@@ -132,6 +132,35 @@ def login_error(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def login_change_password(s: Shots) -> QWidget:
+    """Sign-in after an administrator's reset: the new-password step, a common one refused."""
+    from clinic_desktop.demo import DEMO_STAFF_PASSWORD
+    from clinic_desktop.services import staff as staff_service
+    from ui.dialogs.login_dialog import LoginDialog
+
+    nurse = next(x for x in staff_service.list_staff(s.services.ctx)
+                 if x.username == "nurse.zhou")
+    staff_service.require_password_change(s.services.ctx, nurse.id)
+    dialog = LoginDialog(s.demo_db, s.services.clinic.name, clock=s.services.ctx.clock,
+                         username="nurse.zhou")
+    dialog.password.setText(DEMO_STAFF_PASSWORD)
+    dialog.submit()
+    dialog.new_password.setText("woaini1314")
+    dialog.confirm.setText("woaini1314")
+    dialog.submit()  # "密码太常见，很容易被猜到，请换一个。"
+    staff_service.require_password_change(s.services.ctx, nurse.id, required=False)
+    return s.settle(dialog)
+
+
+def reset_password_dialog(s: Shots) -> QWidget:
+    from clinic_desktop.services import staff as staff_service
+    from ui.dialogs.settings_dialogs import ResetPasswordDialog
+
+    nurse = next(x for x in staff_service.list_staff(s.services.ctx)
+                 if x.username == "nurse.zhou")
+    return s.settle(ResetPasswordDialog(s.services, nurse))
+
+
 # -- patients ----------------------------------------------------------------------------------
 def _rich_patient(s: Shots) -> int:
     """A demo patient with an allergy, tags, family, a balance and a call (made once)."""
@@ -670,6 +699,8 @@ def shortcuts_dialog(s: Shots) -> QWidget:
 SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("setup-dialog.png", setup_dialog),
     ("login-error.png", login_error),
+    ("login-change-password.png", login_change_password),
+    ("reset-password-dialog.png", reset_password_dialog),
     ("patient-home.png", patient_home),
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),

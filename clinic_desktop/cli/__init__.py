@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from clinic_desktop import __version__
-from clinic_desktop.cli import backups, loyalty, maintenance, records, reports, segments
+from clinic_desktop.cli import (
+    backups,
+    encryption,
+    loyalty,
+    maintenance,
+    records,
+    reports,
+    segments,
+    staff,
+)
 from clinic_desktop.cli.base import (
     EXIT_BUG,
     EXIT_FINDINGS,
@@ -25,6 +36,7 @@ from clinic_desktop.cli.base import (
     Invocation,
 )
 from clinic_desktop.clock import Clock, SystemClock
+from clinic_desktop.database_keys import ENV_KEY_FILE
 from clinic_desktop.errors import UserError, os_error_sentence
 from clinic_desktop.i18n import _, chosen_language, set_language
 from clinic_desktop.logs import current_log_path, setup_logging
@@ -40,6 +52,9 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
                         help="data folder (default: per-user folder, or $CLINIC_DESKTOP_DATA_DIR)")
     parser.add_argument("--lang", default=default, choices=["zh_CN", "en"],
                         help="language (default: the clinic's, else Chinese)")
+    parser.add_argument("--key-file", default=default, metavar="FILE",
+                        help="the database key: a file holding the recovery key, for scripted "
+                        "and unattended use (or $CLINIC_DESKTOP_KEY_FILE)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(gui, top=False)
 
     init = sub.add_parser("init", help="create or upgrade the database in the data folder")
+    encryption.add_encrypt_choice(init, default=True)
     _common(init, top=False)
 
     setup = sub.add_parser(
@@ -70,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: ask on the terminal)")
     setup.add_argument("--timezone", default="Asia/Shanghai", metavar="TZ",
                        help="the clinic's time zone (default: Asia/Shanghai)")
+    encryption.add_encrypt_choice(setup, default=True)
     _common(setup, top=False)
 
     demo = sub.add_parser("demo", help="create a demo clinic in an empty data folder")
@@ -77,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed (same seed, same clinic)")
     demo.add_argument("--if-missing", action="store_true",
                       help="do nothing (exit 0) when the folder already holds a clinic")
+    # The demo's data is fictional: plain unless asked, so it can be looked into.
+    encryption.add_encrypt_choice(demo, default=False)
     _common(demo, top=False)
 
     check = sub.add_parser("check", help="verify database integrity and the audit chain")
@@ -132,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     HANDLERS.update(reports.add_parsers(sub, common))
     HANDLERS.update(segments.add_parsers(sub, common))
     HANDLERS.update(backups.add_parsers(sub, common))
+    HANDLERS.update(staff.add_parsers(sub, common))
+    HANDLERS.update(encryption.add_parsers(sub, common))
     return parser
 
 
@@ -151,7 +172,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     args = build_parser().parse_args(argv)
     set_language(chosen_language(args.lang))  # the clinic's setting applies once opened
     command = args.command or "gui"
+    # Everything this process creates (database, logs, backups, attachments, exports in the
+    # data folder) is readable by this user only.
+    os.umask(0o077)
     try:
+        if args.key_file:
+            # Read where the key is looked for (``database_keys.find_key``): the GUI and every
+            # command take it the same way as from the environment.
+            os.environ[ENV_KEY_FILE] = str(Path(args.key_file).expanduser().resolve())
         data_dir = resolve_data_dir(args.data_dir)
         if command != "gui":
             setup_logging(data_dir.ensure().logs)

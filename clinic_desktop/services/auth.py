@@ -61,7 +61,7 @@ def setup_clinic(
     display_name = admin_display_name.strip()
     if not display_name:
         raise UserError(_("请填写管理员姓名。"), field="display_name")
-    check_password_policy(password)
+    check_password_policy(password, username=username)
     ctx = Context(db=db, actor=SYSTEM_ACTOR, clock=clock)
     if not needs_setup(db):
         raise UserError(_("这个数据文件夹已经设置过诊所，请直接登录。"))
@@ -133,6 +133,16 @@ def sign_in(db: Database, *, username: str, password: str, clock: Clock) -> Acto
     if failure is not None:
         raise failure
     return actor
+
+
+def password_change_required(db: Database, staff_id: int | None) -> bool:
+    """True when an administrator wants this staff member to choose a new password before
+    working (asked right after a successful ``sign_in``; the system account has none)."""
+    if staff_id is None:
+        return False
+    with db.session() as session:
+        return bool(session.execute(
+            select(Staff.must_change_password).where(Staff.id == staff_id)).scalar_one_or_none())
 
 
 def sign_out(ctx: Context) -> None:

@@ -1,4 +1,4 @@
-"""Staff accounts: list, add, edit, deactivate, reset password."""
+"""Staff accounts: list, add, edit, deactivate, reset password, require a new password."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ class StaffInfo:
     locked_until: datetime | None
     last_login_at: datetime | None
     version: int
+    must_change_password: bool = False
 
 
 def _info(staff: Staff) -> StaffInfo:
@@ -42,6 +43,7 @@ def _info(staff: Staff) -> StaffInfo:
         role=Role(staff.role), active=staff.active, is_doctor=staff.is_doctor,
         colour=staff.colour, phone=staff.phone, locked_until=staff.locked_until,
         last_login_at=staff.last_login_at, version=staff.version,
+        must_change_password=staff.must_change_password,
     )
 
 
@@ -87,7 +89,7 @@ def add_staff(
     ctx.require(Permission.STAFF_MANAGE)
     username = validate_username(username)
     display_name, role, colour = _clean(display_name, role, colour)
-    check_password_policy(password)
+    check_password_policy(password, username=username)
     with ctx.transaction(write=True) as session:
         exists = session.execute(select(Staff.id).where(Staff.username == username)).first()
         if exists:
@@ -153,25 +155,50 @@ def set_active(ctx: Context, staff_id: int, *, active: bool) -> StaffInfo:
     )
 
 
-def reset_password(ctx: Context, staff_id: int, *, new_password: str) -> None:
-    """An administrator sets a new password; this also lifts a lockout."""
+def reset_password(ctx: Context, staff_id: int, *, new_password: str,
+                   must_change: bool = True) -> StaffInfo:
+    """An administrator sets a new password; this also lifts a lockout. The administrator
+    knows the new password, so by default its owner must choose another at the next sign-in."""
     ctx.require(Permission.STAFF_MANAGE)
-    check_password_policy(new_password)
     with ctx.transaction(write=True) as session:
         staff = _get(session, staff_id)
+        check_password_policy(new_password, username=staff.username)
         staff.password_hash = hash_password(new_password)
         staff.failed_logins = 0
         staff.locked_until = None
-        ctx.audit(session, "staff.reset_password", "staff", staff.id, staff.username)
+        staff.must_change_password = must_change
+        session.flush()
+        ctx.audit(session, "staff.reset_password", "staff", staff.id,
+                  f"{staff.username} must_change={must_change}")
+        return _info(staff)
+
+
+def require_password_change(ctx: Context, staff_id: int, *, required: bool = True) -> StaffInfo:
+    """Make a staff member choose a new password at their next sign-in (or lift that)."""
+    ctx.require(Permission.STAFF_MANAGE)
+    with ctx.transaction(write=True) as session:
+        staff = _get(session, staff_id)
+        staff.must_change_password = required
+        session.flush()
+        ctx.audit(session,
+                  "staff.require_password_change" if required else "staff.waive_password_change",
+                  "staff", staff.id, staff.username)
+        return _info(staff)
 
 
 def change_own_password(ctx: Context, *, old_password: str, new_password: str) -> None:
+    """The signed-in person changes their password; this ends a required change."""
     if ctx.actor.staff_id is None:
         raise UserError(_("系统账号没有密码。"))
-    check_password_policy(new_password, field="new_password")
     with ctx.transaction(write=True) as session:
         staff = _get(session, ctx.actor.staff_id)
+        check_password_policy(new_password, username=staff.username, field="new_password")
         if not verify_password(staff.password_hash, old_password):
             raise UserError(_("原密码不正确。"), field="old_password")
+        if new_password == old_password:
+            raise UserError(_("新密码不能与原密码相同。"), field="new_password")
+        required = staff.must_change_password
         staff.password_hash = hash_password(new_password)
-        ctx.audit(session, "staff.change_password", "staff", staff.id, staff.username)
+        staff.must_change_password = False
+        ctx.audit(session, "staff.change_password", "staff", staff.id,
+                  f"{staff.username} must_change cleared" if required else staff.username)

@@ -33,6 +33,7 @@ def test_wheel_installs_and_initialises_a_clinic(tmp_path: Path) -> None:
     assert "clinic_desktop/migrations/env.py" in names
     assert any(n.startswith("clinic_desktop/migrations/versions/20261124_01") for n in names)
     assert "clinic_desktop/resources/i18n/core_en.json" in names
+    assert "clinic_desktop/resources/passwords/common_passwords.txt" in names
     assert "ui/app.py" in names
     # Every source package is listed in pyproject's explicit package list.
     for init in [*ROOT.glob("clinic_desktop/**/__init__.py"), *ROOT.glob("ui/**/__init__.py")]:

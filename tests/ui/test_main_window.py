@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.errors import UserError
@@ -18,6 +18,7 @@ from clinic_desktop.services.auth import sign_in
 from clinic_desktop.services.clinic import read_clinic
 from ui.app_services import AppServices
 from ui.dialogs.crash_dialog import CrashDialog
+from ui.dialogs.settings_dialogs import ResetPasswordDialog
 from ui.dialogs.staff_dialog import StaffDialog
 from ui.main_window import MainWindow
 from ui.pages.admin_page import AdminPage
@@ -89,7 +90,14 @@ def test_admin_page_adds_deactivates_and_resets(
     assert page.staff_proxy.index(_row_of(page, "dr.li"), 5).data() == "停用"
 
     page.staff_view.selectRow(_row_of(page, "dr.li"))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("new-pass-1", True))
+
+    def fill_and_save(dialog: ResetPasswordDialog) -> int:
+        dialog.new.setText("new-pass-1")
+        dialog.confirm.setText("new-pass-1")
+        dialog.submit()
+        return dialog.result()
+
+    monkeypatch.setattr(ResetPasswordDialog, "exec", fill_and_save)
     page.reset_button.click()
     assert messages[-1][0] == "information" and "已重置" in messages[-1][1]
     staff = {s.username: s for s in staff_service.list_staff(services.ctx)}

@@ -864,6 +864,8 @@ RULES: dict[str, Rule] = {
         role=Role.NURSE, is_doctor=False, colour=None)),
     "staff.set_active": needs(V.STAFF_MANAGE, call=lambda c: a(c.seed.target_staff,
                                                                active=False)),
+    "staff.require_password_change": needs(V.STAFF_MANAGE, call=lambda c: a(
+        c.seed.target_staff, required=True)),
     "staff.reset_password": needs(V.STAFF_MANAGE, call=lambda c: a(
         c.seed.target_staff, new_password="new-pass-1")),
     "staff.change_own_password": open_to_all(

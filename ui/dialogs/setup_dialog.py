@@ -12,6 +12,7 @@ from clinic_desktop.services.clinic import DEFAULT_TIMEZONE, common_timezones
 from clinic_desktop.storage.database import Database
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
+from ui.widgets.password_fields import rules_label
 
 
 class SetupDialog(Dialog):
@@ -39,7 +40,6 @@ class SetupDialog(Dialog):
         self.display_name.setPlaceholderText(self.tr("例如：王院长"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("至少 6 个字符"))
         self.password_confirm = QLineEdit()
         self.password_confirm.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("诊所名称"), self.clinic_name)
@@ -47,6 +47,7 @@ class SetupDialog(Dialog):
         form.addRow(self.tr("管理员用户名"), self.username)
         form.addRow(self.tr("管理员姓名"), self.display_name)
         form.addRow(self.tr("密码"), self.password)
+        form.addRow(rules_label())
         form.addRow(self.tr("确认密码"), self.password_confirm)
         self.body.addLayout(form)
         self.body.addWidget(self.error_label)

@@ -21,6 +21,7 @@ from clinic_desktop.services.staff import StaffInfo
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
 from ui.errors import FieldErrors
+from ui.widgets.password_fields import length_placeholder
 
 
 class StaffDialog(Dialog):
@@ -61,7 +62,7 @@ class StaffDialog(Dialog):
         form.addRow(self.tr("日历颜色"), colour_row)
         form.addRow(self.tr("电话"), self.phone)
         if existing is None:
-            self.password.setPlaceholderText(self.tr("至少 6 个字符"))
+            self.password.setPlaceholderText(length_placeholder())
             form.addRow(self.tr("初始密码"), self.password)
         self.body.addLayout(form)
         self.body.addWidget(self.error_label)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -28,6 +27,7 @@ from clinic_desktop.services.chairs import ChairInfo
 from clinic_desktop.services.staff import StaffInfo
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
+from ui.dialogs.settings_dialogs import ResetPasswordDialog
 from ui.dialogs.staff_dialog import StaffDialog
 from ui.errors import FieldErrors
 from ui.pages import PageSpec
@@ -56,12 +56,16 @@ class AdminPage(QWidget):
         self.edit_button = QPushButton(self.tr("编辑"))
         self.toggle_button = QPushButton(self.tr("停用/启用"))
         self.reset_button = QPushButton(self.tr("重置密码"))
+        self.require_change_button = QPushButton(self.tr("要求改密码"))
+        self.require_change_button.setToolTip(self.tr("下次登录时必须先设置新密码"))
         self.add_button.clicked.connect(self.add_staff)
         self.edit_button.clicked.connect(self.edit_staff)
         self.toggle_button.clicked.connect(self.toggle_staff)
         self.reset_button.clicked.connect(self.reset_password)
+        self.require_change_button.clicked.connect(self.require_password_change)
         staff_layout.addLayout(button_row(self.add_button, self.edit_button,
-                                          self.toggle_button, self.reset_button))
+                                          self.toggle_button, self.reset_button,
+                                          self.require_change_button))
         staff_layout.addWidget(self.staff_view)
 
         chair_box = QGroupBox(self.tr("椅位 / 诊室"))
@@ -97,6 +101,8 @@ class AdminPage(QWidget):
             if s.locked_until and s.locked_until > self.services.ctx.now():
                 return self.tr("已锁定至 {0}").format(
                     f"{self.services.local(s.locked_until):%H:%M}")
+            if s.must_change_password:
+                return self.tr("待改密码")
             return self.tr("启用")
 
         return [
@@ -149,19 +155,36 @@ class AdminPage(QWidget):
         staff = self._selected_staff()
         if staff is None:
             return
-        password, ok = QInputDialog.getText(
-            self, self.tr("重置密码"),
-            rich_plain(self.tr("为 {0} 设置新密码（至少 6 个字符）：").format(staff.display_name)),
-            QLineEdit.EchoMode.Password)
-        if not ok:
+        dialog = ResetPasswordDialog(self.services, staff, parent=self)
+        if not dialog.exec() or dialog.saved is None:
             return
+        message = (self.tr("{0} 的密码已重置，账号锁定已解除。下次登录时需要设置新密码。")
+                   if dialog.saved.must_change_password
+                   else self.tr("{0} 的密码已重置，账号锁定已解除。"))
+        QMessageBox.information(self, self.tr("重置密码"),
+                                rich_plain(message.format(staff.display_name)))
 
-        def done(_result: object) -> None:
-            QMessageBox.information(self, self.tr("重置密码"), rich_plain(
-                self.tr("{0} 的密码已重置，账号锁定已解除。").format(staff.display_name)))
+    def require_password_change(self) -> None:
+        """Ask for a new password at the next sign-in; asked again, offer to lift that."""
+        staff = self._selected_staff()
+        if staff is None:
+            return
+        title = self.tr("要求改密码")
+        required = True
+        if staff.must_change_password:
+            answer = QMessageBox.question(self, title, rich_plain(self.tr(
+                "{0} 下次登录时已经需要设置新密码。取消这个要求吗？").format(staff.display_name)))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            required = False
+
+        def done(_staff: StaffInfo) -> None:
+            QMessageBox.information(self, title, rich_plain(
+                (self.tr("{0} 下次登录时需要先设置新密码。") if required
+                 else self.tr("已取消：{0} 下次登录时不必修改密码。")).format(staff.display_name)))
 
         self.services.ops.run(
-            lambda ctx: staff_service.reset_password(ctx, staff.id, new_password=password),
+            lambda ctx: staff_service.require_password_change(ctx, staff.id, required=required),
             parent=self, on_done=done)
 
     def add_chair(self) -> None:

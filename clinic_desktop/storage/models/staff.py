@@ -23,6 +23,9 @@ class Staff(Base):
     colour: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(32))
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # Set by an administrator (a reset, or "change at next sign-in"); the sign-in then asks
+    # for a new password before anything else, and changing it clears the flag.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
