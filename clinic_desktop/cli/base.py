@@ -122,3 +122,33 @@ def parse_day(value: str | None, option: str) -> date | None:
                           option=option, value=value, first=FIRST_DAY, last=LAST_DAY),
                         field=option)
     return day
+
+
+def read_secret(secret_file: str | None, *, prompt: str, no_terminal: str,
+                field: str = "password", confirm: bool = True) -> str:
+    """A password or passphrase: the first line of ``secret_file``, or typed (twice when
+    ``confirm``) at a terminal; never an argument, which shell history would keep. Without a
+    file or a terminal the command is refused with ``no_terminal``."""
+    import getpass
+    import sys
+    from pathlib import Path
+
+    if secret_file:
+        path = Path(secret_file)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError as exc:
+            raise UserError(_("找不到密码文件“{name}”。", name=path.name), field=field) from exc
+        except UnicodeDecodeError as exc:
+            raise UserError(_("密码文件“{name}”不是 UTF-8 文本。", name=path.name),
+                            field=field) from exc
+        except OSError as exc:
+            raise UserError(_("无法读取口令文件 {path}：{reason}", path=path, reason=exc),
+                            field=field) from exc
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise EnvironmentProblem(no_terminal)
+    secret = getpass.getpass(prompt + " ")
+    if confirm and getpass.getpass(_("再输入一次：") + " ") != secret:
+        raise UserError(_("两次输入的密码不一致。"), field=field)
+    return secret

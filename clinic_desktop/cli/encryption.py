@@ -12,9 +12,9 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_desktop.cli.base import EXIT_OK, Command, Invocation
+from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
 from clinic_desktop.database_keys import PassphraseNeeded, read_key_text_file
-from clinic_desktop.errors import EnvironmentProblem, UserError
+from clinic_desktop.errors import EnvironmentProblem
 from clinic_desktop.i18n import _
 from clinic_desktop.lockfile import InstanceLock
 
@@ -64,22 +64,12 @@ def add_encrypt_choice(parser: argparse.ArgumentParser, *, default: bool) -> Non
 def read_passphrase(path: str | None, *, confirm: bool) -> str | None:
     """The first line of ``path``, or typed at a terminal (twice when ``confirm``); None when
     there is neither."""
-    import getpass
     import sys
 
-    if path:
-        try:
-            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(_("无法读取口令文件 {path}：{reason}", path=path, reason=exc),
-                            field="passphrase") from exc
-        return lines[0] if lines and lines[0] else None
-    if not sys.stdin.isatty():
+    if not path and not sys.stdin.isatty():
         return None
-    passphrase = getpass.getpass(_("启动口令：") + " ")
-    if confirm and getpass.getpass(_("再输入一次：") + " ") != passphrase:
-        raise UserError(_("两次输入的口令不一致。"), field="passphrase")
-    return passphrase or None
+    return read_secret(path, prompt=_("启动口令："), no_terminal="", field="passphrase",
+                       confirm=confirm) or None
 
 
 def with_passphrase_if_needed(run: Invocation, store: Callable[[str | None], object]) -> object:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, Invocation
+from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, Invocation, read_secret
 from clinic_desktop.cli.encryption import new_clinic_key
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
@@ -69,28 +69,8 @@ def needs_setup_at(run: Invocation) -> bool:
 def _setup_password(password_file: str | None) -> str:
     """The administrator's password: the first line of ``--password-file``, or typed twice on
     a terminal; without either the command is refused."""
-    import getpass
-    import sys
-    from pathlib import Path
-
-    if password_file:
-        path = Path(password_file)
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except FileNotFoundError as exc:
-            raise UserError(_("找不到密码文件“{name}”。", name=path.name),
-                            field="password") from exc
-        except UnicodeDecodeError as exc:
-            raise UserError(_("密码文件“{name}”不是 UTF-8 文本。", name=path.name),
-                            field="password") from exc
-        return lines[0] if lines else ""
-    if not sys.stdin.isatty():
-        raise EnvironmentProblem(_("没有可以输入密码的终端：请用 --password-file 给出管理员密码"
-                                   "（文件的第一行）。"))
-    password = getpass.getpass(_("管理员密码：") + " ")
-    if getpass.getpass(_("再输入一次：") + " ") != password:
-        raise UserError(_("两次输入的密码不一致。"), field="password")
-    return password
+    return read_secret(password_file, prompt=_("管理员密码："), no_terminal=_(
+        "没有可以输入密码的终端：请用 --password-file 给出管理员密码（文件的第一行）。"))
 
 
 def cmd_demo(run: Invocation) -> int:

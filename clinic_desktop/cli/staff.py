@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from clinic_desktop.cli.base import EXIT_OK, Command, Invocation
-from clinic_desktop.errors import EnvironmentProblem, UserError
+from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
+from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.lockfile import InstanceLock
 
@@ -78,25 +78,5 @@ def cmd_staff(run: Invocation) -> int:
 def read_password(password_file: str | None) -> str:
     """The new password: the first line of ``password_file``, or typed twice on a terminal;
     without either the command is refused."""
-    import getpass
-    import sys
-    from pathlib import Path
-
-    if password_file:
-        path = Path(password_file)
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except FileNotFoundError as exc:
-            raise UserError(_("找不到密码文件“{name}”。", name=path.name),
-                            field="password") from exc
-        except UnicodeDecodeError as exc:
-            raise UserError(_("密码文件“{name}”不是 UTF-8 文本。", name=path.name),
-                            field="password") from exc
-        return lines[0] if lines else ""
-    if not sys.stdin.isatty():
-        raise EnvironmentProblem(_("没有可以输入密码的终端：请用 --password-file 给出新密码"
-                                   "（文件的第一行）。"))
-    password = getpass.getpass(_("新密码：") + " ")
-    if getpass.getpass(_("再输入一次：") + " ") != password:
-        raise UserError(_("两次输入的密码不一致。"), field="password")
-    return password
+    return read_secret(password_file, prompt=_("新密码："), no_terminal=_(
+        "没有可以输入密码的终端：请用 --password-file 给出新密码（文件的第一行）。"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF, QStandardPaths
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.loyalty.receipts import Receipt, ReceiptLine
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
+from ui.widgets.pdf_output import write_pdf
 from ui.widgets.rich_text import esc
 
 PAGE = QPageSize.PageSizeId.A5
@@ -127,19 +128,8 @@ class ReceiptDialog(Dialog):
             self.save_pdf(Path(path))
 
     def save_pdf(self, path: Path) -> bool:
-        writer = QPdfWriter(str(path))
-        writer.setTitle(self.receipt.number)
-        writer.setCreator(self.receipt.clinic_name)
-        writer.setPageLayout(QPageLayout(QPageSize(PAGE), QPageLayout.Orientation.Portrait,
-                                         QMarginsF(12, 12, 12, 12),
-                                         QPageLayout.Unit.Millimeter))
-        writer.setResolution(300)
-        document = self.document()
-        rect = writer.pageLayout().paintRectPixels(writer.resolution())
-        document.setPageSize(QSizeF(rect.size()))
-        document.print_(writer)
-        del writer  # the file is complete only once the writer is gone
-        ok = path.exists() and path.stat().st_size > 0
+        ok = write_pdf(self.document(), path, title=self.receipt.number, page=QPageSize(PAGE),
+                       margin_mm=12, creator=self.receipt.clinic_name)
         if not ok:
             QMessageBox.warning(self, self.tr("保存收据"),
                                 self.tr("无法写入 {0}：请换一个文件夹。").format(path))

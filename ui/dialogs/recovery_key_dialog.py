@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF, QStandardPaths, Qt
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QFont, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.base import Dialog
+from ui.widgets.pdf_output import write_pdf
 from ui.widgets.rich_text import esc
 
 
@@ -98,19 +99,8 @@ class RecoveryKeyDialog(Dialog):
             self.save_pdf(Path(path))
 
     def save_pdf(self, path: Path) -> bool:
-        writer = QPdfWriter(str(path))
-        writer.setTitle(self.tr("Clinic Desktop 恢复密钥"))
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                         QPageLayout.Orientation.Portrait,
-                                         QMarginsF(20, 20, 20, 20),
-                                         QPageLayout.Unit.Millimeter))
-        writer.setResolution(300)
-        document = self.document()
-        rect = writer.pageLayout().paintRectPixels(writer.resolution())
-        document.setPageSize(QSizeF(rect.size()))
-        document.print_(writer)
-        del writer  # the file is complete only once the writer is gone
-        ok = path.exists() and path.stat().st_size > 0
+        ok = write_pdf(self.document(), path, title=self.tr("Clinic Desktop 恢复密钥"),
+                       page=QPageSize(QPageSize.PageSizeId.A4), margin_mm=20)
         if ok:
             path.chmod(0o600)  # the key itself: this user only, until it is printed
         else:

@@ -33,9 +33,9 @@ from clinic_desktop.database_keys import (
 from clinic_desktop.errors import EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
+from clinic_desktop.storage import backup_copy
 from clinic_desktop.storage.blob_crypto import attachment_key, seal_folder
 from clinic_desktop.storage.sqlite_files import (
-    DB_ERRORS,
     KeyUnknown,
     connect_file,
     is_encrypted,
@@ -78,14 +78,6 @@ def remove_stale_export(data_dir: DataDir) -> None:
     _export_path(data_dir.database).unlink(missing_ok=True)
 
 
-def _counts(conn: object) -> dict[str, int]:
-    execute = conn.execute  # type: ignore[attr-defined]
-    tables = [str(r[0]) for r in execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
-    return {t: int(execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables}
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -107,20 +99,39 @@ def encrypt_database(data_dir: DataDir, *, key: bytes | None = None,
     if is_encrypted(database):
         raise UserError(_("数据库 {path} 已经加密了。", path=database))
     made = create_key(data_dir, key=key, passphrase=passphrase)
+    _export_and_swap(database, made.key, source_key=None, say=say)
+    say("attachments")
+    seal_attachments(data_dir, made.key)
+    log.info("database %s encrypted (key %s, %s)", database, key_id_of(made.key),
+             made.stored_in)
+    return made
+
+
+def seal_attachments(data_dir: DataDir, key: bytes) -> int:
+    """Encrypt the attachment files still plain (all of them right after ``encrypt``; the
+    rest after an interrupted run). How many were sealed."""
+    return seal_folder(data_dir.attachments, attachment_key(key))
+
+
+def _export_and_swap(database: Path, key: bytes, *, source_key: bytes | None,
+                     say: Progress) -> None:
+    """Export ``database`` (plain, or encrypted with ``source_key``) under ``key`` beside it,
+    check the export against the source's contents, flush it and rename it over the source:
+    the one step after which the new file is the clinic."""
     export = _export_path(database)
     say("export")
     try:
-        plain = connect_file(database, key=None)
+        source = connect_file(database, key=source_key)
         try:
             # Fold the write-ahead log into the file: the export reads one complete file, and
-            # no log of the plain file is left to be applied to the encrypted one.
-            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            expected = _counts(plain)
+            # no log of the old file is left to be applied to the new one.
+            source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            expected = backup_copy.read_contents(source)
         finally:
-            plain.close()
-        _export(database, export, made.key)
+            source.close()
+        _export(database, export, key, source_key=source_key)
         say("verify")
-        problem = _verify(export, made.key, expected)
+        problem = backup_copy.verify_copy(export, expected)
         if problem is not None:
             raise EnvironmentProblem(_("加密后的副本未通过校验（{reason}），原数据库未改动。",
                                        reason=problem))
@@ -133,17 +144,6 @@ def encrypt_database(data_dir: DataDir, *, key: bytes | None = None,
         database.with_name(database.name + side).unlink(missing_ok=True)
     os.replace(export, database)
     _fsync(database.parent)
-    say("attachments")
-    seal_attachments(data_dir, made.key)
-    log.info("database %s encrypted (key %s, %s)", database, key_id_of(made.key),
-             made.stored_in)
-    return made
-
-
-def seal_attachments(data_dir: DataDir, key: bytes) -> int:
-    """Encrypt the attachment files still plain (all of them right after ``encrypt``; the
-    rest after an interrupted run). How many were sealed."""
-    return seal_folder(data_dir.attachments, attachment_key(key))
 
 
 def _export(source: Path, target: Path, key: bytes, *, source_key: bytes | None = None
@@ -165,23 +165,6 @@ def _export(source: Path, target: Path, key: bytes, *, source_key: bytes | None 
         conn.close()
 
 
-def _verify(path: Path, key: bytes, expected: dict[str, int]) -> str | None:
-    try:
-        conn = connect_file(path, read_only=True, key=key)
-        try:
-            rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
-            if rows != ["ok"]:
-                return "integrity_check: " + "; ".join(rows[:3])
-            counts = _counts(conn)
-        finally:
-            conn.close()
-    except DB_ERRORS as exc:
-        return str(exc)
-    if counts != expected:
-        return "row counts differ"
-    return None
-
-
 def rekey_database(data_dir: DataDir, *, passphrase: str | None = None,
                    progress: Progress | None = None) -> NewKey:
     """Give an encrypted clinic a new key (a key or recovery key that may have been seen by
@@ -199,31 +182,8 @@ def rekey_database(data_dir: DataDir, *, passphrase: str | None = None,
     except KeyUnknown as exc:
         raise EnvironmentProblem(_("本机没有 {path} 的密钥，不能更换。", path=database)) from exc
     assert old is not None
-    conn = connect_file(database, key=old)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        expected = _counts(conn)
-    finally:
-        conn.close()
     made = create_key(data_dir, passphrase=passphrase)  # the old one becomes "previous"
-    export = _export_path(database)
-    say("export")
-    try:
-        _export(database, export, made.key, source_key=old)
-        say("verify")
-        problem = _verify(export, made.key, expected)
-        if problem is not None:
-            raise EnvironmentProblem(_("换密钥后的副本未通过校验（{reason}），原数据库未改动。",
-                                       reason=problem))
-        _fsync(export)
-    except BaseException:
-        export.unlink(missing_ok=True)
-        raise
-    say("swap")
-    for side in ("-wal", "-shm"):
-        database.with_name(database.name + side).unlink(missing_ok=True)
-    os.replace(export, database)
-    _fsync(database.parent)
+    _export_and_swap(database, made.key, source_key=old, say=say)
     say("attachments")
     seal_folder(data_dir.attachments, attachment_key(made.key),
                 old_keys=[attachment_key(old)])
