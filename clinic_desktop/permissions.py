@@ -6,10 +6,12 @@ Services check these (``Context.require``); the GUI only hides what a role canno
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from clinic_desktop.i18n import _
+from clinic_desktop.rules.masking import mask_id_card, mask_phone
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -54,6 +56,7 @@ class Permission(StrEnum):
     REPORTS_VIEW = "reports.view"
     LOYALTY_MANAGE = "loyalty.manage"  # tiers, plans, packages, coupon types, loyalty rules
     CAMPAIGN_RUN = "campaign.run"  # save segments, act on a segment's patients
+    CONTACT_FULL = "contact.full"  # patients' phone and ID numbers in full (see CONTACT_FIELDS)
 
 
 _FRONT_DESK = {
@@ -71,7 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SCHEDULE_MANAGE, Permission.CARE_PLANS_MANAGE, Permission.IMPORT_RUN,
             Permission.EXPORT_RUN, Permission.REPORTS_VIEW, Permission.AUDIT_VIEW,
             Permission.CATALOGUE_MANAGE, Permission.CHAIRS_MANAGE, Permission.LOYALTY_MANAGE,
-            Permission.CAMPAIGN_RUN,
+            Permission.CAMPAIGN_RUN, Permission.CONTACT_FULL,
         }
     ),
     Role.DOCTOR: frozenset(
@@ -125,6 +128,87 @@ def without_clinical(record: _Record) -> _Record:
     names = CLINICAL_FIELDS[type(record).__name__]
     blanks: dict[str, Any] = {name: "" for name in names}
     return dataclasses.replace(record, clinical_hidden=True, **blanks)
+
+
+# -- phone and ID numbers --------------------------------------------------------------------
+# Shown in full only with CONTACT_FULL (the issue "Sessions and screens": 138****5678 in the lists
+# and the callback list for roles that do not need the whole number; the full one on an explicit,
+# audited click, ``services.contacts.reveal_contact``). Administrator and manager hold it: they
+# import, export, merge and reconcile, and match people by number. Doctor, nurse and receptionist
+# do not: they call a patient one at a time from a list, and one click (audited) shows that
+# patient's number, so a screen, a photo of it or a printout never carries every number.
+#
+# The read models that carry a patient's number, and the fields a service masks in them for a
+# role without CONTACT_FULL (``masked_contacts``; ``id_number`` as an ID card, the rest as
+# phones). The services mask, not the GUI; they keep the raw number where they need it (sending
+# a message, duplicate checks, search: a number typed in full still finds its patient). A form
+# that sends back the masked value it was shown keeps the stored number (``patients``).
+# The test of this table scans the services for records with such fields: a new one is either
+# listed here or exempted there with its reason (staff and clinic phones are not patients').
+CONTACT_FIELDS: dict[str, frozenset[str]] = {
+    "PatientRecord": frozenset({"mobile", "phone2", "emergency_phone", "id_number"}),
+    "PatientHit": frozenset({"mobile"}),  # search results, today's / recent patients
+    "DuplicateMatch": frozenset({"mobile"}),
+    "FamilyMember": frozenset({"mobile"}),
+    "AppointmentView": frozenset({"patient_mobile"}),  # calendar blocks, tooltips, day sheet
+    "MoveProposal": frozenset({"patient_mobile"}),
+    "WaitlistItem": frozenset({"mobile"}),
+    "CallbackItem": frozenset({"phone"}),
+    "OutboxInfo": frozenset({"recipient"}),  # a mobile (sms, manual); an e-mail address is kept
+    "ComplaintRow": frozenset({"phone"}),
+    "BehindRow": frozenset({"phone"}),
+    "RfmRow": frozenset({"phone"}),
+    "SegmentRow": frozenset({"phone"}),
+    "ReferrerRow": frozenset({"phone"}),
+    "ClinicBalance": frozenset({"phone"}),
+}
+ID_CARD_FIELDS = frozenset({"id_number"})
+
+
+def mask_contact(name: str, value: str | None) -> str | None:
+    """One field's value masked as ``CONTACT_FIELDS`` says (None stays None)."""
+    if value is None:
+        return None
+    return mask_id_card(value) if name in ID_CARD_FIELDS else mask_phone(value)
+
+
+def masked_contacts(record: _Record) -> _Record:
+    """``record`` with its ``CONTACT_FIELDS`` masked (138****5678, 3502**********1234)."""
+    names = CONTACT_FIELDS[type(record).__name__]
+    masked: dict[str, Any] = {name: mask_contact(name, getattr(record, name)) for name in names}
+    return dataclasses.replace(record, **masked)
+
+
+class _Acting(Protocol):
+    """Who reads: a ``Context`` (not imported here, it imports this module)."""
+
+    def can(self, permission: Permission) -> bool: ...
+
+
+def contacts_for(who: _Acting, record: _Record) -> _Record:
+    """``record`` as the acting role may see it: masked without CONTACT_FULL."""
+    return record if who.can(Permission.CONTACT_FULL) else masked_contacts(record)
+
+
+def contacts_for_all(who: _Acting, records: Iterable[_Record]) -> list[_Record]:
+    """``contacts_for`` over a list (one permission check for all)."""
+    if who.can(Permission.CONTACT_FULL):
+        return list(records)
+    return [masked_contacts(r) for r in records]
+
+
+def _as_stored(value: str | None) -> str | None:
+    return value
+
+
+def _phone_masked(value: str | None) -> str | None:
+    return None if value is None else mask_phone(value)
+
+
+def phone_for(who: _Acting) -> Callable[[str | None], str | None]:
+    """How a phone number reads for the acting role, for rows built one by one (ten thousand
+    callback rows, an export): a ``replace`` per row would cost more than the read itself."""
+    return _as_stored if who.can(Permission.CONTACT_FULL) else _phone_masked
 
 
 def role_label(role: Role | str) -> str:

@@ -215,6 +215,26 @@ def patient_panel(s: Shots) -> QWidget:
     return s.settle(s.window)
 
 
+def patients_masked(s: Shots) -> QWidget:
+    """A receptionist's patient search: 138****5678 in the list, 显示号码 beside it in the panel."""
+    from clinic_desktop.context import Actor
+    from clinic_desktop.permissions import Role
+    from clinic_desktop.services.staff import list_staff
+
+    member = next(m for m in list_staff(s.services.ctx) if m.username == "front.sun")
+    actor = Actor(member.id, member.username, member.display_name, Role.RECEPTIONIST)
+    desk = AppServices(s.services.ctx.as_actor(actor), TaskManager(synchronous=True),
+                       s.services.clinic)
+    window = MainWindow(desk)
+    window.resize(s.window.size())
+    s.keep.append(window)
+    page = window.open_page("patients")
+    page.search.setText("张")  # type: ignore[attr-defined]
+    page.run_search()  # type: ignore[attr-defined]
+    page.open_patient(page.model.records[0].id)  # type: ignore[attr-defined]
+    return s.settle(window)
+
+
 def patient_form(s: Shots) -> QWidget:
     from ui.dialogs.patient_form import PatientFormDialog
 
@@ -705,6 +725,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
+    ("patients-masked.png", patients_masked),
     ("payment-dialog.png", payment_dialog),
     ("receipt.png", receipt),
     ("patient-member-tab.png", member_tab),

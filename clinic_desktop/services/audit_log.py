@@ -52,6 +52,7 @@ def _action_labels(language: str) -> dict[str, str]:
         "staff.waive_password_change": _("取消下次登录改密码的要求"),
         "patient.create": _("新建患者"), "patient.update": _("修改患者资料"),
         "patient.open": _("查看患者档案"), "patient.archive": _("归档患者"),
+        "contact.reveal": _("查看完整号码"),  # a masked phone or ID number shown in full
         "patient.unarchive": _("取消归档患者"), "patient.membership": _("修改会员信息"),
         "patient.merge": _("合并患者"), "patient.merge_undo": _("撤销合并患者"),
         "patient.medical": _("修改病史与过敏"), "patient.tag": _("给患者加标签"),
@@ -73,9 +74,9 @@ def _action_labels(language: str) -> dict[str, str]:
         "settings.care": _("修改回访设置"), "message.template": _("保存消息模板"),
         "message.queue": _("消息排队待发"), "message.sent": _("消息已发送"),
         "message.sent_manually": _("消息标为已手动发送"), "settings.channels": _("修改消息渠道"),
-        "settings.sources": _("修改来源渠道"), "schedule.hours": _("修改出诊时间"),
         "settings.idle_lock": _("修改自动锁定时间"), "session.locked": _("无操作自动锁定"),
         "session.unlocked": _("解锁"),
+        "settings.sources": _("修改来源渠道"), "schedule.hours": _("修改出诊时间"),
         "schedule.time_off": _("登记请假"), "schedule.time_off_removed": _("删除请假"),
         "chair.add": _("新增椅位"), "chair.update": _("修改椅位"),
         "catalogue.save": _("保存诊疗项目"), "tag.create": _("新建标签"),

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.context import Context
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for, phone_for
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.free_slots import FreeSlot, next_free_slots
 from clinic_desktop.rules.schedule_rules import Booking, TimeOff, WorkingSpan
@@ -133,6 +133,7 @@ def appointments_between(
         # much as SQLite itself for a busy week.
         rows = session.connection().execute(query, window).all()
     views: list[AppointmentView] = []
+    phone = phone_for(ctx)  # masked without CONTACT_FULL
     procedures: list[tuple[int, int, str, str]] = []  # (position, id, name, colour)
     last = len(rows) - 1
     for index, (aid, version, patient_id, name, mobile, allergy, doctor_id, chair_id, begin,
@@ -146,7 +147,7 @@ def appointments_between(
                                             if procedures else ((), (), (), ()))
         views.append(frozen(AppointmentView, {
             "id": aid, "version": version, "patient_id": patient_id, "patient_name": name,
-            "patient_mobile": mobile, "has_allergy": bool(allergy), "doctor_id": doctor_id,
+            "patient_mobile": phone(mobile), "has_allergy": bool(allergy), "doctor_id": doctor_id,
             "chair_id": chair_id, "start": utc_instant(begin), "end": utc_instant(finish),
             "status": status, "channel": channel, "notes": notes,
             "procedures": names, "procedure_ids": procedure_ids,
@@ -355,6 +356,7 @@ def propose_moves(ctx: Context, appointment_ids: Sequence[int], *,
         data = _slot_data(session, sorted(set(targets.values())), min(firsts),
                           max(firsts) + timedelta(days=days), ignore=set(targets))
     proposals = []
+    phone = phone_for(ctx)
     for row, after in zip(rows, firsts, strict=True):
         doctor = targets[row.id]
         chairs = None if row.chair_id is None else [
@@ -375,7 +377,7 @@ def propose_moves(ctx: Context, appointment_ids: Sequence[int], *,
             if slot.chair_id is not None:
                 data.by_chair[slot.chair_id].append(taken)
         proposals.append(MoveProposal(
-            row.id, row.version, row.patient_id, row.name, row.mobile, row.doctor_id,
+            row.id, row.version, row.patient_id, row.name, phone(row.mobile), row.doctor_id,
             utc_instant(row.start), utc_instant(row.end), doctor,
             slot.chair_id if slot else row.chair_id, slot.start if slot else None,
             slot.end if slot else None))
@@ -403,5 +405,6 @@ def booking_candidates(ctx: Context, query: str, *, limit: int = 20) -> list[Boo
             select(Visit.patient_id, func.max(Visit.visit_date))
             .where(Visit.patient_id.in_([h.id for h in hits]))
             .group_by(Visit.patient_id))}
-    return [BookingCandidate(hit, age_on(hit.birth_date, today) if hit.birth_date else None,
+    return [BookingCandidate(contacts_for(ctx, hit),
+                             age_on(hit.birth_date, today) if hit.birth_date else None,
                              last.get(hit.id)) for hit in hits]

@@ -26,7 +26,7 @@ from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
 from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone
 from clinic_desktop.i18n import _
 from clinic_desktop.package_data import resource
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, phone_for
 from clinic_desktop.rules.care_plans import (
     CarePlan,
     PlannedTask,
@@ -418,9 +418,10 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
             .where(t.status.in_(OPEN), due_by)
             .order_by(t.due_at, t.id)).all()
+    phone = phone_for(ctx)  # masked without CONTACT_FULL: the number shows on a click
     return [frozen(CallbackItem, {
         "task_id": tid, "version": version, "patient_id": pid, "patient": name,
-        "phone": mobile, "kind": kind, "reason": title, "due": utc_instant(due),
+        "phone": phone(mobile), "kind": kind, "reason": title, "due": utc_instant(due),
         "attempts": attempts, "last_outcome": outcome, "procedure": procedure,
         "doctor": doctor, "priority": priority, "has_allergy": bool(allergy),
         "birth_date": birth, "assigned_role": role, "assigned_staff_id": staff,
@@ -492,8 +493,12 @@ def export_callbacks(ctx: Context, items: list[CallbackItem], path: str) -> None
                XlsxColumn(_("项目"), 14), XlsxColumn(_("医生"), 10),
                XlsxColumn(_("会员等级"), 10), XlsxColumn(_("已拨打"), 8, "int"),
                XlsxColumn(_("结果"), 14), XlsxColumn(_("备注"), 24)]
-    rows = ([i.due.astimezone(zone), i.patient, i.phone or "", kind_label(i.kind), i.reason,
-             i.procedure or "", i.doctor or "", i.member_tier or "", i.attempts, "", ""]
+    # The items come from ``callback_list``; masked again here (idempotent) so a role without
+    # CONTACT_FULL never writes a whole number, whatever it was handed.
+    phone = phone_for(ctx)
+    rows = ([i.due.astimezone(zone), i.patient, phone(i.phone) or "", kind_label(i.kind),
+             i.reason, i.procedure or "", i.doctor or "", i.member_tier or "", i.attempts, "",
+             ""]
             for i in items)
     write_xlsx(Path(path), [XlsxSheet(_("回访清单"), columns, rows)])
 

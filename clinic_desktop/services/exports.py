@@ -1,6 +1,7 @@
 """Excel exports (patients, appointments, visits, the ledger, the audit log), the import
 template and the import error report. Each export needs ``EXPORT_RUN`` (the audit log:
-``AUDIT_VIEW``) and leaves an audit entry. Given a ``progress`` (the GUI's worker job), an
+``AUDIT_VIEW``) and leaves an audit entry; a role without ``CONTACT_FULL`` gets the phone and
+ID numbers masked, as on its screens. Given a ``progress`` (the GUI's worker job), an
 export reports its rows and stops when asked: nothing is written until the last row is read,
 so a cancelled export leaves no file."""
 
@@ -21,7 +22,7 @@ from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.mapping import FIELDS, field_label
 from clinic_desktop.importing.rows import Problem
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, mask_contact, phone_for
 from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.appointments import channel_label
 from clinic_desktop.services.audit_log import (
@@ -111,11 +112,16 @@ def export_patients(ctx: Context, path: Path, *, patient_ids: Sequence[int] | No
                  .where(Patient.merged_into_id.is_(None)).order_by(Patient.id))
         if patient_ids is not None:
             query = query.where(Patient.id.in_(list(patient_ids)))
+        full = ctx.can(Permission.CONTACT_FULL)
+
+        def shown(name: str, value: str | None) -> str:
+            return (value if full else mask_contact(name, value)) or ""
 
         def rows() -> Iterator[list[object]]:
             for p, allergy, referred in session.execute(query.execution_options(yield_per=2000)):
-                yield [p.code, p.name, _sex(p.sex), p.birth_date, p.mobile or "",
-                       p.phone2 or "", p.id_number or "", p.wechat or "", p.occupation or "",
+                yield [p.code, p.name, _sex(p.sex), p.birth_date, shown("mobile", p.mobile),
+                       shown("phone2", p.phone2), shown("id_number", p.id_number),
+                       p.wechat or "", p.occupation or "",
                        p.address or "", p.source or "", referred or "", p.first_visit_date,
                        allergy or "", p.member_tier or "", p.member_points,
                        _("是") if p.archived else "", p.notes]
@@ -157,6 +163,7 @@ def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                                       ProcedureType.id == AppointmentProcedure.procedure_type_id)
                            .order_by(Appointment.start, Appointment.id,
                                      AppointmentProcedure.position))
+        phone = phone_for(ctx)  # masked without CONTACT_FULL
 
         def rows() -> Iterator[list[object]]:
             found = session.execute(with_procedures.execution_options(yield_per=2000))
@@ -165,7 +172,8 @@ def export_appointments(ctx: Context, path: Path, *, start: date | None = None,
                 a, code, name, mobile, doctor, chair, _p = group[0]
                 procedures = "、".join(r[6] for r in group if r[6])
                 yield [a.start.astimezone(zone), a.end.astimezone(zone), code, name,
-                       mobile or "", doctor, chair or "", status_label(a.status), procedures,
+                       phone(mobile) or "", doctor, chair or "", status_label(a.status),
+                       procedures,
                        channel_label(a.channel), a.notes, a.cancel_reason or "",
                        a.override_reason or ""]
 
@@ -202,12 +210,13 @@ def export_visits(ctx: Context, path: Path, *, start: date | None = None,
         if end:
             query = query.where(Visit.visit_date <= end)
         _range(session, start, end)
+        phone = phone_for(ctx)  # masked without CONTACT_FULL
 
         def rows() -> Iterator[list[object]]:
             for day, code, name, mobile, doctor, procedure, site, amount, notes in \
                     session.execute(query.execution_options(yield_per=2000)):
-                yield [day, code, name, mobile or "", doctor or "", procedure, site, amount,
-                       notes]
+                yield [day, code, name, phone(mobile) or "", doctor or "", procedure, site,
+                       amount, notes]
 
         columns = [XlsxColumn(_("就诊日期"), 12, "date"), XlsxColumn(_("病历号"), 10),
                    XlsxColumn(_("患者"), 10), XlsxColumn(_("手机"), 14),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for_all
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.patient import FamilyLink, Patient
 from clinic_desktop.storage.models.schedule import Appointment
@@ -120,4 +120,4 @@ def family_in(session: Session, patient_id: int, now: datetime) -> list[FamilyMe
 def family_of(ctx: Context, patient_id: int) -> list[FamilyMember]:
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
-        return family_in(session, patient_id, ctx.now())
+        return contacts_for_all(ctx, family_in(session, patient_id, ctx.now()))

@@ -24,7 +24,7 @@ from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.package_data import resource
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, masked_contacts
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.message_templates import check_template, greeting_name, render
 from clinic_desktop.services.clinic import read_setting, write_setting
@@ -74,6 +74,14 @@ class OutboxInfo:
 def _info(m: OutboxMessage) -> OutboxInfo:
     return OutboxInfo(m.id, m.patient_id, m.channel, m.recipient, m.body, m.status, m.attempts,
                       m.last_error, m.created_at, m.sent_at)
+
+
+def _shown(ctx: Context, info: OutboxInfo) -> OutboxInfo:
+    """The message as the acting role may see it: a mobile recipient masked without
+    CONTACT_FULL (an e-mail address is not a phone number). A sender gets ``_info``'s."""
+    if info.channel == "email" or ctx.can(Permission.CONTACT_FULL):
+        return info
+    return masked_contacts(info)
 
 
 class Sender(Protocol):
@@ -198,7 +206,7 @@ def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: 
         existing = session.execute(select(OutboxMessage).where(
             OutboxMessage.dedupe_key == key)).scalar_one_or_none()
         if existing is not None:
-            return _info(existing)
+            return _shown(ctx, _info(existing))
         message = OutboxMessage(
             patient_id=patient_id, task_id=task_id, channel=channel, recipient=to,
             subject=template.name, body=render(template.body, values), dedupe_key=key,
@@ -206,7 +214,7 @@ def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: 
         session.add(message)
         session.flush()
         ctx.audit(session, "message.queue", "patient", patient_id, f"{template_key} {channel}")
-        return _info(message)
+        return _shown(ctx, _info(message))
 
 
 def mark_sent(ctx: Context, message_id: int) -> None:
@@ -281,7 +289,7 @@ def outbox(ctx: Context, *, status: str | None = None) -> list[OutboxInfo]:
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
         if status is not None:
             query = query.where(OutboxMessage.status == status)
-        return [_info(m) for m in session.execute(query).scalars()]
+        return [_shown(ctx, _info(m)) for m in session.execute(query).scalars()]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission, without_clinical
+from clinic_desktop.permissions import (
+    Permission,
+    contacts_for,
+    contacts_for_all,
+    without_clinical,
+)
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
@@ -198,7 +203,7 @@ def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     today = ctx.now().astimezone(zone).date()
     patient = get_patient(session, patient_id)
-    record = record_of(patient)
+    record = contacts_for(ctx, record_of(patient))  # numbers masked without CONTACT_FULL
     if not ctx.can(Permission.CLINICAL_VIEW):
         record = without_clinical(record)  # the patient's note is clinical
     medical = medical_in(session, patient_id)
@@ -247,7 +252,7 @@ def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
         # Without the medical section only the allergies (a safety field) are left.
         medical=medical if "medical" in sections else without_clinical(medical),
         treatments=treatments,
-        family=tuple(family_in(session, patient_id, ctx.now())),
+        family=tuple(contacts_for_all(ctx, family_in(session, patient_id, ctx.now()))),
         attachments=attachments,
         custom_values=tuple(custom_values_in(session, patient_id)),
         care=tuple(task_info(t) for t in session.execute(

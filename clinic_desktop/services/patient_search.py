@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_desktop.context import Context
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for, contacts_for_all
 from clinic_desktop.rules.text import normalize_text
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.panel import OPEN_ACTION
@@ -177,7 +177,10 @@ def search_patients(ctx: Context, query: str, *, limit: int = 50,
     """Not audited per keystroke: opening a patient's panel is."""
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
-        return search_in(session, query, limit=limit, include_archived=include_archived)
+        # Found by the stored numbers (a whole mobile typed still finds its patient), shown
+        # masked to a role without CONTACT_FULL.
+        return contacts_for_all(ctx, search_in(session, query, limit=limit,
+                                               include_archived=include_archived))
 
 
 def patient_hit(ctx: Context, patient_id: int) -> PatientHit | None:
@@ -185,8 +188,9 @@ def patient_hit(ctx: Context, patient_id: int) -> PatientHit | None:
     it links to, such as the referrer already stored."""
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
-        return _hits(session, [patient_id], include_archived=True,
-                     include_merged=True).get(patient_id)
+        hit = _hits(session, [patient_id], include_archived=True,
+                    include_merged=True).get(patient_id)
+        return None if hit is None else contacts_for(ctx, hit)
 
 
 def todays_patients(ctx: Context) -> list[TodayPatient]:
@@ -212,7 +216,8 @@ def todays_patients(ctx: Context) -> list[TodayPatient]:
             first.setdefault(patient_id, (at, doctor, status))
             count[patient_id] = count.get(patient_id, 0) + 1
         hits = _hits(session, first, include_archived=True)
-        return [TodayPatient(hits[pid], *first[pid], count[pid]) for pid in first
+        return [TodayPatient(contacts_for(ctx, hits[pid]), *first[pid], count[pid])
+                for pid in first
                 if pid in hits]
 
 
@@ -236,5 +241,5 @@ def recently_opened(ctx: Context, *, limit: int = 8,
             if entity_id is not None and entity_id.isdigit():
                 opened.setdefault(int(entity_id), at)
         hits = _hits(session, opened, include_archived=include_archived)
-        return [RecentPatient(hits[pid], at) for pid, at in opened.items()
+        return [RecentPatient(contacts_for(ctx, hits[pid]), at) for pid, at in opened.items()
                 if pid in hits][:limit]

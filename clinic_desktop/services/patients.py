@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
@@ -13,9 +14,16 @@ from clinic_desktop.context import Context
 from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.mapping import field_label
-from clinic_desktop.permissions import Permission, without_clinical
+from clinic_desktop.permissions import (
+    ID_CARD_FIELDS,
+    Permission,
+    contacts_for,
+    phone_for,
+    without_clinical,
+)
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.idcard import check_conflicts, parse_id_card
+from clinic_desktop.rules.masking import is_masked_of
 from clinic_desktop.rules.phone import normalize_mobile
 from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.rules.text import hidden_character, normalize_text
@@ -221,9 +229,15 @@ def clean_input(data: PatientInput, *, today: date,
     return cleaned, warnings
 
 
-def duplicates_in(session: Session, data: PatientInput, *,
-                  exclude_id: int | None = None) -> list[DuplicateMatch]:
-    """Matches by mobile, then ID number, then name + birth date (the house identity rule)."""
+def _as_stored(value: str | None) -> str | None:
+    return value
+
+
+def duplicates_in(session: Session, data: PatientInput, *, exclude_id: int | None = None,
+                  phone: Callable[[str | None], str | None] = _as_stored,
+                  ) -> list[DuplicateMatch]:
+    """Matches by mobile, then ID number, then name + birth date (the house identity rule).
+    ``phone`` shows the matches' numbers as the caller's role may see them (``phone_for``)."""
     conditions = []
     if data.mobile:
         conditions.append(Patient.mobile == data.mobile)
@@ -239,12 +253,13 @@ def duplicates_in(session: Session, data: PatientInput, *,
     matches = []
     for p in session.execute(query.limit(10)).scalars():
         if data.mobile and p.mobile == data.mobile:
-            reason = _("手机号 {mobile} 相同", mobile=p.mobile)
+            reason = _("手机号 {mobile} 相同", mobile=phone(p.mobile))
         elif data.id_number and p.id_number == data.id_number:
             reason = _("身份证号相同")
         else:
             reason = _("姓名和出生日期相同")
-        matches.append(DuplicateMatch(p.id, p.code, p.name, p.mobile, p.birth_date, reason))
+        matches.append(DuplicateMatch(p.id, p.code, p.name, phone(p.mobile), p.birth_date,
+                                      reason))
     return matches
 
 
@@ -254,7 +269,7 @@ def find_possible_duplicates(ctx: Context, data: PatientInput, *,
     with ctx.transaction() as session:
         cleaned, _warnings = clean_input(data, today=_today(ctx, session),
                                          allowed_sources=sources(session))
-        return duplicates_in(session, cleaned, exclude_id=exclude_id)
+        return duplicates_in(session, cleaned, exclude_id=exclude_id, phone=phone_for(ctx))
 
 
 def _today(ctx: Context, session: Session) -> date:
@@ -275,8 +290,23 @@ def next_code(session: Session) -> str:
 
 
 def _visible(ctx: Context, record: PatientRecord) -> PatientRecord:
-    """The record cut to the acting role: the note is clinical (``CLINICAL_FIELDS``)."""
+    """The record cut to the acting role: the note is clinical (``CLINICAL_FIELDS``), the phone
+    and ID numbers masked without CONTACT_FULL (``CONTACT_FIELDS``)."""
+    record = contacts_for(ctx, record)
     return record if ctx.can(Permission.CLINICAL_VIEW) else without_clinical(record)
+
+
+# The contact fields of the form, as ``PatientInput`` and ``Patient`` name them.
+_CONTACT_INPUTS = ("mobile", "phone2", "emergency_phone", "id_number")
+
+
+def _contacts_to_store(data: PatientInput, stored: Patient) -> PatientInput:
+    """A form sends back the masked number it was shown (138****5678) when nobody touched
+    the field: the stored number stays. Anything else typed is a new number, checked as one."""
+    kept = {name: getattr(stored, name) for name in _CONTACT_INPUTS
+            if is_masked_of(getattr(data, name), getattr(stored, name),
+                            id_card=name in ID_CARD_FIELDS)}
+    return replace(data, **kept) if kept else data
 
 
 def _note_to_store(ctx: Context, typed: str, stored: str) -> str:
@@ -375,7 +405,7 @@ def create_patient_in(ctx: Context, session: Session, data: PatientInput, *,
                                     allowed_sources=sources(session))
     check_referrer_in(session, None, cleaned.referred_by_id)
     if not allow_duplicate:
-        matches = duplicates_in(session, cleaned)
+        matches = duplicates_in(session, cleaned, phone=phone_for(ctx))
         if matches:
             raise DuplicatePatient(matches)
     now = ctx.now()
@@ -426,6 +456,7 @@ def update_patient_in(ctx: Context, session: Session, patient_id: int, data: Pat
     patient = get_patient(session, patient_id)
     if patient.version != version:
         raise concurrent_edit_error(ctx, session, patient)
+    data = _contacts_to_store(data, patient)
     cleaned, warnings = clean_input(data, today=_today(ctx, session),
                                     allowed_sources=sources(session))
     cleaned = replace(cleaned, notes=_note_to_store(ctx, cleaned.notes, patient.notes))

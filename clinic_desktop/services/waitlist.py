@@ -10,7 +10,7 @@ from sqlalchemy import select
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for_all
 from clinic_desktop.services.appointments import clinic_zone
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.patient import Patient
@@ -76,7 +76,7 @@ def active_waitlist(ctx: Context) -> list[WaitlistItem]:
             select(WaitlistEntry, Patient.name, Patient.mobile)
             .join(Patient, Patient.id == WaitlistEntry.patient_id)
             .where(WaitlistEntry.active.is_(True)).order_by(WaitlistEntry.created_at)).all()
-        return _items([(r[0], r[1], r[2]) for r in rows])
+        return contacts_for_all(ctx, _items([(r[0], r[1], r[2]) for r in rows]))
 
 
 def matches_for_slot(ctx: Context, appointment_id: int) -> list[WaitlistItem]:
@@ -104,7 +104,7 @@ def matches_for_slot(ctx: Context, appointment_id: int) -> list[WaitlistItem]:
             if parts and day_part(local) not in parts:
                 continue
             fitting.append((entry, name, mobile))
-        return _items(fitting)
+        return contacts_for_all(ctx, _items(fitting))
 
 
 def resolve_waitlist(ctx: Context, entry_id: int, *, note: str = "") -> None:

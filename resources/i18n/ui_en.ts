@@ -457,7 +457,7 @@
     <name>AdminPage</name>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="45" />
-        <location filename="../../ui/pages/admin_page.py" line="211" />
+        <location filename="../../ui/pages/admin_page.py" line="234" />
         <source>员工与椅位</source>
         <translation>Staff &amp; chairs</translation>
     </message>
@@ -468,7 +468,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="47" />
-        <location filename="../../ui/pages/admin_page.py" line="128" />
+        <location filename="../../ui/pages/admin_page.py" line="134" />
         <source>员工</source>
         <translation>Staff</translation>
     </message>
@@ -479,7 +479,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="56" />
-        <location filename="../../ui/pages/admin_page.py" line="80" />
+        <location filename="../../ui/pages/admin_page.py" line="84" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
@@ -490,101 +490,131 @@
     </message>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="58" />
-        <location filename="../../ui/pages/admin_page.py" line="153" />
-        <location filename="../../ui/pages/admin_page.py" line="160" />
+        <location filename="../../ui/pages/admin_page.py" line="164" />
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="67" />
+        <location filename="../../ui/pages/admin_page.py" line="59" />
+        <location filename="../../ui/pages/admin_page.py" line="172" />
+        <source>要求改密码</source>
+        <translation>Require new password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="60" />
+        <source>下次登录时必须先设置新密码</source>
+        <translation>Must choose a new password at the next sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="71" />
         <source>椅位 / 诊室</source>
         <translation>Chairs / rooms</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="70" />
+        <location filename="../../ui/pages/admin_page.py" line="74" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="71" />
+        <location filename="../../ui/pages/admin_page.py" line="75" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="72" />
-        <location filename="../../ui/pages/admin_page.py" line="109" />
+        <location filename="../../ui/pages/admin_page.py" line="76" />
+        <location filename="../../ui/pages/admin_page.py" line="115" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="72" />
-        <location filename="../../ui/pages/admin_page.py" line="100" />
+        <location filename="../../ui/pages/admin_page.py" line="76" />
+        <location filename="../../ui/pages/admin_page.py" line="106" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="72" />
-        <location filename="../../ui/pages/admin_page.py" line="96" />
+        <location filename="../../ui/pages/admin_page.py" line="76" />
+        <location filename="../../ui/pages/admin_page.py" line="100" />
         <source>停用</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="79" />
+        <location filename="../../ui/pages/admin_page.py" line="83" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="98" />
+        <location filename="../../ui/pages/admin_page.py" line="102" />
         <source>已锁定至 {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="103" />
+        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <source>待改密码</source>
+        <translation>New password due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="109" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="104" />
+        <location filename="../../ui/pages/admin_page.py" line="110" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="105" />
+        <location filename="../../ui/pages/admin_page.py" line="111" />
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="106" />
+        <location filename="../../ui/pages/admin_page.py" line="112" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="106" />
+        <location filename="../../ui/pages/admin_page.py" line="112" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="107" />
+        <location filename="../../ui/pages/admin_page.py" line="113" />
         <source>颜色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="111" />
+        <location filename="../../ui/pages/admin_page.py" line="117" />
         <source>最近登录</source>
         <translation>Last sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="128" />
+        <location filename="../../ui/pages/admin_page.py" line="134" />
         <source>请先在表格中选择一位员工。</source>
         <translation>Select a staff member in the table first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="154" />
-        <source>为 {0} 设置新密码（至少 6 个字符）：</source>
-        <translation>New password for {0} (at least 6 characters):</translation>
+        <location filename="../../ui/pages/admin_page.py" line="161" />
+        <source>{0} 的密码已重置，账号锁定已解除。下次登录时需要设置新密码。</source>
+        <translation>{0}'s password was reset and any lockout lifted. They must choose a new password at their next sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="161" />
+        <location filename="../../ui/pages/admin_page.py" line="176" />
+        <source>{0} 下次登录时已经需要设置新密码。取消这个要求吗？</source>
+        <translation>{0} must already choose a new password at the next sign-in. Lift that requirement?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="183" />
+        <source>{0} 下次登录时需要先设置新密码。</source>
+        <translation>{0} must choose a new password at the next sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="184" />
+        <source>已取消：{0} 下次登录时不必修改密码。</source>
+        <translation>Lifted: {0} need not change their password at the next sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="163" />
         <source>{0} 的密码已重置，账号锁定已解除。</source>
         <translation>{0}'s password was reset and any lock was lifted.</translation>
     </message>
@@ -792,109 +822,109 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="59" />
-        <location filename="../../ui/dialogs/backup_dialog.py" line="61" />
-        <location filename="../../ui/dialogs/backup_dialog.py" line="168" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="60" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="167" />
         <source>数据备份</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="62" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="61" />
         <source>每天在设定时间和退出程序时自动备份数据库和附件；每份备份都会重新打开校验。建议另设一个 U 盘或网络共享文件夹作为第二备份位置。</source>
         <translation>The database and attachments are backed up every day at the set time and when the app closes; every backup is reopened and verified. Set a USB disk or network share as a second folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="72" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="71" />
         <source>每天自动备份，退出程序时也备份</source>
         <translation>Back up daily and when the app closes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="80" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="79" />
         <source>不设置</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="81" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="80" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="88" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="87" />
         <source>每日</source>
         <translation>Daily</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="88" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="87" />
         <source>每周</source>
         <translation>Weekly</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="89" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="88" />
         <source>每月</source>
         <translation>Monthly</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="98" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="97" />
         <source>每天备份时间</source>
         <translation>Daily backup at</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="99" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="98" />
         <source>备份位置</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="100" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="99" />
         <source>第二备份位置</source>
         <translation>Second folder</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="101" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="100" />
         <source>保留份数</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="109" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="108" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="111" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="110" />
         <source>恢复…</source>
         <translation>Restore…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="117" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="116" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="117" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="116" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="124" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="123" />
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="125" />
         <source>上次备份：{0}，已校验无误。</source>
         <translation>Last backup: {0}, verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="129" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="128" />
         <source>上次备份 {0} 有问题：{1}</source>
         <translation>Last backup {0} had problems: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="137" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="136" />
         <source>选择第二备份位置</source>
         <translation>Choose the second backup folder</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="172" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="171" />
         <source>正在备份</source>
         <translation>Backing up</translation>
     </message>
@@ -1021,18 +1051,18 @@
 <context>
     <name>CalendarCanvas</name>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="460" />
+        <location filename="../../ui/calendar/canvas.py" line="463" />
         <source>会员：{0}</source>
         <translation>Member: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="463" />
+        <location filename="../../ui/calendar/canvas.py" line="466" />
         <source>⚠ 有过敏史</source>
         <translation>⚠ Has allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/canvas.py" line="314" />
-        <location filename="../../ui/calendar/canvas.py" line="466" />
+        <location filename="../../ui/calendar/canvas.py" line="317" />
+        <location filename="../../ui/calendar/canvas.py" line="469" />
         <source>加号：{0}</source>
         <translation>Override: {0}</translation>
     </message>
@@ -1040,160 +1070,170 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../ui/calendar/page.py" line="87" />
-        <location filename="../../ui/calendar/page.py" line="460" />
+        <location filename="../../ui/calendar/page.py" line="88" />
+        <location filename="../../ui/calendar/page.py" line="472" />
         <source>预约</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="88" />
+        <location filename="../../ui/calendar/page.py" line="89" />
         <source>双击或拖选空白处预约；拖动预约改时间，拖下边缘改时长；右键改状态。</source>
         <translation>Double-click or drag over free time to book; drag a booking to move it, its lower edge to resize; right-click to change status.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="90" />
+        <location filename="../../ui/calendar/page.py" line="91" />
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="92" />
+        <location filename="../../ui/calendar/page.py" line="93" />
         <source>上一天/上一周（PageUp）</source>
         <translation>Previous day/week (PageUp)</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="94" />
+        <location filename="../../ui/calendar/page.py" line="95" />
         <source>下一天/下一周（PageDown）</source>
         <translation>Next day/week (PageDown)</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="99" />
+        <location filename="../../ui/calendar/page.py" line="100" />
         <source>日视图</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="100" />
+        <location filename="../../ui/calendar/page.py" line="101" />
         <source>周视图</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="102" />
+        <location filename="../../ui/calendar/page.py" line="103" />
         <source>按医生</source>
         <translation>By doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="103" />
+        <location filename="../../ui/calendar/page.py" line="104" />
         <source>按椅位</source>
         <translation>By chair</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="108" />
+        <location filename="../../ui/calendar/page.py" line="109" />
         <source>{0} 分钟</source>
         <translation>{0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="117" />
+        <location filename="../../ui/calendar/page.py" line="118" />
         <source>新预约</source>
         <translation>New booking</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="119" />
+        <location filename="../../ui/calendar/page.py" line="120" />
         <source>在当前医生的下一个空档预约（Ctrl+N）</source>
         <translation>Book the next free slot of the doctors shown (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="122" />
+        <location filename="../../ui/calendar/page.py" line="123" />
         <source>更多…</source>
         <translation>More…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="124" />
+        <location filename="../../ui/calendar/page.py" line="125" />
         <source>候补名单…</source>
         <translation>Waitlist…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="125" />
+        <location filename="../../ui/calendar/page.py" line="126" />
         <source>打印日程…</source>
         <translation>Print day sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="126" />
+        <location filename="../../ui/calendar/page.py" line="127" />
         <source>日程另存为 PDF…</source>
         <translation>Save day sheet as PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="128" />
+        <location filename="../../ui/calendar/page.py" line="129" />
         <source>请假 / 停诊…</source>
         <translation>Time off…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="129" />
+        <location filename="../../ui/calendar/page.py" line="130" />
         <source>出诊时间…</source>
         <translation>Working hours…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="130" />
+        <location filename="../../ui/calendar/page.py" line="131" />
         <source>显示/隐藏医生…</source>
         <translation>Show/hide doctors…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="239" />
+        <location filename="../../ui/calendar/page.py" line="242" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="270" />
-        <location filename="../../ui/calendar/page.py" line="285" />
+        <location filename="../../ui/calendar/page.py" line="273" />
+        <location filename="../../ui/calendar/page.py" line="288" />
         <source>共 {0} 个预约</source>
         <translation>{0} appointments</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="350" />
+        <location filename="../../ui/calendar/page.py" line="353" />
         <source>不能改到这个时间</source>
         <translation>Cannot move there</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="363" />
+        <location filename="../../ui/calendar/page.py" line="366" />
         <source>标记为 {0}</source>
         <translation>Mark as {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="366" />
+        <location filename="../../ui/calendar/page.py" line="369" />
         <source>完成就诊并记账…</source>
         <translation>Complete visit and charge…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="368" />
+        <location filename="../../ui/calendar/page.py" line="371" />
         <source>改约…</source>
         <translation>Reschedule…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="369" />
+        <location filename="../../ui/calendar/page.py" line="372" />
         <source>加入候补（希望提前）…</source>
         <translation>Add to waitlist (wants earlier)…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="372" />
+        <location filename="../../ui/calendar/page.py" line="375" />
         <source>取消预约…</source>
         <translation>Cancel appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="374" />
+        <location filename="../../ui/calendar/page.py" line="377" />
         <source>打开患者档案</source>
         <translation>Open patient record</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="375" />
-        <location filename="../../ui/calendar/page.py" line="408" />
+        <location filename="../../ui/calendar/page.py" line="378" />
+        <location filename="../../ui/calendar/page.py" line="420" />
         <source>预约历史</source>
         <translation>Appointment history</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="418" />
+        <location filename="../../ui/calendar/page.py" line="380" />
+        <source>显示完整号码</source>
+        <translation>Show full number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="387" />
+        <source>完整号码</source>
+        <translation>Full number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="430" />
         <source>{0} {1} 至 {2} 请假，这段时间里还有 {3} 个预约。</source>
         <translation>{0} is off from {1} to {2}; {3} bookings fall in that time.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="449" />
+        <location filename="../../ui/calendar/page.py" line="461" />
         <source>日程另存为 PDF</source>
         <translation>Save day sheet as PDF</translation>
     </message>
@@ -1239,280 +1279,280 @@
 <context>
     <name>CallbacksPage</name>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="68" />
-        <location filename="../../ui/pages/callbacks_page.py" line="339" />
-        <location filename="../../ui/pages/callbacks_page.py" line="360" />
-        <location filename="../../ui/pages/callbacks_page.py" line="454" />
+        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <location filename="../../ui/pages/callbacks_page.py" line="346" />
+        <location filename="../../ui/pages/callbacks_page.py" line="367" />
+        <location filename="../../ui/pages/callbacks_page.py" line="461" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="69" />
+        <location filename="../../ui/pages/callbacks_page.py" line="70" />
         <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
         <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="75" />
+        <location filename="../../ui/pages/callbacks_page.py" line="76" />
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="79" />
+        <location filename="../../ui/pages/callbacks_page.py" line="80" />
         <source>全部负责人</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="84" />
+        <location filename="../../ui/pages/callbacks_page.py" line="85" />
         <source>全部优先级</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="88" />
+        <location filename="../../ui/pages/callbacks_page.py" line="89" />
         <source>任何人</source>
         <translation>Anyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="89" />
+        <location filename="../../ui/pages/callbacks_page.py" line="90" />
         <source>指派给我</source>
         <translation>Assigned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="91" />
+        <location filename="../../ui/pages/callbacks_page.py" line="92" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="222" />
+        <location filename="../../ui/pages/callbacks_page.py" line="229" />
         <source>全部计划</source>
         <translation>All plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="98" />
+        <location filename="../../ui/pages/callbacks_page.py" line="99" />
         <source>按家庭分组</source>
         <translation>Group by family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="99" />
+        <location filename="../../ui/pages/callbacks_page.py" line="100" />
         <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
         <translation>Members of one family due together are listed together, so one call covers them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="101" />
+        <location filename="../../ui/pages/callbacks_page.py" line="102" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="109" />
+        <location filename="../../ui/pages/callbacks_page.py" line="110" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="112" />
+        <location filename="../../ui/pages/callbacks_page.py" line="113" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="129" />
+        <location filename="../../ui/pages/callbacks_page.py" line="133" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="135" />
+        <location filename="../../ui/pages/callbacks_page.py" line="139" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="138" />
+        <location filename="../../ui/pages/callbacks_page.py" line="142" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="139" />
+        <location filename="../../ui/pages/callbacks_page.py" line="143" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="140" />
+        <location filename="../../ui/pages/callbacks_page.py" line="145" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="141" />
+        <location filename="../../ui/pages/callbacks_page.py" line="146" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="142" />
+        <location filename="../../ui/pages/callbacks_page.py" line="147" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="80" />
-        <location filename="../../ui/pages/callbacks_page.py" line="143" />
-        <location filename="../../ui/pages/callbacks_page.py" line="342" />
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <location filename="../../ui/pages/callbacks_page.py" line="148" />
+        <location filename="../../ui/pages/callbacks_page.py" line="349" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="132" />
+        <location filename="../../ui/pages/callbacks_page.py" line="136" />
         <source>逾期天数</source>
         <translation>Days late</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="137" />
+        <location filename="../../ui/pages/callbacks_page.py" line="141" />
         <source>会员</source>
         <translation>Member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="144" />
+        <location filename="../../ui/pages/callbacks_page.py" line="149" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="146" />
+        <location filename="../../ui/pages/callbacks_page.py" line="151" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="148" />
+        <location filename="../../ui/pages/callbacks_page.py" line="153" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="148" />
+        <location filename="../../ui/pages/callbacks_page.py" line="153" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="162" />
+        <location filename="../../ui/pages/callbacks_page.py" line="169" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="164" />
+        <location filename="../../ui/pages/callbacks_page.py" line="171" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="171" />
+        <location filename="../../ui/pages/callbacks_page.py" line="178" />
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="182" />
+        <location filename="../../ui/pages/callbacks_page.py" line="189" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="184" />
+        <location filename="../../ui/pages/callbacks_page.py" line="191" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="185" />
+        <location filename="../../ui/pages/callbacks_page.py" line="192" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="187" />
+        <location filename="../../ui/pages/callbacks_page.py" line="194" />
         <source>按任务类型选好模板；手动渠道可直接复制并标记已发送</source>
         <translation>The template follows the task's kind; for the manual channel, copy and mark sent at once</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="189" />
+        <location filename="../../ui/pages/callbacks_page.py" line="196" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="225" />
+        <location filename="../../ui/pages/callbacks_page.py" line="232" />
         <source>{0}（已停用）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="279" />
+        <location filename="../../ui/pages/callbacks_page.py" line="286" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="329" />
+        <location filename="../../ui/pages/callbacks_page.py" line="336" />
         <source>已复制给 {0} 的消息并标记为已发送</source>
         <translation>Copied the message for {0} and marked it sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="331" />
+        <location filename="../../ui/pages/callbacks_page.py" line="338" />
         <source>已放入待发送：给 {0} 的消息（{1}）</source>
         <translation>Queued: message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="333" />
+        <location filename="../../ui/pages/callbacks_page.py" line="340" />
         <source>已在待发送中：给 {0} 的这条消息（{1}）</source>
         <translation>Already queued: this message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="339" />
-        <location filename="../../ui/pages/callbacks_page.py" line="360" />
+        <location filename="../../ui/pages/callbacks_page.py" line="346" />
+        <location filename="../../ui/pages/callbacks_page.py" line="367" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="448" />
+        <location filename="../../ui/pages/callbacks_page.py" line="455" />
         <source>正在导出</source>
         <translation>Exporting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="449" />
+        <location filename="../../ui/pages/callbacks_page.py" line="456" />
         <source>已导出 {0} 项到 {1}</source>
         <translation>Exported {0} items to {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="80" />
-        <location filename="../../ui/pages/callbacks_page.py" line="342" />
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
+        <location filename="../../ui/pages/callbacks_page.py" line="349" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="81" />
-        <location filename="../../ui/pages/callbacks_page.py" line="343" />
+        <location filename="../../ui/pages/callbacks_page.py" line="82" />
+        <location filename="../../ui/pages/callbacks_page.py" line="350" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="346" />
+        <location filename="../../ui/pages/callbacks_page.py" line="353" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="347" />
+        <location filename="../../ui/pages/callbacks_page.py" line="354" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="355" />
+        <location filename="../../ui/pages/callbacks_page.py" line="362" />
         <source>已把 {0} 项转交给 {1}。</source>
         <translation>Handed {0} items over to {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="384" />
+        <location filename="../../ui/pages/callbacks_page.py" line="391" />
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="420" />
+        <location filename="../../ui/pages/callbacks_page.py" line="427" />
         <source>已把 {0} 项推到明天 09:00。</source>
         <translation>Moved {0} items to tomorrow 09:00.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="421" />
+        <location filename="../../ui/pages/callbacks_page.py" line="428" />
         <source>已把 {0} 项推到明天 09:00；{1} 项已被他人处理。</source>
         <translation>Moved {0} items to tomorrow 09:00; {1} had been handled by someone else.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="430" />
+        <location filename="../../ui/pages/callbacks_page.py" line="437" />
         <source>正在推迟</source>
         <translation>Postponing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="440" />
+        <location filename="../../ui/pages/callbacks_page.py" line="447" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -2002,32 +2042,32 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>ChairDialog</name>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="179" />
+        <location filename="../../ui/pages/admin_page.py" line="202" />
         <source>编辑椅位</source>
         <translation>Edit chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="179" />
+        <location filename="../../ui/pages/admin_page.py" line="202" />
         <source>新增椅位</source>
         <translation>Add chair</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="185" />
+        <location filename="../../ui/pages/admin_page.py" line="208" />
         <source>启用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="187" />
+        <location filename="../../ui/pages/admin_page.py" line="210" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="188" />
+        <location filename="../../ui/pages/admin_page.py" line="211" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="194" />
+        <location filename="../../ui/pages/admin_page.py" line="217" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -2035,17 +2075,17 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="26" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="29" />
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="34" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="33" />
         <source>原密码</source>
         <translation>Current password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="35" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="34" />
         <source>新密码</source>
         <translation>New password</translation>
     </message>
@@ -2177,32 +2217,32 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>ClinicDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="55" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="104" />
         <source>诊所信息</source>
         <translation>Clinic information</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="66" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="115" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="67" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="116" />
         <source>时区</source>
         <translation>Time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="68" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="117" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="69" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="118" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="74" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="123" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -2447,6 +2487,24 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <location filename="../../ui/dialogs/patient_actions.py" line="110" />
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>ContactReveals</name>
+    <message>
+        <location filename="../../ui/widgets/contact_reveal.py" line="82" />
+        <source>右键或双击号码可显示完整号码（记入审计日志）</source>
+        <translation>Right-click or double-click to show the full number (audited)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/contact_reveal.py" line="83" />
+        <source>右键可显示完整号码（记入审计日志）</source>
+        <translation>Right-click to show the full number (audited)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/contact_reveal.py" line="115" />
+        <source>显示完整号码</source>
+        <translation>Show full number</translation>
     </message>
 </context>
 <context>
@@ -3601,17 +3659,17 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>LanguageChoice</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="96" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="145" />
         <source>界面语言</source>
         <translation>Interface language</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="97" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="146" />
         <source>选择界面语言（下次启动时生效）：</source>
         <translation>Choose the interface language (takes effect at the next start):</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialogs.py" line="105" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="154" />
         <source>语言已保存，下次启动 Clinic Desktop 时生效。</source>
         <translation>Saved. The language changes the next time Clinic Desktop starts.</translation>
     </message>
@@ -3871,34 +3929,98 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     </message>
 </context>
 <context>
-    <name>LoginDialog</name>
+    <name>LockScreen</name>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="19" />
-        <source>登录 - Clinic Desktop</source>
-        <translation>Sign in - Clinic Desktop</translation>
+        <location filename="../../ui/idle_lock.py" line="108" />
+        <source>已锁定</source>
+        <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="24" />
-        <source>请输入您的用户名和密码。</source>
-        <translation>Enter your username and password.</translation>
+        <location filename="../../ui/idle_lock.py" line="112" />
+        <source>{0}（{1}）离开后屏幕已自动锁定。输入密码继续；打开的窗口和填写的内容都还在。</source>
+        <translation>The screen locked itself while {0} ({1}) was away. Type the password to go on; open windows and what was typed are still there.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="30" />
-        <source>用户名</source>
-        <translation>Username</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="31" />
+        <location filename="../../ui/idle_lock.py" line="121" />
+        <location filename="../../ui/idle_lock.py" line="131" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="36" />
+        <location filename="../../ui/idle_lock.py" line="130" />
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="142" />
+        <source>换人登录</source>
+        <translation>Someone else</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="144" />
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="216" />
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="35" />
+        <source>登录 - Clinic Desktop</source>
+        <translation>Sign in - Clinic Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="44" />
+        <source>请输入您的用户名和密码。</source>
+        <translation>Enter your username and password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="68" />
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="69" />
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="79" />
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="81" />
+        <source>再输入一次</source>
+        <translation>Once more</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="123" />
+        <source>{0}，管理员要求您先设置一个只有自己知道的新密码，然后才能继续使用。</source>
+        <translation>{0}, an administrator asks you to choose a new password that only you know before you go on.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="127" />
+        <source>保存并登录</source>
+        <translation>Save and sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="134" />
+        <source>两次输入的新密码不一致。</source>
+        <translation>The two new passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/login_dialog.py" line="56" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="36" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="57" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
@@ -4414,98 +4536,103 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="184" />
+        <location filename="../../ui/main_window.py" line="188" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185" />
+        <location filename="../../ui/main_window.py" line="189" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190" />
+        <location filename="../../ui/main_window.py" line="194" />
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="195" />
         <source>修改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="196" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195" />
+        <location filename="../../ui/main_window.py" line="199" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196" />
+        <location filename="../../ui/main_window.py" line="200" />
         <source>界面语言…</source>
         <translation>Interface language…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198" />
+        <location filename="../../ui/main_window.py" line="202" />
         <source>诊所信息…</source>
         <translation>Clinic information…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199" />
+        <location filename="../../ui/main_window.py" line="203" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="204" />
         <source>数据备份…</source>
         <translation>Backups…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202" />
+        <location filename="../../ui/main_window.py" line="205" />
+        <source>安全…</source>
+        <translation>Security…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="207" />
         <source>回访设置…</source>
         <translation>Callback settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204" />
+        <location filename="../../ui/main_window.py" line="209" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="210" />
         <source>键盘快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
-        <location filename="../../ui/main_window.py" line="266" />
+        <location filename="../../ui/main_window.py" line="211" />
+        <location filename="../../ui/main_window.py" line="278" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210" />
+        <location filename="../../ui/main_window.py" line="215" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211" />
+        <location filename="../../ui/main_window.py" line="216" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213" />
+        <location filename="../../ui/main_window.py" line="218" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227" />
+        <location filename="../../ui/main_window.py" line="232" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267" />
+        <location filename="../../ui/main_window.py" line="279" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>
@@ -5303,6 +5430,19 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     </message>
 </context>
 <context>
+    <name>PasswordRules</name>
+    <message>
+        <location filename="../../ui/widgets/password_fields.py" line="23" />
+        <source>至少 {0} 个字符</source>
+        <translation>At least {0} characters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/password_fields.py" line="29" />
+        <source>至少 {0} 个字符，不能含用户名，不能是常见密码。</source>
+        <translation>At least {0} characters, not your user name, not a common password.</translation>
+    </message>
+</context>
+<context>
     <name>PatientChoice</name>
     <message>
         <location filename="../../ui/calendar/patient_choice.py" line="41" />
@@ -5493,12 +5633,17 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="266" />
+        <location filename="../../ui/dialogs/patient_form.py" line="213" />
+        <source>号码已部分隐藏：不改动则保留原号码；要更换请清空后输入完整的新号码。</source>
+        <translation>Number partly hidden: left as it is, the stored number is kept; to change it, clear the field and type the whole new number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="273" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="267" />
+        <location filename="../../ui/dialogs/patient_form.py" line="274" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -5507,7 +5652,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="254" />
+        <location filename="../../ui/dialogs/patient_form.py" line="261" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -5515,70 +5660,70 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientHome</name>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="50" />
+        <location filename="../../ui/widgets/patient_home.py" line="52" />
         <source>今天的患者</source>
         <translation>Today's patients</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="53" />
+        <location filename="../../ui/widgets/patient_home.py" line="55" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="55" />
-        <location filename="../../ui/widgets/patient_home.py" line="73" />
+        <location filename="../../ui/widgets/patient_home.py" line="57" />
+        <location filename="../../ui/widgets/patient_home.py" line="76" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="57" />
+        <location filename="../../ui/widgets/patient_home.py" line="59" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="58" />
+        <location filename="../../ui/widgets/patient_home.py" line="60" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="60" />
-        <location filename="../../ui/widgets/patient_home.py" line="77" />
+        <location filename="../../ui/widgets/patient_home.py" line="62" />
+        <location filename="../../ui/widgets/patient_home.py" line="80" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="62" />
-        <location filename="../../ui/widgets/patient_home.py" line="79" />
+        <location filename="../../ui/widgets/patient_home.py" line="65" />
+        <location filename="../../ui/widgets/patient_home.py" line="83" />
         <source>会员</source>
         <translation>Member</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="68" />
+        <location filename="../../ui/widgets/patient_home.py" line="71" />
         <source>今天没有预约的患者。</source>
         <translation>No patients are booked for today.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="70" />
+        <location filename="../../ui/widgets/patient_home.py" line="73" />
         <source>最近打开</source>
         <translation>Recently opened</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="75" />
+        <location filename="../../ui/widgets/patient_home.py" line="78" />
         <source>打开于</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="78" />
+        <location filename="../../ui/widgets/patient_home.py" line="82" />
         <source>病历号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="86" />
+        <location filename="../../ui/widgets/patient_home.py" line="90" />
         <source>打开过的患者会列在这里。</source>
         <translation>The patients you open are listed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_home.py" line="113" />
+        <location filename="../../ui/widgets/patient_home.py" line="120" />
         <source>今天的患者（{0}）</source>
         <translation>Today's patients ({0})</translation>
     </message>
@@ -5586,78 +5731,78 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPanelWidget</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="103" />
+        <location filename="../../ui/widgets/patient_panel.py" line="117" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="104" />
+        <location filename="../../ui/widgets/patient_panel.py" line="118" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="106" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="107" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="107" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="108" />
-        <location filename="../../ui/widgets/patient_panel.py" line="341" />
+        <location filename="../../ui/widgets/patient_panel.py" line="122" />
+        <location filename="../../ui/widgets/patient_panel.py" line="372" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="132" />
+        <location filename="../../ui/widgets/patient_panel.py" line="146" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="134" />
+        <location filename="../../ui/widgets/patient_panel.py" line="148" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="135" />
+        <location filename="../../ui/widgets/patient_panel.py" line="149" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="136" />
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="43" />
-        <location filename="../../ui/widgets/patient_panel.py" line="137" />
-        <location filename="../../ui/widgets/patient_panel.py" line="193" />
+        <location filename="../../ui/widgets/patient_panel.py" line="151" />
+        <location filename="../../ui/widgets/patient_panel.py" line="212" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="139" />
-        <location filename="../../ui/widgets/patient_panel.py" line="382" />
+        <location filename="../../ui/widgets/patient_panel.py" line="153" />
+        <location filename="../../ui/widgets/patient_panel.py" line="413" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="39" />
-        <location filename="../../ui/widgets/patient_panel.py" line="187" />
+        <location filename="../../ui/widgets/patient_panel.py" line="206" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="41" />
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
+        <location filename="../../ui/widgets/patient_panel.py" line="168" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
@@ -5672,301 +5817,316 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="144" />
+        <location filename="../../ui/widgets/patient_panel.py" line="158" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="145" />
+        <location filename="../../ui/widgets/patient_panel.py" line="159" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="146" />
+        <location filename="../../ui/widgets/patient_panel.py" line="160" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="147" />
+        <location filename="../../ui/widgets/patient_panel.py" line="162" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="148" />
+        <location filename="../../ui/widgets/patient_panel.py" line="163" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="191" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="191" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="173" />
+        <location filename="../../ui/widgets/patient_panel.py" line="192" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="173" />
+        <location filename="../../ui/widgets/patient_panel.py" line="192" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="175" />
+        <location filename="../../ui/widgets/patient_panel.py" line="194" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="60" />
-        <location filename="../../ui/widgets/patient_panel.py" line="175" />
+        <location filename="../../ui/widgets/patient_panel.py" line="68" />
+        <location filename="../../ui/widgets/patient_panel.py" line="194" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="55" />
+        <location filename="../../ui/widgets/patient_panel.py" line="63" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="56" />
+        <location filename="../../ui/widgets/patient_panel.py" line="64" />
         <source>账目</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="57" />
-        <location filename="../../ui/widgets/patient_panel.py" line="103" />
+        <location filename="../../ui/widgets/patient_panel.py" line="65" />
+        <location filename="../../ui/widgets/patient_panel.py" line="117" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="58" />
+        <location filename="../../ui/widgets/patient_panel.py" line="66" />
         <source>联系</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="59" />
+        <location filename="../../ui/widgets/patient_panel.py" line="67" />
         <source>反馈</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="105" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
         <source>满意度/投诉</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="105" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
         <source>收款</source>
         <translation>Take payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="106" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
         <source>记账</source>
         <translation>Ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="114" />
+        <location filename="../../ui/widgets/patient_panel.py" line="128" />
         <source>为这位患者预约：打开日历的预约窗口</source>
         <translation>Book an appointment for this patient (opens the calendar's booking window)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="115" />
+        <location filename="../../ui/widgets/patient_panel.py" line="129" />
         <source>收款：现金、微信、支付宝、银行卡、医保、储值、积分和优惠券可混合使用，并打印收据</source>
         <translation>Take a payment in any mix of cash, WeChat, Alipay, card, insurance, stored value, points and coupons, and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="131" />
         <source>手动记一笔收费、优惠、退款或充值</source>
         <translation>Record a charge, discount, refund or top-up by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="151" />
+        <location filename="../../ui/widgets/patient_panel.py" line="166" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="154" />
+        <location filename="../../ui/widgets/patient_panel.py" line="169" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="155" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="155" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>已到期</source>
         <translation>Due now</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="156" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>待到期</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="157" />
+        <location filename="../../ui/widgets/patient_panel.py" line="172" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="174" />
+        <location filename="../../ui/widgets/patient_panel.py" line="193" />
         <source>会员</source>
         <translation>Membership</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="176" />
+        <location filename="../../ui/widgets/patient_panel.py" line="195" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="183" />
+        <location filename="../../ui/widgets/patient_panel.py" line="202" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="190" />
+        <location filename="../../ui/widgets/patient_panel.py" line="209" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="191" />
+        <location filename="../../ui/widgets/patient_panel.py" line="210" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="192" />
+        <location filename="../../ui/widgets/patient_panel.py" line="211" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="205" />
+        <location filename="../../ui/widgets/patient_panel.py" line="224" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="211" />
+        <location filename="../../ui/widgets/patient_panel.py" line="230" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="226" />
+        <location filename="../../ui/widgets/patient_panel.py" line="245" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="238" />
+        <location filename="../../ui/widgets/patient_panel.py" line="257" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="285" />
+        <location filename="../../ui/widgets/patient_panel.py" line="304" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="285" />
+        <location filename="../../ui/widgets/patient_panel.py" line="304" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="286" />
+        <location filename="../../ui/widgets/patient_panel.py" line="305" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="289" />
+        <location filename="../../ui/widgets/patient_panel.py" line="308" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="290" />
+        <location filename="../../ui/widgets/patient_panel.py" line="314" />
+        <source>显示号码</source>
+        <translation>Show number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="316" />
+        <source>显示号码：这位患者的完整手机号和紧急联系电话（记入审计日志）</source>
+        <translation>Show number: this patient's full mobile and emergency phone (audited)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="318" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="290" />
+        <location filename="../../ui/widgets/patient_panel.py" line="318" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="292" />
+        <location filename="../../ui/widgets/patient_panel.py" line="320" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="295" />
+        <location filename="../../ui/widgets/patient_panel.py" line="323" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="298" />
+        <location filename="../../ui/widgets/patient_panel.py" line="326" />
         <source>介绍人 {0}</source>
         <translation>Referred by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="300" />
+        <location filename="../../ui/widgets/patient_panel.py" line="328" />
         <source>已介绍 {0} 位</source>
         <translation>referred {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="302" />
+        <location filename="../../ui/widgets/patient_panel.py" line="330" />
         <source>紧急联系人 {0}</source>
         <translation>Emergency contact {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="308" />
+        <location filename="../../ui/widgets/patient_panel.py" line="339" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="312" />
+        <location filename="../../ui/widgets/patient_panel.py" line="343" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="321" />
+        <location filename="../../ui/widgets/patient_panel.py" line="352" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="341" />
+        <location filename="../../ui/widgets/patient_panel.py" line="372" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="364" />
+        <location filename="../../ui/widgets/patient_panel.py" line="395" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="364" />
+        <location filename="../../ui/widgets/patient_panel.py" line="395" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="365" />
+        <location filename="../../ui/widgets/patient_panel.py" line="396" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="365" />
+        <location filename="../../ui/widgets/patient_panel.py" line="396" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="366" />
+        <location filename="../../ui/widgets/patient_panel.py" line="397" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="366" />
+        <location filename="../../ui/widgets/patient_panel.py" line="397" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="442" />
+        <source>打开附件</source>
+        <translation>Open attachment</translation>
     </message>
 </context>
 <context>
@@ -6023,118 +6183,118 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientsPage</name>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="83" />
-        <location filename="../../ui/pages/patients_page.py" line="409" />
+        <location filename="../../ui/pages/patients_page.py" line="84" />
+        <location filename="../../ui/pages/patients_page.py" line="415" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="84" />
+        <location filename="../../ui/pages/patients_page.py" line="85" />
         <source>输入姓名、拼音首字母（zs）、全拼、手机号任意 4 位、病历号或身份证号片段。</source>
         <translation>Type a name, pinyin initials (zs), full pinyin, any 4 digits of a phone, the patient code or part of the ID number.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="92" />
+        <location filename="../../ui/pages/patients_page.py" line="93" />
         <source>搜索患者…</source>
         <translation>Search patients…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="94" />
+        <location filename="../../ui/pages/patients_page.py" line="95" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="100" />
+        <location filename="../../ui/pages/patients_page.py" line="101" />
         <source>包括已归档</source>
         <translation>Include archived</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="106" />
+        <location filename="../../ui/pages/patients_page.py" line="108" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="107" />
+        <location filename="../../ui/pages/patients_page.py" line="109" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="108" />
+        <location filename="../../ui/pages/patients_page.py" line="110" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="110" />
+        <location filename="../../ui/pages/patients_page.py" line="112" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="111" />
+        <location filename="../../ui/pages/patients_page.py" line="114" />
         <source>病历号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="114" />
+        <location filename="../../ui/pages/patients_page.py" line="117" />
         <source>会员</source>
         <translation>Member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="127" />
+        <location filename="../../ui/pages/patients_page.py" line="133" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="129" />
+        <location filename="../../ui/pages/patients_page.py" line="135" />
         <source>把列表中的患者导出为 Excel；搜索框为空时导出全部患者。</source>
         <translation>Export the listed patients to Excel; with an empty search box, every patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="146" />
+        <location filename="../../ui/pages/patients_page.py" line="152" />
         <source>在左侧搜索并选择一位患者，这里会显示他的全部信息。</source>
         <translation>Search and select a patient on the left to see everything about them here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="156" />
+        <location filename="../../ui/pages/patients_page.py" line="162" />
         <source>撤销合并</source>
         <translation>Undo merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="224" />
+        <location filename="../../ui/pages/patients_page.py" line="230" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="233" />
+        <location filename="../../ui/pages/patients_page.py" line="239" />
         <source>已导出 {0} 位患者</source>
         <translation>Exported {0} patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="236" />
+        <location filename="../../ui/pages/patients_page.py" line="242" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="236" />
+        <location filename="../../ui/pages/patients_page.py" line="242" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="274" />
+        <location filename="../../ui/pages/patients_page.py" line="280" />
         <source>{0} 位</source>
         <translation>{0} found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="378" />
+        <location filename="../../ui/pages/patients_page.py" line="384" />
         <source>归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？</source>
         <translation>Archived patients are hidden from search (tick "Include archived" to find them). Archive this patient?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="379" />
+        <location filename="../../ui/pages/patients_page.py" line="385" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="392" />
+        <location filename="../../ui/pages/patients_page.py" line="398" />
         <source>已合并重复档案。</source>
         <translation>Duplicate record merged.</translation>
     </message>
@@ -6504,120 +6664,180 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="39" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="40" />
         <source>收据</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="49" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="50" />
         <source>保存 PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="50" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="51" />
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="52" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="53" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="67" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="68" />
         <source>冲正收据</source>
         <translation>Reversal receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="67" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="68" />
         <source>收款收据</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="68" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="69" />
         <source>单号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="68" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="69" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="68" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="69" />
         <source>收款人</source>
         <translation>Cashier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="80" />
         <source>冲正原收据</source>
         <translation>Reverses receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="81" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="82" />
         <source>项目</source>
         <translation>Items</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="82" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="83" />
         <source>优惠</source>
         <translation>Discounts</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="83" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="84" />
         <source>储值充值</source>
         <translation>Top-up</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="84" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="85" />
         <source>支付</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="85" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="86" />
         <source>实收合计</source>
         <translation>Total paid</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="86" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="87" />
         <source>收款后欠费</source>
         <translation>Owed after</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="87" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="88" />
         <source>储值余额</source>
         <translation>Stored value</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="89" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="90" />
         <source>积分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="89" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="90" />
         <source>本次 +{0} / −{1}，余 {2}</source>
         <translation>+{0} / −{1}, balance {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="95" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="96" />
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="97" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="98" />
         <source>谢谢惠顾，祝您健康！</source>
         <translation>Thank you, and stay healthy!</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="125" />
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="144" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="134" />
         <source>保存收据</source>
         <translation>Save receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/receipt_dialog.py" line="145" />
+        <location filename="../../ui/dialogs/receipt_dialog.py" line="135" />
         <source>无法写入 {0}：请换一个文件夹。</source>
         <translation>Could not write {0}: choose another folder.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="33" />
+        <source>恢复密钥</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="37" />
+        <source>请打印并锁好恢复密钥</source>
+        <translation>Print the recovery key and lock it away</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="38" />
+        <source>这家诊所的数据库、附件和备份都已加密，密钥保存在本机。换电脑、重装系统或密钥丢失时，只有这把恢复密钥能打开数据：没有它，数据将无法找回。请现在打印（或保存为 PDF 后打印），放在诊所的保险柜里，不要存在这台电脑上。</source>
+        <translation>This clinic's database, attachments and backups are encrypted, with the key kept on this PC. After a new PC, a re-installed system or a lost key, only this recovery key opens the data: without it the data cannot be recovered. Print it now (or save it as a PDF and print that), keep it in the clinic's safe, and do not store it on this PC.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="51" />
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="53" />
+        <source>保存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="59" />
+        <source>我已打印或抄下恢复密钥，并会把它锁好</source>
+        <translation>I have printed or copied the recovery key and will lock it away</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="63" />
+        <source>继续</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="77" />
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="102" />
+        <source>Clinic Desktop 恢复密钥</source>
+        <translation>Clinic Desktop recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="84" />
+        <source>本机的密钥丢失时（换电脑、重装系统），在新电脑上打开诊所时输入这把恢复密钥，或运行：clinic-desktop unlock --recovery-key-file 文件（文件里写这把密钥）。请锁好，不要拍照或存在电脑上。</source>
+        <translation>If the PC loses its key (a new PC, a re-installed system), type this recovery key when the clinic is opened, or run clinic-desktop unlock --recovery-key-file FILE (the file holding this key). Lock it away; do not photograph it or store it on a computer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="96" />
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="107" />
+        <source>保存恢复密钥</source>
+        <translation>Save the recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/recovery_key_dialog.py" line="108" />
+        <source>无法写入 {0}：请换一个文件夹。</source>
+        <translation>Cannot write {0}: choose another folder.</translation>
     </message>
 </context>
 <context>
@@ -6922,6 +7142,45 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="59" />
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="78" />
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="63" />
+        <source>为 {0}（{1}）设置新密码</source>
+        <translation>New password for {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="65" />
+        <source>重置后账号锁定随即解除。</source>
+        <translation>Resetting also lifts a lockout.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="68" />
+        <source>下次登录时必须改成自己的密码</source>
+        <translation>Must choose their own password at next sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="70" />
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="72" />
+        <source>确认新密码</source>
+        <translation>Confirm new password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialogs.py" line="83" />
+        <source>两次输入的新密码不一致。</source>
+        <translation>The two new passwords do not match.</translation>
+    </message>
+</context>
+<context>
     <name>ResolveComplaintDialog</name>
     <message>
         <location filename="../../ui/pages/dashboard/complaints_tab.py" line="50" />
@@ -6972,121 +7231,121 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="202" />
-        <location filename="../../ui/dialogs/backup_dialog.py" line="204" />
-        <location filename="../../ui/dialogs/backup_dialog.py" line="268" />
-        <location filename="../../ui/dialogs/backup_dialog.py" line="274" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="201" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="203" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="264" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="270" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="205" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="204" />
         <source>恢复时，当前数据库另存为 clinic.sqlite3.before-restore-日期（不会删除），所选备份放回原处，它用到的附件一并取回。完成后 Clinic Desktop 会关闭，请重新打开。</source>
         <translation>The current database is kept as clinic.sqlite3.before-restore-date (never deleted), the chosen backup takes its place and its attachments are brought back. Clinic Desktop then closes; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="206" />
         <source>已校验</source>
         <translation>Verified</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="206" />
         <source>损坏</source>
         <translation>Bad</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="206" />
         <source>未校验</source>
         <translation>Not verified</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
         <source>每日</source>
         <translation>Daily</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
         <source>退出时</source>
         <translation>At exit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="207" />
         <source>手动</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="209" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="208" />
         <source>升级前</source>
         <translation>Pre-upgrade</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="211" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="210" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="213" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="212" />
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="214" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="213" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="216" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="215" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="218" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="217" />
         <source>最近就诊</source>
         <translation>Last visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="219" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="218" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="221" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="220" />
         <source>位置</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="232" />
-        <location filename="../../ui/dialogs/backup_dialog.py" line="251" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="231" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="247" />
         <source>选择一份备份，查看其中的内容。</source>
         <translation>Choose a backup to see what it holds.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="235" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="234" />
         <source>恢复…</source>
         <translation>Restore…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="254" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="250" />
         <source>{0}：没有校验记录（升级前自动保存的副本）。</source>
         <translation>{0}: no verification record (a copy taken before an upgrade).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="257" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="253" />
         <source>{0}：{1} 位患者，最近一次就诊 {2}。</source>
         <translation>{0}: {1} patients, last visit {2}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="260" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="256" />
         <source>这份备份校验失败，不能用于恢复。</source>
         <translation>This backup failed verification and cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="269" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="265" />
         <source>这份备份校验失败，不能用于恢复。请选择另一份。</source>
         <translation>This backup failed verification and cannot be restored. Choose another.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/backup_dialog.py" line="272" />
+        <location filename="../../ui/dialogs/backup_dialog.py" line="268" />
         <source>用 {0} 的备份替换当前数据库？
 
 备份中有 {1} 位患者，最近一次就诊 {2}。此后录入的数据不在其中（当前数据库会另存一份，不会删除）。完成后 Clinic Desktop 会关闭。</source>
@@ -7250,11 +7509,95 @@ It holds {1} patients, last visit {2}. Anything entered since is not in it (the 
     </message>
 </context>
 <context>
+    <name>SecurityDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="23" />
+        <location filename="../../ui/dialogs/security_dialog.py" line="25" />
+        <source>安全设置</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="26" />
+        <source>数据加密保护离开诊所的电脑和备份；自动锁定保护无人看管的前台。</source>
+        <translation>Encryption protects a PC or backup that leaves the clinic; the idle lock protects an unattended desk.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="29" />
+        <source>系统密钥环</source>
+        <translation>the system keyring</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="30" />
+        <source>本机的密钥文件（仅本用户可读）</source>
+        <translation>a key file on this PC (this user only)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="31" />
+        <source>启动口令（每次打开时输入）</source>
+        <translation>the start-up passphrase (typed at each start)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="32" />
+        <source>--key-file 指定的文件</source>
+        <translation>the file given with --key-file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="34" />
+        <source>已加密（SQLCipher + AES-GCM 附件）；密钥保存在{0}。</source>
+        <translation>Encrypted (SQLCipher, AES-GCM attachments); the key is kept in {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="37" />
+        <source>未加密。关闭程序后在命令行运行 clinic-desktop encrypt 加密（会显示恢复密钥，请打印保存）。</source>
+        <translation>Not encrypted. Close the app and run clinic-desktop encrypt (it shows a recovery key: print it and keep it).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="41" />
+        <source>数据加密</source>
+        <translation>Encryption</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="42" />
+        <source>只有本用户可以打开。</source>
+        <translation>Only this user can open it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="43" />
+        <source>其他用户也能打开：{0}</source>
+        <translation>Other users can open: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="46" />
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="49" />
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="50" />
+        <source>不自动锁定</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="52" />
+        <source>无操作自动锁定</source>
+        <translation>Lock after idle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/security_dialog.py" line="56" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
     <name>SegmentsPage</name>
     <message>
         <location filename="../../ui/pages/segments_page.py" line="115" />
         <location filename="../../ui/pages/segments_page.py" line="311" />
-        <location filename="../../ui/pages/segments_page.py" line="504" />
+        <location filename="../../ui/pages/segments_page.py" line="503" />
         <source>患者分群</source>
         <translation>Segments</translation>
     </message>
@@ -7276,7 +7619,7 @@ It holds {1} patients, last visit {2}. Anything entered since is not in it (the 
     <message>
         <location filename="../../ui/pages/segments_page.py" line="121" />
         <location filename="../../ui/pages/segments_page.py" line="337" />
-        <location filename="../../ui/pages/segments_page.py" line="492" />
+        <location filename="../../ui/pages/segments_page.py" line="491" />
         <source>营销活动</source>
         <translation>Campaigns</translation>
     </message>
@@ -7421,77 +7764,77 @@ Skipped: {0}</translation>
         <translation>Run for new matches</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="464" />
+        <location filename="../../ui/pages/segments_page.py" line="463" />
         <source>观察期已结束</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="464" />
+        <location filename="../../ui/pages/segments_page.py" line="463" />
         <source>观察期进行中，截至今天</source>
         <translation>so far</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="466" />
+        <location filename="../../ui/pages/segments_page.py" line="465" />
         <source>{0}：{1}。观察期 {2} 至 {3}（{4}）。回访任务：未完成 {5}，已完成 {6}。</source>
         <translation>{0}: {1}. Window {2} to {3} ({4}). Tasks: {5} open, {6} done.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <location filename="../../ui/pages/segments_page.py" line="468" />
         <source>组别</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <location filename="../../ui/pages/segments_page.py" line="468" />
         <source>人数</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <location filename="../../ui/pages/segments_page.py" line="468" />
         <source>预约人数</source>
         <translation>Booked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="469" />
+        <location filename="../../ui/pages/segments_page.py" line="468" />
         <source>预约率</source>
         <translation>Booked %</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="470" />
+        <location filename="../../ui/pages/segments_page.py" line="469" />
         <source>到诊人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="470" />
+        <location filename="../../ui/pages/segments_page.py" line="469" />
         <source>收入</source>
         <translation>Revenue</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="470" />
+        <location filename="../../ui/pages/segments_page.py" line="469" />
         <source>人均收入</source>
         <translation>Per patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="475" />
+        <location filename="../../ui/pages/segments_page.py" line="474" />
         <source>执行组</source>
         <translation>Acted on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="476" />
+        <location filename="../../ui/pages/segments_page.py" line="475" />
         <source>对照组</source>
         <translation>Held out</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="481" />
+        <location filename="../../ui/pages/segments_page.py" line="480" />
         <source>预约率提升 {0:+.1%}</source>
         <translation>Booking lift {0:+.1%}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="482" />
+        <location filename="../../ui/pages/segments_page.py" line="481" />
         <source>没有对照组，无法计算提升。</source>
         <translation>No hold-out: no lift to show.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/segments_page.py" line="493" />
+        <location filename="../../ui/pages/segments_page.py" line="492" />
         <source>新加入 {0} 人，执行 {1} 项。</source>
         <translation>{0} patients added, {1} actions.</translation>
     </message>
@@ -7542,39 +7885,34 @@ Skipped: {0}</translation>
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="19" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="20" />
         <source>欢迎使用 Clinic Desktop</source>
         <translation>Welcome to Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="25" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="26" />
         <source>设置您的诊所</source>
         <translation>Set up your clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="26" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="27" />
         <source>第一次使用：请填写诊所信息并创建管理员账号。以后可以在“设置”中修改。</source>
         <translation>First start: enter the clinic's details and create the administrator account. You can change them later under Settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="31" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="32" />
         <source>例如：仁爱口腔门诊部</source>
         <translation>e.g. Ren'ai Dental Clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="37" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="38" />
         <source>登录用，例如 admin</source>
         <translation>for signing in, e.g. admin</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="39" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="40" />
         <source>例如：王院长</source>
         <translation>e.g. Dr Wang</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="42" />
-        <source>至少 6 个字符</source>
-        <translation>at least 6 characters</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/setup_dialog.py" line="45" />
@@ -7602,22 +7940,22 @@ Skipped: {0}</translation>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="50" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="51" />
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="59" />
         <source>创建诊所</source>
         <translation>Create clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="59" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="63" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="64" />
         <source>两次输入的密码不一致。</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -7714,62 +8052,57 @@ Skipped: {0}</translation>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="29" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="30" />
         <source>编辑员工</source>
         <translation>Edit staff member</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="29" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="30" />
         <source>新增员工</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="43" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="44" />
         <source>出诊医生（在预约日历中显示一列）</source>
         <translation>Doctor (has a column in the appointment calendar)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="47" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="48" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="57" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="58" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="58" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="59" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="60" />
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="61" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="62" />
         <source>日历颜色</source>
         <translation>Calendar colour</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="62" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="63" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="64" />
-        <source>至少 6 个字符</source>
-        <translation>at least 6 characters</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="65" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="66" />
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/staff_dialog.py" line="72" />
+        <location filename="../../ui/dialogs/staff_dialog.py" line="73" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -7777,27 +8110,47 @@ Skipped: {0}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="83" />
+        <location filename="../../ui/app.py" line="101" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="143" />
+        <location filename="../../ui/app.py" line="159" />
+        <source>设置启动口令</source>
+        <translation>Set a start-up passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="165" />
+        <source>再输入一次：</source>
+        <translation>Type it again:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="171" />
+        <source>两次输入的口令不一致（或为空），请重新设置。</source>
+        <translation>The passphrases differ (or are empty): set it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="181" />
+        <source>启动口令连续 3 次不对，Clinic Desktop 已关闭。</source>
+        <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="223" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="194" />
+        <location filename="../../ui/app.py" line="285" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="203" />
+        <location filename="../../ui/app.py" line="294" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="206" />
+        <location filename="../../ui/app.py" line="297" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>
@@ -8493,6 +8846,69 @@ Skipped: {0}</translation>
         <location filename="../../ui/pages/care_plan_steps.py" line="199" />
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="28" />
+        <source>打开加密的诊所数据</source>
+        <translation>Open encrypted clinic data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="35" />
+        <source>请输入启动口令</source>
+        <translation>Type the start-up passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="36" />
+        <source>这家诊所的数据已加密，密钥由启动口令保护。口令连续输错 3 次，程序将关闭。</source>
+        <translation>This clinic's data is encrypted and its key is protected by a start-up passphrase. Three wrong tries close the app.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="38" />
+        <source>本机找不到数据库密钥</source>
+        <translation>This PC has lost the database key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="39" />
+        <source>这家诊所的数据已加密，但本机的密钥丢失了（换了电脑或重装了系统）。请输入建立诊所时打印的恢复密钥（11 组，每组 5 个字符，大小写和短横线都可以）。</source>
+        <translation>This clinic's data is encrypted, but this PC has lost its key (a new PC or a re-installed system). Type the recovery key printed when the clinic was set up (11 groups of 5 characters; any case, dashes optional).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="46" />
+        <source>启动口令</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="50" />
+        <source>恢复密钥</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="54" />
+        <source>仅在本机无法保存密钥时需要</source>
+        <translation>Only if this PC cannot keep the key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="55" />
+        <source>新的启动口令</source>
+        <translation>New passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="61" />
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="61" />
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/unlock_dialog.py" line="78" />
+        <source>口令不对（还可以再试 {0} 次）。</source>
+        <translation>Wrong passphrase ({0} tries left).</translation>
     </message>
 </context>
 <context>

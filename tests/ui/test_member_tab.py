@@ -184,7 +184,7 @@ def test_a_payment_is_reversed_from_the_ledger_and_marked(
 def test_a_receptionist_sells_and_redeems_but_the_manager_rules_stay_hidden(
         qtbot: QtBot, services: AppServices, c: Loyal) -> None:
     staff = add_staff(services.ctx, username="front", display_name="前台小王",
-                      role=Role.RECEPTIONIST, password="front-pass-123")
+                      role=Role.RECEPTIONIST, password="Desk-key-2026!")
     front = Actor(staff_id=staff.id, username="front", display_name="前台小王",
                   role=Role.RECEPTIONIST)
     ctx = Context(db=services.ctx.db, actor=front, clock=services.ctx.clock)

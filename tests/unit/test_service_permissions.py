@@ -699,6 +699,7 @@ RULES: dict[str, Rule] = {
     "profile.set_custom_values": needs(V.PATIENT_EDIT, call=lambda c: a(
         c.seed.patient, {c.seed.custom_field: "A001"})),
     "profile.custom_values_by_field": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    "contacts.reveal_contact": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
     "attachments.add_attachment": needs(V.PATIENT_EDIT, call=lambda c: a(
         c.seed.patient, c.seed.scan, caption="再存一次")),
     "attachments.attachments_of": needs(V.CLINICAL_VIEW, call=lambda c: a(c.seed.patient)),

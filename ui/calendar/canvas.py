@@ -124,6 +124,9 @@ class CalendarCanvas(QWidget):
         self._select: tuple[int, float, float] | None = None
         # The tier's colour by name, for the tooltip's swatch (the page sets its palette's).
         self.tier_colour: Callable[[str], str | None] = lambda _name: None
+        # The patient's mobile as the tooltip shows it: masked as read, or in full once the
+        # page's session revealed it (the page sets its own).
+        self.mobile_of: Callable[[AppointmentView], str] = lambda v: v.patient_mobile or ""
         self.setMouseTracking(True)
         self._refit()
 
@@ -453,7 +456,7 @@ class CalendarCanvas(QWidget):
         """A booking's tooltip: rich (our <b>, <br>, colour) around escaped stored values,
         marked as rich explicitly: QToolTip would otherwise guess from the text."""
         local_start, local_end = v.start.astimezone(self.zone), v.end.astimezone(self.zone)
-        lines = [f"<b>{esc(v.patient_name)}</b> {esc(v.patient_mobile)}",
+        lines = [f"<b>{esc(v.patient_name)}</b> {esc(self.mobile_of(v))}",
                  f"{local_start:%m-%d %H:%M}–{local_end:%H:%M} · {status_label(v.status)}",
                  esc("、".join(v.procedures) or "—")]
         if v.patient_tier:

@@ -68,6 +68,7 @@ from ui.dialogs.payment_dialog import PaymentDialog
 from ui.icons import icon
 from ui.pages import PageSpec
 from ui.widgets.common import page_header
+from ui.widgets.contact_reveal import ContactReveals
 from ui.widgets.rich_text import rich_plain
 from ui.widgets.tier_chip import TierPalette
 
@@ -144,6 +145,8 @@ class CalendarPage(QWidget):
         canvas = self.view.canvas
         self.tiers = TierPalette(services)  # the tooltip's tier swatch
         canvas.tier_colour = self.tiers.colour
+        self.reveals = ContactReveals.of(services)  # numbers masked without CONTACT_FULL
+        canvas.mobile_of = lambda v: self.reveals.mobile(v.patient_id, v.patient_mobile)
         canvas.book_requested.connect(self.book)
         canvas.move_requested.connect(self.move_booking)
         canvas.context_requested.connect(self.context_menu)
@@ -373,7 +376,16 @@ class CalendarPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.tr("打开患者档案"), lambda: self.open_patient(view))
         menu.addAction(self.tr("预约历史"), lambda: self.show_history(view))
+        if self.reveals.can_reveal(view.patient_id, view.patient_mobile):
+            menu.addAction(self.tr("显示完整号码"), lambda: self.reveal_mobile(view))
         menu.exec(where)
+
+    def reveal_mobile(self, view: AppointmentView) -> None:
+        """The masked number in full (audited), said at once: the tooltip shows it from now."""
+        found = self.reveals.reveal(view.patient_id, self)
+        if found is not None:
+            QMessageBox.information(self, self.tr("完整号码"), rich_plain(
+                f"{found.name}  {found.mobile or '—'}"))
 
     def reschedule(self, view: AppointmentView) -> None:
         RescheduleDialog(self.services, view, self).exec()

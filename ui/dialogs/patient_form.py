@@ -207,6 +207,13 @@ class PatientFormDialog(Dialog):
             self.first_visit.setDate(QDate(p.first_visit_date))
         self.emergency_contact.setText(p.emergency_contact or "")
         self.emergency_phone.setText(p.emergency_phone or "")
+        if not self.services.can(Permission.CONTACT_FULL):
+            # The numbers came masked (138****5678). Saved untouched, the service keeps the
+            # stored ones; a new number is typed in full.
+            hint = self.tr("号码已部分隐藏：不改动则保留原号码；要更换请清空后输入完整的新号码。")
+            for edit in (self.mobile, self.phone2, self.id_number, self.emergency_phone):
+                if "*" in edit.text():
+                    edit.setToolTip(hint)
         self.referrer_note.setText(p.referrer_note or "")
         self.referrer.set_referrer_id(p.referred_by_id)
         self.notes.setPlainText(p.notes)

@@ -40,6 +40,7 @@ from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.tasks import Job
 from ui.widgets.common import make_table, page_header, selected_record
+from ui.widgets.contact_reveal import ContactReveals, attach, phone_column
 from ui.widgets.job_progress import JobProgress
 from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import (
@@ -125,6 +126,9 @@ class CallbacksPage(QWidget):
         self._today_now = self._today()  # refreshed on each reload: per-row colours read it
         self._midnight = self._start_of_today()
         self.tiers = TierPalette(services)
+        # Numbers masked for a role without CONTACT_FULL: a double-click on one (or the row's
+        # context menu) shows that patient's in full, audited.
+        self.reveals = ContactReveals.of(services)
         self.model: RecordTableModel[CallbackItem] = RecordTableModel([
             Column(self.tr("到期"), lambda i: services.format_datetime(i.due),
                    sort_key=lambda i: i.due,
@@ -136,7 +140,8 @@ class CallbacksPage(QWidget):
                    colour=lambda i: "#B42318" if i.has_allergy else None),
             self.tiers.column(self.tr("会员"), lambda i: i.member_tier),
             Column(self.tr("年龄"), self._age, align_right=True),
-            Column(self.tr("电话"), lambda i: i.phone or ""),
+            phone_column(self.reveals, self.tr("电话"), lambda i: i.patient_id,
+                         lambda i: i.phone),
             Column(self.tr("类型"), lambda i: kind_label(i.kind)),
             Column(self.tr("事由"), lambda i: i.reason),
             Column(self.tr("项目"), lambda i: i.procedure or ""),
@@ -156,6 +161,8 @@ class CallbacksPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = make_table(self.proxy, stretch_column=LAST)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        attach(self.view, self.reveals, lambda i: i.patient_id, lambda i: i.phone,
+               phone_column=PHONE)
         layout.addWidget(self.view, 1)
         outcome_row = QHBoxLayout()
         self.note = QLineEdit()

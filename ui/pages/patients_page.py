@@ -61,6 +61,7 @@ from ui.dialogs.payment_dialog import PaymentDialog
 from ui.errors import show_error
 from ui.pages import PageSpec
 from ui.widgets.common import make_table, page_header
+from ui.widgets.contact_reveal import ContactReveals, attach, phone_column
 from ui.widgets.ledger_table import fit_columns
 from ui.widgets.patient_home import PatientHome, hit_colour, hit_name
 from ui.widgets.patient_panel import PatientPanelWidget
@@ -102,12 +103,14 @@ class PatientsPage(QWidget):
         self.count.setObjectName("pageSubtitle")
         # Tier colours read once here, shared with the home lists; the rows carry the name.
         self.tiers = TierPalette(services)
+        reveals = ContactReveals.of(services)  # the numbers masked, shown on a right-click
         self.model: RecordTableModel[PatientHit] = RecordTableModel([
             Column(self.tr("姓名"), hit_name, sort_key=lambda h: h.name, colour=hit_colour),
             Column(self.tr("性别"), self._sex),
             Column(self.tr("年龄"), self._age, sort_key=lambda h: h.birth_date or date.min,
                    align_right=True),
-            Column(self.tr("手机"), lambda h: h.mobile or ""),
+            phone_column(reveals, self.tr("手机"), lambda h: h.id, lambda h: h.mobile,
+                         double_click=False),
             Column(self.tr("病历号"), lambda h: h.code),
             # Last, and the one that stretches: with the panel open the list is narrow, and
             # the tier gives way before the phone or the code does.
@@ -121,6 +124,9 @@ class PatientsPage(QWidget):
         self.results.setObjectName("searchResults")
         self.results.clicked.connect(self._open_index)
         self.results.activated.connect(self._open_index)  # Enter, or a double-click
+        # A double-click opens the record here: the reveal is on the row's context menu.
+        attach(self.results, reveals, lambda h: h.id, lambda h: h.mobile, phone_column=3,
+               double_click=False)
         self.search.returnPressed.connect(self._open_current)
         self.search.installEventFilter(self)  # Down moves from the box into the results
         left_layout.addLayout(search_row)

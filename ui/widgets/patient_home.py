@@ -21,6 +21,7 @@ from clinic_desktop.services.patient_search import (
 )
 from ui.app_services import AppServices
 from ui.widgets.common import make_table
+from ui.widgets.contact_reveal import ContactReveals, attach, phone_column
 from ui.widgets.ledger_table import fit_columns
 from ui.widgets.table_model import RECORD_ROLE, Column, RecordTableModel, SortProxy
 from ui.widgets.tier_chip import TierPalette
@@ -44,6 +45,7 @@ class PatientHome(QWidget):
         super().__init__()
         self.services = services
         self.tiers = tiers or TierPalette(services)
+        reveals = ContactReveals.of(services)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -57,7 +59,8 @@ class PatientHome(QWidget):
             Column(self.tr("医生"), lambda t: t.doctor),
             Column(self.tr("状态"), lambda t: status_label(t.status)
                    + (f" ×{t.appointments}" if t.appointments > 1 else "")),
-            Column(self.tr("手机"), lambda t: t.patient.mobile or ""),
+            phone_column(reveals, self.tr("手机"), lambda t: t.patient.id,
+                         lambda t: t.patient.mobile, double_click=False),
             # Last and stretching, as in the search results: the tier gives way first.
             self.tiers.column(self.tr("会员"), lambda t: t.patient.member_tier),
         ], key=lambda t: t.patient.id)
@@ -74,7 +77,8 @@ class PatientHome(QWidget):
                    sort_key=lambda r: r.patient.name, colour=lambda r: hit_colour(r.patient)),
             Column(self.tr("打开于"), lambda r: services.format_datetime(r.opened_at),
                    sort_key=lambda r: r.opened_at),
-            Column(self.tr("手机"), lambda r: r.patient.mobile or ""),
+            phone_column(reveals, self.tr("手机"), lambda r: r.patient.id,
+                         lambda r: r.patient.mobile, double_click=False),
             Column(self.tr("病历号"), lambda r: r.patient.code),
             self.tiers.column(self.tr("会员"), lambda r: r.patient.member_tier),
         ], key=lambda r: r.patient.id)
@@ -85,9 +89,12 @@ class PatientHome(QWidget):
         self.recent.setObjectName("recentPatients")
         self.recent_empty = QLabel(self.tr("打开过的患者会列在这里。"))
         self.recent_empty.setObjectName("pageSubtitle")
-        for view in (self.today, self.recent):
+        for view, phone in ((self.today, 4), (self.recent, 2)):
             view.clicked.connect(self._open)
             view.activated.connect(self._open)  # Enter, or a double-click
+            # A double-click opens the record: the reveal is on the row's context menu.
+            attach(view, reveals, lambda r: r.patient.id, lambda r: r.patient.mobile,
+                   phone_column=phone, double_click=False)
         layout.addWidget(self.today_title)
         layout.addWidget(self.today_empty)
         layout.addWidget(self.today, 3)

@@ -49,6 +49,7 @@ from clinic_desktop.services.panel import (
 from ui.app_services import AppServices
 from ui.errors import show_error
 from ui.widgets.common import make_table
+from ui.widgets.contact_reveal import ContactReveals, attach, phone_column
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.ledger_table import LedgerTable, fit_columns
 from ui.widgets.ledger_table import money as _money
@@ -90,8 +91,14 @@ class PatientPanelWidget(QWidget):
         self.name = QLabel()  # rich: our markup around escaped stored values
         self.name.setTextFormat(Qt.TextFormat.RichText)
         self.name.setObjectName("patientName")
-        self.facts = plain_label()
+        # Rich: our link (显示号码) beside escaped stored values. A role that sees numbers
+        # masked clicks it (audited) to show this patient's in full.
+        self.facts = QLabel()
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setObjectName("patientFacts")
+        self.facts.linkActivated.connect(lambda _link: self.reveal_contact())
+        self.reveals = ContactReveals.of(services)
+        self.reveals.revealed.connect(self._revealed)
         self.money = QLabel()
         self.money.setObjectName("patientMoney")
         # Wrapped rather than widening the panel: the search list beside it keeps its room.
@@ -150,7 +157,8 @@ class PatientPanelWidget(QWidget):
         self.family_model: RecordTableModel[FamilyMember] = RecordTableModel([
             Column(self.tr("姓名"), lambda m: m.name),
             Column(self.tr("关系"), lambda m: relation_label(m.relation)),
-            Column(self.tr("手机"), lambda m: m.mobile or ""),
+            phone_column(self.reveals, self.tr("手机"), lambda m: m.patient_id,
+                         lambda m: m.mobile),
             Column(self.tr("下次预约"), lambda m: services.format_datetime(m.next_appointment)),
             Column(self.tr("待复诊"), lambda m: str(m.open_recalls) if m.open_recalls else ""),
         ], key=lambda m: m.patient_id)
@@ -176,6 +184,10 @@ class PatientPanelWidget(QWidget):
             "attachments": self._attachments(),
             "notes": self._notes(),
         }
+        family_view = self.tab_pages["family"]
+        assert isinstance(family_view, QTableView)
+        attach(family_view, self.reveals, lambda m: m.patient_id, lambda m: m.mobile,
+               phone_column=2)
         self.tab_titles = {"medical": self.tr("病史与过敏"), "treatments": self.tr("治疗记录"),
                            "billing": self.tr("账单"), "family": self.tr("家庭"),
                            "loyalty": self.tr("会员"),
@@ -294,7 +306,16 @@ class PatientPanelWidget(QWidget):
         self.name.setText(f"{esc(p.name)}  <span style='font-size:11pt;color:#52606D'>"
                           f"{sex} {age} · {esc(p.code)}"
                           + (self.tr(" · 已归档") if p.archived else "") + "</span>")
-        facts = [self.tr("手机 {0}").format(p.mobile) if p.mobile else self.tr("未留手机")]
+        full = self.reveals.full(p.id)
+        mobile = full.mobile if full is not None else p.mobile
+        emergency = full.emergency_phone if full is not None else p.emergency_phone
+        link = ""
+        if self.reveals.can_reveal(p.id, p.mobile or p.emergency_phone):
+            text = self.tr("显示号码")  # outside the markup: lupdate reads no f-string
+            link = f" <span style='white-space:nowrap'><a href='reveal'>{esc(text)}</a></span>"
+        self.facts.setToolTip(self.tr("显示号码：这位患者的完整手机号和紧急联系电话（记入审计日志）")
+                              if link else "")
+        facts = [self.tr("手机 {0}").format(mobile) if mobile else self.tr("未留手机")]
         if header.next_appointment:
             facts.append(self.tr("下次预约 {0}").format(
                 self.services.format_datetime(header.next_appointment)))
@@ -308,7 +329,10 @@ class PatientPanelWidget(QWidget):
         if p.emergency_contact or emergency:
             facts.append(self.tr("紧急联系人 {0}").format(
                 " ".join(filter(None, (p.emergency_contact, emergency)))))
-        self.facts.setText("　".join(facts))
+        shown = [esc(fact) for fact in facts]
+        shown[0 if p.mobile or not p.emergency_phone else -1] += link  # beside the number
+        # pre-wrap: the wide spaces between the facts are kept, as in plain text
+        self.facts.setText("<qt style='white-space:pre-wrap'>" + "　".join(shown) + "</qt>")
         if header.balance is not None:
             owed = header.balance.owed
             colour = "#B42318" if owed > 0 else "#067647"
@@ -410,7 +434,24 @@ class PatientPanelWidget(QWidget):
         return item
 
     def _open_attachment(self, item: QListWidgetItem) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(Qt.ItemDataRole.UserRole)))
+        """The system's viewer on a plain copy under the file's own name (see
+        ``viewable_copy``)."""
+        try:
+            copy = self.services.call(viewable_copy, item.data(Qt.ItemDataRole.UserRole).id)
+        except UserError as error:
+            QMessageBox.warning(self, self.tr("打开附件"), rich_plain(error.message))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+
+    # -- the masked numbers ------------------------------------------------------------
+    def reveal_contact(self) -> None:
+        """The "显示号码" link: this patient's numbers in full, audited."""
+        if self.panel is not None:
+            self.reveals.reveal(self.panel.header.patient.id, self)
+
+    def _revealed(self, patient_id: int) -> None:
+        if self.panel is not None and patient_id == self.panel.header.patient.id:
+            self._render()
 
     # -- drag and drop ------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, phone_for
 from clinic_desktop.rules.holdout import MAX_PERCENT, choose_holdout
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.family import households_in
@@ -290,7 +290,8 @@ def _export(ctx: Context, session: Session, campaign: Campaign, action: ExportAc
         CampaignMember.campaign_id == campaign.id, CampaignMember.held_out.is_(False))
     query = _rows_query(SegmentRules(), today).where(Patient.id.in_(acted))\
         .order_by(Patient.code)
-    rows = ([r[1], r[2], r[3] or "", r[4] or "", r[5], int(r[6] or 0),
+    phone = phone_for(ctx)  # masked without CONTACT_FULL
+    rows = ([r[1], r[2], phone(r[3]) or "", r[4] or "", r[5], int(r[6] or 0),
              Decimal(int(r[7] or 0)) / 100, Decimal(int(r[8] or 0)) / 100]
             for r in session.execute(query))
     columns = [XlsxColumn(_("病历号"), 10), XlsxColumn(_("姓名"), 10), XlsxColumn(_("手机"), 14),

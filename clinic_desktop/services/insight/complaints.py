@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, phone_for
 from clinic_desktop.services.insight.common import PATIENT_LIST_CAP
 from clinic_desktop.storage.models.engagement import Feedback
 from clinic_desktop.storage.models.patient import Patient
@@ -61,6 +61,8 @@ def complaints(ctx: Context, *, state: str = OPEN,
                    f.satisfaction, f.complaint, f.status, f.resolution)
             .join(Patient, Patient.id == f.patient_id).where(*where)
             .order_by(*order).limit(max(1, min(limit, PATIENT_LIST_CAP)))).all()
+        shown = phone_for(ctx)
         return ComplaintQueue(total, tuple(
-            ComplaintRow(fid, pid, code, name, phone, at, score, text, status, resolution)
+            ComplaintRow(fid, pid, code, name, shown(phone), at, score, text, status,
+                         resolution)
             for fid, pid, code, name, phone, at, score, text, status, resolution in rows))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for_all
 from clinic_desktop.rules.periods import Period
 from clinic_desktop.services.insight.breakdowns import (
     CATEGORY,
@@ -57,7 +57,8 @@ def patients_behind(ctx: Context, period: Period, *, what: str, key: str,
     if sort not in SORTS:
         raise UserError(_("排序方式“{sort}”无效。", sort=sort), field="sort")
     with ctx.transaction() as session:
-        return _behind(session, period, what, key, sort, max(1, min(limit, PATIENT_LIST_CAP)))
+        found = _behind(session, period, what, key, sort, max(1, min(limit, PATIENT_LIST_CAP)))
+    return PatientsBehind(found.total, tuple(contacts_for_all(ctx, found.rows)))
 
 
 def _behind(session: Session, period: Period, what: str, key: str, sort: str,

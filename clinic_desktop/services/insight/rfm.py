@@ -24,7 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for_all
 from clinic_desktop.rules.periods import Period, utc_bounds
 from clinic_desktop.rules.rfm import RfmGroup, group_label, group_of, quintiles
 from clinic_desktop.services.insight.segment_query import months_back, spend_expr, today_in
@@ -169,7 +169,7 @@ def rfm_scores(ctx: Context, *, months: int = DEFAULT_MONTHS) -> list[RfmRow]:
     _check_months(months)
     with ctx.transaction() as session:
         today = today_in(session, ctx.now())
-        return rfm_in(session, today.day, today.zone, months)
+        return contacts_for_all(ctx, rfm_in(session, today.day, today.zone, months))
 
 
 def rfm_group_counts(ctx: Context, *, months: int = DEFAULT_MONTHS) -> list[RfmGroupCount]:

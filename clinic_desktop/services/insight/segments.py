@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for_all, phone_for
 from clinic_desktop.services.insight.segment_query import (
     Today,
     conditions,
@@ -120,7 +120,8 @@ def list_segment(ctx: Context, rules: SegmentRules, *, sort: str = "last_visit",
         rows = session.execute(
             select(query).order_by(key.is_(None), order, query.c.code)
             .offset(offset).limit(limit)).all()
-        return SegmentPage(count_in(session, rules, today), tuple(_row(tuple(r)) for r in rows))
+        return SegmentPage(count_in(session, rules, today),
+                           tuple(contacts_for_all(ctx, (_row(tuple(r)) for r in rows))))
 
 
 def segment_patient_ids(session: Session, rules: SegmentRules, today: Today) -> list[int]:
@@ -139,12 +140,13 @@ def export_segment(ctx: Context, rules: SegmentRules, path: Path, *,
         today = today_in(session, ctx.now())
         query = _rows_query(rules, today).order_by(Patient.code)
         total = count_in(session, rules, today) if progress else None
+        phone = phone_for(ctx)  # masked without CONTACT_FULL
 
         def rows() -> Iterator[list[object]]:
             for values in session.execute(query.execution_options(yield_per=2000)):
                 r = _row(tuple(values))
-                yield [r.code, r.name, r.phone or "", r.tier or "", r.last_visit, r.visits,
-                       r.spend, r.owed]
+                yield [r.code, r.name, phone(r.phone) or "", r.tier or "", r.last_visit,
+                       r.visits, r.spend, r.owed]
 
         columns = [XlsxColumn(_("病历号"), 10), XlsxColumn(_("姓名"), 10),
                    XlsxColumn(_("手机"), 14), XlsxColumn(_("会员等级"), 10),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, contacts_for_all
 from clinic_desktop.services.billing import balance_in, pot_delta
 from clinic_desktop.services.loyalty.common import (
     clinic_day,
@@ -171,7 +171,7 @@ def clinic_balances(ctx: Context) -> list[ClinicBalance]:
     ctx.require(Permission.BILLING_VIEW)
     ctx.require(Permission.EXPORT_RUN)
     with ctx.transaction() as session:
-        return clinic_balances_in(session, clinic_day(session, ctx.now()))
+        return contacts_for_all(ctx, clinic_balances_in(session, clinic_day(session, ctx.now())))
 
 
 def check_balances_in(session: Session) -> list[str]:

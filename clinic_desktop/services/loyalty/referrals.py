@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
-from clinic_desktop.permissions import Permission
+from clinic_desktop.permissions import Permission, phone_for
 from clinic_desktop.services.loyalty.common import (
     PRINCIPAL,
     clinic_day,
@@ -159,5 +159,6 @@ def referral_ranking(ctx: Context, *, limit: int = 100) -> list[ReferrerRow]:
             .group_by(Patient.id, Patient.code, Patient.name, Patient.mobile)
             .order_by(func.count(referred.id).desc(), func.sum(paid.c.paid).desc(), Patient.id)
             .limit(limit)).all()
-        return [ReferrerRow(pid, code, name, mobile, int(count), yuan(int(revenue or 0)))
+        phone = phone_for(ctx)
+        return [ReferrerRow(pid, code, name, phone(mobile), int(count), yuan(int(revenue or 0)))
                 for pid, code, name, mobile, count, revenue in rows]
