@@ -29,14 +29,14 @@ run: $(STAMP)
 
 ## The whole suite, headless.
 test: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:randomly tests --ignore=tests/benchmarks
+	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:randomly --durations=15 tests --ignore=tests/benchmarks
 
 ## The suite again with the machine's clock a year ahead (Debian's faketime moves Qt and the
 ## CLI's subprocesses too): a test that only passes this month is a defect.
 FUTURE ?= +365d
 test-future: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) faketime -f '$(FUTURE)' \
-		$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:randomly tests --ignore=tests/benchmarks
+		$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:randomly --durations=15 tests --ignore=tests/benchmarks
 
 test-fast: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -m "not slow" tests --ignore=tests/benchmarks

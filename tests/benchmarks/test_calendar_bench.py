@@ -22,18 +22,19 @@ from clinic_desktop.rules.schedule_rules import Booking
 from clinic_desktop.services.appointments import conflicts_for
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.calendar import appointments_between, week_summary
-from clinic_desktop.storage.database import open_database
 from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.schedule import Appointment, WorkingHours
 from clinic_desktop.storage.models.staff import Staff
+from tests.benchmarks.conftest import CIPHERS, new_database
 
 DOCTORS, APPOINTMENTS = 20, 250_000
 START = datetime(2024, 1, 1, 1, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def booked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
-    db = open_database(DataDir(Path(tmp_path_factory.mktemp("cal")) / "clinic"))
+@pytest.fixture(scope="module", params=CIPHERS)
+def booked(tmp_path_factory: pytest.TempPathFactory,
+           request: pytest.FixtureRequest) -> Iterator[Context]:
+    db = new_database(DataDir(Path(tmp_path_factory.mktemp("cal")) / "clinic"), request.param)
     clock = FixedClock(START)
     actor = setup_clinic(db, clinic_name="基准", timezone="Asia/Shanghai",
                          admin_username="admin", admin_display_name="管理员",

@@ -25,7 +25,7 @@ from clinic_desktop.importing.reader import read_sheet
 from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.imports import ImportRequest, run_import
-from clinic_desktop.storage.database import open_database
+from tests.benchmarks.conftest import CIPHERS, new_database
 
 ROWS = 100_000
 NOW = datetime(2026, 11, 24, 2, tzinfo=UTC)
@@ -37,8 +37,8 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_legacy_workbook(path, ROWS, today=date(2026, 11, 24), duplicate_share=0.03)
 
 
-def _new_clinic(root: Path) -> Context:
-    db = open_database(DataDir(root))
+def _new_clinic(root: Path, cipher: str = "plain") -> Context:
+    db = new_database(DataDir(root), cipher)
     clock = FixedClock(NOW)
     actor = setup_clinic(db, clinic_name="基准", timezone="Asia/Shanghai",
                          admin_username="admin", admin_display_name="管理员",
@@ -46,12 +46,13 @@ def _new_clinic(root: Path) -> Context:
     return Context(db=db, actor=actor, clock=clock)
 
 
+@pytest.mark.parametrize("cipher", CIPHERS)
 def test_import_100k_rows_end_to_end(benchmark: object, workbook: Path,
-                                     tmp_path: Path) -> None:
+                                     tmp_path: Path, cipher: str) -> None:
     clinics: Iterator[int] = iter(range(100))
 
     def setup() -> tuple[tuple[Context], dict[str, object]]:
-        return (_new_clinic(tmp_path / f"clinic{next(clinics)}"),), {}
+        return (_new_clinic(tmp_path / f"clinic{next(clinics)}", cipher),), {}
 
     def run(ctx: Context) -> None:
         summary = run_import(ctx, ImportRequest(workbook))

@@ -24,19 +24,20 @@ from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.panel import open_panel
 from clinic_desktop.services.patient_search import search_in
-from clinic_desktop.storage.database import open_database
 from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.engagement import ContactLog
 from clinic_desktop.storage.models.patient import Patient
+from tests.benchmarks.conftest import CIPHERS, new_database
 
 PATIENTS = 100_000
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def big_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Context, list[str]]]:
+@pytest.fixture(scope="module", params=CIPHERS)
+def big_clinic(tmp_path_factory: pytest.TempPathFactory,
+               request: pytest.FixtureRequest) -> Iterator[tuple[Context, list[str]]]:
     folder = DataDir(Path(tmp_path_factory.mktemp("bench")) / "clinic")
-    db = open_database(folder)
+    db = new_database(folder, request.param)
     clock = FixedClock(NOW)
     actor = setup_clinic(db, clinic_name="基准诊所", timezone="Asia/Shanghai",
                          admin_username="admin", admin_display_name="管理员",
