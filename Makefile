@@ -32,7 +32,11 @@ test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:randomly --durations=15 tests --ignore=tests/benchmarks
 
 ## The suite again with the machine's clock a year ahead (Debian's faketime moves Qt and the
-## CLI's subprocesses too): a test that only passes this month is a defect.
+## CLI's subprocesses too): a test that only passes this month is a defect. Under it a
+## threading wait with a timeout that nothing ends early (Event().wait(0.01)) sleeps for a
+## year: libfaketime 0.9.10 moves the monotonic clock but not the deadline of sem_clockwait.
+## Tests pace threads with time.sleep instead. (Keeping the monotonic clock real instead
+## makes time.sleep and subprocess timeouts fail with EINVAL.)
 FUTURE ?= +365d
 test-future: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen MPLCONFIGDIR=$$(mktemp -d) faketime -f '$(FUTURE)' \
