@@ -134,7 +134,7 @@ def login_error(s: Shots) -> QWidget:
 
 def login_change_password(s: Shots) -> QWidget:
     """Sign-in after an administrator's reset: the new-password step, a common one refused."""
-    from clinic_desktop.demo import DEMO_STAFF_PASSWORD
+    from clinic_desktop.demo.accounts import DEMO_STAFF_PASSWORD
     from clinic_desktop.services import staff as staff_service
     from ui.dialogs.login_dialog import LoginDialog
 
@@ -704,6 +704,12 @@ def unlock_dialog(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def security_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.security_dialog import SecurityDialog
+
+    return s.settle(SecurityDialog(s.services))
+
+
 def idle_lock(s: Shots) -> QWidget:
     s.page("calendar")
     s.window.idle_lock.lock()
@@ -782,6 +788,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("restore-dialog.png", restore_dialog),
     ("recovery-key.png", recovery_key),
     ("unlock-dialog.png", unlock_dialog),
+    ("security-dialog.png", security_dialog),
     ("shortcuts.png", shortcuts_dialog),
     ("idle-lock.png", idle_lock),  # last: the window stays locked
 ]

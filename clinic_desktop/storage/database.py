@@ -48,7 +48,6 @@ from clinic_desktop.storage.transactions import WRITE, guard_read_transactions, 
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class Database:
     engine: Engine

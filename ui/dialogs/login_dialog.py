@@ -89,6 +89,11 @@ class LoginDialog(Dialog):
                       else QSizePolicy.Policy.Ignored)
             page.setSizePolicy(policy, policy)
         self.steps.setCurrentIndex(index)
+        # The rules line never wraps: the dialog is at least as wide as the step (in English
+        # the line is longer than the sign-in step's width).
+        margins = self.body.contentsMargins()
+        self.setMinimumWidth(max(self.minimumWidth(), self._pages[index].sizeHint().width()
+                                 + margins.left() + margins.right()))
         self.adjustSize()
 
     @property
