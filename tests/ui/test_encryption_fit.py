@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.database_keys import recovery_text
 from clinic_desktop.paths import DataDir
-from tests.ui.fit import fits
+from tests.ui.fit import assert_shown_and_fitting
 from ui.app_services import AppServices
 from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.dialogs.security_dialog import SecurityDialog
@@ -33,11 +33,6 @@ def test_the_unlock_and_recovery_key_dialogs_fit(
     security = SecurityDialog(services)
     dialogs: list[QWidget] = [recovery, passphrase, sheet, security]
     for dialog in dialogs:
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
-        assert fits(wanted), (language, type(dialog).__name__, wanted)
-        assert fits(dialog.size()), (language, type(dialog).__name__, dialog.size())
+        assert_shown_and_fitting(qtbot, dialog, language)
     assert recovery.error_label.isVisibleTo(recovery)
     assert passphrase.error_label.isVisibleTo(passphrase)

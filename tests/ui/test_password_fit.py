@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.permissions import Role
 from clinic_desktop.services import staff as staff_service
-from tests.ui.fit import fits
+from tests.ui.fit import assert_shown_and_fitting
 from tests.ui.test_every_screen_fits import _primary_buttons
 from ui.app_services import AppServices
 from ui.dialogs.login_dialog import LoginDialog
@@ -40,11 +40,6 @@ def test_the_password_dialogs_fit(language: str, qtbot: QtBot, services: AppServ
     assert reset.error_label.isVisibleTo(reset)
     dialogs: list[QWidget] = [login, reset]
     for dialog in dialogs:
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
-        assert fits(wanted), (language, type(dialog).__name__, wanted)
-        assert fits(dialog.size()), (language, type(dialog).__name__, dialog.size())
+        assert_shown_and_fitting(qtbot, dialog, language)
         assert len(_primary_buttons(dialog)) == 1, (type(dialog).__name__,
                                                     _primary_buttons(dialog))
