@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
 from clinic_desktop.database_keys import PassphraseNeeded, read_key_text_file
 from clinic_desktop.errors import EnvironmentProblem
 from clinic_desktop.i18n import _
 from clinic_desktop.lockfile import InstanceLock
+
+T = TypeVar("T")
 
 
 def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -72,7 +75,7 @@ def read_passphrase(path: str | None, *, confirm: bool) -> str | None:
                        confirm=confirm) or None
 
 
-def with_passphrase_if_needed(run: Invocation, store: Callable[[str | None], object]) -> object:
+def with_passphrase_if_needed(run: Invocation, store: Callable[[str | None], T]) -> T:
     """Call ``store`` without a passphrase; when only a passphrase can keep the key, again
     with one from ``--passphrase-file`` or the terminal."""
     try:
@@ -88,20 +91,26 @@ def with_passphrase_if_needed(run: Invocation, store: Callable[[str | None], obj
 def new_clinic_key(run: Invocation) -> bytes | None:
     """The key a clinic about to be created is encrypted with (None: it stays plain). Made,
     or taken from ``--key-file``, and stored before the database file exists."""
-    from clinic_desktop.database_keys import ENV_KEY_FILE
-    from clinic_desktop.services.platform.encryption import NewKey, create_key
+    from clinic_desktop.services.platform.encryption import create_key
 
     if run.data_dir.database.exists() or not getattr(run.args, "encrypt", False):
         return None
-    import os
-
-    given_file = os.environ.get(ENV_KEY_FILE)
-    given = read_key_text_file(Path(given_file)) if given_file else None
+    given = given_key()
     made = with_passphrase_if_needed(
         run, lambda passphrase: create_key(run.data_dir, key=given, passphrase=passphrase))
-    assert isinstance(made, NewKey)
     print_recovery_key(run, made.recovery)
     return made.key
+
+
+def given_key() -> bytes | None:
+    """The key ``--key-file`` (``CLINIC_DESKTOP_KEY_FILE``) names: a new or newly encrypted
+    clinic takes it instead of a random one (an installer that keeps its keys itself)."""
+    import os
+
+    from clinic_desktop.database_keys import ENV_KEY_FILE
+
+    given_file = os.environ.get(ENV_KEY_FILE)
+    return read_key_text_file(Path(given_file)) if given_file else None
 
 
 def print_recovery_key(run: Invocation, recovery: str) -> None:
@@ -110,11 +119,7 @@ def print_recovery_key(run: Invocation, recovery: str) -> None:
 
 
 def cmd_encrypt(run: Invocation) -> int:
-    import os
-
-    from clinic_desktop.database_keys import ENV_KEY_FILE
     from clinic_desktop.services.platform.encryption import (
-        NewKey,
         encrypt_database,
         seal_attachments,
     )
@@ -122,15 +127,9 @@ def cmd_encrypt(run: Invocation) -> int:
     from clinic_desktop.storage.sqlite_files import is_encrypted
 
     with InstanceLock(run.data_dir.ensure().lock_file):
-        problems = quick_check(run.data_dir.database) if run.data_dir.database.exists() else []
-        if problems:
-            raise EnvironmentProblem(_("数据库有完整性问题（{reason}），请先修复或恢复备份再加密。",
-                                       reason="; ".join(problems[:3])))
-        given_file = os.environ.get(ENV_KEY_FILE)
-        given = read_key_text_file(Path(given_file)) if given_file else None
         if is_encrypted(run.data_dir.database):
             # Already encrypted (an earlier run, perhaps stopped before the attachments):
-            # finish the attachments with the clinic's own key.
+            # finish the attachments with the clinic's own key (opening checks the file).
             db = run.open_for_writing()
             try:
                 assert db.key is not None
@@ -139,10 +138,14 @@ def cmd_encrypt(run: Invocation) -> int:
                 db.close()
             run.print(_("数据库已经加密；又加密了 {n} 个附件文件。", n=sealed))
             return EXIT_OK
+        problems = quick_check(run.data_dir.database) if run.data_dir.database.exists() else []
+        if problems:
+            raise EnvironmentProblem(_("数据库有完整性问题（{reason}），请先修复或恢复备份再加密。",
+                                       reason="; ".join(problems[:3])))
+        given = given_key()
         made = with_passphrase_if_needed(
             run, lambda passphrase: encrypt_database(run.data_dir, key=given,
                                                      passphrase=passphrase))
-        assert isinstance(made, NewKey)
     print_recovery_key(run, made.recovery)
     plain_backups = sorted(run.data_dir.backups.glob("*.sqlite3"))
     if plain_backups:
@@ -152,13 +155,12 @@ def cmd_encrypt(run: Invocation) -> int:
 
 
 def cmd_rekey(run: Invocation) -> int:
-    from clinic_desktop.services.platform.encryption import NewKey, rekey_database
+    from clinic_desktop.services.platform.encryption import rekey_database
 
     with InstanceLock(run.data_dir.ensure().lock_file):
         run.open_read_only().close()  # the current key, from wherever it is kept
         made = with_passphrase_if_needed(
             run, lambda passphrase: rekey_database(run.data_dir, passphrase=passphrase))
-        assert isinstance(made, NewKey)
     print_recovery_key(run, made.recovery)
     run.print(_("旧的恢复密钥仍能打开换密钥之前的备份：这些备份过期前请保留它。"))
     return EXIT_OK

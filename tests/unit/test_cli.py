@@ -147,3 +147,17 @@ def test_due_prints_the_callback_list_without_changing_anything(tmp_path: Path) 
     assert "张三" in text and "共 1 项待回访" in text
     assert run("--data-dir", str(folder.root), "due", "--date", "25/11/2026")[0] == EXIT_UNUSABLE
     assert folder.database.read_bytes() == before
+
+
+def test_encrypt_then_again_then_rekey_from_the_command_line(tmp_path: Path) -> None:
+    folder = str(tmp_path / "demo")
+    assert run("--data-dir", folder, "demo", "--patients", "5")[0] == EXIT_OK
+    code, text = run("--data-dir", folder, "encrypt")
+    assert code == EXIT_OK and text.startswith("数据库已加密。恢复密钥")
+    # A second run (after one stopped before the attachments) only finishes them.
+    assert run("--data-dir", folder, "encrypt") == (
+        EXIT_OK, "数据库已经加密；又加密了 0 个附件文件。\n")
+    code, text = run("--data-dir", folder, "rekey")
+    assert code == EXIT_OK and "旧的恢复密钥仍能打开" in text
+    code, text = run("--data-dir", folder, "check")
+    assert code == EXIT_OK and "数据库已加密（SQLCipher）" in text
