@@ -52,5 +52,3 @@ def normalize_mobile(raw: str | int | float, *, field: str = "mobile") -> str:
     return text
 
 
-def mask_mobile(mobile: str) -> str:
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile

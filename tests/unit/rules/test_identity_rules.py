@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.idcard import check_char, check_conflicts, parse_id_card
-from clinic_desktop.rules.phone import mask_mobile, normalize_mobile
+from clinic_desktop.rules.masking import mask_phone
+from clinic_desktop.rules.phone import normalize_mobile
 from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.rules.text import normalize_text
 
@@ -43,7 +44,7 @@ def test_normalised_mobile_is_a_fixed_point(second: int, rest: int) -> None:
     assert normalize_mobile(number) == number
     assert normalize_mobile(normalize_text(f"+86 {number[:3]} {number[3:7]} {number[7:]}")) \
         == number
-    assert mask_mobile(number) == f"{number[:3]}****{number[7:]}"
+    assert mask_phone(number) == f"{number[:3]}****{number[7:]}"
 
 
 def test_id_card_checksum_birth_and_sex() -> None:
