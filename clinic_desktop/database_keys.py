@@ -200,17 +200,17 @@ def unwrap_key(info: KeyInfo, passphrase: str) -> bytes | None:
     return key if key_id_of(key) == info.key_id else None
 
 
+class PassphraseNeeded(UserError):
+    """The key can only be kept wrapped with a passphrase, and none was given."""
+
+
 def store_key(data_dir: DataDir, key: bytes, *, passphrase: str | None = None) -> StoredIn:
     """Keep ``key`` by the policy (keyring, else key file, else ``passphrase``) and write the
     data folder's key info. Raises ``UserError`` when only a passphrase is left and none was
     given (the caller asks for one and calls again)."""
     key_id = key_id_of(key)
     text = recovery_text(key)
-    before = read_key_info(data_dir)
-    previous = ((before.key_id, before.stored_in) if before is not None
-                and before.key_id != key_id and before.stored_in is not StoredIn.PASSPHRASE
-                else before.previous if before is not None and before.key_id == key_id
-                else None)
+    previous = _previous_of(read_key_info(data_dir), key_id)
     if secure_store_available():
         try:
             keyring.set_password(KEYRING_SERVICE, key_id, text)
@@ -231,6 +231,19 @@ def store_key(data_dir: DataDir, key: bytes, *, passphrase: str | None = None) -
     return StoredIn.KEY_FILE
 
 
+def _previous_of(before: KeyInfo | None, key_id: str) -> tuple[str, StoredIn] | None:
+    """What the key info keeps as the previous key once ``key_id`` is stored: the key it
+    replaces (a rekey), unless that one was only behind a passphrase (nothing to load it
+    from later); the same key stored again keeps the previous one it had."""
+    if before is None:
+        return None
+    if before.key_id == key_id:
+        return before.previous
+    if before.stored_in is StoredIn.PASSPHRASE:
+        return None
+    return before.key_id, before.stored_in
+
+
 def _store_wrapped(data_dir: DataDir, key: bytes, passphrase: str | None) -> StoredIn:
     if not passphrase:
         raise PassphraseNeeded(_("本机无法保存数据库密钥（密钥环拒绝、密钥文件无法写入）："
@@ -239,10 +252,6 @@ def _store_wrapped(data_dir: DataDir, key: bytes, passphrase: str | None) -> Sto
     write_key_info(data_dir, KeyInfo(key_id_of(key), StoredIn.PASSPHRASE,
                                      wrap_key(key, passphrase)))
     return StoredIn.PASSPHRASE
-
-
-class PassphraseNeeded(UserError):
-    """The key can only be kept wrapped with a passphrase, and none was given."""
 
 
 def find_key(data_dir: DataDir) -> bytes | None:

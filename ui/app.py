@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
@@ -114,15 +114,15 @@ class Startup:
             return EXIT_UNUSABLE
         setup_logging(self.data_dir.logs)
         try:
-            key = self._new_clinic_key()
-            if key is False:
+            if not self._key_for_a_new_clinic():
                 self.lock.release()
                 return EXIT_OK
+            key = self.new_key.key if self.new_key is not None else None
             try:
                 # The page check of a large file takes most of a second: it runs beside the
                 # sign-in instead of before the window, and every write waits for its verdict.
                 self.db = open_database(self.data_dir, now=self.clock.now(),
-                                        soundness=Soundness.DEFERRED, key=key or None)
+                                        soundness=Soundness.DEFERRED, key=key)
             except KeyRequired as required:
                 key = self._ask_key(required)
                 if key is None:
@@ -138,14 +138,15 @@ class Startup:
                          daemon=True).start()
         return None
 
-    def _new_clinic_key(self) -> bytes | None | Literal[False]:
-        """A first start on an empty folder: the new clinic is encrypted, its key stored by the
-        policy before the file exists (False: the person declined to set a passphrase)."""
+    def _key_for_a_new_clinic(self) -> bool:
+        """A first start on an empty folder: the new clinic is encrypted, its key (``new_key``)
+        stored by the policy before the file exists. False: the person declined to set the
+        passphrase that was the only way left to keep it."""
         from clinic_desktop.database_keys import PassphraseNeeded
         from clinic_desktop.services.platform.encryption import create_key
 
         if self.data_dir.database.exists():
-            return None
+            return True
         try:
             self.new_key = create_key(self.data_dir)
         except PassphraseNeeded as needed:
@@ -153,7 +154,7 @@ class Startup:
             if passphrase is None:
                 return False
             self.new_key = create_key(self.data_dir, passphrase=passphrase)
-        return self.new_key.key
+        return True
 
     def _new_passphrase(self, why: str) -> str | None:
         title = QCoreApplication.translate("Startup", "设置启动口令")

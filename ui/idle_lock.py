@@ -241,11 +241,11 @@ class IdleLock(QObject):
 
     switched = Signal(object)  # Actor
 
-    def __init__(self, window: QWidget, services: AppServices, *,
-                 now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, window: QWidget, services: AppServices) -> None:
         super().__init__(window)
+        self._window = window
         self.screen = LockScreen(window, services)
-        self.watcher = IdleWatcher(services.call(idle_lock_minutes), now=now, parent=self)
+        self.watcher = IdleWatcher(services.call(idle_lock_minutes), parent=self)
         self.watcher.idle.connect(self.lock)
         self.screen.switched.connect(self.switched)
         self.screen.unlocked.connect(self.watcher.touch)
@@ -262,8 +262,6 @@ class IdleLock(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Resize and self.screen.locked:
-            parent = self.screen.parentWidget()
-            if parent is not None:
-                self.screen.setGeometry(parent.rect())
+            self.screen.setGeometry(self._window.rect())
         return False
 

@@ -28,27 +28,27 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     encrypt = sub.add_parser(
         "encrypt", help="encrypt the clinic's database (SQLCipher) and its attachments; "
         "prints the recovery key")
-    encrypt.add_argument("--passphrase-file", metavar="FILE",
-                         help="a start-up passphrase (first line), used only when neither the "
-                         "keyring nor a key file can keep the key")
+    _passphrase_option(encrypt)
     common(encrypt)
     unlock = sub.add_parser(
         "unlock", help="store the database key on this PC again, from the printed recovery key")
     unlock.add_argument("--recovery-key-file", required=True, metavar="FILE",
                         help="a file holding the recovery key (never type it on the command "
                         "line: shell history keeps it)")
-    unlock.add_argument("--passphrase-file", metavar="FILE",
-                        help="a start-up passphrase (first line), used only when neither the "
-                        "keyring nor a key file can keep the key")
+    _passphrase_option(unlock)
     common(unlock)
     rekey = sub.add_parser(
         "rekey", help="give the encrypted database a new key (prints the new recovery key; "
         "the old one still opens earlier backups)")
-    rekey.add_argument("--passphrase-file", metavar="FILE",
-                       help="a start-up passphrase (first line), used only when neither the "
-                       "keyring nor a key file can keep the key")
+    _passphrase_option(rekey)
     common(rekey)
     return {"encrypt": cmd_encrypt, "unlock": cmd_unlock, "rekey": cmd_rekey}
+
+
+def _passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help="a start-up passphrase (first line), used only when neither the "
+                        "keyring nor a key file can keep the key")
 
 
 def add_encrypt_choice(parser: argparse.ArgumentParser, *, default: bool) -> None:
@@ -59,9 +59,7 @@ def add_encrypt_choice(parser: argparse.ArgumentParser, *, default: bool) -> Non
     parser.add_argument("--no-encrypt", dest="encrypt", action="store_false",
                         help="keep the new clinic's database plain"
                         + ("" if default else " (the default)"))
-    parser.add_argument("--passphrase-file", metavar="FILE",
-                        help="a start-up passphrase (first line), used only when neither the "
-                        "keyring nor a key file can keep the key")
+    _passphrase_option(parser)
 
 
 def read_passphrase(path: str | None, *, confirm: bool) -> str | None:

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Actor
 from clinic_desktop.storage.database import Database
-from tests.ui.fit import SCREEN, fits
+from tests.ui.fit import SCREEN, assert_shown_and_fitting, fits
 from ui.app_services import AppServices
 from ui.dialogs.crash_dialog import CrashDialog
 from ui.dialogs.login_dialog import LoginDialog
@@ -65,12 +65,7 @@ def test_the_dialogs_before_the_main_window_fit(
         dialogs: list[QWidget] = [SetupDialog(empty, clock=fixed_clock), login, crash,
                                   ShortcutsDialog(None)]
         for dialog in dialogs:
-            qtbot.addWidget(dialog)
-            dialog.show()
-            qtbot.waitExposed(dialog)
-            wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
-            assert fits(wanted), (language, type(dialog).__name__, wanted)
-            assert fits(dialog.size()), (language, type(dialog).__name__, dialog.size())
+            assert_shown_and_fitting(qtbot, dialog, language)
             dialog.close()
     finally:
         empty.close()

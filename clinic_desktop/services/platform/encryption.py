@@ -79,6 +79,10 @@ def remove_stale_export(data_dir: DataDir) -> None:
 
 
 def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (the rename): Windows cannot open a folder for
+    that, and its renames are journaled by NTFS anyway."""
+    if path.is_dir() and os.name == "nt":
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
