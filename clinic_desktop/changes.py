@@ -80,7 +80,7 @@ _WHOLE: dict[str, Area] = {
     "package_type_procedure": Area.LOYALTY, "coupon_type": Area.LOYALTY,
     "referral_reward": Area.LOYALTY,
 }
-_IGNORED = {"counter", "alembic_version", "patient_fts"}
+_IGNORED = {"counter", "alembic_version", "patient_fts", "insight_day"}
 
 
 @dataclass(frozen=True)

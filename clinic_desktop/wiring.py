@@ -15,6 +15,7 @@ from clinic_desktop.events import (
 )
 from clinic_desktop.scheduler import SCANS
 from clinic_desktop.services import care, care_sources, family
+from clinic_desktop.services.insight import day_cache
 from clinic_desktop.services.loyalty import jobs as loyalty_jobs
 from clinic_desktop.services.platform import backup_schedule
 
@@ -29,6 +30,7 @@ subscribe(MoneyRecorded, loyalty_jobs.on_money_recorded)
 SCANS.add("care.daily", care_sources.daily_scan)  # before raise_due: today's tasks are raised
 SCANS.add("loyalty.nightly", loyalty_jobs.nightly)  # before raise_due: its tasks are raised
 SCANS.add("care.raise_due", lambda ctx: care.raise_due(ctx))
+SCANS.add("insight.warm", day_cache.warm)  # a week of the dashboard's days at a time
 SCANS.add("backup.nightly", backup_schedule.nightly_backup)  # last: a copy of the night's work
 if care.open_recalls_by_patient not in family.open_recall_counters:
     family.open_recall_counters.append(care.open_recalls_by_patient)

@@ -523,6 +523,10 @@ INSIGHT_RULES: dict[str, Rule] = {
     N + "summary.summary": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "summary.figures": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "dashboard.dashboard": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    N + "day_cache.ensure": open_to_all(
+        "builds the dashboard's per-day cache from the data; returns nothing, shows nobody "
+        "anything (only dashboard, which needs reports, reads it)", lambda c: a([_month()])),
+    N + "day_cache.warm": open_to_all(JOB, lambda c: a()),
     N + "breakdowns.by_procedure": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "breakdowns.by_category": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "breakdowns.by_source": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),

@@ -132,7 +132,7 @@ def totals_in(session: Session, b: Bounds) -> Grouped:
                                   (SOURCE, lines.c.source), (DOCTOR, lines.c.did))]
     found: Grouped = {what: {} for what in (PROCEDURE, CATEGORY, SOURCE, DOCTOR)}
     for what, key, net, visits, patients in session.execute(union_all(*parts)):
-        found[str(what)][key] = (int(net or 0), int(visits), int(patients))
+        found[str(what)][key] = (round(net or 0), int(visits), int(patients))
     return found
 
 
@@ -151,7 +151,7 @@ def grouped_in(session: Session, period: Period, what: str) -> list[BreakdownRow
         select(column, func.sum(lines.c.net), func.count(func.distinct(lines.c.vid)),
                func.count(func.distinct(lines.c.pid)))
         .group_by(column)).all()
-    return rows_of({what: {k: (int(net or 0), int(v), int(n)) for k, net, v, n in rows}}, what)
+    return rows_of({what: {k: (round(net or 0), int(v), int(n)) for k, net, v, n in rows}}, what)
 
 
 def by_procedure(ctx: Context, period: Period) -> list[BreakdownRow]:
@@ -190,16 +190,27 @@ def doctors_in(session: Session, period: Period,
     b = bounds_of(session, checked(period))
     if grouped is None:
         lines = lines_in(session, b)
-        money = {did: int(net or 0) for did, net in session.execute(
+        money = {did: round(net or 0) for did, net in session.execute(
             select(lines.c.did, func.sum(lines.c.net)).group_by(lines.c.did))}
     else:
         money = {did: net for did, (net, _v, _n) in grouped[DOCTOR].items()}
     # (doctor, patient) pairs of the period, each patient flagged first seen before it
     seen = seen_in(b, by_doctor=True)
-    counts = session.execute(
-        select(seen.c.did, func.sum(seen.c.n), func.count(), func.sum(seen.c.new),
-               func.sum(seen.c.earlier))
-        .group_by(seen.c.did)).all()
+    counts = [(did, int(visits), int(patients), int(new or 0), int(returning or 0))
+              for did, visits, patients, new, returning in session.execute(
+                  select(seen.c.did, func.sum(seen.c.n), func.count(), func.sum(seen.c.new),
+                         func.sum(seen.c.earlier))
+                  .group_by(seen.c.did))]
+    return doctor_rows(session, b, counts, money)
+
+
+DoctorCounts = tuple[int | None, int, int, int, int]  # did, visits, patients, new, returning
+
+
+def doctor_rows(session: Session, b: Bounds, counts: list[DoctorCounts],
+                money: dict[int | None, int]) -> list[DoctorRow]:
+    """Each doctor's row from their counts and revenue, with the satisfaction of the period's
+    feedback from their patients and their name."""
     # feedback of the period per patient first (a few thousand rows), then the doctors who
     # saw those patients in the period (their visits by ix_visit_patient_date): each
     # (doctor, patient) pair counts the patient's feedback once
@@ -220,7 +231,7 @@ def doctors_in(session: Session, period: Period,
         found.append(DoctorRow(
             "" if did is None else str(did),
             names.get(did, none_label(DOCTOR)) if did is not None else none_label(DOCTOR),
-            yuan(money.get(did)), int(visits), int(patients), int(new or 0),
-            int(returning or 0), round(score[0], 2) if score else None,
+            yuan(money.get(did)), visits, patients, new, returning,
+            round(score[0], 2) if score else None,
             score[1] if score else 0))
     return sorted(found, key=lambda r: (-r.revenue, -r.visits, r.name))

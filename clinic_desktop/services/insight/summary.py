@@ -118,20 +118,27 @@ def figures_in(session: Session, periods: Sequence[Period]) -> list[Figures]:
     ledger and visits period by period, appointments of disjoint periods in one scan."""
     unique = list(dict.fromkeys(periods))
     bounds = [bounds_of(session, p) for p in unique]
-    groups = [bounds] if disjoint(unique) else [[b] for b in bounds]
-    appointments: dict[int, dict[str, int]] = {}
-    offset = 0
-    for group in groups:
-        for i, counts in _appointments(session, group).items():
-            appointments[offset + i] = counts
-        offset += len(group)
-    found = {b.period: _figures(b.period, _ledger(session, b), *_visits(session, b),
-                                appointments.get(i, {})) for i, b in enumerate(bounds)}
+    found = {b.period: figures_of(b.period, _ledger(session, b), *_visits(session, b), counts)
+             for b, counts in zip(bounds, appointments_in(session, bounds), strict=True)}
     return [found[p] for p in periods]
 
 
-def _figures(period: Period, money: dict[tuple[str, str, str | None], int],
-             seen: tuple[int, int, int], new: int, appointments: dict[str, int]) -> Figures:
+def appointments_in(session: Session, bounds: Sequence[Bounds]) -> list[dict[str, int]]:
+    """Status → appointments started in each period (disjoint periods in one scan)."""
+    groups = [bounds] if disjoint([b.period for b in bounds]) else [[b] for b in bounds]
+    found: dict[int, dict[str, int]] = {}
+    offset = 0
+    for group in groups:
+        for i, counts in _appointments(session, group).items():
+            found[offset + i] = counts
+        offset += len(group)
+    return [found.get(i, {}) for i in range(len(bounds))]
+
+
+def figures_of(period: Period, money: dict[tuple[str, str, str | None], int],
+               seen: tuple[int, int, int], new: int, appointments: dict[str, int]) -> Figures:
+    """A period's figures from its money by (kind, method code, pot), its (visits, patients
+    seen, returning), new patients and appointments by status."""
     def total(kind: str, pot: str | None | bool = False) -> int:
         return sum(v for (k, _m, p), v in money.items()
                    if k == kind and (pot is False or p == pot))

@@ -39,7 +39,8 @@ class Visit(Base):
     # table, and the patient table's search triggers with it).
     import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
-    __table_args__ = (Index("ix_visit_patient_date", "patient_id", "visit_date"),)
+    __table_args__ = (Index("ix_visit_patient_date", "patient_id", "visit_date"),
+                      Index("ix_visit_date", "visit_date", "patient_id", "doctor_id"))
 
 
 class Treatment(Base):

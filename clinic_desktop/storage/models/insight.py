@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_desktop.storage.base import Base
@@ -64,3 +64,27 @@ class CampaignMember(Base):
     coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupon.id", ondelete="SET NULL"))
 
     __table_args__ = (Index("ix_campaign_member_patient", "patient_id"),)
+
+
+class InsightDay(Base):
+    """One local day's dashboard totals, kept so that a year is read from a few thousand rows
+    instead of a year of visits and ledger entries (``services/insight/day_cache.py``).
+
+    A cache, never a record: a day's rows exist only when the whole day was built
+    (``what = "built"`` marks it), and the database's own triggers delete a day's rows when
+    anything it was built from changes (migration 20261209_17), so a day is rebuilt from the
+    visits and the ledger the next time it is read. ``what``: ``built``, ``all`` (every
+    visit), ``procedure``, ``category``, ``source``, ``doctor`` (keyed by staff id), ``ledger``
+    (keyed by kind, method code and pot). ``amount`` is fen (a treatment line's share of a
+    visit's discounts can be a fraction of one); ``patients`` the day's patient ids as
+    little-endian 64-bit integers, in the ``all`` row each followed by the ordinal of the day
+    the patient was first seen."""
+
+    __tablename__ = "insight_day"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    what: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    amount: Mapped[float] = mapped_column(Float, default=0.0)
+    visits: Mapped[int] = mapped_column(default=0)
+    patients: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
