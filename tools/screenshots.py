@@ -606,6 +606,14 @@ def dashboard_tab(index: int) -> Callable[[Shots], QWidget]:
     return build
 
 
+def dashboard_building(s: Shots) -> QWidget:
+    """A first look at a year: the month's numbers stay while the year's days are built."""
+    page: Any = s.window.open_page("dashboard")
+    s.settle(s.window)
+    page._building(62, 731, "")
+    return s.settle(s.window)
+
+
 def reports_tab(index: int) -> Callable[[Shots], QWidget]:
     """日常报表: 0 日结 of yesterday (the demo's last full day), 1 doctors, 2 appointments."""
     def build(s: Shots) -> QWidget:
@@ -762,6 +770,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("loyalty-tier-dialog.png", loyalty_tier_dialog),
     ("dashboard.png", dashboard_tab(0)),
     ("dashboard-doctors.png", dashboard_tab(3)),
+    ("dashboard-building.png", dashboard_building),
     ("dashboard-retention.png", dashboard_tab(4)),
     ("dashboard-mix.png", dashboard_tab(5)),
     ("dashboard-care.png", dashboard_tab(6)),

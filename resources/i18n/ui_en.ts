@@ -38,62 +38,62 @@
         <translation>allergy</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="399" />
+        <location filename="../../ui/pages/dashboard_page.py" line="431" />
         <source>营业额</source>
         <translation>Revenue</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="400" />
+        <location filename="../../ui/pages/dashboard_page.py" line="432" />
         <source>实收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="401" />
+        <location filename="../../ui/pages/dashboard_page.py" line="433" />
         <source>储值充值</source>
         <translation>Stored value sold</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="402" />
+        <location filename="../../ui/pages/dashboard_page.py" line="434" />
         <source>储值消费</source>
         <translation>Stored value spent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="404" />
+        <location filename="../../ui/pages/dashboard_page.py" line="436" />
         <source>就诊人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="405" />
+        <location filename="../../ui/pages/dashboard_page.py" line="437" />
         <source>就诊患者</source>
         <translation>Patients seen</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="406" />
+        <location filename="../../ui/pages/dashboard_page.py" line="438" />
         <source>新患者</source>
         <translation>New patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="407" />
+        <location filename="../../ui/pages/dashboard_page.py" line="439" />
         <source>复诊患者</source>
         <translation>Returning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="408" />
+        <location filename="../../ui/pages/dashboard_page.py" line="440" />
         <source>客单价</source>
         <translation>Avg. ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="409" />
+        <location filename="../../ui/pages/dashboard_page.py" line="441" />
         <source>复诊率</source>
         <translation>Repeat rate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="410" />
+        <location filename="../../ui/pages/dashboard_page.py" line="442" />
         <source>爽约率</source>
         <translation>No-show rate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="411" />
+        <location filename="../../ui/pages/dashboard_page.py" line="443" />
         <source>取消率</source>
         <translation>Cancel rate</translation>
     </message>
@@ -2741,217 +2741,222 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="180" />
+        <location filename="../../ui/pages/dashboard_page.py" line="182" />
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="180" />
+        <location filename="../../ui/pages/dashboard_page.py" line="182" />
         <source>本周</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="180" />
+        <location filename="../../ui/pages/dashboard_page.py" line="182" />
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="181" />
+        <location filename="../../ui/pages/dashboard_page.py" line="183" />
         <source>本季度</source>
         <translation>This quarter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="181" />
+        <location filename="../../ui/pages/dashboard_page.py" line="183" />
         <source>本年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="181" />
+        <location filename="../../ui/pages/dashboard_page.py" line="183" />
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="189" />
+        <location filename="../../ui/pages/dashboard_page.py" line="191" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="190" />
-        <location filename="../../ui/pages/dashboard_page.py" line="372" />
+        <location filename="../../ui/pages/dashboard_page.py" line="192" />
+        <location filename="../../ui/pages/dashboard_page.py" line="404" />
         <source>导出表格</source>
         <translation>Export tables</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="191" />
-        <location filename="../../ui/pages/dashboard_page.py" line="386" />
+        <location filename="../../ui/pages/dashboard_page.py" line="193" />
+        <location filename="../../ui/pages/dashboard_page.py" line="418" />
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="193" />
+        <location filename="../../ui/pages/dashboard_page.py" line="200" />
         <source>时间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="203" />
+        <location filename="../../ui/pages/dashboard_page.py" line="211" />
         <source>营业额</source>
         <translation>Revenue</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="203" />
+        <location filename="../../ui/pages/dashboard_page.py" line="211" />
         <source>实收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="204" />
+        <location filename="../../ui/pages/dashboard_page.py" line="212" />
         <source>储值充值</source>
         <translation>Stored value sold</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="204" />
-        <location filename="../../ui/pages/dashboard_page.py" line="336" />
+        <location filename="../../ui/pages/dashboard_page.py" line="212" />
+        <location filename="../../ui/pages/dashboard_page.py" line="368" />
         <source>就诊人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="205" />
+        <location filename="../../ui/pages/dashboard_page.py" line="213" />
         <source>新患者 / 复诊</source>
         <translation>New / returning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="205" />
-        <location filename="../../ui/pages/dashboard_page.py" line="345" />
+        <location filename="../../ui/pages/dashboard_page.py" line="213" />
+        <location filename="../../ui/pages/dashboard_page.py" line="377" />
         <source>客单价</source>
         <translation>Avg. ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="206" />
-        <location filename="../../ui/pages/dashboard_page.py" line="345" />
+        <location filename="../../ui/pages/dashboard_page.py" line="214" />
+        <location filename="../../ui/pages/dashboard_page.py" line="377" />
         <source>复诊率</source>
         <translation>Repeat rate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="206" />
+        <location filename="../../ui/pages/dashboard_page.py" line="214" />
         <source>爽约率 / 取消率</source>
         <translation>No-show / cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="213" />
-        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <location filename="../../ui/pages/dashboard_page.py" line="221" />
+        <location filename="../../ui/pages/dashboard_page.py" line="372" />
         <source>按项目</source>
         <translation>Procedures</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="213" />
-        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <location filename="../../ui/pages/dashboard_page.py" line="221" />
+        <location filename="../../ui/pages/dashboard_page.py" line="372" />
         <source>按类别</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="214" />
-        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <location filename="../../ui/pages/dashboard_page.py" line="222" />
+        <location filename="../../ui/pages/dashboard_page.py" line="372" />
         <source>按来源</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="214" />
-        <location filename="../../ui/pages/dashboard_page.py" line="340" />
+        <location filename="../../ui/pages/dashboard_page.py" line="222" />
+        <location filename="../../ui/pages/dashboard_page.py" line="372" />
         <source>医生排行</source>
         <translation>Doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="221" />
+        <location filename="../../ui/pages/dashboard_page.py" line="229" />
         <source>留存</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="221" />
+        <location filename="../../ui/pages/dashboard_page.py" line="229" />
         <source>患者构成</source>
         <translation>Patient mix</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="222" />
+        <location filename="../../ui/pages/dashboard_page.py" line="230" />
         <source>回访与满意度</source>
         <translation>Care</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="228" />
+        <location filename="../../ui/pages/dashboard_page.py" line="236" />
         <source>投诉</source>
         <translation>Complaints</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="267" />
+        <location filename="../../ui/pages/dashboard_page.py" line="275" />
         <source>结束日期早于开始日期。</source>
         <translation>The end is before the start.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="270" />
+        <location filename="../../ui/pages/dashboard_page.py" line="278" />
         <source>正在计算…</source>
         <translation>Calculating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="288" />
+        <location filename="../../ui/pages/dashboard_page.py" line="299" />
+        <source>正在整理数据：{done} / {total} 天</source>
+        <translation>Preparing data: {done} / {total} days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard_page.py" line="320" />
         <source>环比 {a} · 同比 {b}</source>
         <translation>vs prev. {a} · vs last yr {b}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="157" />
-        <location filename="../../ui/pages/dashboard_page.py" line="330" />
+        <location filename="../../ui/pages/dashboard_page.py" line="159" />
+        <location filename="../../ui/pages/dashboard_page.py" line="362" />
         <source>营业额（元）</source>
         <translation>Revenue (¥)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="331" />
+        <location filename="../../ui/pages/dashboard_page.py" line="363" />
         <source>概况</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="332" />
+        <location filename="../../ui/pages/dashboard_page.py" line="364" />
         <source>指标</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="332" />
+        <location filename="../../ui/pages/dashboard_page.py" line="364" />
         <source>本期</source>
         <translation>This period</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="333" />
+        <location filename="../../ui/pages/dashboard_page.py" line="365" />
         <source>上期</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="333" />
+        <location filename="../../ui/pages/dashboard_page.py" line="365" />
         <source>去年同期</source>
         <translation>Last year</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="335" />
+        <location filename="../../ui/pages/dashboard_page.py" line="367" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="337" />
+        <location filename="../../ui/pages/dashboard_page.py" line="369" />
         <source>患者数</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="344" />
+        <location filename="../../ui/pages/dashboard_page.py" line="376" />
         <source>新患者</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="346" />
+        <location filename="../../ui/pages/dashboard_page.py" line="378" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="381" />
+        <location filename="../../ui/pages/dashboard_page.py" line="413" />
         <source>已导出。</source>
         <translation>Exported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="440" />
+        <location filename="../../ui/pages/dashboard_page.py" line="472" />
         <source>经营看板</source>
         <translation>Dashboard</translation>
     </message>
@@ -4000,17 +4005,17 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>Once more</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="123" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="128" />
         <source>{0}，管理员要求您先设置一个只有自己知道的新密码，然后才能继续使用。</source>
         <translation>{0}, an administrator asks you to choose a new password that only you know before you go on.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="132" />
         <source>保存并登录</source>
         <translation>Save and sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/login_dialog.py" line="134" />
+        <location filename="../../ui/dialogs/login_dialog.py" line="139" />
         <source>两次输入的新密码不一致。</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -6140,42 +6145,42 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientsBehindDialog</name>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="93" />
+        <location filename="../../ui/pages/dashboard_page.py" line="95" />
         <source>共 {n} 位患者</source>
         <translation>{n} patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="94" />
+        <location filename="../../ui/pages/dashboard_page.py" line="96" />
         <source>编号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="95" />
+        <location filename="../../ui/pages/dashboard_page.py" line="97" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="96" />
+        <location filename="../../ui/pages/dashboard_page.py" line="98" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="97" />
+        <location filename="../../ui/pages/dashboard_page.py" line="99" />
         <source>就诊次数</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="99" />
+        <location filename="../../ui/pages/dashboard_page.py" line="101" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="101" />
+        <location filename="../../ui/pages/dashboard_page.py" line="103" />
         <source>最近就诊</source>
         <translation>Last visit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard_page.py" line="110" />
+        <location filename="../../ui/pages/dashboard_page.py" line="112" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -8115,42 +8120,42 @@ Skipped: {0}</translation>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="159" />
+        <location filename="../../ui/app.py" line="160" />
         <source>设置启动口令</source>
         <translation>Set a start-up passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="165" />
+        <location filename="../../ui/app.py" line="166" />
         <source>再输入一次：</source>
         <translation>Type it again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="171" />
+        <location filename="../../ui/app.py" line="172" />
         <source>两次输入的口令不一致（或为空），请重新设置。</source>
         <translation>The passphrases differ (or are empty): set it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="181" />
+        <location filename="../../ui/app.py" line="182" />
         <source>启动口令连续 3 次不对，Clinic Desktop 已关闭。</source>
         <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="223" />
+        <location filename="../../ui/app.py" line="224" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="285" />
+        <location filename="../../ui/app.py" line="286" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="294" />
+        <location filename="../../ui/app.py" line="295" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="297" />
+        <location filename="../../ui/app.py" line="298" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>

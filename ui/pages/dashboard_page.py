@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStyle,
@@ -51,6 +52,7 @@ from ui.pages.dashboard.complaints_tab import ComplaintsTab
 from ui.pages.dashboard.lazy_tab import LazyTab
 from ui.pages.dashboard.mix_tab import MixTab
 from ui.pages.dashboard.retention_tab import RetentionTab
+from ui.tasks import Cancelled, Job
 from ui.widgets.bar_chart import BarChart
 from ui.widgets.common import make_table
 from ui.widgets.report_view import table_model
@@ -190,9 +192,15 @@ class DashboardPage(QWidget):
         self.excel_button = QPushButton(self.tr("导出表格"))
         self.pdf_button = QPushButton(self.tr("导出PDF"))
         self.status = plain_label("")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self._job: Job | None = None
         bar.addWidget(plain_label(self.tr("时间")))
         for widget in (self.kind, self.first, plain_label("—"), self.last, self.refresh_button):
             bar.addWidget(widget)
+        bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.excel_button)
         bar.addWidget(self.pdf_button)
@@ -269,15 +277,39 @@ class DashboardPage(QWidget):
         self.period = Period(first, last)
         self.status.setText(self.tr("正在计算…"))
         ctx, period = self.services.ctx, self.period
-        self.services.tasks.run(lambda: dashboard(ctx, period), on_done=self._show,
-                                on_error=self._failed)
+        if self._job is not None:  # a new period: the old one's days stop being built
+            self._job.cancel()
+
+        def read(job: Job) -> Dashboard:
+            def built(done: int, total: int) -> None:
+                job.report(done, total)
+                job.check()
+
+            return dashboard(ctx, period, built)
+
+        self._job = self.services.tasks.run_job(read, on_done=self._show,
+                                                on_error=self._failed,
+                                                on_progress=self._building)
+
+    def _building(self, done: int, total: int, _text: str) -> None:
+        """Days missing from the cache are being built (a first look at a long period)."""
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setVisible(done < total)
+        self.status.setText(self.tr("正在整理数据：{done} / {total} 天").replace(
+            "{done}", str(done)).replace("{total}", str(total)))
 
     def _failed(self, error: BaseException) -> None:
+        self.progress.hide()
+        if isinstance(error, Cancelled):
+            return  # replaced by a newer read, which says what it does
         self.status.setText(str(error))
 
     def _show(self, board: object) -> None:
         assert isinstance(board, Dashboard)
         self.board = board
+        self._job = None
+        self.progress.hide()
         self.status.setText("")
         s = board.summary
         now, before, year = s.current, s.previous, s.year_before

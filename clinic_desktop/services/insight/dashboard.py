@@ -7,6 +7,7 @@ the visits and the ledger. Both give the same figures (a test compares them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -52,12 +53,15 @@ class Dashboard:
     doctors: tuple[DoctorRow, ...]
 
 
-def dashboard(ctx: Context, period: Period) -> Dashboard:
+def dashboard(ctx: Context, period: Period,
+              progress: Callable[[int, int], None] | None = None) -> Dashboard:
+    """``progress(days, of)`` while days missing from the cache are built (see
+    ``day_cache.ensure``)."""
     ctx.require(Permission.REPORTS_VIEW)
     checked(period)
     periods = [period, period.previous(), period.year_before()]
     for _try in range(TRIES):
-        day_cache.ensure(ctx, periods)
+        day_cache.ensure(ctx, periods, progress)
         with ctx.transaction() as session:
             if not day_cache.usable(session):
                 break

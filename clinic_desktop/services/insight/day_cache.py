@@ -20,7 +20,7 @@ SQLite only until the PostgreSQL migrations give the server the same triggers; t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -64,8 +64,10 @@ def usable(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def ensure(ctx: Context, periods: Iterable[Period]) -> None:
-    """Build the periods' days that are not in the cache."""
+def ensure(ctx: Context, periods: Iterable[Period],
+           progress: Callable[[int, int], None] | None = None) -> None:
+    """Build the periods' days that are not in the cache; ``progress(days built, days
+    missing)`` after each write (it may raise to stop: what was built stays)."""
     wanted = sorted({day for p in periods for day in _days(p)})
     if not wanted:
         return
@@ -74,8 +76,12 @@ def ensure(ctx: Context, periods: Iterable[Period]) -> None:
             return
         built = _built(session, wanted[0], wanted[-1])
     missing = [d for d in wanted if d not in built]
+    done = 0
     for chunk in _chunks(missing, DAYS_PER_WRITE):
         _build_chunk(ctx, chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(missing))
 
 
 def warm(ctx: Context) -> int:
