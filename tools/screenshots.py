@@ -247,6 +247,23 @@ def patient_form(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def patient_consent(s: Shots) -> QWidget:
+    """消息偏好 over the panel: WeChat agreed on the form, SMS refused by a reply, a refusal
+    of SMS being recorded."""
+    from clinic_desktop.services.consent import consent_of, record_consent
+    from ui.dialogs.consent_dialog import ConsentDialog
+
+    pid = _rich_patient(s)
+    record_consent(s.services.ctx, pid, "wechat", granted=True, how="form", note="登记表勾选")
+    record_consent(s.services.ctx, pid, "sms", granted=False, how="reply", note="回复 TD")
+    patient_panel(s)
+    dialog = ConsentDialog(s.services, pid, consent_of(s.services.ctx, pid), parent=s.window)
+    dialog.channel.setCurrentIndex(dialog.channel.findData("email"))
+    dialog.how.setCurrentIndex(dialog.how.findData("phone"))
+    s.keep.append(dialog)
+    return s.settle(dialog)
+
+
 def _member(s: Shots) -> int:
     """A demo member with a tier, points, stored value, two coupons and today's visit (made
     once)."""
@@ -739,6 +756,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
+    ("patient-consent.png", patient_consent),
     ("patients-masked.png", patients_masked),
     ("payment-dialog.png", payment_dialog),
     ("receipt.png", receipt),

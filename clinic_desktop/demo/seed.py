@@ -10,6 +10,7 @@ from clinic_desktop.context import Context
 from clinic_desktop.demo.accounts import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
 from clinic_desktop.demo.campaigns import seed_campaigns
 from clinic_desktop.demo.care import seed_care
+from clinic_desktop.demo.consent import seed_consent
 from clinic_desktop.demo.loyalty import seed_loyalty
 from clinic_desktop.demo.patients import seed_patients
 from clinic_desktop.demo.schedule import seed_schedule
@@ -46,6 +47,7 @@ def seed_demo(
     staff_count, chair_count = seed_staff(ctx, rng)
     patient_count = seed_patients(ctx, rng, patients)
     if patient_count:
+        seed_consent(ctx, random.Random(seed + 1))  # its own: the rest of the demo stays as it was
         seed_schedule(ctx, rng)
         seed_loyalty(ctx, rng)
         seed_campaigns(ctx, rng)  # before the care scan, which raises its tasks as due

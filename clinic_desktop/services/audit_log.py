@@ -41,6 +41,7 @@ from clinic_desktop.storage.models.staff import Staff
 @cache
 def _action_labels(language: str) -> dict[str, str]:
     return {
+        "patient.consent": _("登记消息同意/拒收"),
         "clinic.setup": _("建立诊所"), "clinic.update": _("修改诊所信息"), "login": _("登录"),
         "logout": _("退出登录"), "login.failed": _("登录失败：密码错误"),
         "login.unknown_user": _("登录失败：没有这个用户"),

@@ -40,6 +40,7 @@ from clinic_desktop.services.billing import (
 from clinic_desktop.services.billing import kind_label as ledger_label
 from clinic_desktop.services.care import OPEN, CareTaskInfo, task_info
 from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.consent import Consent, consent_in
 from clinic_desktop.services.engagement import channel_label, feedback_status_label
 from clinic_desktop.services.family import FamilyMember, family_in
 from clinic_desktop.services.patients import PatientRecord, get_patient, record_of
@@ -104,6 +105,7 @@ class PanelHeader:
     tier_colour: str | None = None  # the chip's colour, when the patient has a tier
     referrer: str | None = None  # the patient (name · code) who referred this one
     referred: int = 0  # patients this one referred
+    consent: Consent | None = None  # what the patient said about messages
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
         referred=session.execute(select(func.count(Patient.id)).where(
             Patient.referred_by_id == patient_id, Patient.merged_into_id.is_(None))
         ).scalar_one(),
+        consent=consent_in(session, patient_id),
     )
     timeline = sorted(_timeline(session, patient_id, sections, zone),
                       key=lambda e: e.at, reverse=True)

@@ -424,6 +424,21 @@
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="43" />
+        <source>未登记</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="43" />
+        <source>同意</source>
+        <translation>agreed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="43" />
+        <source>拒收</source>
+        <translation>refused</translation>
+    </message>
 </context>
 <context>
     <name>AdjustPointsDialog</name>
@@ -1280,9 +1295,9 @@
     <name>CallbacksPage</name>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="69" />
-        <location filename="../../ui/pages/callbacks_page.py" line="346" />
         <location filename="../../ui/pages/callbacks_page.py" line="367" />
-        <location filename="../../ui/pages/callbacks_page.py" line="461" />
+        <location filename="../../ui/pages/callbacks_page.py" line="388" />
+        <location filename="../../ui/pages/callbacks_page.py" line="482" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -1322,7 +1337,7 @@
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="229" />
+        <location filename="../../ui/pages/callbacks_page.py" line="234" />
         <source>全部计划</source>
         <translation>All plans</translation>
     </message>
@@ -1352,207 +1367,207 @@
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="133" />
+        <location filename="../../ui/pages/callbacks_page.py" line="138" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="139" />
+        <location filename="../../ui/pages/callbacks_page.py" line="144" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="142" />
+        <location filename="../../ui/pages/callbacks_page.py" line="147" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="143" />
+        <location filename="../../ui/pages/callbacks_page.py" line="148" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="145" />
+        <location filename="../../ui/pages/callbacks_page.py" line="150" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="146" />
+        <location filename="../../ui/pages/callbacks_page.py" line="151" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="147" />
+        <location filename="../../ui/pages/callbacks_page.py" line="152" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="81" />
-        <location filename="../../ui/pages/callbacks_page.py" line="148" />
-        <location filename="../../ui/pages/callbacks_page.py" line="349" />
+        <location filename="../../ui/pages/callbacks_page.py" line="153" />
+        <location filename="../../ui/pages/callbacks_page.py" line="370" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="136" />
+        <location filename="../../ui/pages/callbacks_page.py" line="141" />
         <source>逾期天数</source>
         <translation>Days late</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="141" />
+        <location filename="../../ui/pages/callbacks_page.py" line="146" />
         <source>会员</source>
         <translation>Member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="149" />
+        <location filename="../../ui/pages/callbacks_page.py" line="154" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="151" />
+        <location filename="../../ui/pages/callbacks_page.py" line="156" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="153" />
+        <location filename="../../ui/pages/callbacks_page.py" line="158" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="153" />
+        <location filename="../../ui/pages/callbacks_page.py" line="158" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="169" />
+        <location filename="../../ui/pages/callbacks_page.py" line="174" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="171" />
+        <location filename="../../ui/pages/callbacks_page.py" line="176" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="178" />
+        <location filename="../../ui/pages/callbacks_page.py" line="183" />
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="189" />
+        <location filename="../../ui/pages/callbacks_page.py" line="194" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="191" />
+        <location filename="../../ui/pages/callbacks_page.py" line="196" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="192" />
+        <location filename="../../ui/pages/callbacks_page.py" line="197" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="194" />
+        <location filename="../../ui/pages/callbacks_page.py" line="199" />
         <source>按任务类型选好模板；手动渠道可直接复制并标记已发送</source>
         <translation>The template follows the task's kind; for the manual channel, copy and mark sent at once</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="196" />
+        <location filename="../../ui/pages/callbacks_page.py" line="201" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="232" />
+        <location filename="../../ui/pages/callbacks_page.py" line="237" />
         <source>{0}（已停用）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="286" />
+        <location filename="../../ui/pages/callbacks_page.py" line="307" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="336" />
+        <location filename="../../ui/pages/callbacks_page.py" line="357" />
         <source>已复制给 {0} 的消息并标记为已发送</source>
         <translation>Copied the message for {0} and marked it sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="338" />
+        <location filename="../../ui/pages/callbacks_page.py" line="359" />
         <source>已放入待发送：给 {0} 的消息（{1}）</source>
         <translation>Queued: message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="340" />
+        <location filename="../../ui/pages/callbacks_page.py" line="361" />
         <source>已在待发送中：给 {0} 的这条消息（{1}）</source>
         <translation>Already queued: this message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="346" />
         <location filename="../../ui/pages/callbacks_page.py" line="367" />
+        <location filename="../../ui/pages/callbacks_page.py" line="388" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="455" />
+        <location filename="../../ui/pages/callbacks_page.py" line="476" />
         <source>正在导出</source>
         <translation>Exporting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="456" />
+        <location filename="../../ui/pages/callbacks_page.py" line="477" />
         <source>已导出 {0} 项到 {1}</source>
         <translation>Exported {0} items to {1}</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="81" />
-        <location filename="../../ui/pages/callbacks_page.py" line="349" />
+        <location filename="../../ui/pages/callbacks_page.py" line="370" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="82" />
-        <location filename="../../ui/pages/callbacks_page.py" line="350" />
+        <location filename="../../ui/pages/callbacks_page.py" line="371" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="353" />
+        <location filename="../../ui/pages/callbacks_page.py" line="374" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="354" />
+        <location filename="../../ui/pages/callbacks_page.py" line="375" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="362" />
+        <location filename="../../ui/pages/callbacks_page.py" line="383" />
         <source>已把 {0} 项转交给 {1}。</source>
         <translation>Handed {0} items over to {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="391" />
+        <location filename="../../ui/pages/callbacks_page.py" line="412" />
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="427" />
+        <location filename="../../ui/pages/callbacks_page.py" line="448" />
         <source>已把 {0} 项推到明天 09:00。</source>
         <translation>Moved {0} items to tomorrow 09:00.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="428" />
+        <location filename="../../ui/pages/callbacks_page.py" line="449" />
         <source>已把 {0} 项推到明天 09:00；{1} 项已被他人处理。</source>
         <translation>Moved {0} items to tomorrow 09:00; {1} had been handled by someone else.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="437" />
+        <location filename="../../ui/pages/callbacks_page.py" line="458" />
         <source>正在推迟</source>
         <translation>Postponing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="447" />
+        <location filename="../../ui/pages/callbacks_page.py" line="468" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -2439,6 +2454,82 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <location filename="../../ui/calendar/booking_parts.py" line="93" />
         <source>加号原因（有冲突仍要预约时填写）</source>
         <translation>Reason to overbook (to book despite the conflict)</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="49" />
+        <source>消息偏好</source>
+        <translation>Message preferences</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="55" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="96" />
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="56" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="57" />
+        <source>已拒收</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="57" />
+        <source>未拒收</source>
+        <translation>not refused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="59" />
+        <source>登记时间</source>
+        <translation>Recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="62" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="98" />
+        <source>方式</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="63" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="99" />
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="74" />
+        <source>预约确认、提醒和术后关怀无需事先同意，但患者拒收的渠道不发；节日、生日和活动消息只发给同意该渠道的患者。</source>
+        <translation>Confirmations, reminders and aftercare need no prior consent but never go on a refused channel; festival, birthday and campaign messages go only to patients who agreed to that channel.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="79" />
+        <source>同意接收</source>
+        <translation>Agrees</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="79" />
+        <source>拒收</source>
+        <translation>Refuses</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="94" />
+        <source>例如：回复“TD”退订</source>
+        <translation>e.g. replied "TD" to unsubscribe</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="97" />
+        <source>患者表示</source>
+        <translation>The patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/consent_dialog.py" line="102" />
+        <source>登记</source>
+        <translation>Record</translation>
     </message>
 </context>
 <context>
@@ -5503,152 +5594,162 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>PatientFormDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="64" />
+        <location filename="../../ui/dialogs/patient_form.py" line="66" />
         <source>编辑患者资料</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="64" />
+        <location filename="../../ui/dialogs/patient_form.py" line="66" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="78" />
+        <location filename="../../ui/dialogs/patient_form.py" line="80" />
         <source>未填</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="78" />
+        <location filename="../../ui/dialogs/patient_form.py" line="80" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="78" />
+        <location filename="../../ui/dialogs/patient_form.py" line="80" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <location filename="../../ui/dialogs/patient_form.py" line="84" />
         <source>11 位手机号</source>
         <translation>11-digit mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="86" />
+        <location filename="../../ui/dialogs/patient_form.py" line="88" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="95" />
+        <location filename="../../ui/dialogs/patient_form.py" line="97" />
         <source>姓名（关系）</source>
         <translation>Name (relation)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="101" />
+        <location filename="../../ui/dialogs/patient_form.py" line="103" />
         <source>介绍人还不是本诊所患者时，写下姓名</source>
         <translation>When the referrer is not a patient of the clinic, write the name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="111" />
+        <location filename="../../ui/dialogs/patient_form.py" line="113" />
         <source>无权查看</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="112" />
+        <location filename="../../ui/dialogs/patient_form.py" line="114" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="113" />
+        <location filename="../../ui/dialogs/patient_form.py" line="115" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="114" />
+        <location filename="../../ui/dialogs/patient_form.py" line="116" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="115" />
+        <location filename="../../ui/dialogs/patient_form.py" line="117" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="116" />
+        <location filename="../../ui/dialogs/patient_form.py" line="118" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="117" />
+        <location filename="../../ui/dialogs/patient_form.py" line="119" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="118" />
+        <location filename="../../ui/dialogs/patient_form.py" line="120" />
         <source>紧急联系人</source>
         <translation>Emergency contact</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="119" />
+        <location filename="../../ui/dialogs/patient_form.py" line="121" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="120" />
+        <location filename="../../ui/dialogs/patient_form.py" line="122" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="121" />
+        <location filename="../../ui/dialogs/patient_form.py" line="123" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="122" />
+        <location filename="../../ui/dialogs/patient_form.py" line="124" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="123" />
+        <location filename="../../ui/dialogs/patient_form.py" line="125" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="125" />
+        <location filename="../../ui/dialogs/patient_form.py" line="127" />
         <source>介绍人（文字）</source>
         <translation>Referrer (as text)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="126" />
+        <location filename="../../ui/dialogs/patient_form.py" line="141" />
+        <source>节日、生日和活动消息只发给同意该渠道的患者；预约提醒等服务消息不需要事先同意</source>
+        <translation>Festival, birthday and campaign messages go only to patients who agreed to the channel; reminders and other service messages need no prior consent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="143" />
+        <source>同意接收消息</source>
+        <translation>Agrees to messages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="144" />
         <source>紧急联系电话</source>
         <translation>Emergency phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="138" />
+        <location filename="../../ui/dialogs/patient_form.py" line="156" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="178" />
+        <location filename="../../ui/dialogs/patient_form.py" line="196" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="181" />
+        <location filename="../../ui/dialogs/patient_form.py" line="199" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="213" />
+        <location filename="../../ui/dialogs/patient_form.py" line="231" />
         <source>号码已部分隐藏：不改动则保留原号码；要更换请清空后输入完整的新号码。</source>
         <translation>Number partly hidden: left as it is, the stored number is kept; to change it, clear the field and type the whole new number.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="273" />
+        <location filename="../../ui/dialogs/patient_form.py" line="293" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="274" />
+        <location filename="../../ui/dialogs/patient_form.py" line="294" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -5657,7 +5758,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="261" />
+        <location filename="../../ui/dialogs/patient_form.py" line="281" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -5736,78 +5837,78 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPanelWidget</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="118" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="118" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="122" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="122" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="122" />
-        <location filename="../../ui/widgets/patient_panel.py" line="372" />
+        <location filename="../../ui/widgets/patient_panel.py" line="123" />
+        <location filename="../../ui/widgets/patient_panel.py" line="377" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="146" />
+        <location filename="../../ui/widgets/patient_panel.py" line="147" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="148" />
+        <location filename="../../ui/widgets/patient_panel.py" line="149" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="149" />
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="150" />
+        <location filename="../../ui/widgets/patient_panel.py" line="151" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="43" />
-        <location filename="../../ui/widgets/patient_panel.py" line="151" />
-        <location filename="../../ui/widgets/patient_panel.py" line="212" />
+        <location filename="../../ui/widgets/patient_panel.py" line="152" />
+        <location filename="../../ui/widgets/patient_panel.py" line="213" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
-        <location filename="../../ui/widgets/patient_panel.py" line="413" />
+        <location filename="../../ui/widgets/patient_panel.py" line="154" />
+        <location filename="../../ui/widgets/patient_panel.py" line="418" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="39" />
-        <location filename="../../ui/widgets/patient_panel.py" line="206" />
+        <location filename="../../ui/widgets/patient_panel.py" line="207" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="41" />
-        <location filename="../../ui/widgets/patient_panel.py" line="168" />
+        <location filename="../../ui/widgets/patient_panel.py" line="169" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
@@ -5822,316 +5923,341 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="158" />
+        <location filename="../../ui/widgets/patient_panel.py" line="159" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="159" />
+        <location filename="../../ui/widgets/patient_panel.py" line="160" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="160" />
+        <location filename="../../ui/widgets/patient_panel.py" line="161" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="162" />
+        <location filename="../../ui/widgets/patient_panel.py" line="163" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="163" />
+        <location filename="../../ui/widgets/patient_panel.py" line="164" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="191" />
+        <location filename="../../ui/widgets/patient_panel.py" line="192" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="191" />
+        <location filename="../../ui/widgets/patient_panel.py" line="192" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="192" />
+        <location filename="../../ui/widgets/patient_panel.py" line="193" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="192" />
+        <location filename="../../ui/widgets/patient_panel.py" line="193" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="194" />
+        <location filename="../../ui/widgets/patient_panel.py" line="195" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="68" />
-        <location filename="../../ui/widgets/patient_panel.py" line="194" />
+        <location filename="../../ui/widgets/patient_panel.py" line="69" />
+        <location filename="../../ui/widgets/patient_panel.py" line="195" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="63" />
+        <location filename="../../ui/widgets/patient_panel.py" line="64" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="64" />
+        <location filename="../../ui/widgets/patient_panel.py" line="65" />
         <source>账目</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="65" />
-        <location filename="../../ui/widgets/patient_panel.py" line="117" />
+        <location filename="../../ui/widgets/patient_panel.py" line="66" />
+        <location filename="../../ui/widgets/patient_panel.py" line="118" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="66" />
+        <location filename="../../ui/widgets/patient_panel.py" line="67" />
         <source>联系</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="67" />
+        <location filename="../../ui/widgets/patient_panel.py" line="68" />
         <source>反馈</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
         <source>满意度/投诉</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
         <source>收款</source>
         <translation>Take payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>记账</source>
         <translation>Ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="128" />
+        <location filename="../../ui/widgets/patient_panel.py" line="129" />
         <source>为这位患者预约：打开日历的预约窗口</source>
         <translation>Book an appointment for this patient (opens the calendar's booking window)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="129" />
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
         <source>收款：现金、微信、支付宝、银行卡、医保、储值、积分和优惠券可混合使用，并打印收据</source>
         <translation>Take a payment in any mix of cash, WeChat, Alipay, card, insurance, stored value, points and coupons, and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="131" />
+        <location filename="../../ui/widgets/patient_panel.py" line="132" />
         <source>手动记一笔收费、优惠、退款或充值</source>
         <translation>Record a charge, discount, refund or top-up by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="166" />
+        <location filename="../../ui/widgets/patient_panel.py" line="167" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="169" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>已到期</source>
         <translation>Due now</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="171" />
+        <location filename="../../ui/widgets/patient_panel.py" line="172" />
         <source>待到期</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="173" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="193" />
+        <location filename="../../ui/widgets/patient_panel.py" line="194" />
         <source>会员</source>
         <translation>Membership</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="195" />
+        <location filename="../../ui/widgets/patient_panel.py" line="196" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="202" />
+        <location filename="../../ui/widgets/patient_panel.py" line="203" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="209" />
+        <location filename="../../ui/widgets/patient_panel.py" line="210" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="210" />
+        <location filename="../../ui/widgets/patient_panel.py" line="211" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="211" />
+        <location filename="../../ui/widgets/patient_panel.py" line="212" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="224" />
+        <location filename="../../ui/widgets/patient_panel.py" line="225" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="230" />
+        <location filename="../../ui/widgets/patient_panel.py" line="231" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="245" />
+        <location filename="../../ui/widgets/patient_panel.py" line="246" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="257" />
+        <location filename="../../ui/widgets/patient_panel.py" line="258" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="304" />
+        <location filename="../../ui/widgets/patient_panel.py" line="305" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="304" />
+        <location filename="../../ui/widgets/patient_panel.py" line="305" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="305" />
+        <location filename="../../ui/widgets/patient_panel.py" line="306" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="308" />
+        <location filename="../../ui/widgets/patient_panel.py" line="309" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="314" />
+        <location filename="../../ui/widgets/patient_panel.py" line="315" />
         <source>显示号码</source>
         <translation>Show number</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="316" />
+        <location filename="../../ui/widgets/patient_panel.py" line="317" />
         <source>显示号码：这位患者的完整手机号和紧急联系电话（记入审计日志）</source>
         <translation>Show number: this patient's full mobile and emergency phone (audited)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="318" />
+        <location filename="../../ui/widgets/patient_panel.py" line="319" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="318" />
+        <location filename="../../ui/widgets/patient_panel.py" line="319" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="320" />
+        <location filename="../../ui/widgets/patient_panel.py" line="321" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="323" />
+        <location filename="../../ui/widgets/patient_panel.py" line="324" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="326" />
+        <location filename="../../ui/widgets/patient_panel.py" line="327" />
         <source>介绍人 {0}</source>
         <translation>Referred by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="328" />
+        <location filename="../../ui/widgets/patient_panel.py" line="329" />
         <source>已介绍 {0} 位</source>
         <translation>referred {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="330" />
+        <location filename="../../ui/widgets/patient_panel.py" line="331" />
         <source>紧急联系人 {0}</source>
         <translation>Emergency contact {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="339" />
+        <location filename="../../ui/widgets/patient_panel.py" line="344" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="343" />
+        <location filename="../../ui/widgets/patient_panel.py" line="348" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="352" />
+        <location filename="../../ui/widgets/patient_panel.py" line="357" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="372" />
+        <location filename="../../ui/widgets/patient_panel.py" line="377" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="395" />
+        <location filename="../../ui/widgets/patient_panel.py" line="400" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="395" />
+        <location filename="../../ui/widgets/patient_panel.py" line="400" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="396" />
+        <location filename="../../ui/widgets/patient_panel.py" line="401" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="396" />
+        <location filename="../../ui/widgets/patient_panel.py" line="401" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="397" />
+        <location filename="../../ui/widgets/patient_panel.py" line="402" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="397" />
+        <location filename="../../ui/widgets/patient_panel.py" line="402" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="442" />
+        <location filename="../../ui/widgets/patient_panel.py" line="447" />
         <source>打开附件</source>
         <translation>Open attachment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="454" />
+        <source>消息：已拒收全部</source>
+        <translation>Messages: refused all</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="459" />
+        <source>同意{0}</source>
+        <translation>agreed {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="461" />
+        <source>拒收{0}</source>
+        <translation>refused {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="462" />
+        <source>消息：{0}</source>
+        <translation>Messages: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="462" />
+        <source>未登记</source>
+        <translation>not recorded</translation>
     </message>
 </context>
 <context>
@@ -6188,118 +6314,118 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientsPage</name>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="84" />
-        <location filename="../../ui/pages/patients_page.py" line="415" />
+        <location filename="../../ui/pages/patients_page.py" line="85" />
+        <location filename="../../ui/pages/patients_page.py" line="418" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="85" />
+        <location filename="../../ui/pages/patients_page.py" line="86" />
         <source>输入姓名、拼音首字母（zs）、全拼、手机号任意 4 位、病历号或身份证号片段。</source>
         <translation>Type a name, pinyin initials (zs), full pinyin, any 4 digits of a phone, the patient code or part of the ID number.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="93" />
+        <location filename="../../ui/pages/patients_page.py" line="94" />
         <source>搜索患者…</source>
         <translation>Search patients…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="95" />
+        <location filename="../../ui/pages/patients_page.py" line="96" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="101" />
+        <location filename="../../ui/pages/patients_page.py" line="102" />
         <source>包括已归档</source>
         <translation>Include archived</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="108" />
+        <location filename="../../ui/pages/patients_page.py" line="109" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="109" />
+        <location filename="../../ui/pages/patients_page.py" line="110" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="110" />
+        <location filename="../../ui/pages/patients_page.py" line="111" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="112" />
+        <location filename="../../ui/pages/patients_page.py" line="113" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="114" />
+        <location filename="../../ui/pages/patients_page.py" line="115" />
         <source>病历号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="117" />
+        <location filename="../../ui/pages/patients_page.py" line="118" />
         <source>会员</source>
         <translation>Member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="133" />
+        <location filename="../../ui/pages/patients_page.py" line="134" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="135" />
+        <location filename="../../ui/pages/patients_page.py" line="136" />
         <source>把列表中的患者导出为 Excel；搜索框为空时导出全部患者。</source>
         <translation>Export the listed patients to Excel; with an empty search box, every patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="152" />
+        <location filename="../../ui/pages/patients_page.py" line="153" />
         <source>在左侧搜索并选择一位患者，这里会显示他的全部信息。</source>
         <translation>Search and select a patient on the left to see everything about them here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="162" />
+        <location filename="../../ui/pages/patients_page.py" line="163" />
         <source>撤销合并</source>
         <translation>Undo merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="230" />
+        <location filename="../../ui/pages/patients_page.py" line="231" />
         <source>导出患者</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="239" />
+        <location filename="../../ui/pages/patients_page.py" line="240" />
         <source>已导出 {0} 位患者</source>
         <translation>Exported {0} patients</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="242" />
+        <location filename="../../ui/pages/patients_page.py" line="243" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="242" />
+        <location filename="../../ui/pages/patients_page.py" line="243" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="280" />
+        <location filename="../../ui/pages/patients_page.py" line="281" />
         <source>{0} 位</source>
         <translation>{0} found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="384" />
+        <location filename="../../ui/pages/patients_page.py" line="387" />
         <source>归档后默认搜索不到这位患者（可勾选“包括已归档”找回）。确定归档吗？</source>
         <translation>Archived patients are hidden from search (tick "Include archived" to find them). Archive this patient?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="385" />
+        <location filename="../../ui/pages/patients_page.py" line="388" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/patients_page.py" line="398" />
+        <location filename="../../ui/pages/patients_page.py" line="401" />
         <source>已合并重复档案。</source>
         <translation>Duplicate record merged.</translation>
     </message>

@@ -523,6 +523,10 @@ INSIGHT_RULES: dict[str, Rule] = {
     N + "summary.summary": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "summary.figures": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "dashboard.dashboard": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    "consent.consent_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
+    "consent.record_changes_in": internal(IN_TRANSACTION),
+    "consent.record_consent": needs(V.PATIENT_EDIT, call=lambda c: a(
+        c.seed.patient, "sms", granted=True, how="form")),
     N + "day_cache.ensure": open_to_all(
         "builds the dashboard's per-day cache from the data; returns nothing, shows nobody "
         "anything (only dashboard, which needs reports, reads it)", lambda c: a([_month()])),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
+from clinic_desktop.services.consent import CHANNELS, channel_label, consent_of
 from clinic_desktop.services.patient_details import save_new_patient, save_patient_details
 from clinic_desktop.services.patients import (
     DuplicatePatient,
@@ -123,6 +125,22 @@ class PatientFormDialog(Dialog):
         right.addRow(self.tr("首诊日期"), self.first_visit)
         right.addRow(self.referrer.label, self.referrer)
         right.addRow(self.tr("介绍人（文字）"), self.referrer_note)
+        # What the patient ticked on the registration form; changes become consent
+        # statements dated today ("form"). Refusing everything is recorded in the panel.
+        consent_box = QWidget()
+        ticks = QHBoxLayout(consent_box)
+        ticks.setContentsMargins(0, 0, 0, 0)
+        self.consent_ticks: dict[str, QCheckBox] = {}
+        said = consent_of(services.ctx, existing.id) if existing else None
+        for channel in CHANNELS:
+            tick = QCheckBox(channel_label(channel))
+            tick.setChecked(bool(said is not None and said.state(channel)))
+            self.consent_ticks[channel] = tick
+            ticks.addWidget(tick)
+        ticks.addStretch(1)
+        consent_box.setToolTip(self.tr("节日、生日和活动消息只发给同意该渠道的患者；"
+                                       "预约提醒等服务消息不需要事先同意"))
+        right.addRow(self.tr("同意接收消息"), consent_box)
         left.addRow(self.tr("紧急联系电话"), self.emergency_phone)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -241,16 +259,18 @@ class PatientFormDialog(Dialog):
 
     def submit(self) -> None:
         data, values = self.form_input(), self.custom_values()
+        consent = {channel: tick.isChecked() for channel, tick in self.consent_ticks.items()}
         existing = self.existing
         if existing is None:
             allow = self.allow_duplicate.isChecked()
 
             def save(ctx: Context) -> SavedPatient:
-                return save_new_patient(ctx, data, custom_values=values, allow_duplicate=allow)
+                return save_new_patient(ctx, data, custom_values=values, allow_duplicate=allow,
+                                        consent=consent)
         else:
             def save(ctx: Context) -> SavedPatient:
                 return save_patient_details(ctx, existing.id, data, version=existing.version,
-                                            custom_values=values)
+                                            custom_values=values, consent=consent)
 
         self.services.ops.run(save, parent=self, errors=self.errors, initiator=self,
                               on_done=self._saved, on_error=self._refused)

@@ -47,6 +47,7 @@ from clinic_desktop.services.patient_search import (
 )
 from clinic_desktop.services.patients import PatientRecord, load_patient, set_archived
 from ui.app_services import AppServices
+from ui.dialogs.consent_dialog import ConsentDialog
 from ui.dialogs.patient_actions import (
     ContactDialog,
     FamilyLinkDialog,
@@ -356,6 +357,8 @@ class PatientsPage(QWidget):
                 PatientFormDialog(self.services, record, self).exec()
         elif action == "contact":
             ContactDialog(self.services, pid, self).exec()
+        elif action == "consent" and panel.header.consent is not None:
+            ConsentDialog(self.services, pid, panel.header.consent, self).exec()
         elif action == "payment":
             PaymentDialog(self.services, pid, parent=self).exec()
         elif action == "ledger":

@@ -38,6 +38,7 @@ from clinic_desktop.services.attachments import (
 )
 from clinic_desktop.services.care import CareTaskInfo
 from clinic_desktop.services.care import kind_label as care_kind_label
+from clinic_desktop.services.consent import CHANNELS, Consent, channel_label
 from clinic_desktop.services.family import FamilyMember, relation_label
 from clinic_desktop.services.panel import (
     PatientPanel,
@@ -96,7 +97,7 @@ class PatientPanelWidget(QWidget):
         self.facts = QLabel()
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setObjectName("patientFacts")
-        self.facts.linkActivated.connect(lambda _link: self.reveal_contact())
+        self.facts.linkActivated.connect(self._link)
         self.reveals = ContactReveals.of(services)
         self.reveals.revealed.connect(self._revealed)
         self.money = QLabel()
@@ -331,6 +332,10 @@ class PatientPanelWidget(QWidget):
                 " ".join(filter(None, (p.emergency_contact, emergency)))))
         shown = [esc(fact) for fact in facts]
         shown[0 if p.mobile or not p.emergency_phone else -1] += link  # beside the number
+        if header.consent is not None:
+            shown.append(esc(self._consent_text(header.consent)) + (
+                f" <a href='consent'>{esc(self.tr('修改'))}</a>"
+                if self.services.can(Permission.PATIENT_EDIT) else ""))
         # pre-wrap: the wide spaces between the facts are kept, as in plain text
         self.facts.setText("<qt style='white-space:pre-wrap'>" + "　".join(shown) + "</qt>")
         if header.balance is not None:
@@ -444,6 +449,24 @@ class PatientPanelWidget(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
 
     # -- the masked numbers ------------------------------------------------------------
+    def _consent_text(self, consent: Consent) -> str:
+        if consent.opted_out is not None or consent.opt_out_tag:
+            return self.tr("消息：已拒收全部")
+        agreed = [channel_label(c) for c in CHANNELS if consent.state(c) is True]
+        refused = [channel_label(c) for c in CHANNELS if consent.state(c) is False]
+        parts = []
+        if agreed:
+            parts.append(self.tr("同意{0}").format("、".join(agreed)))
+        if refused:
+            parts.append(self.tr("拒收{0}").format("、".join(refused)))
+        return self.tr("消息：{0}").format("，".join(parts) if parts else self.tr("未登记"))
+
+    def _link(self, link: str) -> None:
+        if link == "consent":
+            self.action_requested.emit("consent")
+        else:
+            self.reveal_contact()
+
     def reveal_contact(self) -> None:
         """The "显示号码" link: this patient's numbers in full, audited."""
         if self.panel is not None:

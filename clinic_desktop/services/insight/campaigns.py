@@ -27,7 +27,7 @@ from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission, phone_for
 from clinic_desktop.rules.holdout import MAX_PERCENT, choose_holdout
-from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.consent import consents_in
 from clinic_desktop.services.family import households_in
 from clinic_desktop.services.insight.segment_query import Today, today_in
 from clinic_desktop.services.insight.segment_rules import (
@@ -41,13 +41,11 @@ from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.insight import Campaign, CampaignMember, SavedSegment
 from clinic_desktop.storage.models.loyalty import CouponType
 from clinic_desktop.storage.models.messaging import OutboxMessage
-from clinic_desktop.storage.models.patient import Patient, PatientTag, Tag
+from clinic_desktop.storage.models.patient import Patient
 
 ACTIONS = ("task", "message", "coupon", "export")
 ROLES = ("nurse", "receptionist", "doctor")
 MESSAGE_CHANNELS = ("manual", "sms")
-OPT_OUT_TAG_SETTING = "messages.opt_out_tag"
-DEFAULT_OPT_OUT_TAG = "拒收消息"
 TASK_HOUR = time(9)
 MAX_RESULT_DAYS = 365
 
@@ -214,19 +212,6 @@ def _tasks(ctx: Context, session: Session, campaign: Campaign, action: TaskActio
     return made
 
 
-def _opted_out(session: Session, ids: list[int]) -> set[int]:
-    """Patients who asked for no messages: they carry the opt-out tag (a setting; until
-    per-channel consent is recorded, this tag is how the desk records "no messages")."""
-    tag = str(read_setting(session, OPT_OUT_TAG_SETTING, DEFAULT_OPT_OUT_TAG))
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        found.update(session.execute(
-            select(PatientTag.patient_id).join(Tag, Tag.id == PatientTag.tag_id)
-            .where(Tag.name == tag, PatientTag.patient_id.in_(ids[start:start + 500])))
-            .scalars())
-    return found
-
-
 def _messages(ctx: Context, session: Session, campaign: Campaign, action: MessageAction,
               members: dict[int, CampaignMember]) -> tuple[int, list[Skipped]]:
     from clinic_desktop.rules.message_templates import render
@@ -235,13 +220,15 @@ def _messages(ctx: Context, session: Session, campaign: Campaign, action: Messag
     ensure_default_templates(session)
     template = _template(session, action.template_key)
     ids = sorted(members)
-    refused = _opted_out(session, ids)
+    consents = consents_in(session, ids)
     made, skipped = 0, []
     for pid in ids:
         patient = session.get(Patient, pid)
         assert patient is not None  # chosen in this transaction
-        if pid in refused:
-            skipped.append(Skipped(pid, patient.name, _("已登记拒收消息")))
+        # a campaign is marketing: only to patients who agreed to the channel
+        refusal = consents[pid].refusal(action.channel, marketing=True)
+        if refusal is not None:
+            skipped.append(Skipped(pid, patient.name, refusal))
             continue
         to = patient.mobile or ""
         if action.channel == "manual" and not to:

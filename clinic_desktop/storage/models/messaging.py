@@ -40,3 +40,23 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_status", "status", "channel"),)
+
+
+class ContactConsent(Base):
+    """What a patient said about being messaged, one row per statement (the latest per
+    channel counts; nothing is edited in place). ``channel``: sms, email, wechat, or ``all``
+    (a refusal of ``all`` is the opt-out from every message); ``how``: where it was said
+    (form, desk, phone, reply, import)."""
+
+    __tablename__ = "contact_consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(8))
+    granted: Mapped[bool]
+    at: Mapped[datetime]
+    how: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(255), default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    __table_args__ = (Index("ix_contact_consent_patient", "patient_id", "channel", "at"),)

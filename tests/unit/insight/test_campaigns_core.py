@@ -16,6 +16,7 @@ from clinic_desktop.errors import PermissionDenied, UserError
 from clinic_desktop.permissions import Role
 from clinic_desktop.rules.holdout import choose_holdout
 from clinic_desktop.services.care import callback_list
+from clinic_desktop.services.consent import record_consent
 from clinic_desktop.services.insight.campaign_results import (
     campaign_members,
     campaign_result,
@@ -112,23 +113,38 @@ def test_one_task_per_household_when_asked(clinic: Clinic) -> None:
     assert linked == {tasks[0].id}
 
 
-def test_messages_respect_opt_out_and_contacts(clinic: Clinic) -> None:
+def test_messages_go_only_with_consent_and_a_contact(clinic: Clinic) -> None:
+    """A campaign is marketing: only patients who agreed to the channel (the manual channel
+    follows WeChat's consent), never one who refused everything (or carries the old
+    "no messages" tag), and only with somewhere to send it."""
     with clinic.ctx.transaction(write=True) as s:
         tag = Tag(name="拒收消息")
         s.add(tag)
         s.flush()
         s.add(PatientTag(patient_id=clinic.ids["G"], tag_id=tag.id))
+    for letter in "ACG":
+        record_consent(clinic.ctx, clinic.ids[letter], "wechat", granted=True, how="form")
     outcome = start_campaign(clinic.ctx, CampaignInput(
         "关怀", MessageAction("birthday", "manual"), rules=HIGH_VALUE))
     assert outcome.acted == 1  # A; C has no phone, G opted out
     assert {(clinic.letters([s.patient_id]).pop(), s.reason) for s in outcome.skipped} == \
-        {("C", "没有手机号或微信"), ("G", "已登记拒收消息")}
+        {("C", "没有手机号或微信"), ("G", "患者已拒收全部消息")}
     with clinic.ctx.transaction() as s:
         sent = s.execute(select(OutboxMessage.patient_id, OutboxMessage.status)).all()
     assert sent == [(clinic.ids["A"], "queued")]
     rerun_campaign(clinic.ctx, outcome.campaign_id)
     with clinic.ctx.transaction() as s:
         assert s.execute(select(func.count(OutboxMessage.id))).scalar_one() == 1
+    # A withdraws WeChat consent; SMS was never agreed to
+    record_consent(clinic.ctx, clinic.ids["A"], "wechat", granted=False, how="phone")
+    again = start_campaign(clinic.ctx, CampaignInput(
+        "关怀二", MessageAction("birthday", "sms"), rules=HIGH_VALUE))
+    reasons = {clinic.letters([s.patient_id]).pop(): s.reason for s in again.skipped}
+    assert again.acted == 0 and reasons["A"] == "患者未同意接收短信营销消息"
+    manual = start_campaign(clinic.ctx, CampaignInput(
+        "关怀三", MessageAction("birthday", "manual"), rules=HIGH_VALUE))
+    reasons = {clinic.letters([s.patient_id]).pop(): s.reason for s in manual.skipped}
+    assert reasons["A"] == "患者已拒收微信"
 
 
 def test_coupons_and_export(clinic: Clinic, tmp_path: Path) -> None:
