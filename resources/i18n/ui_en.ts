@@ -1294,280 +1294,280 @@
 <context>
     <name>CallbacksPage</name>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="69" />
-        <location filename="../../ui/pages/callbacks_page.py" line="367" />
-        <location filename="../../ui/pages/callbacks_page.py" line="388" />
-        <location filename="../../ui/pages/callbacks_page.py" line="482" />
+        <location filename="../../ui/pages/callbacks_page.py" line="70" />
+        <location filename="../../ui/pages/callbacks_page.py" line="374" />
+        <location filename="../../ui/pages/callbacks_page.py" line="395" />
+        <location filename="../../ui/pages/callbacks_page.py" line="489" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="70" />
+        <location filename="../../ui/pages/callbacks_page.py" line="71" />
         <source>今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。</source>
         <translation>Today's and overdue callbacks, recalls and reminders. Select a row, then click the outcome.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="76" />
+        <location filename="../../ui/pages/callbacks_page.py" line="77" />
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="80" />
+        <location filename="../../ui/pages/callbacks_page.py" line="81" />
         <source>全部负责人</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="85" />
+        <location filename="../../ui/pages/callbacks_page.py" line="86" />
         <source>全部优先级</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="89" />
+        <location filename="../../ui/pages/callbacks_page.py" line="90" />
         <source>任何人</source>
         <translation>Anyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="90" />
+        <location filename="../../ui/pages/callbacks_page.py" line="91" />
         <source>指派给我</source>
         <translation>Assigned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="92" />
+        <location filename="../../ui/pages/callbacks_page.py" line="93" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="234" />
+        <location filename="../../ui/pages/callbacks_page.py" line="235" />
         <source>全部计划</source>
         <translation>All plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="99" />
+        <location filename="../../ui/pages/callbacks_page.py" line="100" />
         <source>按家庭分组</source>
         <translation>Group by family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="100" />
+        <location filename="../../ui/pages/callbacks_page.py" line="101" />
         <source>同一家人本周都要回访时排在一起，一个电话就能问完。</source>
         <translation>Members of one family due together are listed together, so one call covers them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="102" />
+        <location filename="../../ui/pages/callbacks_page.py" line="103" />
         <source>筛选：患者、电话、事由、医生</source>
         <translation>Filter: patient, phone, reason, doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="110" />
+        <location filename="../../ui/pages/callbacks_page.py" line="111" />
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="113" />
+        <location filename="../../ui/pages/callbacks_page.py" line="114" />
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="138" />
+        <location filename="../../ui/pages/callbacks_page.py" line="139" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="144" />
+        <location filename="../../ui/pages/callbacks_page.py" line="145" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="147" />
+        <location filename="../../ui/pages/callbacks_page.py" line="148" />
         <source>年龄</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="148" />
+        <location filename="../../ui/pages/callbacks_page.py" line="149" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="150" />
+        <location filename="../../ui/pages/callbacks_page.py" line="151" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="151" />
+        <location filename="../../ui/pages/callbacks_page.py" line="152" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="152" />
+        <location filename="../../ui/pages/callbacks_page.py" line="153" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="81" />
-        <location filename="../../ui/pages/callbacks_page.py" line="153" />
-        <location filename="../../ui/pages/callbacks_page.py" line="370" />
+        <location filename="../../ui/pages/callbacks_page.py" line="82" />
+        <location filename="../../ui/pages/callbacks_page.py" line="154" />
+        <location filename="../../ui/pages/callbacks_page.py" line="377" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="141" />
+        <location filename="../../ui/pages/callbacks_page.py" line="142" />
         <source>逾期天数</source>
         <translation>Days late</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="146" />
+        <location filename="../../ui/pages/callbacks_page.py" line="147" />
         <source>会员</source>
         <translation>Member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="154" />
+        <location filename="../../ui/pages/callbacks_page.py" line="155" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="156" />
+        <location filename="../../ui/pages/callbacks_page.py" line="157" />
         <source>上次结果</source>
         <translation>Last outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="158" />
+        <location filename="../../ui/pages/callbacks_page.py" line="159" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="158" />
+        <location filename="../../ui/pages/callbacks_page.py" line="159" />
         <source>同家庭 {0} 人</source>
         <translation>{0} in family</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="174" />
+        <location filename="../../ui/pages/callbacks_page.py" line="175" />
         <source>通话备注（可选）</source>
         <translation>Call note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="176" />
+        <location filename="../../ui/pages/callbacks_page.py" line="177" />
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="183" />
+        <location filename="../../ui/pages/callbacks_page.py" line="184" />
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="194" />
+        <location filename="../../ui/pages/callbacks_page.py" line="195" />
         <source>明天再打</source>
         <translation>Call tomorrow</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="196" />
+        <location filename="../../ui/pages/callbacks_page.py" line="197" />
         <source>可多选：所选各项都推到明天上午</source>
         <translation>Works on several rows: all selected move to tomorrow morning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="197" />
+        <location filename="../../ui/pages/callbacks_page.py" line="198" />
         <source>发消息…</source>
         <translation>Message…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="199" />
+        <location filename="../../ui/pages/callbacks_page.py" line="200" />
         <source>按任务类型选好模板；手动渠道可直接复制并标记已发送</source>
         <translation>The template follows the task's kind; for the manual channel, copy and mark sent at once</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="201" />
+        <location filename="../../ui/pages/callbacks_page.py" line="202" />
         <source>转交…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="237" />
+        <location filename="../../ui/pages/callbacks_page.py" line="238" />
         <source>{0}（已停用）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="307" />
+        <location filename="../../ui/pages/callbacks_page.py" line="314" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="357" />
+        <location filename="../../ui/pages/callbacks_page.py" line="364" />
         <source>已复制给 {0} 的消息并标记为已发送</source>
         <translation>Copied the message for {0} and marked it sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="359" />
+        <location filename="../../ui/pages/callbacks_page.py" line="366" />
         <source>已放入待发送：给 {0} 的消息（{1}）</source>
         <translation>Queued: message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="361" />
+        <location filename="../../ui/pages/callbacks_page.py" line="368" />
         <source>已在待发送中：给 {0} 的这条消息（{1}）</source>
         <translation>Already queued: this message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="367" />
-        <location filename="../../ui/pages/callbacks_page.py" line="388" />
+        <location filename="../../ui/pages/callbacks_page.py" line="374" />
+        <location filename="../../ui/pages/callbacks_page.py" line="395" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="476" />
+        <location filename="../../ui/pages/callbacks_page.py" line="483" />
         <source>正在导出</source>
         <translation>Exporting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="477" />
+        <location filename="../../ui/pages/callbacks_page.py" line="484" />
         <source>已导出 {0} 项到 {1}</source>
         <translation>Exported {0} items to {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="81" />
-        <location filename="../../ui/pages/callbacks_page.py" line="370" />
+        <location filename="../../ui/pages/callbacks_page.py" line="82" />
+        <location filename="../../ui/pages/callbacks_page.py" line="377" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="82" />
-        <location filename="../../ui/pages/callbacks_page.py" line="371" />
+        <location filename="../../ui/pages/callbacks_page.py" line="83" />
+        <location filename="../../ui/pages/callbacks_page.py" line="378" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="374" />
+        <location filename="../../ui/pages/callbacks_page.py" line="381" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="375" />
+        <location filename="../../ui/pages/callbacks_page.py" line="382" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="383" />
+        <location filename="../../ui/pages/callbacks_page.py" line="390" />
         <source>已把 {0} 项转交给 {1}。</source>
         <translation>Handed {0} items over to {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="412" />
+        <location filename="../../ui/pages/callbacks_page.py" line="419" />
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="448" />
+        <location filename="../../ui/pages/callbacks_page.py" line="455" />
         <source>已把 {0} 项推到明天 09:00。</source>
         <translation>Moved {0} items to tomorrow 09:00.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="449" />
+        <location filename="../../ui/pages/callbacks_page.py" line="456" />
         <source>已把 {0} 项推到明天 09:00；{1} 项已被他人处理。</source>
         <translation>Moved {0} items to tomorrow 09:00; {1} had been handled by someone else.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="458" />
+        <location filename="../../ui/pages/callbacks_page.py" line="465" />
         <source>正在推迟</source>
         <translation>Postponing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="468" />
+        <location filename="../../ui/pages/callbacks_page.py" line="475" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -2123,108 +2123,112 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="176" />
+        <location filename="../../ui/pages/messages_page.py" line="253" />
         <source>消息渠道</source>
         <translation>Message channels</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="179" />
+        <location filename="../../ui/pages/messages_page.py" line="256" />
         <source>例如 smtp.exmail.qq.com</source>
         <translation>e.g. smtp.exmail.qq.com</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="186" />
+        <location filename="../../ui/pages/messages_page.py" line="263" />
         <source>无加密（仅本机）</source>
         <translation>No encryption (this computer only)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="193" />
+        <location filename="../../ui/pages/messages_page.py" line="270" />
         <source>可选：诊所自建服务器的 CA 证书（PEM）</source>
         <translation>Optional: CA certificate of the clinic's own server (PEM)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="194" />
+        <location filename="../../ui/pages/messages_page.py" line="271" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="203" />
-        <location filename="../../ui/pages/messages_page.py" line="207" />
+        <location filename="../../ui/pages/messages_page.py" line="280" />
         <source>留空则不修改</source>
         <translation>leave empty to keep</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="209" />
+        <location filename="../../ui/pages/messages_page.py" line="296" />
+        <source>邮件</source>
+        <translation type="unfinished">E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="297" />
+        <source>短信</source>
+        <translation type="unfinished">SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="298" />
+        <source>短信模板对应</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="302" />
         <source>只在本次运行中记住密码和令牌</source>
         <translation>Remember password and token for this run only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="212" />
+        <location filename="../../ui/pages/messages_page.py" line="305" />
         <source>密码和令牌保存在系统钥匙串中，不写入文件或数据库。</source>
         <translation>Passwords and tokens are kept in the system keyring, never in files or the database.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="213" />
+        <location filename="../../ui/pages/messages_page.py" line="306" />
         <source>这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，下次启动需要重新填写。</source>
         <translation>This computer has no system keyring: passwords and tokens can only be kept for this run and must be entered again next time.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="217" />
+        <location filename="../../ui/pages/messages_page.py" line="283" />
         <source>SMTP 服务器</source>
         <translation>SMTP server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="217" />
+        <location filename="../../ui/pages/messages_page.py" line="283" />
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="218" />
+        <location filename="../../ui/pages/messages_page.py" line="284" />
         <source>加密方式</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="219" />
+        <location filename="../../ui/pages/messages_page.py" line="285" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="219" />
+        <location filename="../../ui/pages/messages_page.py" line="285" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="220" />
+        <location filename="../../ui/pages/messages_page.py" line="286" />
         <source>发件人</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="221" />
-        <source>短信网关地址</source>
-        <translation>SMS gateway URL</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/messages_page.py" line="222" />
-        <source>网关令牌</source>
-        <translation>Gateway token</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/messages_page.py" line="223" />
+        <location filename="../../ui/pages/messages_page.py" line="310" />
         <source>CA 证书文件</source>
         <translation>CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="228" />
+        <location filename="../../ui/pages/messages_page.py" line="319" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="240" />
+        <location filename="../../ui/pages/messages_page.py" line="337" />
         <source>选择 CA 证书文件</source>
         <translation>Choose the CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="241" />
+        <location filename="../../ui/pages/messages_page.py" line="338" />
         <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
         <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
@@ -2465,69 +2469,69 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
     </message>
     <message>
         <location filename="../../ui/dialogs/consent_dialog.py" line="55" />
-        <location filename="../../ui/dialogs/consent_dialog.py" line="96" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="99" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="56" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="57" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="57" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="58" />
         <source>已拒收</source>
         <translation>refused</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="57" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="58" />
         <source>未拒收</source>
         <translation>not refused</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="60" />
         <source>登记时间</source>
         <translation>Recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="62" />
-        <location filename="../../ui/dialogs/consent_dialog.py" line="98" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="63" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="101" />
         <source>方式</source>
         <translation>How</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="63" />
-        <location filename="../../ui/dialogs/consent_dialog.py" line="99" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="64" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="102" />
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="74" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="75" />
         <source>预约确认、提醒和术后关怀无需事先同意，但患者拒收的渠道不发；节日、生日和活动消息只发给同意该渠道的患者。</source>
         <translation>Confirmations, reminders and aftercare need no prior consent but never go on a refused channel; festival, birthday and campaign messages go only to patients who agreed to that channel.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="82" />
         <source>同意接收</source>
         <translation>Agrees</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="82" />
         <source>拒收</source>
         <translation>Refuses</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="94" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="97" />
         <source>例如：回复“TD”退订</source>
         <translation>e.g. replied "TD" to unsubscribe</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="97" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="100" />
         <source>患者表示</source>
         <translation>The patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/consent_dialog.py" line="102" />
+        <location filename="../../ui/dialogs/consent_dialog.py" line="105" />
         <source>登记</source>
         <translation>Record</translation>
     </message>
@@ -5248,22 +5252,22 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="44" />
+        <location filename="../../ui/pages/messages_page.py" line="53" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="45" />
+        <location filename="../../ui/pages/messages_page.py" line="54" />
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="46" />
+        <location filename="../../ui/pages/messages_page.py" line="55" />
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="47" />
+        <location filename="../../ui/pages/messages_page.py" line="56" />
         <source>发送失败</source>
         <translation>Failed</translation>
     </message>
@@ -5283,109 +5287,159 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="57" />
-        <location filename="../../ui/pages/messages_page.py" line="112" />
-        <location filename="../../ui/pages/messages_page.py" line="298" />
+        <location filename="../../ui/pages/messages_page.py" line="60" />
+        <source>等待回执</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="61" />
+        <source>已送达</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="62" />
+        <source>未送达</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="72" />
+        <location filename="../../ui/pages/messages_page.py" line="145" />
+        <location filename="../../ui/pages/messages_page.py" line="401" />
         <source>消息</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="58" />
+        <location filename="../../ui/pages/messages_page.py" line="73" />
         <source>待发送的关怀、提醒和复查消息。手动渠道：复制内容发到微信或电话里说，然后标记已发送。</source>
         <translation>Care, reminder and recall messages waiting to go out. Manual channel: copy the text into WeChat or read it on the phone, then mark it sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="59" />
+        <location filename="../../ui/pages/messages_page.py" line="74" />
         <source>复制内容</source>
         <translation>Copy text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="61" />
+        <location filename="../../ui/pages/messages_page.py" line="76" />
         <source>标记已发送</source>
         <translation>Mark sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="63" />
+        <location filename="../../ui/pages/messages_page.py" line="78" />
         <source>发送邮件</source>
         <translation>Send e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="65" />
+        <location filename="../../ui/pages/messages_page.py" line="80" />
         <source>发送短信</source>
         <translation>Send SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="67" />
+        <location filename="../../ui/pages/messages_page.py" line="82" />
+        <source>更新回执</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="83" />
+        <source>向短信服务商查询近 3 天短信是否已送达</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="85" />
         <source>消息模板…</source>
         <translation>Message templates…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="70" />
+        <location filename="../../ui/pages/messages_page.py" line="88" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="82" />
+        <location filename="../../ui/pages/messages_page.py" line="101" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="84" />
+        <location filename="../../ui/pages/messages_page.py" line="103" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="85" />
+        <location filename="../../ui/pages/messages_page.py" line="104" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="86" />
+        <location filename="../../ui/pages/messages_page.py" line="105" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="89" />
+        <location filename="../../ui/pages/messages_page.py" line="108" />
+        <source>送达</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="111" />
         <source>次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="90" />
+        <location filename="../../ui/pages/messages_page.py" line="112" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="91" />
+        <location filename="../../ui/pages/messages_page.py" line="113" />
         <source>失败原因</source>
         <translation>Failure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="112" />
+        <location filename="../../ui/pages/messages_page.py" line="139" />
+        <source>{0} 送达</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="145" />
         <source>请先选择一条消息。</source>
         <translation>Select a message first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="120" />
+        <location filename="../../ui/pages/messages_page.py" line="153" />
         <source>已复制到剪贴板</source>
         <translation>Copied to the clipboard</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="129" />
+        <location filename="../../ui/pages/messages_page.py" line="162" />
         <source>已标记为已发送</source>
         <translation>Marked sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="154" />
+        <location filename="../../ui/pages/messages_page.py" line="187" />
         <source>已停止发送；未发出的消息仍在待发送中。</source>
         <translation>Sending stopped; messages not sent are still queued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="160" />
+        <location filename="../../ui/pages/messages_page.py" line="193" />
         <source>正在发送</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="150" />
+        <location filename="../../ui/pages/messages_page.py" line="216" />
+        <source>没有等待回执的短信</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="217" />
+        <source>回执：已送达 {0} 条，未送达 {1} 条，仍在等待 {2} 条</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="224" />
+        <source>正在查询回执</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="183" />
         <source>已发送 {0} 条，失败 {1} 次</source>
         <translation>{0} sent, {1} failed attempts</translation>
     </message>
@@ -5863,7 +5917,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="123" />
-        <location filename="../../ui/widgets/patient_panel.py" line="377" />
+        <location filename="../../ui/widgets/patient_panel.py" line="378" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
@@ -5896,7 +5950,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="154" />
-        <location filename="../../ui/widgets/patient_panel.py" line="418" />
+        <location filename="../../ui/widgets/patient_panel.py" line="419" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
@@ -6180,82 +6234,97 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Emergency contact {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="344" />
+        <location filename="../../ui/widgets/patient_panel.py" line="336" />
+        <source>修改</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="345" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="348" />
+        <location filename="../../ui/widgets/patient_panel.py" line="349" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="357" />
+        <location filename="../../ui/widgets/patient_panel.py" line="358" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="377" />
+        <location filename="../../ui/widgets/patient_panel.py" line="378" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="400" />
+        <location filename="../../ui/widgets/patient_panel.py" line="401" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="400" />
+        <location filename="../../ui/widgets/patient_panel.py" line="401" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="401" />
+        <location filename="../../ui/widgets/patient_panel.py" line="402" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="401" />
+        <location filename="../../ui/widgets/patient_panel.py" line="402" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="402" />
+        <location filename="../../ui/widgets/patient_panel.py" line="403" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="402" />
+        <location filename="../../ui/widgets/patient_panel.py" line="403" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="447" />
+        <location filename="../../ui/widgets/patient_panel.py" line="448" />
         <source>打开附件</source>
         <translation>Open attachment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="454" />
+        <location filename="../../ui/widgets/patient_panel.py" line="455" />
         <source>消息：已拒收全部</source>
         <translation>Messages: refused all</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="459" />
+        <location filename="../../ui/widgets/patient_panel.py" line="458" />
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="460" />
         <source>同意{0}</source>
         <translation>agreed {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="461" />
+        <location filename="../../ui/widgets/patient_panel.py" line="462" />
         <source>拒收{0}</source>
         <translation>refused {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="462" />
+        <location filename="../../ui/widgets/patient_panel.py" line="463" />
         <source>消息：{0}</source>
         <translation>Messages: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="462" />
+        <location filename="../../ui/widgets/patient_panel.py" line="463" />
+        <source>，</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="464" />
         <source>未登记</source>
         <translation>not recorded</translation>
     </message>
@@ -6719,6 +6788,42 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/dialogs/loyalty_settings/fields.py" line="205" />
         <source>{0}（已停用）</source>
         <translation>{0} (retired)</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderTemplatesTab</name>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="238" />
+        <source>参数写成“变量名=占位符”，与阿里云模板里的 ${{name}} 对应，例如 name=称呼, time=时间。可用占位符：{0}。</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="241" />
+        <source>参数按腾讯云模板里 {{1}}、{{2}}… 的顺序填写占位符，例如 称呼, 时间。可用占位符：{0}。</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ProviderTemplatesTable</name>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="54" />
+        <source>消息模板</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="54" />
+        <source>服务商模板编号</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="55" />
+        <source>参数（按服务商模板填写）</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="111" />
+        <source>请填写“{0}”的服务商模板编号，或清空它的参数。</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -8181,6 +8286,75 @@ Skipped: {0}</translation>
     </message>
 </context>
 <context>
+    <name>SmsProviderForm</name>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="138" />
+        <location filename="../../ui/pages/sms_provider_form.py" line="142" />
+        <source>留空则不修改</source>
+        <translation type="unfinished">leave empty to keep</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="144" />
+        <source>审核通过的签名，例如 康宁口腔</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="146" />
+        <source>例如 1400006666</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="149" />
+        <source>留空即用服务商的官方地址</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="150" />
+        <source>短信服务商</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="151" />
+        <source>短信网关地址</source>
+        <translation type="unfinished">SMS gateway URL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="152" />
+        <source>网关令牌</source>
+        <translation type="unfinished">Gateway token</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="155" />
+        <source>短信签名</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="157" />
+        <source>地域</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="158" />
+        <source>接口地址（可选）</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="188" />
+        <source>通用 HTTP 短信网关：号码和短信内容以 JSON 发送，令牌放在请求头中。</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="189" />
+        <source>在阿里云短信控制台申请签名和模板，审核通过后把模板编号（SMS_…）填到“短信模板对应”里。建议为诊所单独建一个只有短信权限的 RAM 用户。</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../ui/pages/sms_provider_form.py" line="191" />
+        <source>在腾讯云短信控制台创建应用（SmsSdkAppId）、签名和正文模板，审核通过后把模板 ID 填到“短信模板对应”里。建议使用只有短信权限的子用户密钥。</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>StaffDialog</name>
     <message>
         <location filename="../../ui/dialogs/staff_dialog.py" line="30" />
@@ -8526,27 +8700,27 @@ Skipped: {0}</translation>
 <context>
     <name>TemplatesDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="269" />
+        <location filename="../../ui/pages/messages_page.py" line="372" />
         <source>消息模板</source>
         <translation>Message templates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="276" />
+        <location filename="../../ui/pages/messages_page.py" line="379" />
         <source>可用占位符：{0}</source>
         <translation>Placeholders: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="279" />
+        <location filename="../../ui/pages/messages_page.py" line="382" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="280" />
+        <location filename="../../ui/pages/messages_page.py" line="383" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="284" />
+        <location filename="../../ui/pages/messages_page.py" line="387" />
         <source>保存</source>
         <translation>Save</translation>
     </message>

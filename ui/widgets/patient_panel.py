@@ -333,8 +333,9 @@ class PatientPanelWidget(QWidget):
         shown = [esc(fact) for fact in facts]
         shown[0 if p.mobile or not p.emergency_phone else -1] += link  # beside the number
         if header.consent is not None:
+            change = self.tr("修改")  # outside the markup: lupdate reads no f-string
             shown.append(esc(self._consent_text(header.consent)) + (
-                f" <a href='consent'>{esc(self.tr('修改'))}</a>"
+                f" <a href='consent'>{esc(change)}</a>"
                 if self.services.can(Permission.PATIENT_EDIT) else ""))
         # pre-wrap: the wide spaces between the facts are kept, as in plain text
         self.facts.setText("<qt style='white-space:pre-wrap'>" + "　".join(shown) + "</qt>")
@@ -454,12 +455,13 @@ class PatientPanelWidget(QWidget):
             return self.tr("消息：已拒收全部")
         agreed = [channel_label(c) for c in CHANNELS if consent.state(c) is True]
         refused = [channel_label(c) for c in CHANNELS if consent.state(c) is False]
-        parts = []
+        parts, comma = [], self.tr("、")
         if agreed:
-            parts.append(self.tr("同意{0}").format("、".join(agreed)))
+            parts.append(self.tr("同意{0}").format(comma.join(agreed)))
         if refused:
-            parts.append(self.tr("拒收{0}").format("、".join(refused)))
-        return self.tr("消息：{0}").format("，".join(parts) if parts else self.tr("未登记"))
+            parts.append(self.tr("拒收{0}").format(comma.join(refused)))
+        return self.tr("消息：{0}").format(self.tr("，").join(parts) if parts
+                                         else self.tr("未登记"))
 
     def _link(self, link: str) -> None:
         if link == "consent":
