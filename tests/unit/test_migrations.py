@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -109,3 +111,34 @@ def test_booking_channels_become_codes_and_read_in_either_language(data_dir: Dat
     set_language("en")
     assert channel_label("meituan") == "Meituan / Dianping"
     assert channel_label("walk_in") == "Walk-in"
+
+
+def test_the_scripts_read_as_text_agree_with_alembic() -> None:
+    """A start learns the head and the known revisions without importing Alembic; what it
+    reads must be what Alembic would say."""
+    from alembic.script import ScriptDirectory
+
+    from clinic_desktop.storage.migrate import head_revision, script_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert script_revisions() == {r.revision: r.down_revision
+                                  for r in script.walk_revisions()}
+
+
+def test_an_ordinary_start_does_not_import_alembic(tmp_path: Path) -> None:
+    """Opening a clinic whose schema is at head leaves Alembic unimported."""
+    import subprocess
+    import sys
+
+    from clinic_desktop.paths import DataDir
+    from clinic_desktop.storage.database import open_database
+
+    open_database(DataDir(tmp_path / "clinic")).close()
+    probe = ("import sys; from clinic_desktop.paths import DataDir; "
+             "from pathlib import Path; from clinic_desktop.storage.database import open_database; "
+             f"open_database(DataDir(Path({str(tmp_path / 'clinic')!r}))).close(); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "False"
