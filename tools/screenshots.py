@@ -613,6 +613,40 @@ def import_step(step: int) -> Callable[[Shots], QWidget]:
     return build
 
 
+def _sms_provider_demo(s: Shots) -> None:
+    from dataclasses import replace
+
+    from clinic_desktop.services import messages
+    from clinic_desktop.services.sms_providers import ProviderTemplate
+
+    ctx = s.services.ctx
+    messages.save_channels(ctx, replace(
+        messages.read_channels(ctx), sms_provider="aliyun",
+        sms_key_id="LTAI5tQ8fK2mXvN3pR7sW1zY", sms_sign_name="康宁口腔"), sms_templates={
+        "reminder": ProviderTemplate("SMS_468920117", (("name", "称呼"), ("time", "时间"),
+                                                       ("doctor", "医生"), ("phone", "电话"))),
+        "recall": ProviderTemplate("SMS_468920230", (("name", "称呼"), ("item", "项目"))),
+        "birthday": ProviderTemplate("SMS_468920344", (("name", "称呼"),))})
+
+
+def sms_channels_dialog(s: Shots) -> QWidget:
+    from ui.pages.messages_page import ChannelsDialog
+
+    _sms_provider_demo(s)
+    dialog = ChannelsDialog(s.services, s.window)
+    dialog.tabs.setCurrentWidget(dialog.sms)
+    return s.settle(dialog)
+
+
+def sms_templates_dialog(s: Shots) -> QWidget:
+    from ui.pages.messages_page import ChannelsDialog
+
+    _sms_provider_demo(s)
+    dialog = ChannelsDialog(s.services, s.window)
+    dialog.tabs.setCurrentWidget(dialog.mapping)
+    return s.settle(dialog)
+
+
 def dashboard_tab(index: int) -> Callable[[Shots], QWidget]:
     """经营看板 for this month: 0 by procedure, 3 doctors, 4 retention, 5 patient mix,
     6 callbacks and satisfaction, 7 complaints."""
@@ -778,6 +812,8 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("messages.png", messages_page),
     ("message-templates.png", templates_dialog),
     ("message-channels.png", channels_dialog),
+    ("message-channels-sms.png", sms_channels_dialog),
+    ("message-sms-templates.png", sms_templates_dialog),
     ("care-plans.png", care_plans),
     ("care-settings.png", care_settings),
     ("clinic-lists.png", lambda s: s.page("lists")),

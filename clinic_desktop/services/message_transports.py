@@ -1,4 +1,5 @@
-"""Transports for the outbox: e-mail over SMTP and a generic HTTP SMS gateway.
+"""Transports for the outbox: e-mail over SMTP and a generic HTTP SMS gateway (the cloud SMS
+providers, on the same rules, are in ``sms_aliyun`` and ``sms_tencent``).
 
 Secrets travel only to the right server. Every encrypted connection checks the server's
 certificate against the system's trusted CAs plus, when the clinic names one, its own CA file,
@@ -16,6 +17,7 @@ import http.client
 import ipaddress
 import json
 import smtplib
+import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -31,6 +33,18 @@ from clinic_desktop.i18n import _
 
 if TYPE_CHECKING:
     from clinic_desktop.services.messages import OutboxInfo
+
+@dataclass(frozen=True)
+class Accepted:
+    """A provider took the message: its id for it, to match the delivery receipt later."""
+
+    provider: str
+    message_id: str
+
+
+class Undeliverable(UserError):
+    """A failure no retry can fix (the number is not a mobile): the message fails at once."""
+
 
 # X509_V_ERR_HOSTNAME_MISMATCH, _EMAIL_MISMATCH, _IP_ADDRESS_MISMATCH: a valid certificate,
 # issued for some other server.
@@ -151,8 +165,8 @@ def tls_context(ca_file: str = "") -> ssl.SSLContext:
     return context
 
 
-def _certificate_refusal(error: ssl.SSLCertVerificationError, server: str,
-                         what: str) -> UserError:
+def certificate_refusal(error: ssl.SSLCertVerificationError, server: str,
+                        what: str) -> UserError:
     if error.verify_code in _NAME_MISMATCH_CODES:
         return UserError(_("{server} 的证书不是签发给这个服务器名的，可能连到了别的服务器，"
                            "{what}没有发送。", server=server, what=what))
@@ -160,6 +174,43 @@ def _certificate_refusal(error: ssl.SSLCertVerificationError, server: str,
     return UserError(_("{server} 的证书无法验证（{reason}），{what}没有发送。"
                        "诊所自建的服务器请在消息渠道设置中选择它的 CA 证书文件。",
                        server=server, reason=reason, what=what))
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error`` and what lies under it: the SDKs wrap a socket's failure in their own
+    exception (raised while handling it), requests and urllib3 keep it as ``reason``."""
+    found: list[BaseException] = []
+    todo: list[object] = [error]
+    while todo and len(found) < 20:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        todo.extend((item.__cause__, item.__context__, getattr(item, "reason", None),
+                     getattr(item, "inner_exception", None), *item.args))
+    return found
+
+
+def network_refusal(error: BaseException, server: str, what: str,
+                    timeout: float) -> UserError:
+    """A connection that failed, in plain words. The exception's own text is never quoted: an
+    SDK's names the URL, whose query holds the patient's number and the message's values."""
+    causes = _causes(error)
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return certificate_refusal(cause, server, what)
+    if any(isinstance(c, TimeoutError) or "timed out" in str(c).lower()
+           or type(c).__name__.endswith("Timeout") for c in causes):
+        return UserError(_("{server} 没有在 {seconds} 秒内响应，{what}可能没有发送，稍后会重试。",
+                           server=server, seconds=int(timeout), what=what))
+    if any(isinstance(c, socket.gaierror) or "resolve" in str(c).lower() for c in causes):
+        return UserError(_("找不到{server}：请检查这台电脑的网络连接。", server=server))
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return UserError(_("{server} 拒绝了连接，请检查接口地址。", server=server))
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        return UserError(_("无法与{server}建立加密连接，{what}没有发送。",
+                           server=server, what=what))
+    return UserError(_("无法连接{server}，请检查这台电脑的网络连接，稍后会重试。", server=server))
 
 
 @dataclass
@@ -197,7 +248,7 @@ class SmtpSender:
             finally:
                 smtp.close()
         except ssl.SSLCertVerificationError as error:
-            raise _certificate_refusal(error, _("邮件服务器 {server}", server=server),
+            raise certificate_refusal(error, _("邮件服务器 {server}", server=server),
                                        _("密码和邮件")) from None
         except ssl.SSLError as error:
             raise UserError(_("无法与邮件服务器 {server} 建立加密连接（{reason}）。请检查加密方式"
@@ -271,7 +322,7 @@ class SmsGatewaySender:
 
     def _unreachable(self, reason: object, shown: str) -> UserError:
         if isinstance(reason, ssl.SSLCertVerificationError):
-            return _certificate_refusal(reason, _("短信网关 {url}", url=shown), _("令牌和短信"))
+            return certificate_refusal(reason, _("短信网关 {url}", url=shown), _("令牌和短信"))
         if isinstance(reason, TimeoutError):
             return UserError(_("短信网关 {url} 没有在 {seconds} 秒内响应。",
                                url=shown, seconds=int(self.timeout)))

@@ -1,17 +1,22 @@
-"""Messages: templates rendered into an outbox, sent by hand, by e-mail or an SMS gateway.
+"""Messages: templates rendered into an outbox, sent by hand, by e-mail or by SMS (a generic
+HTTP gateway, Alibaba Cloud SMS or Tencent Cloud SMS).
 
 Nothing is sent twice: a sender first *claims* a queued message with a conditional UPDATE
 (queued -> sending), so two senders (two workstations, a retry racing a timer) can never both
 own it; ``sent`` is final. A failed attempt goes back to ``queued`` until the third, then
-``failed`` with the reason. Sending runs off the GUI thread; secrets come from the keyring.
-The transports themselves (TLS, certificate checks, URL redaction) are in
-``message_transports``; their names are re-exported here.
+``failed`` with the reason (at once when no retry can help: ``Undeliverable``). Sending runs
+off the GUI thread; secrets come from the keyring. The transports themselves (TLS, certificate
+checks, URL redaction) are in ``message_transports``; their names are re-exported here. The
+cloud SMS providers (``sms_providers``, ``sms_aliyun``, ``sms_tencent``) send a registered
+template with parameters, so each outbox row also keeps its template key and the values it
+was rendered from, and, once sent, the provider's id for it and its delivery receipt.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,15 +34,32 @@ from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.message_templates import check_template, greeting_name, render
 from clinic_desktop.services.clinic import read_setting, write_setting
 from clinic_desktop.services.message_transports import (
+    Accepted,
     SmsGatewaySender,
     SmtpSecurity,
     SmtpSender,
+    Undeliverable,
     check_ca_file,
     check_gateway_url,
     is_local_host,
     redact_url,
 )
 from clinic_desktop.services.patients import get_patient
+from clinic_desktop.services.sms_providers import (
+    ALIYUN,
+    CLOUD_PROVIDERS,
+    DEFAULT_REGIONS,
+    GATEWAY,
+    PROVIDERS,
+    SECRET_NAMES,
+    TENCENT,
+    ProviderTemplate,
+    check_endpoint,
+    check_template_id,
+    provider_name,
+    templates_in,
+    write_templates,
+)
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import ProcedureType
 from clinic_desktop.storage.models.messaging import MessageTemplate, OutboxMessage
@@ -69,11 +91,19 @@ class OutboxInfo:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    template_key: str | None = None
+    params_json: str | None = None  # the placeholder values the body was rendered from
+    provider: str | None = None  # who accepted it: aliyun, tencent
+    provider_id: str | None = None  # BizId, SerialNo
+    delivery: str | None = None  # unknown, delivered, failed; None: no receipts on its channel
+    delivered_at: datetime | None = None
+    delivery_error: str | None = None
 
 
 def _info(m: OutboxMessage) -> OutboxInfo:
     return OutboxInfo(m.id, m.patient_id, m.channel, m.recipient, m.body, m.status, m.attempts,
-                      m.last_error, m.created_at, m.sent_at)
+                      m.last_error, m.created_at, m.sent_at, m.template_key, m.params_json,
+                      m.provider, m.provider_id, m.delivery, m.delivered_at, m.delivery_error)
 
 
 def _shown(ctx: Context, info: OutboxInfo) -> OutboxInfo:
@@ -87,8 +117,9 @@ def _shown(ctx: Context, info: OutboxInfo) -> OutboxInfo:
 class Sender(Protocol):
     channel: str
 
-    def send(self, message: OutboxInfo) -> None:
-        """Deliver or raise with a reason a person can read."""
+    def send(self, message: OutboxInfo) -> Accepted | None:
+        """Deliver or raise with a reason a person can read; a provider that will send a
+        delivery receipt says so by returning its id for the message."""
 
 
 def ensure_default_templates(session: Session) -> None:
@@ -210,6 +241,7 @@ def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: 
         message = OutboxMessage(
             patient_id=patient_id, task_id=task_id, channel=channel, recipient=to,
             subject=template.name, body=render(template.body, values), dedupe_key=key,
+            template_key=template_key, params_json=json.dumps(values, ensure_ascii=False),
             created_at=ctx.now(), created_by=ctx.actor.staff_id)
         session.add(message)
         session.flush()
@@ -260,7 +292,7 @@ def send_pending(ctx: Context, sender: Sender, *, limit: int = 50,
         with ctx.transaction() as session:
             message = _info(session.get_one(OutboxMessage, message_id))
         try:
-            sender.send(message)
+            accepted = sender.send(message)
         except Exception as exc:  # every failure is recorded on the message, none is lost
             failed += 1
             # Transports word their failures with secrets already redacted; no traceback here,
@@ -270,13 +302,17 @@ def send_pending(ctx: Context, sender: Sender, *, limit: int = 50,
                         sender.channel, reason)
             with ctx.transaction(write=True) as session:
                 row = session.get_one(OutboxMessage, message_id)
-                row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "queued"
+                final = row.attempts >= MAX_ATTEMPTS or isinstance(exc, Undeliverable)
+                row.status = "failed" if final else "queued"
                 row.last_error = reason
             continue
         sent += 1
         with ctx.transaction(write=True) as session:
             row = session.get_one(OutboxMessage, message_id)
             row.status, row.sent_at, row.last_error = "sent", ctx.now(), None
+            if accepted is not None:  # a receipt will say whether it reached the phone
+                row.provider, row.provider_id = accepted.provider, accepted.message_id
+                row.delivery = "unknown"
             ctx.audit(session, "message.sent", "outbox_message", message_id, sender.channel)
     if progress is not None:
         progress.report(len(ids), len(ids), text)
@@ -298,7 +334,12 @@ class ChannelSettings:
 
     ``smtp_security`` is a :class:`SmtpSecurity` value; ``ca_file`` (a PEM file, optional) is
     the clinic's own certificate authority, trusted in addition to the system's for both the
-    mail server and the SMS gateway.
+    mail server and the SMS gateway (and for a cloud provider only at an ``sms_endpoint``).
+
+    ``sms_provider``: ``gateway`` (``sms_url`` and a token), ``aliyun`` or ``tencent``, with
+    the AccessKey ID / SecretId (``sms_key_id``; its secret is in the keyring), the signature
+    (签名), Tencent's SmsSdkAppId and region (Alibaba's mainland SMS has one endpoint), and an
+    endpoint override for tests and private deployments (https, or http to this computer).
     """
 
     smtp_host: str = ""
@@ -308,6 +349,12 @@ class ChannelSettings:
     smtp_security: str = SmtpSecurity.STARTTLS.value
     ca_file: str = ""
     sms_url: str = ""
+    sms_provider: str = GATEWAY
+    sms_key_id: str = ""
+    sms_sign_name: str = ""
+    sms_app_id: str = ""
+    sms_region: str = ""
+    sms_endpoint: str = ""
 
 
 def _channel_settings(data: dict[str, Any]) -> ChannelSettings:
@@ -338,17 +385,61 @@ def _check_channels(settings: ChannelSettings) -> None:
         check_ca_file(settings.ca_file, field="ca_file")
     if settings.sms_url:
         check_gateway_url(settings.sms_url, field="sms_url")
+    _check_provider(settings)
 
 
-def save_channels(ctx: Context, settings: ChannelSettings) -> None:
-    """Host names and addresses only: passwords and tokens go to the keyring."""
+def _check_provider(settings: ChannelSettings) -> None:
+    """A cloud provider needs its key id, signature (and Tencent its application)."""
+    if settings.sms_provider not in PROVIDERS:
+        raise UserError(_("请选择短信服务商。"), field="sms_provider")
+    if settings.sms_endpoint:
+        check_endpoint(settings.sms_endpoint, field="sms_endpoint")
+    if settings.sms_provider == GATEWAY:
+        return
+    who = provider_name(settings.sms_provider)
+    key_id = "AccessKey ID" if settings.sms_provider == ALIYUN else "SecretId"
+    if not settings.sms_key_id or any(c.isspace() for c in settings.sms_key_id):
+        raise UserError(_("请填写{provider}的 {key_id}（不含空格）。", provider=who,
+                          key_id=key_id), field="sms_key_id")
+    if not settings.sms_sign_name:
+        raise UserError(_("请填写在{provider}审核通过的短信签名。", provider=who),
+                        field="sms_sign_name")
+    if settings.sms_provider == TENCENT and not settings.sms_app_id.isdigit():
+        raise UserError(_("请填写腾讯云短信应用的 SmsSdkAppId（一串数字，如 1400006666）。"),
+                        field="sms_app_id")
+    if settings.sms_provider == TENCENT and settings.sms_region \
+            and not all(c.isalnum() or c == "-" for c in settings.sms_region):
+        raise UserError(_("地域应类似 {example}。", example=DEFAULT_REGIONS[TENCENT]),
+                        field="sms_region")
+
+
+def check_sms_templates(provider: str, mapping: Mapping[str, ProviderTemplate],
+                        names: Mapping[str, str]) -> None:
+    """The template ids' format, naming the template (the dialog checks before saving)."""
+    for key, item in mapping.items():
+        check_template_id(item.template_id, provider, template=names.get(key) or key)
+
+
+def save_channels(ctx: Context, settings: ChannelSettings, *,
+                  sms_templates: Mapping[str, ProviderTemplate] | None = None) -> None:
+    """Host names and addresses only: passwords and tokens go to the keyring. With
+    ``sms_templates``, the chosen provider's template mapping is saved in the same step."""
     ctx.require(Permission.SETTINGS_MANAGE)
     _check_channels(settings)
+    if sms_templates is not None:
+        if settings.sms_provider not in CLOUD_PROVIDERS:
+            raise UserError(_("模板对应只用于阿里云或腾讯云短信。"), field="sms_provider")
+        names = {key: name for key, name, _body in templates(ctx)}
+        check_sms_templates(settings.sms_provider, sms_templates, names)
     with ctx.transaction(write=True) as session:
         write_setting(session, "messages.channels", asdict(settings))
+        if sms_templates is not None:
+            write_templates(session, settings.sms_provider, sms_templates)
+        endpoint = f" {redact_url(settings.sms_endpoint)}" if settings.sms_endpoint else ""
         ctx.audit(session, "settings.channels", "setting", "messages.channels",
                   f"smtp={settings.smtp_host}:{settings.smtp_port} {settings.smtp_security} "
-                  f"sms={redact_url(settings.sms_url)}")
+                  f"sms={redact_url(settings.sms_url)} provider={settings.sms_provider}"
+                  f"{endpoint}")
 
 
 def sender_for(ctx: Context, channel: str) -> Sender:
@@ -363,9 +454,40 @@ def sender_for(ctx: Context, channel: str) -> Sender:
         return SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_user,
                           get_secret("smtp_password") or "", settings.smtp_from,
                           security=settings.smtp_security, ca_file=settings.ca_file)
+    if channel == "sms" and settings.sms_provider in CLOUD_PROVIDERS:
+        return _provider_sender(ctx, settings, get_secret(SECRET_NAMES[settings.sms_provider]))
     if channel == "sms":
         token = get_secret("sms_token")
         if not settings.sms_url or not token:
             raise UserError(_("还没有设置短信网关地址或令牌（设置 → 消息渠道）。"), field="sms_url")
         return SmsGatewaySender(settings.sms_url, token, ca_file=settings.ca_file)
     raise UserError(_("发送渠道无效。"), field="channel")
+
+
+def _provider_sender(ctx: Context, settings: ChannelSettings, secret: str | None) -> Sender:
+    """Alibaba's or Tencent's sender with the template mapping; says what is missing."""
+    from clinic_desktop.services.sms_aliyun import AliyunSmsSender
+    from clinic_desktop.services.sms_tencent import TencentSmsSender
+
+    provider = settings.sms_provider
+    if not settings.sms_key_id or not secret or not settings.sms_sign_name:
+        names = {ALIYUN: "AccessKey ID / AccessKey Secret", TENCENT: "SecretId / SecretKey"}
+        raise UserError(_("还没有设置{provider}短信的 {keys} 或短信签名（设置 → 消息渠道）。",
+                          provider=provider_name(provider), keys=names[provider]),
+                        field="sms_key_id")
+    names = {key: name for key, name, _body in templates(ctx)}
+    with ctx.transaction() as session:
+        mapping = templates_in(session, provider)
+    # The clinic's CA is trusted only at an endpoint override: the public endpoints are
+    # checked against the public CAs, which a clinic's own file must not replace.
+    ca_file = settings.ca_file if settings.sms_endpoint else ""
+    if provider == ALIYUN:
+        # Its region stays the default: Dysmsapi has one endpoint for the mainland.
+        return AliyunSmsSender(settings.sms_key_id, secret, settings.sms_sign_name, mapping,
+                               names, endpoint=settings.sms_endpoint, ca_file=ca_file)
+    if not settings.sms_app_id:
+        raise UserError(_("还没有设置腾讯云短信的 SmsSdkAppId（设置 → 消息渠道）。"),
+                        field="sms_app_id")
+    return TencentSmsSender(settings.sms_key_id, secret, settings.sms_sign_name,
+                            settings.sms_app_id, mapping, names, region=settings.sms_region,
+                            endpoint=settings.sms_endpoint, ca_file=ca_file)

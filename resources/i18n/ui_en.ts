@@ -2155,17 +2155,17 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
     <message>
         <location filename="../../ui/pages/messages_page.py" line="296" />
         <source>邮件</source>
-        <translation type="unfinished">E-mail</translation>
+        <translation>E-mail</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="297" />
         <source>短信</source>
-        <translation type="unfinished">SMS</translation>
+        <translation>SMS</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="298" />
         <source>短信模板对应</source>
-        <translation type="unfinished" />
+        <translation>SMS templates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="302" />
@@ -5289,17 +5289,17 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     <message>
         <location filename="../../ui/pages/messages_page.py" line="60" />
         <source>等待回执</source>
-        <translation type="unfinished" />
+        <translation>Awaiting receipt</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="61" />
         <source>已送达</source>
-        <translation type="unfinished" />
+        <translation>Delivered</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="62" />
         <source>未送达</source>
-        <translation type="unfinished" />
+        <translation>Not delivered</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="72" />
@@ -5336,12 +5336,12 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     <message>
         <location filename="../../ui/pages/messages_page.py" line="82" />
         <source>更新回执</source>
-        <translation type="unfinished" />
+        <translation>Update receipts</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="83" />
         <source>向短信服务商查询近 3 天短信是否已送达</source>
-        <translation type="unfinished" />
+        <translation>Ask the SMS provider whether the last 3 days' texts arrived</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="85" />
@@ -5376,7 +5376,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     <message>
         <location filename="../../ui/pages/messages_page.py" line="108" />
         <source>送达</source>
-        <translation type="unfinished" />
+        <translation>Delivery</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="111" />
@@ -5396,7 +5396,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     <message>
         <location filename="../../ui/pages/messages_page.py" line="139" />
         <source>{0} 送达</source>
-        <translation type="unfinished" />
+        <translation>Delivered {0}</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="145" />
@@ -5426,17 +5426,17 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     <message>
         <location filename="../../ui/pages/messages_page.py" line="216" />
         <source>没有等待回执的短信</source>
-        <translation type="unfinished" />
+        <translation>No texts awaiting a receipt</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="217" />
         <source>回执：已送达 {0} 条，未送达 {1} 条，仍在等待 {2} 条</source>
-        <translation type="unfinished" />
+        <translation>Receipts: {0} delivered, {1} not delivered, {2} still waiting</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="224" />
         <source>正在查询回执</source>
-        <translation type="unfinished" />
+        <translation>Fetching receipts</translation>
     </message>
     <message>
         <location filename="../../ui/pages/messages_page.py" line="183" />
@@ -6795,12 +6795,12 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="238" />
         <source>参数写成“变量名=占位符”，与阿里云模板里的 ${{name}} 对应，例如 name=称呼, time=时间。可用占位符：{0}。</source>
-        <translation type="unfinished" />
+        <translation>Write parameters as “variable=placeholder”, matching ${{name}} in the Alibaba Cloud template, e.g. name=称呼, time=时间. Placeholders: {0}.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="241" />
         <source>参数按腾讯云模板里 {{1}}、{{2}}… 的顺序填写占位符，例如 称呼, 时间。可用占位符：{0}。</source>
-        <translation type="unfinished" />
+        <translation>List placeholders in the order of {{1}}, {{2}}… in the Tencent Cloud template, e.g. 称呼, 时间. Placeholders: {0}.</translation>
     </message>
 </context>
 <context>
@@ -6808,22 +6808,22 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="54" />
         <source>消息模板</source>
-        <translation type="unfinished" />
+        <translation>Template</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="54" />
         <source>服务商模板编号</source>
-        <translation type="unfinished" />
+        <translation>Provider template ID</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="55" />
         <source>参数（按服务商模板填写）</source>
-        <translation type="unfinished" />
+        <translation>Parameters (as in the provider's template)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="111" />
         <source>请填写“{0}”的服务商模板编号，或清空它的参数。</source>
-        <translation type="unfinished" />
+        <translation>Enter the provider template ID for “{0}”, or clear its parameters.</translation>
     </message>
 </context>
 <context>
@@ -8291,67 +8291,67 @@ Skipped: {0}</translation>
         <location filename="../../ui/pages/sms_provider_form.py" line="138" />
         <location filename="../../ui/pages/sms_provider_form.py" line="142" />
         <source>留空则不修改</source>
-        <translation type="unfinished">leave empty to keep</translation>
+        <translation>leave empty to keep</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="144" />
         <source>审核通过的签名，例如 康宁口腔</source>
-        <translation type="unfinished" />
+        <translation>The approved signature, e.g. 康宁口腔</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="146" />
         <source>例如 1400006666</source>
-        <translation type="unfinished" />
+        <translation>e.g. 1400006666</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="149" />
         <source>留空即用服务商的官方地址</source>
-        <translation type="unfinished" />
+        <translation>Empty: the provider's official endpoint</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="150" />
         <source>短信服务商</source>
-        <translation type="unfinished" />
+        <translation>SMS provider</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="151" />
         <source>短信网关地址</source>
-        <translation type="unfinished">SMS gateway URL</translation>
+        <translation>SMS gateway URL</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="152" />
         <source>网关令牌</source>
-        <translation type="unfinished">Gateway token</translation>
+        <translation>Gateway token</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="155" />
         <source>短信签名</source>
-        <translation type="unfinished" />
+        <translation>Signature (签名)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="157" />
         <source>地域</source>
-        <translation type="unfinished" />
+        <translation>Region</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="158" />
         <source>接口地址（可选）</source>
-        <translation type="unfinished" />
+        <translation>Endpoint (optional)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="188" />
         <source>通用 HTTP 短信网关：号码和短信内容以 JSON 发送，令牌放在请求头中。</source>
-        <translation type="unfinished" />
+        <translation>Generic HTTP SMS gateway: the number and text are sent as JSON, the token in a request header.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="189" />
         <source>在阿里云短信控制台申请签名和模板，审核通过后把模板编号（SMS_…）填到“短信模板对应”里。建议为诊所单独建一个只有短信权限的 RAM 用户。</source>
-        <translation type="unfinished" />
+        <translation>Apply for a signature and templates in the Alibaba Cloud SMS console; once approved, enter the template codes (SMS_…) under SMS templates. Best use a RAM user that may only send SMS.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sms_provider_form.py" line="191" />
         <source>在腾讯云短信控制台创建应用（SmsSdkAppId）、签名和正文模板，审核通过后把模板 ID 填到“短信模板对应”里。建议使用只有短信权限的子用户密钥。</source>
-        <translation type="unfinished" />
+        <translation>Create an application (SmsSdkAppId), a signature and templates in the Tencent Cloud SMS console; once approved, enter the template IDs under SMS templates. Best use a sub-user key that may only send SMS.</translation>
     </message>
 </context>
 <context>

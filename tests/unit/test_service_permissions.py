@@ -523,6 +523,10 @@ INSIGHT_RULES: dict[str, Rule] = {
     N + "summary.summary": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "summary.figures": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
     N + "dashboard.dashboard": needs(V.REPORTS_VIEW, call=lambda c: a(_month())),
+    "sms_providers.read_provider_templates": open_to_all(
+        "the clinic's template ids at its SMS provider: settings, no patient data and no "
+        "secret (sender_for and the channels dialog read it)", lambda c: a("aliyun")),
+    "sms_receipts.pull_receipts": needs(V.MESSAGES_SEND, call=lambda c: a()),
     "consent.consent_of": needs(V.PATIENT_VIEW, call=lambda c: a(c.seed.patient)),
     "consent.record_changes_in": internal(IN_TRANSACTION),
     "consent.record_consent": needs(V.PATIENT_EDIT, call=lambda c: a(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStyle,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,14 +28,21 @@ from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
-from clinic_desktop.services import messages
+from clinic_desktop.services import messages, sms_receipts
 from clinic_desktop.services.message_transports import DEFAULT_PORTS, SmtpSecurity
 from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
+from clinic_desktop.services.sms_providers import (
+    CLOUD_PROVIDERS,
+    SECRET_NAMES,
+    read_provider_templates,
+)
+from clinic_desktop.services.sms_receipts import ReceiptSummary
 from ui.app_services import AppServices
 from ui.dialogs.patient_actions import ActionDialog, Operation
 from ui.dialogs.queue_message_dialog import channel_label
-from ui.errors import show_error
+from ui.errors import FieldErrors, show_error
 from ui.pages import PageSpec
+from ui.pages.sms_provider_form import ProviderTemplatesTab, SmsProviderForm, drafts_of
 from ui.tasks import Job
 from ui.widgets.common import button_row, make_table, page_header, selected_record
 from ui.widgets.job_progress import JobProgress
@@ -45,6 +54,12 @@ STATUS: dict[str, str] = {
     "sending": str(QT_TRANSLATE_NOOP("MessagesPage", "发送中")),
     "sent": str(QT_TRANSLATE_NOOP("MessagesPage", "已发送")),
     "failed": str(QT_TRANSLATE_NOOP("MessagesPage", "发送失败")),
+}
+# What the provider's delivery receipt said (SMS through Alibaba or Tencent only).
+DELIVERY: dict[str, str] = {
+    "unknown": str(QT_TRANSLATE_NOOP("MessagesPage", "等待回执")),
+    "delivered": str(QT_TRANSLATE_NOOP("MessagesPage", "已送达")),
+    "failed": str(QT_TRANSLATE_NOOP("MessagesPage", "未送达")),
 }
 
 
@@ -64,6 +79,9 @@ class MessagesPage(QWidget):
         self.send_email.clicked.connect(lambda: self.send("email"))
         self.send_sms = QPushButton(self.tr("发送短信"))
         self.send_sms.clicked.connect(lambda: self.send("sms"))
+        self.receipts = QPushButton(self.tr("更新回执"))
+        self.receipts.setToolTip(self.tr("向短信服务商查询近 3 天短信是否已送达"))
+        self.receipts.clicked.connect(self.pull_receipts)
         edit_templates = QPushButton(self.tr("消息模板…"))
         edit_templates.clicked.connect(lambda: TemplatesDialog(self.services, self).exec())
         edit_templates.setVisible(services.can(Permission.SETTINGS_MANAGE))
@@ -73,7 +91,8 @@ class MessagesPage(QWidget):
         self.status = plain_label()  # may quote a gateway's reply
         # A long note must not widen the page past a small screen: it is cut, not the window.
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row = button_row(copy, done, self.send_email, self.send_sms, edit_templates, settings)
+        row = button_row(copy, done, self.send_email, self.send_sms, self.receipts,
+                         edit_templates, settings)
         row.addWidget(self.status, 1)
         layout.addLayout(row)
         self.progress = JobProgress()
@@ -86,13 +105,17 @@ class MessagesPage(QWidget):
             Column(self.tr("状态"), lambda m: QCoreApplication.translate(
                 "MessagesPage", STATUS.get(m.status, m.status)),
                    colour=lambda m: "#B42318" if m.status == "failed" else None),
+            Column(self.tr("送达"), self._delivery,
+                   colour=lambda m: "#B42318" if m.delivery == "failed" else None,
+                   tooltip=self._delivery_tip),
             Column(self.tr("次数"), lambda m: str(m.attempts), align_right=True),
             Column(self.tr("内容"), lambda m: m.body, tooltip=lambda m: m.body),
-            Column(self.tr("失败原因"), lambda m: m.last_error or ""),
+            Column(self.tr("失败原因"), lambda m: m.last_error or m.delivery_error or "",
+                   tooltip=lambda m: m.last_error or m.delivery_error or ""),
         ], key=lambda m: m.id)
         proxy = SortProxy()
         proxy.setSourceModel(self.model)
-        self.view = make_table(proxy, stretch_column=5, descending=True)
+        self.view = make_table(proxy, stretch_column=6, descending=True)
         layout.addWidget(self.view, 1)
         services.changed.connect(self._on_changed)
         self.reload()
@@ -103,8 +126,18 @@ class MessagesPage(QWidget):
 
     def reload(self) -> None:
         self.model.replace(messages.outbox(self.services.ctx))
-        for column in (0, 1, 2, 3, 4):
+        for column in (0, 1, 2, 3, 4, 5):
             self.view.resizeColumnToContents(column)
+
+    @staticmethod
+    def _delivery(m: OutboxInfo) -> str:
+        shown = DELIVERY.get(m.delivery or "")
+        return QCoreApplication.translate("MessagesPage", shown) if shown else ""
+
+    def _delivery_tip(self, m: OutboxInfo) -> str:
+        if m.delivery == "delivered" and m.delivered_at is not None:
+            return self.tr("{0} 送达").format(self.services.format_datetime(m.delivered_at))
+        return m.delivery_error or ""
 
     def _selected(self) -> OutboxInfo | None:
         item = selected_record(self.view)
@@ -139,7 +172,7 @@ class MessagesPage(QWidget):
             show_error(self, error)
             return
         self.status.setText("")
-        for button in (self.send_email, self.send_sms):
+        for button in (self.send_email, self.send_sms, self.receipts):
             button.setEnabled(False)
 
         def work(ctx: Context, job: Job) -> tuple[int, int]:
@@ -162,15 +195,59 @@ class MessagesPage(QWidget):
                           initiator=self)
 
     def _sending_ended(self) -> None:
-        for button in (self.send_email, self.send_sms):
+        for button in (self.send_email, self.send_sms, self.receipts):
             button.setEnabled(True)
+
+    def pull_receipts(self) -> None:
+        """Ask the SMS provider which messages reached the phone: the network again, so on
+        the worker with progress, as sending is."""
+        if self.progress.busy:
+            return
+        self.status.setText("")
+        for button in (self.send_email, self.send_sms, self.receipts):
+            button.setEnabled(False)
+
+        def work(ctx: Context, _job: Job) -> ReceiptSummary:
+            return sms_receipts.pull_receipts(ctx)
+
+        def done(result: ReceiptSummary) -> None:
+            self._sending_ended()
+            self.status.setText(
+                self.tr("没有等待回执的短信") if not result.waiting_before else
+                self.tr("回执：已送达 {0} 条，未送达 {1} 条，仍在等待 {2} 条").format(
+                    result.delivered, result.failed, result.waiting))
+
+        def failed(error: BaseException) -> None:
+            self._sending_ended()
+            show_error(self, error)
+
+        self.progress.run(self.services.ops, work, text=self.tr("正在查询回执"), on_done=done,
+                          on_error=failed, parent=self, initiator=self)
 
     def edit_channels(self) -> None:
         ChannelsDialog(self.services, self).exec()
 
 
+class _TabbedErrors(FieldErrors):
+    """A refusal shows the tab that holds the field it names."""
+
+    def __init__(self, label: QLabel, fields: dict[str, QWidget], tabs: QTabWidget) -> None:
+        super().__init__(label, fields)
+        self._tabs, self._by_name = tabs, fields
+
+    def show(self, error: UserError) -> None:
+        widget = self._by_name.get(error.field or "")
+        for index in range(self._tabs.count()):
+            page = self._tabs.widget(index)
+            if widget is not None and page is not None and page.isAncestorOf(widget):
+                self._tabs.setCurrentIndex(index)
+        super().show(error)
+
+
 class ChannelsDialog(ActionDialog):
-    """Mail server and SMS gateway: where secrets may go is checked by the core on saving."""
+    """Mail server, and SMS through a gateway, Alibaba Cloud or Tencent Cloud (with the map of
+    the clinic's templates to the provider's): where secrets may go is checked by the core on
+    saving; the secrets themselves go to the keyring only."""
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("消息渠道"), services, parent)
@@ -201,10 +278,26 @@ class ChannelsDialog(ActionDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("留空则不修改"))
-        self.sms_url = QLineEdit(current.sms_url)
-        self.token = QLineEdit()
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("留空则不修改"))
+        mail = QWidget()
+        mail_form = QFormLayout(mail)
+        for label, widget in ((self.tr("SMTP 服务器"), self.host), (self.tr("端口"), self.port),
+                              (self.tr("加密方式"), self.security),
+                              (self.tr("用户名"), self.user), (self.tr("密码"), self.password),
+                              (self.tr("发件人"), self.from_address)):
+            mail_form.addRow(label, widget)
+        self.sms = SmsProviderForm(current)
+        self.sms_url, self.token = self.sms.sms_url, self.sms.token
+        items = messages.templates(services.ctx)
+        self.mapping = ProviderTemplatesTab(items, drafts_of(
+            {p: read_provider_templates(services.ctx, p) for p in CLOUD_PROVIDERS}))
+        self.tabs = QTabWidget()
+        # Wide enough that the notes and a refusal wrap into few lines (the height follows).
+        self.tabs.setMinimumWidth(600)
+        self.tabs.addTab(mail, self.tr("邮件"))
+        self.tabs.addTab(self.sms, self.tr("短信"))
+        self.tabs.addTab(self.mapping, self.tr("短信模板对应"))
+        self.sms.provider.currentIndexChanged.connect(self._provider_changed)
+        self._provider_changed()
         secure = credentials.secure_store_available()
         self.session_only = QCheckBox(self.tr("只在本次运行中记住密码和令牌"))
         self.session_only.setChecked(not secure)
@@ -213,20 +306,24 @@ class ChannelsDialog(ActionDialog):
                       self.tr("这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，"
                               "下次启动需要重新填写。"))
         note.setWordWrap(True)
-        self.sms_url.setPlaceholderText("https://")
-        for label, widget in ((self.tr("SMTP 服务器"), self.host), (self.tr("端口"), self.port),
-                              (self.tr("加密方式"), self.security),
-                              (self.tr("用户名"), self.user), (self.tr("密码"), self.password),
-                              (self.tr("发件人"), self.from_address),
-                              (self.tr("短信网关地址"), self.sms_url),
-                              (self.tr("网关令牌"), self.token),
-                              (self.tr("CA 证书文件"), ca_row), ("", self.session_only)):
-            self.form.addRow(label, widget)
+        self.body.insertWidget(0, self.tabs, 1)  # the shared rows (self.form) go below
+        self.form.addRow(self.tr("CA 证书文件"), ca_row)
+        self.form.addRow("", self.session_only)
         self.form.addRow(note)
         self.fields = {"smtp_port": self.port, "sms_url": self.sms_url, "smtp_host": self.host,
-                       "smtp_security": self.security, "ca_file": self.ca_file}
+                       "smtp_security": self.security, "ca_file": self.ca_file,
+                       "sms_provider": self.sms.provider, "sms_key_id": self.sms.key_id,
+                       "sms_sign_name": self.sms.sign_name, "sms_app_id": self.sms.app_id,
+                       "sms_region": self.sms.region, "sms_endpoint": self.sms.endpoint,
+                       "provider_templates": self.mapping.table}
         self.finish(self.tr("保存"))
-        self.setMinimumWidth(520)
+        self.errors = _TabbedErrors(self.error_label, self.fields, self.tabs)
+        self.setMinimumWidth(648)
+
+    def _provider_changed(self) -> None:
+        provider = self.sms.chosen
+        self.mapping.show_provider(provider)
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.mapping), provider in CLOUD_PROVIDERS)
 
     def _security_changed(self) -> None:
         """Follow the mode's usual port, unless the clinic typed its own."""
@@ -243,16 +340,22 @@ class ChannelsDialog(ActionDialog):
             self.ca_file.setText(path)
 
     def operation(self) -> Operation:
-        settings = ChannelSettings(
+        settings = self.sms.settings(ChannelSettings(
             smtp_host=self.host.text().strip(), smtp_port=self.port.value(),
             smtp_user=self.user.text().strip(), smtp_from=self.from_address.text().strip(),
-            smtp_security=self.security.currentData(), ca_file=self.ca_file.text().strip(),
-            sms_url=self.sms_url.text().strip())
+            smtp_security=self.security.currentData(), ca_file=self.ca_file.text().strip()))
+        provider = settings.sms_provider
         session_only = self.session_only.isChecked()
         secrets = {"smtp_password": self.password.text(), "sms_token": self.token.text()}
+        mapping = None
+        if provider in CLOUD_PROVIDERS:  # a typing mistake in the table: nothing is written
+            mapping = self.mapping.table.mapping(provider)
+            messages.check_sms_templates(provider, mapping, self.mapping.table.names)
+            secrets[SECRET_NAMES[provider]] = self.sms.secret.text()
 
         def save(ctx: Context) -> None:
-            messages.save_channels(ctx, settings)  # refuses before any secret is kept
+            # refuses before any secret is kept
+            messages.save_channels(ctx, settings, sms_templates=mapping)
             for name, value in secrets.items():
                 if value:
                     credentials.set_secret(name, value, session_only=session_only)

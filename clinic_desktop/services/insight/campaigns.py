@@ -242,9 +242,11 @@ def _messages(ctx: Context, session: Session, campaign: Campaign, action: Messag
         if session.execute(select(OutboxMessage.id).where(
                 OutboxMessage.dedupe_key == key)).first() is not None:
             continue
-        message = OutboxMessage(
+        values = _values(session, patient, None, None)
+        message = OutboxMessage(  # the key and values let an SMS provider send its template
             patient_id=pid, channel=action.channel, recipient=to, subject=template.name,
-            body=render(template.body, _values(session, patient, None, None)), dedupe_key=key,
+            body=render(template.body, values), dedupe_key=key,
+            template_key=action.template_key, params_json=json.dumps(values, ensure_ascii=False),
             created_at=ctx.now(), created_by=ctx.actor.staff_id)
         session.add(message)
         session.flush()

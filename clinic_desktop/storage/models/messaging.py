@@ -20,7 +20,14 @@ class MessageTemplate(Base):
 
 
 class OutboxMessage(Base):
-    """queued -> sending -> sent, or back to queued for a retry, or failed with the reason."""
+    """queued -> sending -> sent, or back to queued for a retry, or failed with the reason.
+
+    ``template_key`` and ``params_json`` (the placeholder values the body was rendered from)
+    let an SMS provider send its registered template instead of the text. A message a provider
+    accepted keeps the provider's id for it (``provider_id``: Alibaba's BizId, Tencent's
+    SerialNo) and its delivery receipt: ``delivery`` is ``unknown`` until a receipt says
+    ``delivered`` or ``failed`` (then ``delivery_error`` says why); other channels leave it
+    empty."""
 
     __tablename__ = "outbox_message"
 
@@ -38,8 +45,16 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     sent_at: Mapped[datetime | None]
+    template_key: Mapped[str | None] = mapped_column(String(32))
+    params_json: Mapped[str | None] = mapped_column(Text)
+    provider: Mapped[str | None] = mapped_column(String(8))  # aliyun, tencent
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    delivery: Mapped[str | None] = mapped_column(String(12))  # unknown, delivered, failed
+    delivered_at: Mapped[datetime | None]
+    delivery_error: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_outbox_status", "status", "channel"),)
+    __table_args__ = (Index("ix_outbox_status", "status", "channel"),
+                      Index("ix_outbox_delivery", "delivery", "sent_at"))
 
 
 class ContactConsent(Base):
