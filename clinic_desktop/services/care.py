@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -24,11 +25,13 @@ from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
 from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone
+from clinic_desktop.gc_pause import no_cycle_collection
 from clinic_desktop.i18n import _
 from clinic_desktop.package_data import resource
 from clinic_desktop.permissions import Permission, phone_for
 from clinic_desktop.rules.care_plans import (
     CarePlan,
+    Offset,
     PlannedTask,
     expand_plan,
     filter_imported,
@@ -138,55 +141,111 @@ class ImportedTreatment(NamedTuple):
     treated_at: datetime
 
 
-def plan_imported_treatments(
-    ctx: Context, session: Session, treatments: list[ImportedTreatment], *, write: bool,
-    per_plan: dict[str, int] | None = None,
-) -> tuple[int, int]:
-    """The care tasks of imported treatments, in bulk: only those due from 30 days before the
-    import onward are written (the rest are counted, not flooded into the callback list).
-    Returns (created, skipped); with ``write=False`` only counts (the dry run). ``per_plan``
-    receives the tasks created by plan name.
+@dataclass(frozen=True)
+class ImportPlans:
+    """The care plans an import's treatments are matched against, and the import's day."""
 
-    Imported visits share a few thousand dates: each plan is expanded once per date, and the
-    tasks go to ``insert_columns`` a column at a time, each task taking its treatment's own
-    dedupe key."""
-    ensure_default_plans(session, ctx.now())
-    plans = active_plans(session)
+    plans: list[CarePlan]
+    import_date: date
+
+
+def plans_for_import(session: Session, now: datetime) -> ImportPlans:
+    """Inside the import's transaction (``imports.run_import``), which checked its permission."""
+    ensure_default_plans(session, now)
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
-    import_date = ctx.now().astimezone(zone).date()
+    return ImportPlans(active_plans(session), now.astimezone(zone).date())
+
+
+@dataclass(frozen=True)
+class ImportedCare:
+    """What the plans make of a list of imported treatments: the tasks of each treatment that
+    gets any (by its index in the list), and the counts."""
+
+    work: list[tuple[int, list[PlannedTask]]]
+    created: int
+    skipped: int
+    by_plan: dict[str, int]
+
+
+def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
+                    ) -> ImportedCare:
+    """The care tasks of imported treatments (no database: the import works this out while
+    SQLite builds its indexes). Only tasks due from 30 days before the import onward are kept;
+    the rest are counted as skipped, not flooded into the callback list.
+
+    Imported visits share a few thousand dates: each plan is expanded once per date."""
+    cutoff = plans.import_date - timedelta(days=IMPORT_LOOKBACK_DAYS)
     created = skipped = 0
-    now = ctx.now()
     expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int]] = {}
     matching: dict[tuple[str, str | None], list[CarePlan]] = {}
     by_plan: dict[str, int] = {}
-    work: list[tuple[ImportedTreatment, list[PlannedTask]]] = []
-    for t in treatments:
+    work: list[tuple[int, list[PlannedTask]]] = []
+    for index, t in enumerate(treatments):
         which = (t.procedure, t.category)
         starts = matching.get(which)
         if starts is None:
-            starts = matching[which] = [p for p in plans if p.starts_with(t.procedure,
-                                                                          t.category)]
+            starts = matching[which] = [p for p in plans.plans if p.starts_with(t.procedure,
+                                                                                t.category)]
         for plan in starts:
             key = (plan.key, t.treated_at)
             found = expanded.get(key)
             if found is None:
-                found = expanded[key] = filter_imported(
-                    expand_plan(plan, treated_at=t.treated_at, treatment_key=""),
-                    import_date=import_date)
+                found = expanded[key] = _kept_tasks(plan, t.treated_at, cutoff)
             planned, dropped = found
             skipped += dropped
             if planned:
                 created += len(planned)
                 by_plan[plan.name] = by_plan.get(plan.name, 0) + len(planned)
-                work.append((t, planned))
+                work.append((index, planned))
+    return ImportedCare(work, created, skipped, by_plan)
+
+
+IMPORT_LOOKBACK_DAYS = 30  # as ``filter_imported``'s default
+
+
+def _kept_tasks(plan: CarePlan, treated_at: datetime, cutoff: date,
+                ) -> tuple[list[PlannedTask], int]:
+    """``filter_imported(expand_plan(plan, treated_at=…, treatment_key=""))``: the same tasks
+    in the same order, and the same count dropped, but a task is only made for those kept
+    (most of an import's visits are years old: their plans' tasks are all in the past)."""
+    dues = [(step.offset.apply(treated_at), step, 0) for step in plan.steps]
+    if plan.repeat is not None and plan.steps:
+        last = plan.steps[-1]
+        horizon = Offset(plan.repeat_until_years, "years").apply(treated_at)
+        due, occurrence = last.offset.apply(treated_at), 1
+        while True:
+            due = plan.repeat.apply(due)
+            if due > horizon:
+                break
+            dues.append((due, last, occurrence))
+            occurrence += 1
+    kept = [entry for entry in dues if entry[0].date() >= cutoff]
+    kept.sort(key=itemgetter(0))  # stable, as ``expand_plan``'s sort before the filter
+    return [PlannedTask(f":{plan.key}:{step.key}:{occurrence}", plan.key, step.key, step.kind,
+                        step.title, due, step.assigned_role, step.priority, step.window_days)
+            for due, step, occurrence in kept], len(dues) - len(kept)
+
+
+def plan_imported_treatments(
+    ctx: Context, session: Session, treatments: list[ImportedTreatment], *, write: bool,
+    per_plan: dict[str, int] | None = None, expanded: ImportedCare | None = None,
+) -> tuple[int, int]:
+    """The care tasks of imported treatments, in bulk (see ``expand_imported``; ``expanded``:
+    that already worked out for these treatments). Returns (created, skipped); with
+    ``write=False`` only counts (the dry run). ``per_plan`` receives the tasks created by
+    plan name.
+
+    The tasks go to ``insert_columns`` a column at a time, each task taking its treatment's
+    own dedupe key."""
+    care = expanded if expanded is not None else expand_imported(
+        plans_for_import(session, ctx.now()), treatments)
     if per_plan is not None:
-        for name, count in by_plan.items():
+        for name, count in care.by_plan.items():
             per_plan[name] = per_plan.get(name, 0) + count
-    if write and work:
+    if write and care.work:
         from clinic_desktop.storage.bulk import insert_columns, table_of
 
-        tasks = [(t, p) for t, planned in work for p in planned]
-        del work
+        tasks = [(treatments[index], p) for index, planned in care.work for p in planned]
         mark_table(session, "care_task")
         insert_columns(session.connection(), table_of(CareTask), {
             "patient_id": [t.patient_id for t, _p in tasks],
@@ -202,8 +261,9 @@ def plan_imported_treatments(
             "assigned_role": [p.assigned_role for _t, p in tasks],
             "priority": [p.priority for _t, p in tasks],
             "window_days": [p.window_days for _t, p in tasks],
-        }, {"status": "pending", "source": "plan", "created_at": now}, want_ids=False)
-    return created, skipped
+        }, {"status": "pending", "source": "plan", "created_at": ctx.now()}, want_ids=False,
+            rebuild_indexes=True)
+    return care.created, care.skipped
 
 
 def on_treatment_undone(ctx: Context, session: Session, event: TreatmentUndone) -> None:
@@ -387,12 +447,17 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
     For today the list stops at the present moment, unless ``whole_day`` asks for the plan of
     the whole day (the CLI's ``due --date``).
     """
+    ctx.require(Permission.CARE_VIEW)
+    with no_cycle_collection():  # ten thousand rows, all kept: see ``gc_pause``
+        return _callback_items(ctx, as_of, whole_day)
+
+
+def _callback_items(ctx: Context, as_of: date, whole_day: bool) -> list[CallbackItem]:
     from sqlalchemy import or_
 
     from clinic_desktop.storage.models.patient import MedicalProfile, Patient
     from clinic_desktop.storage.models.staff import Staff
 
-    ctx.require(Permission.CARE_VIEW)
     with ctx.transaction() as session:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         # Due by the end of ``as_of``: before the next midnight (a task due at 00:00 the next
@@ -405,29 +470,34 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
             due_by = and_(due_by, CareTask.due_at <= ctx.now())
         t = CareTask
         # Core rows, not ORM entities: a busy list is ten thousand rows (due as stored text,
-        # see ``utc_instant``).
+        # see ``utc_instant``). The doctors' names come from the few staff rows, not a join
+        # and a copy of the name on every row.
         rows = session.connection().execute(
             select(t.id, t.version, t.patient_id, Patient.name, Patient.mobile, t.kind, t.title,
                    type_coerce(t.due_at, String), t.attempts, t.last_outcome, t.procedure_name,
-                   Staff.display_name, t.priority,
+                   t.priority,
                    or_(MedicalProfile.allergies_json != "[]", MedicalProfile.allergy_notes != ""),
                    Patient.birth_date, t.assigned_role, t.assigned_staff_id, t.doctor_id,
                    t.plan_key, Patient.member_tier)
             .join(Patient, Patient.id == t.patient_id)
-            .outerjoin(Staff, Staff.id == t.doctor_id)
             .outerjoin(MedicalProfile, MedicalProfile.patient_id == t.patient_id)
             .where(t.status.in_(OPEN), due_by)
             .order_by(t.due_at, t.id)).all()
+        names: dict[int | None, str] = {
+            sid: name for sid, name in session.execute(select(Staff.id, Staff.display_name))}
     phone = phone_for(ctx)  # masked without CONTACT_FULL: the number shows on a click
+    # Tasks fall due at a few instants (a plan's calls at one hour of the day): each stored
+    # instant is read once, not once a row.
+    instants = {stored: utc_instant(stored) for stored in {row[7] for row in rows}}
     return [frozen(CallbackItem, {
         "task_id": tid, "version": version, "patient_id": pid, "patient": name,
-        "phone": phone(mobile), "kind": kind, "reason": title, "due": utc_instant(due),
+        "phone": phone(mobile), "kind": kind, "reason": title, "due": instants[due],
         "attempts": attempts, "last_outcome": outcome, "procedure": procedure,
-        "doctor": doctor, "priority": priority, "has_allergy": bool(allergy),
+        "doctor": names.get(doctor_id), "priority": priority, "has_allergy": bool(allergy),
         "birth_date": birth, "assigned_role": role, "assigned_staff_id": staff,
         "doctor_id": doctor_id, "plan_key": plan, "member_tier": tier})
         for (tid, version, pid, name, mobile, kind, title, due, attempts, outcome, procedure,
-             doctor, priority, allergy, birth, role, staff, doctor_id, plan, tier) in rows]
+             priority, allergy, birth, role, staff, doctor_id, plan, tier) in rows]
 
 
 def snooze(ctx: Context, task_id: int, *, version: int, until: datetime) -> None:

@@ -73,19 +73,49 @@ def _batch_people(plan: ImportPlan, new_ids: Sequence[int] | None
     return people
 
 
+@dataclass(frozen=True)
+class ReferrersOnFile:
+    """The batch's referrers as written, and the patients already on file with the names they
+    give (by name, and by name and mobile). Read before the batch's own patients are written
+    (those come from the plan), so the look-up has the name index to use."""
+
+    referrals: list[Referral]  # the people of ``_batch_people`` that name one, in that order
+    by_name: dict[str, list[int]]
+    by_name_phone: dict[tuple[str, str], list[int]]
+
+
+def look_up_referrers(session: Session, plan: ImportPlan) -> ReferrersOnFile:
+    referrals = [parse_referrer(person.fields.referrer, person.fields.referrer_phone)
+                 for _pid, person, _fills in _batch_people(plan, None) if person.fields.referrer]
+    by_name: dict[str, list[int]] = defaultdict(list)
+    by_name_phone: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for chunk in chunks(sorted({r.name for r in referrals if r.name})):
+        for pid, name, mobile in session.execute(
+                select(Patient.id, Patient.name, Patient.mobile)
+                .where(Patient.name.in_(chunk), Patient.merged_into_id.is_(None))):
+            by_name[name].append(pid)
+            if mobile:
+                by_name_phone[(name, mobile)].append(pid)
+    return ReferrersOnFile(referrals, dict(by_name), dict(by_name_phone))
+
+
 def resolve_referrers(session: Session, plan: ImportPlan, new_ids: Sequence[int] | None, *,
-                      labels: dict[str, str], overwrite: bool) -> Relations:
+                      labels: dict[str, str], overwrite: bool,
+                      on_file: ReferrersOnFile | None = None) -> Relations:
+    """Each referrer to the patient meant. ``on_file``: ``look_up_referrers`` done before the
+    batch's patients were written (else it is done here)."""
     result = Relations()
+    on_file = on_file if on_file is not None else look_up_referrers(session, plan)
     people = _batch_people(plan, new_ids)
-    asking = [(pid, person, fills, parse_referrer(person.fields.referrer,
-                                                  person.fields.referrer_phone))
-              for pid, person, fills in people if person.fields.referrer]
+    asking = [(pid, person, fills, referral) for (pid, person, fills), referral in zip(
+        [entry for entry in people if entry[1].fields.referrer], on_file.referrals,
+        strict=True)]
     if not asking:
         return result
     column = labels.get("referrer") or field_label("referrer")
     by_name_phone: dict[tuple[str, str], set[int]] = defaultdict(set)
     by_name: dict[str, set[int]] = defaultdict(set)
-    named = {r.name for *_rest, r in asking}  # only these names are looked up below
+    named = {r.name for *_rest, r in asking}  # only these names are looked up
     for pid, person, _fills in people:
         name = person.fields.name
         if name not in named:
@@ -93,14 +123,10 @@ def resolve_referrers(session: Session, plan: ImportPlan, new_ids: Sequence[int]
         by_name[name].add(pid)
         if person.fields.mobile:
             by_name_phone[(name, person.fields.mobile)].add(pid)
-    wanted = sorted(name for name in named if name)
-    for chunk in chunks(wanted):
-        for pid, name, mobile in session.execute(
-                select(Patient.id, Patient.name, Patient.mobile)
-                .where(Patient.name.in_(chunk), Patient.merged_into_id.is_(None))):
-            by_name[name].add(pid)
-            if mobile:
-                by_name_phone[(name, mobile)].add(pid)
+    for name, found in on_file.by_name.items():
+        by_name[name].update(found)
+    for key, found in on_file.by_name_phone.items():
+        by_name_phone[key].update(found)
     current = _current_referrers(session, [pid for pid, _p, fills in people if fills is not None])
     proposed: dict[int, int] = {}
     rows: dict[int, tuple[int, str]] = {}

@@ -1,6 +1,10 @@
 """Writing one import batch: bulk inserts of patients, visits, treatments and the ledger,
 merges into existing patients (with what undo needs), inside the caller's transaction.
 
+The patients' search index, and on a first import the tables' indexes (``storage.bulk``), are
+built after their rows, on a second thread while the visits' rows are worked out in Python
+(``prepare_visits``, then ``write_visits``; ``storage.bulk_overlap``).
+
 The inserts are built a column at a time (``storage.bulk.insert_columns``): each column is
 one comprehension over the batch, the values every row shares (the instant, the user, the
 batch id) are given once, and what repeats is worked out once per distinct value (a name's
@@ -10,15 +14,17 @@ pinyin, a day's noon, a visit's catalogue entry and doctor).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.changes import mark_table
@@ -30,7 +36,8 @@ from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import ImportPlan, current_fields
 from clinic_desktop.services.import_values import ResolvedValues, Target
-from clinic_desktop.storage.bulk import bulk_insert, insert_columns, table_of
+from clinic_desktop.storage.bulk import bulk_insert, insert_columns, rebuilt_indexes, table_of
+from clinic_desktop.storage.bulk_overlap import Overlap
 from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
@@ -46,6 +53,10 @@ class BatchWriter:
         zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
         self.zone = zone
         self.noon: dict[date, datetime] = {}
+        # Where long statements go (``bulk_overlap``); None: they run at once.
+        self.later: Overlap | None = None
+        self.held: set[str] = set()  # tables whose indexes ``indexes_held`` keeps dropped
+        self.search_held = False  # ``patients_in_bulk`` fills the search index after its block
 
     def at_noon(self, day: date) -> datetime:
         if day not in self.noon:
@@ -69,11 +80,50 @@ class BatchWriter:
                 self.at_noon(row.visit.visit_date)))
         return found
 
-    def _insert(self, model: type[Any], columns: dict[str, Sequence[Any]],
+    def _later(self, sql: str, parameters: Sequence[Any] = ()) -> None:
+        """Run a statement that returns nothing: beside the Python work that follows when the
+        writer has an ``Overlap``, else at once."""
+        if self.later is not None:
+            self.later.run(sql, parameters)
+        else:
+            self.session.connection().exec_driver_sql(sql, tuple(parameters))
+
+    def _insert(self, model: type[Any], columns: Mapping[str, Sequence[Any]],
                 same: dict[str, Any]) -> list[int]:
         table = table_of(model)
         mark_table(self.session, table.name)  # written past the session's events
-        return insert_columns(self.session.connection(), table, columns, same)
+        return insert_columns(self.session.connection(), table, columns, same,
+                              rebuild_indexes=table.name not in self.held, create=self._later)
+
+    @contextmanager
+    def indexes_held(self, model: type[Any], adding: int) -> Iterator[None]:
+        """Keep a table's secondary indexes dropped across several bulk writes (the visits'
+        ledger and the opening balances), and build them once after the last."""
+        table = table_of(model)
+        with rebuilt_indexes(self.session.connection(), table, adding, create=self._later):
+            self.held.add(table.name)
+            try:
+                yield
+            finally:
+                self.held.discard(table.name)
+
+    @contextmanager
+    def patients_in_bulk(self, adding: int) -> Iterator[None]:
+        """For writing ``adding`` new patients and what points at them (referrers, tags): the
+        patient table's indexes and its search index are built once, after the block.
+
+        Updating a patient's referrer rewrites every index entry of the row (SQLite does so for
+        a table other tables point at), so the referrers are best written before the indexes
+        are built. Reads by name need the index: ``look_up_referrers`` goes before."""
+        if not adding:
+            yield
+            return
+        with self._search_index_in_bulk(), self.indexes_held(Patient, adding):
+            self.search_held = True
+            try:
+                yield
+            finally:
+                self.search_held = False
 
     @contextmanager
     def _search_index_in_bulk(self) -> Iterator[None]:
@@ -84,6 +134,9 @@ class BatchWriter:
         transaction (SQLite's DDL is transactional: a rollback restores it). The indexed text
         comes from the trigger itself, so the migration stays its one definition.
         """
+        if self.search_held:  # the caller's ``patients_in_bulk`` does it
+            yield
+            return
         connection = self.session.connection()
         trigger = None
         if connection.dialect.name == "sqlite":
@@ -98,10 +151,10 @@ class BatchWriter:
         expression = match.group(1).replace("new.", "")
         connection.exec_driver_sql("DROP TRIGGER patient_fts_insert")
         yield
-        connection.execute(text(
-            f"INSERT INTO patient_fts(rowid, search) SELECT id, {expression} FROM patient "
-            "WHERE import_batch_id = :batch"), {"batch": self.batch_id})
-        connection.exec_driver_sql(trigger)
+        # After the batch's indexes, beside the Python work that follows (``bulk_overlap``).
+        self._later(f"INSERT INTO patient_fts(rowid, search) SELECT id, {expression} "
+                    "FROM patient WHERE import_batch_id = ?", (self.batch_id,))
+        self._later(trigger)
 
     def insert_patients(self, persons: list[Person],
                         caches: Sequence[tuple[int, str | None]] | None = None) -> list[int]:
@@ -175,61 +228,102 @@ class BatchWriter:
             undo.setdefault(str(pid), {})["allergy"] = [profile.allergy_notes, allergy]
             profile.allergy_notes = allergy
 
-    def insert_visits(self, visits: list[tuple[int | None, int, CleanRow]], new_ids: list[int],
-                      ) -> tuple[list[ImportedTreatment], int]:
-        """One visit per row, its treatment line, its charge and its payment."""
-        if not visits:
-            return [], 0
-        now, staff = self.ctx.now(), self.ctx.actor.staff_id
-        same = {"created_by": staff, "import_batch_id": self.batch_id}
+    def prepare_visits(self, visits: list[tuple[int | None, int, CleanRow]],
+                       new_ids: list[int]) -> PreparedVisits:
+        """The visits' rows worked out before anything is written (no database: the import
+        does this while SQLite builds the patients' indexes)."""
         found = [row.visit for _pid, _slot, row in visits]
         if None in found:
             raise ValueError("a planned visit without its visit fields")
         shown = cast(list[VisitFields], found)
         owners = [pid if pid is not None else new_ids[slot] for pid, slot, _row in visits]
-        targets = list(map(self.targets, shown))
-        doctors = [doctor for _procedure, doctor in targets]
-        procedures = [procedure for procedure, _doctor in targets]
-        visit_ids = self._insert(Visit, {
+        # What repeats (a procedure's and a doctor's match, a day's noon, a note) is worked out
+        # once per distinct value, as ``targets``, ``at_noon`` and the notes would give it.
+        named = [(v.source_procedure or v.procedure) if v.procedure_given else None
+                 for v in shown]
+        matched = {name: None if name is None else self.values.procedure(name)
+                   for name in dict.fromkeys(named)}
+        procedures = list(map(matched.__getitem__, named))
+        doctor_names = [v.doctor for v in shown]
+        staff = {name: self.values.doctor(name) for name in dict.fromkeys(doctor_names)}
+        doctors = list(map(staff.__getitem__, doctor_names))
+        doctor_ids = [d.id if d else None for d in doctors]
+        days = [v.visit_date for v in shown]
+        visit: dict[str, list[Any]] = {
             "patient_id": owners,
-            "visit_date": [v.visit_date for v in shown],
-            "doctor_id": [d.id if d else None for d in doctors],
+            "visit_date": days,
+            "doctor_id": doctor_ids,
             "notes": [_visit_notes(v) if v.doctor and d is None else v.notes
                       for v, d in zip(shown, doctors, strict=True)],
-        }, {"created_at": now, **same})
+        }
         charges = list(map(visit_charge, shown))
-        treatment_ids = self._insert(Treatment, {
-            "visit_id": visit_ids,
+        names = [v.procedure for v in shown]
+        origins = {name: _("原项目：{name}", name=name)
+                   for name in {v.source_procedure for v in shown if v.source_procedure}}
+        treatment: dict[str, list[Any]] = {
             "procedure_type_id": [p.id if p else None for p in procedures],
-            "procedure_name": [v.procedure for v in shown],
+            "procedure_name": names,
             "site": [v.site for v in shown],
-            "notes": [_("原项目：{name}", name=v.source_procedure)
+            "notes": [origins[v.source_procedure]
                       if v.source_procedure and v.source_procedure != v.procedure else ""
                       for v in shown],
             "amount": charges,
-        }, {})
+        }
         paid = list(map(visit_payment, shown))
-        at = [self.at_noon(v.visit_date) for v in shown]
+        noon = {day: self.at_noon(day) for day in dict.fromkeys(days)}
+        at = list(map(noon.__getitem__, days))
         # A charge then a payment per visit, in the visits' order (the ledger's ids follow it).
         entries = [(i, kind) for i, (charge, payment) in enumerate(zip(charges, paid,
                                                                         strict=True))
                    for kind, amount in (("charge", charge), ("payment", payment)) if amount > 0]
-        self._insert(LedgerEntry, {
+        payment_notes = {text: _method_note(text)
+                         for text in {v.method_text for v in shown if not v.method}}
+        ledger: dict[str, list[Any]] = {
             "patient_id": [owners[i] for i, _kind in entries],
             "at": [at[i] for i, _kind in entries],
             "kind": [kind for _i, kind in entries],
             "method": [shown[i].method if kind == "payment" else None for i, kind in entries],
             "amount": [paid[i] if kind == "payment" else charges[i] for i, kind in entries],
-            "visit_id": [visit_ids[i] for i, _kind in entries],
-            "note": [(_payment_note(shown[i]) if kind == "payment" else shown[i].procedure)[:255]
-                     for i, kind in entries],
-        }, same)
-        treatments = [ImportedTreatment(
-            treatment_id, patient_id, v.procedure, procedure.category if procedure else None,
-            doctor.id if doctor else None, when)
-            for treatment_id, patient_id, v, procedure, doctor, when in zip(
-                treatment_ids, owners, shown, procedures, doctors, at, strict=True)]
-        return treatments, sum(1 for _i, kind in entries if kind == "payment")
+            "note": [("" if shown[i].method else payment_notes[shown[i].method_text])[:255]
+                     if kind == "payment" else shown[i].procedure[:255] for i, kind in entries],
+        }
+        categories = [p.category if p else None for p in procedures]
+        treatments = list(map(ImportedTreatment._make, zip(
+            repeat(0), owners, names, categories, doctor_ids, at)))
+        return PreparedVisits(visit, treatment, ledger, [i for i, _kind in entries], treatments,
+                              sum(1 for _i, kind in entries if kind == "payment"))
+
+    def write_visits(self, prepared: PreparedVisits) -> list[ImportedTreatment]:
+        """One visit per row, its treatment line, its charge and its payment; returns the
+        treatments with their ids."""
+        if not prepared.treatments:
+            return []
+        now, staff = self.ctx.now(), self.ctx.actor.staff_id
+        same = {"created_by": staff, "import_batch_id": self.batch_id}
+        visit_ids = self._insert(Visit, prepared.visit, {"created_at": now, **same})
+        treatment_ids = self._insert(Treatment, {"visit_id": visit_ids, **prepared.treatment},
+                                     {})
+        ledger = prepared.ledger
+        self._insert(LedgerEntry, {
+            "patient_id": ledger["patient_id"], "at": ledger["at"], "kind": ledger["kind"],
+            "method": ledger["method"], "amount": ledger["amount"],
+            "visit_id": [visit_ids[i] for i in prepared.ledger_visits],
+            "note": ledger["note"]}, same)
+        _placeholders, *fields = zip(*prepared.treatments, strict=True)
+        return list(map(ImportedTreatment._make, zip(treatment_ids, *fields, strict=True)))
+
+
+@dataclass(frozen=True)
+class PreparedVisits:
+    """A batch's visit, treatment and ledger columns before they are written (the visit ids
+    they refer to are not known yet)."""
+
+    visit: dict[str, list[Any]]
+    treatment: dict[str, list[Any]]  # without visit_id
+    ledger: dict[str, list[Any]]  # without visit_id
+    ledger_visits: list[int]  # each ledger entry's visit, as its index in ``visit``
+    treatments: list[ImportedTreatment]  # treatment_id 0: not written yet
+    payments: int
 
 
 _ZERO = Decimal(0)
@@ -240,9 +334,9 @@ def _visit_notes(visit: VisitFields) -> str:
     return "\n".join(filter(None, [_("医生：{name}", name=visit.doctor), visit.notes]))
 
 
-def _payment_note(visit: VisitFields) -> str:
-    return "" if visit.method or not visit.method_text else _(
-        "原支付方式：{method}", method=visit.method_text)
+def _method_note(method_text: str) -> str:
+    """A payment's note when the sheet's payment method matched none of the clinic's."""
+    return _("原支付方式：{method}", method=method_text) if method_text else ""
 
 
 def pinyin_of(names: Sequence[str]) -> list[PinyinKeys]:

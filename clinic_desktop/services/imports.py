@@ -50,7 +50,11 @@ from clinic_desktop.importing.rows import (
 from clinic_desktop.importing.values import ValueChoices, ValueMatch, match_values
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.legacy_values import cell_text
-from clinic_desktop.services.care import plan_imported_treatments
+from clinic_desktop.services.care import (
+    expand_imported,
+    plan_imported_treatments,
+    plans_for_import,
+)
 from clinic_desktop.services.import_balances import (
     OpeningTotals,
     plan_openings,
@@ -61,6 +65,7 @@ from clinic_desktop.services.import_balances import (
 from clinic_desktop.services.import_plan import PlannedPatient, plan_import
 from clinic_desktop.services.import_relations import (
     count_tags,
+    look_up_referrers,
     resolve_referrers,
     write_referrers,
     write_tags,
@@ -75,6 +80,8 @@ from clinic_desktop.services.import_values import (
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
 from clinic_desktop.services.patients import _today, sources
 from clinic_desktop.storage.bulk import bulk_insert, table_of
+from clinic_desktop.storage.bulk_overlap import overlapped
+from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
 
 POLICIES = ("merge", "skip", "create")
@@ -320,24 +327,39 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         writer.batch_id = batch.id
         write_new_entries(ctx, session, values, batch.id)
         write_new_tiers(ctx, session, opening.tier_targets(), batch.id)
+        care_plans = plans_for_import(session, ctx.now())
         report(55, 100, _("正在写入患者…"))
-        new_ids = writer.insert_patients(plan.new, opening.caches_of_new(len(plan.new)))
-        undo = writer.apply_merges(plan.merged)
-        relations = resolve_referrers(session, plan, new_ids, labels=labels,
-                                      overwrite=request.overwrite)
-        write_referrers(session, relations, {pid for _p, pid, _f in plan.merged}, undo)
-        write_tags(session, plan, new_ids, batch.id, relations)
-        if check:
-            check()
-        report(70, 100, _("正在写入就诊和账目…"))
-        treatments, payments = writer.insert_visits(plan.visits, new_ids)
-        write_openings(ctx, session, opening, new_ids, batch.id, file_name=request.path.name,
-                       today=today)
-        if check:
-            check()
-        report(85, 100, _("正在生成回访任务…"))
-        created, skipped = plan_imported_treatments(ctx, session, treatments, write=True,
-                                                    per_plan=per_plan)
+        # SQLite builds the indexes and the search index of what was just written on a second
+        # thread while the Python work that follows goes on (``storage.bulk_overlap``).
+        with overlapped(session.connection()) as later:
+            writer.later = later
+            undo = writer.apply_merges(plan.merged)
+            on_file = look_up_referrers(session, plan)
+            with writer.patients_in_bulk(len(plan.new)):
+                new_ids = writer.insert_patients(plan.new,
+                                                 opening.caches_of_new(len(plan.new)))
+                relations = resolve_referrers(session, plan, new_ids, labels=labels,
+                                              overwrite=request.overwrite, on_file=on_file)
+                write_referrers(session, relations, {pid for _p, pid, _f in plan.merged}, undo)
+                write_tags(session, plan, new_ids, batch.id, relations)
+            if check:
+                check()
+            visits = writer.prepare_visits(plan.visits, new_ids)
+            care = expand_imported(care_plans, visits.treatments)
+            if check:
+                check()  # a cancel here also stops what runs on the second thread
+            report(70, 100, _("正在写入就诊和账目…"))
+            with writer.indexes_held(LedgerEntry, len(visits.ledger_visits)):
+                treatments = writer.write_visits(visits)
+                write_openings(ctx, session, opening, new_ids, batch.id,
+                               file_name=request.path.name, today=today)
+            if check:
+                check()
+            report(85, 100, _("正在生成回访任务…"))
+            created, skipped = plan_imported_treatments(ctx, session, treatments, write=True,
+                                                        per_plan=per_plan, expanded=care)
+            writer.later = None
+        payments = visits.payments
         summary = ImportSummary(dry_run=False, batch_id=batch.id, payments_created=payments,
                                 tasks_created=created, tasks_skipped=skipped,
                                 warnings=tuple(warnings + relations.warnings),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,7 @@ from clinic_desktop.services.patients import PatientInput, create_patient
 from ui.app_services import AppServices
 from ui.care_monitor import CareMonitor
 from ui.main_window import MainWindow
-from ui.pages.callbacks_page import FAMILY, LAST, OVERDUE, PATIENT, REASON, CallbacksPage
+from ui.pages.callbacks_page import DUE, FAMILY, LAST, OVERDUE, PATIENT, REASON, CallbacksPage
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -476,3 +477,13 @@ def test_booked_from_the_list_closes_the_recall_quietly(
     page.outcome_buttons["booked"].click()  # tomorrow 09:00: inside the recall's window
     assert "赵六" not in _names(page) and messages == []
     assert window.badge_text("callbacks") == f"回访  ({care.count_due(services.ctx)})"
+
+
+def test_due_times_follow_the_clinic_time_zone(page: CallbacksPage,
+                                               services: AppServices) -> None:
+    """Due times are formatted once per distinct instant; another time zone reads them anew."""
+    [item] = page.model.records
+    assert page.proxy.index(0, DUE).data() == f"{item.due.astimezone(SH):%Y-%m-%d %H:%M}"
+    services.set_clinic(replace(services.clinic, timezone="UTC"))
+    utc = item.due.astimezone(ZoneInfo("UTC"))
+    assert page.proxy.index(0, DUE).data() == f"{utc:%Y-%m-%d %H:%M}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
@@ -34,6 +36,10 @@ def build(qtbot: QtBot) -> tuple[QTableView, SortProxy]:
         Column("电话", lambda r: r.phone),
         Column("备注", lambda r: r.note),
         Column("颜色", lambda r: r.name, swatch=lambda r: "#5B7083"),
+        # The longest text has no swatch; a shorter one with a swatch is the wider cell.
+        Column("标记", lambda r: "W" * (5 + r.id % 3),
+               swatch=lambda r: None if r.id % 3 == 2 else "#C9A227"),
+        Column("色块", lambda r: "", swatch=lambda r: "#5B7083" if r.id % 2 else None),
     ], key=lambda r: r.id)
     model.replace(rows())
     proxy = SortProxy()
@@ -77,3 +83,34 @@ def test_shown_and_scrolled_view_gets_qt_widths(qtbot: QtBot, precision: int,
     proxy.setFilterFixedString("李")  # a filtered view maps its rows to the source's
     fast, qt = widths_both_ways(view)
     assert fast == qt
+
+
+def test_a_proxy_that_sorts_by_itself_gets_qt_widths(qtbot: QtBot) -> None:
+    """A plain ``QSortFilterProxyModel`` sorting its own rows: the rows Qt samples are the
+    proxy's, not the model's first ones."""
+    view, proxy = build(qtbot)
+    plain = QSortFilterProxyModel()
+    plain.setSourceModel(proxy.sourceModel())
+    view.setModel(plain)
+    view.horizontalHeader().setResizeContentsPrecision(7)
+    plain.sort(1, Qt.SortOrder.DescendingOrder)  # the longest names first
+    fast, qt = widths_both_ways(view)
+    assert fast == qt
+
+
+def test_another_font_is_measured_anew(qtbot: QtBot) -> None:
+    """Advances are remembered between fits, by font: in a fixed-width font the twenty i's
+    are wider than the twelve W's, the other way round from the default font."""
+    model: RecordTableModel[Row] = RecordTableModel(
+        [Column("备注", lambda r: r.note)], key=lambda r: r.id)
+    model.replace([Row(0, "", "", "W" * 12), Row(1, "", "", "i" * 20)])
+    proxy = SortProxy()
+    proxy.setSourceModel(model)
+    view = make_table(proxy, stretch_column=None, sortable=False)
+    qtbot.addWidget(view)
+    proportional, qt = widths_both_ways(view)
+    assert proportional == qt
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    fixed, qt_fixed = widths_both_ways(view)
+    assert fixed == qt_fixed
+    assert fixed != proportional

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
+from clinic_desktop.permissions import Role
 from clinic_desktop.services import billing, care
 from clinic_desktop.services.billing import TreatmentLine
 from clinic_desktop.services.care import CallbackItem
@@ -15,6 +16,7 @@ from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.family import link_family
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.profile import MedicalInfo, update_medical
+from clinic_desktop.services.staff import add_staff
 
 
 def test_callback_items_carry_every_field(admin_ctx: Context, fixed_clock: FixedClock) -> None:
@@ -48,3 +50,25 @@ def test_long_and_short_lists_find_the_same_households(admin_ctx: Context) -> No
     missing = [max(ids) + n for n in range(1, 1001)]
     long = care.family_groups(admin_ctx, listed + missing)
     assert long == {**expected, **{pid: pid for pid in missing}}
+
+
+def test_callback_items_name_the_doctor_and_share_due_instants(
+        admin_ctx: Context, fixed_clock: FixedClock) -> None:
+    """The doctor's name is looked up by id (each visit's own doctor, or none); tasks due at
+    one instant get equal due times, others their own."""
+    doctors = [add_staff(admin_ctx, username=f"dr{n}", display_name=name, role=Role.DOCTOR,
+                         password="Doctor-pass-2026", is_doctor=True).id
+               for n, name in enumerate(("王建国", "李芳"))]
+    extraction = next(p.id for p in list_procedures(admin_ctx) if p.name == "普通拔牙")
+    treated = [datetime(2026, 11, 24, 1, 30, tzinfo=UTC)] * 2 + [
+        datetime(2026, 11, 24, 2, 45, tzinfo=UTC)]
+    for n, (doctor, at) in enumerate(zip([*doctors, None], treated, strict=True)):
+        pid = create_patient(admin_ctx, PatientInput(name=f"患者{n}")).patient.id
+        billing.record_visit(admin_ctx, pid, visit_date=date(2026, 11, 24), doctor_id=doctor,
+                             treated_at=at, lines=[TreatmentLine(extraction, Decimal("300"))])
+    fixed_clock.set(datetime(2026, 11, 25, 6, tzinfo=UTC))
+    items = care.callback_list(admin_ctx, as_of=date(2026, 11, 25))
+    assert [(i.patient, i.doctor, i.doctor_id) for i in items] == [
+        ("患者0", "王建国", doctors[0]), ("患者1", "李芳", doctors[1]), ("患者2", None, None)]
+    assert [i.due for i in items] == [datetime(2026, 11, 25, 1, 30, tzinfo=UTC)] * 2 + [
+        datetime(2026, 11, 25, 2, 45, tzinfo=UTC)]

@@ -376,6 +376,8 @@ def test_every_record_with_numbers_is_read_above() -> None:
         "PlannedPatient": "an import's dry run: numbers from the file being imported "
                           "(IMPORT_RUN is held only with CONTACT_FULL)",
         "Referral": "a referrer as an imported sheet wrote it (import only)",
+        "ReferrersOnFile": "an import's look-up of the referrers on file by name and mobile "
+                           "(import only, never returned)",
         "PatientInput": "what a form or an import row supplies (an input, not a read)",
         "RevealedContact": "the audited reveal itself",
     }

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
+from clinic_desktop.gc_pause import no_cycle_collection
 from clinic_desktop.permissions import Permission, role_label
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.care_plans import priority_label
@@ -125,12 +126,17 @@ class CallbacksPage(QWidget):
         layout.addLayout(second)
         self._today_now = self._today()  # refreshed on each reload: per-row colours read it
         self._midnight = self._start_of_today()
+        # Per distinct value, emptied on each reload: ten thousand tasks fall due at a few
+        # instants, and sizing the columns, sorting and the text filter read every row.
+        self._due_texts: dict[datetime, str] = {}
+        self._overdue_days: dict[datetime, int] = {}
+        self._kind_texts: dict[str, str] = {}
         self.tiers = TierPalette(services)
         # Numbers masked for a role without CONTACT_FULL: a double-click on one (or the row's
         # context menu) shows that patient's in full, audited.
         self.reveals = ContactReveals.of(services)
         self.model: RecordTableModel[CallbackItem] = RecordTableModel([
-            Column(self.tr("到期"), lambda i: services.format_datetime(i.due),
+            Column(self.tr("到期"), self._due_text,
                    sort_key=lambda i: i.due,
                    colour=lambda i: OVERDUE_RED if i.due < self._midnight else None),
             Column(self.tr("逾期天数"), lambda i: self._overdue_text(i),
@@ -142,7 +148,7 @@ class CallbacksPage(QWidget):
             Column(self.tr("年龄"), self._age, align_right=True),
             phone_column(self.reveals, self.tr("电话"), lambda i: i.patient_id,
                          lambda i: i.phone),
-            Column(self.tr("类型"), lambda i: kind_label(i.kind)),
+            Column(self.tr("类型"), self._kind_text),
             Column(self.tr("事由"), lambda i: i.reason),
             Column(self.tr("项目"), lambda i: i.procedure or ""),
             Column(self.tr("医生"), lambda i: i.doctor or ""),
@@ -205,6 +211,7 @@ class CallbacksPage(QWidget):
         self.by_family.toggled.connect(lambda _on: self.reload())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         services.changed.connect(self._on_changed)
+        services.clinic_changed.connect(self._on_clinic_changed)
         self.reload()
 
     def _on_changed(self, changes: ChangeSet, _initiator: object) -> None:
@@ -218,6 +225,11 @@ class CallbacksPage(QWidget):
         if changes.touches(Area.CARE_TASKS):
             # The badge in the navigation counts what is due; after a call it must agree.
             self.services.due_count_changed.emit(care.count_due(self.services.ctx))
+
+    def _on_clinic_changed(self, _clinic: object) -> None:
+        """Another time zone: the due times and days late read anew."""
+        self._due_texts, self._overdue_days = {}, {}
+        self.view.viewport().update()
 
     def _fill_plans(self) -> None:
         """The plans to filter by, retired ones too (their tasks are still on the list)."""
@@ -235,8 +247,23 @@ class CallbacksPage(QWidget):
 
     def _overdue(self, item: CallbackItem) -> int:
         """Whole days since the clinic-local day the task fell due (0: due today or later)."""
-        return max(0, (self._today_now - item.due.astimezone(self.services.clinic.zone).date())
-                   .days)
+        days = self._overdue_days.get(item.due)
+        if days is None:
+            local_day = item.due.astimezone(self.services.clinic.zone).date()
+            days = self._overdue_days[item.due] = max(0, (self._today_now - local_day).days)
+        return days
+
+    def _due_text(self, item: CallbackItem) -> str:
+        text = self._due_texts.get(item.due)
+        if text is None:
+            text = self._due_texts[item.due] = self.services.format_datetime(item.due)
+        return text
+
+    def _kind_text(self, item: CallbackItem) -> str:
+        text = self._kind_texts.get(item.kind)
+        if text is None:
+            text = self._kind_texts[item.kind] = kind_label(item.kind)
+        return text
 
     def _overdue_text(self, item: CallbackItem) -> str:
         days = self._overdue(item)
@@ -252,7 +279,14 @@ class CallbacksPage(QWidget):
         return str(age_on(item.birth_date, self._today_now)) if item.birth_date else ""
 
     def reload(self) -> None:
+        # Ten thousand rows, their model and the columns sized: no collector pass in between
+        # (see ``gc_pause``).
+        with no_cycle_collection():
+            self._reload()
+
+    def _reload(self) -> None:
         self._today_now, self._midnight = self._today(), self._start_of_today()
+        self._due_texts, self._overdue_days, self._kind_texts = {}, {}, {}
         as_of = self.as_of.date().toPython()
         assert isinstance(as_of, date)
         items = care.callback_list(self.services.ctx, as_of=as_of)

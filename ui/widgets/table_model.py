@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QStyledItemDelegate, QTableView
 
 from ui.widgets.rich_text import rich_plain
@@ -108,8 +108,16 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         raw = spec.sort_key or spec.text
         reverse = order == Qt.SortOrder.DescendingOrder
         try:
-            # Missing values last either way; one key per row, sorted in C.
-            return sorted(records, key=lambda r: (raw(r) is None, raw(r)), reverse=reverse)
+            # One key per row, sorted in C. A missing value compares with nothing, so a
+            # column that has one is sorted again below.
+            return sorted(records, key=raw, reverse=reverse)
+        except TypeError:
+            pass
+        try:
+            # Missing values after the rest (before it, descending): a pair per row, only
+            # when a value is missing.
+            return sorted(records, key=lambda r: ((value := raw(r)) is None, value),
+                          reverse=reverse)
         except TypeError:
             return sorted(records, key=lambda r: str(raw(r)), reverse=reverse)
 
@@ -133,7 +141,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def replace(self, records: Sequence[R]) -> None:
         new = self._sorted(list(records))
-        if [self._key(r) for r in new] == [self._key(r) for r in self.records]:
+        if len(new) == len(self.records) and \
+                [self._key(r) for r in new] == [self._key(r) for r in self.records]:
             self.records = new
             if new:
                 self.dataChanged.emit(self.index(0, 0),
@@ -168,9 +177,11 @@ def resize_columns_to_contents(view: QTableView, columns: Iterable[int]) -> None
     Qt measures each sampled cell through the delegate (up to ``resizeContentsPrecision``
     rows, a thousand by default), about 40 µs a cell as each asks the model for eight roles:
     a third of a second for a page of ten thousand rows. A ``RecordTableModel`` cell answers
-    no font, check or size role, so without a swatch its width depends on its text alone and
-    grows with the text's advance. Python reads the texts of the rows Qt would sample, and Qt
-    measures one cell per advance within two pixels of the widest.
+    no font, check or size role, so its width depends on its text and on whether it shows a
+    swatch (always the same square), and grows with the text's advance. Python reads the
+    texts of the rows Qt would sample, and Qt measures, with a swatch and without, one cell
+    per advance within two pixels of the widest. A column with a delegate of its own is left
+    to Qt. Advances are remembered by font between fits (``_Advances``).
     """
     proxy = view.model()
     source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
@@ -182,32 +193,63 @@ def resize_columns_to_contents(view: QTableView, columns: Iterable[int]) -> None
         return
     view.ensurePolished()  # as Qt does first: the style sheet may set the font
     rows = _sampled_rows(view)
-    if not isinstance(proxy, QSortFilterProxyModel):
+    if not isinstance(proxy, QSortFilterProxyModel) or (
+            proxy.sortColumn() < 0 and proxy.rowCount() == len(source.records)):
+        # No proxy, or one that sorts nothing (``SortProxy`` leaves sorting to the model)
+        # and lets every row through: its rows are the model's, in the model's order.
         records = [source.records[row] for row in rows]
     else:  # a filtered proxy: its rows map to the source's
         records = [source.records[proxy.mapToSource(proxy.index(row, 0)).row()] for row in rows]
     metrics = QFontMetricsF(view.font())
+    advances = _ADVANCES.of(view.font(), metrics)
     header = view.horizontalHeader()
     for column in columns:
         spec = source.columns[column]
-        if spec.swatch is not None or view.itemDelegateForColumn(column) is not None:
+        if view.itemDelegateForColumn(column) is not None:
             view.resizeColumnToContents(column)
             continue
-        advances: dict[str, float] = {}
-        row_of: dict[float, int] = {}  # one row per distinct advance
+        swatch = spec.swatch
+        # One row per distinct advance, apart for cells with a swatch: those are wider by the
+        # swatch (a colour square of the view's icon size, whatever the colour), so within
+        # each kind the width still grows with the text alone.
+        row_of: dict[tuple[bool, float], int] = {}
         for row, record in zip(rows, records, strict=True):
             text = spec.text(record)
             advance = advances.get(text)
             if advance is None:
                 advance = advances[text] = max(
                     metrics.horizontalAdvance(line) for line in text.split("\n"))
-            row_of.setdefault(advance, row)
-        widest = max(row_of, default=0.0)
+            row_of.setdefault((swatch is not None and bool(swatch(record)), advance), row)
+        widest: dict[bool, float] = {}
+        for kind, advance in row_of:
+            widest[kind] = max(widest.get(kind, advance), advance)
         hint = max((view.sizeHintForIndex(proxy.index(row, column)).width()
-                    for advance, row in row_of.items() if advance >= widest - 2), default=0)
+                    for (kind, advance), row in row_of.items()
+                    if advance >= widest[kind] - 2), default=0)
         if view.showGrid():
             hint += 1
         header.resizeSection(column, max(hint, header.sectionSizeHint(column)))
+
+
+class _Advances:
+    """Text advances by font, kept from one fit to the next: a page refitted after every
+    change (a call recorded, a task snoozed) measures the same thousand names again, about
+    6 µs each. Forgotten all at once past ``LIMIT`` texts."""
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self._by_font: dict[tuple[str, float], dict[str, float]] = {}
+
+    def of(self, font: QFont, metrics: QFontMetricsF) -> dict[str, float]:
+        """The advances measured so far with ``font`` (the line height stands for the
+        screen's resolution, which the metrics also depend on)."""
+        if sum(len(known) for known in self._by_font.values()) > self.LIMIT:
+            self._by_font.clear()
+        return self._by_font.setdefault((font.key(), metrics.height()), {})
+
+
+_ADVANCES = _Advances()
 
 
 def _sampled_rows(view: QTableView) -> list[int]:

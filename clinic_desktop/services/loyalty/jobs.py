@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    and_,
+    Result,
     case,
     func,
     insert,
@@ -26,7 +27,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
@@ -40,6 +41,8 @@ from clinic_desktop.services.loyalty.points import add_lot_in
 from clinic_desktop.services.loyalty.referrals import is_first_paid_visit, reward_in
 from clinic_desktop.services.loyalty.rules import rules_in
 from clinic_desktop.services.loyalty.tiers import (
+    SPEND_KINDS,
+    TOPUP_KINDS,
     TierInfo,
     spend_expression,
     tiers_in,
@@ -114,7 +117,7 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 
 
 def _downgrade(ctx: Context, session: Session, today: date) -> int:
-    """Set-based: each member's spend and top-ups over the window plus grace, the tier they
+    """Set-based: each member's spend or top-ups over the window plus grace, the tier they
     reach computed in SQL from the clinic's thresholds, and a downgrade row where it is lower
     than the tier held (one INSERT … SELECT, however many members)."""
     tiers = tiers_in(session, include_inactive=True)
@@ -127,18 +130,30 @@ def _downgrade(ctx: Context, session: Session, today: date) -> int:
     since = window_start(session, ctx.now(), months=rules.tier_window_months,
                          extra_days=rules.downgrade_grace_days)
     latest = select(func.max(TierChange.id)).group_by(TierChange.patient_id).scalar_subquery()
+    # Read by the sums and by the insert: worked out once (the latest row of 40,000 members).
     members = (select(TierChange.patient_id, TierChange.tier_id)
                .where(TierChange.id.in_(latest), TierChange.tier_id.in_([t.id for t in held]),
                       ~(TierChange.manual.is_(True) & (TierChange.held_until.is_(None)
                                                        | (TierChange.held_until >= today))))
-               .subquery())
+               .cte("members", nesting=True).prefix_with("MATERIALIZED"))
+    # Only the sums some tier's threshold is on, over only the ledger kinds they read: with
+    # spend thresholds alone, charges and discounts (half the ledger) are never looked up.
+    kinds = {t.threshold_kind for t in held}
     spend, topups = spend_expression()
-    sums = (select(LedgerEntry.patient_id.label("pid"),
-                   spend.label("spend"), topups.label("topups"))
+    sum_columns = [LedgerEntry.patient_id.label("pid")]
+    ledger_kinds: list[str] = []
+    if "spend" in kinds:
+        sum_columns.append(spend.label("spend"))
+        ledger_kinds.extend(SPEND_KINDS)
+    if "topup" in kinds:
+        sum_columns.append(topups.label("topups"))
+        ledger_kinds.extend(TOPUP_KINDS)
+    sums = (select(*sum_columns)
             .where(LedgerEntry.patient_id.in_(select(members.c.patient_id)),
-                   LedgerEntry.at >= since)
+                   LedgerEntry.kind.in_(ledger_kinds), LedgerEntry.at >= since)
             .group_by(LedgerEntry.patient_id).subquery())
-    spent, topped = func.coalesce(sums.c.spend, 0), func.coalesce(sums.c.topups, 0)
+    spent = func.coalesce(sums.c.spend, 0) if "spend" in kinds else literal(0)
+    topped = func.coalesce(sums.c.topups, 0) if "topup" in kinds else literal(0)
 
     def reached(tier: TierInfo) -> ColumnElement[bool]:
         fen_threshold = int(tier.threshold * 100)
@@ -154,48 +169,72 @@ def _downgrade(ctx: Context, session: Session, today: date) -> int:
     reason = case(*((members.c.tier_id == t.id, _("近期金额未达到“{tier}”的门槛", tier=t.name))
                     for t in held), else_="")
     now = ctx.now()
-    result = session.execute(insert(TierChange).from_select(
-        ["patient_id", "tier_id", "at", "cause", "manual", "qualifying", "reason"],
-        select(members.c.patient_id, new_tier, literal(now, TierChange.at.type),
-               literal("downgrade"), literal(False), type_coerce(qualifying, Integer), reason)
-        .select_from(members.outerjoin(sums, sums.c.pid == members.c.patient_id))
-        .where(new_rank < old_rank)))
-    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    before = _last_id(session, TierChange.id)
+    columns = ["patient_id", "tier_id", "at", "cause", "manual", "qualifying", "reason"]
+    # A subquery, so the members' WITH sits inside it: a statement that begins with WITH
+    # reports no row count (the driver only counts statements that begin INSERT).
+    rows = (select(members.c.patient_id, new_tier, literal(now, TierChange.at.type),
+                   literal("downgrade"), literal(False), type_coerce(qualifying, Integer),
+                   reason)
+            .select_from(members.outerjoin(sums, sums.c.pid == members.c.patient_id))
+            .where(new_rank < old_rank).subquery("downgrades"))
+    result = session.execute(insert(TierChange).from_select(columns, select(*rows.c)))
+    count = _added(session, result, TierChange.id, before, TierChange.at == now,
+                   TierChange.cause == "downgrade")
     if count:
-        # The cached display, set-based: the name of each downgraded patient's latest tier.
-        latest_of = (select(TierChange.tier_id).where(TierChange.patient_id == Patient.id)
-                     .order_by(TierChange.id.desc()).limit(1).correlate(Patient)
-                     .scalar_subquery())
+        # The cached display, set-based: the name of each downgraded patient's latest tier,
+        # which is tonight's row (its id is above every earlier one). Tonight's rows are found
+        # through the primary key, above ``before``, instead of by a scan.
         session.execute(
-            update(Patient).where(Patient.id.in_(select(TierChange.patient_id).where(
-                TierChange.at == now, TierChange.cause == "downgrade")))
-            .values(member_tier=select(LoyaltyTier.name).where(LoyaltyTier.id == latest_of)
-                    .scalar_subquery()),
+            update(Patient).where(Patient.id == TierChange.patient_id, TierChange.id > before,
+                                  TierChange.at == now, TierChange.cause == "downgrade")
+            .values(member_tier=select(LoyaltyTier.name)
+                    .where(LoyaltyTier.id == TierChange.tier_id).scalar_subquery()),
             execution_options={"synchronize_session": False})
     return count
+
+
+def _added(session: Session, result: Result[Any], column: InstrumentedAttribute[int],
+           before: int, *tonight: ColumnElement[bool]) -> int:
+    """The rows an INSERT … SELECT added: as the driver counted them, or, when it does not
+    say (psycopg reports -1 for one), tonight's rows above ``before``."""
+    count = getattr(result, "rowcount", -1)
+    if count is not None and count >= 0:
+        return int(count)
+    return int(session.execute(select(func.count(column)).where(column > before, *tonight))
+               .scalar_one())
+
+
+def _last_id(session: Session, column: InstrumentedAttribute[int]) -> int:
+    """The highest id so far: the rows an INSERT … SELECT adds next are the ones above it (the
+    write transaction holds the lock), found through the primary key instead of a scan."""
+    return int(session.execute(select(func.max(column))).scalar() or 0)
 
 
 def _expire_points(ctx: Context, session: Session, today: date, last: date | None) -> int:
     """Write off what has lapsed: one INSERT … SELECT over the points journal."""
     p = PointsEntry
-    due = func.sum(case((and_(p.lot.is_(True), p.expires_on <= today), p.points), else_=0))
-    taken = func.sum(case((p.lot.is_(False), -p.points), else_=0))
-    lapsed = select(p.patient_id.label("pid"), (due - taken).label("lapsed")) \
-        .group_by(p.patient_id).having(due > taken)
+    # Lapsed = lots due by today less everything taken (points are spent in order of expiry);
+    # taken rows are negative, so it is one sum over the rows that are either.
+    lapsed_sum = func.sum(case((p.lot.is_(False) | (p.expires_on <= today), p.points),
+                               else_=0))
+    lapsed = select(p.patient_id.label("pid"), lapsed_sum.label("lapsed")) \
+        .group_by(p.patient_id).having(lapsed_sum > 0)
     if last is not None:  # only patients with a lot that lapsed since the last night
         lapsed = lapsed.where(p.patient_id.in_(select(p.patient_id).where(
             p.lot.is_(True), p.expires_on > last, p.expires_on <= today)))
     found = lapsed.subquery()
     now = ctx.now()
+    before = _last_id(session, p.id)
     result = session.execute(insert(PointsEntry).from_select(
         ["patient_id", "at", "kind", "points", "lot", "rule", "note"],
         select(found.c.pid, literal(now, PointsEntry.at.type), literal("expire"),
                -found.c.lapsed, literal(False), literal("expiry"), literal(_("积分到期")))))
-    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if count:  # the cached display of the patients written off tonight
+    count = _added(session, result, p.id, before, p.kind == "expire", p.at == now)
+    if count:  # the cached display of the patients written off tonight (ids above ``before``)
         session.execute(
             update(Patient).where(Patient.id.in_(select(p.patient_id).where(
-                p.kind == "expire", p.at == now)))
+                p.id > before, p.kind == "expire", p.at == now)))
             .values(member_points=select(func.coalesce(func.sum(p.points), 0))
                     .where(p.patient_id == Patient.id).scalar_subquery()),
             execution_options={"synchronize_session": False})

@@ -222,6 +222,12 @@ def window_start(session: Session, now: datetime, *, months: int, extra_days: in
     return datetime.combine(first, time(0), zone)
 
 
+# The ledger kinds each sum of ``spend_expression`` reads (every other kind adds 0 to it): a
+# scan for one sum can leave the rest of the ledger out.
+SPEND_KINDS = ("payment", "refund")
+TOPUP_KINDS = ("topup", "withdraw")
+
+
 def spend_expression() -> tuple[ColumnElement[int], ColumnElement[int]]:
     amount = fen(LedgerEntry.amount)
     spend = (fen_sum((LedgerEntry.kind == "payment")
