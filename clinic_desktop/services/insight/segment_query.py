@@ -6,10 +6,14 @@ aggregate over the patient's visits, tasks or feedback (served by an index on th
 money criteria (spend, owed) read the ledger's covering index
 ``ix_ledger_entry_patient_kind_at``: alone, as one ``GROUP BY patient_id HAVING`` pass (at a
 million entries ~0.2–0.3 s, not 0.4–1.4 s), after other criteria as a sum per patient they
-leave. Procedures and doctors are one pass over the treatments or visits (``IN``) instead of
-an EXISTS per patient. Nothing here is engine-specific (no SQLite date function, no SQL
-text): dates are compared with bounds computed in Python on the clinic's days, instants with
-the UTC bounds of those days. Archived and merged patients are never in a segment.
+leave. That pass is SQLite's floor for "owes money" (what is owed sums every entry ever:
+~1.3 billion instructions at a million entries); only a balance kept per patient would go
+below it. Procedures and doctors are one pass over the treatments or visits (``IN``) instead
+of an EXISTS per patient (a period's days compared through ``plain``, so that SQLite keeps
+that plan rather than fetch the period's visits by day). Nothing here is engine-specific (no
+SQLite date function, no SQL text): dates are compared with bounds computed in Python on the
+clinic's days, instants with the UTC bounds of those days. Archived and merged patients are
+never in a segment.
 
 The per-patient figures (last visit, visits, spend, owed, stored value) are built here too,
 as correlated scalar subqueries: the list shows the same numbers the criteria filter on."""
@@ -17,7 +21,7 @@ as correlated scalar subqueries: the list shows the same numbers the criteria fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from clinic_desktop.rules.periods import Period, utc_bounds
-from clinic_desktop.rules.rfm import group_flags, is_high
+from clinic_desktop.rules.rfm import group_flags
 from clinic_desktop.services.billing import pot_delta
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.storage.models.care import CareTask
@@ -89,6 +93,15 @@ def _cents(value: object) -> int:
     return int((Decimal(str(value)) * 100).to_integral_value())
 
 
+def plain(column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
+    """``column``'s value, for a comparison that should not steer SQLite. A DATE or DATETIME
+    column has NUMERIC affinity there: compared as it is, each value's text is first tried as
+    a number (a fifth of a scan of the visits went into that), and a range on it may lead the
+    planner to an index by date and a sort, where a pass in patient order is cheaper.
+    ``coalesce(c, c)`` is the same value with neither (on PostgreSQL too: the same value)."""
+    return func.coalesce(column, column)
+
+
 def instants(first: date | None, last: date | None, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """UTC bounds ``[start of first, start of the day after last)``; open ends are far."""
     return utc_bounds(Period(first or FAR_PAST, last or FAR_FUTURE), zone)
@@ -120,10 +133,10 @@ def spend_expr() -> ColumnElement[int]:
                 (LedgerEntry.kind == "discount", -amount), else_=0)
 
 
-def spend_of(pid: PatientId, low: datetime | None = None,
-             high: datetime | None = None) -> ColumnElement[int]:
-    query = select(func.coalesce(func.sum(spend_expr()), 0)).where(
-        LedgerEntry.patient_id == pid, LedgerEntry.kind.in_(("charge", "discount")))
+def _kind_sum(pid: PatientId, kind: str, low: datetime | None,
+              high: datetime | None) -> ColumnElement[int]:
+    query = select(func.coalesce(func.sum(_fen(LedgerEntry.amount)), 0)).where(
+        LedgerEntry.patient_id == pid, LedgerEntry.kind == kind)
     if low is not None:
         query = query.where(LedgerEntry.at >= low)
     if high is not None:
@@ -131,14 +144,23 @@ def spend_of(pid: PatientId, low: datetime | None = None,
     return type_coerce(query.scalar_subquery(), Integer)
 
 
+def spend_of(pid: PatientId, low: datetime | None = None,
+             high: datetime | None = None) -> ColumnElement[int]:
+    """The patient's spend in fen (``spend_expr``), between the instants given: charges less
+    discounts, each one range of the (patient_id, kind, at, amount) index summed as it is
+    (no expression per entry: ~8 % fewer instructions than one read of both kinds)."""
+    return type_coerce(_kind_sum(pid, "charge", low, high)
+                       - _kind_sum(pid, "discount", low, high), Integer)
+
+
 def owed_expr() -> ColumnElement[int]:
     """An entry's part in what is owed, in fen: charges and refunds less discounts and
-    payments (the loyalty balances' definition). Payments first: most entries are payments,
-    and each row stops at its first match."""
+    payments (the loyalty balances' definition). ``CASE kind WHEN …``: the kind is read once
+    per entry, not once per branch (4 % fewer instructions over a million entries); payments
+    first, as most entries are payments and each stops at its first match."""
     amount = _fen(LedgerEntry.amount)
-    return case((LedgerEntry.kind == "payment", -amount), (LedgerEntry.kind == "charge", amount),
-                (LedgerEntry.kind == "discount", -amount), (LedgerEntry.kind == "refund", amount),
-                else_=0)
+    return case({"payment": -amount, "charge": amount, "discount": -amount, "refund": amount},
+                value=LedgerEntry.kind, else_=0)
 
 
 def owed_of(pid: PatientId) -> ColumnElement[int]:
@@ -161,12 +183,13 @@ def stored_of(pid: PatientId) -> ColumnElement[int]:
 # -- criteria ------------------------------------------------------------------------------
 def _between(value: ColumnElement[Any], low: object | None,
              high: object | None) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
+    """``value`` within [low, high], an open end not compared. Both ends: one ``BETWEEN``,
+    for which SQLite computes ``value`` once (a correlated figure: a third less time)."""
+    if low is not None and high is not None:
+        return [value.between(low, high)]
     if low is not None:
-        found.append(value >= low)
-    if high is not None:
-        found.append(value <= high)
-    return found
+        return [value >= low]
+    return [] if high is None else [value <= high]
 
 
 def _age(rules: SegmentRules, today: date) -> list[ColumnElement[bool]]:
@@ -211,17 +234,19 @@ def _tiers(rules: SegmentRules) -> list[ColumnElement[bool]]:
 
 def _activity(rules: SegmentRules, today: Today,
               last: ColumnElement[date]) -> list[ColumnElement[bool]]:
+    # "after day d" is "from d + 1" (days), so that a range is one BETWEEN (see ``_between``)
+    day = timedelta(days=1)
     found: list[ColumnElement[bool]] = []
-    if rules.months_since_visit_min is not None:
-        found.append(last <= months_back(today.day, rules.months_since_visit_min))
-    if rules.months_since_visit_max is not None:
-        found.append(last > months_back(today.day, rules.months_since_visit_max + 1))
+    since_min, since_max = rules.months_since_visit_min, rules.months_since_visit_max
+    seen_from = None if since_max is None else months_back(today.day, since_max + 1) + day
+    seen_by = None if since_min is None else months_back(today.day, since_min)
+    found += _between(last, seen_from, seen_by)
     dormant_from = months_back(today.day, today.dormant_months)
     lost_from = months_back(today.day, today.lost_months)
     if rules.activity == "active":
         found.append(last > dormant_from)
     elif rules.activity == "dormant":
-        found.append(and_(last <= dormant_from, last > lost_from))
+        found += _between(last, lost_from + day, dormant_from)
     elif rules.activity == "lost":
         found.append(last <= lost_from)
     elif rules.activity == "never":
@@ -248,10 +273,13 @@ def _procedures(rules: SegmentRules) -> list[ColumnElement[bool]]:
         return []
     query = (select(Visit.patient_id).join(Treatment, Treatment.visit_id == Visit.id)
              .where(or_(*which)))
+    # ``plain``: the treatments picked first, then their visits' days checked; compared as
+    # they are, the days lead SQLite to every visit of the period by ``ix_visit_date`` and a
+    # lookup of its treatments (a year: 0.8 s instead of 0.1 s)
     if rules.procedure_from is not None:
-        query = query.where(Visit.visit_date >= rules.procedure_from)
+        query = query.where(plain(Visit.visit_date) >= rules.procedure_from)
     if rules.procedure_to is not None:
-        query = query.where(Visit.visit_date <= rules.procedure_to)
+        query = query.where(plain(Visit.visit_date) <= rules.procedure_to)
     return [Patient.id.in_(query)]
 
 
@@ -340,15 +368,14 @@ def _money(rules: SegmentRules, today: Today, *, alone: bool) -> list[ColumnElem
 def _rfm(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
     if rules.rfm_group is None:
         return []
-    from clinic_desktop.services.insight.rfm import scores_subquery
+    from clinic_desktop.services.insight.rfm import figures_cte, with_high_flags
 
-    scored = scores_subquery(today.day, today.zone, rules.rfm_months)
-    wanted: list[ColumnElement[bool]] = []
-    for column, high in zip((scored.c.r, scored.c.f, scored.c.m),
-                            group_flags(rules.rfm_group), strict=True):
-        wanted.append(column >= 3 if high else column < 3)
-    assert is_high(3) and not is_high(2)  # the SQL above spells the rule's threshold
-    return [Patient.id.in_(select(scored.c.patient_id).where(*wanted))]
+    flagged = with_high_flags(figures_cte(today.day, today.zone, rules.rfm_months))\
+        .subquery("flagged")
+    r, f, m = group_flags(rules.rfm_group)
+    return [Patient.id.in_(select(flagged.c.patient_id).where(
+        flagged.c.r_high == int(r), flagged.c.f_high == int(f),
+        flagged.c.m_high == int(m)))]
 
 
 def conditions(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:

@@ -135,12 +135,12 @@ def test_cli_json(clinic: Clinic) -> None:
 
 
 def test_the_list_scores_as_the_segment_criterion_does_ties_included(clinic: Clinic) -> None:
-    # The list ranks in Python, the rfm_group criterion with SQL's rank(): they must agree.
-    # Eight more patients seen in the window, in pairs with the same last visit, visits and
-    # spend (and G's day and spend again), so every score has ties.
-    from sqlalchemy import select
-
-    from clinic_desktop.services.insight.rfm import scores_subquery
+    # The list and the groups' counts rank in Python, the rfm_group criterion in SQL (above
+    # the ⌈2n/5⌉-th smallest value): they must agree. Eight more patients seen in the window,
+    # in pairs with the same last visit, visits and spend (and G's day and spend again), so
+    # every score has ties.
+    from clinic_desktop.rules.rfm import group_flags
+    from clinic_desktop.services.insight.rfm import figures_cte, rfm_group_counts, with_high_flags
     from clinic_desktop.services.insight.segment_query import today_in
     from clinic_desktop.services.patients import PatientInput, create_patient
     from tests.unit.insight.segment_clinic import add_visit
@@ -152,14 +152,23 @@ def test_the_list_scores_as_the_segment_criterion_does_ties_included(clinic: Cli
         add_visit(clinic.ctx, pid, day, "口腔检查", "2800" if i < 2 else str(100 * (i // 2)))
         if i % 4 == 3:
             add_visit(clinic.ctx, pid, day, "超声洁牙", "0")
-    listed = {r.patient_id: (r.r, r.f, r.m) for r in rfm_scores(clinic.ctx)}
+    rows = rfm_scores(clinic.ctx)
+    listed = {r.patient_id: (r.r >= 3, r.f >= 3, r.m >= 3) for r in rows}
     with clinic.ctx.transaction() as s:
         today = today_in(s, clinic.ctx.now())
-        scored = scores_subquery(today.day, today.zone, 12)
-        in_sql = {int(pid): (int(r), int(f), int(m)) for pid, r, f, m in s.execute(
-            select(scored.c.patient_id, scored.c.r, scored.c.f, scored.c.m)).all()}
+        figures = figures_cte(today.day, today.zone, 12)
+        in_sql = {int(pid): (bool(r), bool(f), bool(m)) for pid, _spend, r, f, m in s.execute(
+            with_high_flags(figures)).all()}
     assert len(listed) == 11 and listed == in_sql
-    assert len({listed[p] for p in listed}) < 11  # ties: some patients share all three
+    assert len({(r.r, r.f, r.m) for r in rows}) < 11  # ties: some patients share all three
+    assert len(set(listed.values())) > 2  # and the flags differ between patients
+    counts = {g.group: g.patients for g in rfm_group_counts(clinic.ctx)}
+    assert counts == {g.group: g.patients for g in group_counts(rows)}
+    for group, patients in counts.items():  # the criterion picks the same patients
+        chosen = {r.patient_id for r in list_segment(
+            clinic.ctx, SegmentRules(rfm_group=group.value)).rows}
+        assert chosen == {p for p, flags in listed.items() if flags == group_flags(group)}
+        assert len(chosen) == patients
 
 
 def test_group_counts_without_rows_match_the_rows(clinic: Clinic) -> None:
