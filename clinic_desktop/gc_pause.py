@@ -5,8 +5,8 @@ result rows, each frozen row and its fields) that all stay alive. The collector 
 700 of them, so such a read triggers about sixty young collections, and every few reads a
 full one that walks every object the application holds: a tenth of a second or more, at a
 different moment each time. Reference counting frees everything as usual while the collector
-waits; when it is back on, it sees the new rows once. (``services.imports`` does the same for
-a whole import.)
+waits; when it is back on, it sees the new rows once. An import holds it off for its whole run
+(``services.imports``).
 """
 
 from __future__ import annotations
