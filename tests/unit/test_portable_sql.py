@@ -20,7 +20,6 @@ EXCEPTIONS: dict[str, tuple[set[str], str]] = {
     "care_sources.py": ({"strftime"}, "Python's date.strftime on a birthday, not SQL"),
     "patient_search.py": ({"text("}, "SQLite FTS5 MATCH search; PostgreSQL needs its own "
                                      "full-text search (the PostgreSQL issue)"),
-    "import_writer.py": ({"text("}, "refills the FTS5 index for an import batch (SQLite only)"),
     "insight/buckets.py": ({"func.date"}, "the one date-bucketing helper: SQLite's date() "
                                           "on its stored text, beside the PostgreSQL form"),
 }
