@@ -185,6 +185,7 @@ class FakeAliyun(FakeProvider):
         if headers.get("x-acs-content-sha256") != _sha256(body):
             return 400, {"Code": "IncompleteSignature", "Message": "Body hash mismatch."}
         at = datetime.strptime(headers.get("x-acs-date", "") + "+0000", "%Y-%m-%dT%H:%M:%SZ%z")
+        # real clock: the SDK dates its request by the machine's clock, as the provider checks it
         if abs(at - datetime.now(UTC)) > timedelta(minutes=15):
             return 400, {"Code": "InvalidTimeStamp.Expired", "Message": "Expired."}
         nonce = headers.get("x-acs-signature-nonce", "")
@@ -281,6 +282,7 @@ class FakeTencent(FakeProvider):
         if secret is None:
             return self._error("AuthFailure.SecretIdNotFound", "密钥不存在")
         timestamp = int(headers.get("x-tc-timestamp", "0"))
+        # real clock: the SDK dates its request by the machine's clock, as the provider checks it
         if abs(datetime.now(UTC).timestamp() - timestamp) > 300:
             return self._error("AuthFailure.SignatureExpire", "签名过期")
         names = signed.split(";")
@@ -329,6 +331,7 @@ class FakeTencent(FakeProvider):
                     "InvalidParameterValue.IncorrectPhoneNumber")
             if code == "Ok":
                 self.sent[serial] = {"phone": phone, "template": params["TemplateId"],
+                                     # real clock: the fake provider's own receipt time
                                      "params": values, "at": datetime.now(UTC)}
             statuses.append({"SerialNo": serial if code == "Ok" else "", "PhoneNumber": phone,
                              "Fee": 1 if code == "Ok" else 0, "Code": code, "IsoCode": "CN",
