@@ -38,6 +38,7 @@ from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.soundness import Soundness
 from ui.app_services import AppServices
 from ui.care_monitor import CareMonitor
+from ui.chart_warmup import schedule_chart_warmup
 from ui.dialogs.login_dialog import LoginDialog
 from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.dialogs.setup_dialog import SetupDialog
@@ -216,6 +217,8 @@ class Startup:
         self.window.switch_user_requested.connect(self._switch_user)
         self.window.show_in_screen()
         tasks.run(self.db.check_soundness, on_done=self._soundness_known)
+        # The dashboard's matplotlib, imported in the background once the window has settled.
+        schedule_chart_warmup(self.window, self.window.page_keys)
         return self.window
 
     def _soundness_known(self, problems: list[str]) -> None:

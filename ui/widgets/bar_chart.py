@@ -1,9 +1,11 @@
 """A horizontal bar chart drawn by matplotlib on a QtAgg canvas, imported the first time a
-chart is drawn (matplotlib costs ~0.6 s to import: start-up never pays it). Chinese labels use
-the installed CJK font; clicking a bar calls ``on_click(index)``."""
+chart is drawn (matplotlib costs about a second to import: start-up never pays it, and
+``ui.chart_warmup`` pays it in the background after sign-in for those who see the dashboard).
+Chinese labels use the installed CJK font; clicking a bar calls ``on_click(index)``."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,13 +18,39 @@ COLOUR = "#2F6FB0"
 PALETTE = ("#2F6FB0", "#E8A33D", "#C4554D", "#5B9A68", "#8064A2", "#4BACC6", "#9C9C9C")
 
 
-def _configure() -> None:
-    import matplotlib
+_loading = threading.Lock()
+_loaded = False
 
-    matplotlib.use("QtAgg", force=False)
-    matplotlib.rcParams["font.sans-serif"] = CJK_FONTS
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["axes.unicode_minus"] = False
+
+def load_matplotlib() -> None:
+    """Import and configure what a chart needs, once per process; safe from any thread.
+
+    The warm-up calls it on a background thread; a chart calls it on the GUI thread. The lock
+    makes a chart opened while the warm-up is still importing wait for it (for less than the
+    import would cost it alone) instead of configuring a half-imported matplotlib. Nothing
+    here creates a Qt object: the canvas is made by the chart, on the GUI thread."""
+    global _loaded
+    with _loading:
+        if _loaded:
+            return
+        import matplotlib
+
+        matplotlib.use("QtAgg", force=False)
+        matplotlib.rcParams["font.sans-serif"] = CJK_FONTS
+        matplotlib.rcParams["font.family"] = "sans-serif"
+        matplotlib.rcParams["axes.unicode_minus"] = False
+        import matplotlib.backends.backend_qtagg
+        import matplotlib.figure
+        from matplotlib import font_manager
+
+        # The font list: read from matplotlib's cache (~20 ms), or built by scanning the
+        # system's fonts when there is none yet (a first run: ~0.5 s).
+        font_manager.fontManager.get_font_names()
+        _loaded = True
+
+
+def matplotlib_loaded() -> bool:
+    return _loaded
 
 
 class BarChart(QWidget):
@@ -40,7 +68,7 @@ class BarChart(QWidget):
     def _ensure_canvas(self) -> None:
         if self.canvas is not None:
             return
-        _configure()
+        load_matplotlib()
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
