@@ -88,3 +88,29 @@ def test_patients_behind_a_bar(clinic: Clinic) -> None:
     assert {r.name for r in doctor.rows} == {"白杨", "丁香"}
     with pytest.raises(UserError):
         patients_behind(clinic.ctx, NOVEMBER, what="tag", key="x")
+
+
+def test_a_long_period_counts_the_same_lines_by_either_path(
+        clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a quarter the period's lines are reached by a pass over the treatments instead of
+    the date index (``common.visit_day``): the same lines, its first and last days in,
+    the days either side out."""
+    from clinic_desktop.services.insight import breakdowns, common
+    from clinic_desktop.services.insight.common import bounds_of
+
+    # From A's March visit to B's second one: D's (11-30) and E's first (2025) are outside.
+    long = Period(date(2026, 3, 10), date(2026, 11, 20))
+    assert long.days > common.BY_DATE_MAX_DAYS
+    reads = (by_procedure, by_category, by_source, doctor_ranking)
+    passed = [read(clinic.ctx, long) for read in reads]
+    with clinic.ctx.transaction() as session:
+        assert "coalesce(visit.visit_date, visit.visit_date)" in str(
+            breakdowns.lines_in(session, bounds_of(session, long)))
+    monkeypatch.setattr(common, "BY_DATE_MAX_DAYS", long.days)  # through the index
+    with clinic.ctx.transaction() as session:
+        assert "coalesce(visit.visit_date" not in str(
+            breakdowns.lines_in(session, bounds_of(session, long)))
+    assert [read(clinic.ctx, long) for read in reads] == passed
+    assert _triples(passed[0]) == [
+        ("测试种植", Decimal("9500.00"), 1, 1), ("测试补牙", Decimal("1000.00"), 2, 1),
+        ("测试洁牙", Decimal("800.00"), 4, 4)]
