@@ -108,6 +108,7 @@ def cmd_check(run: Invocation) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from clinic_desktop.services.audit import verify_chain
+    from clinic_desktop.services.insight import patient_money
     from clinic_desktop.services.loyalty.balances import check_balances_in
 
     db = run.open_read_only(soundness=Soundness.SKIP)
@@ -131,7 +132,8 @@ def cmd_check(run: Invocation) -> int:
                 run.print(_("审计日志完整：{n} 条记录，哈希链无误。", n=chain.entries))
         try:
             with db.session() as session:
-                drift = check_balances_in(session)
+                # the journals' balances, then the per-patient sums the segments read
+                drift = check_balances_in(session) + patient_money.drift(session)
         except (DBAPIError, DatabaseUnusable) as exc:
             findings.append(_("无法核对余额：{reason}", reason=_reason(exc)))
         else:

@@ -3,12 +3,14 @@
 Every criterion is a condition on the patient row: a column, an EXISTS / a correlated
 aggregate over the patient's visits, tasks or feedback (served by an index on the patient:
 ``ix_visit_patient_date``, …), or ``patient.id IN`` one grouped read of a big table. The
-money criteria (spend, owed) read the ledger's covering index
-``ix_ledger_entry_patient_kind_at``: alone, as one ``GROUP BY patient_id HAVING`` pass (at a
-million entries ~0.2–0.3 s, not 0.4–1.4 s), after other criteria as a sum per patient they
-leave. That pass is SQLite's floor for "owes money" (what is owed sums every entry ever:
-~1.3 billion instructions at a million entries); only a balance kept per patient would go
-below it. Procedures and doctors are one pass over the treatments or visits (``IN``) instead
+money criteria (spend, owed, stored value) read what the database keeps per patient where it
+keeps it (SQLite: ``patient_money`` and ``patient_month_spend``, exact by triggers;
+``patient_money.py``): "owes money" is one read of 100,000 small rows (~20 ms, not a grouped
+pass over a million entries, ~0.3 s), "spent in a period" the period's whole UTC months plus
+its two partial ends from the ledger (~0.1 s, not ~0.3 s). Elsewhere (PostgreSQL until its
+triggers) they read the ledger's covering index ``ix_ledger_entry_patient_kind_at``: alone,
+as one ``GROUP BY patient_id HAVING`` pass, after other criteria as a sum per patient they
+leave. Procedures and doctors are one pass over the treatments or visits (``IN``) instead
 of an EXISTS per patient (a period's days compared through ``plain``, so that SQLite keeps
 that plan rather than fetch the period's visits by day). Nothing here is engine-specific (no
 SQLite date function, no SQL text): dates are compared with bounds computed in Python on the
@@ -42,6 +44,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from clinic_desktop.rules.periods import Period, utc_bounds
 from clinic_desktop.rules.rfm import group_flags
 from clinic_desktop.services.billing import pot_delta
+from clinic_desktop.services.insight.patient_money import (
+    figure_between,
+    kept,
+    kept_figure,
+    kept_stored,
+    period_spend_between,
+    stored_between,
+)
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
@@ -69,6 +79,9 @@ class Today:
     zone: ZoneInfo
     dormant_months: int = 6
     lost_months: int = 12
+    # The database keeps each patient's money (``patient_money``: SQLite's triggers); else
+    # the money criteria sum the ledger.
+    kept: bool = False
 
 
 def months_back(day: date, months: int) -> date:
@@ -161,6 +174,19 @@ def owed_expr() -> ColumnElement[int]:
     amount = _fen(LedgerEntry.amount)
     return case({"payment": -amount, "charge": amount, "discount": -amount, "refund": amount},
                 value=LedgerEntry.kind, else_=0)
+
+
+def spend_for(pid: PatientId, today: Today, low: datetime | None = None,
+              high: datetime | None = None) -> ColumnElement[int]:
+    """``spend_of``, read from the kept row when the spend is over all time."""
+    if today.kept and low is None and high is None:
+        return kept_figure(pid, "spend")
+    return spend_of(pid, low, high)
+
+
+def owed_for(pid: PatientId, today: Today) -> ColumnElement[int]:
+    """``owed_of``, read from the kept row when there is one."""
+    return kept_figure(pid, "owed") if today.kept else owed_of(pid)
 
 
 def owed_of(pid: PatientId) -> ColumnElement[int]:
@@ -332,37 +358,53 @@ def _grouped_between(total: ColumnElement[int], where: list[ColumnElement[bool]]
 
 def _money(rules: SegmentRules, today: Today, *, alone: bool) -> list[ColumnElement[bool]]:
     """Spend, owed and stored value. ``alone``: no other criterion narrows the patients, so
-    the first money criterion is one grouped pass over the ledger, which beats a sum per
-    patient; otherwise, and for a second one, a sum per patient the others leave (a seek each
-    in the covering index; these terms come last): "VIP who owe nothing" then reads a few
-    thousand patients' entries, not a million."""
+    a money criterion is read as one set of patients (``IN`` / ``NOT IN``): from the kept
+    rows (``patient_money``, ``patient_month_spend``) when the database keeps them, else the
+    first one as one grouped pass over the ledger. Otherwise, and for a second ledger one, a
+    figure per patient the others leave (a row each, or a seek each in the ledger's covering
+    index; these terms come last): "VIP who owe nothing" then reads a few thousand patients'
+    money, not a million entries."""
     def cents(value: object | None) -> int | None:
         return None if value is None else _cents(value)
 
     found: list[ColumnElement[bool]] = []
+    spend_terms: list[ColumnElement[bool]] = []
     if rules.spend_min is not None or rules.spend_max is not None:
         low = high = None
         if rules.spend_from is not None or rules.spend_to is not None:
             low, high = instants(rules.spend_from, rules.spend_to, today.zone)
         spend_min, spend_max = cents(rules.spend_min), cents(rules.spend_max)
-        if alone:
+        if alone and today.kept:
+            found.append(figure_between("spend", spend_min, spend_max) if low is None or
+                         high is None else
+                         period_spend_between(low, high, spend_min, spend_max))
+        elif alone:
             spent: list[ColumnElement[bool]] = [LedgerEntry.kind.in_(("charge", "discount"))]
             if low is not None and high is not None:
                 spent += [LedgerEntry.at >= low, LedgerEntry.at < high]
             found.append(_grouped_between(spend_expr(), spent, spend_min, spend_max))
             alone = False
         else:
-            found += _between(spend_of(Patient.id, low, high), spend_min, spend_max)
+            found += _between(spend_for(Patient.id, today, low, high), spend_min, spend_max)
+            if today.kept and low is not None:
+                # a period's spend seeks the ledger: after the kept rows' checks below
+                spend_terms, found = found, []
     if rules.owed_min is not None or rules.owed_max is not None:
         owed_min, owed_max = cents(rules.owed_min), cents(rules.owed_max)
-        if alone:
+        if alone and today.kept:
+            found.append(figure_between("owed", owed_min, owed_max))
+        elif alone:
             found.append(_grouped_between(owed_expr(), [], owed_min, owed_max))
         else:
-            found += _between(owed_of(Patient.id), owed_min, owed_max)
+            found += _between(owed_for(Patient.id, today), owed_min, owed_max)
     if rules.stored_min is not None or rules.stored_max is not None:
-        found += _between(stored_of(Patient.id), cents(rules.stored_min),
-                          cents(rules.stored_max))
-    return found
+        stored_min, stored_max = cents(rules.stored_min), cents(rules.stored_max)
+        if alone and today.kept:
+            found.append(stored_between(stored_min, stored_max))
+        else:
+            found += _between(kept_stored(Patient.id) if today.kept else stored_of(Patient.id),
+                              stored_min, stored_max)
+    return found + spend_terms
 
 
 def _rfm(rules: SegmentRules, today: Today) -> list[ColumnElement[bool]]:
@@ -428,5 +470,6 @@ def today_in(session: Session, now: datetime) -> Today:
 
     zone = clinic_zone(session)
     limits = activity_thresholds(session)
-    return Today(now.astimezone(zone).date(), zone, limits.dormant_months, limits.lost_months)
+    return Today(now.astimezone(zone).date(), zone, limits.dormant_months, limits.lost_months,
+                 kept=kept(session))
 

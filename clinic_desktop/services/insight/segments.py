@@ -26,9 +26,9 @@ from clinic_desktop.services.insight.segment_query import (
     count_in,
     instants,
     last_visit_of,
-    owed_of,
+    owed_for,
     segment_ids,
-    spend_of,
+    spend_for,
     today_in,
     visits_of,
 )
@@ -92,7 +92,8 @@ def _rows_query(rules: SegmentRules, today: Today) -> Select[*tuple[Any, ...]]:
     return select(
         Patient.id, Patient.code, Patient.name, Patient.mobile, Patient.member_tier,
         last_visit_of(Patient.id).label("last_visit"), visits_of(Patient.id).label("visits"),
-        spend_of(Patient.id, low, high).label("spend"), owed_of(Patient.id).label("owed"),
+        spend_for(Patient.id, today, low, high).label("spend"),
+        owed_for(Patient.id, today).label("owed"),
     ).where(*conditions(rules, today))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_desktop.storage.base import Base
@@ -88,3 +88,46 @@ class InsightDay(Base):
     amount: Mapped[float] = mapped_column(Float, default=0.0)
     visits: Mapped[int] = mapped_column(default=0)
     patients: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+
+
+class PatientMoney(Base):
+    """Each patient's money kept as it changes, so a segment reads one row per patient
+    instead of summing a million ledger entries (``services/insight/patient_money.py``).
+
+    Kept exact by the database's own triggers on ``ledger_entry`` (migration 20261211_21):
+    every insert, update and delete adds its part, whoever writes. In fen: ``owed`` charges
+    and refunds less discounts and payments, ``spend`` charges less discounts (ever),
+    ``stored`` the stored value held (principal and bonus, as the card's holder). A missing
+    row is zeros; no foreign key, so a row may outlive its patient (at zero). SQLite only
+    until the PostgreSQL migrations give the server the same triggers."""
+
+    __tablename__ = "patient_money"
+
+    patient_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    owed: Mapped[int] = mapped_column(BigInteger, default=0)
+    spend: Mapped[int] = mapped_column(BigInteger, default=0)
+    stored: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PatientMonthSpend(Base):
+    """A patient's spend (charges less discounts, in fen) in one UTC calendar month, kept by
+    the same triggers: "spent in a period" reads the whole months inside the period here and
+    only its partial ends from the ledger. Keyed by month first, without a rowid: a period's
+    months are one range of the table itself."""
+
+    __tablename__ = "patient_month_spend"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # the month's first day (UTC)
+    patient_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    spend: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PatientMoneyPause(Base):
+    """While a row is here, the ``patient_money`` triggers do nothing: an import writes its
+    batch's entries in bulk and adds their sums itself (``patient_money.batch_writes``). A
+    row lives only inside that write transaction."""
+
+    __tablename__ = "patient_money_pause"
+
+    batch_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
