@@ -572,6 +572,12 @@ def templates_dialog(s: Shots) -> QWidget:
     return s.settle(TemplatesDialog(s.services, s.window))
 
 
+def auto_messages_dialog(s: Shots) -> QWidget:
+    from ui.dialogs.auto_messages_dialog import AutoMessagesDialog
+
+    return s.settle(AutoMessagesDialog(s.services, s.window))
+
+
 def channels_dialog(s: Shots) -> QWidget:
     from ui.pages.messages_page import ChannelsDialog
 
@@ -812,6 +818,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("messages.png", messages_page),
     ("message-templates.png", templates_dialog),
     ("message-channels.png", channels_dialog),
+    ("auto-messages.png", auto_messages_dialog),
     ("message-channels-sms.png", sms_channels_dialog),
     ("message-sms-templates.png", sms_templates_dialog),
     ("care-plans.png", care_plans),

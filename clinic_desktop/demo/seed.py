@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from clinic_desktop.clock import Clock
 from clinic_desktop.context import Context
 from clinic_desktop.demo.accounts import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
+from clinic_desktop.demo.auto_messages import seed_auto_messages
 from clinic_desktop.demo.campaigns import seed_campaigns
 from clinic_desktop.demo.care import seed_care
 from clinic_desktop.demo.consent import seed_consent
@@ -52,4 +53,6 @@ def seed_demo(
         seed_loyalty(ctx, rng)
         seed_campaigns(ctx, rng)  # before the care scan, which raises its tasks as due
         seed_care(ctx)
+        # its own stream, last: the demo's day of automatic messages changes nothing above
+        seed_auto_messages(ctx, random.Random(seed + 2))
     return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

@@ -69,7 +69,10 @@ class PlanStep:
     assigned_role: str = "nurse"
     priority: int = 2
     window_days: int = 14
-    template_key: str | None = None
+    template_key: str | None = None  # the message a "message" step sends (None: the default)
+    # A recall's automatic notice goes this many days before it is due (None: the clinic's
+    # setting): a 1-day check-up wants none, a yearly one a fortnight.
+    notice_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -158,12 +161,17 @@ def _step_from(data: dict[str, Any], index: int) -> PlanStep:
         raise RuleError("priority", _("{where}的优先级无效。", where=where))
     if not isinstance(data.get("window_days", 14), int) or data.get("window_days", 14) < 0:
         raise RuleError("window_days", _("{where}的复查窗口必须是非负整数。", where=where))
+    notice = data.get("notice_days")
+    if notice is not None and (not isinstance(notice, int) or not 0 <= notice <= 60):
+        raise RuleError("notice_days", _("{where}的提前通知天数应在 0 到 60 之间。",
+                                         where=where))
     return PlanStep(
         key=str(data.get("key") or f"s{index + 1}"), offset=Offset(offset["amount"],
                                                                    offset["unit"]),
         kind=data["kind"], title=str(data["title"]).strip(),
         assigned_role=data.get("role", "nurse"), priority=int(data.get("priority", 2)),
-        window_days=int(data.get("window_days", 14)), template_key=data.get("template"))
+        window_days=int(data.get("window_days", 14)), template_key=data.get("template"),
+        notice_days=notice)
 
 
 def plan_from_dict(data: dict[str, Any]) -> CarePlan:
@@ -187,7 +195,8 @@ def plan_to_dict(plan: CarePlan) -> dict[str, Any]:
         "steps": [{"key": s.key, "offset": {"amount": s.offset.amount, "unit": s.offset.unit},
                    "kind": s.kind, "title": s.title, "role": s.assigned_role,
                    "priority": s.priority, "window_days": s.window_days,
-                   "template": s.template_key} for s in plan.steps],
+                   "template": s.template_key, "notice_days": s.notice_days}
+                  for s in plan.steps],
         "repeat": {"amount": plan.repeat.amount, "unit": plan.repeat.unit}
         if plan.repeat else None,
         "repeat_until_years": plan.repeat_until_years,

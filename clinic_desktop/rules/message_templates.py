@@ -1,4 +1,5 @@
-"""Message templates with Chinese placeholders: {姓名} {称呼} {项目} {医生} {时间} {诊所} {电话}."""
+"""Message templates with Chinese placeholders: {姓名} {称呼} {项目} {医生} {时间} {诊所} {电话}
+{地址} {节日}."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from clinic_desktop.i18n import _
 from clinic_desktop.rules import RuleError
 
-PLACEHOLDERS = ("姓名", "称呼", "项目", "医生", "时间", "诊所", "电话")
+PLACEHOLDERS = ("姓名", "称呼", "项目", "医生", "时间", "诊所", "电话", "地址", "节日")
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 # The template a task's message starts from, by the task's kind (a clinic may pick another).
 TEMPLATE_FOR_KIND = {"followup_call": "followup", "recall": "recall", "reminder": "reminder",
@@ -33,6 +34,13 @@ def template_for_kind(kind: str | None, available: Iterable[str]) -> str | None:
     """The template key a task of ``kind`` suggests, if the clinic has it."""
     wanted = TEMPLATE_FOR_KIND.get(kind or "")
     return wanted if wanted is not None and wanted in set(available) else None
+
+
+def empty_placeholders(template: str, values: Mapping[str, str]) -> list[str]:
+    """The placeholders the template uses that ``values`` leaves empty, in the order of
+    ``PLACEHOLDERS`` (an automatic message with one is reported, not sent half blank)."""
+    used = placeholders(template)
+    return [name for name in PLACEHOLDERS if name in used and not values.get(name, "").strip()]
 
 
 def render(template: str, values: Mapping[str, str]) -> str:

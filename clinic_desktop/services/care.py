@@ -282,11 +282,16 @@ def reminder_times(start: datetime, zone: ZoneInfo, *, evening_at: time,
 
 
 def on_appointment_changed(ctx: Context, session: Session, event: AppointmentChanged) -> None:
-    """Reminders follow the booking; a booking in a recall's window satisfies the recall."""
+    """Reminders follow the booking; a booking in a recall's window satisfies the recall.
+    A booking whose reminders go as automatic messages (``auto_messages``, which hears the
+    event first) gets no reminder call tasks."""
+    from clinic_desktop.services.auto_messages import reminders_automatic
+
     now = ctx.now()
     zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     wanted: dict[str, datetime] = {}
-    if event.status in ("booked", "confirmed") and event.start > now:
+    if event.status in ("booked", "confirmed") and event.start > now \
+            and not reminders_automatic(session, event.appointment_id):
         evening = time.fromisoformat(read_setting(session, "care.reminder_evening", "18:00"))
         hours = int(read_setting(session, "care.reminder_hours_before", 2))
         for key, due in reminder_times(event.start, zone, evening_at=evening,

@@ -31,7 +31,12 @@ from clinic_desktop.i18n import _
 from clinic_desktop.package_data import resource
 from clinic_desktop.permissions import Permission, masked_contacts
 from clinic_desktop.rules import RuleError
-from clinic_desktop.rules.message_templates import check_template, greeting_name, render
+from clinic_desktop.rules.message_templates import (
+    check_template,
+    empty_placeholders,
+    greeting_name,
+    render,
+)
 from clinic_desktop.services.clinic import read_setting, write_setting
 from clinic_desktop.services.message_transports import (
     Accepted,
@@ -98,12 +103,17 @@ class OutboxInfo:
     delivery: str | None = None  # unknown, delivered, failed; None: no receipts on its channel
     delivered_at: datetime | None = None
     delivery_error: str | None = None
+    kind: str | None = None  # an automatic message's kind (auto_settings.KINDS); None: by hand
+    not_before: datetime | None = None  # an automatic message waits until then
+    expires_at: datetime | None = None  # and is dropped, not sent, after this
+    appointment_id: int | None = None
 
 
 def _info(m: OutboxMessage) -> OutboxInfo:
     return OutboxInfo(m.id, m.patient_id, m.channel, m.recipient, m.body, m.status, m.attempts,
                       m.last_error, m.created_at, m.sent_at, m.template_key, m.params_json,
-                      m.provider, m.provider_id, m.delivery, m.delivered_at, m.delivery_error)
+                      m.provider, m.provider_id, m.delivery, m.delivered_at, m.delivery_error,
+                      m.kind, m.not_before, m.expires_at, m.appointment_id)
 
 
 def _shown(ctx: Context, info: OutboxInfo) -> OutboxInfo:
@@ -189,6 +199,7 @@ def _values(session: Session, patient: Patient, task: CareTask | None,
         "时间": f"{when.astimezone(zone):%m月%d日 %H:%M}" if when else "",
         "诊所": read_setting(session, "clinic.name", ""),
         "电话": read_setting(session, "clinic.phone", ""),
+        "地址": read_setting(session, "clinic.address", ""),
     }
 
 
@@ -211,6 +222,20 @@ def preview_message(ctx: Context, patient_id: int, *, template_key: str,
         patient = get_patient(session, patient_id)
         task = session.get(CareTask, task_id) if task_id else None
         return render(bodies[template_key], _values(session, patient, task, when))
+
+
+def message_gaps(ctx: Context, patient_id: int, *, template_key: str,
+                 task_id: int | None = None) -> list[str]:
+    """The placeholders the template uses that would come out empty for this patient and
+    task (the dialog warns before a person sends a text with a hole in it)."""
+    ctx.require(Permission.MESSAGES_SEND)
+    bodies = {key: body for key, _name, body in templates(ctx)}
+    if template_key not in bodies:
+        raise NotFound(_("找不到消息模板“{key}”。", key=template_key))
+    with ctx.transaction() as session:
+        patient = get_patient(session, patient_id)
+        task = session.get(CareTask, task_id) if task_id else None
+        return empty_placeholders(bodies[template_key], _values(session, patient, task, None))
 
 
 def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: str = "manual",
@@ -270,17 +295,30 @@ def _claim(ctx: Context, message_id: int) -> bool:
 
 
 def send_pending(ctx: Context, sender: Sender, *, limit: int = 50,
-                 progress: Progress | None = None) -> tuple[int, int]:
+                 progress: Progress | None = None,
+                 automatic_only: bool = False) -> tuple[int, int]:
     """Send queued messages of the sender's channel; returns (sent, failed attempts).
 
-    Given a ``progress`` (the GUI's worker job), it hears after each message and may stop
-    the run between two messages (``check`` raises): each message is claimed, sent and
-    recorded on its own, so a stopped run leaves none half sent."""
+    Only what is due goes: an automatic message waits for its time and out of the quiet
+    hours, and one past its use is left for the scan to drop. Given a ``progress`` (the
+    GUI's worker job), it hears after each message and may stop the run between two messages
+    (``check`` raises): each message is claimed, sent and recorded on its own, so a stopped
+    run leaves none half sent."""
+    from clinic_desktop.rules.send_window import in_quiet_hours
+    from clinic_desktop.services.auto_messages import due_filter
+    from clinic_desktop.services.auto_settings import auto_settings_in
+
     ctx.require(Permission.MESSAGES_SEND)
     with ctx.transaction() as session:
-        ids = list(session.execute(select(OutboxMessage.id).where(
-            OutboxMessage.status == "queued", OutboxMessage.channel == sender.channel)
-            .order_by(OutboxMessage.id).limit(limit)).scalars())
+        now = ctx.now()
+        zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
+        quiet = in_quiet_hours(now, zone, *auto_settings_in(session).quiet_span())
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.status == "queued", OutboxMessage.channel == sender.channel,
+            *due_filter(now, quiet=quiet))
+        if automatic_only:
+            query = query.where(OutboxMessage.kind.is_not(None))
+        ids = list(session.execute(query.order_by(OutboxMessage.id).limit(limit)).scalars())
     sent = failed = 0
     text = _("正在发送…")
     for done, message_id in enumerate(ids):

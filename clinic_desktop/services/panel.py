@@ -30,6 +30,8 @@ from clinic_desktop.permissions import (
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.schedule_rules import status_label
 from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
+from clinic_desktop.services.auto_settings import kind_label as auto_kind_label
+from clinic_desktop.services.auto_settings import outbox_status_label
 from clinic_desktop.services.billing import (
     Balance,
     LedgerRecord,
@@ -55,6 +57,7 @@ from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.engagement import Attachment, ContactLog, Feedback
 from clinic_desktop.storage.models.loyalty import LoyaltyTier
+from clinic_desktop.storage.models.messaging import OutboxMessage
 from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.schedule import Appointment
 from clinic_desktop.storage.models.staff import Staff
@@ -167,6 +170,11 @@ def _timeline(session: Session, patient_id: int, sections: frozenset[str],
         score = f"{'★' * f.satisfaction}" if f.satisfaction else ""
         yield TimelineEntry(f.at, "feedback", score or feedback_status_label(f.status),
                             f.complaint)
+    for m in session.execute(select(OutboxMessage).where(
+            OutboxMessage.patient_id == patient_id)).scalars():
+        yield TimelineEntry(m.sent_at or m.not_before or m.created_at, "message",
+                            f"{auto_kind_label(m.kind)} · {outbox_status_label(m.status)}",
+                            " · ".join(x for x in (m.body, m.last_error or "") if x))
     if "attachments" in sections:
         for a in session.execute(select(Attachment).where(
                 Attachment.patient_id == patient_id)).scalars():

@@ -835,6 +835,134 @@
     </message>
 </context>
 <context>
+    <name>AutoMessagesDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="36" />
+        <source>自动消息</source>
+        <translation>Automatic messages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="50" />
+        <source>收到自动提醒和生日祝福的患者，不再生成对应的电话回访；无法发送的患者（未同意、已拒收、没有手机号）照旧生成回访任务。</source>
+        <translation>Patients who get automatic reminders and birthday greetings get no call task for them; patients the app cannot message (no consent, refused, no mobile) keep their call tasks.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="54" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="60" />
+        <source>自动发送</source>
+        <translation>Sent automatically</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="62" />
+        <source>消息</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="63" />
+        <source>模板</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="65" />
+        <source>预约或改约后立即</source>
+        <translation>Right after booking or moving</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="66" />
+        <source>前一天 {0}，就诊前 {1} 小时</source>
+        <translation>The day before at {0}, {1} h before the visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="67" />
+        <source>随访计划中“消息”步骤到期时</source>
+        <translation>When a care plan's “message” step is due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="68" />
+        <source>复查到期前几天（见右侧）</source>
+        <translation>Days before a recall is due (right)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="69" />
+        <source>生日当天（需同意营销消息）</source>
+        <translation>On the birthday (marketing consent)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="70" />
+        <source>所选节日当天（需同意营销消息）</source>
+        <translation>On chosen festivals (marketing consent)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="71" />
+        <source>就诊后几小时（见右侧）</source>
+        <translation>Hours after the visit (right)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="95" />
+        <source>发送规则</source>
+        <translation>Sending rules</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="98" />
+        <source>短信（自动发出）</source>
+        <translation>SMS (sent automatically)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="99" />
+        <source>微信（放入待发，前台复制发送）</source>
+        <translation>WeChat (queued; the desk copies it)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="105" />
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="109" />
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="110" />
+        <source>安静时段（不发送）</source>
+        <translation>Quiet hours (no sending)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="111" />
+        <source>生日、节日发送时间</source>
+        <translation>Birthday/festival time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="113" />
+        <source>复查通知提前天数</source>
+        <translation>Recall notice days ahead</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="114" />
+        <source>就诊后几小时发回访</source>
+        <translation>Survey hours after visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="115" />
+        <source>每天最多自动发送</source>
+        <translation>Daily cap</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="116" />
+        <source>每分钟最多（服务商限速）</source>
+        <translation>Per minute (provider limit)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="128" />
+        <source>节日问候</source>
+        <translation>Festival greetings</translation>
+    </message>
+</context>
+<context>
     <name>BackupDialog</name>
     <message>
         <location filename="../../ui/dialogs/backup_dialog.py" line="58" />
@@ -1295,9 +1423,9 @@
     <name>CallbacksPage</name>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="70" />
-        <location filename="../../ui/pages/callbacks_page.py" line="374" />
-        <location filename="../../ui/pages/callbacks_page.py" line="395" />
-        <location filename="../../ui/pages/callbacks_page.py" line="489" />
+        <location filename="../../ui/pages/callbacks_page.py" line="380" />
+        <location filename="../../ui/pages/callbacks_page.py" line="401" />
+        <location filename="../../ui/pages/callbacks_page.py" line="495" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -1337,7 +1465,7 @@
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="235" />
+        <location filename="../../ui/pages/callbacks_page.py" line="241" />
         <source>全部计划</source>
         <translation>All plans</translation>
     </message>
@@ -1404,7 +1532,7 @@
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="82" />
         <location filename="../../ui/pages/callbacks_page.py" line="154" />
-        <location filename="../../ui/pages/callbacks_page.py" line="377" />
+        <location filename="../../ui/pages/callbacks_page.py" line="383" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
@@ -1479,95 +1607,95 @@
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="238" />
+        <location filename="../../ui/pages/callbacks_page.py" line="244" />
         <source>{0}（已停用）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="314" />
+        <location filename="../../ui/pages/callbacks_page.py" line="320" />
         <source>{0} 项</source>
         <translation>{0} items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="364" />
+        <location filename="../../ui/pages/callbacks_page.py" line="370" />
         <source>已复制给 {0} 的消息并标记为已发送</source>
         <translation>Copied the message for {0} and marked it sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="366" />
+        <location filename="../../ui/pages/callbacks_page.py" line="372" />
         <source>已放入待发送：给 {0} 的消息（{1}）</source>
         <translation>Queued: message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="368" />
+        <location filename="../../ui/pages/callbacks_page.py" line="374" />
         <source>已在待发送中：给 {0} 的这条消息（{1}）</source>
         <translation>Already queued: this message for {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="374" />
-        <location filename="../../ui/pages/callbacks_page.py" line="395" />
+        <location filename="../../ui/pages/callbacks_page.py" line="380" />
+        <location filename="../../ui/pages/callbacks_page.py" line="401" />
         <source>请先在列表中选择一项。</source>
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="483" />
+        <location filename="../../ui/pages/callbacks_page.py" line="489" />
         <source>正在导出</source>
         <translation>Exporting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="484" />
+        <location filename="../../ui/pages/callbacks_page.py" line="490" />
         <source>已导出 {0} 项到 {1}</source>
         <translation>Exported {0} items to {1}</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="82" />
-        <location filename="../../ui/pages/callbacks_page.py" line="377" />
+        <location filename="../../ui/pages/callbacks_page.py" line="383" />
         <source>护士</source>
         <translation>Nurse</translation>
     </message>
     <message>
         <location filename="../../ui/pages/callbacks_page.py" line="83" />
-        <location filename="../../ui/pages/callbacks_page.py" line="378" />
+        <location filename="../../ui/pages/callbacks_page.py" line="384" />
         <source>前台</source>
         <translation>Receptionist</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="381" />
+        <location filename="../../ui/pages/callbacks_page.py" line="387" />
         <source>转交</source>
         <translation>Hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="382" />
+        <location filename="../../ui/pages/callbacks_page.py" line="388" />
         <source>把所选 {0} 项转交给：</source>
         <translation>Hand the {0} selected items to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="390" />
+        <location filename="../../ui/pages/callbacks_page.py" line="396" />
         <source>已把 {0} 项转交给 {1}。</source>
         <translation>Handed {0} items over to {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="419" />
+        <location filename="../../ui/pages/callbacks_page.py" line="425" />
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="455" />
+        <location filename="../../ui/pages/callbacks_page.py" line="461" />
         <source>已把 {0} 项推到明天 09:00。</source>
         <translation>Moved {0} items to tomorrow 09:00.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="456" />
+        <location filename="../../ui/pages/callbacks_page.py" line="462" />
         <source>已把 {0} 项推到明天 09:00；{1} 项已被他人处理。</source>
         <translation>Moved {0} items to tomorrow 09:00; {1} had been handled by someone else.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="465" />
+        <location filename="../../ui/pages/callbacks_page.py" line="471" />
         <source>正在推迟</source>
         <translation>Postponing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="475" />
+        <location filename="../../ui/pages/callbacks_page.py" line="481" />
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -1772,7 +1900,7 @@
     <name>CarePlansPage</name>
     <message>
         <location filename="../../ui/pages/care_plans_page.py" line="57" />
-        <location filename="../../ui/pages/care_plans_page.py" line="287" />
+        <location filename="../../ui/pages/care_plans_page.py" line="288" />
         <source>随访计划</source>
         <translation>Care plans</translation>
     </message>
@@ -1787,12 +1915,12 @@
         <translation>Started by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="107" />
+        <location filename="../../ui/pages/care_plans_page.py" line="108" />
         <source>加一步</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="107" />
+        <location filename="../../ui/pages/care_plans_page.py" line="108" />
         <source>删除所选步骤</source>
         <translation>Remove step</translation>
     </message>
@@ -1818,7 +1946,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/care_plans_page.py" line="70" />
-        <location filename="../../ui/pages/care_plans_page.py" line="206" />
+        <location filename="../../ui/pages/care_plans_page.py" line="207" />
         <source>停用</source>
         <translation>Retire</translation>
     </message>
@@ -1828,79 +1956,79 @@
         <translation>Choose procedures…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="92" />
+        <location filename="../../ui/pages/care_plans_page.py" line="93" />
         <source>最后一步之后每隔</source>
         <translation>After the last step, every</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="98" />
+        <location filename="../../ui/pages/care_plans_page.py" line="99" />
         <source>重复一次，直到治疗后</source>
         <translation>again, until</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="99" />
+        <location filename="../../ui/pages/care_plans_page.py" line="100" />
         <source>年</source>
         <translation>years after the treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="114" />
+        <location filename="../../ui/pages/care_plans_page.py" line="115" />
         <source>保存计划</source>
         <translation>Save plan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="118" />
+        <location filename="../../ui/pages/care_plans_page.py" line="119" />
         <source>回访设置…</source>
         <translation>Callback settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="120" />
+        <location filename="../../ui/pages/care_plans_page.py" line="121" />
         <source>示例治疗日</source>
         <translation>Sample treatment day</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="150" />
+        <location filename="../../ui/pages/care_plans_page.py" line="151" />
         <source>{0}（已停用）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="152" />
+        <location filename="../../ui/pages/care_plans_page.py" line="153" />
         <source>{0} 个未完成的任务</source>
         <translation>{0} open tasks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="172" />
+        <location filename="../../ui/pages/care_plans_page.py" line="173" />
         <source>新建随访计划</source>
         <translation>New care plan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="172" />
+        <location filename="../../ui/pages/care_plans_page.py" line="173" />
         <source>计划名称：</source>
         <translation>Plan name:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="194" />
+        <location filename="../../ui/pages/care_plans_page.py" line="195" />
         <source>停用随访计划</source>
         <translation>Retire care plan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="195" />
+        <location filename="../../ui/pages/care_plans_page.py" line="196" />
         <source>停用“{0}”？
 之后完成的治疗不再生成它的任务；已生成的 {1} 个未完成任务仍留在回访清单里。停用后可以恢复。</source>
         <translation>Retire "{0}"?
 Treatments completed from now on will not create its tasks; the {1} open tasks it already created stay on the callback list. A retired plan can be restored.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="206" />
+        <location filename="../../ui/pages/care_plans_page.py" line="207" />
         <source>恢复启用</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="234" />
+        <location filename="../../ui/pages/care_plans_page.py" line="235" />
         <source>“{0}”类的任何项目</source>
         <translation>Any procedure in "{0}"</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="236" />
+        <location filename="../../ui/pages/care_plans_page.py" line="237" />
         <source>未选择：这个计划不会自动生成任务</source>
         <translation>None chosen: this plan creates no tasks</translation>
     </message>
@@ -1908,47 +2036,47 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>CareSettingsDialog</name>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="297" />
+        <location filename="../../ui/pages/care_plans_page.py" line="298" />
         <source>回访设置</source>
         <translation>Callback settings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="301" />
+        <location filename="../../ui/pages/care_plans_page.py" line="302" />
         <source>就诊前几小时再提醒</source>
         <translation>Second reminder, hours before</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="302" />
+        <location filename="../../ui/pages/care_plans_page.py" line="303" />
         <source>未接通后几小时再打</source>
         <translation>Retry after (hours)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="303" />
+        <location filename="../../ui/pages/care_plans_page.py" line="304" />
         <source>最多拨打次数</source>
         <translation>Most call attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="304" />
+        <location filename="../../ui/pages/care_plans_page.py" line="305" />
         <source>生日提前几天问候</source>
         <translation>Birthday greeting, days before</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="305" />
+        <location filename="../../ui/pages/care_plans_page.py" line="306" />
         <source>几个月未到诊算久未到诊</source>
         <translation>Months without a visit before a win-back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="306" />
+        <location filename="../../ui/pages/care_plans_page.py" line="307" />
         <source>每天最多新增唤醒回访</source>
         <translation>New win-backs per day, at most</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="307" />
+        <location filename="../../ui/pages/care_plans_page.py" line="308" />
         <source>前一天提醒时间</source>
         <translation>Evening-before reminder at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plans_page.py" line="315" />
+        <location filename="../../ui/pages/care_plans_page.py" line="316" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1962,13 +2090,13 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
     </message>
     <message>
         <location filename="../../ui/pages/dashboard/care_tab.py" line="44" />
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="59" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="76" />
         <source>已回访</source>
         <translation>Calls made</translation>
     </message>
     <message>
         <location filename="../../ui/pages/dashboard/care_tab.py" line="44" />
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="60" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="77" />
         <source>已接通</source>
         <translation>Reached</translation>
     </message>
@@ -1979,7 +2107,7 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
     </message>
     <message>
         <location filename="../../ui/pages/dashboard/care_tab.py" line="45" />
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="62" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="79" />
         <source>应复查</source>
         <translation>Recalls due</translation>
     </message>
@@ -1994,62 +2122,77 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
         <translation>Callbacks and recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="55" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="59" />
+        <source>有短信提醒的预约爽约</source>
+        <translation>No-shows, reminded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="61" />
+        <source>未提醒的预约爽约</source>
+        <translation>No-shows, not reminded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="63" />
+        <source>复查通知后 30 天内预约</source>
+        <translation>Booked ≤30 d after a recall notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="72" />
         <source>{score} 分（{n} 条）</source>
         <translation>{score} ({n} ratings)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="58" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="75" />
         <source>应回访（到期电话任务）</source>
         <translation>Callbacks due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="61" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="78" />
         <source>回访促成预约</source>
         <translation>Bookings from callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="63" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="80" />
         <source>按时预约复查</source>
         <translation>Recalls booked in time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="64" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="81" />
         <source>复查依从率</source>
         <translation>Recall compliance</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="65" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="82" />
         <source>平均满意度</source>
         <translation>Average satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="66" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="83" />
         <source>新投诉</source>
         <translation>New complaints</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="67" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="84" />
         <source>其中未解决</source>
         <translation>Of which open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="68" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="85" />
         <source>当前未解决投诉</source>
         <translation>Complaints open now</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="70" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="88" />
         <source>回访与满意度</source>
         <translation>Care and satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="71" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="89" />
         <source>指标</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard/care_tab.py" line="71" />
+        <location filename="../../ui/pages/dashboard/care_tab.py" line="89" />
         <source>数值</source>
         <translation>Value</translation>
     </message>
@@ -2123,112 +2266,112 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="253" />
+        <location filename="../../ui/pages/messages_page.py" line="313" />
         <source>消息渠道</source>
         <translation>Message channels</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="256" />
+        <location filename="../../ui/pages/messages_page.py" line="316" />
         <source>例如 smtp.exmail.qq.com</source>
         <translation>e.g. smtp.exmail.qq.com</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="263" />
+        <location filename="../../ui/pages/messages_page.py" line="323" />
         <source>无加密（仅本机）</source>
         <translation>No encryption (this computer only)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="270" />
+        <location filename="../../ui/pages/messages_page.py" line="330" />
         <source>可选：诊所自建服务器的 CA 证书（PEM）</source>
         <translation>Optional: CA certificate of the clinic's own server (PEM)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="271" />
+        <location filename="../../ui/pages/messages_page.py" line="331" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="280" />
+        <location filename="../../ui/pages/messages_page.py" line="340" />
         <source>留空则不修改</source>
         <translation>leave empty to keep</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="296" />
+        <location filename="../../ui/pages/messages_page.py" line="356" />
         <source>邮件</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="297" />
+        <location filename="../../ui/pages/messages_page.py" line="357" />
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="298" />
+        <location filename="../../ui/pages/messages_page.py" line="358" />
         <source>短信模板对应</source>
         <translation>SMS templates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="302" />
+        <location filename="../../ui/pages/messages_page.py" line="362" />
         <source>只在本次运行中记住密码和令牌</source>
         <translation>Remember password and token for this run only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="305" />
+        <location filename="../../ui/pages/messages_page.py" line="365" />
         <source>密码和令牌保存在系统钥匙串中，不写入文件或数据库。</source>
         <translation>Passwords and tokens are kept in the system keyring, never in files or the database.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="306" />
+        <location filename="../../ui/pages/messages_page.py" line="366" />
         <source>这台电脑没有可用的系统钥匙串：密码和令牌只能在本次运行中记住，下次启动需要重新填写。</source>
         <translation>This computer has no system keyring: passwords and tokens can only be kept for this run and must be entered again next time.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="283" />
+        <location filename="../../ui/pages/messages_page.py" line="343" />
         <source>SMTP 服务器</source>
         <translation>SMTP server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="283" />
+        <location filename="../../ui/pages/messages_page.py" line="343" />
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="284" />
+        <location filename="../../ui/pages/messages_page.py" line="344" />
         <source>加密方式</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="285" />
+        <location filename="../../ui/pages/messages_page.py" line="345" />
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="285" />
+        <location filename="../../ui/pages/messages_page.py" line="345" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="286" />
+        <location filename="../../ui/pages/messages_page.py" line="346" />
         <source>发件人</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="310" />
+        <location filename="../../ui/pages/messages_page.py" line="370" />
         <source>CA 证书文件</source>
         <translation>CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="319" />
+        <location filename="../../ui/pages/messages_page.py" line="379" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="337" />
+        <location filename="../../ui/pages/messages_page.py" line="397" />
         <source>选择 CA 证书文件</source>
         <translation>Choose the CA certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="338" />
+        <location filename="../../ui/pages/messages_page.py" line="398" />
         <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
         <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
@@ -5252,22 +5395,22 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="53" />
+        <location filename="../../ui/pages/messages_page.py" line="60" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="54" />
+        <location filename="../../ui/pages/messages_page.py" line="61" />
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="55" />
+        <location filename="../../ui/pages/messages_page.py" line="62" />
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="56" />
+        <location filename="../../ui/pages/messages_page.py" line="63" />
         <source>发送失败</source>
         <translation>Failed</translation>
     </message>
@@ -5287,159 +5430,219 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="60" />
+        <location filename="../../ui/pages/messages_page.py" line="64" />
+        <source>已撤回</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="68" />
         <source>等待回执</source>
         <translation>Awaiting receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="61" />
+        <location filename="../../ui/pages/messages_page.py" line="69" />
         <source>已送达</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="62" />
+        <location filename="../../ui/pages/messages_page.py" line="70" />
         <source>未送达</source>
         <translation>Not delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="72" />
-        <location filename="../../ui/pages/messages_page.py" line="145" />
-        <location filename="../../ui/pages/messages_page.py" line="401" />
+        <location filename="../../ui/pages/messages_page.py" line="80" />
+        <location filename="../../ui/pages/messages_page.py" line="197" />
+        <location filename="../../ui/pages/messages_page.py" line="461" />
         <source>消息</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="73" />
+        <location filename="../../ui/pages/messages_page.py" line="81" />
         <source>待发送的关怀、提醒和复查消息。手动渠道：复制内容发到微信或电话里说，然后标记已发送。</source>
         <translation>Care, reminder and recall messages waiting to go out. Manual channel: copy the text into WeChat or read it on the phone, then mark it sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="74" />
+        <location filename="../../ui/pages/messages_page.py" line="82" />
         <source>复制内容</source>
         <translation>Copy text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="76" />
+        <location filename="../../ui/pages/messages_page.py" line="84" />
         <source>标记已发送</source>
         <translation>Mark sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="78" />
+        <location filename="../../ui/pages/messages_page.py" line="86" />
         <source>发送邮件</source>
         <translation>Send e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="80" />
+        <location filename="../../ui/pages/messages_page.py" line="88" />
         <source>发送短信</source>
         <translation>Send SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="82" />
+        <location filename="../../ui/pages/messages_page.py" line="90" />
         <source>更新回执</source>
         <translation>Update receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="83" />
+        <location filename="../../ui/pages/messages_page.py" line="91" />
         <source>向短信服务商查询近 3 天短信是否已送达</source>
         <translation>Ask the SMS provider whether the last 3 days' texts arrived</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="85" />
+        <location filename="../../ui/pages/messages_page.py" line="93" />
+        <source>记录回复…</source>
+        <translation>Record reply…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="94" />
+        <source>患者回复了满意度回访（或电话里说了）：记下评分或投诉</source>
+        <translation>The patient answered the survey (or said on the phone): record the score or complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="98" />
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="100" />
         <source>消息模板…</source>
         <translation>Message templates…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="88" />
+        <location filename="../../ui/pages/messages_page.py" line="101" />
         <source>消息渠道…</source>
         <translation>Message channels…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="101" />
+        <location filename="../../ui/pages/messages_page.py" line="102" />
+        <source>自动消息…</source>
+        <translation>Automatic…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="123" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="103" />
+        <location filename="../../ui/pages/messages_page.py" line="125" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="126" />
+        <source>计划发送</source>
+        <translation>Goes at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="129" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="104" />
+        <location filename="../../ui/pages/messages_page.py" line="130" />
         <source>收件人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="105" />
+        <location filename="../../ui/pages/messages_page.py" line="131" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="108" />
+        <location filename="../../ui/pages/messages_page.py" line="134" />
         <source>送达</source>
         <translation>Delivery</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="111" />
+        <location filename="../../ui/pages/messages_page.py" line="137" />
         <source>次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="112" />
+        <location filename="../../ui/pages/messages_page.py" line="138" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="113" />
+        <location filename="../../ui/pages/messages_page.py" line="139" />
         <source>失败原因</source>
         <translation>Failure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="139" />
+        <location filename="../../ui/pages/messages_page.py" line="167" />
+        <source>{0}：发 {1} · 待 {2} · 败 {3}</source>
+        <translation>{0}: sent {1} · waiting {2} · failed {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="170" />
+        <source>今天：已发送 {0} 条，待发送 {1} 条，失败 {2} 条，已撤回 {3} 条</source>
+        <translation>Today: {0} sent, {1} waiting, {2} failed, {3} withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="172" />
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="172" />
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="178" />
+        <source>近 30 天：有提醒的预约 {0} 个，爽约率 {1}；未提醒的 {2} 个，爽约率 {3}。复查通知 {4} 条，{5} 天内预约 {6}。</source>
+        <translation>Last 30 days: {0} reminded bookings, {1} no-shows; {2} not reminded, {3} no-shows. {4} recall notices, {6} booked within {5} days.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/messages_page.py" line="191" />
         <source>{0} 送达</source>
         <translation>Delivered {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="145" />
+        <location filename="../../ui/pages/messages_page.py" line="197" />
         <source>请先选择一条消息。</source>
         <translation>Select a message first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="153" />
+        <location filename="../../ui/pages/messages_page.py" line="205" />
         <source>已复制到剪贴板</source>
         <translation>Copied to the clipboard</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="162" />
+        <location filename="../../ui/pages/messages_page.py" line="219" />
         <source>已标记为已发送</source>
         <translation>Marked sent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="187" />
+        <location filename="../../ui/pages/messages_page.py" line="244" />
         <source>已停止发送；未发出的消息仍在待发送中。</source>
         <translation>Sending stopped; messages not sent are still queued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="193" />
+        <location filename="../../ui/pages/messages_page.py" line="250" />
         <source>正在发送</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="216" />
+        <location filename="../../ui/pages/messages_page.py" line="273" />
         <source>没有等待回执的短信</source>
         <translation>No texts awaiting a receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="217" />
+        <location filename="../../ui/pages/messages_page.py" line="274" />
         <source>回执：已送达 {0} 条，未送达 {1} 条，仍在等待 {2} 条</source>
         <translation>Receipts: {0} delivered, {1} not delivered, {2} still waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="224" />
+        <location filename="../../ui/pages/messages_page.py" line="281" />
         <source>正在查询回执</source>
         <translation>Fetching receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="183" />
+        <location filename="../../ui/pages/messages_page.py" line="240" />
         <source>已发送 {0} 条，失败 {1} 次</source>
         <translation>{0} sent, {1} failed attempts</translation>
     </message>
@@ -5891,78 +6094,78 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPanelWidget</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="118" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="120" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="122" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="122" />
+        <location filename="../../ui/widgets/patient_panel.py" line="123" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="122" />
+        <location filename="../../ui/widgets/patient_panel.py" line="123" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="123" />
-        <location filename="../../ui/widgets/patient_panel.py" line="378" />
+        <location filename="../../ui/widgets/patient_panel.py" line="124" />
+        <location filename="../../ui/widgets/patient_panel.py" line="379" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="147" />
+        <location filename="../../ui/widgets/patient_panel.py" line="148" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="149" />
+        <location filename="../../ui/widgets/patient_panel.py" line="150" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="150" />
+        <location filename="../../ui/widgets/patient_panel.py" line="151" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="151" />
+        <location filename="../../ui/widgets/patient_panel.py" line="152" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="43" />
-        <location filename="../../ui/widgets/patient_panel.py" line="152" />
-        <location filename="../../ui/widgets/patient_panel.py" line="213" />
+        <location filename="../../ui/widgets/patient_panel.py" line="153" />
+        <location filename="../../ui/widgets/patient_panel.py" line="214" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="154" />
-        <location filename="../../ui/widgets/patient_panel.py" line="419" />
+        <location filename="../../ui/widgets/patient_panel.py" line="155" />
+        <location filename="../../ui/widgets/patient_panel.py" line="420" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="39" />
-        <location filename="../../ui/widgets/patient_panel.py" line="207" />
+        <location filename="../../ui/widgets/patient_panel.py" line="208" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="41" />
-        <location filename="../../ui/widgets/patient_panel.py" line="169" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
@@ -5977,58 +6180,58 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="159" />
+        <location filename="../../ui/widgets/patient_panel.py" line="160" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="160" />
+        <location filename="../../ui/widgets/patient_panel.py" line="161" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="161" />
+        <location filename="../../ui/widgets/patient_panel.py" line="162" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="163" />
+        <location filename="../../ui/widgets/patient_panel.py" line="164" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="164" />
+        <location filename="../../ui/widgets/patient_panel.py" line="165" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="192" />
+        <location filename="../../ui/widgets/patient_panel.py" line="193" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="192" />
+        <location filename="../../ui/widgets/patient_panel.py" line="193" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="193" />
+        <location filename="../../ui/widgets/patient_panel.py" line="194" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="193" />
+        <location filename="../../ui/widgets/patient_panel.py" line="194" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="195" />
+        <location filename="../../ui/widgets/patient_panel.py" line="196" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="69" />
-        <location filename="../../ui/widgets/patient_panel.py" line="195" />
+        <location filename="../../ui/widgets/patient_panel.py" line="196" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
@@ -6044,7 +6247,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="66" />
-        <location filename="../../ui/widgets/patient_panel.py" line="118" />
+        <location filename="../../ui/widgets/patient_panel.py" line="119" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
@@ -6059,272 +6262,277 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="70" />
+        <source>消息</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>满意度/投诉</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="121" />
         <source>收款</source>
         <translation>Take payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="122" />
         <source>记账</source>
         <translation>Ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="129" />
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
         <source>为这位患者预约：打开日历的预约窗口</source>
         <translation>Book an appointment for this patient (opens the calendar's booking window)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="130" />
+        <location filename="../../ui/widgets/patient_panel.py" line="131" />
         <source>收款：现金、微信、支付宝、银行卡、医保、储值、积分和优惠券可混合使用，并打印收据</source>
         <translation>Take a payment in any mix of cash, WeChat, Alipay, card, insurance, stored value, points and coupons, and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="132" />
+        <location filename="../../ui/widgets/patient_panel.py" line="133" />
         <source>手动记一笔收费、优惠、退款或充值</source>
         <translation>Record a charge, discount, refund or top-up by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="167" />
+        <location filename="../../ui/widgets/patient_panel.py" line="168" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="171" />
+        <location filename="../../ui/widgets/patient_panel.py" line="172" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="171" />
+        <location filename="../../ui/widgets/patient_panel.py" line="172" />
         <source>已到期</source>
         <translation>Due now</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="173" />
         <source>待到期</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="173" />
+        <location filename="../../ui/widgets/patient_panel.py" line="174" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="194" />
+        <location filename="../../ui/widgets/patient_panel.py" line="195" />
         <source>会员</source>
         <translation>Membership</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="196" />
+        <location filename="../../ui/widgets/patient_panel.py" line="197" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="203" />
+        <location filename="../../ui/widgets/patient_panel.py" line="204" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="210" />
+        <location filename="../../ui/widgets/patient_panel.py" line="211" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="211" />
+        <location filename="../../ui/widgets/patient_panel.py" line="212" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="212" />
+        <location filename="../../ui/widgets/patient_panel.py" line="213" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="225" />
+        <location filename="../../ui/widgets/patient_panel.py" line="226" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="231" />
+        <location filename="../../ui/widgets/patient_panel.py" line="232" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="246" />
+        <location filename="../../ui/widgets/patient_panel.py" line="247" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="258" />
+        <location filename="../../ui/widgets/patient_panel.py" line="259" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="305" />
+        <location filename="../../ui/widgets/patient_panel.py" line="306" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="305" />
+        <location filename="../../ui/widgets/patient_panel.py" line="306" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="306" />
+        <location filename="../../ui/widgets/patient_panel.py" line="307" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="309" />
+        <location filename="../../ui/widgets/patient_panel.py" line="310" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="315" />
+        <location filename="../../ui/widgets/patient_panel.py" line="316" />
         <source>显示号码</source>
         <translation>Show number</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="317" />
+        <location filename="../../ui/widgets/patient_panel.py" line="318" />
         <source>显示号码：这位患者的完整手机号和紧急联系电话（记入审计日志）</source>
         <translation>Show number: this patient's full mobile and emergency phone (audited)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="319" />
+        <location filename="../../ui/widgets/patient_panel.py" line="320" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="319" />
+        <location filename="../../ui/widgets/patient_panel.py" line="320" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="321" />
+        <location filename="../../ui/widgets/patient_panel.py" line="322" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="324" />
+        <location filename="../../ui/widgets/patient_panel.py" line="325" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="327" />
+        <location filename="../../ui/widgets/patient_panel.py" line="328" />
         <source>介绍人 {0}</source>
         <translation>Referred by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="329" />
+        <location filename="../../ui/widgets/patient_panel.py" line="330" />
         <source>已介绍 {0} 位</source>
         <translation>referred {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="331" />
+        <location filename="../../ui/widgets/patient_panel.py" line="332" />
         <source>紧急联系人 {0}</source>
         <translation>Emergency contact {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="336" />
+        <location filename="../../ui/widgets/patient_panel.py" line="337" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="345" />
+        <location filename="../../ui/widgets/patient_panel.py" line="346" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="349" />
+        <location filename="../../ui/widgets/patient_panel.py" line="350" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="358" />
+        <location filename="../../ui/widgets/patient_panel.py" line="359" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="378" />
+        <location filename="../../ui/widgets/patient_panel.py" line="379" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="401" />
+        <location filename="../../ui/widgets/patient_panel.py" line="402" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="401" />
+        <location filename="../../ui/widgets/patient_panel.py" line="402" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="402" />
+        <location filename="../../ui/widgets/patient_panel.py" line="403" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="402" />
+        <location filename="../../ui/widgets/patient_panel.py" line="403" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="403" />
+        <location filename="../../ui/widgets/patient_panel.py" line="404" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="403" />
+        <location filename="../../ui/widgets/patient_panel.py" line="404" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="448" />
+        <location filename="../../ui/widgets/patient_panel.py" line="449" />
         <source>打开附件</source>
         <translation>Open attachment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="455" />
+        <location filename="../../ui/widgets/patient_panel.py" line="456" />
         <source>消息：已拒收全部</source>
         <translation>Messages: refused all</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="458" />
+        <location filename="../../ui/widgets/patient_panel.py" line="459" />
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="460" />
+        <location filename="../../ui/widgets/patient_panel.py" line="461" />
         <source>同意{0}</source>
         <translation>agreed {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="462" />
+        <location filename="../../ui/widgets/patient_panel.py" line="463" />
         <source>拒收{0}</source>
         <translation>refused {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="463" />
+        <location filename="../../ui/widgets/patient_panel.py" line="464" />
         <source>消息：{0}</source>
         <translation>Messages: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="463" />
+        <location filename="../../ui/widgets/patient_panel.py" line="464" />
         <source>，</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="464" />
+        <location filename="../../ui/widgets/patient_panel.py" line="465" />
         <source>未登记</source>
         <translation>not recorded</translation>
     </message>
@@ -6882,6 +7090,11 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <location filename="../../ui/dialogs/queue_message_dialog.py" line="93" />
         <source>复制到剪贴板（粘贴到微信，或照着念），并在待发送中记为已发送。</source>
         <translation>Copy to the clipboard (paste it into WeChat, or read it out) and record it as sent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/queue_message_dialog.py" line="123" />
+        <source>注意：“{0}”没有内容，发出的文字会缺这一处。</source>
+        <translation>Note: “{0}” has no value; the text will have a gap there.</translation>
     </message>
 </context>
 <context>
@@ -8415,47 +8628,47 @@ Skipped: {0}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="101" />
+        <location filename="../../ui/app.py" line="102" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="160" />
+        <location filename="../../ui/app.py" line="161" />
         <source>设置启动口令</source>
         <translation>Set a start-up passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="166" />
+        <location filename="../../ui/app.py" line="167" />
         <source>再输入一次：</source>
         <translation>Type it again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="172" />
+        <location filename="../../ui/app.py" line="173" />
         <source>两次输入的口令不一致（或为空），请重新设置。</source>
         <translation>The passphrases differ (or are empty): set it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="182" />
+        <location filename="../../ui/app.py" line="183" />
         <source>启动口令连续 3 次不对，Clinic Desktop 已关闭。</source>
         <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="224" />
+        <location filename="../../ui/app.py" line="227" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="286" />
+        <location filename="../../ui/app.py" line="289" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="295" />
+        <location filename="../../ui/app.py" line="298" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="298" />
+        <location filename="../../ui/app.py" line="301" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>
@@ -8463,42 +8676,68 @@ Skipped: {0}</translation>
 <context>
     <name>StepsTable</name>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="74" />
         <source>数量</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="74" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="74" />
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="74" />
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="71" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="74" />
         <source>负责</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="72" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="75" />
         <source>优先级</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="72" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="75" />
         <source>复查窗口(天)</source>
         <translation>Window (days)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="152" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="75" />
+        <source>消息模板</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="76" />
+        <source>提前通知(天)</source>
+        <translation>Notice (days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="77" />
+        <source>“消息”步骤自动发送的模板（默认：自动消息设置里关怀消息的模板）</source>
+        <translation>The template a “message” step sends (default: the care message template in Automatic messages)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="78" />
+        <source>复查前几天自动发复查通知（默认：按自动消息设置；0：不发）</source>
+        <translation>Days before the recall its notice goes (default: Automatic messages; 0: none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="119" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="135" />
+        <source>默认</source>
+        <translation>Default</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/care_plan_steps.py" line="171" />
         <source>第 {0} 步缺少标题。</source>
         <translation>Step {0} has no title.</translation>
     </message>
@@ -8700,27 +8939,27 @@ Skipped: {0}</translation>
 <context>
     <name>TemplatesDialog</name>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="372" />
+        <location filename="../../ui/pages/messages_page.py" line="432" />
         <source>消息模板</source>
         <translation>Message templates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="379" />
+        <location filename="../../ui/pages/messages_page.py" line="439" />
         <source>可用占位符：{0}</source>
         <translation>Placeholders: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="382" />
+        <location filename="../../ui/pages/messages_page.py" line="442" />
         <source>模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="383" />
+        <location filename="../../ui/pages/messages_page.py" line="443" />
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/messages_page.py" line="387" />
+        <location filename="../../ui/pages/messages_page.py" line="447" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -9132,23 +9371,23 @@ Skipped: {0}</translation>
 <context>
     <name>TriggerDialog</name>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="172" />
-        <location filename="../../ui/pages/care_plan_steps.py" line="173" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="195" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="196" />
         <source>选择触发项目</source>
         <translation>Choose trigger procedures</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="174" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="197" />
         <source>完成所选项目的治疗后，按这个计划生成回访和复查任务。</source>
         <translation>Completing a treatment with a ticked procedure creates this plan's calls and recalls.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="194" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="217" />
         <source>不在项目目录中</source>
         <translation>Not in the procedure list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="199" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="222" />
         <source>确定</source>
         <translation>OK</translation>
     </message>

@@ -13,7 +13,7 @@ from clinic_desktop.services import care
 from clinic_desktop.services.catalogue import list_procedures
 from ui.app_services import AppServices
 from ui.main_window import MainWindow
-from ui.pages.care_plan_steps import KIND, PRIORITY, ROLE, UNIT, TriggerDialog
+from ui.pages.care_plan_steps import KIND, NOTICE, PRIORITY, ROLE, TEMPLATE, UNIT, TriggerDialog
 from ui.pages.care_plans_page import CarePlansPage
 
 
@@ -121,3 +121,21 @@ def test_repeat_is_edited_in_words(page: CarePlansPage, services: AppServices) -
     assert saved.repeat is not None and (saved.repeat.amount, saved.repeat.unit) == (3, "months")
     window = page.steps.cellWidget(0, 6)
     assert isinstance(window, QSpinBox)
+
+
+def test_a_step_chooses_its_message_template_and_notice_lead_time(
+    page: CarePlansPage, services: AppServices, qtbot: QtBot
+) -> None:
+    _select(page, "implant")
+    template = _combo(page, 0, TEMPLATE)
+    assert template.currentText() == "默认"
+    template.setCurrentIndex(template.findData("postop"))
+    notice = page.steps.cellWidget(2, NOTICE)
+    assert isinstance(notice, QSpinBox) and notice.text() == "默认"
+    notice.setValue(14)
+    page.save()
+    qtbot.waitUntil(lambda: next(p for p in care.list_plans(services.ctx)
+                                 if p.key == "implant").steps[2].notice_days == 14)
+    saved = next(p for p in care.list_plans(services.ctx) if p.key == "implant")
+    assert saved.steps[0].template_key == "postop"
+    assert saved.steps[1].notice_days is None  # left at 默认: the clinic's setting

@@ -97,12 +97,12 @@ def test_a_wrong_parameter_is_shown_on_the_template_tab_and_nothing_is_saved(
     save_channels(services.ctx, ALIYUN)
     dialog = _dialog(qtbot, services)
     dialog.show()
-    _type(dialog, "recall", "SMS_468920230", "name=称呼, item=地址")
+    _type(dialog, "recall", "SMS_468920230", "name=称呼, item=地区")
     dialog.sms.secret.setText(SECRET)
     dialog.submit()
     assert dialog.tabs.currentWidget() is dialog.mapping  # the tab with the mistake
     assert dialog.errors.marked is dialog.mapping.table
-    assert "复查邀请" in dialog.errors.text and "“item=地址”" in dialog.errors.text
+    assert "复查邀请" in dialog.errors.text and "“item=地区”" in dialog.errors.text
     assert read_provider_templates(services.ctx, "aliyun") == {}
     assert credentials.get_secret("aliyun_sms_secret") is None  # no secret kept either
     _type(dialog, "recall", "SMS-1", "name=称呼")

@@ -384,6 +384,12 @@ L = "loyalty."
 HOOK = IN_TRANSACTION + " (an event handler or a payment's own step)"
 
 
+def _auto_settings() -> Any:
+    from clinic_desktop.services.auto_settings import AutoMessageSettings
+
+    return AutoMessageSettings(enabled=frozenset({"reminder"}))
+
+
 def _pay(c: Clinic) -> Any:
     from clinic_desktop.services.loyalty.payments import PaymentPart, PaymentRequest
 
@@ -826,12 +832,24 @@ RULES: dict[str, Rule] = {
     "messages.preview_message": needs(V.MESSAGES_SEND, call=lambda c: a(
         c.seed.patient, template_key=c.seed.template_key, task_id=c.seed.task)),
     "messages.send_pending": needs(V.MESSAGES_SEND, call=lambda c: a(_Sender())),
+    "messages.message_gaps": needs(V.MESSAGES_SEND, call=lambda c: a(
+        c.seed.patient, template_key=c.seed.template_key, task_id=c.seed.task)),
     "messages.outbox": needs(V.MESSAGES_SEND, call=lambda c: a()),
     "messages.read_channels": open_to_all(
         "host names and addresses only (secrets live in the keyring); sender_for reads it",
         lambda c: a()),
     "messages.save_channels": needs(V.SETTINGS_MANAGE, call=lambda c: a(ChannelSettings())),
     "messages.sender_for": needs(V.MESSAGES_SEND, call=lambda c: a("email")),
+    # automatic messages
+    "auto_settings.read_auto_settings": needs(V.MESSAGES_SEND, call=lambda c: a()),
+    "auto_settings.save_auto_settings": needs(V.SETTINGS_MANAGE, call=lambda c: a(
+        _auto_settings())),
+    "auto_messages.scan": open_to_all(JOB, lambda c: a()),
+    "auto_messages.on_appointment_changed": internal(IN_TRANSACTION + " (an event handler)"),
+    "auto_messages.on_treatment_completed": internal(IN_TRANSACTION + " (an event handler)"),
+    "auto_messages.queue_auto": internal(IN_TRANSACTION + " (the scan's and the handlers' step)"),
+    "message_stats.day_by_kind": needs(V.MESSAGES_SEND, call=lambda c: a(date(2026, 11, 24))),
+    "message_stats.message_effect": needs(V.MESSAGES_SEND, call=lambda c: a(_month())),
     # exports and imports
     "exports.export_patients": needs(V.EXPORT_RUN, call=lambda c: a(c.out / "p.xlsx")),
     "exports.export_appointments": needs(V.EXPORT_RUN, call=lambda c: a(c.out / "a.xlsx")),

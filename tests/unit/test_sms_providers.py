@@ -343,7 +343,7 @@ def test_parameters_as_typed_in_the_dialog() -> None:
     for params, provider in ((NAME_TIME["reminder"].params, "aliyun"),
                              (TENCENT_REMINDER["reminder"].params, "tencent")):
         assert parse_params(format_params(params, provider), provider, template="x") == params
-    refusals = [("name=地址", "aliyun", "不是可用的占位符"), ("称呼", "aliyun", "变量名=占位符"),
+    refusals = [("name=地区", "aliyun", "不是可用的占位符"), ("称呼", "aliyun", "变量名=占位符"),
                 ("name=称呼, name=时间", "aliyun", "写了两次"),
                 ("name=称呼", "tencent", "只填占位符")]
     for text, provider, words in refusals:

@@ -114,10 +114,14 @@ class QueueMessageDialog(ActionDialog):
         try:
             text = messages.preview_message(self.services.ctx, self.patient_id,
                                             template_key=key, task_id=self.task_id)
+            gaps = messages.message_gaps(self.services.ctx, self.patient_id, template_key=key,
+                                         task_id=self.task_id)
         except UserError as error:
             self.errors.show(error)
             return
         self.preview.setPlainText(text)
+        self.error_label.setText(self.tr("注意：“{0}”没有内容，发出的文字会缺这一处。").format(
+            "”“".join("{" + name + "}" for name in gaps)) if gaps else "")
 
     def _queue(self) -> tuple[str, str, str | None]:
         channel = self.channel.currentData()

@@ -39,7 +39,7 @@ from clinic_desktop.services.care import kind_label
 from clinic_desktop.services.catalogue import ProcedureInfo
 from ui.dialogs.base import Dialog
 
-AMOUNT, UNIT, KIND, TITLE, ROLE, PRIORITY, WINDOW = range(7)
+AMOUNT, UNIT, KIND, TITLE, ROLE, PRIORITY, WINDOW, TEMPLATE, NOTICE = range(9)
 # The step as it was (its key and template stay), on the row's header item: it moves with
 # the row, whoever edits or replaces the cells.
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -65,11 +65,20 @@ class StepsTable(QTableWidget):
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 7, parent)
+    def __init__(self, parent: QWidget | None = None,
+                 templates: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(0, 9, parent)
+        # (key, name) of the clinic's message templates, for a "message" step's template
+        self.templates = list(templates)
         self.setHorizontalHeaderLabels([
             self.tr("数量"), self.tr("单位"), self.tr("类型"), self.tr("标题"), self.tr("负责"),
-            self.tr("优先级"), self.tr("复查窗口(天)")])
+            self.tr("优先级"), self.tr("复查窗口(天)"), self.tr("消息模板"),
+            self.tr("提前通知(天)")])
+        tips = {TEMPLATE: self.tr("“消息”步骤自动发送的模板（默认：自动消息设置里关怀消息的模板）"),
+                NOTICE: self.tr("复查前几天自动发复查通知（默认：按自动消息设置；0：不发）")}
+        for column, tip in tips.items():
+            if (item := self.horizontalHeaderItem(column)) is not None:
+                item.setToolTip(tip)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verticalHeader().setDefaultSectionSize(34)
@@ -107,6 +116,10 @@ class StepsTable(QTableWidget):
             ROLE: choice_box(((role_label(r), r) for r in ROLES), step.assigned_role),
             PRIORITY: choice_box(((priority_label(p), p) for p in PRIORITIES), step.priority),
             WINDOW: spin_box(0, 365, step.window_days),
+            TEMPLATE: choice_box([(self.tr("默认"), None), *((name, key) for key, name
+                                                            in self.templates)],
+                                 step.template_key),
+            NOTICE: self._notice_box(step.notice_days),
         }
         for column, widget in widgets.items():
             if isinstance(widget, QComboBox):
@@ -115,6 +128,12 @@ class StepsTable(QTableWidget):
                 widget.valueChanged.connect(lambda _v: self.edited.emit())
             self.setCellWidget(row, column, widget)
         self.edited.emit()
+
+    def _notice_box(self, days: int | None) -> QSpinBox:
+        """-1 shows 默认 (the clinic's setting); 0 is "no notice"."""
+        box = spin_box(-1, 60, -1 if days is None else days)
+        box.setSpecialValueText(self.tr("默认"))
+        return box
 
     def remove_selected(self) -> None:
         row = self.currentRow()
@@ -156,11 +175,15 @@ class StepsTable(QTableWidget):
                                   self._value(row, KIND))
             role, priority, window = (self._value(row, ROLE), self._value(row, PRIORITY),
                                       self._value(row, WINDOW))
+            template, notice = self._value(row, TEMPLATE), self._value(row, NOTICE)
             assert isinstance(amount, int) and isinstance(unit, str) and isinstance(kind, str)
             assert isinstance(role, str) and isinstance(priority, int)
-            assert isinstance(window, int)
+            assert isinstance(window, int) and isinstance(notice, int)
+            assert template is None or isinstance(template, str)
             steps.append(replace(original, offset=Offset(amount, unit), kind=kind, title=title,
-                                 assigned_role=role, priority=priority, window_days=window))
+                                 assigned_role=role, priority=priority, window_days=window,
+                                 template_key=template,
+                                 notice_days=None if notice < 0 else notice))
         return tuple(steps)
 
 

@@ -30,7 +30,7 @@ from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.care_plans import UNITS, CarePlan, Offset, expand_plan, unit_label
-from clinic_desktop.services import care, care_plans
+from clinic_desktop.services import care, care_plans, messages
 from clinic_desktop.services.care_plans import PlanState
 from clinic_desktop.services.catalogue import list_procedures
 from ui.app_services import AppServices
@@ -86,7 +86,8 @@ class CarePlansPage(QWidget):
         form.addRow(self.tr("名称"), self.name)
         form.addRow(self.tr("触发项目"), trigger_row)
         right.addLayout(form)
-        self.steps = StepsTable()
+        self.steps = StepsTable(templates=[(key, name) for key, name, _body
+                                           in services.call(messages.templates)])
         self.steps.edited.connect(self.preview)
         right.addWidget(self.steps, 1)
         self.repeat = QCheckBox(self.tr("最后一步之后每隔"))

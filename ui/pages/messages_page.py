@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -28,7 +31,10 @@ from clinic_desktop.changes import Area, ChangeSet
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.permissions import Permission
-from clinic_desktop.services import messages, sms_receipts
+from clinic_desktop.rules.periods import Period
+from clinic_desktop.services import message_stats, messages, sms_receipts
+from clinic_desktop.services.auto_settings import kind_label
+from clinic_desktop.services.message_stats import KindCounts, MessageEffect
 from clinic_desktop.services.message_transports import DEFAULT_PORTS, SmtpSecurity
 from clinic_desktop.services.messages import ChannelSettings, OutboxInfo
 from clinic_desktop.services.sms_providers import (
@@ -38,7 +44,8 @@ from clinic_desktop.services.sms_providers import (
 )
 from clinic_desktop.services.sms_receipts import ReceiptSummary
 from ui.app_services import AppServices
-from ui.dialogs.patient_actions import ActionDialog, Operation
+from ui.dialogs.auto_messages_dialog import AutoMessagesDialog
+from ui.dialogs.patient_actions import ActionDialog, FeedbackDialog, Operation
 from ui.dialogs.queue_message_dialog import channel_label
 from ui.errors import FieldErrors, show_error
 from ui.pages import PageSpec
@@ -54,6 +61,7 @@ STATUS: dict[str, str] = {
     "sending": str(QT_TRANSLATE_NOOP("MessagesPage", "发送中")),
     "sent": str(QT_TRANSLATE_NOOP("MessagesPage", "已发送")),
     "failed": str(QT_TRANSLATE_NOOP("MessagesPage", "发送失败")),
+    "dropped": str(QT_TRANSLATE_NOOP("MessagesPage", "已撤回")),
 }
 # What the provider's delivery receipt said (SMS through Alibaba or Tencent only).
 DELIVERY: dict[str, str] = {
@@ -82,24 +90,42 @@ class MessagesPage(QWidget):
         self.receipts = QPushButton(self.tr("更新回执"))
         self.receipts.setToolTip(self.tr("向短信服务商查询近 3 天短信是否已送达"))
         self.receipts.clicked.connect(self.pull_receipts)
-        edit_templates = QPushButton(self.tr("消息模板…"))
-        edit_templates.clicked.connect(lambda: TemplatesDialog(self.services, self).exec())
-        edit_templates.setVisible(services.can(Permission.SETTINGS_MANAGE))
-        settings = QPushButton(self.tr("消息渠道…"))
-        settings.clicked.connect(self.edit_channels)
-        settings.setVisible(services.can(Permission.SETTINGS_MANAGE))
+        self.reply = QPushButton(self.tr("记录回复…"))
+        self.reply.setToolTip(self.tr("患者回复了满意度回访（或电话里说了）：记下评分或投诉"))
+        self.reply.clicked.connect(self.record_reply)
+        self.reply.setVisible(services.can(Permission.PATIENT_EDIT))
+        # The clinic's set-up in one menu: the row stays within a 1280-pixel screen.
+        setup = QPushButton(self.tr("设置"))
+        menu = QMenu(setup)
+        menu.addAction(self.tr("消息模板…"), lambda: TemplatesDialog(self.services, self).exec())
+        menu.addAction(self.tr("消息渠道…"), self.edit_channels)
+        menu.addAction(self.tr("自动消息…"), self.edit_automatic)
+        setup.setMenu(menu)
+        setup.setVisible(services.can(Permission.SETTINGS_MANAGE))
         self.status = plain_label()  # may quote a gateway's reply
         # A long note must not widen the page past a small screen: it is cut, not the window.
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = button_row(copy, done, self.send_email, self.send_sms, self.receipts,
-                         edit_templates, settings)
+                         self.reply, setup)
         row.addWidget(self.status, 1)
         layout.addLayout(row)
+        # Whether it works: today's messages by kind, and what reminders and notices did.
+        self.today = plain_label()
+        self.today.setWordWrap(True)
+        self.effect = plain_label()
+        self.effect.setWordWrap(True)
+        self.effect.setProperty("role", "hint")
+        layout.addWidget(self.today)
+        layout.addWidget(self.effect)
         self.progress = JobProgress()
         layout.addWidget(self.progress)
         self.model: RecordTableModel[OutboxInfo] = RecordTableModel([
             Column(self.tr("时间"), lambda m: services.format_datetime(m.created_at),
                    sort_key=lambda m: m.created_at),
+            Column(self.tr("类型"), lambda m: kind_label(m.kind)),
+            Column(self.tr("计划发送"), lambda m: services.format_datetime(m.not_before)
+                   if m.not_before and m.status == "queued" else "",
+                   sort_key=lambda m: m.not_before or m.created_at),
             Column(self.tr("渠道"), lambda m: channel_label(m.channel)),
             Column(self.tr("收件人"), lambda m: m.recipient),
             Column(self.tr("状态"), lambda m: QCoreApplication.translate(
@@ -115,7 +141,7 @@ class MessagesPage(QWidget):
         ], key=lambda m: m.id)
         proxy = SortProxy()
         proxy.setSourceModel(self.model)
-        self.view = make_table(proxy, stretch_column=6, descending=True)
+        self.view = make_table(proxy, stretch_column=8, descending=True)
         layout.addWidget(self.view, 1)
         services.changed.connect(self._on_changed)
         self.reload()
@@ -126,8 +152,34 @@ class MessagesPage(QWidget):
 
     def reload(self) -> None:
         self.model.replace(messages.outbox(self.services.ctx))
-        for column in (0, 1, 2, 3, 4, 5):
+        for column in range(8):
             self.view.resizeColumnToContents(column)
+        today = self.services.local(self.services.ctx.now()).date()
+        counts = self.services.call(message_stats.day_by_kind, today)
+        self.today.setText(self._today_text(counts))
+        effect = self.services.call(message_stats.message_effect,
+                                    Period(today - timedelta(days=29), today))
+        self.effect.setText(self._effect_text(effect))
+
+    def _today_text(self, counts: list[KindCounts]) -> str:
+        total = [sum(getattr(c, name) for c in counts)
+                 for name in ("sent", "waiting", "failed", "dropped")]
+        parts = [self.tr("{0}：发 {1} · 待 {2} · 败 {3}").format(
+            kind_label(c.kind), c.sent, c.waiting, c.failed)
+            for c in counts if c.sent or c.waiting or c.failed]
+        head = self.tr("今天：已发送 {0} 条，待发送 {1} 条，失败 {2} 条，已撤回 {3} 条").format(
+            *total)
+        return head + (self.tr("（{0}）").format(self.tr("；").join(parts)) if parts else "")
+
+    def _effect_text(self, effect: MessageEffect) -> str:
+        def percent(value: float | None) -> str:
+            return "—" if value is None else f"{value:.0%}"
+
+        return self.tr("近 30 天：有提醒的预约 {0} 个，爽约率 {1}；未提醒的 {2} 个，爽约率 {3}。"
+                       "复查通知 {4} 条，{5} 天内预约 {6}。").format(
+            effect.reminded, percent(effect.reminded_no_show_rate), effect.not_reminded,
+            percent(effect.not_reminded_no_show_rate), effect.notices,
+            message_stats.BOOKED_WITHIN, percent(effect.notice_booking_rate))
 
     @staticmethod
     def _delivery(m: OutboxInfo) -> str:
@@ -151,6 +203,11 @@ class MessagesPage(QWidget):
         if item is not None:
             QApplication.clipboard().setText(item.body)
             self.status.setText(self.tr("已复制到剪贴板"))
+
+    def record_reply(self) -> None:
+        item = self._selected()
+        if item is not None:
+            FeedbackDialog(self.services, item.patient_id, self).exec()
 
     def mark_sent(self) -> None:
         item = self._selected()
@@ -226,6 +283,9 @@ class MessagesPage(QWidget):
 
     def edit_channels(self) -> None:
         ChannelsDialog(self.services, self).exec()
+
+    def edit_automatic(self) -> None:
+        AutoMessagesDialog(self.services, self).exec()
 
 
 class _TabbedErrors(FieldErrors):

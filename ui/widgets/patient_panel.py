@@ -67,6 +67,7 @@ KIND_LABELS = {
     "contact": QT_TRANSLATE_NOOP("PatientPanelWidget", "联系"),
     "feedback": QT_TRANSLATE_NOOP("PatientPanelWidget", "反馈"),
     "attachment": QT_TRANSLATE_NOOP("PatientPanelWidget", "附件"),
+    "message": QT_TRANSLATE_NOOP("PatientPanelWidget", "消息"),
 }
 
 

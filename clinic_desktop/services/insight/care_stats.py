@@ -13,6 +13,7 @@ from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.periods import Period
 from clinic_desktop.services.insight.common import bounds_of, checked, rate
+from clinic_desktop.services.message_stats import MessageEffect, effect_in
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.engagement import Feedback
 
@@ -38,6 +39,7 @@ class CareStats:
     complaints_new: int  # complaints recorded in the period
     complaints_new_open: int  # ... still open or being handled
     complaints_open_now: int  # every complaint open or being handled, whenever made
+    messages: MessageEffect | None = None  # what automatic reminders and notices did
 
     @property
     def reach_rate(self) -> float:
@@ -82,4 +84,4 @@ def care_in(session: Session, period: Period) -> CareStats:
     due_n, done_n, reached_n, booked_n, recalls_n, satisfied_n = (int(v) for v in tasks)
     return CareStats(period, due_n, done_n, reached_n, booked_n, recalls_n, satisfied_n,
                      round(float(score), 2) if score is not None else None, int(scored),
-                     int(new), int(new_open), int(open_now))
+                     int(new), int(new_open), int(open_now), effect_in(session, period))

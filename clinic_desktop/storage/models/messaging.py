@@ -20,7 +20,9 @@ class MessageTemplate(Base):
 
 
 class OutboxMessage(Base):
-    """queued -> sending -> sent, or back to queued for a retry, or failed with the reason.
+    """queued -> sending -> sent, or back to queued for a retry, or failed with the reason;
+    an automatic message no longer useful (its booking moved, cancelled or past) is dropped
+    with the reason instead.
 
     ``template_key`` and ``params_json`` (the placeholder values the body was rendered from)
     let an SMS provider send its registered template instead of the text. A message a provider
@@ -52,9 +54,19 @@ class OutboxMessage(Base):
     delivery: Mapped[str | None] = mapped_column(String(12))  # unknown, delivered, failed
     delivered_at: Mapped[datetime | None]
     delivery_error: Mapped[str | None] = mapped_column(Text)
+    # Automatic messages (``auto_messages``): what the message is (confirmation, reminder,
+    # care, recall_notice, birthday, festival, survey; None: queued by hand), the booking it
+    # is about, when it may go and when it stops being worth sending.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    # Not a foreign key (see migration 20261211_22): bookings are cancelled, never deleted.
+    appointment_id: Mapped[int | None]
+    not_before: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_status", "status", "channel"),
-                      Index("ix_outbox_delivery", "delivery", "sent_at"))
+                      Index("ix_outbox_delivery", "delivery", "sent_at"),
+                      Index("ix_outbox_appointment", "appointment_id"),
+                      Index("ix_outbox_kind_created", "kind", "created_at"))
 
 
 class ContactConsent(Base):

@@ -47,6 +47,23 @@ class CareTab(LazyTab):
              s.bookings_from_callbacks, s.recalls_due, s.recalls_booked],
             title=self.tr("回访与复查"))
 
+    def _message_rows(self, s: CareStats) -> tuple[tuple[object, ...], ...]:
+        m = s.messages
+        if m is None or not (m.reminded or m.notices):
+            return ()
+
+        def share(part: int, whole: int, value: float | None) -> str:
+            return "—" if value is None else f"{part}/{whole}（{value:.0%}）"
+
+        return (
+            (self.tr("有短信提醒的预约爽约"), share(m.reminded_no_shows, m.reminded,
+                                                  m.reminded_no_show_rate)),
+            (self.tr("未提醒的预约爽约"), share(m.not_reminded_no_shows, m.not_reminded,
+                                               m.not_reminded_no_show_rate)),
+            (self.tr("复查通知后 30 天内预约"), share(m.notices_booked, m.notices,
+                                                     m.notice_booking_rate)),
+        )
+
     def tables(self) -> list[ReportTable]:
         s = self.stats()
         if s is None:
@@ -66,6 +83,7 @@ class CareTab(LazyTab):
             (self.tr("新投诉"), str(s.complaints_new)),
             (self.tr("其中未解决"), str(s.complaints_new_open)),
             (self.tr("当前未解决投诉"), str(s.complaints_open_now)),
+            *self._message_rows(s),
         )
         return [ReportTable(self.tr("回访与满意度"), (
             XlsxColumn(self.tr("指标"), 22), XlsxColumn(self.tr("数值"), 16)), rows)]
