@@ -131,11 +131,12 @@ def expand_plan(plan: CarePlan, *, treated_at: datetime, treatment_key: str) -> 
 
 def filter_imported(tasks: Iterable[PlannedTask], *, import_date: date,
                     lookback_days: int = 30) -> tuple[list[PlannedTask], int]:
-    """Tasks due from ``lookback_days`` before the import onward, and how many were skipped."""
+    """Tasks due from ``lookback_days`` before the import onward, and how many were skipped
+    (a message step never: it is about the day of the treatment, not its history)."""
     cutoff = import_date - timedelta(days=lookback_days)
     kept, skipped = [], 0
     for task in tasks:
-        if task.due_at.date() >= cutoff:
+        if task.due_at.date() >= cutoff and task.kind != "message":
             kept.append(task)
         else:
             skipped += 1

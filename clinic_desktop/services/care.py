@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, String, and_, func, select, true, type_coerce, update
 from sqlalchemy.orm import Session
 
-from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.errors import ConcurrentEdit, NotFound, UserError
 from clinic_desktop.events import AppointmentChanged, TreatmentCompleted, TreatmentUndone
@@ -219,51 +218,13 @@ def _kept_tasks(plan: CarePlan, treated_at: datetime, cutoff: date,
                 break
             dues.append((due, last, occurrence))
             occurrence += 1
-    kept = [entry for entry in dues if entry[0].date() >= cutoff]
+    # A message step is about the day of the treatment (instructions, "how are you"): never
+    # sent for history, however recent.
+    kept = [entry for entry in dues if entry[0].date() >= cutoff and entry[1].kind != "message"]
     kept.sort(key=itemgetter(0))  # stable, as ``expand_plan``'s sort before the filter
     return [PlannedTask(f":{plan.key}:{step.key}:{occurrence}", plan.key, step.key, step.kind,
                         step.title, due, step.assigned_role, step.priority, step.window_days)
             for due, step, occurrence in kept], len(dues) - len(kept)
-
-
-def plan_imported_treatments(
-    ctx: Context, session: Session, treatments: list[ImportedTreatment], *, write: bool,
-    per_plan: dict[str, int] | None = None, expanded: ImportedCare | None = None,
-) -> tuple[int, int]:
-    """The care tasks of imported treatments, in bulk (see ``expand_imported``; ``expanded``:
-    that already worked out for these treatments). Returns (created, skipped); with
-    ``write=False`` only counts (the dry run). ``per_plan`` receives the tasks created by
-    plan name.
-
-    The tasks go to ``insert_columns`` a column at a time, each task taking its treatment's
-    own dedupe key."""
-    care = expanded if expanded is not None else expand_imported(
-        plans_for_import(session, ctx.now()), treatments)
-    if per_plan is not None:
-        for name, count in care.by_plan.items():
-            per_plan[name] = per_plan.get(name, 0) + count
-    if write and care.work:
-        from clinic_desktop.storage.bulk import insert_columns, table_of
-
-        tasks = [(treatments[index], p) for index, planned in care.work for p in planned]
-        mark_table(session, "care_task")
-        insert_columns(session.connection(), table_of(CareTask), {
-            "patient_id": [t.patient_id for t, _p in tasks],
-            "kind": [p.kind for _t, p in tasks],
-            "title": [p.title for _t, p in tasks],
-            "due_at": [p.due_at for _t, p in tasks],
-            "source_id": [t.treatment_id for t, _p in tasks],
-            "dedupe_key": [f"t{t.treatment_id}{p.dedupe_key}" for t, p in tasks],
-            "plan_key": [p.plan_key for _t, p in tasks],
-            "step_key": [p.step_key for _t, p in tasks],
-            "procedure_name": [t.procedure for t, _p in tasks],
-            "doctor_id": [t.doctor_id for t, _p in tasks],
-            "assigned_role": [p.assigned_role for _t, p in tasks],
-            "priority": [p.priority for _t, p in tasks],
-            "window_days": [p.window_days for _t, p in tasks],
-        }, {"status": "pending", "source": "plan", "created_at": ctx.now()}, want_ids=False,
-            rebuild_indexes=True)
-    return care.created, care.skipped
 
 
 def on_treatment_undone(ctx: Context, session: Session, event: TreatmentUndone) -> None:

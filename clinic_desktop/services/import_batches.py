@@ -23,6 +23,7 @@ from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_balances import remove_openings, settle_after_undo
 from clinic_desktop.services.import_plan import chunks
 from clinic_desktop.services.import_writer import jsonable
+from clinic_desktop.services.insight.patient_money import batch_writes
 from clinic_desktop.storage.bulk import table_of
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
@@ -161,8 +162,9 @@ def undo_import(ctx: Context, batch_id: int, *,
                 status="cancelled", closed_at=ctx.now(), closed_reason=_("导入已撤销"),
                 version=CareTask.version + 1))
         openings = remove_openings(session, batch_id, created)
-        ledger = _count(session, delete(LedgerEntry).where(
-            LedgerEntry.import_batch_id == batch_id))
+        with batch_writes(session, batch_id):  # the money triggers: one grouped statement
+            ledger = _count(session, delete(LedgerEntry).where(
+                LedgerEntry.import_batch_id == batch_id))
         settle_after_undo(session, openings)  # refuses when an opening balance was spent
         for chunk in chunks(visit_ids):
             check()

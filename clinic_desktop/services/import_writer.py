@@ -3,7 +3,9 @@ merges into existing patients (with what undo needs), inside the caller's transa
 
 The patients' search index, and on a first import the tables' indexes (``storage.bulk``), are
 built after their rows, on a second thread while the visits' rows are worked out in Python
-(``prepare_visits``, then ``write_visits``; ``storage.bulk_overlap``).
+(``prepare_visits``, then ``write_visits``; ``storage.bulk_overlap``). The visits, treatments,
+ledger entries and care tasks are inserted on that thread too: everything ``write_visits``
+reads is read first, so the main thread hands over their chunks and goes on.
 
 The inserts are built a column at a time (``storage.bulk.insert_columns``): each column is
 one comprehension over the batch, the values every row shares (the instant, the user, the
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -33,12 +35,21 @@ from clinic_desktop.i18n import _
 from clinic_desktop.importing.rows import CleanRow, Person, VisitFields
 from clinic_desktop.rules.pinyin import PinyinKeys, search_keys
 from clinic_desktop.services.care import ImportedTreatment
+from clinic_desktop.services.care_import import TASK_COLUMNS, shared_values
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.import_plan import ImportPlan, current_fields
 from clinic_desktop.services.import_values import ResolvedValues, Target
-from clinic_desktop.storage.bulk import bulk_insert, insert_columns, rebuilt_indexes, table_of
+from clinic_desktop.storage.bulk import (
+    ColumnInsert,
+    bulk_insert,
+    insert_columns,
+    quiet_triggers,
+    rebuilt_indexes,
+    table_of,
+)
 from clinic_desktop.storage.bulk_overlap import Overlap
 from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
+from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 
@@ -57,6 +68,7 @@ class BatchWriter:
         self.later: Overlap | None = None
         self.held: set[str] = set()  # tables whose indexes ``indexes_held`` keeps dropped
         self.search_held = False  # ``patients_in_bulk`` fills the search index after its block
+        self.tasks_insert: ColumnInsert | None = None  # see ``write_visits``
 
     def at_noon(self, day: date) -> datetime:
         if day not in self.noon:
@@ -100,7 +112,9 @@ class BatchWriter:
         """Keep a table's secondary indexes dropped across several bulk writes (the visits'
         ledger and the opening balances), and build them once after the last."""
         table = table_of(model)
-        with rebuilt_indexes(self.session.connection(), table, adding, create=self._later):
+        connection = self.session.connection()
+        with rebuilt_indexes(connection, table, adding, create=self._later), \
+                quiet_triggers(connection, table, adding, create=self._later):
             self.held.add(table.name)
             try:
                 yield
@@ -293,24 +307,67 @@ class BatchWriter:
         return PreparedVisits(visit, treatment, ledger, [i for i, _kind in entries], treatments,
                               sum(1 for _i, kind in entries if kind == "payment"))
 
-    def write_visits(self, prepared: PreparedVisits) -> list[ImportedTreatment]:
+    def write_visits(self, prepared: PreparedVisits, *,
+                     tasks: bool = False) -> list[ImportedTreatment]:
         """One visit per row, its treatment line, its charge and its payment; returns the
-        treatments with their ids."""
+        treatments with their ids. ``tasks``: also prepare the insert of their care tasks
+        (``tasks_insert``, for ``care_import.plan_imported_treatments``).
+
+        Everything this reads comes first: each table's triggers and next id, and its indexes
+        set aside (``storage.bulk``). The rows then go to the second thread when the writer
+        has one (``later``), table after table, each table's indexes queued after its rows,
+        while the import goes on with the care tasks."""
         if not prepared.treatments:
             return []
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
         same = {"created_by": staff, "import_batch_id": self.batch_id}
-        visit_ids = self._insert(Visit, prepared.visit, {"created_at": now, **same})
-        treatment_ids = self._insert(Treatment, {"visit_id": visit_ids, **prepared.treatment},
-                                     {})
         ledger = prepared.ledger
-        self._insert(LedgerEntry, {
-            "patient_id": ledger["patient_id"], "at": ledger["at"], "kind": ledger["kind"],
-            "method": ledger["method"], "amount": ledger["amount"],
-            "visit_id": [visit_ids[i] for i in prepared.ledger_visits],
-            "note": ledger["note"]}, same)
+        count = len(prepared.treatments)
+        with ExitStack() as visits_aside, ExitStack() as treatments_aside, \
+                ExitStack() as entries_aside:
+            visits = self._column_insert(Visit, list(prepared.visit),
+                                         {"created_at": now, **same}, count, visits_aside)
+            treatments = self._column_insert(Treatment, ["visit_id", *prepared.treatment], {},
+                                             count, treatments_aside)
+            entries = self._column_insert(LedgerEntry, [*LEDGER_COLUMNS, "visit_id"], same,
+                                          len(prepared.ledger_visits), entries_aside)
+            if tasks:
+                self.tasks_insert = self._column_insert(
+                    CareTask, list(TASK_COLUMNS), shared_values(now), count, ExitStack())
+            visit_ids = visits.write(prepared.visit)
+            visits_aside.close()  # their indexes are built next, on the second thread
+            treatment_ids = treatments.write({"visit_id": visit_ids, **prepared.treatment})
+            treatments_aside.close()
+            entries.write({**{name: ledger[name] for name in LEDGER_COLUMNS},
+                           "visit_id": [visit_ids[i] for i in prepared.ledger_visits]})
         _placeholders, *fields = zip(*prepared.treatments, strict=True)
         return list(map(ImportedTreatment._make, zip(treatment_ids, *fields, strict=True)))
+
+    def _column_insert(self, model: type[Any], names: list[str], same: dict[str, Any],
+                       adding: int, aside: ExitStack) -> ColumnInsert:
+        """A prepared bulk insert into ``model``'s table (see ``write_visits``); the table's
+        indexes and quiet triggers are set aside on ``aside`` unless ``indexes_held`` holds
+        them (for the care tasks it must: their rows come after ``write_visits``)."""
+        if model is CareTask and CareTask.__tablename__ not in self.held:
+            raise ValueError("the care tasks' insert needs indexes_held(CareTask, …)")
+        table = table_of(model)
+        mark_table(self.session, table.name)  # written past the session's events
+        connection = self.session.connection()
+        if table.name not in self.held:
+            aside.enter_context(rebuilt_indexes(connection, table, adding,
+                                                create=self._later))
+            aside.enter_context(quiet_triggers(connection, table, adding, create=self._later))
+        return ColumnInsert(connection, table, names, same, send=self._send)
+
+    def _send(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """One chunk of a bulk insert: to the second thread when there is one, else now."""
+        if self.later is not None:
+            self.later.run_many(sql, rows)
+        else:
+            self.session.connection().exec_driver_sql(sql, rows)
+
+
+LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "note")
 
 
 @dataclass(frozen=True)

@@ -48,11 +48,8 @@ from clinic_desktop.importing.rows import (
 from clinic_desktop.importing.values import ValueChoices, ValueMatch, match_values
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.legacy_values import cell_text
-from clinic_desktop.services.care import (
-    expand_imported,
-    plan_imported_treatments,
-    plans_for_import,
-)
+from clinic_desktop.services.care import expand_imported, plans_for_import
+from clinic_desktop.services.care_import import plan_imported_treatments
 from clinic_desktop.services.import_balances import (
     OpeningTotals,
     plan_openings,
@@ -76,9 +73,11 @@ from clinic_desktop.services.import_values import (
     write_new_entries,
 )
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
+from clinic_desktop.services.insight.patient_money import batch_writes
 from clinic_desktop.services.patients import _today, sources
 from clinic_desktop.storage.bulk import bulk_insert, table_of
 from clinic_desktop.storage.bulk_overlap import overlapped
+from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
 
@@ -334,15 +333,22 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             if check:
                 check()  # a cancel here also stops what runs on the second thread
             report(70, 100, _("正在写入就诊和账目…"))
-            with writer.indexes_held(LedgerEntry, len(visits.ledger_visits)):
-                treatments = writer.write_visits(visits)
+            # The per-patient money triggers on the ledger (``patient_money``) are paused for
+            # the batch's entries, whose sums are then added in one grouped statement.
+            # The rows go to the second thread table after table; the care tasks' insert is
+            # prepared with the others (``write_visits``), so none of them waits for another.
+            with writer.indexes_held(LedgerEntry, len(visits.ledger_visits)), \
+                    writer.indexes_held(CareTask, care.created), \
+                    batch_writes(session, batch.id):
+                treatments = writer.write_visits(visits, tasks=care.created > 0)
+                report(85, 100, _("正在生成回访任务…"))
+                created, skipped = plan_imported_treatments(
+                    ctx, session, treatments, write=True, per_plan=per_plan, expanded=care,
+                    insert=writer.tasks_insert)
                 write_openings(ctx, session, opening, new_ids, batch.id,
                                file_name=request.path.name, today=today)
             if check:
                 check()
-            report(85, 100, _("正在生成回访任务…"))
-            created, skipped = plan_imported_treatments(ctx, session, treatments, write=True,
-                                                        per_plan=per_plan, expanded=care)
             writer.later = None
         payments = visits.payments
         summary = ImportSummary(dry_run=False, batch_id=batch.id, payments_created=payments,

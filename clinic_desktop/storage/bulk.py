@@ -13,7 +13,7 @@ one ``map`` over its processor, and the driver's row tuples are made by one ``zi
 Python code runs per row here, so 100,000 rows cost what SQLite itself costs.
 ``bulk_insert`` takes row tuples and turns each chunk into columns.
 
-What SQLite itself costs is then cut three ways on SQLite:
+What SQLite itself costs is then cut four ways on SQLite:
 
 - a value every row of a chunk shares (the batch id, the importing user, the import's
   instant, a column left empty) is written into the statement as a literal instead of being
@@ -27,7 +27,12 @@ What SQLite itself costs is then cut three ways on SQLite:
 - with ``rebuild_indexes``, a table that holds fewer rows than the batch adds has its
   secondary indexes dropped for the insert and created again after it (one sort each, not one
   B-tree insert per row and index), inside the caller's transaction: a rollback restores them
-  as SQLite's DDL is transactional.
+  as SQLite's DDL is transactional;
+- ``quiet_triggers`` sets aside, the same way, insert triggers that would do nothing for any
+  row of the batch (they wait on an empty table: the dashboard's day cache).
+
+``ColumnInsert`` reads what an insert needs before its rows are given, so a writer can hand
+the chunks to a second thread (``storage.bulk_overlap``) and go on.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ SPLIT_MAX_COLUMNS = 6  # at most 2**6 parts a chunk
 SPLIT_MIN_SHARE = 16  # a column is split on when at least 1/16 of the chunk is NULL
 Processor = Callable[[Any], Any]
 Run = Callable[[str], None]  # runs one statement that returns nothing
+Many = Callable[[str, list[tuple[Any, ...]]], None]  # runs one statement over many rows
 
 
 def _memoised(process: Processor) -> Processor:
@@ -109,14 +115,48 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, S
     Returns the new ids in row order. Columns named in neither get their model default.
     ``rebuild_indexes``: see the module's note (for a batch of thousands of rows); ``create``
     runs the CREATE INDEX statements (default: at once, on ``connection``)."""
-    counts = {len(values) for values in columns.values()}
-    if len(counts) != 1:
-        raise ValueError(f"insert_columns needs columns of one length, not {sorted(counts)}")
-    count = counts.pop()
+    count = column_length(columns)
     insert = _Insert(connection, table, list(columns), same or {})
     with rebuilt_indexes(connection, table, count, create=create) if rebuild_indexes \
             else _nothing():
         return insert.run(list(columns.values()), count, want_ids=want_ids)
+
+
+def column_length(columns: Mapping[str, Sequence[Any]]) -> int:
+    """The one length of ``columns`` (a ValueError when they differ)."""
+    counts = {len(values) for values in columns.values()}
+    if len(counts) != 1:
+        raise ValueError(f"insert_columns needs columns of one length, not {sorted(counts)}")
+    return counts.pop()
+
+
+class ColumnInsert:
+    """``insert_columns`` in two steps, for a writer that sends its rows to a second thread
+    (``storage.bulk_overlap``): everything read from the database (the table's triggers, its
+    next id) is read when this is made, so ``write`` reads nothing; it hands each chunk's
+    statement and rows to ``send`` and returns the ids the rows will get.
+
+    The ids are counted on from ``first_id``: the caller holds the write transaction, so
+    nothing but its own writes, all of them through this object, add rows to the table in
+    between."""
+
+    def __init__(self, connection: Connection, table: Table, names: Sequence[str],
+                 same: Mapping[str, Any], *, send: Many, first_id: int | None = None) -> None:
+        self.insert = _Insert(connection, table, list(names), same, send=send)
+        if self.insert.sqlite and self.insert.ids:
+            self.insert.next_id = first_id if first_id is not None else next_id(connection,
+                                                                                table)
+
+    def write(self, columns: Mapping[str, Sequence[Any]]) -> list[int]:
+        if list(columns) != self.insert.names:
+            raise ValueError("the columns ColumnInsert was made for, in that order")
+        count = column_length(columns)
+        return self.insert.run(list(columns.values()), count, want_ids=True)
+
+
+def next_id(connection: Connection, table: Table) -> int:
+    """The id the next row of ``table`` gets from these inserts (largest + 1)."""
+    return int(connection.execute(select(func.max(table.c.id))).scalar_one() or 0) + 1
 
 
 def bulk_insert(connection: Connection, table: Table, names: Sequence[str],
@@ -166,6 +206,62 @@ def rebuilt_indexes(connection: Connection, table: Table, adding: int, *,
             create(sql)
 
 
+# An insert trigger that acts only while another table holds rows: ``… FOR EACH ROW WHEN EXISTS
+# (SELECT 1 FROM insight_day) BEGIN …`` (the dashboard's day cache, emptied as rows change).
+_GUARDED = re.compile(r"\bFOR\s+EACH\s+ROW\s+WHEN\s+EXISTS\s*\(\s*SELECT\s+1\s+FROM\s+"
+                      r"(\"[^\"]+\"|\w+)\s*\)\s*BEGIN\b", re.IGNORECASE)
+
+
+@contextmanager
+def quiet_triggers(connection: Connection, table: Table, adding: int, *,
+                   create: Run | None = None) -> Iterator[None]:
+    """On SQLite, for a batch of thousands of rows: the insert triggers of ``table`` whose
+    every action waits on another table holding rows (``WHEN EXISTS (SELECT 1 FROM t)``) are
+    dropped for the insert while ``t`` is empty, and created again after it by ``create``
+    (default: at once). For each row such a trigger would only find ``t`` empty and do
+    nothing, at ~3 µs a row; so this stores the same. A trigger is kept when any trigger of
+    the database could put rows into ``t`` during the insert. A rollback restores a dropped
+    trigger (SQLite's DDL is transactional); an error in the block creates them again at
+    once."""
+    found = _quiet_triggers(connection, table, adding)
+    for name, _sql in found:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):
+            for _name, sql in found:
+                connection.exec_driver_sql(sql)
+        raise
+    for _name, sql in found:
+        if create is None:
+            connection.exec_driver_sql(sql)
+        else:
+            create(sql)
+
+
+def _quiet_triggers(connection: Connection, table: Table, adding: int,
+                    ) -> list[tuple[str, str]]:
+    if connection.dialect.name != "sqlite" or adding < CHUNK_ROWS:
+        return []
+    triggers = connection.exec_driver_sql(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "ORDER BY rowid").all()
+    found = []
+    for name, owner, sql in triggers:
+        guard = _GUARDED.search(sql or "")
+        if owner != table.name or guard is None or not _fires_on_insert(sql):
+            continue
+        watched = guard.group(1).strip('"')
+        writes = re.compile(rf"\b(?:INSERT|REPLACE)\b[^;]*?\bINTO\s+\"?{re.escape(watched)}"
+                            rf"\b", re.IGNORECASE)
+        if any(writes.search(other or "") for _n, _t, other in triggers):
+            continue
+        if connection.exec_driver_sql(f'SELECT 1 FROM "{watched}" LIMIT 1').first() is None:
+            found.append((name, sql))
+    return found
+
+
 def _droppable_indexes(connection: Connection, table: Table, adding: int,
                        ) -> list[tuple[str, str]]:
     if connection.dialect.name != "sqlite" or "id" not in table.c or adding < CHUNK_ROWS:
@@ -187,8 +283,9 @@ class _Insert:
     values already converted; ``run`` writes a block of columns."""
 
     def __init__(self, connection: Connection, table: Table, names: list[str],
-                 same: Mapping[str, Any]) -> None:
+                 same: Mapping[str, Any], *, send: Many | None = None) -> None:
         self.connection, self.table, self.names = connection, table, names
+        self.send = send  # None: each chunk is written at once, on ``connection``
         self.same = {**same, **_defaults(table, set(names) | set(same))}
         self.sqlite = connection.dialect.name == "sqlite"
         # A table keyed by its columns (patient_tag) has no id to hand out.
@@ -240,8 +337,7 @@ class _Insert:
             return _with_returning(self.connection, self.table, self.names, columns,
                                    self.same, count, want_ids)
         if self.ids and not self.next_id:
-            self.next_id = (self.connection.execute(select(func.max(self.table.c.id)))
-                            .scalar_one() or 0) + 1
+            self.next_id = next_id(self.connection, self.table)
         first = self.next_id
         for start in range(0, count, CHUNK_ROWS):
             end = min(start + CHUNK_ROWS, count)
@@ -263,7 +359,7 @@ class _Insert:
     def _write(self, parts: list[list[Any] | None], shape: list[str | None], rows: int) -> None:
         """One chunk: ``parts[i]`` holds column i's values, or None where ``shape[i]`` is the
         literal that column has in the statement."""
-        execute = self.connection.exec_driver_sql
+        execute: Many = self.send or self.connection.exec_driver_sql  # type: ignore[assignment]
         if rows >= SHAPE_MIN_ROWS:
             for i, values in enumerate(parts):
                 if values is not None and (literal := _shared(values)) is not None:

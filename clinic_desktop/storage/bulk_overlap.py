@@ -1,7 +1,7 @@
-"""Long statements that return nothing (building an index, filling the search index) run on a
-second thread, on the transaction's own connection, while the caller goes on with Python
-work: sqlite3 lets go of the GIL while SQLite runs a statement, so on two cores both go on at
-once. Statements run one at a time, in the order they were given.
+"""Long statements that return nothing (building an index, filling the search index, a bulk
+insert's chunks) run on a second thread, on the transaction's own connection, while the caller
+goes on with Python work: sqlite3 lets go of the GIL while SQLite runs a statement, so on two
+cores both go on at once. Statements run one at a time, in the order they were given.
 
 The connection is never used by two threads at once: every statement the calling thread
 sends through SQLAlchemy, and its commit and rollback, first waits for the queued work to
@@ -48,11 +48,25 @@ class Overlap:
         driver = self.connection.connection.driver_connection
         self.pending.append(self.pool.submit(self._execute, driver, sql, tuple(parameters)))
 
-    def _execute(self, driver: Any, sql: str, parameters: tuple[Any, ...]) -> None:
+    def run_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Start ``sql`` once for each of ``rows`` (an insert's chunk), after those already
+        started. The rows are the worker's from now on: the caller must not change them."""
+        if self.pool is None:
+            self.connection.exec_driver_sql(sql, rows)
+            return
+        if self.error is not None:
+            raise self.error
+        driver = self.connection.connection.driver_connection
+        self.pending.append(self.pool.submit(self._execute, driver, sql, rows, many=True))
+
+    def _execute(self, driver: Any, sql: str, parameters: Any, *, many: bool = False) -> None:
         started = time.thread_time()
         cursor = driver.cursor()
         try:
-            cursor.execute(sql, parameters)
+            if many:
+                cursor.executemany(sql, parameters)
+            else:
+                cursor.execute(sql, parameters)
         finally:
             cursor.close()
             self.busy += time.thread_time() - started

@@ -30,7 +30,7 @@ def _everything(ctx: Context) -> dict[str, Any]:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name") if name not in SKIPPED]
         found: dict[str, Any] = {t: connection.exec_driver_sql(
-            f'SELECT * FROM "{t}" ORDER BY rowid').all() for t in tables}
+            f'SELECT * FROM "{t}" ORDER BY {_order(connection, t)}').all() for t in tables}
         found["indexes"] = connection.exec_driver_sql(
             "SELECT tbl_name, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
             "ORDER BY tbl_name, name").all()
@@ -38,6 +38,16 @@ def _everything(ctx: Context) -> dict[str, Any]:
             "SELECT rowid FROM patient_fts WHERE patient_fts MATCH '\"P00001\"' "
             "ORDER BY rowid").all()
     return found
+
+
+def _order(connection: Connection, table: str) -> str:
+    """``rowid``; a table WITHOUT ROWID (patient_month_spend) has none: all its columns."""
+    sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?",
+                                     (table,)).scalar() or ""
+    if "WITHOUT ROWID" not in sql.upper():
+        return "rowid"
+    width = len(connection.exec_driver_sql(f'SELECT * FROM "{table}" LIMIT 0').keys())
+    return ", ".join(str(i) for i in range(1, width + 1))
 
 
 def test_the_shortcuts_store_what_a_plain_import_stores(

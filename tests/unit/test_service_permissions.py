@@ -812,7 +812,7 @@ RULES: dict[str, Rule] = {
     "care.on_treatment_completed": internal(IN_TRANSACTION + " (an event handler)"),
     "care.on_treatment_undone": internal(IN_TRANSACTION + " (an event handler)"),
     "care.on_appointment_changed": internal(IN_TRANSACTION + " (an event handler)"),
-    "care.plan_imported_treatments": internal(IN_TRANSACTION + " (imports.run_import)"),
+    "care_import.plan_imported_treatments": internal(IN_TRANSACTION + " (imports.run_import)"),
     # contacts, feedback, messages
     "engagement.log_contact": needs(V.PATIENT_EDIT, call=lambda c: a(
         c.seed.patient, channel="phone", summary="提醒明天复诊")),
