@@ -26,6 +26,7 @@ from clinic_desktop.paths import DataDir  # noqa: E402
 from clinic_desktop.services.auth import setup_clinic  # noqa: E402
 from clinic_desktop.storage.database import Database, open_database  # noqa: E402
 from clinic_desktop.storage.sqlite_files import forget_keys  # noqa: E402
+from tests import pg  # noqa: E402
 
 ADMIN_PASSWORD = "s3cret-pass"
 
@@ -116,7 +117,7 @@ class ClinicTemplates:
         test_language = current_language()
         set_language("zh_CN")  # what the clinic's own rows are written in, whatever the test
         try:
-            db = open_database(data_dir, now=FIXED_NOW)
+            db = self._open(data_dir, clinic_name)
             actor = None
             if clinic_name is not None:
                 actor = setup_clinic(
@@ -134,6 +135,9 @@ class ClinicTemplates:
         self._built[clinic_name] = _Template(data_dir.root, key_dir, actor)
         return self._built[clinic_name]
 
+    def _open(self, data_dir: DataDir, clinic_name: str | None) -> Database:
+        return open_database(data_dir, now=FIXED_NOW)
+
 
 # The set-up clinics the fixtures start from, by clinic name: their administrator's name.
 ADMIN_DISPLAY_NAMES = {"测试诊所": "管理员", "仁爱口腔": "王院长"}
@@ -150,22 +154,127 @@ _SET_UP: dict[int, Actor] = {}
 
 
 @pytest.fixture
-def database(data_dir: DataDir, clinic_templates: ClinicTemplates,
-             request: pytest.FixtureRequest) -> Iterator[Database]:
-    """An empty migrated clinic; already set up when the test also asks for ``admin_ctx``."""
+def database(request: pytest.FixtureRequest, db_engine: str) -> Iterator[Database]:
+    """An empty migrated clinic; already set up when the test also asks for ``admin_ctx``.
+    On SQLite unless the module is marked ``both_engines`` (then on PostgreSQL too)."""
     actor = None
+    clinic_name: str | None = None
     if "admin_ctx" in request.fixturenames:
         clock: FixedClock = request.getfixturevalue("fixed_clock")
         if clock.now() == FIXED_NOW:
-            actor = clinic_templates.copy_into(data_dir, "测试诊所")
+            clinic_name = "测试诊所"
+    if db_engine == "postgresql":
+        templates: PgTemplates = request.getfixturevalue("pg_templates")
+        copy, actor = templates.copy(clinic_name)
+        db = open_database(url=templates.url_for(copy))
     else:
-        clinic_templates.copy_into(data_dir, None)
-    db = open_database(data_dir)
+        data_dir: DataDir = request.getfixturevalue("data_dir")
+        clinic_templates: ClinicTemplates = request.getfixturevalue("clinic_templates")
+        actor = clinic_templates.copy_into(data_dir, clinic_name)
+        db = open_database(data_dir)
     if actor is not None:
         _SET_UP[id(db)] = actor
     yield db
     _SET_UP.pop(id(db), None)
     db.close()
+    if db_engine == "postgresql":
+        templates.drop(copy)
+
+
+# --- PostgreSQL (tests/pg.py): a server per test session, a database per test ----------------
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """The one line saying the PostgreSQL half does not run on this machine."""
+    return None if pg.available() else pg.UNAVAILABLE
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL its tests are left out (the header says so once), not skipped
+    one by one."""
+    if pg.available():
+        return
+    left_out = [item for item in items if item.get_closest_marker("postgresql")]
+    if left_out:
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+        config.hook.pytest_deselected(items=left_out)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of a ``both_engines`` module that use the database run once per engine."""
+    if "db_engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+            "both_engines"):
+        metafunc.parametrize("db_engine", ["sqlite", pytest.param(
+            "postgresql", marks=pytest.mark.postgresql)], indirect=True)
+
+
+@pytest.fixture
+def db_engine(request: pytest.FixtureRequest) -> str:
+    """"sqlite" (the default) or "postgresql" (``both_engines`` modules)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.PgServer]:
+    """A PostgreSQL server for this test process (its own throw-away cluster unless
+    CLINIC_TEST_PG_URL names one); skipped with one line when there is none."""
+    if not pg.available():
+        pytest.skip(pg.UNAVAILABLE)
+    server = pg.connect_server()
+    assert server is not None
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: pg.PgServer) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database of this test's own."""
+    name = pg_server.create_database()
+    yield pg_server.url_for(name)
+    pg_server.drop_database(name)
+
+
+class PgTemplates(ClinicTemplates):
+    """``ClinicTemplates`` on PostgreSQL: migrated template databases, copied per test by
+    ``CREATE DATABASE … TEMPLATE`` (migrating costs seconds, a copy tens of milliseconds)."""
+
+    def __init__(self, base: Path, server: pg.PgServer) -> None:
+        super().__init__(base)
+        self._server = server
+        self._databases: dict[str | None, str] = {}
+        self._copies: list[str] = []
+
+    def copy(self, clinic_name: str | None) -> tuple[str, Actor | None]:
+        """A new database copied from the template (its name), the template's administrator;
+        the template's audit keys go into this test's key folder."""
+        if clinic_name not in self._built:
+            self._databases[clinic_name] = self._server.create_database()
+            self._build(clinic_name)
+        name = self._server.create_database(template=self._databases[clinic_name])
+        template = self._built[clinic_name]
+        key_dir = Path(os.environ[ENV_KEY_DIR])
+        key_dir.mkdir(parents=True, exist_ok=True)
+        for key_file in template.key_dir.iterdir():
+            shutil.copy2(key_file, key_dir / key_file.name)
+        return name, template.actor
+
+    def _open(self, data_dir: DataDir, clinic_name: str | None) -> Database:
+        return open_database(url=self._server.url_for(self._databases[clinic_name]),
+                             now=FIXED_NOW)
+
+    def url_for(self, name: str) -> str:
+        return self._server.url_for(name)
+
+    def drop(self, name: str) -> None:
+        self._server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_server: pg.PgServer,
+                 tmp_path_factory: pytest.TempPathFactory) -> PgTemplates:
+    return PgTemplates(tmp_path_factory.mktemp("pg-templates"), pg_server)
 
 
 @pytest.fixture

@@ -84,8 +84,10 @@ class Startup:
     """The app's life on one data folder: lock, database, who is signed in, the window."""
 
     def __init__(self, data_dir: DataDir, *, clock: Clock,
-                 synchronous_tasks: bool = False) -> None:
+                 synchronous_tasks: bool = False, database_url: str | None = None) -> None:
         self.data_dir = data_dir
+        # A PostgreSQL server (``--database-url``): no folder lock, any number of workstations.
+        self.database_url = database_url
         self.clock = clock
         self.lock = InstanceLock(data_dir.lock_file)
         self.db: Database | None = None
@@ -104,6 +106,8 @@ class Startup:
 
     def open(self) -> int | None:
         """Take the lock and open the database; an exit code if that is impossible."""
+        if self.database_url is not None:
+            return self._open_server(self.database_url)
         try:
             self.data_dir.ensure()
             self.lock.acquire()
@@ -137,6 +141,16 @@ class Startup:
             return EXIT_UNUSABLE
         threading.Thread(target=self.db.check_soundness, name="soundness-check",
                          daemon=True).start()
+        return None
+
+    def _open_server(self, url: str) -> int | None:
+        """The clinic on a PostgreSQL server: the data folder keeps only this PC's logs."""
+        try:
+            setup_logging(self.data_dir.ensure().logs)
+            self.db = open_database(url=url, now=self.clock.now())
+        except UserError as error:
+            self.problem(None, error.message)
+            return EXIT_UNUSABLE
         return None
 
     def _key_for_a_new_clinic(self) -> bool:
@@ -307,8 +321,8 @@ class Startup:
 
     def backup_at_exit(self) -> None:
         """The backup as the app closes, whoever was signed in (or nobody, after a sign-out)."""
-        if self.db is None:
-            return
+        if self.db is None or not self.db.is_sqlite:
+            return  # a server is backed up by the server's own tools (pg_dump)
         from ui.exit_backup import backup_at_exit
 
         self.stop_care_monitor()  # waits for a scan (an evening backup) still running
@@ -325,13 +339,13 @@ class Startup:
 
 
 def run_gui(*, data_dir: DataDir, clock: Clock, demo: bool = False,
-            language: str | None = None) -> int:
+            language: str | None = None, database_url: str | None = None) -> int:
     os.umask(0o077)  # the database, logs, backups and attachments: this user only
     app = make_application()
     install_language(app, preferred_language(language))
     apply_style(app)
     install_excepthook()
-    startup = Startup(data_dir, clock=clock)
+    startup = Startup(data_dir, clock=clock, database_url=database_url)
     code = startup.open()
     if code is not None:
         return code

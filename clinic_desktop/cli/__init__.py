@@ -25,6 +25,7 @@ from clinic_desktop.cli import (
     records,
     reports,
     segments,
+    server,
     staff,
 )
 from clinic_desktop.cli.base import (
@@ -41,6 +42,7 @@ from clinic_desktop.errors import UserError, os_error_sentence
 from clinic_desktop.i18n import _, chosen_language, set_language
 from clinic_desktop.logs import current_log_path, setup_logging
 from clinic_desktop.paths import resolve_data_dir
+from clinic_desktop.storage.server import given_url
 
 __all__ = ["EXIT_BUG", "EXIT_FINDINGS", "EXIT_OK", "EXIT_UNUSABLE", "build_parser", "main"]
 log = logging.getLogger(__name__)
@@ -52,6 +54,10 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
                         help="data folder (default: per-user folder, or $CLINIC_DESKTOP_DATA_DIR)")
     parser.add_argument("--lang", default=default, choices=["zh_CN", "en"],
                         help="language (default: the clinic's, else Chinese)")
+    parser.add_argument("--database-url", default=default, metavar="URL",
+                        help="a PostgreSQL server instead of the data folder's SQLite file: "
+                        "postgresql://user@host/database (or $CLINIC_DESKTOP_DATABASE_URL; "
+                        "the password comes from the keyring: see 'connect')")
     parser.add_argument("--key-file", default=default, metavar="FILE",
                         help="the database key: a file holding the recovery key, for scripted "
                         "and unattended use (or $CLINIC_DESKTOP_KEY_FILE)")
@@ -153,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     HANDLERS.update(backups.add_parsers(sub, common))
     HANDLERS.update(staff.add_parsers(sub, common))
     HANDLERS.update(encryption.add_parsers(sub, common))
+    HANDLERS.update(server.add_parsers(sub, common))
     return parser
 
 
@@ -162,6 +169,10 @@ HANDLERS: dict[str, Command] = {
     "restore": maintenance.cmd_restore, "gui": maintenance.cmd_gui, "due": records.cmd_due,
     "import": records.cmd_import, "export": records.cmd_export, "loyalty": loyalty.cmd_loyalty,
 }
+
+
+# Commands that work on the SQLite file itself (backups, encryption): not on a server yet.
+SQLITE_ONLY = {"backup", "backups", "restore", "encrypt", "unlock", "rekey"}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
@@ -183,7 +194,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         data_dir = resolve_data_dir(args.data_dir)
         if command != "gui":
             setup_logging(data_dir.ensure().logs)
-        run = Invocation(args=args, data_dir=data_dir, out=out, clock=clock or SystemClock())
+        run = Invocation(args=args, data_dir=data_dir, out=out, clock=clock or SystemClock(),
+                         database_url=given_url(args.database_url))
+        if command in SQLITE_ONLY:
+            run.refuse_on_server(command)
         return HANDLERS[command](run)
     except UserError as exc:
         # The sentence for the terminal; what caused it (a driver or file error) for the log.

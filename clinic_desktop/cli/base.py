@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TextIO
@@ -33,6 +34,37 @@ class Invocation:
     data_dir: DataDir
     out: TextIO
     clock: Clock
+    # A PostgreSQL server (``--database-url``): the data folder then keeps only logs and
+    # local files, and any number of workstations may run at once.
+    database_url: str | None = None
+
+    @property
+    def on_server(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def where(self) -> str:
+        """The clinic's database as a sentence names it: the folder, or the server."""
+        if self.database_url is not None:
+            from clinic_desktop.storage.server import shown
+
+            return shown(self.database_url)
+        return str(self.data_dir.root)
+
+    def lock(self) -> AbstractContextManager[object]:
+        """One running copy per SQLite data folder; none needed on a server."""
+        if self.on_server:
+            return nullcontext()
+        from clinic_desktop.lockfile import InstanceLock
+
+        return InstanceLock(self.data_dir.ensure().lock_file)
+
+    def refuse_on_server(self, what: str) -> None:
+        """Commands that work on the SQLite file itself are not available on a server yet."""
+        if self.on_server:
+            raise EnvironmentProblem(_(
+                "{what} 只适用于数据文件夹中的 SQLite 数据库，PostgreSQL 服务器上暂不支持"
+                "（请用服务器自己的工具，如 pg_dump）。", what=what))
 
     def context(self, db: Database, actor: Actor = SYSTEM_ACTOR) -> Context:
         return Context(db=db, actor=actor, clock=self.clock)
@@ -45,6 +77,9 @@ class Invocation:
     def _open(self, **options: Any) -> Database:
         """``open_database``; a clinic whose key is kept wrapped with a passphrase asks for it
         at the terminal, three tries."""
+        if self.database_url is not None:
+            return open_database(url=self.database_url, upgrade=options.get("upgrade", True),
+                                 now=options.get("now"))
         try:
             return open_database(self.data_dir, **options)
         except KeyRequired as exc:
@@ -80,7 +115,7 @@ class Invocation:
 
     def open_read_only(self, *, soundness: Soundness = Soundness.NOW) -> Database:
         """For commands that only read: no upgrade, and a schema not at head is refused."""
-        if not self.data_dir.database.exists():
+        if not self.on_server and not self.data_dir.database.exists():
             raise EnvironmentProblem(_("{path} 中没有数据库。", path=self.data_dir.root))
         db = self._open(upgrade=False, now=self.clock.now(), soundness=soundness)
         try:

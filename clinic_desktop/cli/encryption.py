@@ -91,8 +91,9 @@ def new_clinic_key(run: Invocation) -> bytes | None:
     or taken from ``--key-file``, and stored before the database file exists."""
     from clinic_desktop.services.platform.encryption import create_key
 
-    if run.data_dir.database.exists() or not getattr(run.args, "encrypt", False):
-        return None
+    if run.on_server or run.data_dir.database.exists() or not getattr(
+            run.args, "encrypt", False):
+        return None  # a server's data is protected by the server (see the README)
     given = given_key()
     made = with_passphrase_if_needed(
         run, lambda passphrase: create_key(run.data_dir, key=given, passphrase=passphrase))

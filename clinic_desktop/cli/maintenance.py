@@ -9,20 +9,20 @@ from clinic_desktop.cli.base import EXIT_FINDINGS, EXIT_OK, Invocation, read_sec
 from clinic_desktop.cli.encryption import new_clinic_key
 from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.lockfile import InstanceLock
 from clinic_desktop.storage.soundness import Soundness, quick_check
 from clinic_desktop.storage.transactions import damaged_sentence
 
 
 def cmd_init(run: Invocation) -> int:
-    with InstanceLock(run.data_dir.ensure().lock_file):
+    with run.lock():
         db = run.open_for_writing(key=new_clinic_key(run))
         try:
             if db.backup_taken:
                 run.print(_("已备份旧数据库到 {path}", path=db.backup_taken))
         finally:
             db.close()
-    run.print(_("数据库已就绪：{path}", path=run.data_dir.database))
+    run.print(_("数据库已就绪：{path}", path=run.where if run.on_server
+                else run.data_dir.database))
     return EXIT_OK
 
 
@@ -34,7 +34,7 @@ def cmd_setup(run: Invocation) -> int:
     from clinic_desktop.services.messages import ensure_default_templates
 
     args = run.args
-    with InstanceLock(run.data_dir.ensure().lock_file):
+    with run.lock():
         # A new clinic's password is read before its key is made: a wrong password file
         # leaves no key behind for a clinic that was never created.
         password = _setup_password(args.password_file) if needs_setup_at(run) else None
@@ -42,7 +42,7 @@ def cmd_setup(run: Invocation) -> int:
         try:
             if not needs_setup(db):
                 raise EnvironmentProblem(_("{path} 中的诊所已经设置过了；setup 只用于新的"
-                                           "数据文件夹。", path=run.data_dir.root))
+                                           "数据文件夹。", path=run.where))
             if password is None:
                 password = _setup_password(args.password_file)
             actor = setup_clinic(db, clinic_name=args.clinic_name, timezone=args.timezone,
@@ -57,12 +57,14 @@ def cmd_setup(run: Invocation) -> int:
             db.close()
     run.print(_("诊所“{name}”已设置：管理员 {user}，项目目录、随访计划和消息模板已就绪。"
                 "数据文件夹：{path}", name=args.clinic_name.strip(), user=actor.username,
-                path=run.data_dir.root))
+                path=run.where))
     return EXIT_OK
 
 
 def needs_setup_at(run: Invocation) -> bool:
-    """Whether the data folder holds no database yet."""
+    """Whether the data folder holds no database yet (on a server: found out once open)."""
+    if run.on_server:
+        return False
     return not run.data_dir.database.exists() or run.data_dir.database.stat().st_size == 0
 
 
@@ -80,7 +82,7 @@ def cmd_demo(run: Invocation) -> int:
     args = run.args
     if args.patients < 0:
         raise UserError(_("--patients 不能为负数。"), field="patients")
-    with InstanceLock(run.data_dir.ensure().lock_file):
+    with run.lock():
         if args.if_missing and run.data_dir.database.exists():
             run.args.encrypt = False  # an existing clinic is opened as it is
         db = run.open_for_writing(key=new_clinic_key(run))
@@ -90,7 +92,7 @@ def cmd_demo(run: Invocation) -> int:
                     return EXIT_OK
                 raise EnvironmentProblem(
                     _("数据文件夹 {path} 已有诊所数据；演示诊所只能建在空文件夹中。",
-                      path=run.data_dir.root)
+                      path=run.where)
                 )
             summary = seed_demo(db, seed=args.seed, patients=args.patients, clock=run.clock)
         finally:
@@ -114,8 +116,10 @@ def cmd_check(run: Invocation) -> int:
     db = run.open_read_only(soundness=Soundness.SKIP)
     findings: list[str] = []
     try:
-        findings += _privacy_findings(run)
-        problems = quick_check(run.data_dir.database, thorough=True)
+        # The file's own checks (permissions, encryption, SQLite's integrity) are the
+        # server's business on PostgreSQL; the audit chain and the balances are checked alike.
+        findings += [] if run.on_server else _privacy_findings(run)
+        problems = [] if run.on_server else quick_check(run.data_dir.database, thorough=True)
         findings += [_("数据库完整性问题：{line}", line=line) for line in problems[:20]]
         if len(problems) > 20:
             findings.append(_("……另有 {n} 个完整性问题。", n=len(problems) - 20))
@@ -185,6 +189,7 @@ def cmd_gui(run: Invocation) -> int:
     result: int = gui.run_gui(
         data_dir=run.data_dir, demo=bool(getattr(run.args, "demo", False)),
         language=getattr(run.args, "lang", None), clock=run.clock,
+        database_url=run.database_url,
     )
     return result
 
@@ -194,7 +199,7 @@ def cmd_restore(run: Invocation) -> int:
 
     from clinic_desktop.services.platform.restoring import restore_backup
 
-    with InstanceLock(run.data_dir.ensure().lock_file):
+    with run.lock():
         result = restore_backup(run.data_dir, Path(run.args.file), clock=run.clock)
         if not getattr(run.args, "lang", None):
             run.open_read_only(soundness=Soundness.SKIP).close()  # the clinic's language

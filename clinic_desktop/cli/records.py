@@ -10,7 +10,6 @@ from clinic_desktop.errors import EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.mapping import field_label
 from clinic_desktop.importing.values import choice_text
-from clinic_desktop.lockfile import InstanceLock
 
 
 def cmd_due(run: Invocation) -> int:
@@ -52,13 +51,13 @@ def cmd_import(run: Invocation) -> int:
                             profile=mapping.columns if mapping else None,
                             values=mapping.values if mapping else None,
                             on_duplicate=args.on_duplicate, overwrite=args.overwrite)
-    with InstanceLock(run.data_dir.ensure().lock_file):
+    with run.lock():
         db = run.open_for_writing()
         try:
             if needs_setup(db):
                 raise EnvironmentProblem(_(
                     "{path} 中的诊所还没有设置（没有项目目录、随访计划和管理员）：请先运行 "
-                    "clinic-desktop setup。", path=run.data_dir.root))
+                    "clinic-desktop setup。", path=run.where))
             summary = run_import(run.context(db), request, dry_run=args.dry_run)
         finally:
             db.close()

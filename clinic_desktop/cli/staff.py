@@ -15,7 +15,6 @@ from collections.abc import Callable
 from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
 from clinic_desktop.errors import UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.lockfile import InstanceLock
 
 
 def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -47,7 +46,7 @@ def cmd_staff(run: Invocation) -> int:
     from clinic_desktop.services import staff as staff_service
 
     args = run.args
-    with InstanceLock(run.data_dir.ensure().lock_file):
+    with run.lock():
         db = run.open_for_writing()
         try:
             ctx = run.context(db)

@@ -43,7 +43,12 @@ from clinic_desktop.storage.sqlite_files import (
     known_keys,
     remember_key,
 )
-from clinic_desktop.storage.transactions import WRITE, guard_read_transactions, translate
+from clinic_desktop.storage.transactions import (
+    WRITE,
+    guard_read_transactions,
+    hold_write_lock,
+    translate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +103,8 @@ class Database:
         try:
             if write and self.is_sqlite:
                 session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+            elif write:
+                hold_write_lock(session)
             yield session
             session.commit()
             self.audit_trail.after_commit(session)

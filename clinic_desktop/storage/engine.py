@@ -64,7 +64,11 @@ def create_sqlite_engine(path: Path, key: bytes | None = None) -> Engine:
 
 
 def create_engine_for_url(url: str) -> Engine:
-    """A server database (PostgreSQL) for several workstations; the same models run there."""
+    """A server database (PostgreSQL through psycopg 3) for several workstations; the same
+    models run there. The password comes from the keyring and a remote server is verified
+    over TLS (``storage.server``)."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, future=True, pool_pre_ping=True)
+    from clinic_desktop.storage.server import connection_url
+
+    return create_engine(connection_url(url), future=True, pool_pre_ping=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
@@ -20,6 +20,14 @@ from clinic_desktop.errors import DatabaseBusy, DatabaseUnusable, EnvironmentPro
 from clinic_desktop.i18n import _
 
 WRITE = "write"
+# PostgreSQL's counterpart of ``BEGIN IMMEDIATE``: a transaction-scoped advisory lock every
+# write transaction takes before its first read, so writers run one at a time across all
+# workstations (readers never wait: MVCC), and every service's "read, check, write" stays
+# correct unchanged. Held until commit or rollback; waiting for it is bounded like SQLite's
+# busy timeout. Finer locks (per doctor and day) can replace it where writers collide often.
+PG_WRITE_LOCK = 0x636C696E  # "clin"
+# SQLSTATEs that mean "another writer holds what we need": lock timeout, deadlock, conflict.
+_BUSY_STATES = {"55P03", "40P01", "40001"}
 
 
 class WriteInReadTransaction(RuntimeError):
@@ -48,12 +56,22 @@ def guard_read_transactions(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "do_orm_execute", _refuse_dml)
 
 
+def hold_write_lock(session: Session) -> None:
+    """Start a PostgreSQL write transaction holding the clinic's write lock (waiting at most
+    as long as SQLite's busy timeout)."""
+    from clinic_desktop.storage import engine
+
+    session.execute(text(f"SET LOCAL lock_timeout = '{int(engine.BUSY_TIMEOUT_MS)}ms'"))
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
+
+
 def translate(error: DBAPIError, database: Path | None,
               latest_backup: Path | None = None) -> Exception | None:
     """The user's sentence for a failure of the database itself, or None for anything else."""
     reason = str(error.orig).lower()
     where = str(database) if database is not None else _("数据库")
-    if "database is locked" in reason or "database table is locked" in reason:
+    busy = getattr(error.orig, "sqlstate", None) in _BUSY_STATES
+    if busy or "database is locked" in reason or "database table is locked" in reason:
         return DatabaseBusy(_("另一个工作站或导入正在写入，请稍后再试。"))
     if "readonly database" in reason or "read-only" in reason:
         return EnvironmentProblem(_(

@@ -44,6 +44,9 @@ from clinic_desktop.storage.models.messaging import OutboxMessage
 from clinic_desktop.storage.models.schedule import Appointment
 from tests.unit.test_messages import MemoryKeyring
 
+# Core behaviour, the same on both engines (tests/conftest.py: db_engine).
+pytestmark = pytest.mark.both_engines
+
 SH = ZoneInfo("Asia/Shanghai")
 ALL_ON = frozenset({"confirmation", "reminder", "care", "recall_notice", "birthday",
                     "festival", "survey"})
@@ -528,3 +531,25 @@ def test_a_booking_moved_away_and_back_is_reminded_again(admin_ctx: Context,
     assert queued == [("confirmation", local(2026, 11, 24, 10)),
                       ("reminder", local(2026, 12, 1, 18)), ("reminder", local(2026, 12, 2, 8))]
     assert tasks(admin_ctx, clinic["patient"], "reminder") == []
+
+
+def test_imported_history_never_makes_message_steps() -> None:
+    from clinic_desktop.rules.care_plans import (
+        CarePlan,
+        Offset,
+        PlanStep,
+        expand_plan,
+        filter_imported,
+    )
+    from clinic_desktop.services.care import ImportedTreatment, ImportPlans, expand_imported
+
+    plan = CarePlan("x", "拔牙", ("拔牙",), (
+        PlanStep("postop", Offset(0, "hours"), "message", "术后注意事项", template_key="postop"),
+        PlanStep("d7", Offset(7, "days"), "recall", "7 天复查")))
+    treated = local(2026, 11, 20, 10)  # four days before the import: within its 30 days
+    kept, _skipped = filter_imported(expand_plan(plan, treated_at=treated, treatment_key="t1"),
+                                     import_date=date(2026, 11, 24))
+    assert [t.kind for t in kept] == ["recall"]
+    care_of = expand_imported(ImportPlans([plan], date(2026, 11, 24)), [
+        ImportedTreatment(1, 1, "拔牙", "拔牙", None, treated)])
+    assert [p.kind for _i, planned in care_of.work for p in planned] == ["recall"]

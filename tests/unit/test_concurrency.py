@@ -21,6 +21,7 @@ import pytest
 
 from clinic_desktop.context import Context
 from clinic_desktop.errors import DatabaseBusy, UserError
+from clinic_desktop.paths import DataDir
 from clinic_desktop.permissions import Role
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule
@@ -31,6 +32,9 @@ from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage import engine as engine_module
 from clinic_desktop.storage.database import Database, open_database
 from tests.conftest import FIXED_NOW
+
+# Two writers on both engines: BEGIN IMMEDIATE on SQLite, the write lock on PostgreSQL.
+pytestmark = pytest.mark.both_engines
 
 SH = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T")
@@ -46,12 +50,25 @@ def clinic(admin_ctx: Context) -> dict[str, int]:
     return {"doctor": doctor, "a": a, "b": b}
 
 
+def where(db: Database) -> str:
+    """What another program opens the same clinic by: the data folder, or the server's URL."""
+    if db.is_sqlite:
+        assert db.data_dir is not None
+        return str(db.data_dir.root)
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+def reopen(db: Database) -> Database:
+    """The same clinic opened again, with an engine and connections of its own."""
+    place = where(db)
+    if "://" in place:
+        return open_database(url=place, now=FIXED_NOW)
+    return open_database(DataDir(Path(place)), now=FIXED_NOW)
+
+
 def workstation(admin_ctx: Context) -> Context:
-    """Another program on the same file: its own engine, the same signed-in user."""
-    data_dir = admin_ctx.db.data_dir
-    assert data_dir is not None
-    db = open_database(data_dir, now=FIXED_NOW)
-    return Context(db=db, actor=admin_ctx.actor, clock=admin_ctx.clock)
+    """Another program on the same clinic: its own engine, the same signed-in user."""
+    return Context(db=reopen(admin_ctx.db), actor=admin_ctx.actor, clock=admin_ctx.clock)
 
 
 def together(jobs: list[Callable[[], T]]) -> list[T | BaseException]:
@@ -115,9 +132,10 @@ PROCESS_BOOKING = textwrap.dedent("""
     from clinic_desktop.services import appointments as appts
     from clinic_desktop.storage.database import open_database
 
-    folder, patient, doctor, start, go = sys.argv[1:6]
+    place, patient, doctor, start, go = sys.argv[1:6]
     now = datetime(2026, 11, 24, 2, tzinfo=timezone.utc)
-    db = open_database(DataDir(Path(folder)), now=now)
+    db = (open_database(url=place, now=now) if "://" in place
+          else open_database(DataDir(Path(place)), now=now))
     ctx = Context(db=db, actor=Actor(1, "admin", "管理员", Role.ADMINISTRATOR),
                   clock=FixedClock(now))
     begin = datetime.fromisoformat(start)
@@ -136,13 +154,12 @@ PROCESS_BOOKING = textwrap.dedent("""
 def test_two_processes_booking_the_same_slot_exactly_one_wins(
     admin_ctx: Context, clinic: dict[str, int], tmp_path: Path
 ) -> None:
-    data_dir = admin_ctx.db.data_dir
-    assert data_dir is not None
+    place = where(admin_ctx.db)
     admin_ctx.db.close()
     go = tmp_path / "go"
     start = slot(26, 10).isoformat()
     children = [subprocess.Popen(
-        [sys.executable, "-c", PROCESS_BOOKING, str(data_dir.root), str(clinic[p]),
+        [sys.executable, "-c", PROCESS_BOOKING, place, str(clinic[p]),
          str(clinic["doctor"]), start, str(go)], stdout=subprocess.PIPE, text=True)
         for p in ("a", "b")]
     go.write_text("go")
@@ -177,10 +194,8 @@ def test_a_write_that_waits_past_the_timeout_gets_a_sentence(
     admin_ctx: Context, clinic: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 100)
-    data_dir = admin_ctx.db.data_dir
-    assert data_dir is not None
     other = workstation(admin_ctx)  # opened with the short timeout
-    holder: Database = open_database(data_dir, now=FIXED_NOW)
+    holder: Database = reopen(admin_ctx.db)
     try:
         # An import on another workstation holds the write lock.
         with holder.session(write=True), pytest.raises(DatabaseBusy) as refused:
@@ -195,10 +210,8 @@ def test_a_write_that_waits_past_the_timeout_gets_a_sentence(
 def test_reads_do_not_wait_for_a_writer(admin_ctx: Context, clinic: dict[str, int],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 100)
-    data_dir = admin_ctx.db.data_dir
-    assert data_dir is not None
     reader = workstation(admin_ctx)
-    holder = open_database(data_dir, now=FIXED_NOW)
+    holder = reopen(admin_ctx.db)
     try:
         with holder.session(write=True):
             assert len(appts.check_booking(reader, BookingRequest(
