@@ -187,23 +187,9 @@ def rebuilt_indexes(connection: Connection, table: Table, adding: int, *,
     Unique indexes stay (they enforce a constraint row by row), as do all of them once the
     database has planner statistics (``sqlite_stat1``: dropping an index drops its figures).
     The count is estimated from the largest id, which never undercounts."""
-    found = _droppable_indexes(connection, table, adding)
-    for name, _sql in found:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    try:
+    with _set_aside(connection, "INDEX", _droppable_indexes(connection, table, adding),
+                    create):
         yield
-    except BaseException:
-        # A rollback would restore them; recreated here too, so a caller that goes on after
-        # the error still has them. Should that fail as well, the first error is the one told.
-        with suppress(Exception):
-            for _name, sql in found:
-                connection.exec_driver_sql(sql)
-        raise
-    for _name, sql in found:
-        if create is None:
-            connection.exec_driver_sql(sql)
-        else:
-            create(sql)
 
 
 # An insert trigger that acts only while another table holds rows: ``… FOR EACH ROW WHEN EXISTS
@@ -223,12 +209,23 @@ def quiet_triggers(connection: Connection, table: Table, adding: int, *,
     the database could put rows into ``t`` during the insert. A rollback restores a dropped
     trigger (SQLite's DDL is transactional); an error in the block creates them again at
     once."""
-    found = _quiet_triggers(connection, table, adding)
+    with _set_aside(connection, "TRIGGER", _quiet_triggers(connection, table, adding),
+                    create):
+        yield
+
+
+@contextmanager
+def _set_aside(connection: Connection, what: str, found: list[tuple[str, str]],
+               create: Run | None) -> Iterator[None]:
+    """Drop the ``found`` (name, create statement) indexes or triggers for the block, then
+    create them again by ``create`` (default: at once, on ``connection``)."""
     for name, _sql in found:
-        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        connection.exec_driver_sql(f'DROP {what} "{name}"')
     try:
         yield
     except BaseException:
+        # A rollback would restore them; recreated here too, so a caller that goes on after
+        # the error still has them. Should that fail as well, the first error is the one told.
         with suppress(Exception):
             for _name, sql in found:
                 connection.exec_driver_sql(sql)
