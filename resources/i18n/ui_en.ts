@@ -8708,7 +8708,7 @@ Skipped: {0}</translation>
     <message>
         <location filename="../../ui/pages/care_plan_steps.py" line="75" />
         <source>复查窗口(天)</source>
-        <translation>Window (days)</translation>
+        <translation>Window</translation>
     </message>
     <message>
         <location filename="../../ui/pages/care_plan_steps.py" line="75" />
@@ -8718,7 +8718,7 @@ Skipped: {0}</translation>
     <message>
         <location filename="../../ui/pages/care_plan_steps.py" line="76" />
         <source>提前通知(天)</source>
-        <translation>Notice (days)</translation>
+        <translation>Notice</translation>
     </message>
     <message>
         <location filename="../../ui/pages/care_plan_steps.py" line="77" />

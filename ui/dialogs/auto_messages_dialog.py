@@ -131,7 +131,7 @@ class AutoMessagesDialog(ActionDialog):
         for index, item in enumerate(FESTIVALS):
             box = QCheckBox(festival_label(item.key))
             box.setChecked(item.key in current.festivals)
-            grid.addWidget(box, index // 5, index % 5)
+            grid.addWidget(box, index // 3, index % 3)  # three fit in English too
             self.festival_boxes[item.key] = box
         self.fields["festivals"] = group
         return group

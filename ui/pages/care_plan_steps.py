@@ -85,6 +85,10 @@ class StepsTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        # Numbers and the template need little room: the title keeps what is left at 1280 px.
+        for column, width in ((AMOUNT, 72), (WINDOW, 72), (NOTICE, 72), (TEMPLATE, 120)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
         self.itemChanged.connect(lambda _item: self.edited.emit())
 
     def set_steps(self, steps: Sequence[PlanStep]) -> None:
@@ -104,7 +108,9 @@ class StepsTable(QTableWidget):
         row = self.rowCount()
         self.blockSignals(True)
         self.insertRow(row)
-        self.setItem(row, TITLE, QTableWidgetItem(step.title))
+        title = QTableWidgetItem(step.title)
+        title.setToolTip(step.title)  # the column is narrow on a 1280-pixel screen
+        self.setItem(row, TITLE, title)
         header = QTableWidgetItem(str(row + 1))
         header.setData(STEP_ROLE, step)
         self.setVerticalHeaderItem(row, header)
