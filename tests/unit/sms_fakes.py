@@ -185,8 +185,9 @@ class FakeAliyun(FakeProvider):
         if headers.get("x-acs-content-sha256") != _sha256(body):
             return 400, {"Code": "IncompleteSignature", "Message": "Body hash mismatch."}
         at = datetime.strptime(headers.get("x-acs-date", "") + "+0000", "%Y-%m-%dT%H:%M:%SZ%z")
-        # real clock: the SDK dates its request by the machine's clock, as the provider checks it
-        if abs(at - datetime.now(UTC)) > timedelta(minutes=15):
+        # The SDK dates its request by the machine's clock, and the provider checks it so.
+        now = datetime.now(UTC)  # real clock: what the SDK signed with
+        if abs(at - now) > timedelta(minutes=15):
             return 400, {"Code": "InvalidTimeStamp.Expired", "Message": "Expired."}
         nonce = headers.get("x-acs-signature-nonce", "")
         if not nonce or nonce in self._nonces:
@@ -282,8 +283,9 @@ class FakeTencent(FakeProvider):
         if secret is None:
             return self._error("AuthFailure.SecretIdNotFound", "密钥不存在")
         timestamp = int(headers.get("x-tc-timestamp", "0"))
-        # real clock: the SDK dates its request by the machine's clock, as the provider checks it
-        if abs(datetime.now(UTC).timestamp() - timestamp) > 300:
+        # The SDK dates its request by the machine's clock, and the provider checks it so.
+        now = datetime.now(UTC)  # real clock: what the SDK signed with
+        if abs(now.timestamp() - timestamp) > 300:
             return self._error("AuthFailure.SignatureExpire", "签名过期")
         names = signed.split(";")
         if service != "sms" or not {"content-type", "host"} <= set(names) \
@@ -331,8 +333,8 @@ class FakeTencent(FakeProvider):
                     "InvalidParameterValue.IncorrectPhoneNumber")
             if code == "Ok":
                 self.sent[serial] = {"phone": phone, "template": params["TemplateId"],
-                                     # real clock: the fake provider's own receipt time
-                                     "params": values, "at": datetime.now(UTC)}
+                                     "params": values,
+                                     "at": datetime.now(UTC)}  # real clock: its receipt time
             statuses.append({"SerialNo": serial if code == "Ok" else "", "PhoneNumber": phone,
                              "Fee": 1 if code == "Ok" else 0, "Code": code, "IsoCode": "CN",
                              "SessionContext": params.get("SessionContext", ""),
