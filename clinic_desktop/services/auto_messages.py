@@ -16,6 +16,7 @@ scan, before the callback list raises them. Children's messages go to the parent
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -38,14 +39,17 @@ from clinic_desktop.services.auto_settings import (
     AutoMessageSettings,
     auto_settings_in,
 )
+from clinic_desktop.services.care import active_plans
+from clinic_desktop.services.care import reminder_times as care_reminder_times
 from clinic_desktop.services.clinic import read_setting, write_setting
 from clinic_desktop.services.consent import consents_in
+from clinic_desktop.services.loyalty.common import clinic_zone
+from clinic_desktop.services.messages import placeholder_values
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import ProcedureType, Visit
 from clinic_desktop.storage.models.messaging import ContactConsent, MessageTemplate, OutboxMessage
 from clinic_desktop.storage.models.patient import FamilyLink, Patient
 from clinic_desktop.storage.models.schedule import Appointment, AppointmentProcedure
-from clinic_desktop.storage.models.staff import Staff
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +69,6 @@ class Route:
     recipient: str
     greeting: str  # {称呼}: 张女士, or 李小明家长 for a child's parent
     via_guardian: bool
-
-
-def _zone(session: Session) -> ZoneInfo:
-    return ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
 
 
 def _guardian(session: Session, patient: Patient, today: date) -> Patient | None:
@@ -107,19 +107,10 @@ def route_in(session: Session, patient: Patient, settings: AutoMessageSettings, 
 
 
 def _values(session: Session, patient: Patient, route: Route, *, when: datetime | None = None,
-            doctor_id: int | None = None, procedure: str = "", festival: str = ""
+            doctor_id: int | None = None, procedure: str = "", festival: str | None = None
             ) -> dict[str, str]:
-    zone = _zone(session)
-    doctor = session.get(Staff, doctor_id) if doctor_id else None
-    return {
-        "姓名": patient.name, "称呼": route.greeting, "项目": procedure,
-        "医生": f"{doctor.display_name}医生" if doctor else "",
-        "时间": f"{when.astimezone(zone):%m月%d日 %H:%M}" if when else "",
-        "诊所": read_setting(session, "clinic.name", ""),
-        "电话": read_setting(session, "clinic.phone", ""),
-        "地址": read_setting(session, "clinic.address", ""),
-        "节日": festival,
-    }
+    return placeholder_values(session, patient, greeting=route.greeting, when=when,
+                              doctor_id=doctor_id, procedure=procedure, festival=festival)
 
 
 def _booking_values(session: Session, booking: Appointment, patient: Patient,
@@ -158,7 +149,7 @@ def queue_auto(ctx: Context, session: Session, *, patient: Patient, kind: str,
         OutboxMessage.dedupe_key == key)).scalar_one_or_none()
     if found is not None and found.status != "dropped":
         return Queued(found)
-    zone = _zone(session)
+    zone = clinic_zone(session)
     quiet_from, quiet_until = settings.quiet_span()
     when = next_open(max(not_before, ctx.now()), zone, quiet_from, quiet_until)
     if expires_at is not None and when >= expires_at:
@@ -176,7 +167,8 @@ def queue_auto(ctx: Context, session: Session, *, patient: Patient, kind: str,
     message.channel, message.recipient, message.subject = (route.channel, route.recipient,
                                                            template.name)
     message.body, message.template_key = render(template.body, values), template_key
-    message.params_json, message.created_at = _params(values), ctx.now()
+    message.params_json = json.dumps(values, ensure_ascii=False)
+    message.created_at = ctx.now()
     message.appointment_id, message.not_before, message.expires_at = (appointment_id, when,
                                                                       expires_at)
     message.status, message.last_error = "queued", None
@@ -187,12 +179,6 @@ def queue_auto(ctx: Context, session: Session, *, patient: Patient, kind: str,
     session.add(message)
     session.flush()
     return Queued(message, message.last_error)
-
-
-def _params(values: dict[str, str]) -> str:
-    import json
-
-    return json.dumps(values, ensure_ascii=False)
 
 
 def _marketing_that_day(session: Session, patient_id: int, when: datetime,
@@ -215,13 +201,12 @@ def _booking_key(kind: str, booking: Appointment, which: str = "") -> str:
 
 
 def reminder_times(session: Session, start: datetime) -> dict[str, datetime]:
-    """When the two reminders of a booking at ``start`` are due (the care settings')."""
-    zone = _zone(session)
-    evening = time.fromisoformat(read_setting(session, "care.reminder_evening", "18:00"))
-    hours = int(read_setting(session, "care.reminder_hours_before", 2))
-    local = start.astimezone(zone)
-    return {"eve": datetime.combine(local.date() - timedelta(days=1), evening, zone),
-            "h2": start - timedelta(hours=hours)}
+    """When the two reminders of a booking at ``start`` are due: the care settings' times,
+    the same as the reminder call tasks'."""
+    return care_reminder_times(
+        start, clinic_zone(session),
+        evening_at=time.fromisoformat(read_setting(session, "care.reminder_evening", "18:00")),
+        hours_before=int(read_setting(session, "care.reminder_hours_before", 2)))
 
 
 def on_appointment_changed(ctx: Context, session: Session, event: AppointmentChanged) -> None:
@@ -236,7 +221,7 @@ def on_appointment_changed(ctx: Context, session: Session, event: AppointmentCha
             and (settings.on("confirmation") or settings.on("reminder")):
         patient = session.get_one(Patient, event.patient_id)
         route = route_in(session, patient, settings, marketing=False,
-                         today=now.astimezone(_zone(session)).date())
+                         today=now.astimezone(clinic_zone(session)).date())
         if isinstance(route, Route):
             values = _booking_values(session, booking, patient, route)
             if settings.on("confirmation"):
@@ -271,7 +256,7 @@ def _withdrawn_reason(session: Session, event: AppointmentChanged,
     if event.status == "cancelled":
         return _("预约已取消，未发送")
     if event.status in ("booked", "confirmed") and booking is not None:
-        when = booking.start.astimezone(_zone(session))
+        when = booking.start.astimezone(clinic_zone(session))
         return _("预约已改为 {when}，未发送", when=f"{when:%m-%d %H:%M}")
     return _("预约已结束，未发送")
 
@@ -298,7 +283,7 @@ def on_treatment_completed(ctx: Context, session: Session, event: TreatmentCompl
         return
     patient = session.get_one(Patient, event.patient_id)
     route = route_in(session, patient, settings, marketing=False,
-                     today=ctx.now().astimezone(_zone(session)).date())
+                     today=ctx.now().astimezone(clinic_zone(session)).date())
     if not isinstance(route, Route):
         return
     visit = session.get_one(Visit, event.visit_id)
@@ -337,7 +322,7 @@ def _drop_stale(ctx: Context, session: Session) -> int:
 
 
 def _day_start(session: Session, now: datetime) -> tuple[date, datetime]:
-    zone = _zone(session)
+    zone = clinic_zone(session)
     today = now.astimezone(zone).date()
     return today, datetime.combine(today, time(0), zone)
 
@@ -345,8 +330,6 @@ def _day_start(session: Session, now: datetime) -> tuple[date, datetime]:
 def _care_tasks(ctx: Context, session: Session, settings: AutoMessageSettings) -> int:
     """Today's birthday tasks and the care-plan message steps that came due, as messages
     for the patients who can get them; the task is closed saying so. The others stay tasks."""
-    from clinic_desktop.services.care import active_plans
-
     now = ctx.now()
     today, start = _day_start(session, now)
     kinds = [k for k, on in (("birthday", settings.on("birthday")),
@@ -370,7 +353,7 @@ def _care_tasks(ctx: Context, session: Session, settings: AutoMessageSettings) -
             continue
         if birthday:
             kind, template = "birthday", settings.template_for("birthday")
-            when = datetime.combine(today, day_at, _zone(session))
+            when = datetime.combine(today, day_at, clinic_zone(session))
             expires = start + timedelta(days=1)
         else:
             step = steps.get((task.plan_key or "", task.step_key or ""))
@@ -395,12 +378,10 @@ def _care_tasks(ctx: Context, session: Session, settings: AutoMessageSettings) -
 def _recall_notices(ctx: Context, session: Session, settings: AutoMessageSettings) -> int:
     """A notice some days before each recall falls due (the plan step's lead time, else the
     clinic's ``recall_notice_days``; a step's 0: no notice), with how to book."""
-    from clinic_desktop.services.care import active_plans
-
     if not settings.on("recall_notice"):
         return 0
     now = ctx.now()
-    today = now.astimezone(_zone(session)).date()
+    today = now.astimezone(clinic_zone(session)).date()
     lead = {(p.key, s.key): s.notice_days for p in active_plans(session) for s in p.steps}
     longest = max([settings.recall_notice_days, *(d for d in lead.values() if d)])
     tasks = session.execute(select(CareTask).where(
@@ -467,7 +448,7 @@ def _festival(ctx: Context, settings: AutoMessageSettings) -> int:
 def _greet(ctx: Context, session: Session, settings: AutoMessageSettings, festival: Festival,
            today: date, patient_ids: list[int]) -> int:
     # Two festivals on one day (中秋 and 国庆 in 2031): one greeting, naming the first.
-    zone = _zone(session)
+    zone = clinic_zone(session)
     when = datetime.combine(today, time.fromisoformat(settings.day_messages_at), zone)
     made = 0
     for pid in patient_ids:
@@ -526,7 +507,7 @@ def _send_due(ctx: Context, settings: AutoMessageSettings) -> int:
     with ctx.transaction() as session:
         now = ctx.now()
         quiet_from, quiet_until = settings.quiet_span()
-        if in_quiet_hours(now, _zone(session), quiet_from, quiet_until):
+        if in_quiet_hours(now, clinic_zone(session), quiet_from, quiet_until):
             return 0
         room = min(settings.rate_per_minute, settings.daily_cap - sent_today(session, now))
         waiting = session.execute(select(OutboxMessage.id).where(

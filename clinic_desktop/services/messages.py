@@ -177,7 +177,6 @@ def _values(session: Session, patient: Patient, task: CareTask | None,
             when: datetime | None) -> dict[str, str]:
     """What the placeholders say for this patient and task. A reminder's time, doctor and
     procedure come from its appointment when the caller gives no time."""
-    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     doctor_id = task.doctor_id if task else None
     procedure = (task.procedure_name if task else None) or ""
     if task is not None and task.source == "appointment" and task.source_id is not None:
@@ -191,9 +190,19 @@ def _values(session: Session, patient: Patient, task: CareTask | None,
                       AppointmentProcedure.procedure_type_id == ProcedureType.id)
                 .where(AppointmentProcedure.appointment_id == booking.id)
                 .order_by(AppointmentProcedure.position)).scalars())
+    return placeholder_values(session, patient, when=when, doctor_id=doctor_id,
+                              procedure=procedure)
+
+
+def placeholder_values(session: Session, patient: Patient, *, greeting: str | None = None,
+                       when: datetime | None = None, doctor_id: int | None = None,
+                       procedure: str = "", festival: str | None = None) -> dict[str, str]:
+    """What each placeholder says: ``greeting`` (称呼) defaults to 张先生 / 李女士 from the
+    name and sex; ``festival`` (节日) only for a festival greeting."""
+    zone = ZoneInfo(read_setting(session, "clinic.timezone", "Asia/Shanghai"))
     doctor = session.get(Staff, doctor_id) if doctor_id else None
-    return {
-        "姓名": patient.name, "称呼": greeting_name(patient.name, patient.sex),
+    values = {
+        "姓名": patient.name, "称呼": greeting or greeting_name(patient.name, patient.sex),
         "项目": procedure,
         "医生": f"{doctor.display_name}医生" if doctor else "",
         "时间": f"{when.astimezone(zone):%m月%d日 %H:%M}" if when else "",
@@ -201,6 +210,9 @@ def _values(session: Session, patient: Patient, task: CareTask | None,
         "电话": read_setting(session, "clinic.phone", ""),
         "地址": read_setting(session, "clinic.address", ""),
     }
+    if festival is not None:
+        values["节日"] = festival
+    return values
 
 
 def _template(session: Session, template_key: str) -> MessageTemplate:
