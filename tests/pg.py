@@ -18,7 +18,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -28,6 +27,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
+
+from tests.net import free_port
 
 ENV_URL = "CLINIC_TEST_PG_URL"
 UNAVAILABLE = ("PostgreSQL is not installed (no initdb/pg_ctl found) and CLINIC_TEST_PG_URL "
@@ -48,12 +49,6 @@ def find_bin_dir() -> Path | None:
 def available() -> bool:
     return bool(os.environ.get(ENV_URL)) or find_bin_dir() is not None
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -110,7 +105,7 @@ def start_cluster(bin_dir: Path) -> PgServer:
         user = pwd.getpwnam("postgres") if _has_user("postgres") else pwd.getpwnam("nobody")
         os.chown(root, user.pw_uid, user.pw_gid)
         as_user = ["runuser", "-u", user.pw_name, "--"]
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
 
     # The server is another machine in real life: it keeps the real clock even when the
     # suite runs a year ahead under faketime (faked, its lock_timeout never fires).

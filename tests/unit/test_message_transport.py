@@ -42,6 +42,7 @@ from clinic_desktop.services.messages import (
 )
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.storage.models.audit import AuditEntry
+from tests.net import free_port
 
 PASSWORD = "mail-pa55word"
 SECRET = "SECRETKEY42"
@@ -101,12 +102,6 @@ def _server_context(cert: tuple[Path, Path]) -> ssl.SSLContext:
     return context
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
 
 # --- a real SMTP server that records what reaches it ----------------------------------------
 
@@ -133,7 +128,7 @@ def mail_server() -> Iterator[Callable[..., MailServer]]:
     started: list[Controller] = []
 
     def start(**options: Any) -> MailServer:
-        server = MailServer(_free_port(), [], [], [])
+        server = MailServer(free_port(), [], [], [])
 
         class Handler:
             async def handle_DATA(self, _server, _session, envelope):  # noqa: ANN001, N802
@@ -364,7 +359,7 @@ def test_the_gateway_url_query_never_reaches_audit_failures_or_logs(
     try:
         messages.queue_message(admin_ctx, patient, template_key="reminder", channel="sms")
         failing = gateway(500, query=f"?apikey={SECRET}")
-        closed_port = f"http://127.0.0.1:{_free_port()}/send?apikey={SECRET}"
+        closed_port = f"http://127.0.0.1:{free_port()}/send?apikey={SECRET}"
         reasons = []
         for url in (failing.url, closed_port):
             save_channels(admin_ctx, ChannelSettings(sms_url=url))
