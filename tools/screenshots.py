@@ -164,10 +164,12 @@ def reset_password_dialog(s: Shots) -> QWidget:
 # -- patients ----------------------------------------------------------------------------------
 def _rich_patient(s: Shots) -> int:
     """A demo patient with an allergy, tags, family, a balance and a call (made once)."""
+    from dataclasses import replace
     from decimal import Decimal
 
     from clinic_desktop.services import billing, engagement, family, profile
     from clinic_desktop.services.patient_search import search_patients
+    from clinic_desktop.services.patients import load_patient, update_patient
 
     ctx = s.services.ctx
     hit = search_patients(ctx, "wjg")[0] if search_patients(ctx, "wjg") else \
@@ -178,6 +180,9 @@ def _rich_patient(s: Shots) -> int:
             "", "左下后牙咬物痛"))
         for tag in profile.list_tags(ctx)[:2]:
             profile.set_tag(ctx, hit.id, tag.id, on=True)
+        stored = load_patient(ctx, hit.id)
+        update_patient(ctx, hit.id, replace(stored.as_input(), email="wanghui88@163.com"),
+                       version=stored.version)
         relative = search_patients(ctx, "ll")[0]
         family.link_family(ctx, hit.id, relative.id, relation="spouse")
         billing.add_entry(ctx, hit.id, kind="charge", amount=Decimal("1500"), note="根管治疗")
@@ -242,6 +247,7 @@ def patient_form(s: Shots) -> QWidget:
     dialog.name.setText("陈晓燕")
     dialog.mobile.setText("139 1234 567")
     dialog.id_number.setText("110105198806071236")
+    dialog.email.setText("chenxiaoyan@163.com")
     dialog.address.setText("北京市朝阳区建国路 88 号")
     dialog.submit()
     return s.settle(dialog)

@@ -60,6 +60,15 @@ def _name(rng: random.Random, sex: str, surname: str | None = None) -> str:
     return (surname or rng.choice(SURNAMES)) + given
 
 
+def _demo_email(pinyin: str, mobile: str) -> str | None:
+    """One patient in seven has an address on file, from the digits already drawn (a draw of
+    its own would change every demo patient after it)."""
+    if int(mobile[-2:]) % 7:
+        return None
+    domain = ("qq.com", "163.com", "126.com", "sina.com")[int(mobile[-3]) % 4]
+    return f"{pinyin[:10]}{mobile[-4:]}@{domain}"
+
+
 def seed_patients(ctx: Context, rng: random.Random, count: int) -> int:
     """Adds ``count`` patients (and their history) to a set-up demo clinic."""
     if count <= 0:
@@ -105,6 +114,7 @@ def seed_patients(ctx: Context, rng: random.Random, count: int) -> int:
                 "birth_date_approximate": False, "mobile": mobile, "phone2": None,
                 "wechat": f"wx_{keys.full[:8]}{rng.randrange(100)}" if rng.random() < 0.4
                 else None,
+                "email": _demo_email(keys.full, mobile),
                 "id_number": id_number, "occupation": rng.choice(
                     ("教师", "工程师", "医生", "会计", "学生", "退休", "个体", "公务员", None)),
                 "address": f"{rng.choice(STREETS)}{rng.randrange(1, 400)}号",

@@ -21,6 +21,7 @@ from clinic_desktop.importing.balances import money_balance, points_balance, tie
 from clinic_desktop.importing.mapping import field_label
 from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.email import normalize_email
 from clinic_desktop.rules.idcard import check_conflicts
 from clinic_desktop.rules.legacy_values import (
     EXCEL_ERRORS,
@@ -64,6 +65,7 @@ class PersonFields:
     phone2: str | None = None
     id_number: str | None = None
     wechat: str | None = None
+    email: str | None = None
     occupation: str | None = None
     address: str | None = None
     source: str | None = None
@@ -213,6 +215,27 @@ def _text_limit(limit: int) -> Callable[[Cell], str]:
     return parse
 
 
+@dataclass(frozen=True, slots=True)
+class _EmailCell:
+    """An e-mail cell: the address when it is one, else the text as written (kept in the
+    notes with a warning: a typo in an address is no reason to lose the patient)."""
+
+    address: str | None
+    written: str
+
+
+def _email(value: Cell) -> _EmailCell | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return _EmailCell(normalize_email(text) or None, text)
+    except RuleError as error:
+        if len(text) > 254:
+            raise RuleError("email", error.message) from error
+        return _EmailCell(None, text)
+
+
 def _name(value: Cell) -> str:
     name = cell_text(value)
     if len(name) > 64:
@@ -347,6 +370,7 @@ def clean_sheet(
         "first_visit_date": parsed("first_visit_date", lambda v: parse_date(
             v, today=today, field="first_visit_date")),
         "wechat": parsed("wechat", _text_limit(64)),
+        "email": parsed("email", _email),
         "occupation": parsed("occupation", _text_limit(64)),
         "address": parsed("address", _text_limit(255)),
         "source": parsed("source", cell_text),
@@ -393,10 +417,10 @@ def clean_sheet(
 
 # The cleaned fields a row is assembled from, in the order ``_Assembler.cells`` gives them.
 _ROW_FIELDS = ("name", "sex", "birth_date", "age", "mobile", "phone2", "id_number", "wechat",
-               "occupation", "address", "source", "first_visit_date", "allergies", "referrer",
-               "referrer_phone", "tags", "emergency_contact", "emergency_phone", "notes",
-               "visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
-               "visit_notes", "stored_value", "owed", "points", "tier")
+               "email", "occupation", "address", "source", "first_visit_date", "allergies",
+               "referrer", "referrer_phone", "tags", "emergency_contact", "emergency_phone",
+               "notes", "visit_date", "procedure", "site", "amount", "paid", "method",
+               "doctor", "visit_notes", "stored_value", "owed", "points", "tier")
 _NO_ALLERGY = ("无", "否", "没有", "-", "/", "none", "None")
 
 
@@ -434,8 +458,8 @@ class _Assembler:
                                           _shown(cell_text(value)), reason))
 
     def row(self, p: int, row: int, values: tuple[Any, ...]) -> CleanRow | None:
-        (name, sex, birth_date, age, phones, phone2_text, card, wechat, occupation, address,
-         source, first_visit, allergies, referrer, referrer_phone, tags, emergency_contact,
+        (name, sex, birth_date, age, phones, phone2_text, card, wechat, email, occupation,
+         address, source, first_visit, allergies, referrer, referrer_phone, tags, emergency_contact,
          emergency_phone, notes_text, visit_date, procedure, site, amount, paid, method_text,
          doctor, visit_notes, stored_value, owed, points, tier, visit_given) = values
         failed = False
@@ -484,10 +508,16 @@ class _Assembler:
             source = self.other or None
         if allergies in _NO_ALLERGY:
             allergies = None
+        if email is not None and email.address is None:
+            notes.append(_("邮箱：{value}", value=email.written))
+            self.result.warnings.append(Problem(
+                row, self.labels.get("email", field_label("email")), _shown(email.written),
+                _("不是有效的邮箱地址：已记在备注里，没有作为邮箱导入。")))
         person = PersonFields(
             name=name, sex=sex, birth_date=birth.value if birth else None,
             birth_approximate=birth.approximate if birth else False,
             mobile=phones.mobile if phones else None, phone2=phone2, wechat=wechat,
+            email=email.address if email is not None else None,
             occupation=occupation, address=address, source=source,
             first_visit_date=first_visit.value if first_visit else None,
             allergies=allergies or None, notes="\n".join(notes),
@@ -621,9 +651,9 @@ def merge_openings(rows: Sequence[CleanRow], labels: Mapping[str, str],
     return merged
 
 
-PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "occupation",
-                 "address", "source", "first_visit_date", "allergies", "emergency_contact",
-                 "emergency_phone", "referrer", "referrer_phone")
+PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "email",
+                 "occupation", "address", "source", "first_visit_date", "allergies",
+                 "emergency_contact", "emergency_phone", "referrer", "referrer_phone")
 
 
 def _fill_empty(target: PersonFields, source: PersonFields) -> None:

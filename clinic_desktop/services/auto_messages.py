@@ -42,7 +42,7 @@ from clinic_desktop.services.auto_settings import (
 from clinic_desktop.services.care import active_plans
 from clinic_desktop.services.care import reminder_times as care_reminder_times
 from clinic_desktop.services.clinic import read_setting, write_setting
-from clinic_desktop.services.consent import consents_in
+from clinic_desktop.services.consent import channel_label, consents_in
 from clinic_desktop.services.loyalty.common import clinic_zone
 from clinic_desktop.services.messages import placeholder_values
 from clinic_desktop.storage.models.care import CareTask
@@ -72,13 +72,15 @@ class Route:
 
 
 def _guardian(session: Session, patient: Patient, today: date) -> Patient | None:
-    """A child's parent on file with a mobile (the family link says who is parent)."""
+    """A child's parent on file with a mobile or an e-mail address (the family link says who
+    is parent)."""
     if patient.birth_date is None or age_on(patient.birth_date, today) >= ADULT_AGE:
         return None
     return session.execute(
         select(Patient).join(FamilyLink, FamilyLink.relative_id == Patient.id)
         .where(FamilyLink.patient_id == patient.id, FamilyLink.relation == "parent",
-               Patient.mobile.is_not(None), Patient.archived.is_(False))
+               or_(Patient.mobile.is_not(None), Patient.email.is_not(None)),
+               Patient.archived.is_(False))
         .order_by(Patient.id).limit(1)).scalar_one_or_none()
 
 
@@ -89,21 +91,31 @@ def route_in(session: Session, patient: Patient, settings: AutoMessageSettings, 
         return _("患者已归档")
     guardian = _guardian(session, patient, today)
     who = guardian or patient
-    reason = consents_in(session, [who.id])[who.id].refusal(settings.channel,
-                                                            marketing=marketing)
-    if reason is not None:
-        return reason
-    if settings.channel == "sms":
-        if not who.mobile or not MOBILE.fullmatch(who.mobile):
-            return _("没有可收短信的手机号")
-        recipient = who.mobile
-    else:  # manual: the desk copies it into WeChat
-        recipient = who.wechat or who.mobile or ""
-        if not recipient:
-            return _("没有微信号或手机号")
-    greeting = f"{patient.name}家长" if guardian is not None \
-        else greeting_name(patient.name, patient.sex)
-    return Route(settings.channel, recipient, greeting, guardian is not None)
+    consent = consents_in(session, [who.id])[who.id]
+    first_reason: str | None = None
+    for channel in settings.channels():  # the clinic's channel, then e-mail when it says so
+        reason = consent.refusal(channel, marketing=marketing)
+        recipient = _address(who, channel) if reason is None else None
+        if recipient:
+            greeting = f"{patient.name}家长" if guardian is not None \
+                else greeting_name(patient.name, patient.sex)
+            return Route(channel, recipient, greeting, guardian is not None)
+        first_reason = first_reason or reason or _no_address(channel)
+    assert first_reason is not None  # at least one channel was tried
+    return first_reason
+
+
+def _address(who: Patient, channel: str) -> str | None:
+    if channel == "sms":
+        return who.mobile if who.mobile and MOBILE.fullmatch(who.mobile) else None
+    if channel == "email":
+        return who.email
+    return who.wechat or who.mobile  # manual: the desk copies it into WeChat
+
+
+def _no_address(channel: str) -> str:
+    return {"sms": _("没有可收短信的手机号"), "email": _("没有邮箱地址")}.get(
+        channel, _("没有微信号或手机号"))
 
 
 def _values(session: Session, patient: Patient, route: Route, *, when: datetime | None = None,
@@ -431,9 +443,9 @@ def _festival(ctx: Context, settings: AutoMessageSettings) -> int:
         if read_setting(session, FESTIVAL_DONE, "") == today.isoformat():
             return 0
         found = festivals_on(today, settings.festivals)
-        channel = "wechat" if settings.channel == "manual" else settings.channel
+        channels = ["wechat" if c == "manual" else c for c in settings.channels()]
         agreed = sorted(session.execute(select(ContactConsent.patient_id).where(
-            ContactConsent.channel == channel, ContactConsent.granted.is_(True)).distinct())
+            ContactConsent.channel.in_(channels), ContactConsent.granted.is_(True)).distinct())
             .scalars()) if found else []
     made = 0
     for first in range(0, len(agreed), FESTIVAL_CHUNK):
@@ -480,7 +492,8 @@ def _fallback_tasks(ctx: Context, session: Session) -> int:
     for message, booking in rows:
         task = CareTask(
             patient_id=message.patient_id, kind="reminder",
-            title=_("预约提醒（短信未发出：{reason}）", reason=(message.last_error or "")[:40]),
+            title=_("预约提醒（{channel}未发出：{reason}）", channel=channel_label(message.channel),
+                    reason=(message.last_error or "")[:40]),
             due_at=now, source="appointment", source_id=booking.id,
             dedupe_key=f"auto-fallback:m{message.id}", assigned_role="receptionist",
             priority=1, window_days=0, created_at=now)
@@ -498,12 +511,16 @@ def sent_today(session: Session, now: datetime) -> int:
 
 
 def _send_due(ctx: Context, settings: AutoMessageSettings) -> int:
-    """Send the due automatic messages on the SMS channel, within the quiet hours, the daily
-    cap and the provider's rate (a scan a minute sends at most ``rate_per_minute``)."""
+    """Send the due automatic messages on the SMS and e-mail channels, within the quiet
+    hours, the daily cap and the provider's rate (a scan a minute sends at most
+    ``rate_per_minute`` on each). The manual channel waits in the outbox for the desk."""
+    return sum(_send_due_on(ctx, settings, channel) for channel in settings.channels()
+               if channel != "manual")
+
+
+def _send_due_on(ctx: Context, settings: AutoMessageSettings, channel: str) -> int:
     from clinic_desktop.services.messages import send_pending, sender_for
 
-    if settings.channel != "sms":
-        return 0  # the manual channel waits in the outbox for the desk
     with ctx.transaction() as session:
         now = ctx.now()
         quiet_from, quiet_until = settings.quiet_span()
@@ -511,14 +528,14 @@ def _send_due(ctx: Context, settings: AutoMessageSettings) -> int:
             return 0
         room = min(settings.rate_per_minute, settings.daily_cap - sent_today(session, now))
         waiting = session.execute(select(OutboxMessage.id).where(
-            OutboxMessage.status == "queued", OutboxMessage.channel == "sms",
+            OutboxMessage.status == "queued", OutboxMessage.channel == channel,
             OutboxMessage.kind.is_not(None),
             or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now))
             .limit(1)).first()
     if room <= 0 or waiting is None:
         return 0
     try:
-        sender = sender_for(ctx, "sms")
+        sender = sender_for(ctx, channel)
     except UserError as error:
         log.info("automatic messages wait: %s", error)
         return 0

@@ -23,7 +23,7 @@ from clinic_desktop.rules.festivals import KEYS as FESTIVAL_KEYS
 from clinic_desktop.services.clinic import read_setting, write_setting
 
 SETTING = "messages.auto"
-AUTO_CHANNELS = ("sms", "manual")  # manual: queued for the desk to copy into WeChat
+AUTO_CHANNELS = ("sms", "email", "manual")  # manual: queued for the desk to copy into WeChat
 # The kinds of automatic message, in the order the settings dialog lists them.
 KINDS = ("confirmation", "reminder", "care", "recall_notice", "birthday", "festival", "survey")
 MARKETING_KINDS = frozenset({"birthday", "festival", "campaign"})
@@ -50,6 +50,9 @@ def outbox_status_label(status: str) -> str:
 class AutoMessageSettings:
     enabled: frozenset[str] = frozenset()  # of KINDS
     channel: str = "sms"
+    # A patient the channel cannot reach (no mobile, SMS declined) gets an e-mail instead when
+    # an address and consent are on file.
+    email_fallback: bool = False
     # A kind's template when not the default one (care messages name theirs in the plan step).
     templates: dict[str, str] = field(default_factory=dict)
     quiet_from: str = "21:00"
@@ -63,6 +66,12 @@ class AutoMessageSettings:
 
     def on(self, kind: str) -> bool:
         return kind in self.enabled
+
+    def channels(self) -> tuple[str, ...]:
+        """The channels a message may take, in the order they are tried."""
+        if self.email_fallback and self.channel != "email":
+            return (self.channel, "email")
+        return (self.channel,)
 
     def template_for(self, kind: str) -> str:
         return self.templates.get(kind) or DEFAULT_TEMPLATES[kind]
@@ -128,6 +137,7 @@ def save_auto_settings(ctx: Context, settings: AutoMessageSettings) -> None:
     with ctx.transaction(write=True) as session:
         write_setting(session, SETTING, data)
         ctx.audit(session, "settings.auto_messages", "setting", SETTING,
-                  f"on={','.join(sorted(settings.enabled)) or '-'} channel={settings.channel} "
+                  f"on={','.join(sorted(settings.enabled)) or '-'} "
+                  f"channel={'+'.join(settings.channels())} "
                   f"quiet={settings.quiet_from}-{settings.quiet_until} "
                   f"cap={settings.daily_cap}/day {settings.rate_per_minute}/min")

@@ -121,7 +121,7 @@ def export_patients(ctx: Context, path: Path, *, patient_ids: Sequence[int] | No
             for p, allergy, referred in session.execute(query.execution_options(yield_per=2000)):
                 yield [p.code, p.name, _sex(p.sex), p.birth_date, shown("mobile", p.mobile),
                        shown("phone2", p.phone2), shown("id_number", p.id_number),
-                       p.wechat or "", p.occupation or "",
+                       p.wechat or "", p.email or "", p.occupation or "",
                        p.address or "", p.source or "", referred or "", p.first_visit_date,
                        allergy or "", p.member_tier or "", p.member_points,
                        _("是") if p.archived else "", p.notes]
@@ -130,6 +130,7 @@ def export_patients(ctx: Context, path: Path, *, patient_ids: Sequence[int] | No
                    XlsxColumn(_("性别"), 6), XlsxColumn(_("出生日期"), 12, "date"),
                    XlsxColumn(_("手机"), 14), XlsxColumn(_("其他电话"), 14),
                    XlsxColumn(_("身份证号"), 21), XlsxColumn(_("微信号"), 14),
+                   XlsxColumn(_("邮箱"), 22),
                    XlsxColumn(_("职业"), 10), XlsxColumn(_("地址"), 30),
                    XlsxColumn(_("来源渠道"), 12), XlsxColumn(_("介绍人"), 10),
                    XlsxColumn(_("首诊日期"), 12, "date"), XlsxColumn(_("过敏史"), 16),

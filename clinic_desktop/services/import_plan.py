@@ -153,8 +153,9 @@ def _sample(plan: ImportPlan, row: int, person: Person, action: str, visits: int
                                           visits))
 
 
-MERGE_COLUMNS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "occupation",
-                 "address", "source", "first_visit_date", "emergency_contact", "emergency_phone")
+MERGE_COLUMNS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "email",
+                 "occupation", "address", "source", "first_visit_date", "emergency_contact",
+                 "emergency_phone")
 
 
 def current_fields(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -186,9 +186,9 @@ class BatchWriter:
         names = [p.name for p in fields]
         keys = pinyin_of(names)
         # One C-level pass per group of attributes: (name, sex, …) tuples, turned into columns.
-        plain = ("sex", "birth_date", "mobile", "phone2", "wechat", "id_number", "occupation",
-                 "address", "source", "first_visit_date", "notes", "emergency_contact",
-                 "emergency_phone")
+        plain = ("sex", "birth_date", "mobile", "phone2", "wechat", "email", "id_number",
+                 "occupation", "address", "source", "first_visit_date", "notes",
+                 "emergency_contact", "emergency_phone")
         values = dict(zip(plain, zip(*map(attrgetter(*plain), fields), strict=True),
                           strict=True))
         columns: dict[str, Sequence[Any]] = {

@@ -36,7 +36,7 @@ from clinic_desktop.storage.models.schedule import Appointment, WaitlistEntry
 MOVED = {"visit": Visit, "ledger_entry": LedgerEntry, "contact_log": ContactLog,
          "feedback": Feedback, "attachment": Attachment, "appointment": Appointment,
          "waitlist_entry": WaitlistEntry}
-FILLABLE = ("sex", "birth_date", "mobile", "phone2", "wechat", "id_number", "occupation",
+FILLABLE = ("sex", "birth_date", "mobile", "phone2", "wechat", "email", "id_number", "occupation",
             "address", "source", "referred_by_id", "first_visit_date", "member_tier")
 MEDICAL_TEXT = ("allergy_notes", "conditions", "past_history", "family_history",
                 "chief_complaint")

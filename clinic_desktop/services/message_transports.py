@@ -272,7 +272,8 @@ class SmtpSender:
     def _email(self, message: OutboxInfo) -> EmailMessage:
         email = EmailMessage()
         email["From"], email["To"] = self.from_addr, message.recipient
-        email["Subject"] = "来自诊所的消息"  # to the patient: always Chinese
+        # To the patient: always Chinese (the template's name, as 预约提醒, when it has one).
+        email["Subject"] = message.subject or "来自诊所的消息"
         email.set_content(message.body)
         return email
 

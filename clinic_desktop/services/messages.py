@@ -31,6 +31,7 @@ from clinic_desktop.i18n import _
 from clinic_desktop.package_data import resource
 from clinic_desktop.permissions import Permission, masked_contacts
 from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.email import normalize_email
 from clinic_desktop.rules.message_templates import (
     check_template,
     empty_placeholders,
@@ -107,13 +108,14 @@ class OutboxInfo:
     not_before: datetime | None = None  # an automatic message waits until then
     expires_at: datetime | None = None  # and is dropped, not sent, after this
     appointment_id: int | None = None
+    subject: str = ""  # the template's name: an e-mail's subject line
 
 
 def _info(m: OutboxMessage) -> OutboxInfo:
     return OutboxInfo(m.id, m.patient_id, m.channel, m.recipient, m.body, m.status, m.attempts,
                       m.last_error, m.created_at, m.sent_at, m.template_key, m.params_json,
                       m.provider, m.provider_id, m.delivery, m.delivered_at, m.delivery_error,
-                      m.kind, m.not_before, m.expires_at, m.appointment_id)
+                      m.kind, m.not_before, m.expires_at, m.appointment_id, m.subject or "")
 
 
 def _shown(ctx: Context, info: OutboxInfo) -> OutboxInfo:
@@ -264,12 +266,18 @@ def queue_message(ctx: Context, patient_id: int, *, template_key: str, channel: 
         patient = get_patient(session, patient_id)
         task = session.get(CareTask, task_id) if task_id else None
         values = _values(session, patient, task, when)
-        to = recipient if recipient is not None else (patient.mobile or "")
+        on_file = patient.email if channel == "email" else patient.mobile
+        to = recipient if recipient is not None else (on_file or "")
         if channel == "sms" and not to:
             raise UserError(_("{name} 没有手机号，无法发短信。", name=patient.name),
                             field="recipient")
-        if channel == "email" and "@" not in to:
-            raise UserError(_("请填写有效的邮箱地址。"), field="recipient")
+        if channel == "email":
+            try:
+                to = normalize_email(to)
+            except RuleError as error:
+                raise UserError(error.message, field="recipient") from error
+            if not to:
+                raise UserError(_("请填写有效的邮箱地址。"), field="recipient")
         key = f"{template_key}:{occasion or task_id or 'p' + str(patient_id)}:{channel}"
         existing = session.execute(select(OutboxMessage).where(
             OutboxMessage.dedupe_key == key)).scalar_one_or_none()

@@ -22,6 +22,7 @@ from clinic_desktop.permissions import (
     without_clinical,
 )
 from clinic_desktop.rules import RuleError
+from clinic_desktop.rules.email import normalize_email
 from clinic_desktop.rules.idcard import check_conflicts, parse_id_card
 from clinic_desktop.rules.masking import is_masked_of
 from clinic_desktop.rules.phone import normalize_mobile
@@ -56,6 +57,7 @@ class PatientInput:
     mobile: str = ""
     phone2: str = ""
     wechat: str = ""
+    email: str = ""
     id_number: str = ""
     occupation: str = ""
     address: str = ""
@@ -97,11 +99,13 @@ class PatientRecord:
     emergency_contact: str | None = None
     emergency_phone: str | None = None
     referrer_note: str | None = None
+    email: str | None = None
 
     def as_input(self) -> PatientInput:
         return PatientInput(
             name=self.name, sex=self.sex, birth_date=self.birth_date, mobile=self.mobile or "",
-            phone2=self.phone2 or "", wechat=self.wechat or "", id_number=self.id_number or "",
+            phone2=self.phone2 or "", wechat=self.wechat or "", email=self.email or "",
+            id_number=self.id_number or "",
             occupation=self.occupation or "", address=self.address or "",
             source=self.source or "", referred_by_id=self.referred_by_id,
             first_visit_date=self.first_visit_date, notes=self.notes,
@@ -147,7 +151,7 @@ def record_of(p: Patient) -> PatientRecord:
         notes=p.notes, archived=p.archived, merged_into_id=p.merged_into_id,
         member_tier=p.member_tier, member_points=p.member_points, updated_at=p.updated_at,
         version=p.version, emergency_contact=p.emergency_contact,
-        emergency_phone=p.emergency_phone, referrer_note=p.referrer_note,
+        emergency_phone=p.emergency_phone, referrer_note=p.referrer_note, email=p.email,
     )
 
 
@@ -157,9 +161,9 @@ def sources(session: Session) -> list[str]:
 
 
 _TEXT_FIELDS = {"name": False, "mobile": False, "phone2": False, "wechat": False,
-                "id_number": False, "occupation": False, "address": False, "source": False,
-                "notes": True, "emergency_contact": False, "emergency_phone": False,
-                "referrer_note": False}  # field -> may hold line breaks
+                "email": False, "id_number": False, "occupation": False, "address": False,
+                "source": False, "notes": True, "emergency_contact": False,
+                "emergency_phone": False, "referrer_note": False}  # field -> may hold line breaks
 _LIMITS = {"emergency_contact": 64, "emergency_phone": 32, "referrer_note": 64}
 
 
@@ -194,6 +198,7 @@ def clean_input(data: PatientInput, *, today: date,
     sex, birth = data.sex, data.birth_date
     try:
         mobile = normalize_mobile(data.mobile) if normalize_text(data.mobile) else ""
+        email = normalize_email(data.email)
         phone2 = normalize_text(data.phone2)
         id_number = ""
         if normalize_text(data.id_number):
@@ -219,7 +224,7 @@ def clean_input(data: PatientInput, *, today: date,
                               n=limit), field=field_name)
     cleaned = replace(
         data, name=name, sex=sex, birth_date=birth, mobile=mobile, phone2=phone2,
-        wechat=normalize_text(data.wechat), id_number=id_number,
+        wechat=normalize_text(data.wechat), email=email, id_number=id_number,
         occupation=normalize_text(data.occupation), address=normalize_text(data.address),
         source=source, notes=data.notes.strip(),
         emergency_contact=normalize_text(data.emergency_contact),
@@ -377,6 +382,7 @@ def _apply(p: Patient, data: PatientInput) -> None:
     p.mobile = data.mobile or None
     p.phone2 = data.phone2 or None
     p.wechat = data.wechat or None
+    p.email = data.email or None
     p.id_number = data.id_number or None
     p.occupation = data.occupation or None
     p.address = data.address or None

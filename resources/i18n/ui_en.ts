@@ -913,51 +913,66 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/auto_messages_dialog.py" line="99" />
+        <source>邮件（自动发出）</source>
+        <translation>E-mail (sent automatically)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="100" />
         <source>微信（放入待发，前台复制发送）</source>
         <translation>WeChat (queued; the desk copies it)</translation>
     </message>
     <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="102" />
+        <source>收不到时改发邮件（有邮箱且同意邮件的患者）</source>
+        <translation>Unreachable: send e-mail instead</translation>
+    </message>
+    <message>
         <location filename="../../ui/dialogs/auto_messages_dialog.py" line="105" />
+        <source>没有手机号、不接收短信或微信的患者，如果档案里有邮箱并同意接收邮件，就发邮件。</source>
+        <translation>Patients without a mobile, or who declined SMS or WeChat, get an e-mail when an address is on file and they agreed to e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="112" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="109" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="116" />
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="110" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="118" />
         <source>安静时段（不发送）</source>
         <translation>Quiet hours (no sending)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="111" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="119" />
         <source>生日、节日发送时间</source>
         <translation>Birthday/festival time</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="113" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="121" />
         <source>复查通知提前天数</source>
         <translation>Recall notice days ahead</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="114" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="122" />
         <source>就诊后几小时发回访</source>
         <translation>Survey hours after visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="115" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="123" />
         <source>每天最多自动发送</source>
         <translation>Daily cap</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="116" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="124" />
         <source>每分钟最多（服务商限速）</source>
         <translation>Per minute (provider limit)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="128" />
+        <location filename="../../ui/dialogs/auto_messages_dialog.py" line="139" />
         <source>节日问候</source>
         <translation>Festival greetings</translation>
     </message>
@@ -1729,7 +1744,7 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/campaign_dialog.py" line="56" />
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="147" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="148" />
         <source>导出名单</source>
         <translation>Export list</translation>
     </message>
@@ -1804,62 +1819,67 @@
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="92" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="90" />
+        <source>邮件</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="93" />
         <source>消息模板</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="93" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="94" />
         <source>发送渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="94" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="95" />
         <source>已登记拒收消息或没有联系方式的患者会被跳过。</source>
         <translation>Patients who opted out or have no contact are skipped.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="102" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="103" />
         <source>优惠券类型</source>
         <translation>Coupon type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="106" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="107" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="123" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="124" />
         <source> 天</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="127" />
         <source>活动名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="128" />
         <source>执行方式</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="129" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="130" />
         <source>对照组（不执行）</source>
         <translation>Hold-out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="130" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="131" />
         <source>效果观察期</source>
         <translation>Result window</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="138" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="139" />
         <source>开始活动</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/campaign_dialog.py" line="143" />
+        <location filename="../../ui/dialogs/campaign_dialog.py" line="144" />
         <source>将对 {0} 人执行，{1} 人留作对照组（随机选出，不做任何动作），用于比较活动效果。</source>
         <translation>{0} patients will be acted on; {1} are held out at random (left untouched) to measure the effect.</translation>
     </message>
@@ -5882,131 +5902,141 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     </message>
     <message>
         <location filename="../../ui/dialogs/patient_form.py" line="88" />
+        <source>例如 zhangsan@qq.com</source>
+        <translation>e.g. zhangsan@qq.com</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="90" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="97" />
+        <location filename="../../ui/dialogs/patient_form.py" line="99" />
         <source>姓名（关系）</source>
         <translation>Name (relation)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="103" />
+        <location filename="../../ui/dialogs/patient_form.py" line="105" />
         <source>介绍人还不是本诊所患者时，写下姓名</source>
         <translation>When the referrer is not a patient of the clinic, write the name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="113" />
+        <location filename="../../ui/dialogs/patient_form.py" line="115" />
         <source>无权查看</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="114" />
+        <location filename="../../ui/dialogs/patient_form.py" line="116" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="115" />
+        <location filename="../../ui/dialogs/patient_form.py" line="117" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="116" />
+        <location filename="../../ui/dialogs/patient_form.py" line="118" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="117" />
+        <location filename="../../ui/dialogs/patient_form.py" line="119" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="118" />
+        <location filename="../../ui/dialogs/patient_form.py" line="120" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="119" />
+        <location filename="../../ui/dialogs/patient_form.py" line="121" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="120" />
+        <location filename="../../ui/dialogs/patient_form.py" line="122" />
+        <source>邮箱</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="123" />
         <source>紧急联系人</source>
         <translation>Emergency contact</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="121" />
+        <location filename="../../ui/dialogs/patient_form.py" line="124" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="122" />
+        <location filename="../../ui/dialogs/patient_form.py" line="125" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="123" />
+        <location filename="../../ui/dialogs/patient_form.py" line="126" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="124" />
+        <location filename="../../ui/dialogs/patient_form.py" line="127" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="125" />
+        <location filename="../../ui/dialogs/patient_form.py" line="128" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="127" />
+        <location filename="../../ui/dialogs/patient_form.py" line="130" />
         <source>介绍人（文字）</source>
         <translation>Referrer (as text)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="141" />
+        <location filename="../../ui/dialogs/patient_form.py" line="144" />
         <source>节日、生日和活动消息只发给同意该渠道的患者；预约提醒等服务消息不需要事先同意</source>
         <translation>Festival, birthday and campaign messages go only to patients who agreed to the channel; reminders and other service messages need no prior consent</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="143" />
+        <location filename="../../ui/dialogs/patient_form.py" line="146" />
         <source>同意接收消息</source>
         <translation>Agrees to messages</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="144" />
+        <location filename="../../ui/dialogs/patient_form.py" line="147" />
         <source>紧急联系电话</source>
         <translation>Emergency phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="156" />
+        <location filename="../../ui/dialogs/patient_form.py" line="159" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="196" />
+        <location filename="../../ui/dialogs/patient_form.py" line="200" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="199" />
+        <location filename="../../ui/dialogs/patient_form.py" line="203" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="231" />
+        <location filename="../../ui/dialogs/patient_form.py" line="236" />
         <source>号码已部分隐藏：不改动则保留原号码；要更换请清空后输入完整的新号码。</source>
         <translation>Number partly hidden: left as it is, the stored number is kept; to change it, clear the field and type the whole new number.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="293" />
+        <location filename="../../ui/dialogs/patient_form.py" line="299" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="294" />
+        <location filename="../../ui/dialogs/patient_form.py" line="300" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -6015,7 +6045,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="281" />
+        <location filename="../../ui/dialogs/patient_form.py" line="287" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>
@@ -6120,7 +6150,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="124" />
-        <location filename="../../ui/widgets/patient_panel.py" line="379" />
+        <location filename="../../ui/widgets/patient_panel.py" line="381" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
@@ -6153,7 +6183,7 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="155" />
-        <location filename="../../ui/widgets/patient_panel.py" line="420" />
+        <location filename="../../ui/widgets/patient_panel.py" line="422" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
@@ -6418,121 +6448,126 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
     <message>
         <location filename="../../ui/widgets/patient_panel.py" line="322" />
+        <source>邮箱 {0}</source>
+        <translation>Email {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/patient_panel.py" line="324" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="325" />
+        <location filename="../../ui/widgets/patient_panel.py" line="327" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="328" />
+        <location filename="../../ui/widgets/patient_panel.py" line="330" />
         <source>介绍人 {0}</source>
         <translation>Referred by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="330" />
+        <location filename="../../ui/widgets/patient_panel.py" line="332" />
         <source>已介绍 {0} 位</source>
         <translation>referred {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="332" />
+        <location filename="../../ui/widgets/patient_panel.py" line="334" />
         <source>紧急联系人 {0}</source>
         <translation>Emergency contact {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="337" />
+        <location filename="../../ui/widgets/patient_panel.py" line="339" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="346" />
+        <location filename="../../ui/widgets/patient_panel.py" line="348" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="350" />
+        <location filename="../../ui/widgets/patient_panel.py" line="352" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="359" />
+        <location filename="../../ui/widgets/patient_panel.py" line="361" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="379" />
+        <location filename="../../ui/widgets/patient_panel.py" line="381" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="402" />
+        <location filename="../../ui/widgets/patient_panel.py" line="404" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="402" />
+        <location filename="../../ui/widgets/patient_panel.py" line="404" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="403" />
+        <location filename="../../ui/widgets/patient_panel.py" line="405" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="403" />
+        <location filename="../../ui/widgets/patient_panel.py" line="405" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="404" />
+        <location filename="../../ui/widgets/patient_panel.py" line="406" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="404" />
+        <location filename="../../ui/widgets/patient_panel.py" line="406" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="449" />
+        <location filename="../../ui/widgets/patient_panel.py" line="451" />
         <source>打开附件</source>
         <translation>Open attachment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="456" />
+        <location filename="../../ui/widgets/patient_panel.py" line="458" />
         <source>消息：已拒收全部</source>
         <translation>Messages: refused all</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="459" />
+        <location filename="../../ui/widgets/patient_panel.py" line="461" />
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="461" />
+        <location filename="../../ui/widgets/patient_panel.py" line="463" />
         <source>同意{0}</source>
         <translation>agreed {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="463" />
+        <location filename="../../ui/widgets/patient_panel.py" line="465" />
         <source>拒收{0}</source>
         <translation>refused {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="464" />
+        <location filename="../../ui/widgets/patient_panel.py" line="466" />
         <source>消息：{0}</source>
         <translation>Messages: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="464" />
+        <location filename="../../ui/widgets/patient_panel.py" line="466" />
         <source>，</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="465" />
+        <location filename="../../ui/widgets/patient_panel.py" line="467" />
         <source>未登记</source>
         <translation>not recorded</translation>
     </message>
@@ -8628,47 +8663,47 @@ Skipped: {0}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="102" />
+        <location filename="../../ui/app.py" line="104" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="161" />
+        <location filename="../../ui/app.py" line="175" />
         <source>设置启动口令</source>
         <translation>Set a start-up passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="167" />
+        <location filename="../../ui/app.py" line="181" />
         <source>再输入一次：</source>
         <translation>Type it again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="173" />
+        <location filename="../../ui/app.py" line="187" />
         <source>两次输入的口令不一致（或为空），请重新设置。</source>
         <translation>The passphrases differ (or are empty): set it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="183" />
+        <location filename="../../ui/app.py" line="197" />
         <source>启动口令连续 3 次不对，Clinic Desktop 已关闭。</source>
         <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="227" />
+        <location filename="../../ui/app.py" line="241" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="289" />
+        <location filename="../../ui/app.py" line="303" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="298" />
+        <location filename="../../ui/app.py" line="312" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="301" />
+        <location filename="../../ui/app.py" line="315" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>
@@ -8731,13 +8766,13 @@ Skipped: {0}</translation>
         <translation>Days before the recall its notice goes (default: Automatic messages; 0: none)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="119" />
-        <location filename="../../ui/pages/care_plan_steps.py" line="135" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="125" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="141" />
         <source>默认</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="171" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="177" />
         <source>第 {0} 步缺少标题。</source>
         <translation>Step {0} has no title.</translation>
     </message>
@@ -9371,23 +9406,23 @@ Skipped: {0}</translation>
 <context>
     <name>TriggerDialog</name>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="195" />
-        <location filename="../../ui/pages/care_plan_steps.py" line="196" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="201" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="202" />
         <source>选择触发项目</source>
         <translation>Choose trigger procedures</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="197" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="203" />
         <source>完成所选项目的治疗后，按这个计划生成回访和复查任务。</source>
         <translation>Completing a treatment with a ticked procedure creates this plan's calls and recalls.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="217" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="223" />
         <source>不在项目目录中</source>
         <translation>Not in the procedure list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/care_plan_steps.py" line="222" />
+        <location filename="../../ui/pages/care_plan_steps.py" line="228" />
         <source>确定</source>
         <translation>OK</translation>
     </message>

@@ -45,6 +45,24 @@ def test_the_dialog_saves_and_names_a_bad_time(qtbot: QtBot, services: AppServic
     saved = read_auto_settings(services.ctx)
     assert saved.enabled == {"reminder", "birthday"} and saved.quiet_from == "20:30"
     assert "dragon_boat" in saved.festivals
+    assert not saved.email_fallback
+
+
+def test_e_mail_is_a_channel_and_a_fallback(qtbot: QtBot, services: AppServices) -> None:
+    dialog = AutoMessagesDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.email_fallback.setChecked(True)
+    dialog.submit()
+    qtbot.waitUntil(lambda: read_auto_settings(services.ctx).email_fallback)
+    assert read_auto_settings(services.ctx).channels() == ("sms", "email")
+    again = AutoMessagesDialog(services)
+    qtbot.addWidget(again)
+    assert again.email_fallback.isChecked() and again.email_fallback.isEnabled()
+    again.channel.setCurrentIndex(again.channel.findData("email"))
+    assert not again.email_fallback.isEnabled()  # e-mail is already the channel
+    again.submit()
+    qtbot.waitUntil(lambda: read_auto_settings(services.ctx).channel == "email")
+    assert read_auto_settings(services.ctx).channels() == ("email",)
 
 
 def test_the_page_shows_kind_time_and_todays_counts(qtbot: QtBot,

@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from clinic_desktop.services.consent import consent_of, record_consent
 from clinic_desktop.services.patients import PatientInput, create_patient, load_patient
+from tests.ui.shown import label_text
 from ui.app_services import AppServices
 from ui.dialogs.consent_dialog import ConsentDialog
 from ui.dialogs.patient_form import PatientFormDialog
@@ -49,18 +50,18 @@ def test_the_panel_says_it_and_its_link_opens_the_dialog(
     panel = PatientPanelWidget(services)
     qtbot.addWidget(panel)
     panel.show_patient(pid)
-    assert "消息：未登记" in panel.facts.text() and "href='consent'" in panel.facts.text()
+    assert "消息：未登记" in label_text(panel.facts) and "href='consent'" in panel.facts.text()
     record_consent(services.ctx, pid, "wechat", granted=True, how="form")
     record_consent(services.ctx, pid, "sms", granted=False, how="reply")
     panel.reload()
-    assert "消息：同意微信，拒收短信" in panel.facts.text()
+    assert "消息：同意微信，拒收短信" in label_text(panel.facts)
     asked: list[str] = []
     panel.action_requested.connect(asked.append)
     panel.facts.linkActivated.emit("consent")
     assert asked == ["consent"]
     record_consent(services.ctx, pid, "all", granted=False, how="phone")
     panel.reload()
-    assert "消息：已拒收全部" in panel.facts.text()
+    assert "消息：已拒收全部" in label_text(panel.facts)
 
 
 def test_the_dialog_shows_each_channel_and_records_a_statement(

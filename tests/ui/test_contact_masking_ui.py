@@ -19,6 +19,7 @@ from clinic_desktop.services.billing import TreatmentLine, record_visit
 from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.patients import PatientInput, create_patient, load_patient
 from clinic_desktop.services.staff import add_staff
+from tests.ui.shown import label_text
 from ui.app_services import AppServices
 from ui.dialogs.patient_form import PatientFormDialog
 from ui.main_window import MainWindow
@@ -84,12 +85,12 @@ def test_patient_list_and_panel_mask_until_one_click_reveals_that_patient(
 
     page.open_patient(first)
     panel = page.panel
-    assert "138****5678" in panel.facts.text() and "137****1111" in panel.facts.text()
-    assert MOBILE not in panel.facts.text() and "显示号码" in panel.facts.text()
+    assert "138****5678" in label_text(panel.facts) and "137****1111" in label_text(panel.facts)
+    assert MOBILE not in label_text(panel.facts) and "显示号码" in label_text(panel.facts)
     assert _reveals(services) == []
     panel.facts.linkActivated.emit("reveal")  # the click on 显示号码
-    assert MOBILE in panel.facts.text() and "13700001111" in panel.facts.text()
-    assert "显示号码" not in panel.facts.text()
+    assert MOBILE in label_text(panel.facts) and "13700001111" in label_text(panel.facts)
+    assert "显示号码" not in label_text(panel.facts)
     assert _reveals(services) == [str(first)]
 
     # The list follows for him, and only for him; the other is shown on its row's menu item.
@@ -126,8 +127,8 @@ def test_patient_list_and_panel_mask_until_one_click_reveals_that_patient(
     admin_page = admin.open_page("patients")
     assert isinstance(admin_page, PatientsPage)
     admin_page.open_patient(first)
-    assert MOBILE in admin_page.panel.facts.text()
-    assert "显示号码" not in admin_page.panel.facts.text()
+    assert MOBILE in label_text(admin_page.panel.facts)
+    assert "显示号码" not in label_text(admin_page.panel.facts)
 
 
 def test_callback_list_masks_and_a_double_click_on_the_number_reveals_it(

@@ -21,6 +21,7 @@ from clinic_desktop.services.patients import (
     update_patient,
 )
 from clinic_desktop.services.staff import add_staff
+from tests.ui.shown import label_text
 from tests.unit.loyalty_helpers import Loyal, setup_loyalty
 from ui.app_services import AppServices
 from ui.dialogs import loyalty_actions as actions
@@ -66,7 +67,7 @@ def test_the_tab_shows_the_tier_points_card_and_referrals(
     assert "再消费" in tab.tier_text.text() and "金卡" in tab.tier_text.text()
     assert "积分 300" in tab.summary.text()
     assert [r.name for r in tab.referral_model.records] == ["李四"]
-    assert "已介绍 1 位" in page.panel.facts.text()
+    assert "已介绍 1 位" in label_text(page.panel.facts)
     chips = [page.panel.tags.itemAt(i).widget() for i in range(page.panel.tags.count())]
     assert any(w is not None and w.objectName() == "tierChip" and w.text() == "银卡"
                for w in chips)

@@ -86,9 +86,14 @@ def test_form_names_the_bad_field_and_keeps_what_was_typed(
     assert dialog.errors.marked is dialog.mobile and "11 位" in dialog.errors.text
     assert (dialog.name.text(), dialog.address.text()) == ("赵六", "北京市朝阳区")
     dialog.mobile.setText("13811112222")
+    dialog.email.setText("zhaoliu@qq")
+    dialog.submit()
+    assert dialog.errors.marked is dialog.email and "qq.com" in dialog.errors.text
+    dialog.email.setText("ZhaoLiu＠QQ.com")
     dialog.birth_date.setDate(QDate(1985, 6, 1))
     dialog.submit()
     assert dialog.saved is not None and dialog.saved.patient.birth_date == date(1985, 6, 1)
+    assert dialog.saved.patient.email == "ZhaoLiu@qq.com"
 
 
 def test_form_offers_the_existing_patient(

@@ -17,7 +17,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6 import QtGui
 from PySide6.QtCore import QAbstractItemModel, QDate, Qt
 from PySide6.QtGui import QHelpEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
@@ -41,6 +40,7 @@ from clinic_desktop.services.patients import (
     set_sources,
 )
 from clinic_desktop.services.staff import add_staff
+from tests.ui.shown import shown
 from ui.app_services import AppServices
 from ui.calendar.booking_dialog import BookingDialog
 from ui.calendar.canvas import CalendarCanvas
@@ -68,17 +68,6 @@ def mark(field: str) -> str:
 
 
 # -- what a person reads -------------------------------------------------------------------
-def shown(text: str, text_format: Qt.TextFormat = Qt.TextFormat.AutoText) -> str:
-    """The text as displayed: rendered as HTML exactly when Qt would treat it as rich."""
-    rich = text_format == Qt.TextFormat.RichText or (
-        text_format == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(text))
-    if not rich:
-        return text
-    document = QTextDocument()
-    document.setHtml(text)
-    return document.toPlainText()
-
-
 def labels(widget: QWidget) -> list[str]:
     return [shown(label.text(), label.textFormat()) for label in widget.findChildren(QLabel)
             if label.isVisibleTo(widget)]

@@ -96,8 +96,15 @@ class AutoMessagesDialog(ActionDialog):
         form = QFormLayout(group)
         self.channel = QComboBox()
         self.channel.addItem(self.tr("短信（自动发出）"), "sms")
+        self.channel.addItem(self.tr("邮件（自动发出）"), "email")
         self.channel.addItem(self.tr("微信（放入待发，前台复制发送）"), "manual")
         self.channel.setCurrentIndex(max(self.channel.findData(current.channel), 0))
+        self.email_fallback = QCheckBox(self.tr("收不到时改发邮件（有邮箱且同意邮件的患者）"))
+        self.email_fallback.setChecked(current.email_fallback)
+        self.email_fallback.setToolTip(self.tr(
+            "没有手机号、不接收短信或微信的患者，如果档案里有邮箱并同意接收邮件，就发邮件。"))
+        self.channel.currentIndexChanged.connect(self._channel_changed)
+        self._channel_changed()
         self.quiet_from = QLineEdit(current.quiet_from)
         self.quiet_until = QLineEdit(current.quiet_until)
         quiet = QHBoxLayout()
@@ -107,6 +114,7 @@ class AutoMessagesDialog(ActionDialog):
         self.day_at = QLineEdit(current.day_messages_at)
         self.spins: dict[str, QSpinBox] = {}
         form.addRow(self.tr("渠道"), self.channel)
+        form.addRow("", self.email_fallback)
         form.addRow(self.tr("安静时段（不发送）"), quiet)
         form.addRow(self.tr("生日、节日发送时间"), self.day_at)
         for name, label, low, high in (
@@ -124,6 +132,9 @@ class AutoMessagesDialog(ActionDialog):
                             **self.spins})
         return group
 
+    def _channel_changed(self) -> None:
+        self.email_fallback.setEnabled(self.channel.currentData() != "email")
+
     def _festivals_group(self, current: AutoMessageSettings) -> QGroupBox:
         group = QGroupBox(self.tr("节日问候"))
         grid = QGridLayout(group)
@@ -140,6 +151,7 @@ class AutoMessagesDialog(ActionDialog):
         return AutoMessageSettings(
             enabled=frozenset(k for k, box in self.kind_boxes.items() if box.isChecked()),
             channel=str(self.channel.currentData()),
+            email_fallback=self.email_fallback.isChecked(),
             templates={k: str(c.currentData()) for k, c in self.template_boxes.items()},
             quiet_from=self.quiet_from.text().strip(),
             quiet_until=self.quiet_until.text().strip(),

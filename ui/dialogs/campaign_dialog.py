@@ -87,6 +87,7 @@ class CampaignDialog(ActionDialog):
         self.channel = QComboBox()
         self.channel.addItem(self.tr("手动发送（复制到微信或电话告知）"), "manual")
         self.channel.addItem(self.tr("短信"), "sms")
+        self.channel.addItem(self.tr("邮件"), "email")
         message_form = QFormLayout(message)
         message_form.setContentsMargins(0, 0, 0, 0)
         message_form.addRow(self.tr("消息模板"), self.template)

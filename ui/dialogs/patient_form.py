@@ -84,6 +84,8 @@ class PatientFormDialog(Dialog):
         self.mobile.setPlaceholderText(self.tr("11 位手机号"))
         self.phone2 = QLineEdit()
         self.wechat = QLineEdit()
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(self.tr("例如 zhangsan@qq.com"))
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText(self.tr("18 位身份证号，可自动带出生日和性别"))
         self.occupation = QLineEdit()
@@ -117,6 +119,7 @@ class PatientFormDialog(Dialog):
         left.addRow(self.tr("手机"), self.mobile)
         left.addRow(self.tr("备用电话"), self.phone2)
         left.addRow(self.tr("微信号"), self.wechat)
+        left.addRow(self.tr("邮箱"), self.email)
         left.addRow(self.tr("紧急联系人"), self.emergency_contact)
         right.addRow(self.tr("身份证号"), self.id_number)
         right.addRow(self.tr("职业"), self.occupation)
@@ -188,7 +191,8 @@ class PatientFormDialog(Dialog):
         self.errors = FieldErrors(self.error_label, {
             **custom_by_name,
             "name": self.name, "sex": self.sex, "birth_date": self.birth_date,
-            "mobile": self.mobile, "id_number": self.id_number, "source": self.source,
+            "mobile": self.mobile, "email": self.email, "id_number": self.id_number,
+            "source": self.source,
             "first_visit_date": self.first_visit, "emergency_contact": self.emergency_contact,
             "emergency_phone": self.emergency_phone, "referrer_note": self.referrer_note,
             "referred_by_id": self.referrer.query,
@@ -215,6 +219,7 @@ class PatientFormDialog(Dialog):
         self.mobile.setText(p.mobile or "")
         self.phone2.setText(p.phone2 or "")
         self.wechat.setText(p.wechat or "")
+        self.email.setText(p.email or "")
         self.id_number.setText(p.id_number or "")
         self.occupation.setText(p.occupation or "")
         self.address.setText(p.address or "")
@@ -244,7 +249,8 @@ class PatientFormDialog(Dialog):
         return PatientInput(
             name=self.name.text(), sex=self.sex.currentData(), birth_date=date_of(self.birth_date),
             mobile=self.mobile.text(), phone2=self.phone2.text(), wechat=self.wechat.text(),
-            id_number=self.id_number.text(), occupation=self.occupation.text(),
+            email=self.email.text(), id_number=self.id_number.text(),
+            occupation=self.occupation.text(),
             address=self.address.text(), source=str(self.source.currentData() or ""),
             referred_by_id=self.referrer.referrer_id(),
             first_visit_date=date_of(self.first_visit),

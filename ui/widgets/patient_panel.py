@@ -8,6 +8,7 @@ runner, which audits the opening. ``reload`` reads the same panel again after a 
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QUrl, Signal
@@ -69,6 +70,14 @@ KIND_LABELS = {
     "attachment": QT_TRANSLATE_NOOP("PatientPanelWidget", "附件"),
     "message": QT_TRANSLATE_NOOP("PatientPanelWidget", "消息"),
 }
+
+
+def _held(fact: str) -> str:
+    """``fact`` with its characters held together: a line of the panel's facts breaks between
+    facts, or after a list's comma, not inside a word (邮 on one line, 箱 and the address on the
+    next). Word joiners do it for Chinese too, where a line may otherwise break anywhere."""
+    parts = re.split(r"(?<=[、，,；;])", fact.replace(" ", "\u00a0"))
+    return "".join("\u2060".join(part) for part in parts)
 
 
 class PatientPanelWidget(QWidget):
@@ -318,6 +327,8 @@ class PatientPanelWidget(QWidget):
         self.facts.setToolTip(self.tr("显示号码：这位患者的完整手机号和紧急联系电话（记入审计日志）")
                               if link else "")
         facts = [self.tr("手机 {0}").format(mobile) if mobile else self.tr("未留手机")]
+        if p.email:
+            facts.append(self.tr("邮箱 {0}").format(p.email))
         if header.next_appointment:
             facts.append(self.tr("下次预约 {0}").format(
                 self.services.format_datetime(header.next_appointment)))
@@ -331,11 +342,11 @@ class PatientPanelWidget(QWidget):
         if p.emergency_contact or emergency:
             facts.append(self.tr("紧急联系人 {0}").format(
                 " ".join(filter(None, (p.emergency_contact, emergency)))))
-        shown = [esc(fact) for fact in facts]
+        shown = [esc(_held(fact)) for fact in facts]
         shown[0 if p.mobile or not p.emergency_phone else -1] += link  # beside the number
         if header.consent is not None:
             change = self.tr("修改")  # outside the markup: lupdate reads no f-string
-            shown.append(esc(self._consent_text(header.consent)) + (
+            shown.append(esc(_held(self._consent_text(header.consent))) + (
                 f" <a href='consent'>{esc(change)}</a>"
                 if self.services.can(Permission.PATIENT_EDIT) else ""))
         # pre-wrap: the wide spaces between the facts are kept, as in plain text

@@ -45,7 +45,7 @@ from clinic_desktop.storage.models.patient import Patient
 
 ACTIONS = ("task", "message", "coupon", "export")
 ROLES = ("nurse", "receptionist", "doctor")
-MESSAGE_CHANNELS = ("manual", "sms")
+MESSAGE_CHANNELS = ("manual", "sms", "email")
 TASK_HOUR = time(9)
 MAX_RESULT_DAYS = 365
 
@@ -230,13 +230,13 @@ def _messages(ctx: Context, session: Session, campaign: Campaign, action: Messag
         if refusal is not None:
             skipped.append(Skipped(pid, patient.name, refusal))
             continue
-        to = patient.mobile or ""
+        to = (patient.email if action.channel == "email" else patient.mobile) or ""
         if action.channel == "manual" and not to:
             to = patient.wechat or ""
         if not to:
-            skipped.append(Skipped(pid, patient.name,
-                                   _("没有手机号") if action.channel == "sms"
-                                   else _("没有手机号或微信")))
+            skipped.append(Skipped(pid, patient.name, {
+                "sms": _("没有手机号"), "email": _("没有邮箱地址")}.get(
+                    action.channel, _("没有手机号或微信"))))
             continue
         key = f"{action.template_key}:campaign{campaign.id}-p{pid}:{action.channel}"
         if session.execute(select(OutboxMessage.id).where(

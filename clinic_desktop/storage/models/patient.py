@@ -25,6 +25,7 @@ class Patient(Base):
     mobile: Mapped[str | None] = mapped_column(String(20), index=True)
     phone2: Mapped[str | None] = mapped_column(String(32))
     wechat: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(254))
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     occupation: Mapped[str | None] = mapped_column(String(64))
     emergency_contact: Mapped[str | None] = mapped_column(String(64))

@@ -3,6 +3,7 @@ coupons, a second run, and the result against the hold-out."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,12 @@ from clinic_desktop.services.insight.campaigns import (
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.insight.segments import save_segment
 from clinic_desktop.services.loyalty.coupons import CouponTypeInput, save_coupon_type
-from clinic_desktop.services.patients import PatientInput, create_patient
+from clinic_desktop.services.patients import (
+    PatientInput,
+    create_patient,
+    load_patient,
+    update_patient,
+)
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.insight import CampaignMember
 from clinic_desktop.storage.models.loyalty import Coupon
@@ -233,3 +239,19 @@ def test_result_so_far_before_the_window_ends(clinic: Clinic) -> None:
     assert result.last_day - result.first_day == timedelta(days=29)
 
 
+
+
+def test_an_e_mail_campaign_goes_to_the_address_on_file(clinic: Clinic) -> None:
+    a = load_patient(clinic.ctx, clinic.ids["A"])
+    update_patient(clinic.ctx, a.id, replace(a.as_input(), email="zhang1@example.com"),
+                   version=a.version)
+    for letter in "ACG":
+        record_consent(clinic.ctx, clinic.ids[letter], "email", granted=True, how="form")
+    outcome = start_campaign(clinic.ctx, CampaignInput(
+        "邮件关怀", MessageAction("birthday", "email"), rules=HIGH_VALUE))
+    assert outcome.acted == 1
+    assert {clinic.letters([s.patient_id]).pop(): s.reason for s in outcome.skipped} == {
+        "C": "没有邮箱地址", "G": "没有邮箱地址"}
+    with clinic.ctx.transaction() as s:
+        sent = s.execute(select(OutboxMessage.patient_id, OutboxMessage.recipient)).all()
+    assert sent == [(clinic.ids["A"], "zhang1@example.com")]  # never a phone number
