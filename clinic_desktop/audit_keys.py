@@ -87,6 +87,34 @@ class AuditKeyStore:
         self._save()
         return kid, fresh
 
+    # -- moving the keys between workstations ----------------------------------------------
+    def exported(self) -> dict[str, object]:
+        """Every key of this clinic and the current one, for another workstation
+        (``clinic-desktop audit-key export``); the signing key is created if there is none."""
+        self.current()
+        return {"clinic_id": self.clinic_id, "current": self._current,
+                "keys": {kid: key.hex() for kid, key in (self._keys or {}).items()}}
+
+    def take(self, exported: dict[str, object]) -> int:
+        """Add another workstation's keys and sign with its current one from now on, so every
+        workstation on one server signs and verifies alike; the number of keys new here."""
+        listed = exported.get("keys")
+        current = exported.get("current")
+        if exported.get("clinic_id") != self.clinic_id or not isinstance(listed, dict) \
+                or not isinstance(current, str) or current not in listed:
+            raise ValueError("not this clinic's audit keys")
+        keys = self._load()
+        added = 0
+        for kid, hexkey in listed.items():
+            key = bytes.fromhex(str(hexkey))
+            if key_id_of(key) != kid:
+                raise ValueError(f"key {kid} does not match its id")
+            added += kid not in keys
+            keys[kid] = key
+        self._current = current
+        self._save()
+        return added
+
     # -- storage ---------------------------------------------------------------------------
     def _payload(self) -> str:
         keys = self._keys or {}

@@ -18,10 +18,12 @@ from typing import TextIO
 
 from clinic_desktop import __version__
 from clinic_desktop.cli import (
+    audit_key,
     backups,
     encryption,
     loyalty,
     maintenance,
+    migrate_to,
     records,
     reports,
     segments,
@@ -160,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     HANDLERS.update(staff.add_parsers(sub, common))
     HANDLERS.update(encryption.add_parsers(sub, common))
     HANDLERS.update(server.add_parsers(sub, common))
+    HANDLERS.update(migrate_to.add_parsers(sub, common))
+    HANDLERS.update(audit_key.add_parsers(sub, common))
     return parser
 
 

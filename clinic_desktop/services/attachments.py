@@ -20,6 +20,7 @@ from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
+from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.blob_crypto import BlobUnreadable, read_blob, write_blob
 from clinic_desktop.storage.models.engagement import Attachment
@@ -50,7 +51,17 @@ class AttachmentInfo:
         return self.mime.startswith("image/")
 
 
+# On a server the files live in a folder every workstation reaches (set by ``migrate-to``
+# --attachments, or in 设置): the database holds only their hashes.
+SHARED_FOLDER_SETTING = "attachments.folder"
+
+
 def _store_root(ctx: Context) -> Path:
+    if not ctx.db.is_sqlite:
+        with ctx.transaction() as session:
+            shared = read_setting(session, SHARED_FOLDER_SETTING, None)
+        if shared:
+            return Path(shared)
     if ctx.db.data_dir is None:
         raise UserError(_("此数据库没有数据文件夹，无法保存附件。"))
     return ctx.db.data_dir.attachments
