@@ -35,6 +35,7 @@ from clinic_desktop.services.auth import needs_setup, sign_in, sign_out
 from clinic_desktop.services.clinic import read_clinic
 from clinic_desktop.services.platform.encryption import NewKey
 from clinic_desktop.storage.database import Database, open_database
+from clinic_desktop.storage.server_backup import UpgradeNeedsBackup
 from clinic_desktop.storage.soundness import Soundness
 from ui.app_services import AppServices
 from ui.care_monitor import CareMonitor
@@ -147,11 +148,30 @@ class Startup:
         """The clinic on a PostgreSQL server: the data folder keeps only this PC's logs."""
         try:
             setup_logging(self.data_dir.ensure().logs)
-            self.db = open_database(url=url, now=self.clock.now())
+            try:
+                self.db = open_database(url=url, now=self.clock.now(),
+                                        server_backups=self.data_dir.backups)
+            except UpgradeNeedsBackup as unbacked:
+                if not self._confirm_unbacked_upgrade(unbacked.message):
+                    return EXIT_OK
+                self.db = open_database(url=url, now=self.clock.now(),
+                                        upgrade_without_backup=True)
         except UserError as error:
             self.problem(None, error.message)
             return EXIT_UNUSABLE
         return None
+
+    def _confirm_unbacked_upgrade(self, why: str) -> bool:
+        """No ``pg_dump`` on this PC: the upgrade goes ahead only when the person says the
+        server's database has been backed up."""
+        title = QCoreApplication.translate("Startup", "升级服务器数据库")
+        question = QCoreApplication.translate(
+            "Startup", "已经在服务器上备份了数据库吗？选“是”立即升级（无法撤销）。")
+        answer = QMessageBox.question(None, title, rich_plain(f"{why}\n\n{question}"),
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _key_for_a_new_clinic(self) -> bool:
         """A first start on an empty folder: the new clinic is encrypted, its key (``new_key``)

@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="create or upgrade the database in the data folder")
     encryption.add_encrypt_choice(init, default=True)
+    init.add_argument("--without-backup", action="store_true",
+                      help="on a PostgreSQL server without pg_dump here: upgrade anyway (take "
+                      "a backup on the server first)")
     _common(init, top=False)
 
     setup = sub.add_parser(

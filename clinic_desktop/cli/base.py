@@ -78,8 +78,10 @@ class Invocation:
         """``open_database``; a clinic whose key is kept wrapped with a passphrase asks for it
         at the terminal, three tries."""
         if self.database_url is not None:
-            return open_database(url=self.database_url, upgrade=options.get("upgrade", True),
-                                 now=options.get("now"))
+            return open_database(
+                url=self.database_url, upgrade=options.get("upgrade", True),
+                now=options.get("now"), server_backups=self.data_dir.ensure().backups,
+                upgrade_without_backup=bool(getattr(self.args, "without_backup", False)))
         try:
             return open_database(self.data_dir, **options)
         except KeyRequired as exc:

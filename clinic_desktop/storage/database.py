@@ -213,6 +213,7 @@ def _key_that_opens(path: Path, data_dir: DataDir, given: bytes | None) -> bytes
 def open_database(
     data_dir: DataDir | None = None, *, url: str | None = None, upgrade: bool = True,
     now: datetime | None = None, soundness: Soundness = Soundness.NOW, key: bytes | None = None,
+    server_backups: Path | None = None, upgrade_without_backup: bool = False,
 ) -> Database:
     """Open (creating if needed) the clinic database in ``data_dir``, or the server at ``url``.
 
@@ -220,7 +221,9 @@ def open_database(
     (``database_keys``); a new file is created encrypted when ``key`` is given.
 
     A damaged SQLite file is refused (``Soundness.NOW``) or refused at its first write
-    (``DEFERRED``); an upgrade never starts on a file that has not been checked."""
+    (``DEFERRED``); an upgrade never starts on a file that has not been checked. A server's
+    upgrade is preceded by a ``pg_dump`` into ``server_backups`` (this workstation's backups
+    folder), or confirmed without one (``upgrade_without_backup``)."""
     stamp = now or SystemClock().now()  # only names the pre-upgrade backup file
     sqlite_path: Path | None = None
     gate = SoundnessGate(open_now=True)
@@ -248,7 +251,8 @@ def open_database(
         if upgrade:
             backup = upgrade_to_head(
                 engine, sqlite_path=sqlite_path,
-                backup_dir=data_dir.backups if data_dir else None, stamp=stamp,
+                backup_dir=data_dir.backups if data_dir else server_backups, stamp=stamp,
+                without_backup=upgrade_without_backup,
             )
     except OperationalError as exc:
         engine.dispose()

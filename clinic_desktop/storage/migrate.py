@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
+UPGRADE_LOCK = 0x636C7570  # "clup": held by the transaction that upgrades a server's schema
 _REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 _DOWN = re.compile(r'^down_revision\s*=\s*(?:["\']([^"\']+)["\']|None)', re.MULTILINE)
 
@@ -145,6 +146,12 @@ def _run_upgrade(engine: Engine) -> None:
             with connection.begin():
                 from alembic import command
 
+                if not sqlite:
+                    # Two workstations starting the new version at once: one upgrades, the
+                    # other waits here and then finds the schema at head (Alembic re-reads it).
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": UPGRADE_LOCK})
+
                 config = alembic_config()
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
@@ -159,9 +166,11 @@ def _run_upgrade(engine: Engine) -> None:
 
 
 def upgrade_to_head(
-    engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None, stamp: datetime
+    engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None, stamp: datetime,
+    without_backup: bool = False,
 ) -> Path | None:
-    """Bring the schema to head; returns the backup taken, if any."""
+    """Bring the schema to head; returns the backup taken, if any. A server database is
+    dumped first (``server_backup``) unless ``without_backup`` confirms one was taken."""
     with engine.connect() as connection:
         state = schema_state(connection)
     if not state.known:
@@ -178,6 +187,15 @@ def upgrade_to_head(
     if state.current is not None and sqlite_path is not None and backup_dir is not None:
         backup = backup_sqlite(sqlite_path, backup_dir, reason="pre-upgrade", stamp=stamp)
         log.info("backed up %s to %s before upgrading schema", sqlite_path, backup)
+    elif state.current is not None and engine.dialect.name == "postgresql":
+        if without_backup:
+            log.warning("upgrading the server database from %s without a backup (confirmed)",
+                        state.current)
+        else:
+            from clinic_desktop.storage.server_backup import dump_before_upgrade
+
+            backup = dump_before_upgrade(engine, backup_dir, stamp=stamp,
+                                         revision=state.current)
     try:
         _run_upgrade(engine)
     except Exception as exc:

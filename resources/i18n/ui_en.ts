@@ -6124,78 +6124,78 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
 <context>
     <name>PatientPanelWidget</name>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="128" />
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="120" />
+        <location filename="../../ui/widgets/patient_panel.py" line="129" />
         <source>记录联系</source>
         <translation>Log contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="122" />
+        <location filename="../../ui/widgets/patient_panel.py" line="131" />
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="123" />
+        <location filename="../../ui/widgets/patient_panel.py" line="132" />
         <source>关联家属</source>
         <translation>Link family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="123" />
+        <location filename="../../ui/widgets/patient_panel.py" line="132" />
         <source>合并重复</source>
         <translation>Merge duplicate</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="124" />
-        <location filename="../../ui/widgets/patient_panel.py" line="381" />
+        <location filename="../../ui/widgets/patient_panel.py" line="133" />
+        <location filename="../../ui/widgets/patient_panel.py" line="390" />
         <source>归档</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="148" />
+        <location filename="../../ui/widgets/patient_panel.py" line="157" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="150" />
+        <location filename="../../ui/widgets/patient_panel.py" line="159" />
         <source>项目</source>
         <translation>Procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="151" />
+        <location filename="../../ui/widgets/patient_panel.py" line="160" />
         <source>牙位/部位</source>
         <translation>Tooth / site</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="152" />
+        <location filename="../../ui/widgets/patient_panel.py" line="161" />
         <source>医生</source>
         <translation>Doctor</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="43" />
-        <location filename="../../ui/widgets/patient_panel.py" line="153" />
-        <location filename="../../ui/widgets/patient_panel.py" line="214" />
+        <location filename="../../ui/widgets/patient_panel.py" line="162" />
+        <location filename="../../ui/widgets/patient_panel.py" line="223" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="155" />
-        <location filename="../../ui/widgets/patient_panel.py" line="422" />
+        <location filename="../../ui/widgets/patient_panel.py" line="164" />
+        <location filename="../../ui/widgets/patient_panel.py" line="431" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="39" />
-        <location filename="../../ui/widgets/patient_panel.py" line="208" />
+        <location filename="../../ui/widgets/patient_panel.py" line="217" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/ledger_table.py" line="41" />
-        <location filename="../../ui/widgets/patient_panel.py" line="170" />
+        <location filename="../../ui/widgets/patient_panel.py" line="179" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
@@ -6210,364 +6210,364 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="160" />
+        <location filename="../../ui/widgets/patient_panel.py" line="169" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="161" />
+        <location filename="../../ui/widgets/patient_panel.py" line="170" />
         <source>关系</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="162" />
+        <location filename="../../ui/widgets/patient_panel.py" line="171" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="164" />
+        <location filename="../../ui/widgets/patient_panel.py" line="173" />
         <source>下次预约</source>
         <translation>Next appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="165" />
+        <location filename="../../ui/widgets/patient_panel.py" line="174" />
         <source>待复诊</source>
         <translation>Open recalls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="193" />
+        <location filename="../../ui/widgets/patient_panel.py" line="202" />
         <source>病史与过敏</source>
         <translation>History &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="193" />
+        <location filename="../../ui/widgets/patient_panel.py" line="202" />
         <source>治疗记录</source>
         <translation>Treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="194" />
+        <location filename="../../ui/widgets/patient_panel.py" line="203" />
         <source>账单</source>
         <translation>Billing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="194" />
+        <location filename="../../ui/widgets/patient_panel.py" line="203" />
         <source>家庭</source>
         <translation>Family</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="196" />
+        <location filename="../../ui/widgets/patient_panel.py" line="205" />
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="69" />
-        <location filename="../../ui/widgets/patient_panel.py" line="196" />
+        <location filename="../../ui/widgets/patient_panel.py" line="70" />
+        <location filename="../../ui/widgets/patient_panel.py" line="205" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="64" />
+        <location filename="../../ui/widgets/patient_panel.py" line="65" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="65" />
+        <location filename="../../ui/widgets/patient_panel.py" line="66" />
         <source>账目</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="66" />
-        <location filename="../../ui/widgets/patient_panel.py" line="119" />
+        <location filename="../../ui/widgets/patient_panel.py" line="67" />
+        <location filename="../../ui/widgets/patient_panel.py" line="128" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="67" />
+        <location filename="../../ui/widgets/patient_panel.py" line="68" />
         <source>联系</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="68" />
+        <location filename="../../ui/widgets/patient_panel.py" line="69" />
         <source>反馈</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="70" />
+        <location filename="../../ui/widgets/patient_panel.py" line="71" />
         <source>消息</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
         <source>满意度/投诉</source>
         <translation>Feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="121" />
+        <location filename="../../ui/widgets/patient_panel.py" line="130" />
         <source>收款</source>
         <translation>Take payment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="122" />
+        <location filename="../../ui/widgets/patient_panel.py" line="131" />
         <source>记账</source>
         <translation>Ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="130" />
+        <location filename="../../ui/widgets/patient_panel.py" line="139" />
         <source>为这位患者预约：打开日历的预约窗口</source>
         <translation>Book an appointment for this patient (opens the calendar's booking window)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="131" />
+        <location filename="../../ui/widgets/patient_panel.py" line="140" />
         <source>收款：现金、微信、支付宝、银行卡、医保、储值、积分和优惠券可混合使用，并打印收据</source>
         <translation>Take a payment in any mix of cash, WeChat, Alipay, card, insurance, stored value, points and coupons, and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="133" />
+        <location filename="../../ui/widgets/patient_panel.py" line="142" />
         <source>手动记一笔收费、优惠、退款或充值</source>
         <translation>Record a charge, discount, refund or top-up by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="168" />
+        <location filename="../../ui/widgets/patient_panel.py" line="177" />
         <source>到期</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="171" />
+        <location filename="../../ui/widgets/patient_panel.py" line="180" />
         <source>事由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="181" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="172" />
+        <location filename="../../ui/widgets/patient_panel.py" line="181" />
         <source>已到期</source>
         <translation>Due now</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="173" />
+        <location filename="../../ui/widgets/patient_panel.py" line="182" />
         <source>待到期</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="174" />
+        <location filename="../../ui/widgets/patient_panel.py" line="183" />
         <source>已拨打</source>
         <translation>Calls</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="195" />
+        <location filename="../../ui/widgets/patient_panel.py" line="204" />
         <source>会员</source>
         <translation>Membership</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="197" />
+        <location filename="../../ui/widgets/patient_panel.py" line="206" />
         <source>备注与自定义</source>
         <translation>Notes &amp; custom fields</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="204" />
+        <location filename="../../ui/widgets/patient_panel.py" line="213" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="211" />
+        <location filename="../../ui/widgets/patient_panel.py" line="220" />
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="212" />
+        <location filename="../../ui/widgets/patient_panel.py" line="221" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="213" />
+        <location filename="../../ui/widgets/patient_panel.py" line="222" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="226" />
+        <location filename="../../ui/widgets/patient_panel.py" line="235" />
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="232" />
+        <location filename="../../ui/widgets/patient_panel.py" line="241" />
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="247" />
+        <location filename="../../ui/widgets/patient_panel.py" line="256" />
         <source>编辑病史与过敏</source>
         <translation>Edit history &amp; allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="259" />
+        <location filename="../../ui/widgets/patient_panel.py" line="268" />
         <source>把 X 光片、照片或 PDF 拖到这里即可保存；双击用系统程序打开。</source>
         <translation>Drop X-rays, photos or PDFs here to keep them; double-click to open with the system viewer.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="306" />
+        <location filename="../../ui/widgets/patient_panel.py" line="315" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="306" />
+        <location filename="../../ui/widgets/patient_panel.py" line="315" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="307" />
+        <location filename="../../ui/widgets/patient_panel.py" line="316" />
         <source>{0} 岁</source>
         <translation>{0} y</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="310" />
+        <location filename="../../ui/widgets/patient_panel.py" line="319" />
         <source> · 已归档</source>
         <translation> · archived</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="316" />
+        <location filename="../../ui/widgets/patient_panel.py" line="325" />
         <source>显示号码</source>
         <translation>Show number</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="318" />
+        <location filename="../../ui/widgets/patient_panel.py" line="327" />
         <source>显示号码：这位患者的完整手机号和紧急联系电话（记入审计日志）</source>
         <translation>Show number: this patient's full mobile and emergency phone (audited)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="320" />
+        <location filename="../../ui/widgets/patient_panel.py" line="329" />
         <source>手机 {0}</source>
         <translation>Mobile {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="320" />
+        <location filename="../../ui/widgets/patient_panel.py" line="329" />
         <source>未留手机</source>
         <translation>No mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="322" />
+        <location filename="../../ui/widgets/patient_panel.py" line="331" />
         <source>邮箱 {0}</source>
         <translation>Email {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="324" />
+        <location filename="../../ui/widgets/patient_panel.py" line="333" />
         <source>下次预约 {0}</source>
         <translation>Next appointment {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="327" />
+        <location filename="../../ui/widgets/patient_panel.py" line="336" />
         <source>来源 {0}</source>
         <translation>Source {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="330" />
+        <location filename="../../ui/widgets/patient_panel.py" line="339" />
         <source>介绍人 {0}</source>
         <translation>Referred by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="332" />
+        <location filename="../../ui/widgets/patient_panel.py" line="341" />
         <source>已介绍 {0} 位</source>
         <translation>referred {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="334" />
+        <location filename="../../ui/widgets/patient_panel.py" line="343" />
         <source>紧急联系人 {0}</source>
         <translation>Emergency contact {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="339" />
+        <location filename="../../ui/widgets/patient_panel.py" line="348" />
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="348" />
+        <location filename="../../ui/widgets/patient_panel.py" line="357" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　储值余额 &lt;b&gt;{2}&lt;/b&gt;　积分 {3}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Stored value &lt;b&gt;{2}&lt;/b&gt;　Points {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="352" />
+        <location filename="../../ui/widgets/patient_panel.py" line="361" />
         <source>欠费 &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　预存 &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　储值余额 &lt;b&gt;{3}&lt;/b&gt;　积分 {4}</source>
         <translation>Owed &lt;b style='color:{0}'&gt;{1}&lt;/b&gt;　Credit &lt;b style='color:#067647'&gt;{2}&lt;/b&gt;　Stored value &lt;b&gt;{3}&lt;/b&gt;　Points {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="361" />
+        <location filename="../../ui/widgets/patient_panel.py" line="370" />
         <source>⚠ 过敏：{0}</source>
         <translation>⚠ Allergy: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="381" />
+        <location filename="../../ui/widgets/patient_panel.py" line="390" />
         <source>取消归档</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="404" />
+        <location filename="../../ui/widgets/patient_panel.py" line="413" />
         <source>过敏</source>
         <translation>Allergies</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="404" />
+        <location filename="../../ui/widgets/patient_panel.py" line="413" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="405" />
+        <location filename="../../ui/widgets/patient_panel.py" line="414" />
         <source>慢性病</source>
         <translation>Chronic conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="405" />
+        <location filename="../../ui/widgets/patient_panel.py" line="414" />
         <source>既往史</source>
         <translation>Past history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="406" />
+        <location filename="../../ui/widgets/patient_panel.py" line="415" />
         <source>家族史</source>
         <translation>Family history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="406" />
+        <location filename="../../ui/widgets/patient_panel.py" line="415" />
         <source>主诉</source>
         <translation>Chief complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="451" />
+        <location filename="../../ui/widgets/patient_panel.py" line="460" />
         <source>打开附件</source>
         <translation>Open attachment</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="458" />
+        <location filename="../../ui/widgets/patient_panel.py" line="467" />
         <source>消息：已拒收全部</source>
         <translation>Messages: refused all</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="461" />
+        <location filename="../../ui/widgets/patient_panel.py" line="470" />
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="463" />
+        <location filename="../../ui/widgets/patient_panel.py" line="472" />
         <source>同意{0}</source>
         <translation>agreed {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="465" />
+        <location filename="../../ui/widgets/patient_panel.py" line="474" />
         <source>拒收{0}</source>
         <translation>refused {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="466" />
+        <location filename="../../ui/widgets/patient_panel.py" line="475" />
         <source>消息：{0}</source>
         <translation>Messages: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="466" />
+        <location filename="../../ui/widgets/patient_panel.py" line="475" />
         <source>，</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/patient_panel.py" line="467" />
+        <location filename="../../ui/widgets/patient_panel.py" line="476" />
         <source>未登记</source>
         <translation>not recorded</translation>
     </message>
@@ -8663,47 +8663,57 @@ Skipped: {0}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="104" />
+        <location filename="../../ui/app.py" line="105" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="175" />
+        <location filename="../../ui/app.py" line="167" />
+        <source>升级服务器数据库</source>
+        <translation>Upgrade the server database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="168" />
+        <source>已经在服务器上备份了数据库吗？选“是”立即升级（无法撤销）。</source>
+        <translation>Has the server's database been backed up? Choose Yes to upgrade now (this cannot be undone).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="195" />
         <source>设置启动口令</source>
         <translation>Set a start-up passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="181" />
+        <location filename="../../ui/app.py" line="201" />
         <source>再输入一次：</source>
         <translation>Type it again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="187" />
+        <location filename="../../ui/app.py" line="207" />
         <source>两次输入的口令不一致（或为空），请重新设置。</source>
         <translation>The passphrases differ (or are empty): set it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="197" />
+        <location filename="../../ui/app.py" line="217" />
         <source>启动口令连续 3 次不对，Clinic Desktop 已关闭。</source>
         <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="241" />
+        <location filename="../../ui/app.py" line="261" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="303" />
+        <location filename="../../ui/app.py" line="323" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="312" />
+        <location filename="../../ui/app.py" line="332" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="315" />
+        <location filename="../../ui/app.py" line="335" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>
