@@ -114,8 +114,11 @@ class Shots:
 # -- before sign-in ----------------------------------------------------------------------------
 def setup_dialog(s: Shots) -> QWidget:
     from ui.dialogs.setup_dialog import SetupDialog
+    from ui.tasks import TaskManager
 
-    dialog = SetupDialog(s.empty_db, clock=s.services.ctx.clock)
+    # A first start on this computer: 连接诊所的服务器… is offered beside 创建诊所.
+    dialog = SetupDialog(s.empty_db, clock=s.services.ctx.clock,
+                         data_dir=s.empty_db.data_dir, tasks=TaskManager(synchronous=True))
     dialog.clinic_name.setText("仁爱口腔门诊部")
     dialog.username.setText("admin")
     dialog.display_name.setText("王院长")
@@ -584,6 +587,19 @@ def auto_messages_dialog(s: Shots) -> QWidget:
     return s.settle(AutoMessagesDialog(s.services, s.window))
 
 
+def server_dialog(s: Shots) -> QWidget:
+    """连接服务器, as the first-run screen opens it on a new workstation, filled in."""
+    from clinic_desktop.paths import DataDir
+    from ui.dialogs.server_dialog import ServerDialog
+    from ui.tasks import TaskManager
+
+    dialog = ServerDialog(DataDir(Path(tempfile.mkdtemp(prefix="clinic-ws-"))),
+                          TaskManager(synchronous=True), s.window)
+    dialog.host.setText("192.168.1.10")
+    dialog.password.setText("secret-pass")
+    return s.settle(dialog)
+
+
 def channels_dialog(s: Shots) -> QWidget:
     from ui.pages.messages_page import ChannelsDialog
 
@@ -825,6 +841,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("message-templates.png", templates_dialog),
     ("message-channels.png", channels_dialog),
     ("auto-messages.png", auto_messages_dialog),
+    ("server-dialog.png", server_dialog),
     ("message-channels-sms.png", sms_channels_dialog),
     ("message-sms-templates.png", sms_templates_dialog),
     ("care-plans.png", care_plans),

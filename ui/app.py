@@ -221,8 +221,14 @@ class Startup:
     def authenticate(self, *, demo: bool) -> Actor | None:
         assert self.db is not None
         if needs_setup(self.db):
-            setup = SetupDialog(self.db, clock=self.clock)
-            if setup.exec() != QDialog.DialogCode.Accepted:
+            on_file = self.database_url is None
+            setup = SetupDialog(self.db, clock=self.clock,
+                                data_dir=self.data_dir if on_file else None,
+                                tasks=TaskManager(synchronous=self._synchronous))
+            result = setup.exec()
+            if result == SetupDialog.CONNECTED and setup.server_url:
+                return self._move_to_server(setup.server_url, demo=demo)
+            if result != QDialog.DialogCode.Accepted:
                 return None
             if self.new_key is not None:
                 RecoveryKeyDialog(self.new_key.recovery, read_clinic(self.db).name,
@@ -238,6 +244,19 @@ class Startup:
                 log.warning("demo sign-in failed: %s", error)
         login = LoginDialog(self.db, read_clinic(self.db).name, clock=self.clock)
         return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
+
+    def _move_to_server(self, url: str, *, demo: bool) -> Actor | None:
+        """Connected in the first-run screen: leave the new, empty local file for the server
+        (this start and the next ones, through ``server.json``)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self.lock.release()
+        self.new_key = None
+        self.database_url = url
+        if self._open_server(url) is not None:
+            return None
+        return self.authenticate(demo=demo)
 
     def show_main_window(self, actor: Actor) -> MainWindow:
         assert self.db is not None

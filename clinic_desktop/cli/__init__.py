@@ -202,7 +202,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         if command != "gui":
             setup_logging(data_dir.ensure().logs)
         run = Invocation(args=args, data_dir=data_dir, out=out, clock=clock or SystemClock(),
-                         database_url=given_url(args.database_url))
+                         database_url=given_url(args.database_url, data_dir))
         if command in SQLITE_ONLY:
             run.refuse_on_server(command)
         return HANDLERS[command](run)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from sqlalchemy import URL, create_engine
-from sqlalchemy.exc import DBAPIError
-
 from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
 from clinic_desktop.errors import EnvironmentProblem
 from clinic_desktop.i18n import _
-from clinic_desktop.storage.migrate import SchemaState, schema_state
-from clinic_desktop.storage.server import parse, remember_password, shown, with_tls
+from clinic_desktop.storage.server import (
+    parse,
+    remember_password,
+    shown,
+    try_login,
+    without_password,
+)
 
 
 def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -38,8 +40,8 @@ def cmd_connect(run: Invocation) -> int:
     password = url.password if url.password is not None else read_secret(
         run.args.password_file, prompt=_("数据库密码："), confirm=False, no_terminal=_(
             "没有可以输入密码的终端：请用 --password-file 给出数据库密码（文件的第一行）。"))
-    state = _try_login(with_tls(url).set(password=password or None))
-    plain = url.set(password=None).render_as_string()
+    state = try_login(url.set(password=password or None))
+    plain = without_password(url).render_as_string(hide_password=False)
     if password and not remember_password(plain, password):
         raise EnvironmentProblem(_(
             "登录成功，但这台电脑没有系统密钥环，密码无法安全保存。请改用 PostgreSQL 的密码文件"
@@ -57,17 +59,3 @@ def cmd_connect(run: Invocation) -> int:
                 "或启动时加 --database-url {url}。", url=where))
     return EXIT_OK
 
-
-def _try_login(url: URL) -> SchemaState | None:
-    """The server's schema state with these credentials (None: an empty database); a refused
-    login or an unreachable server is a sentence, and nothing is stored."""
-    engine = create_engine(url, future=True)
-    try:
-        with engine.connect() as connection:
-            state = schema_state(connection)
-    except DBAPIError as exc:
-        raise EnvironmentProblem(_("无法连接数据库服务器：{reason}",
-                                   reason=str(exc.orig).strip())) from exc
-    finally:
-        engine.dispose()
-    return state if state.current is not None else None

@@ -11,23 +11,76 @@ client does.
 
 from __future__ import annotations
 
+import json
 import os
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from clinic_desktop.credentials import get_secret, set_secret
-from clinic_desktop.errors import UserError
+from clinic_desktop.errors import EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
+from clinic_desktop.paths import DataDir
+
+if TYPE_CHECKING:
+    from clinic_desktop.storage.migrate import SchemaState
 
 ENV_DATABASE_URL = "CLINIC_DESKTOP_DATABASE_URL"
+SAVED_FILE = "server.json"
+CONNECT_TIMEOUT = 10  # seconds: a wrong host answers with a sentence, not a hang
 DRIVER = "postgresql+psycopg"
 _LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
 
-def given_url(option: str | None) -> str | None:
-    """The URL from the command line, else from the environment; None: the data folder."""
-    return option or os.environ.get(ENV_DATABASE_URL) or None
+def given_url(option: str | None, data_dir: DataDir | None = None) -> str | None:
+    """The URL from the command line, else the environment, else what the 连接服务器 dialog
+    saved for this workstation; None: the data folder's SQLite file."""
+    return option or os.environ.get(ENV_DATABASE_URL) or (
+        saved_url(data_dir) if data_dir is not None else None)
+
+
+def saved_url(data_dir: DataDir) -> str | None:
+    """The server this workstation was connected to in the GUI (``server.json`` in the data
+    folder: the URL only, never the password)."""
+    try:
+        data = json.loads((data_dir.root / SAVED_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise EnvironmentProblem(_("无法读取服务器设置 {path}：{reason}",
+                                   path=data_dir.root / SAVED_FILE, reason=exc)) from exc
+    url = data.get("url") if isinstance(data, dict) else None
+    return str(url) if url else None
+
+
+def save_url(data_dir: DataDir, url: str) -> None:
+    """Remember the server for this workstation's next starts (without the password)."""
+    plain = without_password(parse(url)).render_as_string(hide_password=False)
+    path = data_dir.ensure().root / SAVED_FILE
+    path.write_text(json.dumps({"url": plain.replace(DRIVER, "postgresql", 1)}),
+                    encoding="utf-8")
+
+
+def try_login(url: URL) -> SchemaState | None:
+    """The server's schema state with these credentials (None: an empty database); a refused
+    login or an unreachable server is a sentence, and nothing is stored."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    from clinic_desktop.storage.migrate import schema_state
+
+    engine = create_engine(with_tls(url), future=True,
+                           connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    try:
+        with engine.connect() as connection:
+            state = schema_state(connection)
+    except DBAPIError as exc:
+        raise EnvironmentProblem(_("无法连接数据库服务器：{reason}",
+                                   reason=str(exc.orig).strip())) from exc
+    finally:
+        engine.dispose()
+    return state if state.current is not None else None
 
 
 def parse(url: str) -> URL:
@@ -45,6 +98,12 @@ def parse(url: str) -> URL:
         raise UserError(_("--database-url 要写明用户和数据库：postgresql://用户@服务器/数据库。"),
                         field="database-url")
     return parsed.set(drivername=DRIVER)
+
+
+def without_password(url: URL) -> URL:
+    """``url`` with no password (``URL.set(password=None)`` would keep it: None there means
+    "unchanged")."""
+    return url._replace(password=None)
 
 
 def secret_name(url: URL) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from clinic_desktop.errors import EnvironmentProblem
 from clinic_desktop.i18n import _
+from clinic_desktop.storage.server import without_password
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def dump_before_upgrade(engine: Engine, backup_dir: Path | None, *, stamp: datet
     environment = dict(os.environ)
     if url.password:
         environment["PGPASSWORD"] = str(url.password)
-    dsn = url.set(drivername="postgresql", password=None).render_as_string(
+    dsn = without_password(url.set(drivername="postgresql")).render_as_string(
         hide_password=False)
     result = subprocess.run([str(tool), "--format=custom", f"--file={target}", dsn],
                             capture_output=True, text=True, env=environment, check=False)

@@ -8367,79 +8367,205 @@ Skipped: {0}</translation>
     </message>
 </context>
 <context>
-    <name>SetupDialog</name>
+    <name>ServerDialog</name>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="20" />
-        <source>欢迎使用 Clinic Desktop</source>
-        <translation>Welcome to Clinic Desktop</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="42" />
+        <source>连接诊所的服务器</source>
+        <translation>Connect to the clinic's server</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="26" />
-        <source>设置您的诊所</source>
-        <translation>Set up your clinic</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="46" />
+        <source>连接服务器</source>
+        <translation>Connect to a server</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="27" />
-        <source>第一次使用：请填写诊所信息并创建管理员账号。以后可以在“设置”中修改。</source>
-        <translation>First start: enter the clinic's details and create the administrator account. You can change them later under Settings.</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="47" />
+        <source>诊所有多台电脑时，数据放在一台 PostgreSQL 服务器上，每台电脑都连接它。请向负责电脑的同事要以下信息。</source>
+        <translation>When a clinic has several computers, its data is on one PostgreSQL server that every computer connects to. Ask the colleague in charge of the computers for the details below.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="32" />
-        <source>例如：仁爱口腔门诊部</source>
-        <translation>e.g. Ren'ai Dental Clinic</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="50" />
+        <source>例如 192.168.1.10 或 db.clinic.lan</source>
+        <translation>e.g. 192.168.1.10 or db.clinic.lan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="38" />
-        <source>登录用，例如 admin</source>
-        <translation>for signing in, e.g. admin</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="59" />
+        <source>可不填：诊所自己的证书颁发机构（CA）文件</source>
+        <translation>Optional: the clinic's own certificate authority (CA) file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="40" />
-        <source>例如：王院长</source>
-        <translation>e.g. Dr Wang</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="60" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="45" />
-        <source>诊所名称</source>
-        <translation>Clinic name</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="67" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="97" />
+        <source>服务器地址</source>
+        <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="46" />
-        <source>时区</source>
-        <translation>Time zone</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="68" />
+        <source>端口</source>
+        <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="47" />
-        <source>管理员用户名</source>
-        <translation>Administrator username</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="69" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="98" />
+        <source>数据库</source>
+        <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="48" />
-        <source>管理员姓名</source>
-        <translation>Administrator name</translation>
+        <location filename="../../ui/dialogs/server_dialog.py" line="70" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="99" />
+        <source>用户名</source>
+        <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="49" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="71" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="51" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="72" />
+        <source>证书</source>
+        <translation>Certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="74" />
+        <source>不在本机的服务器一律加密连接并验证证书；密码保存在系统密钥环中，不写入任何文件。</source>
+        <translation>A server on another computer is always reached over an encrypted connection with its certificate checked; the password is kept in the system keyring, never in a file.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="86" />
+        <source>连接</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="91" />
+        <source>选择 CA 证书</source>
+        <translation>Choose the CA certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="91" />
+        <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="101" />
+        <source>请填写{0}。</source>
+        <translation>Please fill in {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="118" />
+        <source>{0}（加密）</source>
+        <translation>{0} (encrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="119" />
+        <source>正在连接 {0}……</source>
+        <translation>Connecting to {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="135" />
+        <source>登录成功，但这台电脑没有系统密钥环，密码无法安全保存。请让负责电脑的同事用 PostgreSQL 的密码文件（pgpass）设置。</source>
+        <translation>Signed in, but this computer has no system keyring to keep the password safely. Ask the colleague in charge of the computers to set it up with PostgreSQL's password file (pgpass).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="140" />
+        <source>已连接。</source>
+        <translation>Connected.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/server_dialog.py" line="141" />
+        <source>已连接：服务器上还没有诊所，接下来请建立诊所。</source>
+        <translation>Connected: the server has no clinic yet; set it up next.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="26" />
+        <source>欢迎使用 Clinic Desktop</source>
+        <translation>Welcome to Clinic Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="34" />
+        <source>设置您的诊所</source>
+        <translation>Set up your clinic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="35" />
+        <source>第一次使用：请填写诊所信息并创建管理员账号。以后可以在“设置”中修改。</source>
+        <translation>First start: enter the clinic's details and create the administrator account. You can change them later under Settings.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="40" />
+        <source>例如：仁爱口腔门诊部</source>
+        <translation>e.g. Ren'ai Dental Clinic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="46" />
+        <source>登录用，例如 admin</source>
+        <translation>for signing in, e.g. admin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="48" />
+        <source>例如：王院长</source>
+        <translation>e.g. Dr Wang</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="53" />
+        <source>诊所名称</source>
+        <translation>Clinic name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="54" />
+        <source>时区</source>
+        <translation>Time zone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="55" />
+        <source>管理员用户名</source>
+        <translation>Administrator username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="56" />
+        <source>管理员姓名</source>
+        <translation>Administrator name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="57" />
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="59" />
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="67" />
         <source>创建诊所</source>
         <translation>Create clinic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="67" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/setup_dialog.py" line="64" />
+        <location filename="../../ui/dialogs/setup_dialog.py" line="69" />
+        <source>连接诊所的服务器…</source>
+        <translation>Connect to the clinic's server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="72" />
+        <source>诊所已在服务器上使用 Clinic Desktop：这台电脑连接它，不新建诊所</source>
+        <translation>The clinic already uses Clinic Desktop on a server: connect this computer to it instead of creating a clinic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/setup_dialog.py" line="88" />
         <source>两次输入的密码不一致。</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -8698,22 +8824,22 @@ Skipped: {0}</translation>
         <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="261" />
+        <location filename="../../ui/app.py" line="280" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="323" />
+        <location filename="../../ui/app.py" line="342" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="332" />
+        <location filename="../../ui/app.py" line="351" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="335" />
+        <location filename="../../ui/app.py" line="354" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>
