@@ -8,14 +8,16 @@ statement that touches rows it does not name one by one (a bulk ``UPDATE``, an i
 ``executemany``) marks its whole area as changed (``wide``). A transaction's changes count
 once it has committed; the ``Context`` gathers them (``Context.changes``), so a write from
 the GUI, the CLI, an import or the scheduler yields the same kind of set. Screens refresh from
-it; a later design publishes it to other workstations.
+it; on PostgreSQL it also travels to the other workstations as compact JSON (``to_json``,
+``from_json``; see ``storage.notify``).
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -81,6 +83,9 @@ _WHOLE: dict[str, Area] = {
     "referral_reward": Area.LOYALTY,
 }
 _IGNORED = {"counter", "alembic_version", "patient_fts", "insight_day"}
+# The areas a change set names ids of: each is also the name of its field (and its JSON key).
+_ID_AREAS = (Area.PATIENTS, Area.APPOINTMENTS, Area.CARE_TASKS, Area.LEDGER, Area.VISITS,
+             Area.SETTINGS, Area.STAFF, Area.MESSAGES, Area.WAITLIST)
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,78 @@ class ChangeSet:
     def touches_any_of(self, area: Area, ids: Iterable[int | str]) -> bool:
         if area in self.wide:
             return True
-        mine: frozenset[Any] = getattr(self, area.value, frozenset())
-        return not mine.isdisjoint(ids)
+        return not self.ids_of(area).isdisjoint(ids)
+
+    def ids_of(self, area: Area) -> frozenset[Any]:
+        """The ids named for ``area`` (setting keys for ``SETTINGS``); empty for an area
+        tracked only as a whole."""
+        found: frozenset[Any] = getattr(self, area.value, frozenset())
+        return found
+
+    def widened(self, *areas: Area) -> ChangeSet:
+        """The same change with ``areas`` changed as a whole (their ids dropped)."""
+        cleared: dict[str, Any] = {area.value: frozenset() for area in areas
+                                   if area in _ID_AREAS}
+        return replace(self, **cleared, wide=self.wide | frozenset(areas),
+                       touched=self.touched | frozenset(areas))
+
+    def to_data(self) -> dict[str, list[Any]]:
+        """Plain JSON-ready data: the areas' ids, ``wide``, and ``touched`` only for areas
+        neither of those implies; empty parts left out."""
+        data: dict[str, list[Any]] = {
+            area.value: sorted(self.ids_of(area)) for area in _ID_AREAS if self.ids_of(area)}
+        if self.wide:
+            data["wide"] = sorted(self.wide)
+        implied = self.wide | {Area(name) for name in data if name != "wide"}
+        if self.touched - implied:
+            data["touched"] = sorted(self.touched - implied)
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ChangeSet:
+        """Read ``to_data``'s output; ValueError for anything else (an area this version does
+        not know, an id of the wrong kind), so the caller can fall back to ``everything``."""
+        ids: dict[str, frozenset[Any]] = {}
+        touched: set[Area] = set()
+        for name, values in data.items():
+            if not isinstance(values, list):
+                raise ValueError(f"{name}: a list expected, not {values!r}")
+            if name in ("wide", "touched"):
+                touched.update(Area(value) for value in values)
+                continue
+            area = Area(name)
+            if area not in _ID_AREAS:
+                raise ValueError(f"{name} is not an area with ids")
+            kind = str if area is Area.SETTINGS else int
+            if not all(type(value) is kind for value in values):
+                raise ValueError(f"{name}: {kind.__name__} ids expected, not {values!r}")
+            if values:
+                ids[name] = frozenset(values)
+                touched.add(area)
+        wide = frozenset(Area(value) for value in data.get("wide", []))
+        return cls(**ids, wide=wide, touched=frozenset(touched))
+
+    def to_json(self, *, max_bytes: int | None = None) -> str:
+        """Compact JSON (``from_json`` reads it). Past ``max_bytes`` (UTF-8) the area with the
+        most ids becomes wide, then the next, until it fits: a big import arrives as "patients
+        changed" instead of not at all."""
+        changes = self
+        while True:
+            text = json.dumps(changes.to_data(), ensure_ascii=False, separators=(",", ":"))
+            if max_bytes is None or len(text.encode()) <= max_bytes:
+                return text
+            biggest = max(_ID_AREAS, key=lambda area: _json_size(changes.ids_of(area)))
+            if not changes.ids_of(biggest):
+                raise ValueError(f"a change set needs more than {max_bytes} bytes")
+            changes = changes.widened(biggest)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ChangeSet:
+        """Read ``to_json``'s output; ValueError for anything else."""
+        data = json.loads(text)  # its JSONDecodeError is a ValueError
+        if not isinstance(data, dict):
+            raise ValueError(f"a JSON object expected, not {text!r}")
+        return cls.from_data(data)
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -129,6 +204,10 @@ class ChangeSet:
             staff=self.staff | other.staff, messages=self.messages | other.messages,
             waitlist=self.waitlist | other.waitlist, wide=self.wide | other.wide,
             touched=self.touched | other.touched)
+
+
+def _json_size(ids: frozenset[Any]) -> int:
+    return len(json.dumps(sorted(ids), ensure_ascii=False).encode()) if ids else 0
 
 
 NO_CHANGES = ChangeSet()

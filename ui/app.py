@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
@@ -49,6 +49,9 @@ from ui.i18n import install_language, preferred_language
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
 from ui.widgets.rich_text import rich_plain
+
+if TYPE_CHECKING:
+    from ui.remote_changes import RemoteChanges  # psycopg: imported only on a server
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNUSABLE = 0, 2
@@ -95,6 +98,7 @@ class Startup:
         self.window: MainWindow | None = None
         self.services: AppServices | None = None
         self.monitor: CareMonitor | None = None
+        self.remote: RemoteChanges | None = None  # on a server: the other workstations' changes
         self._monitor_options: dict[str, Any] = {}
         self.new_key: NewKey | None = None  # made at this start: shown once after setup
         self._synchronous = synchronous_tasks
@@ -293,9 +297,20 @@ class Startup:
         monitor.changes_found.connect(lambda changes: ops.announce(changes, monitor))
         monitor.start(window, interval_seconds=interval_seconds, catch_up=catch_up)
         self.monitor = monitor
+        if not self.services.ctx.db.is_sqlite:  # other workstations write too: hear them
+            from ui.remote_changes import RemoteChanges
+
+            self.remote = RemoteChanges(self.services)
+            window.statusBar().addPermanentWidget(self.remote.label)
+            self.remote.start()
         return monitor
 
     def stop_care_monitor(self) -> None:
+        if self.remote is not None:
+            self.remote.stop()
+            self.remote.label.deleteLater()
+            self.remote.deleteLater()
+            self.remote = None
         if self.monitor is not None:
             self.monitor.stop()
             self.monitor.deleteLater()

@@ -11,6 +11,7 @@ driver error.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from clinic_desktop.storage import models  # noqa: F401 - registers every table
 from clinic_desktop.storage.audit_trail import AuditTrail, head_path_for
 from clinic_desktop.storage.engine import SQLITE_BEGIN, create_engine_for_url, create_sqlite_engine
 from clinic_desktop.storage.migrate import head_revision, upgrade_to_head
+from clinic_desktop.storage.notify import publish
 from clinic_desktop.storage.soundness import Soundness, SoundnessGate, latest_backup
 from clinic_desktop.storage.sqlite_files import (
     DATABASE_ERRORS,
@@ -66,6 +68,9 @@ class Database:
     # SQLCipher's key (None: a plain file). Kept here for the attachments (``blob_crypto``),
     # never written anywhere by this object.
     key: bytes | None = field(default=None, repr=False)
+    # Names this Database's writes in the change notifications (``storage.notify``), so its
+    # own listener can skip them.
+    workstation: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def encrypted(self) -> bool:
@@ -95,7 +100,8 @@ class Database:
 
         ``write=True`` for anything that changes data: the transaction then begins holding
         the write lock, before the first read. A read session refuses to write. After a
-        commit, ``on_commit`` and every ``commit_listeners`` entry receive what it changed."""
+        commit, ``on_commit`` and every ``commit_listeners`` entry receive what it changed;
+        on PostgreSQL the other workstations hear of it too (``storage.notify``)."""
         if write:
             self.soundness.wait()
         session = self.sessions()
@@ -106,6 +112,8 @@ class Database:
             elif write:
                 hold_write_lock(session)
             yield session
+            if write and not self.is_sqlite:
+                publish(session, self.workstation)  # sent by the server only if this commits
             session.commit()
             self.audit_trail.after_commit(session)
             if write:

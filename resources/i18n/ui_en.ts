@@ -7527,6 +7527,24 @@ Open the existing record? Choose No to check, then tick "create anyway".</transl
     </message>
 </context>
 <context>
+    <name>RemoteChanges</name>
+    <message>
+        <location filename="../../ui/remote_changes.py" line="38" />
+        <source>正在连接服务器……</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remote_changes.py" line="57" />
+        <source>⚠ 与服务器的连接中断，正在重新连接……</source>
+        <translation>⚠ Connection to the server lost, reconnecting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remote_changes.py" line="58" />
+        <source>其他工作站的更改暂时不会显示；恢复连接后会自动刷新。这期间的保存会在连接恢复后才能完成。</source>
+        <translation>Other workstations' changes do not show for now; everything refreshes once the connection is back. Saving waits until then.</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPage</name>
     <message>
         <location filename="../../ui/pages/reports_page.py" line="87" />
@@ -8400,7 +8418,7 @@ Skipped: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/server_dialog.py" line="67" />
-        <location filename="../../ui/dialogs/server_dialog.py" line="97" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="101" />
         <source>服务器地址</source>
         <translation>Server</translation>
     </message>
@@ -8411,13 +8429,13 @@ Skipped: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/server_dialog.py" line="69" />
-        <location filename="../../ui/dialogs/server_dialog.py" line="98" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="102" />
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/server_dialog.py" line="70" />
-        <location filename="../../ui/dialogs/server_dialog.py" line="99" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="103" />
         <source>用户名</source>
         <translation>User name</translation>
     </message>
@@ -8442,42 +8460,42 @@ Skipped: {0}</translation>
         <translation>Connect</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="91" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="95" />
         <source>选择 CA 证书</source>
         <translation>Choose the CA certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="91" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="95" />
         <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
         <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="101" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="105" />
         <source>请填写{0}。</source>
         <translation>Please fill in {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="118" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="122" />
         <source>{0}（加密）</source>
         <translation>{0} (encrypted)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="119" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="123" />
         <source>正在连接 {0}……</source>
         <translation>Connecting to {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="135" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="139" />
         <source>登录成功，但这台电脑没有系统密钥环，密码无法安全保存。请让负责电脑的同事用 PostgreSQL 的密码文件（pgpass）设置。</source>
         <translation>Signed in, but this computer has no system keyring to keep the password safely. Ask the colleague in charge of the computers to set it up with PostgreSQL's password file (pgpass).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="140" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="144" />
         <source>已连接。</source>
         <translation>Connected.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="141" />
+        <location filename="../../ui/dialogs/server_dialog.py" line="145" />
         <source>已连接：服务器上还没有诊所，接下来请建立诊所。</source>
         <translation>Connected: the server has no clinic yet; set it up next.</translation>
     </message>
@@ -8789,57 +8807,57 @@ Skipped: {0}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/app.py" line="105" />
+        <location filename="../../ui/app.py" line="109" />
         <source>Clinic Desktop</source>
         <translation>Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="167" />
+        <location filename="../../ui/app.py" line="171" />
         <source>升级服务器数据库</source>
         <translation>Upgrade the server database</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="168" />
+        <location filename="../../ui/app.py" line="172" />
         <source>已经在服务器上备份了数据库吗？选“是”立即升级（无法撤销）。</source>
         <translation>Has the server's database been backed up? Choose Yes to upgrade now (this cannot be undone).</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="195" />
+        <location filename="../../ui/app.py" line="199" />
         <source>设置启动口令</source>
         <translation>Set a start-up passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="201" />
+        <location filename="../../ui/app.py" line="205" />
         <source>再输入一次：</source>
         <translation>Type it again:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="207" />
+        <location filename="../../ui/app.py" line="211" />
         <source>两次输入的口令不一致（或为空），请重新设置。</source>
         <translation>The passphrases differ (or are empty): set it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="217" />
+        <location filename="../../ui/app.py" line="221" />
         <source>启动口令连续 3 次不对，Clinic Desktop 已关闭。</source>
         <translation>Wrong start-up passphrase three times: Clinic Desktop has closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="280" />
+        <location filename="../../ui/app.py" line="284" />
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="342" />
+        <location filename="../../ui/app.py" line="357" />
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="351" />
+        <location filename="../../ui/app.py" line="366" />
         <source>当前数据库未被改动。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>The current database was not changed. Clinic Desktop will close; start it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="354" />
+        <location filename="../../ui/app.py" line="369" />
         <source>已恢复：{0} 位患者，最近一次就诊 {1}。原来的数据库保留为 {2}。Clinic Desktop 将关闭，请重新打开。</source>
         <translation>Restored: {0} patients, last visit {1}. The previous database is kept as {2}. Clinic Desktop will close; start it again.</translation>
     </message>

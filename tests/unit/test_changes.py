@@ -102,3 +102,41 @@ def test_sets_combine() -> None:
     assert both.patients == {1} and both.appointments == {7}
     assert both.touches_any_of(Area.CARE_TASKS, [123])  # wide: every id
     assert ChangeSet.everything().touches_patient(42)
+
+
+def test_a_change_set_travels_as_compact_json_and_comes_back_equal() -> None:
+    sent = ChangeSet(patients=frozenset({3, 1}), appointments=frozenset({7}),
+                     settings=frozenset({"clinic.name"}), wide=frozenset({Area.CARE_TASKS}),
+                     touched=frozenset({Area.PATIENTS, Area.APPOINTMENTS, Area.SETTINGS,
+                                        Area.CARE_TASKS, Area.AUDIT}))
+    text = sent.to_json()
+    assert text == ('{"patients":[1,3],"appointments":[7],"settings":["clinic.name"],'
+                    '"wide":["care_tasks"],"touched":["audit"]}')
+    back = ChangeSet.from_json(text)
+    assert back == sent and back.touched == sent.touched
+    assert ChangeSet.from_json(ChangeSet().to_json()).empty
+    everything = ChangeSet.from_json(ChangeSet.everything().to_json())
+    assert everything == ChangeSet.everything() and everything.touched == frozenset(Area)
+
+
+def test_a_change_set_too_big_for_its_room_sends_its_largest_areas_as_wide() -> None:
+    big = ChangeSet(patients=frozenset(range(1, 3001)), appointments=frozenset({5}),
+                    settings=frozenset({"clinic.name"}),
+                    touched=frozenset({Area.PATIENTS, Area.APPOINTMENTS, Area.SETTINGS}))
+    assert len(big.to_json()) > 8000
+    small = ChangeSet.from_json(big.to_json(max_bytes=500))
+    assert small.wide == {Area.PATIENTS} and small.patients == frozenset()
+    assert small.appointments == {5} and small.settings == {"clinic.name"}  # still exact
+    assert small.touches_patient(2999) and small.touched == big.touched
+    tiny = ChangeSet.from_json(big.to_json(max_bytes=60))  # the larger of the two next
+    assert tiny.wide == {Area.PATIENTS, Area.SETTINGS} and tiny.appointments == {5}
+    with pytest.raises(ValueError):
+        big.to_json(max_bytes=10)
+
+
+@pytest.mark.parametrize("text", ['[1, 2]', '{"patients": [1, "2"]}', '{"settings": [1]}',
+                                  '{"wide": ["inventory"]}', '{"audit": [1]}',
+                                  '{"patients": 1}', 'not json', '{"patients": [true]}'])
+def test_anything_but_a_change_set_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        ChangeSet.from_json(text)
