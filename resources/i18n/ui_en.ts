@@ -5869,174 +5869,257 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     </message>
 </context>
 <context>
-    <name>PatientFormDialog</name>
+    <name>PatientConflict</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="66" />
-        <source>编辑患者资料</source>
-        <translation>Edit patient</translation>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="39" />
+        <source>介绍人</source>
+        <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="66" />
-        <source>新建患者</source>
-        <translation>New patient</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="80" />
-        <source>未填</source>
-        <translation>—</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="80" />
-        <source>男</source>
-        <translation>M</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="80" />
-        <source>女</source>
-        <translation>F</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="84" />
-        <source>11 位手机号</source>
-        <translation>11-digit mobile</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="88" />
-        <source>例如 zhangsan@qq.com</source>
-        <translation>e.g. zhangsan@qq.com</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="90" />
-        <source>18 位身份证号，可自动带出生日和性别</source>
-        <translation>18-digit ID number (fills birth date and sex)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="99" />
-        <source>姓名（关系）</source>
-        <translation>Name (relation)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="105" />
-        <source>介绍人还不是本诊所患者时，写下姓名</source>
-        <translation>When the referrer is not a patient of the clinic, write the name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="115" />
-        <source>无权查看</source>
-        <translation>No access</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="116" />
-        <source>姓名 *</source>
-        <translation>Name *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="117" />
-        <source>性别</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="118" />
-        <source>出生日期</source>
-        <translation>Birth date</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="119" />
-        <source>手机</source>
-        <translation>Mobile</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="120" />
-        <source>备用电话</source>
-        <translation>Second phone</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="121" />
-        <source>微信号</source>
-        <translation>WeChat ID</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="122" />
-        <source>邮箱</source>
-        <translation>E-mail</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="123" />
-        <source>紧急联系人</source>
-        <translation>Emergency contact</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="124" />
-        <source>身份证号</source>
-        <translation>ID number</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="125" />
-        <source>职业</source>
-        <translation>Occupation</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="126" />
-        <source>地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="127" />
-        <source>来源渠道</source>
-        <translation>Source</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="128" />
-        <source>首诊日期</source>
-        <translation>First visit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="130" />
+        <location filename="../../ui/dialogs/patient_conflict.py" line="40" />
         <source>介绍人（文字）</source>
-        <translation>Referrer (as text)</translation>
+        <translation>Referrer (text)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="144" />
-        <source>节日、生日和活动消息只发给同意该渠道的患者；预约提醒等服务消息不需要事先同意</source>
-        <translation>Festival, birthday and campaign messages go only to patients who agreed to the channel; reminders and other service messages need no prior consent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="146" />
-        <source>同意接收消息</source>
-        <translation>Agrees to messages</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="147" />
-        <source>紧急联系电话</source>
-        <translation>Emergency phone</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="159" />
+        <location filename="../../ui/dialogs/patient_conflict.py" line="41" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="200" />
+        <location filename="../../ui/dialogs/patient_conflict.py" line="47" />
+        <source>（空）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="49" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="50" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="52" />
+        <source>另一位患者</source>
+        <translation>another patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="74" />
+        <source>对方改了：</source>
+        <translation>They changed:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="77" />
+        <source>对方改的是本表以外的内容（如标签、自定义字段）。</source>
+        <translation>They changed something outside this form (tags, custom fields).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="80" />
+        <source>您也改了其中的 {0}：载入后保留您填写的内容，请核对。</source>
+        <translation>You changed {0} too: your entry is kept after loading; please check it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="83" />
+        <source>载入对方保存的资料，并保留您在本表中的修改？</source>
+        <translation>Load what they saved and keep your changes in this form?</translation>
+    </message>
+</context>
+<context>
+    <name>PatientFormDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="68" />
+        <source>编辑患者资料</source>
+        <translation>Edit patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="68" />
+        <source>新建患者</source>
+        <translation>New patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <source>未填</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="86" />
+        <source>11 位手机号</source>
+        <translation>11-digit mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="90" />
+        <source>例如 zhangsan@qq.com</source>
+        <translation>e.g. zhangsan@qq.com</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="92" />
+        <source>18 位身份证号，可自动带出生日和性别</source>
+        <translation>18-digit ID number (fills birth date and sex)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="101" />
+        <source>姓名（关系）</source>
+        <translation>Name (relation)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="107" />
+        <source>介绍人还不是本诊所患者时，写下姓名</source>
+        <translation>When the referrer is not a patient of the clinic, write the name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="117" />
+        <source>无权查看</source>
+        <translation>No access</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="118" />
+        <source>姓名 *</source>
+        <translation>Name *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="119" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="120" />
+        <source>出生日期</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="121" />
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="122" />
+        <source>备用电话</source>
+        <translation>Second phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="123" />
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="124" />
+        <source>邮箱</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="125" />
+        <source>紧急联系人</source>
+        <translation>Emergency contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="126" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="127" />
+        <source>职业</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="128" />
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="129" />
+        <source>来源渠道</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="130" />
+        <source>首诊日期</source>
+        <translation>First visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="132" />
+        <source>介绍人（文字）</source>
+        <translation>Referrer (as text)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="146" />
+        <source>节日、生日和活动消息只发给同意该渠道的患者；预约提醒等服务消息不需要事先同意</source>
+        <translation>Festival, birthday and campaign messages go only to patients who agreed to the channel; reminders and other service messages need no prior consent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="148" />
+        <source>同意接收消息</source>
+        <translation>Agrees to messages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="149" />
+        <source>紧急联系电话</source>
+        <translation>Emergency phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="161" />
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="202" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="203" />
+        <location filename="../../ui/dialogs/patient_form.py" line="205" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="236" />
+        <location filename="../../ui/dialogs/patient_form.py" line="238" />
         <source>号码已部分隐藏：不改动则保留原号码；要更换请清空后输入完整的新号码。</source>
         <translation>Number partly hidden: left as it is, the stored number is kept; to change it, clear the field and type the whole new number.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="299" />
+        <location filename="../../ui/dialogs/patient_form.py" line="297" />
+        <source>已载入对方保存的资料，请核对后再保存。</source>
+        <translation>Their saved record is loaded; check it, then save.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="301" />
+        <source>资料已被他人修改</source>
+        <translation>Changed by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="303" />
+        <source>载入并保留我的修改</source>
+        <translation>Load and keep my changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="304" />
+        <source>载入，放弃我的修改</source>
+        <translation>Load, drop my changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="306" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_form.py" line="331" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="300" />
+        <location filename="../../ui/dialogs/patient_form.py" line="332" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -6045,7 +6128,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="287" />
+        <location filename="../../ui/dialogs/patient_form.py" line="314" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.context import Context
-from clinic_desktop.errors import UserError
+from clinic_desktop.errors import ConcurrentEdit, UserError
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.consent import CHANNELS, channel_label, consent_of
 from clinic_desktop.services.patient_details import save_new_patient, save_patient_details
@@ -36,10 +36,12 @@ from clinic_desktop.services.patients import (
     SavedPatient,
     is_referral_source,
     list_sources,
+    load_patient,
 )
 from clinic_desktop.services.profile import custom_values_by_field, list_custom_fields
 from ui.app_services import AppServices
 from ui.dialogs.base import Dialog
+from ui.dialogs.patient_conflict import conflict_of, conflict_text
 from ui.errors import FieldErrors
 from ui.widgets.fit_scroll import FitScrollArea
 from ui.widgets.referrer_picker import ReferrerPicker
@@ -281,6 +283,31 @@ class PatientFormDialog(Dialog):
         self.services.ops.run(save, parent=self, errors=self.errors, initiator=self,
                               on_done=self._saved, on_error=self._refused)
 
+    def _offer_reload(self, error: UserError, current: PatientRecord) -> None:
+        """Someone saved this patient meanwhile: show what they changed; take their record,
+        with this form's own changes kept on top or dropped."""
+        assert self.existing is not None
+        typed = self.form_input()
+        conflict = conflict_of(self.existing.as_input(), current.as_input(), typed)
+        choice = self.ask_reload(conflict_text(error.message, conflict))
+        if choice == "cancel":
+            return
+        self.existing = current
+        self._load(conflict.merged(current, typed) if choice == "keep" else current)
+        self.errors.show(UserError(self.tr("已载入对方保存的资料，请核对后再保存。")))
+
+    def ask_reload(self, text: str) -> str:
+        """"keep" (their record, my changes on top), "drop" (their record) or "cancel"."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("资料已被他人修改"),
+                          rich_plain(text), parent=self)
+        keep = box.addButton(self.tr("载入并保留我的修改"), QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton(self.tr("载入，放弃我的修改"),
+                             QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "keep" if clicked is keep else "drop" if clicked is drop else "cancel"
+
     def _saved(self, saved: SavedPatient) -> None:
         self.saved = saved
         if saved.warnings:
@@ -289,6 +316,11 @@ class PatientFormDialog(Dialog):
 
     def _refused(self, error: UserError) -> None:
         self.errors.show(error)
+        if isinstance(error, ConcurrentEdit) and self.existing is not None:
+            ctx, patient_id = self.services.ctx, self.existing.id
+            self.services.tasks.run(lambda: load_patient(ctx, patient_id),
+                                    on_done=lambda current: self._offer_reload(error, current))
+            return
         if self.errors.marked is not None:  # a custom field further down: scrolled to
             self.fields_area.ensureWidgetVisible(self.errors.marked)
         if not isinstance(error, DuplicatePatient):
