@@ -256,6 +256,33 @@ def patient_form(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def patient_conflict(s: Shots) -> QWidget:
+    """Saving a patient another desk saved meanwhile: what they changed, and the choice."""
+    from dataclasses import replace
+
+    from clinic_desktop.i18n import _ as core_
+    from clinic_desktop.services.patients import load_patient, update_patient
+    from ui.dialogs.patient_conflict import conflict_of, conflict_text
+    from ui.dialogs.patient_form import PatientFormDialog
+
+    pid = _rich_patient(s)
+    opened = load_patient(s.services.ctx, pid)
+    dialog = PatientFormDialog(s.services, opened, s.window)
+    s.keep.append(dialog)
+    update_patient(s.services.ctx, pid, replace(opened.as_input(), phone2="010-88886666",
+                                                address="北京市海淀区中关村大街 27 号"),
+                   version=opened.version)
+    dialog.address.setText("北京市朝阳区望京西路 9 号")
+    dialog.occupation.setText("教师")
+    stored = load_patient(s.services.ctx, pid)
+    text = conflict_text(
+        core_("该患者资料已被 {who} 于 {when} 修改，请重新加载。", who="孙丽",
+              when="2026-11-24 09:28"),
+        conflict_of(opened.as_input(), stored.as_input(), dialog.form_input()))
+    box, _keep, _drop = dialog.reload_box(text)
+    return s.settle(box)
+
+
 def patient_consent(s: Shots) -> QWidget:
     """消息偏好 over the panel: WeChat agreed on the form, SMS refused by a reply, a refusal
     of SMS being recorded."""
@@ -818,6 +845,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("patient-search.png", patient_search),
     ("patient-panel.png", patient_panel),
     ("patient-form.png", patient_form),
+    ("patient-conflict.png", patient_conflict),
     ("patient-consent.png", patient_consent),
     ("patients-masked.png", patients_masked),
     ("payment-dialog.png", payment_dialog),

@@ -5911,17 +5911,22 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>They changed:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_conflict.py" line="77" />
+        <location filename="../../ui/dialogs/patient_conflict.py" line="75" />
+        <source>  {0}：{1} → {2}</source>
+        <translation>  {0}: {1} → {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_conflict.py" line="78" />
         <source>对方改的是本表以外的内容（如标签、自定义字段）。</source>
         <translation>They changed something outside this form (tags, custom fields).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_conflict.py" line="80" />
+        <location filename="../../ui/dialogs/patient_conflict.py" line="81" />
         <source>您也改了其中的 {0}：载入后保留您填写的内容，请核对。</source>
         <translation>You changed {0} too: your entry is kept after loading; please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_conflict.py" line="83" />
+        <location filename="../../ui/dialogs/patient_conflict.py" line="84" />
         <source>载入对方保存的资料，并保留您在本表中的修改？</source>
         <translation>Load what they saved and keep your changes in this form?</translation>
     </message>
@@ -5929,197 +5934,197 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>PatientFormDialog</name>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="68" />
+        <location filename="../../ui/dialogs/patient_form.py" line="69" />
         <source>编辑患者资料</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="68" />
+        <location filename="../../ui/dialogs/patient_form.py" line="69" />
         <source>新建患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <location filename="../../ui/dialogs/patient_form.py" line="83" />
         <source>未填</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <location filename="../../ui/dialogs/patient_form.py" line="83" />
         <source>男</source>
         <translation>M</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="82" />
+        <location filename="../../ui/dialogs/patient_form.py" line="83" />
         <source>女</source>
         <translation>F</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="86" />
+        <location filename="../../ui/dialogs/patient_form.py" line="87" />
         <source>11 位手机号</source>
         <translation>11-digit mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="90" />
+        <location filename="../../ui/dialogs/patient_form.py" line="91" />
         <source>例如 zhangsan@qq.com</source>
         <translation>e.g. zhangsan@qq.com</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="92" />
+        <location filename="../../ui/dialogs/patient_form.py" line="93" />
         <source>18 位身份证号，可自动带出生日和性别</source>
         <translation>18-digit ID number (fills birth date and sex)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="101" />
+        <location filename="../../ui/dialogs/patient_form.py" line="102" />
         <source>姓名（关系）</source>
         <translation>Name (relation)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="107" />
+        <location filename="../../ui/dialogs/patient_form.py" line="108" />
         <source>介绍人还不是本诊所患者时，写下姓名</source>
         <translation>When the referrer is not a patient of the clinic, write the name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="117" />
+        <location filename="../../ui/dialogs/patient_form.py" line="118" />
         <source>无权查看</source>
         <translation>No access</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="118" />
+        <location filename="../../ui/dialogs/patient_form.py" line="119" />
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="119" />
+        <location filename="../../ui/dialogs/patient_form.py" line="120" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="120" />
+        <location filename="../../ui/dialogs/patient_form.py" line="121" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="121" />
+        <location filename="../../ui/dialogs/patient_form.py" line="122" />
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="122" />
+        <location filename="../../ui/dialogs/patient_form.py" line="123" />
         <source>备用电话</source>
         <translation>Second phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="123" />
+        <location filename="../../ui/dialogs/patient_form.py" line="124" />
         <source>微信号</source>
         <translation>WeChat ID</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="124" />
+        <location filename="../../ui/dialogs/patient_form.py" line="125" />
         <source>邮箱</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="125" />
+        <location filename="../../ui/dialogs/patient_form.py" line="126" />
         <source>紧急联系人</source>
         <translation>Emergency contact</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="126" />
+        <location filename="../../ui/dialogs/patient_form.py" line="127" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="127" />
+        <location filename="../../ui/dialogs/patient_form.py" line="128" />
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="128" />
+        <location filename="../../ui/dialogs/patient_form.py" line="129" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="129" />
+        <location filename="../../ui/dialogs/patient_form.py" line="130" />
         <source>来源渠道</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="130" />
+        <location filename="../../ui/dialogs/patient_form.py" line="131" />
         <source>首诊日期</source>
         <translation>First visit</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="132" />
+        <location filename="../../ui/dialogs/patient_form.py" line="133" />
         <source>介绍人（文字）</source>
         <translation>Referrer (as text)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="146" />
+        <location filename="../../ui/dialogs/patient_form.py" line="147" />
         <source>节日、生日和活动消息只发给同意该渠道的患者；预约提醒等服务消息不需要事先同意</source>
         <translation>Festival, birthday and campaign messages go only to patients who agreed to the channel; reminders and other service messages need no prior consent</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="148" />
+        <location filename="../../ui/dialogs/patient_form.py" line="149" />
         <source>同意接收消息</source>
         <translation>Agrees to messages</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="149" />
+        <location filename="../../ui/dialogs/patient_form.py" line="150" />
         <source>紧急联系电话</source>
         <translation>Emergency phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="161" />
+        <location filename="../../ui/dialogs/patient_form.py" line="162" />
         <source>备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="202" />
+        <location filename="../../ui/dialogs/patient_form.py" line="203" />
         <source>确认不是同一人，仍然新建</source>
         <translation>Not the same person: create anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="205" />
+        <location filename="../../ui/dialogs/patient_form.py" line="206" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="238" />
+        <location filename="../../ui/dialogs/patient_form.py" line="239" />
         <source>号码已部分隐藏：不改动则保留原号码；要更换请清空后输入完整的新号码。</source>
         <translation>Number partly hidden: left as it is, the stored number is kept; to change it, clear the field and type the whole new number.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="297" />
+        <location filename="../../ui/dialogs/patient_form.py" line="298" />
         <source>已载入对方保存的资料，请核对后再保存。</source>
         <translation>Their saved record is loaded; check it, then save.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="301" />
+        <location filename="../../ui/dialogs/patient_form.py" line="308" />
         <source>资料已被他人修改</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="303" />
+        <location filename="../../ui/dialogs/patient_form.py" line="310" />
         <source>载入并保留我的修改</source>
         <translation>Load and keep my changes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="304" />
+        <location filename="../../ui/dialogs/patient_form.py" line="311" />
         <source>载入，放弃我的修改</source>
         <translation>Load, drop my changes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="306" />
+        <location filename="../../ui/dialogs/patient_form.py" line="313" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="331" />
+        <location filename="../../ui/dialogs/patient_form.py" line="336" />
         <source>可能是同一位患者</source>
         <translation>Possibly the same patient</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="332" />
+        <location filename="../../ui/dialogs/patient_form.py" line="337" />
         <source>{0}
 
 是否打开已有的档案？选择“否”可核对后勾选“仍然新建”。</source>
@@ -6128,7 +6133,7 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 Open the existing record? Choose No to check, then tick "create anyway".</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_form.py" line="314" />
+        <location filename="../../ui/dialogs/patient_form.py" line="319" />
         <source>请核对</source>
         <translation>Please check</translation>
     </message>

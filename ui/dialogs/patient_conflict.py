@@ -72,7 +72,8 @@ def conflict_text(who_when: str, conflict: PatientConflict) -> str:
     lines = [who_when, ""]
     if conflict.theirs:
         lines.append(QCoreApplication.translate("PatientConflict", "对方改了："))
-        lines += [f"  {label}：{before} → {now}" for label, before, now in conflict.theirs]
+        line = QCoreApplication.translate("PatientConflict", "  {0}：{1} → {2}")
+        lines += [line.format(label, before, now) for label, before, now in conflict.theirs]
     else:
         lines.append(QCoreApplication.translate(
             "PatientConflict", "对方改的是本表以外的内容（如标签、自定义字段）。"))

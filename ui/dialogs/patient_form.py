@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -298,15 +299,19 @@ class PatientFormDialog(Dialog):
 
     def ask_reload(self, text: str) -> str:
         """"keep" (their record, my changes on top), "drop" (their record) or "cancel"."""
+        box, keep, drop = self.reload_box(text)
+        box.exec()
+        clicked = box.clickedButton()
+        return "keep" if clicked is keep else "drop" if clicked is drop else "cancel"
+
+    def reload_box(self, text: str) -> tuple[QMessageBox, QPushButton, QPushButton]:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("资料已被他人修改"),
                           rich_plain(text), parent=self)
         keep = box.addButton(self.tr("载入并保留我的修改"), QMessageBox.ButtonRole.AcceptRole)
         drop = box.addButton(self.tr("载入，放弃我的修改"),
                              QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        clicked = box.clickedButton()
-        return "keep" if clicked is keep else "drop" if clicked is drop else "cancel"
+        return box, keep, drop
 
     def _saved(self, saved: SavedPatient) -> None:
         self.saved = saved
