@@ -18,19 +18,19 @@ from sqlalchemy import insert, update  # noqa: E402
 
 from clinic_desktop.clock import FixedClock  # noqa: E402
 from clinic_desktop.context import Context  # noqa: E402
-from clinic_desktop.paths import DataDir  # noqa: E402
 from clinic_desktop.services import care  # noqa: E402
 from clinic_desktop.services.auth import setup_clinic  # noqa: E402
-from clinic_desktop.storage.database import open_database  # noqa: E402
 from clinic_desktop.storage.models.care import CareTask  # noqa: E402
 from clinic_desktop.storage.models.patient import Patient  # noqa: E402
+from tests.benchmarks.engines import ON_SERVER, analyze, database_for, move_sequences  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 2, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
-    db = open_database(DataDir(Path(tmp_path_factory.mktemp("care")) / "clinic"))
+@pytest.fixture(scope="module", params=["plain", ON_SERVER])
+def clinic(tmp_path_factory: pytest.TempPathFactory,
+           request: pytest.FixtureRequest) -> Iterator[Context]:
+    db = database_for(request, Path(tmp_path_factory.mktemp("care")) / "clinic", request.param)
     clock = FixedClock(NOW)
     actor = setup_clinic(db, clinic_name="基准", timezone="Asia/Shanghai",
                          admin_username="admin", admin_display_name="管理员",
@@ -56,6 +56,8 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
         # Not kept alive while the benchmarks run: every full garbage collection would
         # walk the hundreds of thousands of dicts built above, inside the timings.
         del rows
+    move_sequences(db, "patient")
+    analyze(db)
     ctx = Context(db=db, actor=actor, clock=clock)
     care.raise_due(ctx)  # the 10,000 overdue ones are on the list now
     yield ctx

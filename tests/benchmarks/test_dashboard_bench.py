@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from datetime import date
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pytest  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+
+from clinic_desktop.context import Context  # noqa: E402
 from clinic_desktop.rules.periods import Period, PeriodKind, period_of  # noqa: E402
 from clinic_desktop.services.insight import day_cache  # noqa: E402
 from clinic_desktop.services.insight.dashboard import dashboard, direct_dashboard  # noqa: E402
@@ -24,9 +29,33 @@ from clinic_desktop.services.insight.retention import (  # noqa: E402
     cohorts,
     source_funnel,
 )
+from clinic_desktop.storage.copy_clinic import copy_clinic  # noqa: E402
+from clinic_desktop.storage.database import open_database  # noqa: E402
 from tests.benchmarks.big_clinic import TODAY, BigClinic, big_clinic_fixture  # noqa: E402
+from tests.benchmarks.engines import analyze  # noqa: E402
+from tests.pg import PgServer  # noqa: E402
 
 clinic = big_clinic_fixture()
+
+
+@pytest.fixture(scope="module")
+def server_clinic(clinic: BigClinic, pg_server: PgServer) -> Iterator[Context]:
+    """The same big clinic on the tests' PostgreSQL, moved there as ``migrate-to`` moves a
+    clinic (its time is printed: the copy's rate for docs/scaling.md)."""
+    url = pg_server.url_for(pg_server.create_database())
+    engine = create_engine(url)
+    started = time.perf_counter()
+    try:
+        report = copy_clinic(clinic.db.engine, engine, finish=lambda _session: 0)
+    finally:
+        engine.dispose()
+    took = time.perf_counter() - started
+    print(f"\nmigrate-to of the big clinic: {report.rows:,} rows in {took:.0f} s "
+          f"({report.rows / took:,.0f} rows/s)")
+    db = open_database(url=url)
+    analyze(db)
+    yield Context(db=db, actor=clinic.ctx.actor, clock=clinic.ctx.clock)
+    db.close()
 
 YEAR = Period(date(2025, 11, 25), TODAY)  # the last 365 days
 
@@ -62,6 +91,16 @@ def test_dashboard_core_for_a_year(benchmark: object, clinic: BigClinic) -> None
     first, fastest, slowest = _figures(benchmark)
     print(f"\ndashboard (year): {fastest:.3f} s min, {slowest:.3f} s max; building the "
           f"cache for two years {built:.1f} s; read straight from the data {straight:.2f} s")
+
+
+def test_dashboard_core_for_a_year_postgresql(benchmark: object,
+                                             server_clinic: Context) -> None:
+    """The same year on PostgreSQL, read straight from the visits and the ledger (the
+    per-day cache is SQLite's)."""
+    board = _once(benchmark, dashboard, server_clinic, YEAR)
+    assert board.summary.current.visits > 0  # type: ignore[attr-defined]
+    _first, fastest, slowest = _figures(benchmark)
+    print(f"\ndashboard (year, PostgreSQL): {fastest:.3f} s min, {slowest:.3f} s max")
 
 
 def test_activity_over_twelve_months(benchmark: object, clinic: BigClinic) -> None:

@@ -22,10 +22,10 @@ from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
 from clinic_desktop.importing.reader import read_sheet
-from clinic_desktop.paths import DataDir
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.imports import ImportRequest, run_import
-from tests.benchmarks.conftest import CIPHERS, new_database
+from tests.benchmarks.conftest import CIPHERS
+from tests.benchmarks.engines import ON_SERVER, database_for
 
 ROWS = 100_000
 NOW = datetime(2026, 11, 24, 2, tzinfo=UTC)
@@ -37,8 +37,8 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_legacy_workbook(path, ROWS, today=date(2026, 11, 24), duplicate_share=0.03)
 
 
-def _new_clinic(root: Path, cipher: str = "plain") -> Context:
-    db = new_database(DataDir(root), cipher)
+def _new_clinic(request: pytest.FixtureRequest, root: Path, engine: str = "plain") -> Context:
+    db = database_for(request, root, engine)
     clock = FixedClock(NOW)
     actor = setup_clinic(db, clinic_name="基准", timezone="Asia/Shanghai",
                          admin_username="admin", admin_display_name="管理员",
@@ -46,13 +46,13 @@ def _new_clinic(root: Path, cipher: str = "plain") -> Context:
     return Context(db=db, actor=actor, clock=clock)
 
 
-@pytest.mark.parametrize("cipher", CIPHERS)
-def test_import_100k_rows_end_to_end(benchmark: object, workbook: Path,
-                                     tmp_path: Path, cipher: str) -> None:
+@pytest.mark.parametrize("engine", [*CIPHERS, ON_SERVER])
+def test_import_100k_rows_end_to_end(benchmark: object, workbook: Path, tmp_path: Path,
+                                     engine: str, request: pytest.FixtureRequest) -> None:
     clinics: Iterator[int] = iter(range(100))
 
     def setup() -> tuple[tuple[Context], dict[str, object]]:
-        return (_new_clinic(tmp_path / f"clinic{next(clinics)}", cipher),), {}
+        return (_new_clinic(request, tmp_path / f"clinic{next(clinics)}", engine),), {}
 
     def run(ctx: Context) -> None:
         summary = run_import(ctx, ImportRequest(workbook))
