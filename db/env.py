@@ -26,8 +26,9 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """The FTS5 search index and its shadow tables are managed by hand in the migration."""
-    return not (type_ == "table" and name is not None and name.startswith("patient_fts"))
+    """The search objects the migrations keep by hand: SQLite's FTS5 table (and its shadow
+    tables), PostgreSQL's patient_search_* indexes (migration 24)."""
+    return name is None or not name.startswith(("patient_fts", "patient_search_"))
 
 
 def _configure(connection: object) -> None:

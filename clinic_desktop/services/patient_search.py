@@ -1,11 +1,19 @@
 """One search box for patients, fast enough to run on every keystroke.
 
-Routing by what was typed (see TOOLCHAIN.md for the measured costs):
+Routing by what was typed (see TOOLCHAIN.md for the measured costs), each route on an index
+on both engines (PostgreSQL's are migration 24's):
 * letters only: pinyin initials (``zs``) or full-pinyin prefix (``zhangs``) by index range;
-* 3+ characters of a name, phone, ID number or code: the FTS5 trigram index (SQLite);
-* 1–2 Chinese characters: ``name LIKE`` with a LIMIT (trigram cannot match them);
+* 3+ characters of a name, phone, ID number or code, case ignored: SQLite's FTS5 trigram
+  index, PostgreSQL's pg_trgm indexes (``ILIKE``);
+* 1–2 characters of a name, not all ASCII: SQLite scans its name index with ``LIKE`` and a
+  LIMIT (trigrams cannot match them); PostgreSQL looks them up among each name's one- and
+  two-character pieces (``patient_search_grams``);
 * a clinic code (``P000123`` or ``123``) or a whole mobile: exact, ranked first.
-On other databases the trigram step falls back to LIKE over the same columns.
+
+Both engines find the same patients in the same order: each route keeps its first 2×limit
+matches in one order spelled out here (by key and id, by id, by name, birth date and id: the
+order SQLite's indexes give), compared by code point as SQLite does (``COLLATE "C"`` on
+PostgreSQL, whose database may sort by a language's rules), and the ranking is Python's.
 
 With nothing typed, the list shows two short reads instead: today's patients (an appointment
 today, not cancelled, by time) and the records this user opened last (their ``patient.open``
@@ -15,12 +23,14 @@ audit entries, newest first).
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Text, func, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_desktop.context import Context
@@ -57,9 +67,19 @@ class PatientHit:
     referred_by_id: int | None = None
 
 
-def _prefix_range(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
+def _bytewise(column: InstrumentedAttribute[str], sqlite: bool) -> ColumnElement[str]:
+    """``column`` compared and ordered by code point, as SQLite's BINARY collation does."""
+    return column.expression if sqlite else column.collate("C")
+
+
+def _prefix_ids(session: Session, column: InstrumentedAttribute[str], prefix: str, limit: int,
+                sqlite: bool) -> list[int]:
+    """Records whose ``column`` starts with ``prefix``, by that column then id."""
+    key = _bytewise(column, sqlite)
     # A range instead of LIKE 'x%' so SQLite uses the index.
-    return and_(column >= prefix, column < prefix + "\uffff")
+    return list(session.execute(
+        select(Patient.id).where(key >= prefix, key < prefix + "\uffff")
+        .order_by(key, Patient.id).limit(limit)).scalars())
 
 
 def _contains(needle: str) -> str:
@@ -69,27 +89,48 @@ def _contains(needle: str) -> str:
     return f"%{escaped}%"
 
 
-def _fts_ids(session: Session, needle: str, limit: int) -> list[int]:
-    if session.get_bind().dialect.name != "sqlite":
+_SEARCHED = (Patient.code, Patient.name, Patient.mobile, Patient.phone2, Patient.id_number)
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _substring_ids(session: Session, needle: str, limit: int, sqlite: bool) -> list[int]:
+    """Records holding ``needle`` (3+ characters) in a searched column, case ignored, by id."""
+    if not sqlite:
+        # ILIKE: FTS5's trigrams ignore case; backslash is already its escape character. All
+        # matches first (MATERIALIZED: through the trigram indexes), then the first by id:
+        # asked for both at once, PostgreSQL may walk the id index hoping to meet enough
+        # matches early, which for 7706 over 100,000 patients meant 87,000 rows (~130 ms).
         pattern = _contains(needle)
+        found = (select(Patient.id).where(or_(*(column.ilike(pattern) for column in _SEARCHED)))
+                 .cte("found").prefix_with("MATERIALIZED"))
         return list(session.execute(
-            select(Patient.id).where(or_(
-                Patient.name.like(pattern, escape="\\"),
-                Patient.mobile.like(pattern, escape="\\"),
-                Patient.phone2.like(pattern, escape="\\"),
-                Patient.id_number.like(pattern, escape="\\"),
-                Patient.code.like(pattern, escape="\\"),
-            )).limit(limit)).scalars())
+            select(found.c.id).order_by(found.c.id).limit(limit)).scalars())
     quoted = '"' + needle.replace('"', '""') + '"'
     rows = session.execute(
-        text("SELECT rowid FROM patient_fts WHERE patient_fts MATCH :q LIMIT :n"),
+        text("SELECT rowid FROM patient_fts WHERE patient_fts MATCH :q ORDER BY rowid LIMIT :n"),
         {"q": quoted, "n": limit},
     )
     return [row[0] for row in rows]
 
 
+def _short_name_ids(session: Session, needle: str, limit: int, sqlite: bool) -> list[int]:
+    """Names holding ``needle`` (1–2 characters), ASCII letters' case ignored as SQLite's LIKE
+    does, by name, birth date and id (the order of SQLite's ix_patient_name_birth)."""
+    found: ColumnElement[bool]
+    if sqlite:
+        found = Patient.name.like(_contains(needle), escape="\\")
+    else:
+        pieces = func.patient_search_grams(Patient.name, type_=ARRAY(Text))
+        found = pieces.contains([needle.translate(_ASCII_LOWER)])
+    return list(session.execute(
+        select(Patient.id).where(found)
+        .order_by(_bytewise(Patient.name, sqlite), Patient.birth_date.nulls_first(), Patient.id)
+        .limit(limit)).scalars())
+
+
 def _candidate_ids(session: Session, query: str, limit: int) -> tuple[list[int], set[int]]:
     """Ids that match, and the subset that matched exactly (ranked first)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     exact: set[int] = set()
     ids: list[int] = []
     code = _CODE.match(query)
@@ -100,16 +141,13 @@ def _candidate_ids(session: Session, query: str, limit: int) -> tuple[list[int],
         exact.update(session.execute(select(Patient.id).where(Patient.mobile == query)).scalars())
     lowered = query.lower()
     if _LETTERS.match(lowered):
-        ids += session.execute(select(Patient.id).where(or_(
-            _prefix_range(Patient.name_initials, lowered),
-            _prefix_range(Patient.name_pinyin, lowered),
-        )).limit(limit)).scalars()
+        by_key = [*_prefix_ids(session, Patient.name_initials, lowered, limit, sqlite),
+                  *_prefix_ids(session, Patient.name_pinyin, lowered, limit, sqlite)]
+        ids += list(dict.fromkeys(by_key))[:limit]
     if len(query) >= 3 and not (query.isdigit() and len(query) < 4):
-        ids += _fts_ids(session, query, limit)
+        ids += _substring_ids(session, query, limit, sqlite)
     elif not query.isascii():
-        ids += session.execute(
-            select(Patient.id).where(Patient.name.like(_contains(query), escape="\\"))
-            .limit(limit)).scalars()
+        ids += _short_name_ids(session, query, limit, sqlite)
     return list(dict.fromkeys([*exact, *ids])), exact
 
 

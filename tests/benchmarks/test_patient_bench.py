@@ -1,7 +1,8 @@
 """Patient search over 100,000 patients, and opening a 300-entry 360° panel.
 
 Goals (README performance table): search p99 under 10 ms in the core; panel under 100 ms.
-Figures are reported, never asserted.
+Figures are reported, never asserted. Search runs on a plain and an encrypted SQLite file and
+on PostgreSQL (the tests' throw-away server, tests/pg.py), over the same patients.
 """
 
 from __future__ import annotations
@@ -24,24 +25,19 @@ from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.panel import open_panel
 from clinic_desktop.services.patient_search import search_in
+from clinic_desktop.storage.database import Database
 from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.engagement import ContactLog
 from clinic_desktop.storage.models.patient import Patient
-from tests.benchmarks.conftest import CIPHERS, new_database
+from tests.benchmarks.conftest import CIPHERS, new_database, new_pg_database, settle
+from tests.pg import PgServer
 
 PATIENTS = 100_000
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module", params=CIPHERS)
-def big_clinic(tmp_path_factory: pytest.TempPathFactory,
-               request: pytest.FixtureRequest) -> Iterator[tuple[Context, list[str]]]:
-    folder = DataDir(Path(tmp_path_factory.mktemp("bench")) / "clinic")
-    db = new_database(folder, request.param)
-    clock = FixedClock(NOW)
-    actor = setup_clinic(db, clinic_name="基准诊所", timezone="Asia/Shanghai",
-                         admin_username="admin", admin_display_name="管理员",
-                         password="bench-pass", clock=clock)
+def _patient_rows() -> tuple[list[dict[str, object]], list[str]]:
+    """The benchmark's patients as rows for one insert, and their names."""
     rng = random.Random(1)
     rows, names = [], []
     for i in range(1, PATIENTS + 1):
@@ -55,9 +51,38 @@ def big_clinic(tmp_path_factory: pytest.TempPathFactory,
                      "mobile": rng.choice(PREFIXES) + f"{rng.randrange(10**8):08d}",
                      "created_at": NOW, "updated_at": NOW, "notes": "", "archived": False,
                      "birth_date_approximate": False, "member_points": 0, "version": 1})
+    return rows, names
+
+
+def _clinic_with_patients(db: Database) -> tuple[Context, list[str]]:
+    clock = FixedClock(NOW)
+    actor = setup_clinic(db, clinic_name="基准诊所", timezone="Asia/Shanghai",
+                         admin_username="admin", admin_display_name="管理员",
+                         password="bench-pass", clock=clock)
+    rows, names = _patient_rows()
     with db.session(write=True) as session:
         session.execute(insert(Patient).execution_options(render_nulls=True), rows)
-    yield Context(db=db, actor=actor, clock=clock), names
+    return Context(db=db, actor=actor, clock=clock), names
+
+
+@pytest.fixture(scope="module", params=CIPHERS)
+def big_clinic(tmp_path_factory: pytest.TempPathFactory,
+               request: pytest.FixtureRequest) -> Iterator[tuple[Context, list[str]]]:
+    folder = DataDir(Path(tmp_path_factory.mktemp("bench")) / "clinic")
+    db = new_database(folder, request.param)
+    yield _clinic_with_patients(db)
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def pg_big_clinic(pg_server: PgServer) -> Iterator[tuple[Context, list[str]]]:
+    """The same clinic on PostgreSQL, as autovacuum leaves it within a minute of the insert
+    (planner figures, the search indexes' pending entries merged): a clinic searches all day
+    and imports rarely. Searched at once instead, it measured about the same here."""
+    db = new_pg_database(pg_server)
+    clinic = _clinic_with_patients(db)
+    settle(db, "patient")
+    yield clinic
     db.close()
 
 
@@ -72,10 +97,7 @@ def _queries(names: list[str], rng: random.Random) -> list[str]:
     return queries
 
 
-def test_search_100k_patients_200_mixed_queries(
-    benchmark: object, big_clinic: tuple[Context, list[str]]
-) -> None:
-    ctx, names = big_clinic
+def _search_p99(benchmark: object, ctx: Context, names: list[str], engine: str) -> None:
     queries = _queries(names, random.Random(2))
     timings: list[float] = []
 
@@ -90,7 +112,22 @@ def test_search_100k_patients_200_mixed_queries(
     timings.sort()
     p50, p99 = timings[len(timings) // 2], timings[int(len(timings) * 0.99) - 1]
     benchmark.extra_info.update({"p50_ms": round(p50, 2), "p99_ms": round(p99, 2)})  # type: ignore[attr-defined]
-    print(f"\nsearch over {PATIENTS} patients: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    print(f"\nsearch over {PATIENTS} patients ({engine}): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+
+
+def test_search_100k_patients_200_mixed_queries(
+    benchmark: object, big_clinic: tuple[Context, list[str]]
+) -> None:
+    ctx, names = big_clinic
+    _search_p99(benchmark, ctx, names, "SQLite, encrypted" if ctx.db.encrypted else "SQLite")
+
+
+@pytest.mark.postgresql
+def test_search_100k_patients_200_mixed_queries_postgresql(
+    benchmark: object, pg_big_clinic: tuple[Context, list[str]]
+) -> None:
+    ctx, names = pg_big_clinic
+    _search_p99(benchmark, ctx, names, "PostgreSQL")
 
 
 def test_open_panel_with_300_timeline_entries(

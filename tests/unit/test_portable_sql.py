@@ -18,8 +18,8 @@ SERVICES = Path(clinic_desktop.services.__file__).parent
 # path relative to services/ -> what it may use, and why
 EXCEPTIONS: dict[str, tuple[set[str], str]] = {
     "care_sources.py": ({"strftime"}, "Python's date.strftime on a birthday, not SQL"),
-    "patient_search.py": ({"text("}, "SQLite FTS5 MATCH search; PostgreSQL needs its own "
-                                     "full-text search (the PostgreSQL issue)"),
+    "patient_search.py": ({"text("}, "SQLite's FTS5 MATCH beside PostgreSQL's own index "
+                                     "routes (pg_trgm, the name pieces): one per engine"),
     "insight/buckets.py": ({"func.date"}, "the one date-bucketing helper: SQLite's date() "
                                           "on its stored text, beside the PostgreSQL form"),
 }
