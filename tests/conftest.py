@@ -8,10 +8,12 @@ import shutil
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any, Generic, TypeVar  # noqa: E402
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
@@ -29,6 +31,7 @@ from clinic_desktop.storage.sqlite_files import forget_keys  # noqa: E402
 from tests import pg  # noqa: E402
 
 ADMIN_PASSWORD = "s3cret-pass"
+T = TypeVar("T")
 
 # CI runs the same examples every time (a property failure reproduces, never flickers);
 # HYPOTHESIS_PROFILE=thorough searches ten times harder when hunting for edge cases.
@@ -156,7 +159,7 @@ _SET_UP: dict[int, Actor] = {}
 @pytest.fixture
 def database(request: pytest.FixtureRequest, db_engine: str) -> Iterator[Database]:
     """An empty migrated clinic; already set up when the test also asks for ``admin_ctx``.
-    On SQLite unless the module is marked ``both_engines`` (then on PostgreSQL too)."""
+    On the engine ``db_engine`` names (both, one after the other, under tests/unit)."""
     actor = None
     clinic_name: str | None = None
     if "admin_ctx" in request.fixturenames:
@@ -167,6 +170,7 @@ def database(request: pytest.FixtureRequest, db_engine: str) -> Iterator[Databas
         templates: PgTemplates = request.getfixturevalue("pg_templates")
         copy, actor = templates.copy(clinic_name)
         db = open_database(url=templates.url_for(copy))
+        share_attachments(db, request.getfixturevalue("data_dir").attachments)
     else:
         data_dir: DataDir = request.getfixturevalue("data_dir")
         clinic_templates: ClinicTemplates = request.getfixturevalue("clinic_templates")
@@ -181,6 +185,36 @@ def database(request: pytest.FixtureRequest, db_engine: str) -> Iterator[Databas
         templates.drop(copy)
 
 
+def share_attachments(db: Database, folder: Path) -> None:
+    """A clinic on a server keeps its attachments in a folder every workstation reaches (set by
+    ``migrate-to`` or in 设置); a folder of the test's own stands in for that share."""
+    from clinic_desktop.services.attachments import SHARED_FOLDER_SETTING
+    from clinic_desktop.services.clinic import write_setting
+
+    with db.session(write=True) as session:
+        write_setting(session, SHARED_FOLDER_SETTING, str(folder))
+
+
+def reopen(db: Database, **options: Any) -> Database:
+    """Another connection to the same clinic, as a second start of the app would open it: the
+    data folder on SQLite, the server's URL on PostgreSQL."""
+    if db.is_sqlite:
+        assert db.data_dir is not None
+        return open_database(db.data_dir, **options)
+    return open_database(url=db.engine.url.render_as_string(hide_password=False), **options)
+
+
+@pytest.fixture
+def cli_database(database: Database, data_dir: DataDir) -> list[str]:
+    """The options that point ``clinic-desktop`` at this test's clinic: its data folder on
+    SQLite; on PostgreSQL the server's URL, with the test's folder for logs and local files."""
+    if database.is_sqlite:
+        return ["--data-dir", str(data_dir.root)]
+    url = database.engine.url.set(drivername="postgresql")  # as a clinic's IT person types it
+    return ["--data-dir", str(data_dir.root), "--database-url",
+            url.render_as_string(hide_password=False)]
+
+
 # --- PostgreSQL (tests/pg.py): a server per test session, a database per test ----------------
 
 
@@ -192,6 +226,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without PostgreSQL its tests are left out (the header says so once), not skipped
     one by one."""
+    for item in items:
+        _sqlite_only_reason(item)
     if pg.available():
         return
     left_out = [item for item in items if item.get_closest_marker("postgresql")]
@@ -200,17 +236,53 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=left_out)
 
 
+# The core suite runs on both engines: a test under tests/unit that uses the database (through
+# ``database``, ``admin_ctx`` or ``db_engine``) runs once on SQLite and once on PostgreSQL.
+# Elsewhere (tests/ui, tests/benchmarks) a module opts in with ``both_engines``. A test about
+# SQLite itself (its file, PRAGMAs, SQLCipher, WAL, triggers) says so: ``sqlite_only("why")``.
+BOTH_ENGINES_DIR = Path(__file__).parent / "unit"
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests of a ``both_engines`` module that use the database run once per engine."""
-    if "db_engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+    """Tests that use the database run once per engine (see ``BOTH_ENGINES_DIR``); a test
+    that parametrizes ``db_engine`` itself chooses its engines case by case."""
+    if "db_engine" not in metafunc.fixturenames:
+        return
+    definition = metafunc.definition
+    if any("db_engine" in _argnames(mark) for mark in definition.iter_markers("parametrize")):
+        return
+    if _sqlite_only_reason(definition) is not None:
+        engines: list[object] = ["sqlite"]
+    elif definition.path.is_relative_to(BOTH_ENGINES_DIR) or definition.get_closest_marker(
             "both_engines"):
-        metafunc.parametrize("db_engine", ["sqlite", pytest.param(
-            "postgresql", marks=pytest.mark.postgresql)], indirect=True)
+        engines = ENGINES
+    else:
+        return
+    metafunc.parametrize("db_engine", engines, indirect=True)
+
+
+def _argnames(parametrize: pytest.Mark) -> list[str]:
+    names = parametrize.args[0] if parametrize.args else parametrize.kwargs.get("argnames", ())
+    return [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+
+
+def _sqlite_only_reason(item: pytest.Item) -> str | None:
+    """The reason a ``sqlite_only`` test gives, None when unmarked; a use without one is an
+    error, so the few engine-specific tests each say why."""
+    marker = item.get_closest_marker("sqlite_only")
+    if marker is None:
+        return None
+    reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise pytest.UsageError(f"{item.nodeid}: sqlite_only needs its reason, "
+                                "e.g. @pytest.mark.sqlite_only(\"WAL is SQLite's\")")
+    return reason
 
 
 @pytest.fixture
 def db_engine(request: pytest.FixtureRequest) -> str:
-    """"sqlite" (the default) or "postgresql" (``both_engines`` modules)."""
+    """"sqlite" (the default) or "postgresql" (see ``pytest_generate_tests``)."""
     return str(getattr(request, "param", "sqlite"))
 
 
@@ -269,6 +341,55 @@ class PgTemplates(ClinicTemplates):
 
     def drop(self, name: str) -> None:
         self._server.drop_database(name)
+
+
+@dataclass(frozen=True)
+class PgSeeded(Generic[T]):
+    """A clinic built once on a database of its own, to be copied for each test."""
+
+    database: str
+    attachments: Path  # its shared attachments folder
+    keys: Path  # its audit keys
+    seed: T  # what the builder returned (ids of what it made)
+
+
+def seed_on_pg(server: pg.PgServer, folder: Path, build: Callable[[Database], T]
+               ) -> PgSeeded[T]:
+    """``build`` a clinic once on a new database (the PostgreSQL side of a module's seeded
+    SQLite file); ``copy_seeded`` gives each test a copy of it (``CREATE DATABASE …
+    TEMPLATE``: ~50 ms)."""
+    name = server.create_database()
+    attachments, keys = folder / "attachments", folder / "keys"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_KEY_DIR, str(keys))  # never the developer's own key folder
+        db = open_database(url=server.url_for(name), now=FIXED_NOW)
+        try:
+            share_attachments(db, attachments)
+            seed = build(db)
+        finally:
+            db.close()  # a template database takes no connections
+    return PgSeeded(name, attachments, keys, seed)
+
+
+@contextmanager
+def copy_seeded(server: pg.PgServer, seeded: PgSeeded[Any], folder: Path
+                ) -> Iterator[Database]:
+    """A fresh copy of a seeded database, its attachments copied into ``folder`` and its audit
+    keys into this test's key folder; dropped afterwards."""
+    name = server.create_database(template=seeded.database)
+    if seeded.attachments.exists():
+        shutil.copytree(seeded.attachments, folder)
+    key_dir = Path(os.environ[ENV_KEY_DIR])
+    key_dir.mkdir(parents=True, exist_ok=True)
+    for key_file in seeded.keys.iterdir() if seeded.keys.exists() else ():
+        shutil.copy2(key_file, key_dir / key_file.name)
+    db = open_database(url=server.url_for(name), upgrade=False)
+    try:
+        share_attachments(db, folder)
+        yield db
+    finally:
+        db.close()
+        server.drop_database(name)
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,6 @@ from clinic_desktop.services.chairs import add_chair
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.staff import add_staff
 
-# Core behaviour, the same on both engines (tests/conftest.py: db_engine).
-pytestmark = pytest.mark.both_engines
-
 SH = ZoneInfo("Asia/Shanghai")
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+from sqlalchemy import text
 
 from clinic_desktop.context import Context
 from clinic_desktop.services import chairs
 from clinic_desktop.services.audit import recent_entries, verify_chain
+from tests.unit.test_audit_chain import past_the_app
 
 
 def test_every_change_is_attributed_and_chained(admin_ctx: Context) -> None:
@@ -21,18 +22,19 @@ def test_every_change_is_attributed_and_chained(admin_ctx: Context) -> None:
 def test_an_edited_or_deleted_row_is_named(admin_ctx: Context) -> None:
     for name in ("1号椅位", "2号椅位", "3号椅位"):
         chairs.add_chair(admin_ctx, name=name)
-    path = admin_ctx.db.data_dir.database  # type: ignore[union-attr]
     admin_ctx.db.close()
-    with sqlite3.connect(path) as conn:
-        target = conn.execute(
-            "SELECT id FROM audit_entry WHERE summary = '2号椅位'"
-        ).fetchone()[0]
-        conn.execute("UPDATE audit_entry SET summary = '9号椅位' WHERE id = ?", (target,))
+    # edited past the app, as a database tool would
+    with past_the_app(admin_ctx) as connection:
+        target = connection.execute(text(
+            "SELECT id FROM audit_entry WHERE summary = '2号椅位'")).scalar_one()
+        connection.execute(text("UPDATE audit_entry SET summary = '9号椅位' WHERE id = :id"),
+                           {"id": target})
     with admin_ctx.db.session() as session:
         report = verify_chain(session, admin_ctx.db.audit_trail)
     assert report.first_bad_id == target and not report.ok
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE audit_entry SET summary = '2号椅位' WHERE id = ?", (target,))
-        conn.execute("DELETE FROM audit_entry WHERE id = ?", (target,))
+    with past_the_app(admin_ctx) as connection:
+        connection.execute(text("UPDATE audit_entry SET summary = '2号椅位' WHERE id = :id"),
+                           {"id": target})
+        connection.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": target})
     with admin_ctx.db.session() as session:
         assert verify_chain(session, admin_ctx.db.audit_trail).first_bad_id == target + 1

@@ -44,9 +44,6 @@ from clinic_desktop.storage.models.messaging import OutboxMessage
 from clinic_desktop.storage.models.schedule import Appointment
 from tests.unit.test_messages import MemoryKeyring
 
-# Core behaviour, the same on both engines (tests/conftest.py: db_engine).
-pytestmark = pytest.mark.both_engines
-
 SH = ZoneInfo("Asia/Shanghai")
 ALL_ON = frozenset({"confirmation", "reminder", "care", "recall_notice", "birthday",
                     "festival", "survey"})

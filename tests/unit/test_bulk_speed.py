@@ -30,6 +30,10 @@ from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.patient import Patient, PatientTag
 
+pytestmark = pytest.mark.sqlite_only(
+    "the import's SQLite shortcuts (literals, split chunks, dropped indexes, the second "
+    "thread); elsewhere plain statements run in turn")
+
 AT = datetime(2025, 3, 5, 4, tzinfo=UTC)
 LEDGER = "SELECT {what} FROM ledger_entry WHERE id >= :first ORDER BY id"
 COLUMNS = ("patient_id", "at", "kind", "method", "amount", "visit_id", "note", "created_by",

@@ -33,8 +33,8 @@ from clinic_desktop.storage import engine as engine_module
 from clinic_desktop.storage.database import Database, open_database
 from tests.conftest import FIXED_NOW
 
-# Two writers on both engines: BEGIN IMMEDIATE on SQLite, the write lock on PostgreSQL.
-pytestmark = pytest.mark.both_engines
+# Two writers on both engines: BEGIN IMMEDIATE on SQLite, the write lock on PostgreSQL (every
+# test here runs on both: tests/conftest.py, db_engine).
 
 SH = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T")

@@ -66,8 +66,9 @@ from clinic_desktop.services.insight import campaigns, complaints, drill, rfm, s
 from clinic_desktop.services.insight.segment_rules import SegmentRules
 from clinic_desktop.services.loyalty import balances, referrals
 from clinic_desktop.services.patients import PatientInput
-from clinic_desktop.storage.database import open_database
-from tests.conftest import FIXED_NOW
+from clinic_desktop.storage.database import Database, open_database
+from tests import pg
+from tests.conftest import FIXED_NOW, PgSeeded, copy_seeded, seed_on_pg
 
 PASSWORD = "Masking-Test-2026"
 MOBILE = "13812345678"
@@ -134,20 +135,31 @@ class Seeded:
     seed: Seed
 
 
+def _set_up_and_seed(db: Database) -> Seed:
+    clock = FixedClock(FIXED_NOW)
+    actor = setup_clinic(db, clinic_name="测试诊所", timezone="Asia/Shanghai",
+                         admin_username="admin", admin_display_name="管理员",
+                         password=PASSWORD, clock=clock)
+    return _seed(Context(db=db, actor=actor, clock=clock))
+
+
+@pytest.fixture(scope="module")
+def seeded_pg(pg_server: pg.PgServer, tmp_path_factory: pytest.TempPathFactory
+              ) -> PgSeeded[Seed]:
+    """The same clinic on PostgreSQL, seeded once per module."""
+    return seed_on_pg(pg_server, tmp_path_factory.mktemp("masking-pg"), _set_up_and_seed)
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     folder = tmp_path_factory.mktemp("masking")
     keys = folder / "keys"
     data_dir = DataDir(folder / "clinic")
-    clock = FixedClock(FIXED_NOW)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_KEY_DIR, str(keys))  # never the developer's own key folder
         db = open_database(data_dir, now=FIXED_NOW)
         try:
-            actor = setup_clinic(db, clinic_name="测试诊所", timezone="Asia/Shanghai",
-                                 admin_username="admin", admin_display_name="管理员",
-                                 password=PASSWORD, clock=clock)
-            seed = _seed(Context(db=db, actor=actor, clock=clock))
+            seed = _set_up_and_seed(db)
         finally:
             db.close()
     template = folder / "template"
@@ -174,8 +186,15 @@ class Clinic:
 
 
 @pytest.fixture
-def clinic(seeded: Seeded, tmp_path: Path) -> Iterator[Clinic]:
+def clinic(request: pytest.FixtureRequest, db_engine: str, tmp_path: Path) -> Iterator[Clinic]:
     """A fresh copy: the reads here audit openings and reveals, which must not leak across."""
+    if db_engine == "postgresql":
+        server: pg.PgServer = request.getfixturevalue("pg_server")
+        on_pg: PgSeeded[Seed] = request.getfixturevalue("seeded_pg")
+        with copy_seeded(server, on_pg, tmp_path / "shared-attachments") as db:
+            yield Clinic(on_pg.seed, db, tmp_path)
+        return
+    seeded: Seeded = request.getfixturevalue("seeded")
     data_dir = DataDir(tmp_path / "clinic")
     data_dir.root.mkdir(parents=True)
     shutil.copy(seeded.root / data_dir.database.name, data_dir.database)

@@ -21,6 +21,9 @@ from clinic_desktop.storage import bulk, bulk_overlap
 from clinic_desktop.storage.database import open_database
 from tests.conftest import ClinicTemplates
 
+pytestmark = pytest.mark.sqlite_only(
+    "compares an import with and without the SQLite shortcuts (PostgreSQL takes none)")
+
 SKIPPED = ("patient_fts_data", "patient_fts_idx", "patient_fts_docsize", "patient_fts_config")
 
 

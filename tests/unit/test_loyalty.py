@@ -30,9 +30,6 @@ from clinic_desktop.services.loyalty.payments import PaymentPart, PaymentRequest
 from clinic_desktop.services.patients import PatientInput, create_patient
 from tests.unit.loyalty_helpers import Loyal, setup_loyalty
 
-# Core behaviour, the same on both engines (tests/conftest.py: db_engine).
-pytestmark = pytest.mark.both_engines
-
 D = Decimal
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
+
+from sqlalchemy import text as sql
 
 from clinic_desktop.cli import EXIT_FINDINGS, EXIT_OK, main
 from clinic_desktop.clock import FixedClock
@@ -55,16 +56,14 @@ def _run(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_cli_balances_json_and_check(admin_ctx: Context) -> None:
+def test_cli_balances_json_and_check(admin_ctx: Context, cli_database: list[str]) -> None:
     c = setup_loyalty(admin_ctx)
     stored_value.top_up(admin_ctx, c.patient, amount=D(5000), method="wechat", plan_id=c.plan)
     packages.sell_package(admin_ctx, c.patient, package_type_id=c.package)
     billing.record_visit(admin_ctx, c.friend, visit_date=FIXED_NOW.date(), doctor_id=None,
                          lines=[TreatmentLine(c.procs["树脂补牙"], D("400.50"))])
-    folder = admin_ctx.db.data_dir
-    assert folder is not None
     admin_ctx.db.close()
-    code, text = _run("--data-dir", str(folder.root), "loyalty", "balances", "--json")
+    code, text = _run(*cli_database, "loyalty", "balances", "--json")
     assert code == EXIT_OK
     rows = {r["code"]: r for r in json.loads(text)}
     assert len(rows) == 2
@@ -76,12 +75,12 @@ def test_cli_balances_json_and_check(admin_ctx: Context) -> None:
     assert mine["phone"] == "13800138000" and mine["points"] == 0
     friend = next(r for r in rows.values() if r["name"] == "李四")
     assert friend["owed"] == 400.5
-    code, text = _run("--data-dir", str(folder.root), "check")
+    code, text = _run(*cli_database, "check")
     assert code == EXIT_OK, text
     # Drift: someone edits the cached points behind the journals' back.
-    with sqlite3.connect(folder.database) as raw:
-        raw.execute("UPDATE patient SET member_points = 999 WHERE name = '张三'")
-    code, text = _run("--data-dir", str(folder.root), "check")
+    with admin_ctx.db.engine.begin() as raw:
+        raw.execute(sql("UPDATE patient SET member_points = 999 WHERE name = '张三'"))
+    code, text = _run(*cli_database, "check")
     assert code == EXIT_FINDINGS and "999" in text
 
 

@@ -5,10 +5,11 @@ redemptions and reversals)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -22,10 +23,10 @@ from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.billing import TreatmentLine
 from clinic_desktop.services.loyalty import balances, payments, points, stored_value
 from clinic_desktop.services.loyalty.payments import PaymentPart, PaymentRequest
-from clinic_desktop.storage.database import open_database
+from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.loyalty import Checkout, PointsEntry
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, PgTemplates
 from tests.unit.loyalty_helpers import setup_loyalty
 
 amounts = st.integers(min_value=1, max_value=3000).map(Decimal)
@@ -43,26 +44,48 @@ step = st.one_of(
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(step, min_size=1, max_size=12))
-def test_balances_are_sums_of_entries_and_never_negative(tmp_path_factory: object,
-                                                         steps: list[tuple[str, object, object]]
-                                                         ) -> None:
-    folder: Path = tmp_path_factory.mktemp("prop")  # type: ignore[attr-defined]
-    db = open_database(DataDir(folder / "clinic"))
-    clock = FixedClock(FIXED_NOW)
+def test_balances_are_sums_of_entries_and_never_negative(
+        request: pytest.FixtureRequest, db_engine: str,
+        tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, object, object]]
+) -> None:
+    with _empty_clinic(request, db_engine, tmp_path_factory) as db:
+        _run_steps(db, steps)
+
+
+@contextlib.contextmanager
+def _empty_clinic(request: pytest.FixtureRequest, db_engine: str,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A new migrated clinic for each example, on the test's engine."""
+    if db_engine == "postgresql":
+        templates: PgTemplates = request.getfixturevalue("pg_templates")
+        name, _actor = templates.copy(None)
+        db = open_database(url=templates.url_for(name))
+        try:
+            yield db
+        finally:
+            db.close()
+            templates.drop(name)
+        return
+    db = open_database(DataDir(tmp_path_factory.mktemp("prop") / "clinic"))
     try:
-        actor = setup_clinic(db, clinic_name="测试", timezone="Asia/Shanghai",
-                             admin_username="admin", admin_display_name="管理员",
-                             password="s3cret-pass", clock=clock)
-        ctx = Context(db=db, actor=actor, clock=clock)
-        c = setup_loyalty(ctx)
-        pid = c.patient
-        for kind, value, option in steps:
-            # A refusal must have written nothing: the sums below would show it.
-            with contextlib.suppress(UserError):
-                _apply(c.ctx, pid, c, kind, value, option)
-        _check(ctx, pid)
+        yield db
     finally:
         db.close()
+
+
+def _run_steps(db: Database, steps: list[tuple[str, object, object]]) -> None:
+    clock = FixedClock(FIXED_NOW)
+    actor = setup_clinic(db, clinic_name="测试", timezone="Asia/Shanghai",
+                         admin_username="admin", admin_display_name="管理员",
+                         password="s3cret-pass", clock=clock)
+    ctx = Context(db=db, actor=actor, clock=clock)
+    c = setup_loyalty(ctx)
+    pid = c.patient
+    for kind, value, option in steps:
+        # A refusal must have written nothing: the sums below would show it.
+        with contextlib.suppress(UserError):
+            _apply(c.ctx, pid, c, kind, value, option)
+    _check(ctx, pid)
 
 
 def _apply(ctx: Context, pid: int, c: object, kind: str, value: object, option: object) -> None:

@@ -27,9 +27,6 @@ from clinic_desktop.services.clinic import update_clinic
 from clinic_desktop.services.messages import OutboxInfo, SmsGatewaySender, SmtpSender
 from clinic_desktop.services.patients import PatientInput, create_patient
 
-# Core behaviour, the same on both engines (tests/conftest.py: db_engine).
-pytestmark = pytest.mark.both_engines
-
 
 def test_render_and_greetings() -> None:
     text = render("{称呼}您好，{{诊所}}提醒：{时间}", {"称呼": "张先生", "时间": "明天 9:00"})

@@ -40,8 +40,6 @@ from clinic_desktop.storage.models.messaging import OutboxMessage
 from tests.unit.test_auto_messages import local
 from tests.unit.test_message_transport import MailServer, mail_server  # noqa: F401 - fixture
 
-pytestmark = pytest.mark.both_engines
-
 
 # -- the rule -------------------------------------------------------------------------------
 def test_addresses_are_read_as_people_type_them() -> None:

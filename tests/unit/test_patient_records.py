@@ -176,6 +176,19 @@ def test_attachment_survives_the_original_and_is_stored_once(
     assert caught.value.field == "file"
 
 
+def test_the_panel_shows_the_attachments_where_they_are_kept(
+    admin_ctx: Context, tmp_path: Path
+) -> None:
+    """The data folder's on SQLite; on a server, the folder the workstations share."""
+    pid = new(admin_ctx, "郑十一")
+    scan = tmp_path / "根尖片.png"
+    scan.write_bytes(b"\x89PNG periapical")
+    added = add_attachment(admin_ctx, pid, scan, kind="xray")
+    shown = panel.open_panel(admin_ctx, pid).attachments
+    assert [(a.id, a.path) for a in shown] == [(added.id, added.path)]
+    assert shown[0].path.read_bytes() == b"\x89PNG periapical"
+
+
 def test_receptionist_sees_no_clinical_sections_but_sees_the_allergy(admin_ctx: Context) -> None:
     pid = new(admin_ctx, "吴十", birth_date=date(1980, 12, 1), notes="拔牙前测血压")
     profile.update_medical(admin_ctx, pid, profile.MedicalInfo(

@@ -19,9 +19,6 @@ from clinic_desktop.services.patients import (
     update_patient,
 )
 
-# Core behaviour, the same on both engines (tests/conftest.py: db_engine).
-pytestmark = pytest.mark.both_engines
-
 ID_BODY = "11010519900307123"
 ID_NUMBER = ID_BODY + check_char(ID_BODY)
 

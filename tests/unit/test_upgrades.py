@@ -1,19 +1,20 @@
-"""A schema upgrade is all or nothing: a migration failing part-way leaves the file as it was."""
+"""A schema upgrade is all or nothing: a migration failing part-way leaves the database as it
+was (on SQLite, with the copy taken before it)."""
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, inspect, text
 
+from clinic_desktop.context import Context
 from clinic_desktop.errors import UpgradeFailed
 from clinic_desktop.package_data import migrations_dir
-from clinic_desktop.paths import DataDir
+from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.storage import migrate
-from clinic_desktop.storage.database import open_database
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, reopen
 
 BROKEN = '''
 import sqlalchemy as sa
@@ -37,27 +38,32 @@ def downgrade() -> None:
 '''
 
 
-def _schema(path: Path) -> tuple[list[tuple[str, str]], str, list[str]]:
-    conn = sqlite3.connect(path)
+Schema = tuple[list[tuple[str, list[str], list[str]]], str, list[str]]
+
+
+def _schema(engine: Engine) -> Schema:
+    """Every table with its columns and indexes, the schema version and the patients' names,
+    on new connections (the database as the next start finds it)."""
     try:
-        tables = conn.execute("SELECT type, name FROM sqlite_master ORDER BY name").fetchall()
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        names = [r[0] for r in conn.execute("SELECT name FROM patient ORDER BY id")]
-        return tables, version, names
+        with engine.connect() as connection:
+            found = inspect(connection)
+            tables = [(t, [c["name"] for c in found.get_columns(t)],
+                       sorted(str(i["name"]) for i in found.get_indexes(t)))
+                      for t in sorted(found.get_table_names())]
+            version = connection.execute(text("SELECT version_num FROM alembic_version"))
+            names = connection.execute(text("SELECT name FROM patient ORDER BY id"))
+            return tables, str(version.scalar()), list(names.scalars())
     finally:
-        conn.close()
+        engine.dispose()
 
 
 def test_a_failing_upgrade_leaves_the_database_exactly_as_it_was(
-    data_dir: DataDir, admin_ctx: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    admin_ctx: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from clinic_desktop.context import Context
-    from clinic_desktop.services.patients import PatientInput, create_patient
-
-    assert isinstance(admin_ctx, Context)
     create_patient(admin_ctx, PatientInput(name="张三", mobile="13800138000"))
-    admin_ctx.db.close()
-    before = _schema(data_dir.database)
+    db = admin_ctx.db
+    db.close()
+    before = _schema(db.engine)
 
     source = Path(str(migrations_dir()))
     copy = tmp_path / "migrations"
@@ -67,15 +73,21 @@ def test_a_failing_upgrade_leaves_the_database_exactly_as_it_was(
     shipped = migrate.migrations_dir
     monkeypatch.setattr(migrate, "migrations_dir", lambda: copy)
 
-    for attempt in range(2):  # a second try finds the same clean file, not a half-built one
+    # The copy taken first: the file's on SQLite, pg_dump's into this workstation's folder on
+    # a server.
+    backups = db.data_dir.backups if db.data_dir is not None else tmp_path / "backups"
+    options = {} if db.is_sqlite else {"server_backups": backups}
+    for attempt in range(2):  # a second try finds the same clean schema, not a half-built one
         with pytest.raises(UpgradeFailed) as refused:
-            open_database(data_dir, now=FIXED_NOW)
-        assert _schema(data_dir.database) == before, f"attempt {attempt + 1}"
+            reopen(db, now=FIXED_NOW, **options)
+        assert _schema(db.engine) == before, f"attempt {attempt + 1}"
         message = refused.value.message
         assert "数据库保持升级前的样子" in message and "the disk hiccupped" in message
-        backups = sorted(data_dir.backups.glob("*pre-upgrade*.sqlite3"))
-        assert backups and str(backups[-1]) in message
-        assert _schema(backups[-1]) == before
+        taken = sorted(backups.glob("*pre-upgrade.sqlite3" if db.is_sqlite
+                                    else "*pre-upgrade.dump"))
+        assert taken and str(taken[-1]) in message
+        if db.is_sqlite:
+            assert _schema(create_engine(f"sqlite:///{taken[-1]}")) == before
 
     monkeypatch.setattr(migrate, "migrations_dir", shipped)
-    open_database(data_dir, now=FIXED_NOW).close()  # the shipped migrations still open it
+    reopen(db, now=FIXED_NOW).close()  # the shipped migrations still open it

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -132,13 +144,17 @@ def totals_in(session: Session, b: Bounds) -> Grouped:
     from the period's lines read once (a materialised CTE) and grouped four ways in one
     statement; a visit or patient counts once per key, as in a GROUP BY of each."""
     lines = _lines(b, with_source=True).cte("lines").prefix_with("MATERIALIZED")
-    parts = [select(literal(what).label("what"), column.label("k"), func.sum(lines.c.net),
-                    func.count(func.distinct(lines.c.vid)),
+    # The doctor's id goes through the union as text (PostgreSQL refuses a column that is
+    # text in one part and an integer in another) and comes back as the id.
+    parts = [select(literal(what).label("what"), cast(column, String).label("k"),
+                    func.sum(lines.c.net), func.count(func.distinct(lines.c.vid)),
                     func.count(func.distinct(lines.c.pid))).group_by(column)
              for what, column in ((PROCEDURE, lines.c.procedure), (CATEGORY, lines.c.category),
                                   (SOURCE, lines.c.source), (DOCTOR, lines.c.did))]
     found: Grouped = {what: {} for what in (PROCEDURE, CATEGORY, SOURCE, DOCTOR)}
     for what, key, net, visits, patients in session.execute(union_all(*parts)):
+        if what == DOCTOR and key is not None:
+            key = int(key)
         found[str(what)][key] = (round(net or 0), int(visits), int(patients))
     return found
 

@@ -75,9 +75,12 @@ def daily_in(session: Session, day: date) -> DailyClosing:
     in_day = b.has(e.at)
     money = and_(e.pot.is_(None), e.kind.in_(("payment", "refund")))
     signed = case((e.kind == "refund", -fen(e.amount)), else_=fen(e.amount))
+    # one expression selected and grouped by: its bound names are then the same in both
+    # places, and PostgreSQL sees one expression (two copies are two sets of parameters)
+    method = method_code().label("m")
     methods = session.execute(
-        select(method_code().label("m"), func.sum(signed), func.count())
-        .where(in_day, money).group_by(method_code())).all()
+        select(method, func.sum(signed), func.count())
+        .where(in_day, money).group_by(method)).all()
     staff = session.execute(
         select(e.created_by, func.sum(signed), func.count()).where(in_day, money)
         .group_by(e.created_by)).all()

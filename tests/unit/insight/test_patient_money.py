@@ -29,6 +29,10 @@ from clinic_desktop.storage.models.insight import PatientMoney
 from clinic_desktop.storage.models.staff import Staff
 from tests.unit.insight.segment_clinic import Clinic, at, build
 
+pytestmark = pytest.mark.sqlite_only(
+    "patient_money is kept by SQLite triggers (migration 21); on PostgreSQL the segments sum "
+    "the ledger (test_segments_*)")
+
 TODAY = date(2026, 11, 24)
 
 

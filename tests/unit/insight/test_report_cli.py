@@ -27,11 +27,9 @@ def _run(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_summary_json(clinic: Clinic) -> None:
-    folder = clinic.ctx.db.data_dir
-    assert folder is not None
+def test_summary_json(clinic: Clinic, cli_database: list[str]) -> None:
     clinic.ctx.db.close()
-    code, text = _run("--data-dir", str(folder.root), "report", "summary", "--from",
+    code, text = _run(*cli_database, "report", "summary", "--from",
                       "2026-11-01", "--to", "2026-11-30", "--json")
     assert code == EXIT_OK
     data = json.loads(text)
@@ -47,16 +45,14 @@ def test_summary_json(clinic: Clinic) -> None:
     assert data["year_before"]["revenue"] == 200 and data["previous"]["visits"] == 0
 
 
-def test_summary_text_and_a_bad_range(clinic: Clinic, capsys: pytest.CaptureFixture[str]
-                                      ) -> None:
-    folder = clinic.ctx.db.data_dir
-    assert folder is not None
+def test_summary_text_and_a_bad_range(clinic: Clinic, cli_database: list[str],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
     clinic.ctx.db.close()
-    code, text = _run("--data-dir", str(folder.root), "report", "summary", "--from",
+    code, text = _run(*cli_database, "report", "summary", "--from",
                       "2026-11-01")
     assert code == EXIT_OK
     assert "营业额 ¥11600.00" in text and "现金 ¥10100.00" in text
-    code, _text = _run("--data-dir", str(folder.root), "report", "summary", "--from",
+    code, _text = _run(*cli_database, "report", "summary", "--from",
                        "2026-11-05", "--to", "2026-11-01")
     assert code == EXIT_UNUSABLE
     assert "早于" in capsys.readouterr().err

@@ -109,11 +109,9 @@ def _run(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_cli_json(clinic: Clinic) -> None:
-    folder = clinic.ctx.db.data_dir
-    assert folder is not None
+def test_cli_json(clinic: Clinic, cli_database: list[str]) -> None:
     clinic.ctx.db.close()
-    code, text = _run("--data-dir", str(folder.root), "segment", "rfm", "--json")
+    code, text = _run(*cli_database, "segment", "rfm", "--json")
     assert code == EXIT_OK
     rows = {r["name"]: r for r in json.loads(text)}
     assert set(rows) == {"张一", "李二", "周七"}
@@ -121,16 +119,15 @@ def test_cli_json(clinic: Clinic) -> None:
                            "r": 4, "f": 4, "m": 2, "group": "一般价值",
                            "last_visit": "2026-11-01", "visits": 2, "spend": 350}
     assert rows["周七"]["group"] == "重要挽留" and rows["周七"]["spend"] == 2800
-    code, text = _run("segment", "rfm", "--months", "36", "--json", "--data-dir",
-                      str(folder.root))
+    code, text = _run("segment", "rfm", "--months", "36", "--json", *cli_database)
     assert code == EXIT_OK and len(json.loads(text)) == 4
-    code, text = _run("--data-dir", str(folder.root), "segment", "active", "--json")
+    code, text = _run(*cli_database, "segment", "active", "--json")
     assert code == EXIT_OK
     assert json.loads(text) == {"active": 2, "dormant": 1, "lost": 1, "never_visited": 1,
                                 "dormant_months": 6, "lost_months": 12}
-    code, text = _run("--data-dir", str(folder.root), "segment", "active")
+    code, text = _run(*cli_database, "segment", "active")
     assert code == EXIT_OK and "活跃 2 人" in text
-    code, text = _run("--data-dir", str(folder.root), "segment", "rfm")
+    code, text = _run(*cli_database, "segment", "rfm")
     assert code == EXIT_OK and "重要挽留：1 人" in text
 
 

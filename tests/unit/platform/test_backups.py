@@ -32,6 +32,9 @@ from clinic_desktop.services.platform.backups import backup_now, last_backup, li
 from clinic_desktop.services.platform.restoring import restore_backup
 from clinic_desktop.storage import backup_copy
 
+pytestmark = pytest.mark.sqlite_only(
+    "copies of the data folder's SQLite file; a server is backed up by its own tools")
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

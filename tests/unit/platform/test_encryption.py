@@ -45,6 +45,8 @@ from tests.conftest import ADMIN_PASSWORD
 
 NAME, MOBILE, ID_CARD = "欧阳淑芬", "13912345678", "35020319900101123X"
 # A PNG's signature and a marker no cipher output would reproduce by chance.
+pytestmark = pytest.mark.sqlite_only("SQLCipher encrypts the SQLite file")
+
 IMAGE = b"\x89PNG\r\n\x1a\n" + b"X-RAY-OF-TOOTH-36 " * 64
 
 
