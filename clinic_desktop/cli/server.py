@@ -7,10 +7,11 @@ a setting); every later ``--database-url`` without a password takes it from ther
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 
 from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
-from clinic_desktop.errors import EnvironmentProblem
+from clinic_desktop.errors import EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.storage.server import (
     parse,
@@ -32,7 +33,12 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                          help="read the password from the first line of FILE (default: ask "
                          "on the terminal)")
     common(connect)
-    return {"connect": cmd_connect}
+    grant = sub.add_parser(
+        "grant-app-role", help="(run by the database's owner) let ROLE be the workstations' "
+        "login: read and write the clinic's tables, only add to and read the audit log")
+    grant.add_argument("role", metavar="ROLE", help="an existing PostgreSQL login role")
+    common(grant)
+    return {"connect": cmd_connect, "grant-app-role": cmd_grant_app_role}
 
 
 def cmd_connect(run: Invocation) -> int:
@@ -59,3 +65,42 @@ def cmd_connect(run: Invocation) -> int:
                 "或启动时加 --database-url {url}。", url=where))
     return EXIT_OK
 
+
+
+_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def cmd_grant_app_role(run: Invocation) -> int:
+    """The workstations sign in as a role that may change the clinic's data but only add to
+    the audit log: the owner (who runs ``init``, ``setup``, upgrades) keeps the rest."""
+    from sqlalchemy import text
+
+    if not run.on_server:
+        raise EnvironmentProblem(_(
+            "grant-app-role 只用于 PostgreSQL 服务器：请加 --database-url。"))
+    role = run.args.role
+    if not _ROLE_NAME.fullmatch(role):
+        raise UserError(_("角色名“{role}”无效：只能用小写字母、数字和下划线。", role=role),
+                        field="role")
+    db = run.open_read_only()
+    try:
+        with db.engine.begin() as connection:
+            if connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                                  {"r": role}).first() is None:
+                raise UserError(_("服务器上没有角色“{role}”：请先用 createuser 建立它。",
+                                  role=role), field="role")
+            database = connection.execute(text("SELECT current_database()")).scalar_one()
+            for statement in (
+                    f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"',
+                    f'GRANT USAGE ON SCHEMA public TO "{role}"',
+                    f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public '
+                    f'TO "{role}"',
+                    f'REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM "{role}"',
+                    f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"',
+                    f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'):
+                connection.execute(text(statement))
+    finally:
+        db.close()
+    run.print(_("已授权角色 {role}：可读写诊所数据，审计日志只能新增和查看；结构升级（init）请用"
+                "数据库所有者运行。", role=role))
+    return EXIT_OK
