@@ -203,6 +203,8 @@ class MainWindow(QMainWindow):
             settings.addAction(self.tr("消息渠道…"), self._edit_channels)
             settings.addAction(self.tr("数据备份…"), self._edit_backups)
             settings.addAction(self.tr("安全…"), self._edit_security)
+            if not self.services.ctx.db.is_sqlite:  # a server's files live on a share
+                settings.addAction(self.tr("附件文件夹…"), self._edit_attachments_folder)
         if self.services.can(Permission.CARE_PLANS_MANAGE):
             settings.addAction(self.tr("回访设置…"), self._edit_care_settings)
 
@@ -251,6 +253,11 @@ class MainWindow(QMainWindow):
         dialog = BackupDialog(self.services, self)
         dialog.restore_requested.connect(self.restore_requested)
         dialog.exec()
+
+    def _edit_attachments_folder(self) -> None:
+        from ui.dialogs.attachments_folder_dialog import AttachmentsFolderDialog
+
+        AttachmentsFolderDialog(self.services, self).exec()
 
     def _edit_security(self) -> None:
         from ui.dialogs.security_dialog import SecurityDialog

@@ -15,14 +15,16 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
-from clinic_desktop.services.clinic import read_setting
+from clinic_desktop.services.clinic import read_setting, write_setting
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.blob_crypto import BlobUnreadable, read_blob, write_blob
+from clinic_desktop.storage.database import Database
 from clinic_desktop.storage.models.engagement import Attachment
 
 KINDS = ("xray", "photo", "pdf", "scan", "other")
@@ -56,15 +58,55 @@ class AttachmentInfo:
 SHARED_FOLDER_SETTING = "attachments.folder"
 
 
-def _store_root(ctx: Context) -> Path:
-    if not ctx.db.is_sqlite:
-        with ctx.transaction() as session:
-            shared = read_setting(session, SHARED_FOLDER_SETTING, None)
+def store_root_in(session: Session, db: Database) -> Path | None:
+    """Where the attachments' files are: on a server the folder every workstation shares
+    (there is no data folder), else the data folder's; None when a server has none yet."""
+    if not db.is_sqlite:
+        shared = read_setting(session, SHARED_FOLDER_SETTING, None)
         if shared:
             return Path(shared)
-    if ctx.db.data_dir is None:
-        raise UserError(_("此数据库没有数据文件夹，无法保存附件。"))
-    return ctx.db.data_dir.attachments
+    return db.data_dir.attachments if db.data_dir is not None else None
+
+
+def _store_root(ctx: Context) -> Path:
+    with ctx.transaction() as session:
+        root = store_root_in(session, ctx.db)
+    if root is None:
+        raise UserError(_("附件要放在各工作站都能访问的共享文件夹：请管理员在“设置 → 附件文件夹…”"
+                          "中指定。"), field="folder")
+    return root
+
+
+def shared_folder(ctx: Context) -> str | None:
+    """The folder every workstation keeps the clinic's attachments in (a server clinic's)."""
+    ctx.require(Permission.PATIENT_VIEW)
+    with ctx.transaction() as session:
+        shared = read_setting(session, SHARED_FOLDER_SETTING, None)
+    return str(shared) if shared else None
+
+
+def set_shared_folder(ctx: Context, folder: str) -> str:
+    """Name the shared attachments folder, after checking this workstation can write there.
+    Files already stored stay where they are (copy them over first when moving)."""
+    ctx.require(Permission.SETTINGS_MANAGE)
+    path = Path(folder.strip()).expanduser()
+    if not folder.strip() or not path.is_absolute():
+        raise UserError(_("请填写共享文件夹的完整路径（例如 \\\\fileserver\\clinic\\attachments"
+                          " 或 /mnt/clinic/attachments）。"), field="folder")
+    if not path.is_dir():
+        raise UserError(_("文件夹 {path} 不存在，或这台电脑无法访问。", path=path), field="folder")
+    probe = path / f".clinic-desktop-write-test-{os.getpid()}"
+    try:
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(_("无法在文件夹 {path} 中写入：{reason}", path=path,
+                          reason=exc.strerror or exc), field="folder") from exc
+    with ctx.transaction(write=True) as session:
+        write_setting(session, SHARED_FOLDER_SETTING, str(path))
+        ctx.audit(session, "settings.attachments_folder", "setting", SHARED_FOLDER_SETTING,
+                  str(path))
+    return str(path)
 
 
 def blob_path(root: Path, sha256: str) -> Path:

@@ -76,6 +76,7 @@ def _action_labels(language: str) -> dict[str, str]:
         "message.queue": _("消息排队待发"), "message.sent": _("消息已发送"),
         "message.sent_manually": _("消息标为已手动发送"), "settings.channels": _("修改消息渠道"),
         "settings.auto_messages": _("修改自动消息设置"),
+        "settings.attachments_folder": _("修改附件文件夹"),
         "settings.idle_lock": _("修改自动锁定时间"), "session.locked": _("无操作自动锁定"),
         "session.unlocked": _("解锁"),
         "settings.sources": _("修改来源渠道"), "schedule.hours": _("修改出诊时间"),

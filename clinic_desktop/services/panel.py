@@ -29,7 +29,12 @@ from clinic_desktop.permissions import (
 )
 from clinic_desktop.rules.age import age_on
 from clinic_desktop.rules.schedule_rules import status_label
-from clinic_desktop.services.attachments import AttachmentInfo, blob_path, kind_label
+from clinic_desktop.services.attachments import (
+    AttachmentInfo,
+    blob_path,
+    kind_label,
+    store_root_in,
+)
 from clinic_desktop.services.auto_settings import kind_label as auto_kind_label
 from clinic_desktop.services.auto_settings import outbox_status_label
 from clinic_desktop.services.billing import (
@@ -250,8 +255,8 @@ def _panel_in(ctx: Context, session: Session, patient_id: int) -> PatientPanel:
                 select(Treatment, Visit).join(Visit).where(Visit.patient_id == patient_id)
                 .order_by(Visit.visit_date.desc(), Treatment.id)))
     attachments: tuple[AttachmentInfo, ...] = ()
-    if "attachments" in sections and ctx.db.data_dir is not None:
-        root = ctx.db.data_dir.attachments
+    root = store_root_in(session, ctx.db) if "attachments" in sections else None
+    if root is not None:
         attachments = tuple(
             AttachmentInfo(a.id, a.patient_id, a.original_name, a.size, a.mime, a.kind,
                            a.caption, a.added_at, blob_path(root, a.sha256))
