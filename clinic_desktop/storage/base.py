@@ -1,7 +1,8 @@
 """Declarative base and the column types that make models read like the domain.
 
-* ``UTCDateTime``: instants stored as naive UTC, returned timezone-aware (UTC). Naive values
-  are refused on the way in, so a local time can never be stored by accident.
+* ``UTCDateTime``: instants stored as UTC (naive text on SQLite, ``timestamptz`` on
+  PostgreSQL), returned timezone-aware (UTC). Naive values are refused on the way in, so a
+  local time can never be stored by accident.
 * ``Money``: ``Decimal`` yuan in code, integer fen in the database.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,20 +27,28 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, always aware in Python. SQLite stores it as naive UTC text; PostgreSQL as
+    ``timestamptz`` (migration 26), so a DBA or a report tool reading the server sees real
+    instants, whatever the session's time zone."""
+
     impl = DateTime
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(DateTime(timezone=dialect.name == "postgresql"))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        instant = value.astimezone(UTC)
+        return instant if dialect.name == "postgresql" else instant.replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class Money(TypeDecorator[Decimal]):

@@ -71,4 +71,11 @@ def create_engine_for_url(url: str) -> Engine:
         return _sqlite_engine(url)
     from clinic_desktop.storage.server import connection_url
 
-    return create_engine(connection_url(url), future=True, pool_pre_ping=True)
+    # The session's zone is UTC whatever the server's default (a clinic's server often says
+    # Asia/Shanghai): what SQL computes from an instant (to_char, date_trunc) is then the
+    # same as on SQLite, where instants are UTC text; the buckets add the clinic's offset.
+    # A workstation frozen inside a write transaction (a suspended laptop) would hold the
+    # clinic's write lock for everyone: the server ends such a session after five minutes.
+    options = "-c TimeZone=UTC -c idle_in_transaction_session_timeout=300000"
+    return create_engine(connection_url(url), future=True, pool_pre_ping=True,
+                         connect_args={"options": options})
