@@ -32,6 +32,17 @@ class DemoSummary:
     patients: int
 
 
+def _sequences_after_bulk(db: Database) -> None:
+    """The demo writes patients, visits and entries in bulk with their ids; on PostgreSQL the
+    id sequences are moved past them, so what the desk (or the next seeder) adds fits in."""
+    if db.is_sqlite:
+        return
+    from clinic_desktop.storage.copy_clinic import move_sequences, tables_in_order
+
+    with db.session(write=True) as session:
+        move_sequences(session.connection(), tables_in_order())
+
+
 def seed_demo(
     db: Database, *, clock: Clock, seed: int = 7, patients: int = 3000
 ) -> DemoSummary:
@@ -47,12 +58,15 @@ def seed_demo(
     rng = random.Random(seed)
     staff_count, chair_count = seed_staff(ctx, rng)
     patient_count = seed_patients(ctx, rng, patients)
+    _sequences_after_bulk(db)
     if patient_count:
         seed_consent(ctx, random.Random(seed + 1))  # its own: the rest of the demo stays as it was
-        seed_schedule(ctx, rng)
-        seed_loyalty(ctx, rng)
-        seed_campaigns(ctx, rng)  # before the care scan, which raises its tasks as due
+        for step in (seed_schedule, seed_loyalty,
+                     seed_campaigns):  # campaigns before the care scan, which raises their tasks
+            step(ctx, rng)
+            _sequences_after_bulk(db)
         seed_care(ctx)
         # its own stream, last: the demo's day of automatic messages changes nothing above
         seed_auto_messages(ctx, random.Random(seed + 2))
+        _sequences_after_bulk(db)
     return DemoSummary(staff=staff_count + 1, chairs=chair_count, patients=patient_count)

@@ -142,7 +142,7 @@ def _copy_table(source: Connection, target: Connection, table: Table, written: s
     return copied
 
 
-def _move_sequences(target: Connection, tables: list[Table]) -> None:
+def move_sequences(target: Connection, tables: list[Table]) -> None:
     """Each serial id continues after the copied rows (else the next insert collides)."""
     for table in tables:
         keys = list(table.primary_key.columns)
@@ -213,7 +213,7 @@ def copy_clinic(source: Engine, target: Engine, *, finish: Callable[[Session], i
         written: set[str] = set()
         copied = [TableCopied(t.name, _copy_table(reading, writing, t, written, report))
                   for t in tables]
-        _move_sequences(writing, tables)
+        move_sequences(writing, tables)
         problems, agreed = compare(reading, writing, tables)
         if problems:
             raise CopyRefused(_("复制后核对不一致，已撤销，目标数据库保持为空：{first}",
