@@ -648,6 +648,49 @@
     </message>
 </context>
 <context>
+    <name>AttachmentsFolderDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="19" />
+        <source>附件文件夹</source>
+        <translation>Attachments folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="22" />
+        <source>共享的附件文件夹</source>
+        <translation>Shared attachments folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="23" />
+        <source>X 光片、照片和扫描件保存在各工作站都能访问的文件夹里（例如文件服务器的共享文件夹）。每台工作站都要能用同一路径打开它。</source>
+        <translation>X-rays, photos and scans are kept in a folder every workstation reaches (a file server's share, say). Every workstation must open it by the same path.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="26" />
+        <source>例如 \\fileserver\clinic\attachments</source>
+        <translation>e.g. \\fileserver\clinic\attachments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="27" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="33" />
+        <source>更换文件夹不会移动已有的附件：请先把原文件夹里的内容复制过去。</source>
+        <translation>Changing the folder does not move the attachments already stored: copy the old folder's contents over first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="39" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="44" />
+        <source>选择共享文件夹</source>
+        <translation>Choose the shared folder</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <location filename="../../ui/pages/audit_page.py" line="53" />
@@ -4855,47 +4898,52 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="207" />
+        <source>附件文件夹…</source>
+        <translation>Attachments folder…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="209" />
         <source>回访设置…</source>
         <translation>Callback settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209" />
+        <location filename="../../ui/main_window.py" line="211" />
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210" />
+        <location filename="../../ui/main_window.py" line="212" />
         <source>键盘快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211" />
-        <location filename="../../ui/main_window.py" line="278" />
+        <location filename="../../ui/main_window.py" line="213" />
+        <location filename="../../ui/main_window.py" line="285" />
         <source>关于 Clinic Desktop</source>
         <translation>About Clinic Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>用户：{0}</source>
         <translation>User: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="218" />
         <source>角色：{0}</source>
         <translation>Role: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218" />
+        <location filename="../../ui/main_window.py" line="220" />
         <source>演示 / DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232" />
+        <location filename="../../ui/main_window.py" line="234" />
         <source>诊所：{0}</source>
         <translation>Clinic: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279" />
+        <location filename="../../ui/main_window.py" line="286" />
         <source>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;离线优先的诊所管理软件。&lt;br&gt;&lt;br&gt;数据文件夹：{1}&lt;br&gt;日志：{2}</source>
         <translation>&lt;b&gt;Clinic Desktop&lt;/b&gt; {0}&lt;br&gt;Offline-first clinic management.&lt;br&gt;&lt;br&gt;Data folder: {1}&lt;br&gt;Log: {2}</translation>
     </message>

@@ -47,7 +47,7 @@ def _shown(name: str, value: Any) -> str:
         return QCoreApplication.translate("PatientConflict", "（空）")
     if name == "sex":
         return {"M": QCoreApplication.translate("PatientConflict", "男"),
-                "F": QCoreApplication.translate("PatientConflict", "女")}.get(value, value)
+                "F": QCoreApplication.translate("PatientConflict", "女")}.get(value, str(value))
     if name == "referred_by_id":
         return QCoreApplication.translate("PatientConflict", "另一位患者")
     if isinstance(value, date):
