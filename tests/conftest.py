@@ -407,3 +407,16 @@ def admin_ctx(database: Database, fixed_clock: FixedClock) -> Context:
         clock=fixed_clock,
     )
     return Context(db=database, actor=actor, clock=fixed_clock)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """A keyring held in memory for the test (passwords and tokens a test stores), instead of
+    the failing one every test gets otherwise."""
+    from tests.unit.test_messages import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(previous)

@@ -133,7 +133,17 @@ def test_search_100k_patients_200_mixed_queries_postgresql(
 def test_open_panel_with_300_timeline_entries(
     benchmark: object, big_clinic: tuple[Context, list[str]]
 ) -> None:
-    ctx, _names = big_clinic
+    _open_panel(benchmark, big_clinic[0])
+
+
+@pytest.mark.postgresql
+def test_open_panel_with_300_timeline_entries_postgresql(
+    benchmark: object, pg_big_clinic: tuple[Context, list[str]]
+) -> None:
+    _open_panel(benchmark, pg_big_clinic[0])
+
+
+def _open_panel(benchmark: object, ctx: Context) -> None:
     with ctx.db.session(write=True) as session:
         session.execute(insert(LedgerEntry), [
             {"patient_id": 7, "at": NOW - timedelta(days=i), "kind": "charge" if i % 2 else

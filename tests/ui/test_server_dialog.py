@@ -5,10 +5,8 @@ the keyring, the URL (without it) to server.json, and the next start goes there 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -24,15 +22,6 @@ from ui.dialogs.setup_dialog import SetupDialog
 from ui.tasks import TaskManager
 
 pytestmark = pytest.mark.postgresql
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(previous)
 
 
 def _fill(dialog: ServerDialog, url: str, *, database: str | None = None) -> None:

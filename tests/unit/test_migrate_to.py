@@ -5,14 +5,13 @@ is refused with nothing written. And ``audit-key``: one key for every workstatio
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
-from clinic_desktop.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, main
+from clinic_desktop.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.paths import DataDir
@@ -25,14 +24,9 @@ from clinic_desktop.storage.copy_clinic import tables_in_order
 from clinic_desktop.storage.database import open_database
 from clinic_desktop.storage.models.patient import Patient
 from tests.conftest import FIXED_NOW
+from tests.unit.test_pg_server import run
 
 pytestmark = pytest.mark.postgresql
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out, clock=FixedClock(FIXED_NOW))
-    return code, out.getvalue()
 
 
 @pytest.fixture

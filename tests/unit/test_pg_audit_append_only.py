@@ -4,13 +4,11 @@ TRUNCATE of its entries whoever asks (a trigger), and the workstations' login, s
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
-from clinic_desktop.cli import EXIT_OK, EXIT_UNUSABLE, main
+from clinic_desktop.cli import EXIT_OK, EXIT_UNUSABLE
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.services.auth import setup_clinic
@@ -18,14 +16,9 @@ from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.storage.database import open_database
 from tests.conftest import FIXED_NOW
 from tests.pg import PgServer
+from tests.unit.test_pg_server import run
 
 pytestmark = pytest.mark.postgresql
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out, clock=FixedClock(FIXED_NOW))
-    return code, out.getvalue()
 
 
 @pytest.fixture

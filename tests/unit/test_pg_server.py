@@ -4,10 +4,8 @@ commands (connect, setup, check, import) against a real server."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from sqlalchemy import make_url
 
@@ -18,15 +16,6 @@ from clinic_desktop.paths import DataDir
 from clinic_desktop.storage import server
 from tests.conftest import FIXED_NOW
 from tests.unit.test_messages import MemoryKeyring
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(previous)
 
 
 def run(*argv: str) -> tuple[int, str]:

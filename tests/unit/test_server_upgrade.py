@@ -4,7 +4,6 @@ and changes nothing; two workstations upgrading at once end with one schema at h
 
 from __future__ import annotations
 
-import io
 import subprocess
 import threading
 from pathlib import Path
@@ -12,20 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from clinic_desktop.cli import EXIT_OK, EXIT_UNUSABLE, main
-from clinic_desktop.clock import FixedClock
+from clinic_desktop.cli import EXIT_OK, EXIT_UNUSABLE
 from clinic_desktop.storage import server_backup
 from clinic_desktop.storage.migrate import alembic_config, head_revision, upgrade_to_head
 from tests.conftest import FIXED_NOW
+from tests.unit.test_pg_server import run
 
 pytestmark = pytest.mark.postgresql
 OLDER = "20261211_22"
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out, clock=FixedClock(FIXED_NOW))
-    return code, out.getvalue()
 
 
 def _at(url: str, revision: str) -> None:

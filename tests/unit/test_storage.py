@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
@@ -105,12 +106,19 @@ def test_data_dir_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 
 def test_utc_column_refuses_naive_and_returns_aware() -> None:
+    from sqlalchemy.dialects import postgresql, sqlite
+
     column = UTCDateTime()
+    lite, server = sqlite.dialect(), postgresql.dialect()
     with pytest.raises(ValueError):
-        column.process_bind_param(datetime(2026, 1, 1), None)  # type: ignore[arg-type]  # noqa: DTZ001
-    stored = column.process_bind_param(NOW, None)  # type: ignore[arg-type]
+        column.process_bind_param(datetime(2026, 1, 1), lite)  # noqa: DTZ001
+    stored = column.process_bind_param(NOW, lite)  # naive UTC text on SQLite
     assert stored is not None and stored.tzinfo is None
-    assert column.process_result_value(stored, None) == NOW  # type: ignore[arg-type]
+    assert column.process_result_value(stored, lite) == NOW
+    sent = column.process_bind_param(NOW.astimezone(ZoneInfo("Asia/Shanghai")), server)
+    assert sent == NOW and sent is not None and sent.utcoffset() == timedelta(0)  # timestamptz
+    back = column.process_result_value(NOW.astimezone(ZoneInfo("Asia/Shanghai")), server)
+    assert back == NOW and back is not None and back.tzinfo == UTC
 
 
 def test_money_is_stored_in_fen() -> None:
