@@ -627,6 +627,15 @@ def server_dialog(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def attachments_folder_dialog(s: Shots) -> QWidget:
+    """设置 → 附件文件夹… (a server clinic's shared folder), with a path typed."""
+    from ui.dialogs.attachments_folder_dialog import AttachmentsFolderDialog
+
+    dialog = AttachmentsFolderDialog(s.services, s.window)
+    dialog.folder.setText(r"\\fileserver\clinic\attachments")
+    return s.settle(dialog)
+
+
 def channels_dialog(s: Shots) -> QWidget:
     from ui.pages.messages_page import ChannelsDialog
 
@@ -870,6 +879,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("message-channels.png", channels_dialog),
     ("auto-messages.png", auto_messages_dialog),
     ("server-dialog.png", server_dialog),
+    ("attachments-folder.png", attachments_folder_dialog),
     ("message-channels-sms.png", sms_channels_dialog),
     ("message-sms-templates.png", sms_templates_dialog),
     ("care-plans.png", care_plans),
