@@ -886,8 +886,8 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/auto_messages_dialog.py" line="50" />
-        <source>收到自动提醒和生日祝福的患者，不再生成对应的电话回访；无法发送的患者（未同意、已拒收、没有手机号）照旧生成回访任务。</source>
-        <translation>Patients who get automatic reminders and birthday greetings get no call task for them; patients the app cannot message (no consent, refused, no mobile) keep their call tasks.</translation>
+        <source>收到自动提醒和生日祝福的患者，不再生成对应的电话回访；无法发送的患者（未同意、已拒收、没有手机号或邮箱）照旧生成回访任务。</source>
+        <translation>Patients who get automatic reminders and birthday greetings get no call task for them; patients the app cannot message (no consent, refused, no mobile or e-mail) keep their call tasks.</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/auto_messages_dialog.py" line="54" />

@@ -48,7 +48,7 @@ class AutoMessagesDialog(ActionDialog):
         right.addStretch(1)
         columns.addLayout(right, 2)
         note = QLabel(self.tr("收到自动提醒和生日祝福的患者，不再生成对应的电话回访；"
-                              "无法发送的患者（未同意、已拒收、没有手机号）照旧生成回访任务。"))
+                              "无法发送的患者（未同意、已拒收、没有手机号或邮箱）照旧生成回访任务。"))
         note.setWordWrap(True)
         self.body.insertWidget(1, note)
         self.finish(self.tr("保存"))
