@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from clinic_desktop.paths import DataDir
-from clinic_desktop.storage.database import Database, open_database
-from tests.benchmarks.conftest import new_database
+from clinic_desktop.storage.base import Base
+from clinic_desktop.storage.copy_clinic import move_sequences as move_sequences_in
+from clinic_desktop.storage.database import Database
+from tests.benchmarks.conftest import new_database, new_pg_database
 
 ON_SERVER = "postgresql"
 
@@ -22,17 +24,7 @@ def database_for(request: pytest.FixtureRequest, folder: Path, engine: str) -> D
     ``"postgresql"``."""
     if engine != ON_SERVER:
         return new_database(DataDir(folder), engine)
-    server = request.getfixturevalue("pg_server")
-    return open_database(url=server.url_for(server.create_database()))
-
-
-def analyze(db: Database) -> None:
-    """What autovacuum does within a minute of a bulk load: the planner's figures (and GIN
-    indexes' pending entries merged). Nothing to do on SQLite."""
-    if db.is_sqlite:
-        return
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("VACUUM ANALYZE")
+    return new_pg_database(request.getfixturevalue("pg_server"))
 
 
 def move_sequences(db: Database, *tables: str) -> None:
@@ -40,7 +32,4 @@ def move_sequences(db: Database, *tables: str) -> None:
     if db.is_sqlite:
         return
     with db.engine.begin() as connection:
-        for table in tables:
-            connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+        move_sequences_in(connection, [Base.metadata.tables[name] for name in tables])

@@ -24,8 +24,8 @@ from clinic_desktop.services.calendar import appointments_between, week_summary
 from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.schedule import Appointment, WorkingHours
 from clinic_desktop.storage.models.staff import Staff
-from tests.benchmarks.conftest import CIPHERS
-from tests.benchmarks.engines import ON_SERVER, analyze, database_for, move_sequences
+from tests.benchmarks.conftest import CIPHERS, settle
+from tests.benchmarks.engines import ON_SERVER, database_for, move_sequences
 
 DOCTORS, APPOINTMENTS = 20, 250_000
 START = datetime(2024, 1, 1, 1, 0, tzinfo=UTC)
@@ -70,7 +70,7 @@ def booked(tmp_path_factory: pytest.TempPathFactory,
         # walk the hundreds of thousands of dicts built above, inside the timings.
         del rows
     move_sequences(db, "staff", "patient")
-    analyze(db)
+    settle(db)
     yield Context(db=db, actor=actor, clock=clock)
     db.close()
 

@@ -22,7 +22,8 @@ from clinic_desktop.services import care  # noqa: E402
 from clinic_desktop.services.auth import setup_clinic  # noqa: E402
 from clinic_desktop.storage.models.care import CareTask  # noqa: E402
 from clinic_desktop.storage.models.patient import Patient  # noqa: E402
-from tests.benchmarks.engines import ON_SERVER, analyze, database_for, move_sequences  # noqa: E402
+from tests.benchmarks.conftest import settle
+from tests.benchmarks.engines import ON_SERVER, database_for, move_sequences  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 2, tzinfo=UTC)
 
@@ -57,7 +58,7 @@ def clinic(tmp_path_factory: pytest.TempPathFactory,
         # walk the hundreds of thousands of dicts built above, inside the timings.
         del rows
     move_sequences(db, "patient")
-    analyze(db)
+    settle(db)
     ctx = Context(db=db, actor=actor, clock=clock)
     care.raise_due(ctx)  # the 10,000 overdue ones are on the list now
     yield ctx

@@ -32,7 +32,7 @@ from clinic_desktop.services.insight.retention import (  # noqa: E402
 from clinic_desktop.storage.copy_clinic import copy_clinic  # noqa: E402
 from clinic_desktop.storage.database import open_database  # noqa: E402
 from tests.benchmarks.big_clinic import TODAY, BigClinic, big_clinic_fixture  # noqa: E402
-from tests.benchmarks.engines import analyze  # noqa: E402
+from tests.benchmarks.conftest import settle  # noqa: E402
 from tests.pg import PgServer  # noqa: E402
 
 clinic = big_clinic_fixture()
@@ -53,7 +53,7 @@ def server_clinic(clinic: BigClinic, pg_server: PgServer) -> Iterator[Context]:
     print(f"\nmigrate-to of the big clinic: {report.rows:,} rows in {took:.0f} s "
           f"({report.rows / took:,.0f} rows/s)")
     db = open_database(url=url)
-    analyze(db)
+    settle(db)
     yield Context(db=db, actor=clinic.ctx.actor, clock=clinic.ctx.clock)
     db.close()
 
