@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_desktop.storage.base import Base
@@ -27,3 +27,20 @@ class AuditEntry(Base):
     key_id: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+
+class AuditHead(Base):
+    """The newest entry of the chain, MACed with the audit key: one row, kept by a server
+    database in the same transaction as each entry (an SQLite file keeps it in a file beside
+    itself instead). Deleting the newest entries leaves a chain valid in itself; this row says
+    it used to be longer, and without the key nobody can move it back to fit."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    mac: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
