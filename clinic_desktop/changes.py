@@ -77,7 +77,7 @@ _WHOLE: dict[str, Area] = {
     "procedure_type": Area.CATALOGUE, "tag": Area.CATALOGUE, "custom_field": Area.CATALOGUE,
     "care_plan": Area.CARE_PLANS, "message_template": Area.MESSAGES,
     "import_batch": Area.IMPORTS, "import_row_error": Area.IMPORTS,
-    "audit_entry": Area.AUDIT,
+    "audit_entry": Area.AUDIT, "audit_head": Area.AUDIT,
     "loyalty_tier": Area.LOYALTY, "topup_plan": Area.LOYALTY, "package_type": Area.LOYALTY,
     "package_type_procedure": Area.LOYALTY, "coupon_type": Area.LOYALTY,
     "referral_reward": Area.LOYALTY,

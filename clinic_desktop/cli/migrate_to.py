@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.cli.base import EXIT_OK, Command, Invocation, read_secret
 from clinic_desktop.errors import EnvironmentProblem, UserError
 from clinic_desktop.i18n import _
-from clinic_desktop.storage.audit_trail import AuditTrail
+from clinic_desktop.storage.audit_trail import AuditTrail, anchor_server_head
 from clinic_desktop.storage.copy_clinic import CopyRefused, copy_clinic
 from clinic_desktop.storage.database import Database
 from clinic_desktop.storage.server import connection_url, parse, shown
@@ -86,6 +86,9 @@ def cmd_migrate_to(run: Invocation) -> int:
                 if not copied.ok or copied.entries != chain.entries:
                     raise CopyRefused(_("复制后的审计日志校验未通过，已撤销：{finding}",
                                         finding=(copied.findings or ("-",))[0]))
+                store = source.audit_trail.keys(session, create=False)
+                if store is not None:  # the clinic id was copied with the settings
+                    anchor_server_head(session, store)
                 balances = check_balances_in(session)
                 if balances:
                     raise CopyRefused(_("复制后的余额与明细不符，已撤销：{finding}",

@@ -96,6 +96,7 @@ def cmd_grant_app_role(run: Invocation) -> int:
                     f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public '
                     f'TO "{role}"',
                     f'REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM "{role}"',
+                    f'REVOKE DELETE, TRUNCATE ON audit_head FROM "{role}"',
                     f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"',
                     f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'):
                 connection.execute(text(statement))

@@ -16,11 +16,12 @@ from clinic_desktop.audit_keys import AuditKeyStore
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
 from clinic_desktop.storage.audit_trail import (
-    PENDING_HEAD,
     AuditTrail,
+    ChainHead,
     head_mac,
     head_path_for,
     read_head,
+    server_head,
 )
 from clinic_desktop.storage.models.audit import AuditEntry
 
@@ -70,7 +71,7 @@ def append_entry(
     )
     session.add(entry)
     session.flush()
-    session.info[PENDING_HEAD] = (entry.id, digest, key_id)
+    trail.appended(session, entry.id, digest, key_id, key)
 
 
 @dataclass(frozen=True)
@@ -147,25 +148,43 @@ def verify_chain(session: Session, trail: AuditTrail) -> ChainReport:
 
 def _head_findings(session: Session, trail: AuditTrail, store: AuditKeyStore | None,
                    last: AuditEntry | None, keyed: bool) -> list[str]:
-    """Compare the newest entry with the head kept beside the database."""
+    """Compare the newest entry with the head: the server's row, or the file beside an
+    SQLite database."""
+    if trail.head_in_database:
+        head = server_head(session)
+        if head is None:
+            return [_("服务器上审计日志的链头不见了：无法确认最新的记录没有被删除。")] if keyed \
+                else []
+        forged = _("服务器上审计日志的链头被改动过。")
+        replaced = _("审计日志第 {id} 条记录与服务器上的链头不符：记录被替换过。",
+                     id=head.last_id)
+        return _compare_with_head(session, head, store, last, forged=forged, replaced=replaced)
     if trail.head_path is None:
         return []
     try:
-        head = read_head(trail.head_path)
+        found = read_head(trail.head_path)
     except ValueError as exc:
         return [_("审计日志的链头文件 {path} 已损坏（{reason}）。", path=trail.head_path,
                   reason=exc)]
-    if head is None:
+    if found is None:
         if keyed:
             return [_("审计日志的链头文件 {path} 不见了：无法确认最新的记录没有被删除。",
                       path=trail.head_path)]
         return []
+    return _compare_with_head(
+        session, found, store, last,
+        forged=_("审计日志的链头文件 {path} 被改动过。", path=trail.head_path),
+        replaced=_("审计日志第 {id} 条记录与链头文件不符：记录被替换过。", id=found.last_id))
+
+
+def _compare_with_head(session: Session, head: ChainHead, store: AuditKeyStore | None,
+                       last: AuditEntry | None, *, forged: str, replaced: str) -> list[str]:
     key = store.key(head.key_id) if store is not None else None
     if key is None:
         return [_("无法验证审计日志的链头：这台电脑上没有它的审计密钥（{key}）。",
                   key=head.key_id)]
     if not hmac.compare_digest(head.mac, head_mac(key, head.last_id, head.hash)):
-        return [_("审计日志的链头文件 {path} 被改动过。", path=trail.head_path)]
+        return [forged]
     last_id = last.id if last is not None else 0
     if last_id < head.last_id:
         return [_("审计日志最新的记录被删除：应至少到第 {head} 条，现在只到第 {last} 条。",
@@ -173,7 +192,7 @@ def _head_findings(session: Session, trail: AuditTrail, store: AuditKeyStore | N
     anchored = session.execute(select(AuditEntry.hash).where(AuditEntry.id == head.last_id)
                                ).scalar_one_or_none()
     if anchored != head.hash:
-        return [_("审计日志第 {id} 条记录与链头文件不符：记录被替换过。", id=head.last_id)]
+        return [replaced]
     return []
 
 

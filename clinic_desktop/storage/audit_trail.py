@@ -9,7 +9,9 @@
 The head is written after each commit that appended entries. Several writers may commit in
 any order, so a head never moves backwards (except when a restore re-anchors it on purpose);
 a head that lags one commit behind after a crash is harmless: it still covers all before it.
-This is for SQLite; a server database keeps its head elsewhere (a later design).
+A server database has no file beside it: it keeps the head in its ``audit_head`` row,
+written in the same transaction as each entry (so it never lags), and filled first by the
+upgrade that created the table or by ``migrate-to``.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from clinic_desktop.audit_keys import AuditKeyStore
+from clinic_desktop.storage.models.audit import AuditEntry, AuditHead
 from clinic_desktop.storage.models.settings import Setting
 
 log = logging.getLogger(__name__)
@@ -91,20 +95,70 @@ def write_head(path: Path, head: ChainHead, *, force: bool = False) -> None:
         raise
 
 
-class AuditTrail:
-    """The key store and head file of one open database."""
+HEAD_ROW = 1  # the one row of ``audit_head``
 
-    def __init__(self, head_path: Path | None, key_dir: Path | None = None) -> None:
+
+def server_head(session: Session | Connection) -> ChainHead | None:
+    """The head kept in the database (a server clinic's); None when there is no row."""
+    row = session.execute(
+        select(AuditHead.last_id, AuditHead.hash, AuditHead.key_id, AuditHead.mac)
+        .where(AuditHead.id == HEAD_ROW)
+    ).first()
+    return ChainHead(row.last_id, row.hash, row.key_id, row.mac) if row is not None else None
+
+
+def store_server_head(session: Session | Connection, head: ChainHead) -> None:
+    """Insert or move the row in one statement (the caller holds the write lock, so entries
+    arrive in id order and the row only moves forward)."""
+    engine = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    dialect = postgresql if engine.name == "postgresql" else sqlite
+    values = {"last_id": head.last_id, "hash": head.hash, "key_id": head.key_id,
+              "mac": head.mac}
+    statement = dialect.insert(AuditHead).values(id=HEAD_ROW, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=[AuditHead.id],
+                                                    set_=values))
+
+
+def anchor_server_head(session: Session | Connection, store: AuditKeyStore) -> ChainHead | None:
+    """Write the head for the chain as it stands, signed with this workstation's current key:
+    once, where the row starts (the upgrade that creates it, ``migrate-to``'s copy). None when
+    the chain is empty (the first entry writes the row)."""
+    tail = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    if tail is None:
+        return None
+    key_id, key = store.current()
+    head = ChainHead(tail.id, tail.hash, key_id, head_mac(key, tail.id, tail.hash))
+    store_server_head(session, head)
+    return head
+
+
+def clinic_id_in(session: Session | Connection) -> str | None:
+    value = session.execute(
+        select(Setting.value_json).where(Setting.key == CLINIC_ID_SETTING)
+    ).scalar_one_or_none()
+    if value is None:
+        return None
+    found: str = json.loads(value)
+    return found
+
+
+class AuditTrail:
+    """The key store and chain head of one open database: the head lives in a file beside an
+    SQLite database (``head_path``) or, for a server, in its ``audit_head`` row
+    (``head_in_database``)."""
+
+    def __init__(self, head_path: Path | None, key_dir: Path | None = None, *,
+                 head_in_database: bool = False) -> None:
         self.head_path = head_path
+        self.head_in_database = head_in_database
         self._key_dir = key_dir
         self._store: AuditKeyStore | None = None
 
     def clinic_id(self, session: Session, *, create: bool) -> str | None:
-        value = session.execute(
-            select(Setting.value_json).where(Setting.key == CLINIC_ID_SETTING)
-        ).scalar_one_or_none()
-        if value is not None:
-            found: str = json.loads(value)
+        found = clinic_id_in(session)
+        if found is not None:
             return found
         if not create:
             return None
@@ -126,6 +180,15 @@ class AuditTrail:
         store = self.keys(session, create=True)
         assert store is not None
         return store.current()
+
+    def appended(self, session: Session, entry_id: int, entry_hash: str, key_id: str,
+                 key: bytes) -> None:
+        """Note the newest entry of the caller's transaction: a server's row moves with it,
+        the file beside an SQLite database after the commit."""
+        session.info[PENDING_HEAD] = (entry_id, entry_hash, key_id)
+        if self.head_in_database:
+            store_server_head(session, ChainHead(entry_id, entry_hash, key_id,
+                                                 head_mac(key, entry_id, entry_hash)))
 
     def after_commit(self, session: Session) -> None:
         """Move the head to the newest entry the committed transaction appended."""

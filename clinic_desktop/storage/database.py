@@ -274,7 +274,8 @@ def open_database(
     sessions = sessionmaker(engine, expire_on_commit=False)
     guard_read_transactions(sessions)
     collect(sessions)
-    trail = AuditTrail(head_path_for(sqlite_path) if sqlite_path is not None else None)
+    trail = AuditTrail(head_path_for(sqlite_path) if sqlite_path is not None else None,
+                       head_in_database=sqlite_path is None)
     return Database(engine=engine, sessions=sessions, data_dir=data_dir, backup_taken=backup,
                     audit_trail=trail, soundness=gate, key=key)
 

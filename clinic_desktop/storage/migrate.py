@@ -152,9 +152,13 @@ def _run_upgrade(engine: Engine) -> None:
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                        {"key": UPGRADE_LOCK})
 
+                    heading = not inspect(connection).has_table("audit_head")
+
                 config = alembic_config()
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                if not sqlite and heading:
+                    _anchor_audit_head(connection)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -163,6 +167,20 @@ def _run_upgrade(engine: Engine) -> None:
             if sqlite:
                 connection.connection.driver_connection.execute(  # type: ignore[union-attr]
                     "PRAGMA foreign_keys=ON")
+
+
+def _anchor_audit_head(connection: Connection) -> None:
+    """The upgrade that creates a server's ``audit_head`` writes its first row in the same
+    transaction: no moment exists in which the chain has entries and no head (which anyone
+    could then fill with a shortened chain's). It needs this workstation's audit key."""
+    from clinic_desktop.audit_keys import AuditKeyStore
+    from clinic_desktop.storage.audit_trail import anchor_server_head, clinic_id_in
+
+    clinic_id = clinic_id_in(connection)
+    if clinic_id is not None:
+        head = anchor_server_head(connection, AuditKeyStore(clinic_id))
+        if head is not None:
+            log.info("audit chain head anchored at entry %s", head.last_id)
 
 
 def upgrade_to_head(

@@ -2,8 +2,8 @@
 
 Each test edits the database the way someone with a database tool could (never through the
 app), then checks what ``verify_chain`` and ``clinic-desktop check`` find. The head is kept in
-a file beside the SQLite database; a server keeps none yet (issue 16), so the tests that need
-it run on SQLite only.
+a file beside an SQLite database and in the ``audit_head`` row of a server's: the tests run on
+both, with a tool that can reach either.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,7 @@ from clinic_desktop.services.audit import ChainReport, verify_chain
 from clinic_desktop.storage.audit_trail import HEAD_FILE
 from tests.conftest import FIXED_NOW, reopen
 
-HEAD_ONLY_ON_SQLITE = pytest.mark.sqlite_only(
-    "the chain's head is kept in a file beside the SQLite database; a server keeps none yet")
+HEAD_IN_A_FILE = pytest.mark.sqlite_only("the head kept in a file beside the SQLite database")
 
 
 def _report(ctx: Context) -> ChainReport:
@@ -60,6 +59,14 @@ def past_the_app(ctx: Context) -> Iterator[Connection]:
             connection.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
 
 
+def _drop_head(ctx: Context) -> None:
+    """Remove the head wherever the engine keeps it."""
+    if ctx.db.is_sqlite:
+        ctx.db.data_dir.database.with_name(HEAD_FILE).unlink()  # type: ignore[union-attr]
+    else:
+        _sql(ctx, "DELETE FROM audit_head")
+
+
 def _sql(ctx: Context, *statements: str) -> None:
     """Statements sent as a database tool sends them: past the app's services and checks."""
     with past_the_app(ctx) as connection:
@@ -69,7 +76,9 @@ def _sql(ctx: Context, *statements: str) -> None:
 
 def _stamp(at: str | datetime) -> str:
     """The entry's instant as the first wave hashed it (SQLite gives its stored text)."""
-    if isinstance(at, datetime):
+    if isinstance(at, datetime):  # a server's timestamptz comes back aware
+        if at.tzinfo is not None:
+            return at.astimezone(UTC).isoformat(timespec="microseconds")
         return at.isoformat(timespec="microseconds") + "+00:00"
     return at.replace(" ", "T") + ("" if "." in at else ".000000") + "+00:00"
 
@@ -92,7 +101,7 @@ def _plain_rehash(ctx: Context) -> None:
             prev = digest
 
 
-@HEAD_ONLY_ON_SQLITE
+@HEAD_IN_A_FILE
 def test_a_clean_chain_is_keyed_and_its_head_written(admin_ctx: Context) -> None:
     chairs.add_chair(admin_ctx, name="1号椅位")
     report = _report(admin_ctx)
@@ -122,7 +131,6 @@ def test_the_key_lives_outside_the_data_folder_readable_only_by_the_user(
     assert all(value.encode() not in raw for value in secret.values())
 
 
-@HEAD_ONLY_ON_SQLITE
 def test_deleting_the_newest_entries_is_found(admin_ctx: Context) -> None:
     _entries(admin_ctx)
     _sql(admin_ctx, "DELETE FROM audit_entry WHERE id > (SELECT max(id) - 2 FROM audit_entry)")
@@ -139,7 +147,6 @@ def test_a_chain_recomputed_with_the_apps_own_hash_is_found(admin_ctx: Context) 
     assert not report.ok and report.first_bad_id is not None
 
 
-@HEAD_ONLY_ON_SQLITE
 def test_truncation_with_a_recomputed_chain_is_found(admin_ctx: Context) -> None:
     _entries(admin_ctx)
     _sql(admin_ctx, "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry)",
@@ -158,7 +165,7 @@ def test_an_edited_middle_entry_is_still_named(admin_ctx: Context) -> None:
     assert _report(admin_ctx).first_bad_id == target
 
 
-@HEAD_ONLY_ON_SQLITE
+@HEAD_IN_A_FILE
 def test_a_forged_or_missing_head_is_found(admin_ctx: Context) -> None:
     _entries(admin_ctx)
     path = admin_ctx.db.data_dir.database  # type: ignore[union-attr]
@@ -192,15 +199,14 @@ def test_entries_signed_with_a_key_this_computer_lacks_are_unverifiable_not_alte
         assert verify_chain(session, admin_ctx.db.audit_trail).ok
 
 
-@HEAD_ONLY_ON_SQLITE  # the forged newest entry is caught by the head
 def test_entries_from_before_keying_still_verify_but_never_after_keyed_ones(
     admin_ctx: Context
 ) -> None:
     _entries(admin_ctx, 3)
-    # A database from the first wave: every entry plain SHA-256, no key, no head file.
+    # A database from the first wave: every entry plain SHA-256, no key, no head.
     _sql(admin_ctx, "UPDATE audit_entry SET key_id = NULL")
     _plain_rehash(admin_ctx)
-    admin_ctx.db.data_dir.database.with_name(HEAD_FILE).unlink()  # type: ignore[union-attr]
+    _drop_head(admin_ctx)
     assert _report(admin_ctx).ok
     chairs.add_chair(admin_ctx, name="新椅位")  # the first keyed entry continues the chain
     assert _report(admin_ctx).ok
@@ -211,7 +217,7 @@ def test_entries_from_before_keying_still_verify_but_never_after_keyed_ones(
     assert not _report(admin_ctx).ok
 
 
-@HEAD_ONLY_ON_SQLITE
+@HEAD_IN_A_FILE
 def test_check_reports_truncation_as_a_finding(tmp_path: Path) -> None:
     folder = tmp_path / "clinic"
     clock = FixedClock(FIXED_NOW)

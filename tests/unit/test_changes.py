@@ -63,6 +63,8 @@ def test_payments_visits_and_settings(admin_ctx: Context, ids: dict[str, int]) -
     billing.add_entry(op, pid, kind="payment", amount=Decimal("100"), method="现金",
                       excess="credit")
     assert op.changes.ledger == {pid} and op.changes.patients == {pid}
+    # The audit entry (and a server's chain head moved with it) is the audit area only.
+    assert Area.SETTINGS not in op.changes.wide and not op.changes.settings
 
     op = admin_ctx.fork()
     extraction = next(p.id for p in list_procedures(admin_ctx) if p.name == "普通拔牙")

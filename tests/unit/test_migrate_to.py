@@ -20,8 +20,10 @@ from clinic_desktop.services.audit import check_chain
 from clinic_desktop.services.patient_search import search_patients
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.staff import list_doctors
+from clinic_desktop.storage.audit_trail import server_head
 from clinic_desktop.storage.copy_clinic import tables_in_order
 from clinic_desktop.storage.database import open_database
+from clinic_desktop.storage.models.audit import AuditEntry
 from clinic_desktop.storage.models.patient import Patient
 from tests.conftest import FIXED_NOW
 from tests.unit.test_pg_server import run
@@ -64,12 +66,18 @@ def test_the_demo_clinic_moves_and_works_on_the_server(demo_folder: Path, pg_url
                     "--attachments", str(shared))
     assert code == EXIT_OK, out
     assert "哈希链无误" in out and "余额核对无误" in out and "CLINIC_DESKTOP_DATABASE_URL" in out
-    assert _counts(pg_url) == {**before, "setting": before["setting"] + 1}  # + the folder
+    # + the folder's setting, and the chain's head that a server keeps in its own row
+    assert _counts(pg_url) == {**before, "setting": before["setting"] + 1, "audit_head": 1}
     assert before["patient"] == 60 and before["audit_entry"] > 0
 
     server = open_database(url=pg_url)
     try:
         on_server = Context(db=server, clock=FixedClock(FIXED_NOW))
+        with server.session() as session:
+            head = server_head(session)
+            tail = session.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc())
+                                   .limit(1)).scalar_one()
+        assert head is not None and head.last_id == tail
         assert check_chain(on_server).ok
         [attached] = attachments_of(on_server, pid)
         assert attached.path.is_relative_to(shared)

@@ -66,7 +66,7 @@ def test_the_workstations_login_adds_to_the_log_and_cannot_touch_it(
         finally:
             db.close()
         for statement in ("UPDATE audit_entry SET summary = 'x'", "DELETE FROM audit_entry",
-                          "DROP TABLE patient"):
+                          "DELETE FROM audit_head", "DROP TABLE patient"):
             assert "permission denied" in _refused(desk, statement) or \
                 "must be owner" in _refused(desk, statement)
         code, out = run("--data-dir", str(tmp_path), "--database-url", desk, "check")
