@@ -1,9 +1,9 @@
 """The dashboard's first screen in one read: the summary with its comparisons, and revenue
 by procedure, category, source and doctor (the other tabs load when opened).
 
-On SQLite the days are read from the per-day cache (``day_cache``), built first for the days
-it lacks; elsewhere, or when another writer keeps changing the days being read, straight from
-the visits and the ledger. Both give the same figures (a test compares them)."""
+The days are read from the per-day cache (``day_cache``, kept on SQLite and PostgreSQL),
+built first for the days it lacks; when another writer keeps changing the days being read,
+straight from the visits and the ledger. Both give the same figures (a test compares them)."""
 
 from __future__ import annotations
 
@@ -63,11 +63,13 @@ def dashboard(ctx: Context, period: Period,
     for _try in range(TRIES):
         day_cache.ensure(ctx, periods, progress)
         with ctx.transaction() as session:
+            day_cache.snapshot(session)
             if not day_cache.usable(session):
                 break
             if day_cache.complete(session, periods):
                 return cached_dashboard(session, period)
     with ctx.transaction() as session:
+        day_cache.snapshot(session)
         return direct_dashboard(session, period)
 
 

@@ -14,8 +14,10 @@ waits a fraction of a second, never the whole year), each checking again which d
 missing once it holds the write lock: a day built from data that changed before the lock was
 taken is never stored.
 
-SQLite only until the PostgreSQL migrations give the server the same triggers; there
-``usable`` is false and the dashboard reads the visits and the ledger directly.
+PostgreSQL keeps the cache the same way (migration 20261213_28: the same triggers in
+PL/pgSQL, each taking the clinic's write lock before it forgets a day, so no day is built from
+data a writer has not yet committed). There a read of the cache runs in one snapshot
+(``snapshot``), as every SQLite read does.
 """
 
 from __future__ import annotations
@@ -60,8 +62,21 @@ WARM_DAYS = 2 * 366 + 31
 WARM_PER_SCAN = 7
 
 
+# The engines whose triggers keep the cache (migrations 20261209_17 and 20261213_28).
+KEPT_BY = ("sqlite", "postgresql")
+
+
 def usable(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    return session.get_bind().dialect.name in KEPT_BY
+
+
+def snapshot(session: Session) -> None:
+    """Make the read transaction ``session`` just began see one state of the database
+    throughout, as SQLite's reads do: on PostgreSQL each statement would otherwise see what
+    was committed before it began, so a day forgotten between checking the cache and reading
+    it would go missing from the sum. Call it before the transaction's first statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def ensure(ctx: Context, periods: Iterable[Period],

@@ -8,8 +8,9 @@ value at least x" one row per card, and "spent in a period" the period's whole m
 ``patient_month_spend`` plus its two partial ends (a local midnight is not a UTC month's
 start) read from the ledger's (kind, at, …) index: a few hours of entries, or a few weeks.
 
-SQLite only (``kept``): on PostgreSQL there are no triggers yet (issue 16), the tables stay
-empty and the segments sum the ledger as before; both paths give the same answers (tests).
+Kept on SQLite and PostgreSQL (``kept``; PostgreSQL's triggers are migration 20261213_28's,
+which add each statement's entries grouped, with atomic upserts); the segments' path that sums
+the ledger stays for any other engine, and both paths give the same answers (tests).
 
 A bulk write of thousands of entries (an import, its undo) would pay ~10 µs an entry in the
 triggers: ``batch_writes`` pauses them for the batch and adds the batch's sums in one grouped
@@ -25,9 +26,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     Select,
     case,
+    cast,
     delete,
     func,
     insert,
@@ -36,6 +39,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -57,9 +61,17 @@ OWED_KINDS = ("payment", "charge", "discount", "refund")
 SPEND_KINDS = ("charge", "discount")
 
 
+# The engines whose triggers keep the tables (migrations 20261211_21 and 20261213_28).
+KEPT_BY = ("sqlite", "postgresql")
+
+
 def kept(session: Session) -> bool:
-    """Whether the tables are kept by the database (its triggers): SQLite for now."""
-    return session.get_bind().dialect.name == "sqlite"
+    """Whether the tables are kept by the database (its triggers)."""
+    return _dialect(session) in KEPT_BY
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 # -- what an entry adds (the loyalty balances' definitions) -------------------------------------
@@ -230,8 +242,12 @@ def _add(session: Session, where: list[ColumnElement[bool]], sign: int) -> None:
         "patient_id": e.holder_id, "owed": literal(0), "spend": literal(0),
         "stored": func.sum(pot_delta()) * sign},
         [*where, e.holder_id.is_not(None), e.pot.is_not(None)], [e.holder_id], ("stored",))
-    # the trigger's date(at, 'start of month'), through the one bucketing helper
-    month = bucket_of_instant("sqlite", e.at, Grain.MONTH, 0) + "-01"
+    # the trigger's first day of the UTC month, through the one bucketing helper: text on
+    # SQLite (its dates are text), a date on PostgreSQL
+    dialect = _dialect(session)
+    month: ColumnElement[Any] = bucket_of_instant(dialect, e.at, Grain.MONTH, 0) + "-01"
+    if dialect == "postgresql":
+        month = cast(month, Date)
     _upsert(session, PatientMonthSpend, ["month", "patient_id"], {
         "month": month, "patient_id": e.patient_id, "spend": func.sum(spend_part()) * sign},
         [*where, e.kind.in_(SPEND_KINDS)], [month, e.patient_id], ("spend",))
@@ -239,10 +255,10 @@ def _add(session: Session, where: list[ColumnElement[bool]], sign: int) -> None:
 
 def _upsert(session: Session, model: type[Any], key: list[str], values: dict[str, Any],
             where: list[ColumnElement[bool]], group: list[Any], adds: tuple[str, ...]) -> None:
-    """INSERT … SELECT grouped … ON CONFLICT add: SQLite's upsert (the tables are kept only
-    there)."""
+    """INSERT … SELECT grouped … ON CONFLICT add, in each engine's words (the same API)."""
     source = select(*values.values()).where(*where).group_by(*group)
-    statement = sqlite_insert(model).from_select(list(values), source)
+    upsert = postgresql_insert if _dialect(session) == "postgresql" else sqlite_insert
+    statement = upsert(model).from_select(list(values), source)
     statement = statement.on_conflict_do_update(
         index_elements=key,
         set_={name: getattr(model, name) + getattr(statement.excluded, name) for name in adds})

@@ -4,11 +4,11 @@ Every criterion is a condition on the patient row: a column, an EXISTS / a corre
 aggregate over the patient's visits, tasks or feedback (served by an index on the patient:
 ``ix_visit_patient_date``, …), or ``patient.id IN`` one grouped read of a big table. The
 money criteria (spend, owed, stored value) read what the database keeps per patient where it
-keeps it (SQLite: ``patient_money`` and ``patient_month_spend``, exact by triggers;
-``patient_money.py``): "owes money" is one read of 100,000 small rows (~20 ms, not a grouped
-pass over a million entries, ~0.3 s), "spent in a period" the period's whole UTC months plus
-its two partial ends from the ledger (~0.1 s, not ~0.3 s). Elsewhere (PostgreSQL until its
-triggers) they read the ledger's covering index ``ix_ledger_entry_patient_kind_at``: alone,
+keeps it (SQLite and PostgreSQL: ``patient_money`` and ``patient_month_spend``, exact by
+triggers; ``patient_money.py``): "owes money" is one read of 100,000 small rows (~20 ms, not a
+grouped pass over a million entries, ~0.3 s), "spent in a period" the period's whole UTC months
+plus its two partial ends from the ledger (~0.1 s, not ~0.3 s). Elsewhere (an engine without
+the triggers) they read the ledger's covering index ``ix_ledger_entry_patient_kind_at``: alone,
 as one ``GROUP BY patient_id HAVING`` pass, after other criteria as a sum per patient they
 leave. Procedures and doctors are one pass over the treatments or visits (``IN``) instead
 of an EXISTS per patient (a period's days compared through ``plain``, so that SQLite keeps
@@ -79,8 +79,8 @@ class Today:
     zone: ZoneInfo
     dormant_months: int = 6
     lost_months: int = 12
-    # The database keeps each patient's money (``patient_money``: SQLite's triggers); else
-    # the money criteria sum the ledger.
+    # The database keeps each patient's money (``patient_money``: its triggers); else the
+    # money criteria sum the ledger.
     kept: bool = False
 
 

@@ -72,9 +72,9 @@ class InsightDay(Base):
 
     A cache, never a record: a day's rows exist only when the whole day was built
     (``what = "built"`` marks it), and the database's own triggers delete a day's rows when
-    anything it was built from changes (migration 20261209_17), so a day is rebuilt from the
-    visits and the ledger the next time it is read. ``what``: ``built``, ``all`` (every
-    visit), ``procedure``, ``category``, ``source``, ``doctor`` (keyed by staff id), ``ledger``
+    anything it was built from changes (migration 20261209_17; on a server 20261213_28), so
+    a day is rebuilt from the visits and the ledger the next time it is read. ``what``:
+    ``built``, ``all`` (every visit), ``procedure``, ``category``, ``source``, ``doctor`` (keyed by staff id), ``ledger``
     (keyed by kind, method code and pot). ``amount`` is fen (a treatment line's share of a
     visit's discounts can be a fraction of one); ``patients`` the day's patient ids as
     little-endian 64-bit integers, in the ``all`` row each followed by the ordinal of the day
@@ -98,8 +98,8 @@ class PatientMoney(Base):
     every insert, update and delete adds its part, whoever writes. In fen: ``owed`` charges
     and refunds less discounts and payments, ``spend`` charges less discounts (ever),
     ``stored`` the stored value held (principal and bonus, as the card's holder). A missing
-    row is zeros; no foreign key, so a row may outlive its patient (at zero). SQLite only
-    until the PostgreSQL migrations give the server the same triggers."""
+    row is zeros; no foreign key, so a row may outlive its patient (at zero). A server has
+    the same triggers in PL/pgSQL (migration 20261213_28)."""
 
     __tablename__ = "patient_money"
 

@@ -1,6 +1,7 @@
 """The dashboard's per-day cache gives the figures the visits and the ledger give, and forgets
 a day whenever something it was built from changes (services/insight/day_cache.py, the
-triggers of migration 20261209_17)."""
+triggers of migrations 20261209_17 on SQLite and 20261213_28 on PostgreSQL). Each test runs on
+both engines: a write on the server shows in the cached figures exactly as on SQLite."""
 
 from __future__ import annotations
 
@@ -31,10 +32,6 @@ from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.settings import Setting
 from clinic_desktop.storage.models.staff import Staff
 from tests.unit.insight.clinic import Clinic, build, local
-
-pytestmark = pytest.mark.sqlite_only(
-    "the per-day cache is kept by SQLite triggers (migration 17); on PostgreSQL the dashboard "
-    "reads the data directly (test_breakdowns, test_summary)")
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 YEAR = Period(date(2025, 11, 25), date(2026, 11, 24))
