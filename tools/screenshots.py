@@ -627,6 +627,18 @@ def server_dialog(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def server_status_bar(s: Shots) -> QWidget:
+    """The callback list on a desk of a server clinic: the status bar says another desk runs
+    the scheduled jobs (staged: the demo clinic is a file, which has no other desks)."""
+    from ui.care_monitor import SchedulerRoleLabel
+
+    role = SchedulerRoleLabel()
+    s.window.statusBar().addPermanentWidget(role)
+    role.show_role(False)
+    s.page("callbacks")
+    return s.settle(s.window)
+
+
 def attachments_folder_dialog(s: Shots) -> QWidget:
     """设置 → 附件文件夹… (a server clinic's shared folder), with a path typed."""
     from ui.dialogs.attachments_folder_dialog import AttachmentsFolderDialog
@@ -880,6 +892,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("auto-messages.png", auto_messages_dialog),
     ("server-dialog.png", server_dialog),
     ("attachments-folder.png", attachments_folder_dialog),
+    ("server-status-bar.png", server_status_bar),
     ("message-channels-sms.png", sms_channels_dialog),
     ("message-sms-templates.png", sms_templates_dialog),
     ("care-plans.png", care_plans),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,7 +38,7 @@ from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.server_backup import UpgradeNeedsBackup
 from clinic_desktop.storage.soundness import Soundness
 from ui.app_services import AppServices
-from ui.care_monitor import CareMonitor
+from ui.care_monitor import CareMonitor, SchedulerRoleLabel
 from ui.chart_warmup import schedule_chart_warmup
 from ui.dialogs.login_dialog import LoginDialog
 from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
@@ -99,6 +99,7 @@ class Startup:
         self.services: AppServices | None = None
         self.monitor: CareMonitor | None = None
         self.remote: RemoteChanges | None = None  # on a server: the other workstations' changes
+        self.scheduler_role: SchedulerRoleLabel | None = None  # on a server: who runs the jobs
         self._monitor_options: dict[str, Any] = {}
         self.new_key: NewKey | None = None  # made at this start: shown once after setup
         self._synchronous = synchronous_tasks
@@ -295,6 +296,11 @@ class Startup:
         window, ops = self.window, self.services.ops
         monitor.due_count_changed.connect(self.services.due_count_changed)
         monitor.changes_found.connect(lambda changes: ops.announce(changes, monitor))
+        if not self.services.ctx.db.is_sqlite:  # several workstations: one runs the jobs
+            self.scheduler_role = SchedulerRoleLabel()
+            monitor.leadership_changed.connect(self.scheduler_role.show_role,
+                                               Qt.ConnectionType.QueuedConnection)
+            window.statusBar().addPermanentWidget(self.scheduler_role)
         monitor.start(window, interval_seconds=interval_seconds, catch_up=catch_up)
         self.monitor = monitor
         if not self.services.ctx.db.is_sqlite:  # other workstations write too: hear them
@@ -315,6 +321,9 @@ class Startup:
             self.monitor.stop()
             self.monitor.deleteLater()
             self.monitor = None
+        if self.scheduler_role is not None:
+            self.scheduler_role.deleteLater()
+            self.scheduler_role = None
 
     def _sign_out(self) -> None:
         """Shift change: what belonged to the session (its window, its scheduler, its user)

@@ -9,7 +9,7 @@ session, and the next sign-in starts a new one for the new user.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QLabel, QSystemTrayIcon, QWidget
 
 from clinic_desktop.changes import ChangeSet
 from clinic_desktop.context import Context
@@ -22,6 +22,9 @@ class CareMonitor(QObject):
     scanned = Signal(str, int, object)  # emitted on the scheduler thread
     due_count_changed = Signal(int)  # on the GUI thread
     changes_found = Signal(object)  # a scan's ChangeSet, on the GUI thread
+    # Whether this workstation runs the scheduled jobs: emitted on the scheduler's thread
+    # (queued to the GUI), once known and at every change.
+    leadership_changed = Signal(bool)
 
     def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +42,7 @@ class CareMonitor(QObject):
             self.tray.show()
         self.scheduler = ClinicScheduler(self.ctx, interval_seconds=interval_seconds)
         self.scheduler.add_listener(self._relay)
+        self.scheduler.add_leadership_listener(self.leadership_changed.emit)
         self.scheduler.start(catch_up=catch_up)
 
     def _relay(self, name: str, raised: int, changes: ChangeSet) -> None:
@@ -67,3 +71,27 @@ class CareMonitor(QObject):
         if self.tray is not None:
             self.tray.hide()
             self.tray = None
+
+
+class SchedulerRoleLabel(QLabel):
+    """The status bar's word on who runs the scheduled jobs, for a clinic on a server: staff
+    who wonder why messages went out while their PC was off, or the IT person closing the PC
+    that leads, see it here (``pg_stat_activity`` names it too)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("schedulerRole")
+        self.hide()  # until the first election says which
+
+    def show_role(self, leads: bool) -> None:
+        if leads:
+            self.setText(self.tr("⏱ 本机运行定时任务"))
+            self.setToolTip(self.tr(
+                "到期回访、自动消息、夜间会员结算和看板统计等定时任务由这台工作站运行。"
+                "关闭它后，另一台开着的工作站会自动接手。"))
+        else:
+            self.setText(self.tr("⏱ 定时任务由另一台工作站运行"))
+            self.setToolTip(self.tr(
+                "到期回访、自动消息等定时任务由另一台工作站运行；它关闭或断开后，"
+                "这台工作站会自动接手。"))
+        self.show()

@@ -1,7 +1,7 @@
 """Two workstations on one PostgreSQL server: a booking made at the other desk reaches this
 one's pages through the same change sets as a local write, a care task moves the callback
 badge, and a lost connection shows in the status bar until the listener is back (and then
-everything refreshes once)."""
+everything refreshes once). The status bar also says which desk runs the scheduled jobs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 
@@ -17,16 +18,18 @@ from clinic_desktop.changes import ChangeSet
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Role
+from clinic_desktop.scheduler import LEASE_SETTING
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule
 from clinic_desktop.services.auth import setup_clinic
-from clinic_desktop.services.clinic import read_clinic
+from clinic_desktop.services.clinic import read_clinic, write_setting
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage.database import open_database
 from clinic_desktop.storage.models.care import CareTask
 from tests.conftest import FIXED_NOW
 from ui.app_services import AppServices
+from ui.care_monitor import CareMonitor, SchedulerRoleLabel
 from ui.remote_changes import RemoteChanges
 from ui.tasks import TaskManager
 
@@ -103,6 +106,34 @@ def _terminate(pg_url: str, remote: RemoteChanges) -> None:
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     finally:
         engine.dispose()
+
+
+def test_the_status_bar_says_which_desk_runs_the_scheduled_jobs(
+        qtbot: QtBot, desks: tuple[Context, Context]) -> None:
+    here, there = desks
+    with here.db.session(write=True) as session:
+        write_setting(session, LEASE_SETTING, 2.0)  # a takeover within seconds, for the test
+    window = QWidget()
+    monitors = [CareMonitor(here), CareMonitor(there)]
+    labels = [SchedulerRoleLabel(window), SchedulerRoleLabel(window)]
+    for monitor, label in zip(monitors, labels, strict=True):
+        monitor.leadership_changed.connect(label.show_role)
+    try:
+        assert labels[0].isHidden()
+        monitors[0].start(window, interval_seconds=3600, catch_up=False)
+        qtbot.waitUntil(lambda: labels[0].text() == "⏱ 本机运行定时任务",
+                        timeout=HEARD_WITHIN_MS)
+        monitors[1].start(window, interval_seconds=3600, catch_up=False)
+        qtbot.waitUntil(lambda: labels[1].text() == "⏱ 定时任务由另一台工作站运行",
+                        timeout=HEARD_WITHIN_MS)
+        assert labels[1].isVisible() or not window.isVisible()
+        monitors[0].stop()  # the leading desk closes: the other takes the jobs over
+        qtbot.waitUntil(lambda: labels[1].text() == "⏱ 本机运行定时任务",
+                        timeout=HEARD_WITHIN_MS)
+        assert "自动接手" in labels[1].toolTip()
+    finally:
+        for monitor in monitors:
+            monitor.stop()
 
 
 def test_a_file_clinic_has_no_other_desks_to_hear(services: AppServices) -> None:
