@@ -44,6 +44,7 @@ from clinic_desktop.storage.models.schedule import (
     AppointmentProcedure,
 )
 from clinic_desktop.storage.models.staff import Chair, Staff
+from clinic_desktop.storage.transactions import read_connection
 
 # How the booking came in, stored as codes so an English screen reads English and a renamed
 # label never splits the figures; the first wave stored the Chinese labels (still accepted).
@@ -110,7 +111,7 @@ def conflicts_for(session: Session, candidate: Booking) -> list[Conflict]:
     if not candidate.blocks:
         return []
     session.flush()  # read below on the connection: what this session holds counts too
-    facts = read_overlap_facts(session.connection(), candidate,
+    facts = read_overlap_facts(read_connection(session), candidate,
                                earliest=candidate.start - MAX_DURATION)
     found = find_conflicts(candidate, facts.bookings, working_spans=facts.working_spans,
                            time_off=facts.time_off, tz=facts.zone)

@@ -10,15 +10,23 @@ runs on a snapshot another writer may already have changed.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
 
 from clinic_desktop.storage.sqlite_files import key_pragma
 
 BUSY_TIMEOUT_MS = 5000
+# A server connection back in use within this many seconds of its last use is not pinged
+# first: the ping is a round trip (as long as a small read) and the server answered a moment
+# ago. One idle longer is pinged, and the pool renewed if the server has gone away (a
+# restart, a network cut) — what ``pool_pre_ping`` does before every use.
+PING_AFTER_IDLE_S = 1.0
+_LAST_USED = "clinic_last_used"  # the pool entry's info: when it was last given back
 # Execution option read by the begin hook: "IMMEDIATE" for writers, "DEFERRED" for readers.
 SQLITE_BEGIN = "sqlite_begin"
 
@@ -77,5 +85,33 @@ def create_engine_for_url(url: str) -> Engine:
     # A workstation frozen inside a write transaction (a suspended laptop) would hold the
     # clinic's write lock for everyone: the server ends such a session after five minutes.
     options = "-c TimeZone=UTC -c idle_in_transaction_session_timeout=300000"
-    return create_engine(connection_url(url), future=True, pool_pre_ping=True,
-                         connect_args={"options": options})
+    engine = create_engine(connection_url(url), future=True, connect_args={"options": options})
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping`` for connections idle longer than ``PING_AFTER_IDLE_S`` only (a new
+    connection has just answered: no ping either)."""
+    dialect = engine.dialect
+
+    def used_now(_dbapi_connection: Any, entry: ConnectionPoolEntry) -> None:
+        entry.info[_LAST_USED] = time.monotonic()
+
+    def ping_if_idle(dbapi_connection: Any, entry: ConnectionPoolEntry,
+                     _proxy: PoolProxiedConnection) -> None:
+        last = entry.info.get(_LAST_USED)
+        if last is not None and time.monotonic() - last < PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                # As the pre-ping does: this connection and every older one are renewed.
+                raise InvalidatePoolError() from error
+            raise
+        entry.info[_LAST_USED] = time.monotonic()
+
+    event.listen(engine, "connect", used_now)
+    event.listen(engine, "checkin", used_now)
+    event.listen(engine, "checkout", ping_if_idle)

@@ -104,3 +104,47 @@ def test_the_compact_week_counts_bookings_per_doctor_per_local_day(
     ]
     assert calendar.week_summary(admin_ctx, date(2026, 11, 23), doctor_ids=[li])[0].count == 1
     assert calendar.week_summary(admin_ctx, date(2026, 11, 27)) == []
+
+
+def test_the_compact_week_takes_the_first_procedure_colour_and_the_weeks_own_edges(
+    admin_ctx: Context, clinic: dict[str, int]  # noqa: F811
+) -> None:
+    """What the server's form of the count (one range over the week, each booking's day by
+    ``CASE``, its colour by a subquery) must agree with SQLite's on: the first and last local
+    midnights, the last day, a second procedure, two procedures of one colour, no-shows."""
+    from datetime import date
+    from decimal import Decimal
+
+    from clinic_desktop.services.catalogue import save_procedure
+
+    by_name = {p.name: p for p in list_procedures(admin_ctx)}
+    implant, cleaning = by_name["种植牙"], by_name["超声洁牙"]
+    twin = save_procedure(admin_ctx, None, name="种植二期", category=implant.category,
+                          high_value=True, default_minutes=60, price=Decimal("100"),
+                          colour=implant.colour)
+    wang, li = clinic["dr.wang"], clinic["dr.li"]
+    zhang, patient_li = clinic["张三"], clinic["李四"]
+
+    def book(patient: int, doctor: int, day: int, hour: int, minute: int = 0,
+             procedures: tuple[int, ...] = ()) -> int:
+        start = at(hour, minute, day=day)
+        return appts.book(admin_ctx, BookingRequest(
+            patient, doctor, start, start + timedelta(minutes=20), None, procedures),
+            override_reason=AFTER_HOURS)
+
+    book(zhang, wang, 23, 0, procedures=(cleaning.id, implant.id))  # Monday's first minute
+    book(patient_li, wang, 23, 9, procedures=(twin.id,))  # another type, the same colour
+    book(zhang, wang, 23, 10, procedures=(implant.id,))
+    book(zhang, li, 29, 23, 40)  # Sunday's last minutes: the week's last day
+    book(patient_li, li, 30, 0)  # next Monday's first minute: outside the week
+    absent = book(patient_li, li, 29, 10)
+    appts.change_status(admin_ctx, absent, version=1, status="no_show", reason="未到")
+    week = calendar.week_summary(admin_ctx, date(2026, 11, 23))
+    assert [(d.doctor_id, d.day, d.count, d.colours) for d in week] == [
+        (wang, date(2026, 11, 23), 3, ((implant.colour, 2), (cleaning.colour, 1))),
+        (li, date(2026, 11, 29), 1, ((calendar.DEFAULT_COLOUR, 1),)),
+    ]
+    assert [d.day for d in calendar.week_summary(admin_ctx, date(2026, 11, 24))] == [
+        date(2026, 11, 29), date(2026, 11, 30)]
+    assert [(d.day, d.count) for d in calendar.week_summary(
+        admin_ctx, date(2026, 11, 29), days=1)] == [(date(2026, 11, 29), 1)]
