@@ -72,6 +72,13 @@ def test_a_write_holds_the_lock_with_its_timeout_for_that_transaction_only(
 
 
 @on_server
+def test_the_apps_sessions_run_in_utc_without_jit(database: Database) -> None:
+    with database.session() as session:
+        assert session.execute(text("SHOW jit")).scalar() == "off"
+        assert session.execute(text("SHOW TimeZone")).scalar() == "UTC"
+
+
+@on_server
 def test_a_connection_the_server_dropped_while_idle_is_replaced_before_use(
     database: Database, pg_server: pg.PgServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
