@@ -47,7 +47,7 @@ def plan_imported_treatments(
     if write and care.work:
         columns = task_columns(care, treatments)
         if insert is not None:
-            insert.write(columns)
+            insert.write(columns, want_ids=False)
         else:
             mark_table(session, "care_task")
             insert_columns(session.connection(), table_of(CareTask), columns,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.changes import mark_table
@@ -221,13 +221,10 @@ def write_referrers(session: Session, relations: Relations,
     before = _current_referrers(session, [pid for pid, _r in relations.links + relations.notes
                                           if pid in merged_ids])
     connection = session.connection()
-    table = table_of(Patient)
     if relations.links:
-        connection.execute(update(table).where(table.c.id == _bind("pid")).values(
-            referred_by_id=_bind("ref")), [{"pid": p, "ref": r} for p, r in relations.links])
+        _set_by_id(connection, "referred_by_id", "integer", dict(relations.links))
     if relations.notes:
-        connection.execute(update(table).where(table.c.id == _bind("pid")).values(
-            referrer_note=_bind("note")), [{"pid": p, "note": n} for p, n in relations.notes])
+        _set_by_id(connection, "referrer_note", "text", dict(relations.notes))
     for pid, referrer in relations.links:
         if pid in merged_ids:
             fields = undo.setdefault(str(pid), {}).setdefault("fields", {})
@@ -238,10 +235,20 @@ def write_referrers(session: Session, relations: Relations,
             fields["referrer_note"] = [before[pid][1], note]
 
 
-def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
+def _set_by_id(connection: Connection, column: str, array_type: str,
+               values: dict[int, Any]) -> None:
+    """Set one column of the patients ``values`` names (patient id → value). On PostgreSQL in
+    one statement over two arrays: one UPDATE a patient costs the server a statement each (an
+    import links thousands); on SQLite one prepared statement run for each."""
+    table = table_of(Patient)
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            f'UPDATE patient SET "{column}" = given.value FROM unnest('
+            f"CAST(:ids AS integer[]), CAST(:values AS {array_type}[])) AS given(id, value) "
+            "WHERE patient.id = given.id"), {"ids": list(values), "values": list(values.values())})
+        return
+    connection.execute(update(table).where(table.c.id == bindparam("pid")).values(
+        {column: bindparam("value")}), [{"pid": p, "value": v} for p, v in values.items()])
 
 
 # -- tags ------------------------------------------------------------------------------------

@@ -339,7 +339,8 @@ class BatchWriter:
             treatment_ids = treatments.write({"visit_id": visit_ids, **prepared.treatment})
             treatments_aside.close()
             entries.write({**{name: ledger[name] for name in LEDGER_COLUMNS},
-                           "visit_id": [visit_ids[i] for i in prepared.ledger_visits]})
+                           "visit_id": [visit_ids[i] for i in prepared.ledger_visits]},
+                          want_ids=False)
         _placeholders, *fields = zip(*prepared.treatments, strict=True)
         return list(map(ImportedTreatment._make, zip(treatment_ids, *fields, strict=True)))
 

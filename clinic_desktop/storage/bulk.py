@@ -6,7 +6,8 @@ per column, their results are memoised for dates, instants and amounts (an impor
 thousand distinct visit dates for 100,000 rows), and rows go to the driver as tuples. Values
 are converted by the models' own types, so what is stored is what the ORM would store.
 Columns a row leaves out get their model default. Ids are assigned here on SQLite (max + 1,
-inside the caller's write transaction) and come from RETURNING elsewhere.
+inside the caller's write transaction); on PostgreSQL they are taken from the table's sequence
+and the rows go by COPY (``storage.pg_bulk``).
 
 The work is done a column at a time (``insert_columns``): a column's values are converted by
 one ``map`` over its processor, and the driver's row tuples are made by one ``zip``. No
@@ -46,6 +47,8 @@ from operator import add, is_, mul
 from typing import Any, cast
 
 from sqlalchemy import Connection, Integer, Table, func, select
+
+from clinic_desktop.storage.pg_bulk import copy_rows, is_postgresql, reserve_ids
 
 CHUNK_ROWS = 5000
 # Below this many rows a chunk is written as it is: a statement of its own costs more than
@@ -138,7 +141,8 @@ class ColumnInsert:
 
     The ids are counted on from ``first_id``: the caller holds the write transaction, so
     nothing but its own writes, all of them through this object, add rows to the table in
-    between."""
+    between. On PostgreSQL ``write`` takes its ids from the table's sequence and COPYs the
+    rows at once, on the caller's thread (``send`` is not used there)."""
 
     def __init__(self, connection: Connection, table: Table, names: Sequence[str],
                  same: Mapping[str, Any], *, send: Many, first_id: int | None = None) -> None:
@@ -147,11 +151,14 @@ class ColumnInsert:
             self.insert.next_id = first_id if first_id is not None else next_id(connection,
                                                                                 table)
 
-    def write(self, columns: Mapping[str, Sequence[Any]]) -> list[int]:
+    def write(self, columns: Mapping[str, Sequence[Any]], *, want_ids: bool = True,
+              ) -> list[int]:
+        """The rows' ids in row order (``want_ids=False``: the caller needs none, and on
+        PostgreSQL the table's default numbers the rows)."""
         if list(columns) != self.insert.names:
             raise ValueError("the columns ColumnInsert was made for, in that order")
         count = column_length(columns)
-        return self.insert.run(list(columns.values()), count, want_ids=True)
+        return self.insert.run(list(columns.values()), count, want_ids=want_ids)
 
 
 def next_id(connection: Connection, table: Table) -> int:
@@ -288,7 +295,9 @@ class _Insert:
         # A table keyed by its columns (patient_tag) has no id to hand out.
         self.ids = "id" in table.c and table.c.id.primary_key
         self.next_id = 0
-        if not self.sqlite:
+        # PostgreSQL through psycopg: the rows go by COPY (``storage.pg_bulk``).
+        self.copy = is_postgresql(connection) and connection.dialect.driver == "psycopg"
+        if not self.sqlite and not self.copy:
             return
         self.every = ["id", *names, *self.same] if self.ids else [*names, *self.same]
         processors = _processors(connection, table, self.every)[1 if self.ids else 0:]
@@ -296,6 +305,9 @@ class _Insert:
         constants = [value if process is None else process(value)
                      for value, process in zip(self.same.values(),
                                                processors[len(names):], strict=True)]
+        if self.copy:
+            self.converted = constants
+            return
         # Shared values are literals in the statement when they can be (None: bound).
         self.constants = [(value, sql_literal(value)) for value in constants]
         self.statements: dict[tuple[str | None, ...], str] = {}
@@ -330,6 +342,8 @@ class _Insert:
     def run(self, columns: Sequence[Sequence[Any]], count: int, *, want_ids: bool) -> list[int]:
         if not count:
             return []
+        if self.copy:
+            return self._copy(columns, count, want_ids=want_ids)
         if not self.sqlite:
             return _with_returning(self.connection, self.table, self.names, columns,
                                    self.same, count, want_ids)
@@ -352,6 +366,22 @@ class _Insert:
             return []
         self.next_id = first + count
         return list(range(first, first + count))
+
+    def _copy(self, columns: Sequence[Sequence[Any]], count: int, *,
+              want_ids: bool) -> list[int]:
+        """PostgreSQL: the rows in one COPY, with ids reserved first when they are wanted
+        (else the column's default numbers them)."""
+        ids = reserve_ids(self.connection, self.table, count) if want_ids and self.ids else []
+        names: list[str] = ["id"] if ids else []
+        parts: list[Iterable[Any]] = [ids] if ids else []
+        names.extend(self.names)
+        parts.extend(values if process is None else map(process, values)
+                     for values, process in zip(columns, self.processors, strict=True))
+        names.extend(self.same)
+        parts.extend([value] * count for value in self.converted)
+        copy_rows(self.connection.connection.driver_connection, self.table.name, names,
+                  zip(*parts, strict=True))
+        return ids
 
     def _write(self, parts: list[list[Any] | None], shape: list[str | None], rows: int) -> None:
         """One chunk: ``parts[i]`` holds column i's values, or None where ``shape[i]`` is the

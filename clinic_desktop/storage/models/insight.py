@@ -74,11 +74,11 @@ class InsightDay(Base):
     (``what = "built"`` marks it), and the database's own triggers delete a day's rows when
     anything it was built from changes (migration 20261209_17; on a server 20261213_28), so
     a day is rebuilt from the visits and the ledger the next time it is read. ``what``:
-    ``built``, ``all`` (every visit), ``procedure``, ``category``, ``source``, ``doctor`` (keyed by staff id), ``ledger``
-    (keyed by kind, method code and pot). ``amount`` is fen (a treatment line's share of a
-    visit's discounts can be a fraction of one); ``patients`` the day's patient ids as
-    little-endian 64-bit integers, in the ``all`` row each followed by the ordinal of the day
-    the patient was first seen."""
+    ``built``, ``all`` (every visit), ``procedure``, ``category``, ``source``, ``doctor``
+    (keyed by staff id), ``ledger`` (keyed by kind, method code and pot). ``amount`` is fen
+    (a treatment line's share of a visit's discounts can be a fraction of one); ``patients``
+    the day's patient ids as little-endian 64-bit integers, in the ``all`` row each followed
+    by the ordinal of the day the patient was first seen."""
 
     __tablename__ = "insight_day"
 
