@@ -20,6 +20,8 @@ EXCEPTIONS: dict[str, tuple[set[str], str]] = {
     "care_sources.py": ({"strftime"}, "Python's date.strftime on a birthday, not SQL"),
     "patient_search.py": ({"text("}, "SQLite's FTS5 MATCH beside PostgreSQL's own index "
                                      "routes (pg_trgm, the name pieces): one per engine"),
+    "import_relations.py": ({"text("}, "PostgreSQL's UPDATE … FROM unnest(arrays) for an "
+                                        "import's referrers, beside SQLite's executemany"),
     "insight/buckets.py": ({"func.date"}, "the one date-bucketing helper: SQLite's date() "
                                           "on its stored text, beside the PostgreSQL form"),
 }
