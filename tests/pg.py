@@ -73,6 +73,18 @@ class PgServer:
         finally:
             engine.dispose()
 
+    def terminate(self, pid: int, *, wait_ms: int = 0) -> bool:
+        """End the server process ``pid`` (a workstation's connection dropped by the server,
+        as a restart or a network cut would); whether there was one. ``wait_ms``: wait that
+        long for it to be gone."""
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                return bool(connection.execute(text("SELECT pg_terminate_backend(:pid, :wait)"),
+                                               {"pid": pid, "wait": wait_ms}).scalar())
+        finally:
+            engine.dispose()
+
     def create_database(self, *, template: str | None = None, name: str | None = None) -> str:
         """A new empty (or template-copied) database; its name."""
         self._count += 1

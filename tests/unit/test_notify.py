@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
 
 from clinic_desktop.changes import NO_CHANGES, Area, ChangeSet, collector_of
 from clinic_desktop.clock import FixedClock
@@ -279,13 +278,7 @@ def test_a_lost_connection_is_reported_retried_and_refreshes_everything(
     with listening(front.db, heard, first_retry=0.05) as listener:
         pid = listener.backend_pid
         assert pid is not None
-        admin = create_engine(pg_server.admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as connection:
-                assert connection.execute(text("SELECT pg_terminate_backend(:pid)"),
-                                          {"pid": pid}).scalar()
-        finally:
-            admin.dispose()
+        assert pg_server.terminate(pid)
         assert heard.next(RECONNECTING) == ("status", False)
         assert heard.next(RECONNECTING) == ("status", True)
         assert listener.backend_pid not in (None, pid)

@@ -10,7 +10,7 @@ still replaced, and an empty ``raise_due`` tick no longer waits for another writ
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from clinic_desktop.context import Context
 from clinic_desktop.services import care
@@ -85,13 +85,7 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_before_use(
     monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)  # every reuse counts as idle
     with database.session() as session:
         dropped = session.execute(text("SELECT pg_backend_pid()")).scalar()
-    admin = create_engine(pg_server.admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
-                                      {"pid": dropped}).scalar()
-    finally:
-        admin.dispose()
+    assert pg_server.terminate(dropped, wait_ms=5000)
     with database.session() as session:  # pinged, found gone, replaced: no error here
         assert session.execute(text("SELECT pg_backend_pid()")).scalar() != dropped
 
