@@ -296,14 +296,15 @@ class Startup:
         window, ops = self.window, self.services.ops
         monitor.due_count_changed.connect(self.services.due_count_changed)
         monitor.changes_found.connect(lambda changes: ops.announce(changes, monitor))
-        if not self.services.ctx.db.is_sqlite:  # several workstations: one runs the jobs
+        on_server = not self.services.ctx.db.is_sqlite  # several workstations, one clinic
+        if on_server:  # one of them runs the scheduled jobs: the status bar says which
             self.scheduler_role = SchedulerRoleLabel()
             monitor.leadership_changed.connect(self.scheduler_role.show_role,
                                                Qt.ConnectionType.QueuedConnection)
             window.statusBar().addPermanentWidget(self.scheduler_role)
         monitor.start(window, interval_seconds=interval_seconds, catch_up=catch_up)
         self.monitor = monitor
-        if not self.services.ctx.db.is_sqlite:  # other workstations write too: hear them
+        if on_server:  # the others write too: hear them
             from ui.remote_changes import RemoteChanges
 
             self.remote = RemoteChanges(self.services)

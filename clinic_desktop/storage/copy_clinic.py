@@ -205,8 +205,7 @@ def copy_clinic(source: Engine, target: Engine, *, finish: Callable[[Session], i
         if too_long:
             raise CopyRefused(_("有内容超出 PostgreSQL 列的长度，没有复制任何数据：{first}"
                                 "（共 {n} 处）", first=too_long[0], n=len(too_long)))
-        config = alembic_config()
-        config.attributes["connection"] = writing
+        config = alembic_config(writing)
         command.upgrade(config, "head")
         for table in reversed(tables):  # what the migrations seed (counters): the source's
             writing.execute(table.delete())

@@ -45,11 +45,15 @@ class SchemaState:
         return self.current != self.head
 
 
-def alembic_config() -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for this package's scripts; with ``connection``, the scripts
+    run on it (inside its transaction) rather than on a connection of their own."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
@@ -154,8 +158,7 @@ def _run_upgrade(engine: Engine) -> None:
 
                     heading = not inspect(connection).has_table("audit_head")
 
-                config = alembic_config()
-                config.attributes["connection"] = connection
+                config = alembic_config(connection)
                 command.upgrade(config, "head")
                 if not sqlite and heading:
                     _anchor_audit_head(connection)

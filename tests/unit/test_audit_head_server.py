@@ -93,8 +93,7 @@ def test_the_upgrade_that_creates_the_row_anchors_it(server_admin: Context, pg_s
     tail = _tail(db)
     url = db.engine.url.render_as_string(hide_password=False)
     with db.engine.begin() as connection:  # the clinic as it was before revision 27
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261212_26")
     db.close()
     upgraded = open_database(url=url, now=FIXED_NOW, upgrade_without_backup=True)
@@ -110,8 +109,7 @@ def test_a_login_granted_before_the_row_existed_may_move_it(server_admin: Contex
     db = server_admin.db
     url = db.engine.url.render_as_string(hide_password=False)
     with db.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261212_26")
         connection.execute(text("CREATE ROLE early_desk"))
         connection.execute(text("GRANT SELECT, INSERT ON audit_entry TO early_desk"))

@@ -45,8 +45,7 @@ def test_models_and_migrations_agree(fresh: Database) -> None:
 
 def test_downgrade_to_base_and_back(fresh: Database) -> None:
     with fresh.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "base")
         assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
         command.upgrade(config, "head")
@@ -71,8 +70,7 @@ def test_payment_methods_become_codes_and_read_in_either_language(database: Data
     from clinic_desktop.services.billing import method_label
 
     with database.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261202_07")
         connection.execute(text(PATIENT_ROW))
         connection.execute(text(
@@ -93,8 +91,7 @@ def test_booking_channels_become_codes_and_read_in_either_language(database: Dat
     from clinic_desktop.services.appointments import channel_label
 
     with database.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261202_08")
         connection.execute(text(PATIENT_ROW))
         connection.execute(text(

@@ -17,8 +17,7 @@ TIER_ROW = (
 
 def test_tiers_gain_an_import_batch_id_and_lose_it_again(database: Database) -> None:
     with database.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261203_11")
         assert "import_batch_id" not in {
             c["name"] for c in inspect(connection).get_columns("loyalty_tier")}

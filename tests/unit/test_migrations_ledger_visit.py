@@ -27,8 +27,7 @@ def _plan(connection: Connection, query: str) -> list[str]:
 
 def test_the_ledger_visit_index_comes_and_goes(database: Database) -> None:
     with database.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261204_12")
         before = _indexes(connection)
         connection.execute(text(

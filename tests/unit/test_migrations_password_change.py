@@ -29,8 +29,7 @@ def _columns(connection: object) -> set[str]:
 
 def test_staff_gain_the_flag_false_and_lose_it_again(database: Database) -> None:
     with database.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261207_15")
         assert "must_change_password" not in _columns(connection)
         for row in (PATIENT_ROW, STAFF_ROW, APPOINTMENT_ROW):

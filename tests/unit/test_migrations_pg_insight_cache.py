@@ -33,8 +33,7 @@ KEPT_BY_28 = {f"insight_{what}_{event}" for what in ("visit", "treatment", "ledg
 @contextmanager
 def _migrating(db: Database) -> Iterator[tuple[Connection, Config]]:
     with db.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         yield connection, config
 
 

@@ -215,8 +215,7 @@ def test_downgrade_drops_the_search_objects_and_upgrade_makes_them_again(pg_url:
     try:
         with db.engine.begin() as connection:
             assert _search_objects(connection) == (SEARCH_INDEXES, True)
-            config = alembic_config()
-            config.attributes["connection"] = connection
+            config = alembic_config(connection)
             command.downgrade(config, "20261212_23")
             assert _search_objects(connection) == (set(), False)
             command.upgrade(config, "head")  # the extension is kept: nothing to create

@@ -71,8 +71,7 @@ def test_down_to_naive_columns_and_back_keeps_every_instant(pg_url: str) -> None
                      clock=FixedClock(LATE))
         for target in ("20261212_25", "head"):
             with db.engine.begin() as connection:
-                config = alembic_config()
-                config.attributes["connection"] = connection
+                config = alembic_config(connection)
                 (command.downgrade if target != "head" else command.upgrade)(config, target)
         with db.session() as session:
             assert session.execute(select(Patient.id)).first() is None

@@ -82,8 +82,7 @@ def test_an_older_schema_is_restored_and_upgraded(clinic: DataDir, tmp_path: Pat
 
     engine = create_engine(f"sqlite:///{backup}")
     with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.downgrade(config, "20261124_05")
     engine.dispose()
     assert run("--data-dir", str(clinic.root), "restore", str(backup))[0] == EXIT_OK

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
@@ -127,11 +127,26 @@ def test_on_sqlite_every_scheduler_leads(admin_ctx: Context) -> None:
 # --- the election on PostgreSQL ----------------------------------------------------------
 
 
-@pytest.mark.postgresql
-def test_one_holds_the_lead_and_the_other_takes_it_at_its_next_try(pg_url: str) -> None:
+@pytest.fixture
+def leaders(pg_url: str) -> Iterator[tuple[Leadership, Leadership, Engine]]:
+    """Two workstations' elections on one server (and the second one's engine)."""
     engines = [create_engine(pg_url), create_engine(pg_url)]
     a, b = (Leadership(engine, lease_seconds=LEASE) for engine in engines)
-    writer = engines[1].connect()
+    try:
+        yield a, b, engines[1]
+    finally:
+        for leader in (a, b):
+            leader.release("test over")
+        for engine in engines:
+            engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_one_holds_the_lead_and_the_other_takes_it_at_its_next_try(
+    leaders: tuple[Leadership, Leadership, Engine]
+) -> None:
+    a, b, second = leaders
+    writer = second.connect()
     try:
         # Another workstation's write transaction holds the write lock: a different key.
         writer.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
@@ -149,36 +164,25 @@ def test_one_holds_the_lead_and_the_other_takes_it_at_its_next_try(pg_url: str) 
     finally:
         writer.rollback()
         writer.close()
-        for leader in (a, b):
-            leader.release("test over")
-        for engine in engines:
-            engine.dispose()
 
 
 @pytest.mark.postgresql
 def test_a_silent_leader_loses_the_lead_within_the_lease(
-    pg_url: str, caplog: pytest.LogCaptureFixture
+    leaders: tuple[Leadership, Leadership, Engine], caplog: pytest.LogCaptureFixture
 ) -> None:
-    engines = [create_engine(pg_url), create_engine(pg_url)]
-    a, b = (Leadership(engine, lease_seconds=LEASE) for engine in engines)
-    try:
-        assert a.hold()
-        # While it beats (every quarter lease, here faster), a lease goes by and it keeps it.
-        for _ in range(int(LEASE / 0.2)):
-            assert a.hold() and not b.hold()
-            time.sleep(0.2)
-        # Then it falls silent (frozen, asleep, cut off): the server ends its session.
-        assert wait_until(b.hold)
-        with caplog.at_level(logging.WARNING, logger="clinic_desktop.storage.leader"):
-            assert not a.hold()  # it wakes: its session is gone, and b holds the lock
-        assert not a.leads
-        assert "connection to the server was lost or ended" in caplog.text
-        assert b.hold()
-    finally:
-        for leader in (a, b):
-            leader.release("test over")
-        for engine in engines:
-            engine.dispose()
+    a, b, _second = leaders
+    assert a.hold()
+    # While it beats (every quarter lease, here faster), a lease goes by and it keeps it.
+    for _ in range(int(LEASE / 0.2)):
+        assert a.hold() and not b.hold()
+        time.sleep(0.2)
+    # Then it falls silent (frozen, asleep, cut off): the server ends its session.
+    assert wait_until(b.hold)
+    with caplog.at_level(logging.WARNING, logger="clinic_desktop.storage.leader"):
+        assert not a.hold()  # it wakes: its session is gone, and b holds the lock
+    assert not a.leads
+    assert "connection to the server was lost or ended" in caplog.text
+    assert b.hold()
 
 
 # --- two schedulers on one PostgreSQL clinic ---------------------------------------------

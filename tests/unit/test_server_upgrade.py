@@ -27,8 +27,7 @@ def _at(url: str, revision: str) -> None:
     engine = create_engine(url)
     try:
         with engine.connect() as connection, connection.begin():
-            config = alembic_config()
-            config.attributes["connection"] = connection
+            config = alembic_config(connection)
             command.upgrade(config, revision)
     finally:
         engine.dispose()

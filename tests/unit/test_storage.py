@@ -44,8 +44,7 @@ def test_pending_upgrade_takes_a_timestamped_backup_first(data_dir: DataDir) -> 
     data_dir.ensure()
     engine = create_sqlite_engine(data_dir.database)
     with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
+        config = alembic_config(connection)
         command.upgrade(config, FIRST_REVISION)
         connection.execute(text(
             "INSERT INTO setting (key, value_json) VALUES ('clinic.name', '\"旧诊所\"')"
