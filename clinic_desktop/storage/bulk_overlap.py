@@ -34,6 +34,10 @@ class Overlap:
             if threaded else None
         self.pending: list[Future[None]] = []
         self.error: BaseException | None = None
+        # Set by the worker when a statement failed: what was queued after it is skipped.
+        # SQLite may have rolled the whole transaction back on that error (a full disk does),
+        # and an INSERT run after it would then commit on its own.
+        self.failed = False
         # For the benchmark's report: the worker's CPU time, and the caller's time waiting.
         self.busy = 0.0
         self.waited = 0.0
@@ -60,13 +64,22 @@ class Overlap:
         self.pending.append(self.pool.submit(self._execute, driver, sql, rows, many=True))
 
     def _execute(self, driver: Any, sql: str, parameters: Any, *, many: bool = False) -> None:
+        """Run one queued statement: only while nothing queued before it failed, and only
+        inside the caller's transaction."""
+        if self.failed:
+            raise SkippedAfterError("not run: a statement queued before it failed")
         started = time.thread_time()
         cursor = driver.cursor()
         try:
+            if not driver.in_transaction:
+                raise SkippedAfterError("not run: the transaction has ended")
             if many:
                 cursor.executemany(sql, parameters)
             else:
                 cursor.execute(sql, parameters)
+        except BaseException:
+            self.failed = True
+            raise
         finally:
             cursor.close()
             self.busy += time.thread_time() - started
@@ -103,6 +116,11 @@ class Overlap:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+
+
+class SkippedAfterError(RuntimeError):
+    """Queued work not run because what came before it failed (that error is the one raised
+    to the caller)."""
 
 
 @contextmanager

@@ -178,6 +178,41 @@ def test_an_error_of_queued_work_is_raised_and_nothing_commits(admin_ctx: Contex
             "SELECT count(*) FROM sqlite_master WHERE name = 'kept'").scalar() == 0
 
 
+def test_what_was_queued_after_a_failed_statement_is_not_run(admin_ctx: Context) -> None:
+    with admin_ctx.transaction(write=True) as session:
+        session.connection().exec_driver_sql("CREATE TABLE kept (n INTEGER)")
+    with pytest.raises(Exception, match="no such table"), \
+            admin_ctx.transaction(write=True) as session:  # noqa: PT012
+        connection = session.connection()
+        with overlapped(connection) as later:
+            later.run("INSERT INTO missing VALUES (1)")
+            later.run_many("INSERT INTO kept VALUES (?)", [(2,), (3,)])
+            with pytest.raises(Exception, match="no such table"):
+                later.wait()
+            assert later.failed
+    with admin_ctx.db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM kept").scalar() == 0
+
+
+def test_queued_rows_never_commit_on_their_own_once_the_transaction_has_ended(
+        admin_ctx: Context) -> None:
+    """SQLite rolls the whole transaction back on some errors (a full disk): the rows queued
+    after that would each commit by themselves. They are not run (the error is the one
+    told)."""
+    with admin_ctx.transaction(write=True) as session:
+        session.connection().exec_driver_sql("CREATE TABLE kept (n INTEGER)")
+    with pytest.raises(Exception, match="transaction has ended"), \
+            admin_ctx.transaction(write=True) as session:  # noqa: PT012
+        connection = session.connection()
+        with overlapped(connection) as later:
+            later.run("ROLLBACK")  # as SQLite does by itself on SQLITE_FULL
+            later.run_many("INSERT INTO kept VALUES (?)", [(1,), (2,)])
+            later.run("INSERT INTO kept VALUES (3)")
+            later.wait()
+    with admin_ctx.db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM kept").scalar() == 0
+
+
 def test_a_cancel_interrupts_the_running_statement_and_rolls_everything_back(
         admin_ctx: Context) -> None:
     started = time.perf_counter()
