@@ -6,6 +6,7 @@ second thread with every other statement waiting for them."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -178,9 +179,21 @@ def test_an_error_of_queued_work_is_raised_and_nothing_commits(admin_ctx: Contex
             "SELECT count(*) FROM sqlite_master WHERE name = 'kept'").scalar() == 0
 
 
-def test_what_was_queued_after_a_failed_statement_is_not_run(admin_ctx: Context) -> None:
+@pytest.fixture
+def kept_rows(admin_ctx: Context) -> Callable[[], int]:
+    """A committed table ``kept``; returns how many rows it holds, read on a new connection."""
     with admin_ctx.transaction(write=True) as session:
         session.connection().exec_driver_sql("CREATE TABLE kept (n INTEGER)")
+
+    def count() -> int:
+        with admin_ctx.db.engine.connect() as connection:
+            return int(connection.exec_driver_sql("SELECT count(*) FROM kept").scalar_one())
+
+    return count
+
+
+def test_what_was_queued_after_a_failed_statement_is_not_run(
+        admin_ctx: Context, kept_rows: Callable[[], int]) -> None:
     with pytest.raises(Exception, match="no such table"), \
             admin_ctx.transaction(write=True) as session:  # noqa: PT012
         connection = session.connection()
@@ -190,17 +203,14 @@ def test_what_was_queued_after_a_failed_statement_is_not_run(admin_ctx: Context)
             with pytest.raises(Exception, match="no such table"):
                 later.wait()
             assert later.failed
-    with admin_ctx.db.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM kept").scalar() == 0
+    assert kept_rows() == 0
 
 
 def test_queued_rows_never_commit_on_their_own_once_the_transaction_has_ended(
-        admin_ctx: Context) -> None:
+        admin_ctx: Context, kept_rows: Callable[[], int]) -> None:
     """SQLite rolls the whole transaction back on some errors (a full disk): the rows queued
     after that would each commit by themselves. They are not run (the error is the one
     told)."""
-    with admin_ctx.transaction(write=True) as session:
-        session.connection().exec_driver_sql("CREATE TABLE kept (n INTEGER)")
     with pytest.raises(Exception, match="transaction has ended"), \
             admin_ctx.transaction(write=True) as session:  # noqa: PT012
         connection = session.connection()
@@ -209,8 +219,7 @@ def test_queued_rows_never_commit_on_their_own_once_the_transaction_has_ended(
             later.run_many("INSERT INTO kept VALUES (?)", [(1,), (2,)])
             later.run("INSERT INTO kept VALUES (3)")
             later.wait()
-    with admin_ctx.db.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM kept").scalar() == 0
+    assert kept_rows() == 0
 
 
 def test_a_cancel_interrupts_the_running_statement_and_rolls_everything_back(
