@@ -648,6 +648,15 @@ def attachments_folder_dialog(s: Shots) -> QWidget:
     return s.settle(dialog)
 
 
+def scheduler_dialog(s: Shots) -> QWidget:
+    """设置 → 定时任务… (a server clinic): how soon another desk takes over the jobs."""
+    from ui.dialogs.scheduler_dialog import SchedulerDialog
+
+    dialog = SchedulerDialog(s.services, s.window)
+    dialog.seconds.setValue(90)
+    return s.settle(dialog)
+
+
 def channels_dialog(s: Shots) -> QWidget:
     from ui.pages.messages_page import ChannelsDialog
 
@@ -893,6 +902,7 @@ SHOTS: list[tuple[str, Callable[[Shots], QWidget]]] = [
     ("server-dialog.png", server_dialog),
     ("attachments-folder.png", attachments_folder_dialog),
     ("server-status-bar.png", server_status_bar),
+    ("scheduler-dialog.png", scheduler_dialog),
     ("message-channels-sms.png", sms_channels_dialog),
     ("message-sms-templates.png", sms_templates_dialog),
     ("care-plans.png", care_plans),

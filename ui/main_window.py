@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             settings.addAction(self.tr("安全…"), self._edit_security)
             if not self.services.ctx.db.is_sqlite:  # a server's files live on a share
                 settings.addAction(self.tr("附件文件夹…"), self._edit_attachments_folder)
+                settings.addAction(self.tr("定时任务…"), self._edit_scheduler)
         if self.services.can(Permission.CARE_PLANS_MANAGE):
             settings.addAction(self.tr("回访设置…"), self._edit_care_settings)
 
@@ -258,6 +259,11 @@ class MainWindow(QMainWindow):
         from ui.dialogs.attachments_folder_dialog import AttachmentsFolderDialog
 
         AttachmentsFolderDialog(self.services, self).exec()
+
+    def _edit_scheduler(self) -> None:
+        from ui.dialogs.scheduler_dialog import SchedulerDialog
+
+        SchedulerDialog(self.services, self).exec()
 
     def _edit_security(self) -> None:
         from ui.dialogs.security_dialog import SecurityDialog

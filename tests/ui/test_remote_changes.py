@@ -141,3 +141,22 @@ def test_a_file_clinic_has_no_other_desks_to_hear(services: AppServices) -> None
     with pytest.raises(ValueError):
         RemoteChanges(services)
 
+
+
+def _settings_menu(window: Any) -> list[str]:
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "设置")
+    return [a.text() for a in menu.actions()]
+
+
+def test_the_server_settings_are_offered_on_a_server_only(
+        qtbot: QtBot, desks: tuple[Context, Context], services: AppServices) -> None:
+    from ui.main_window import MainWindow
+
+    here, _there = desks
+    on_server = MainWindow(AppServices(here, TaskManager(synchronous=True),
+                                       read_clinic(here.db)))
+    on_file = MainWindow(services)
+    for window in (on_server, on_file):
+        qtbot.addWidget(window)
+    assert {"附件文件夹…", "定时任务…"} <= set(_settings_menu(on_server))
+    assert not {"附件文件夹…", "定时任务…"} & set(_settings_menu(on_file))

@@ -656,6 +656,10 @@ BACKUP_RULES: dict[str, Rule] = {
     "platform.idle_lock.lock_session": open_to_all(
         "the window of whoever is signed in locks itself and says so in the audit log",
         lambda c: a()),
+    "platform.scheduler_lease.lease_seconds": open_to_all(
+        "the scheduler of whoever's workstation starts reads it", lambda c: a()),
+    "platform.scheduler_lease.save_lease_seconds": needs(V.SETTINGS_MANAGE,
+                                                         call=lambda c: a(30)),
     "platform.idle_lock.unlock_session": open_to_all(
         "whoever is signed in unlocks their own window with their own password",
         lambda c: a(PASSWORD)),
