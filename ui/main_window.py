@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
             settings.addAction(self.tr("消息渠道…"), self._edit_channels)
             settings.addAction(self.tr("数据备份…"), self._edit_backups)
             settings.addAction(self.tr("安全…"), self._edit_security)
-            if not self.services.ctx.db.is_sqlite:  # a server's files live on a share
+            if not self.services.ctx.db.is_sqlite:  # a server: files on a share, one job runner
                 settings.addAction(self.tr("附件文件夹…"), self._edit_attachments_folder)
                 settings.addAction(self.tr("定时任务…"), self._edit_scheduler)
         if self.services.can(Permission.CARE_PLANS_MANAGE):
