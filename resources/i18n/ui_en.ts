@@ -681,12 +681,12 @@
         <translation>Changing the folder does not move the attachments already stored: copy the old folder&apos;s contents over first.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="39"/>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="36"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="44"/>
+        <location filename="../../ui/dialogs/attachments_folder_dialog.py" line="41"/>
         <source>选择共享文件夹</source>
         <translation>Choose the shared folder</translation>
     </message>
@@ -3289,7 +3289,7 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>Dialog</name>
     <message>
-        <location filename="../../ui/dialogs/base.py" line="49"/>
+        <location filename="../../ui/dialogs/base.py" line="57"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -8185,7 +8185,7 @@ It holds {1} patients, last visit {2}. Anything entered since is not in it (the 
         <translation>Each workstation uses the new time when the program next starts. A shorter time means a faster takeover, but a server that is busy for a moment may then be taken for a lost connection and the jobs move to another workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/scheduler_dialog.py" line="45"/>
+        <location filename="../../ui/dialogs/scheduler_dialog.py" line="42"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -8621,7 +8621,7 @@ Skipped: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/server_dialog.py" line="67"/>
-        <location filename="../../ui/dialogs/server_dialog.py" line="101"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="98"/>
         <source>服务器地址</source>
         <translation>Server</translation>
     </message>
@@ -8632,13 +8632,13 @@ Skipped: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/server_dialog.py" line="69"/>
-        <location filename="../../ui/dialogs/server_dialog.py" line="102"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="99"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/server_dialog.py" line="70"/>
-        <location filename="../../ui/dialogs/server_dialog.py" line="103"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="100"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
@@ -8658,47 +8658,47 @@ Skipped: {0}</translation>
         <translation>A server on another computer is always reached over an encrypted connection with its certificate checked; the password is kept in the system keyring, never in a file.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="86"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="83"/>
         <source>连接</source>
         <translation>Connect</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="95"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="92"/>
         <source>选择 CA 证书</source>
         <translation>Choose the CA certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="95"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="92"/>
         <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
         <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="105"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="102"/>
         <source>请填写{0}。</source>
         <translation>Please fill in {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="122"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="119"/>
         <source>{0}（加密）</source>
         <translation>{0} (encrypted)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="123"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="120"/>
         <source>正在连接 {0}……</source>
         <translation>Connecting to {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="139"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="136"/>
         <source>登录成功，但这台电脑没有系统密钥环，密码无法安全保存。请让负责电脑的同事用 PostgreSQL 的密码文件（pgpass）设置。</source>
         <translation>Signed in, but this computer has no system keyring to keep the password safely. Ask the colleague in charge of the computers to set it up with PostgreSQL&apos;s password file (pgpass).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="144"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="141"/>
         <source>已连接。</source>
         <translation>Connected.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/server_dialog.py" line="145"/>
+        <location filename="../../ui/dialogs/server_dialog.py" line="142"/>
         <source>已连接：服务器上还没有诊所，接下来请建立诊所。</source>
         <translation>Connected: the server has no clinic yet; set it up next.</translation>
     </message>

@@ -6,7 +6,7 @@ checked for writing from this workstation before it is saved."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from clinic_desktop.services.attachments import set_shared_folder, shared_folder
 from ui.app_services import AppServices
@@ -30,10 +30,7 @@ class AttachmentsFolderDialog(Dialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         self.body.addLayout(row)
-        hint = QLabel(self.tr("更换文件夹不会移动已有的附件：请先把原文件夹里的内容复制过去。"))
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
-        self.body.addWidget(hint)
+        self.add_hint(self.tr("更换文件夹不会移动已有的附件：请先把原文件夹里的内容复制过去。"))
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {"folder": self.folder})
         self.add_buttons(self.tr("保存"), self.submit)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ui.widgets.rich_text import plain_label
 
@@ -38,6 +38,14 @@ class Dialog(QDialog):
             sub.setObjectName("dialogSubtitle")
             sub.setWordWrap(True)
             self.body.addWidget(sub)
+
+    def add_hint(self, text: str) -> QLabel:
+        """A wrapped line in the hint style under what is above it (translated text)."""
+        hint = QLabel(text)
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        self.body.addWidget(hint)
+        return hint
 
     def add_buttons(self, ok_text: str, on_ok: Callable[[], None], *,
                     cancel_text: str | None = None) -> QDialogButtonBox:

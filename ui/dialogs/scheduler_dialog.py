@@ -4,7 +4,7 @@ connection."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QSpinBox, QWidget
 
 from clinic_desktop.context import Context
 from clinic_desktop.services.platform.scheduler_lease import (
@@ -35,11 +35,8 @@ class SchedulerDialog(Dialog):
                                   MAX_SECONDS))
         form.addRow(self.tr("接管时间"), self.seconds)
         self.body.addLayout(form)
-        hint = QLabel(self.tr("各工作站下次启动程序时按新的时间执行。时间越短接管越快，但服务器"
+        self.add_hint(self.tr("各工作站下次启动程序时按新的时间执行。时间越短接管越快，但服务器"
                               "一时繁忙也可能被当成断线而换一台运行。"))
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
-        self.body.addWidget(hint)
         self.body.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {"lease_seconds": self.seconds})
         self.add_buttons(self.tr("保存"), self.submit)

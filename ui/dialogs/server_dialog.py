@@ -71,11 +71,8 @@ class ServerDialog(Dialog):
         form.addRow(self.tr("密码"), self.password)
         form.addRow(self.tr("证书"), ca_row)
         self.body.addLayout(form)
-        hint = QLabel(self.tr("不在本机的服务器一律加密连接并验证证书；密码保存在系统密钥环中，"
+        self.add_hint(self.tr("不在本机的服务器一律加密连接并验证证书；密码保存在系统密钥环中，"
                               "不写入任何文件。"))
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
-        self.body.addWidget(hint)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.body.addWidget(self.status)
