@@ -249,12 +249,10 @@ class CalendarCanvas(QWidget):
 
     def _paint_block(self, painter: QPainter, rect: QRectF, v: AppointmentView) -> None:
         base = QColor(v.colour)
-        fill = QColor(base)
-        fill.setAlpha(70 if v.status in ("completed", "no_show") else 150)
         painter.setPen(QPen(base.darker(130), 1))
-        painter.setBrush(QColor("#FFFFFF"))  # opaque: nothing under a booking shows through
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setBrush(fill)
+        # The procedure's colour at a booking's strength, over white: opaque, so nothing under
+        # a booking shows through, in one antialiased shape (the slowest call of the paint).
+        painter.setBrush(_over_white(base, 70 if v.status in ("completed", "no_show") else 150))
         painter.drawRoundedRect(rect, 4, 4)
         painter.fillRect(QRectF(rect.left(), rect.top(), 4, rect.height()),
                          QColor(STATUS_COLOURS.get(v.status, "#9AA5B1")))
@@ -470,3 +468,10 @@ class CalendarCanvas(QWidget):
         if v.notes:
             lines.append(esc(v.notes))
         return "<qt>" + "<br>".join(lines) + "</qt>"
+
+
+def _over_white(colour: QColor, alpha: int) -> QColor:
+    """``colour`` at ``alpha`` (0–255) painted over white, as one opaque colour."""
+    share = alpha / 255
+    return QColor(*(round(part * share + 255 * (1 - share))
+                    for part in (colour.red(), colour.green(), colour.blue())))
