@@ -30,7 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from clinic_desktop.changes import ChangeSet
 from clinic_desktop.clock import SystemClock
 from clinic_desktop.context import Context
-from clinic_desktop.services.platform.scheduler_lease import SETTING, lease_seconds
+from clinic_desktop.services.platform.scheduler_lease import lease_seconds
 from clinic_desktop.storage.leader import DEFAULT_LEASE_SECONDS, Leadership
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ Listener = Callable[[str, int, ChangeSet], None]
 # Whether this workstation now runs the scans (True) or another one does (False).
 LeadershipListener = Callable[[bool], None]
 DEFAULT_INTERVAL_SECONDS = 60
-LEASE_SETTING = SETTING  # ``services.platform.scheduler_lease``: 设置 → 定时任务…
 # Longer than any scan should take (the evening backup of a large clinic included).
 STUCK_SCAN_SECONDS = 15 * 60
 # The lease thread is paced by short sleeps, not a timed wait: under faketime (the suite run a

@@ -18,12 +18,12 @@ from clinic_desktop.changes import ChangeSet
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Role
-from clinic_desktop.scheduler import LEASE_SETTING
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule
 from clinic_desktop.services.auth import setup_clinic
 from clinic_desktop.services.clinic import read_clinic, write_setting
 from clinic_desktop.services.patients import PatientInput, create_patient
+from clinic_desktop.services.platform.scheduler_lease import SETTING as LEASE_SETTING
 from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage.database import open_database
 from clinic_desktop.storage.models.care import CareTask

@@ -28,8 +28,9 @@ from sqlalchemy import Engine, create_engine, func, select, text
 
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
-from clinic_desktop.scheduler import LEASE_SETTING, ClinicScheduler, ScanRegistry
+from clinic_desktop.scheduler import ClinicScheduler, ScanRegistry
 from clinic_desktop.services.clinic import write_setting
+from clinic_desktop.services.platform.scheduler_lease import SETTING as LEASE_SETTING
 from clinic_desktop.storage.database import Database, open_database
 from clinic_desktop.storage.leader import LEADER_LOCK, Leadership
 from clinic_desktop.storage.models.care import CareTask
