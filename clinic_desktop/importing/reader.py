@@ -21,9 +21,9 @@ import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from xml.etree import ElementTree
 
 from clinic_desktop.errors import UserError
@@ -46,6 +46,9 @@ class UnusableFile(UserError):
 class SheetData:
     name: str
     rows: list[list[Cell]]
+    # What was worked out from these rows that a later run over them may take up (the wizard's
+    # import takes the cleaning its dry run did): it lives as long as the rows it comes from.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def width(self) -> int:

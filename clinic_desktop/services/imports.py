@@ -12,7 +12,9 @@ what the batch created and restores the fields a merge filled in.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +42,7 @@ from clinic_desktop.importing.reader import (
     sheet_names,
 )
 from clinic_desktop.importing.rows import (
+    CleanedSheet,
     CleanRow,
     Problem,
     clean_sheet,
@@ -242,9 +245,9 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         def cleaning_progress(done: int, total: int) -> None:
             report(10 + 30 * done // max(total, 1), 100, _("正在检查第 {n} 行…", n=done))
 
-        cleaned = clean_sheet(data.rows, header_index=header_index, mapping=mapping,
-                              labels=header, today=today, sources=sources(session),
-                              check=check, progress=cleaning_progress)
+        cleaned = _cleaned(data, kept=request.data is not None, header_index=header_index,
+                           mapping=mapping, labels=header, today=today,
+                           sources=sources(session), check=check, progress=cleaning_progress)
         del data  # the raw cells (a third of the memory) are not needed any more
         matches = match_values(matcher_in(session), counts_of_rows(cleaned.rows), request.values)
         values = resolve(session, matches, request.values, labels)  # refuses before writing
@@ -380,6 +383,37 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             check()  # a cancel up to here leaves nothing: the transaction rolls back
         report(100, 100, _("导入完成"))
         return summary
+
+
+def _cleaned(data: SheetData, *, kept: bool, header_index: int, mapping: dict[int, str],
+             labels: Sequence[str], today: date, sources: Sequence[str],
+             check: Callable[[], None] | None,
+             progress: Callable[[int, int], None]) -> CleanedSheet:
+    """The sheet cleaned, or, when the caller keeps ``data`` for more runs (``kept``: the
+    wizard's dry run, then its import), the cleaning a run before did with the same header,
+    mapping, day and referral sources: 1.7 s of the import at 100,000 rows. The rows a run
+    has renamed (``_apply_names``) get their names back first, so each run starts from what
+    the sheet says."""
+    key = (header_index, tuple(sorted(mapping.items())), tuple(labels), today, tuple(sources))
+    earlier = data.derived.get("cleaned") if kept else None
+    if earlier is not None and earlier[0] == key:
+        cleaned: CleanedSheet = earlier[1]
+        _take_back_names(cleaned.rows)
+        progress(1, 1)
+        return cleaned
+    cleaned = clean_sheet(data.rows, header_index=header_index, mapping=mapping, labels=labels,
+                          today=today, sources=sources, check=check, progress=progress)
+    if kept:
+        data.derived["cleaned"] = (key, cleaned)
+    return cleaned
+
+
+def _take_back_names(rows: list[CleanRow]) -> None:
+    """Undo ``_apply_names``: each visit's procedure as the sheet names it."""
+    for row in rows:
+        visit = row.visit
+        if visit is not None and visit.source_procedure:
+            visit.procedure, visit.source_procedure = visit.source_procedure, ""
 
 
 def _apply_names(rows: list[CleanRow], values: ResolvedValues) -> None:

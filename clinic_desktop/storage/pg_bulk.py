@@ -27,14 +27,23 @@ def is_postgresql(connection: Connection) -> bool:
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """``count`` new ids of ``table``'s id column, ascending, taken from its sequence (so no
-    other writer, nor a later ``DEFAULT``, can give them again)."""
+    other writer, nor a later ``DEFAULT``, can give them again).
+
+    The server sends back the first and the last only, unless another writer took numbers in
+    between (then every one): 100,000 ids as rows cost the import 0.3 s a table, mostly in
+    sending and converting them, and the sequence's name was looked up once a row."""
     if count <= 0:
         return []
-    ids = connection.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-             "FROM generate_series(1, :count)"),
-        {"table": _quoted(table.name), "count": count}).scalars().all()
-    return sorted(ids)
+    sequence = connection.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                  {"table": _quoted(table.name)}).scalar_one()
+    first, last, each = connection.execute(
+        text("SELECT min(taken.id), max(taken.id), "
+             "CASE WHEN max(taken.id) - min(taken.id) + 1 = count(*) THEN NULL "
+             "ELSE array_agg(taken.id ORDER BY taken.id) END "
+             "FROM (SELECT nextval(CAST(:sequence AS regclass)) AS id "
+             "FROM generate_series(1, :count)) AS taken"),
+        {"sequence": sequence, "count": count}).one()
+    return list(range(first, last + 1)) if each is None else list(each)
 
 
 def copy_rows(driver: Any, table: str, names: Sequence[str],

@@ -18,6 +18,7 @@ from clinic_desktop.cli import EXIT_OK, EXIT_UNUSABLE, main
 from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.errors import AuthenticationFailed, UserError
+from clinic_desktop.importing.reader import read_sheet
 from clinic_desktop.importing.values import (
     CatalogueEntry,
     Matcher,
@@ -27,6 +28,7 @@ from clinic_desktop.importing.values import (
 )
 from clinic_desktop.permissions import Role
 from clinic_desktop.services import appointments as appts
+from clinic_desktop.services import imports
 from clinic_desktop.services.appointments import BookingRequest
 from clinic_desktop.services.auth import sign_in
 from clinic_desktop.services.care import callback_list
@@ -135,6 +137,38 @@ def test_legacy_procedure_names_give_the_implant_recalls_from_30_days_before_the
     # The check-up is linked to its own entry and starts no second plan.
     assert scalar(admin_ctx, select(func.count()).select_from(CareTask).where(
         CareTask.procedure_name == "种植复查")) == 0
+
+
+def test_the_wizards_import_takes_up_its_dry_runs_cleaning_with_its_own_value_choices(
+    admin_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wizard hands the rows it read to the dry run and then to the import: the import
+    cleans nothing again, and starts from the sheet's names, not the ones the dry run's
+    choices gave them (the manager went back and chose again)."""
+    path = files.xlsx(tmp_path / "向导.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目"],
+        ["周一", "13900000011", "2026-10-01", "种植"],
+        ["周二", "13900000012", "2026-10-02", "种牙"]])
+    data = read_sheet(path)
+    cleanings: list[int] = []
+    clean = imports.clean_sheet
+    monkeypatch.setattr(imports, "clean_sheet",
+                        lambda *a, **k: cleanings.append(1) or clean(*a, **k))
+    implant = ValueChoice("match", "种植牙")
+    dry = run_import(admin_ctx, ImportRequest(path, data=data, values={
+        "procedure": {"种植": implant, "种牙": implant}}), dry_run=True)
+    assert dict(dry.tasks_by_plan) == {"种植牙随访": dry.tasks_created} and dry.tasks_created
+    done = run_import(admin_ctx, ImportRequest(path, data=data, values={
+        "procedure": {"种植": implant, "种牙": ValueChoice("new", "旧式种牙", "修复")}}))
+    assert cleanings == [1]
+    assert done.patients_created == 2
+    assert rows_of(admin_ctx, select(Treatment.procedure_name, Treatment.notes)
+                   .order_by(Treatment.id)) == [("种植牙", "原项目：种植"),
+                                                ("旧式种牙", "原项目：种牙")]
+    # Another mapping (here: the visits' column left out) is another cleaning.
+    again = run_import(admin_ctx, ImportRequest(path, data=data, mapping={
+        0: "name", 1: "mobile"}), dry_run=True)
+    assert cleanings == [1, 1] and again.visits_created == 0
 
 
 # -- doctors -----------------------------------------------------------------------------------

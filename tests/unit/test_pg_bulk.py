@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from clinic_desktop.context import Context
@@ -49,6 +49,21 @@ def test_reserved_ids_are_taken_from_the_sequence_for_good(admin_ctx: Context) -
         assert reserve_ids(session.connection(), table_of(Tag), 0) == []
     assert len(first) == 3 and first == sorted(first)
     assert min(second) > max(first)
+
+
+@ON_SERVER
+def test_reserved_ids_with_numbers_between_them_are_each_returned(admin_ctx: Context) -> None:
+    # What another writer taking numbers during the reservation leaves: ids that are not a
+    # run. The sequence stepping by 3 makes that gap in every place.
+    with admin_ctx.transaction(write=True) as session:
+        connection = session.connection()
+        sequence = connection.execute(
+            text("SELECT pg_get_serial_sequence('tag', 'id')")).scalar_one()
+        connection.execute(text(f"ALTER SEQUENCE {sequence} INCREMENT BY 3"))
+        ids = reserve_ids(connection, table_of(Tag), 4)
+        run = reserve_ids(connection, table_of(Tag), 1)
+    assert [b - a for a, b in zip(ids, ids[1:], strict=False)] == [3, 3, 3]
+    assert run == [ids[-1] + 3]
 
 
 @ON_SERVER
