@@ -10,8 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.changes import ChangeSet
@@ -479,6 +480,27 @@ def test_new_booking_is_a_toolbar_button_and_opens_at_the_first_free_slot(
     shown_at(qtbot, window)
     qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N
     assert len(seen) == 2 and seen[-1].doctor.currentData() == clinic["dr.li"]
+
+
+def test_a_booking_dialog_is_gone_once_the_booking_is_made(
+    page: CalendarPage, services: AppServices, clinic: dict[str, int],
+) -> None:
+    """Run for real (``exec``), the dialog gives its booking to the page and is then deleted:
+    a receptionist's hundred bookings a day do not stay behind as hidden dialogs."""
+    opened: list[BookingDialog] = []
+
+    def book_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, BookingDialog)
+        opened.append(dialog)
+        dialog.submit()
+
+    QTimer.singleShot(0, book_and_close)
+    booked = page.book_for_patient(clinic["张三"])
+    assert booked is not None and opened  # read from the dialog after its exec returned
+    assert page.findChildren(BookingDialog) == opened
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert page.findChildren(BookingDialog) == []
 
 
 def test_booking_for_a_patient_starts_from_now_at_a_free_slot(

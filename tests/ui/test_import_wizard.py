@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -157,3 +158,25 @@ def test_closing_while_work_runs_cancels_it_first(qtbot: QtBot, services: AppSer
     wizard.job = None
     wizard.reject()
     assert not wizard.isVisible()
+
+
+def test_a_closed_wizard_does_not_stay_with_the_page(qtbot: QtBot, services: AppServices,
+                                                     sample: Path) -> None:
+    """The wizard keeps the sheet it read and its dry run's cleaning: closed, it goes."""
+    page = ImportPage(services)
+    qtbot.addWidget(page)
+    opened: list[ImportWizard] = []
+
+    def read_then_close() -> None:
+        wizard = QApplication.activeModalWidget()
+        assert isinstance(wizard, ImportWizard)
+        opened.append(wizard)
+        wizard.open_file(sample)
+        assert wizard.preview is not None  # the sheet is held
+        wizard.reject()
+
+    QTimer.singleShot(0, read_then_close)
+    page.open_wizard()
+    assert opened and page.findChildren(ImportWizard) == opened
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert page.findChildren(ImportWizard) == []
