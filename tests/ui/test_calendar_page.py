@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.changes import ChangeSet
@@ -501,6 +501,28 @@ def test_a_booking_dialog_is_gone_once_the_booking_is_made(
     assert page.findChildren(BookingDialog) == opened
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert page.findChildren(BookingDialog) == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # a popup, offscreen
+def test_a_bookings_right_click_menu_is_gone_once_closed(
+    page: CalendarPage, services: AppServices, clinic: dict[str, int],
+) -> None:
+    book(services, clinic, "张三", "dr.li", local(9))
+    [view] = appointments_between(services.ctx, local(0), local(23, 59))
+    before = len(page.findChildren(QMenu))
+    shown: list[QMenu] = []
+
+    def close_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        shown.append(menu)
+        menu.close()
+
+    QTimer.singleShot(0, close_menu)
+    page.context_menu(view, QPoint(100, 100))
+    assert shown and len(page.findChildren(QMenu)) == before + 1
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(page.findChildren(QMenu)) == before
 
 
 def test_booking_for_a_patient_starts_from_now_at_a_free_slot(

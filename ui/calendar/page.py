@@ -379,6 +379,7 @@ class CalendarPage(QWidget):
         if self.reveals.can_reveal(view.patient_id, view.patient_mobile):
             menu.addAction(self.tr("显示完整号码"), lambda: self.reveal_mobile(view))
         menu.exec(where)
+        menu.deleteLater()  # one per right-click: not kept with the page all day
 
     def reveal_mobile(self, view: AppointmentView) -> None:
         """The masked number in full (audited), said at once: the tooltip shows it from now."""

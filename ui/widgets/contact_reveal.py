@@ -115,6 +115,7 @@ def attach(view: QTableView, reveals: ContactReveals, patient_of: Callable[[Any]
         context.addAction(QCoreApplication.translate("ContactReveals", "显示完整号码")) \
             .triggered.connect(lambda: reveal(record))
         context.exec(view.viewport().mapToGlobal(point))
+        context.deleteLater()  # one per right-click: not kept with the view
 
     def double_clicked(index: QModelIndex) -> None:
         if index.column() == phone_column:

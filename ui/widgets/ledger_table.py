@@ -85,6 +85,7 @@ class LedgerTable:
         if self.services.can(Permission.BILLING_EDIT) and not entry.reversed:
             menu.addAction(translate("LedgerTable", "冲正…")).triggered.connect(self.reverse)
         menu.exec(self.view.viewport().mapToGlobal(point))
+        menu.deleteLater()  # one per right-click: not kept with the table
 
     def show_receipt(self) -> None:
         from clinic_desktop.services.loyalty.receipts import receipt_of

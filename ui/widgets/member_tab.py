@@ -328,6 +328,7 @@ class MemberTab(QWidget):
         void.triggered.connect(lambda: actions.VoidCouponDialog(self.services, coupon,
                                                                 self).exec())
         menu.exec(self.coupon_view.viewport().mapToGlobal(point))
+        menu.deleteLater()  # one per right-click: not kept with the tab
 
     def _open_referrer(self) -> None:
         if self.card is not None and self.card.referrals.referred_by is not None:
