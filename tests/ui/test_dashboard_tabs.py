@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -131,6 +131,20 @@ def test_care_tab_shows_callbacks_and_satisfaction(page: DashboardPage,
     assert figures["复查依从率"] == f"{stats.recall_compliance:.1%}" == "50.0%"
     assert figures["平均满意度"] == "4.00 分（2 条）"  # A 5, B 3
     assert figures["当前未解决投诉"] == "2"
+
+
+def test_a_window_modal_dialog_is_gone_once_finished(page: DashboardPage) -> None:
+    tab = page.complaints
+    assert tab is not None
+    _open(page, tab)
+    tab.view.selectRow(0)
+    tab.resolve_button.click()  # opened window-modal (``open``), not ``exec``
+    dialog = tab.last_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    assert tab.findChildren(ResolveComplaintDialog) == [dialog]
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert tab.findChildren(ResolveComplaintDialog) == []
 
 
 def test_resolving_a_complaint_closes_it(page: DashboardPage, services: AppServices,

@@ -70,6 +70,11 @@ class Dialog(QDialog):
         finally:
             self.deleteLater()
 
+    def open(self) -> None:
+        """Show the dialog window-modal; deleted once it has finished, as after ``exec``."""
+        self.finished.connect(self.deleteLater)
+        super().open()
+
     def _remember(self) -> None:
         if self.geometry_key:
             QSettings().setValue(f"geometry/{self.geometry_key}", self.saveGeometry())
