@@ -95,6 +95,8 @@ class Shots:
     window: MainWindow
     out: Path
     keep: list[QWidget] = field(default_factory=list)  # widgets later shots reuse
+    # what a shot staged on the shared window, taken away once it is saved
+    undo: list[Callable[[], None]] = field(default_factory=list)
 
     def settle(self, widget: QWidget) -> QWidget:
         widget.show()
@@ -635,6 +637,7 @@ def server_status_bar(s: Shots) -> QWidget:
     role = SchedulerRoleLabel()
     s.window.statusBar().addPermanentWidget(role)
     role.show_role(False)
+    s.undo.append(role.deleteLater)  # the shots after this one are of a file clinic
     s.page("callbacks")
     return s.settle(s.window)
 
@@ -989,6 +992,9 @@ def run_one(out: Path, lang: str, screen: str, names: set[str]) -> int:
         print(f"{target / name}  {size.width()}×{size.height()}")
         if widget is not window and widget not in shots.keep:
             widget.close()
+        while shots.undo:
+            shots.undo.pop()()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     # Every window deleted while the application still exists: left to the interpreter's
     # exit, PySide may destroy a dialog after the QApplication and crash on the way out.
     for widget in QApplication.topLevelWidgets():
