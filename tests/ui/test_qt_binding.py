@@ -1,4 +1,4 @@
-"""The Qt binding itself, for what the app relies on all day.
+"""The Qt binding itself, for what the app relies on all day (and dates handed to it).
 
 PySide6 6.12.0 on Python 3.11 hands back ``None`` from every call to a C++ function that
 returns nothing (``setText``, ``QPainter.setPen`` …) without the reference it owes: each such
@@ -36,3 +36,13 @@ def test_calls_that_return_nothing_leave_none_as_it_was(qapp: QApplication) -> N
         painter.end()
     # Other code may hold or drop a few references meanwhile; the fault loses 3 a round.
     assert lost < CALLS // 10, f"None lost {lost} references in {CALLS} rounds of void calls"
+
+
+def test_dates_reach_qt_field_by_field() -> None:
+    from datetime import date, datetime
+
+    from ui.widgets.qt_dates import qdate, qdatetime
+
+    assert qdate(date(2026, 2, 28)).toPython() == date(2026, 2, 28)
+    moment = datetime(2026, 11, 25, 9, 30, 15, 250000)  # noqa: DTZ001 - local, naive, as shown
+    assert qdatetime(moment).toPython() == moment

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,6 +61,7 @@ from ui.calendar.booking_parts import (
 from ui.calendar.patient_choice import PatientChoice
 from ui.dialogs.patient_actions import ActionDialog, Operation
 from ui.widgets.fit_scroll import FitScrollArea
+from ui.widgets.qt_dates import qdatetime
 from ui.widgets.referrer_picker import ReferrerPicker
 from ui.widgets.rich_text import plain_label
 
@@ -108,7 +109,7 @@ class BookingDialog(ActionDialog):
             self.chair.addItem(c.name, c.id)
         if chair_id is not None:
             self.chair.setCurrentIndex(max(0, self.chair.findData(chair_id)))
-        self.when = QDateTimeEdit(QDateTime(start.astimezone(self.zone).replace(tzinfo=None)))
+        self.when = QDateTimeEdit(qdatetime(start.astimezone(self.zone).replace(tzinfo=None)))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setCalendarPopup(True)
         self.minutes = QSpinBox()

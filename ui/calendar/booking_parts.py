@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import partial
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -27,6 +27,7 @@ from clinic_desktop.rules.schedule_rules import Conflict
 from clinic_desktop.services.calendar import find_free_slots
 from ui.app_services import AppServices
 from ui.icons import icon
+from ui.widgets.qt_dates import qdatetime
 from ui.widgets.rich_text import plain_label
 
 SLOTS_SHOWN = 8
@@ -39,7 +40,7 @@ def local_edit(edit: QDateTimeEdit, services: AppServices) -> datetime:
 
 
 def set_local_edit(edit: QDateTimeEdit, moment: datetime, services: AppServices) -> None:
-    edit.setDateTime(QDateTime(services.local(moment).replace(tzinfo=None)))
+    edit.setDateTime(qdatetime(services.local(moment).replace(tzinfo=None)))
 
 
 def _refresh_hints(dialog: QDialog) -> None:

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,6 +44,7 @@ from ui.calendar.booking_parts import (
     set_local_edit,
 )
 from ui.dialogs.patient_actions import ActionDialog, Operation
+from ui.widgets.qt_dates import qdatetime
 from ui.widgets.rich_text import plain_label
 
 SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~到]\s*(\d{1,2}):(\d{2})\s*$")
@@ -144,8 +145,8 @@ class TimeOffDialog(ActionDialog):
         now = services.local(services.ctx.now()).replace(tzinfo=None, second=0, microsecond=0)
         if day is not None:
             now = now.replace(year=day.year, month=day.month, day=day.day)
-        self.start = QDateTimeEdit(QDateTime(now.replace(hour=8, minute=0)))
-        self.end = QDateTimeEdit(QDateTime(now.replace(hour=19, minute=0)))
+        self.start = QDateTimeEdit(qdatetime(now.replace(hour=8, minute=0)))
+        self.end = QDateTimeEdit(qdatetime(now.replace(hour=19, minute=0)))
         for edit in (self.start, self.end):
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
             edit.setCalendarPopup(True)
@@ -305,7 +306,7 @@ class RescheduleDialog(ActionDialog):
         for d in list_doctors(services.ctx):
             self.doctor.addItem(d.display_name, d.id)
         self.doctor.setCurrentIndex(max(0, self.doctor.findData(view.doctor_id)))
-        self.when = QDateTimeEdit(QDateTime(local_naive(view.start, services)))
+        self.when = QDateTimeEdit(qdatetime(local_naive(view.start, services)))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setCalendarPopup(True)
         self.minutes = QComboBox()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QDate, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -69,6 +69,7 @@ from ui.icons import icon
 from ui.pages import PageSpec
 from ui.widgets.common import page_header
 from ui.widgets.contact_reveal import ContactReveals
+from ui.widgets.qt_dates import qdate
 from ui.widgets.rich_text import rich_plain
 from ui.widgets.tier_chip import TierPalette
 
@@ -93,7 +94,7 @@ class CalendarPage(QWidget):
         self.prev_button.setToolTip(self.tr("上一天/上一周（PageUp）"))
         self.next_button = QPushButton(icon("next"), "")
         self.next_button.setToolTip(self.tr("下一天/下一周（PageDown）"))
-        self.date_edit = QDateEdit(QDate(self.day))
+        self.date_edit = QDateEdit(qdate(self.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd ddd")
         self.mode = QComboBox()
@@ -192,7 +193,7 @@ class CalendarPage(QWidget):
         self.day = day
         if self.date_edit.date().toPython() != day:
             self.date_edit.blockSignals(True)
-            self.date_edit.setDate(QDate(day))
+            self.date_edit.setDate(qdate(day))
             self.date_edit.blockSignals(False)
         self.reload()
 

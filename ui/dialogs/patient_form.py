@@ -45,6 +45,7 @@ from ui.dialogs.base import Dialog
 from ui.dialogs.patient_conflict import conflict_of, conflict_text
 from ui.errors import FieldErrors
 from ui.widgets.fit_scroll import FitScrollArea
+from ui.widgets.qt_dates import qdate
 from ui.widgets.referrer_picker import ReferrerPicker
 from ui.widgets.rich_text import plain_label, rich_plain
 
@@ -218,7 +219,7 @@ class PatientFormDialog(Dialog):
         self.name.setText(p.name)
         self.sex.setCurrentIndex(max(0, self.sex.findData(p.sex)))
         if p.birth_date:
-            self.birth_date.setDate(QDate(p.birth_date))
+            self.birth_date.setDate(qdate(p.birth_date))
         self.mobile.setText(p.mobile or "")
         self.phone2.setText(p.phone2 or "")
         self.wechat.setText(p.wechat or "")
@@ -230,7 +231,7 @@ class PatientFormDialog(Dialog):
             self.source.addItem(p.source, p.source)
         self.source.setCurrentIndex(max(0, self.source.findData(p.source or "")))
         if p.first_visit_date:
-            self.first_visit.setDate(QDate(p.first_visit_date))
+            self.first_visit.setDate(qdate(p.first_visit_date))
         self.emergency_contact.setText(p.emergency_contact or "")
         self.emergency_phone.setText(p.emergency_phone or "")
         if not self.services.can(Permission.CONTACT_FULL):

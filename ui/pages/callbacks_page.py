@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +43,7 @@ from ui.tasks import Job
 from ui.widgets.common import make_table, page_header, selected_record
 from ui.widgets.contact_reveal import ContactReveals, attach, phone_column
 from ui.widgets.job_progress import JobProgress
+from ui.widgets.qt_dates import qdate
 from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import (
     RECORD_ROLE,
@@ -70,7 +71,7 @@ class CallbacksPage(QWidget):
         layout.addWidget(page_header(self.tr("回访"), self.tr(
             "今天到期和逾期的回访、复查、提醒。选中一行，点一下结果即可记录。")))
         bar = QHBoxLayout()
-        self.as_of = QDateEdit(QDate(self._today()))
+        self.as_of = QDateEdit(qdate(self._today()))
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.kind = QComboBox()

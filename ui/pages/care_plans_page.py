@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,6 +39,7 @@ from ui.errors import FieldErrors
 from ui.pages import PageSpec
 from ui.pages.care_plan_steps import StepsTable, TriggerDialog, choice_box, spin_box
 from ui.widgets.common import button_row, page_header
+from ui.widgets.qt_dates import qdate
 from ui.widgets.rich_text import plain_label, rich_plain
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -108,7 +109,7 @@ class CarePlansPage(QWidget):
         add, remove = QPushButton(self.tr("加一步")), QPushButton(self.tr("删除所选步骤"))
         add.clicked.connect(lambda: self.steps.add_step())
         remove.clicked.connect(self.steps.remove_selected)
-        self.sample = QDateEdit(QDate(services.local(services.ctx.now()).date()))
+        self.sample = QDateEdit(qdate(services.local(services.ctx.now()).date()))
         self.sample.setCalendarPopup(True)
         self.sample.setDisplayFormat("yyyy-MM-dd")
         self.sample.dateChanged.connect(lambda _d: self.preview())

@@ -44,7 +44,8 @@ from clinic_desktop.services.insight.report_tables import (
 from ui.app_services import AppServices
 from ui.dialogs.commission_dialog import CommissionDialog
 from ui.pages import PageSpec
-from ui.widgets.period_picker import PeriodPicker, pydate, qdate
+from ui.widgets.period_picker import PeriodPicker
+from ui.widgets.qt_dates import pydate, qdate
 from ui.widgets.report_view import ReportView, tables_html, write_pdf
 from ui.widgets.rich_text import plain_label
 

@@ -7,24 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QWidget
 
 from clinic_desktop.rules.periods import Period, PeriodKind, period_of
+from ui.widgets.qt_dates import pydate, qdate
 from ui.widgets.rich_text import plain_label
 
 ALL_KINDS = (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER,
              PeriodKind.YEAR, PeriodKind.CUSTOM)
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(edit: QDateEdit) -> date:
-    value = edit.date().toPython()
-    assert isinstance(value, date)
-    return value
 
 
 class PeriodPicker(QWidget):

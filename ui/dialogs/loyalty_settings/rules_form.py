@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,14 +50,11 @@ from ui.dialogs.loyalty_settings.fields import (
 )
 from ui.errors import FieldErrors
 from ui.widgets.common import make_table
+from ui.widgets.qt_dates import qdate
 from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 NAME, POINTS = range(2)
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def spin(low: int, high: int, suffix: str = "", step: int = 1) -> QSpinBox:
