@@ -4,7 +4,7 @@ Each round opens the booking dialog from the calendar for real (``exec``, as 新
 and closes it. Measured: how long the dialog takes to open (from the click to its event loop
 running), and the memory the process keeps per dialog once they are closed (the resident
 size after 300 more, over 300). Before dialogs were deleted on closing, each stayed a hidden
-child of the page: about 1.5 MB a booking dialog, for the whole day.
+child of the page: 1.35 MB a booking dialog, for the whole day.
 """
 
 from __future__ import annotations
@@ -82,4 +82,3 @@ def test_booking_dialogs_of_a_day(benchmark: object, qapp: QApplication,
     assert page.findChildren(BookingDialog) == []
     page.close()
     db.close()
-

@@ -63,7 +63,7 @@ class Dialog(QDialog):
     def exec(self) -> int:
         """Run the dialog; once it has returned it is deleted (after the caller's handler,
         which may still read what the person chose). A dialog's parent would otherwise keep
-        it, hidden, for as long as the page lives: 1.5 MB for each booking a receptionist
+        it, hidden, for as long as the page lives: 1.35 MB for each booking a receptionist
         opens, all day."""
         try:
             return super().exec()
