@@ -10,9 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.changes import ChangeSet
@@ -26,6 +26,7 @@ from clinic_desktop.services.calendar import appointments_between
 from clinic_desktop.services.chairs import add_chair
 from clinic_desktop.services.patients import PatientInput, create_patient
 from clinic_desktop.services.staff import add_staff
+from tests.ui.modal import run_deferred_deletions, when_open
 from ui.app_services import AppServices
 from ui.calendar import page as page_module
 from ui.calendar.booking_dialog import BookingDialog
@@ -487,19 +488,11 @@ def test_a_booking_dialog_is_gone_once_the_booking_is_made(
 ) -> None:
     """Run for real (``exec``), the dialog gives its booking to the page and is then deleted:
     a receptionist's hundred bookings a day do not stay behind as hidden dialogs."""
-    opened: list[BookingDialog] = []
-
-    def book_and_close() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, BookingDialog)
-        opened.append(dialog)
-        dialog.submit()
-
-    QTimer.singleShot(0, book_and_close)
+    opened = when_open(BookingDialog, BookingDialog.submit)
     booked = page.book_for_patient(clinic["张三"])
     assert booked is not None and opened  # read from the dialog after its exec returned
     assert page.findChildren(BookingDialog) == opened
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    run_deferred_deletions()
     assert page.findChildren(BookingDialog) == []
 
 
@@ -510,18 +503,10 @@ def test_a_bookings_right_click_menu_is_gone_once_closed(
     book(services, clinic, "张三", "dr.li", local(9))
     [view] = appointments_between(services.ctx, local(0), local(23, 59))
     before = len(page.findChildren(QMenu))
-    shown: list[QMenu] = []
-
-    def close_menu() -> None:
-        menu = QApplication.activePopupWidget()
-        assert isinstance(menu, QMenu)
-        shown.append(menu)
-        menu.close()
-
-    QTimer.singleShot(0, close_menu)
+    shown = when_open(QMenu, QMenu.close)
     page.context_menu(view, QPoint(100, 100))
     assert shown and len(page.findChildren(QMenu)) == before + 1
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    run_deferred_deletions()
     assert len(page.findChildren(QMenu)) == before
 
 

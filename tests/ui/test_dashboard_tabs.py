@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from clinic_desktop.services.insight.retention import (
     source_funnel,
 )
 from clinic_desktop.storage.models.engagement import Feedback
+from tests.ui.modal import run_deferred_deletions
 from tests.unit.insight.clinic import Clinic, build
 from ui.app_services import AppServices
 from ui.pages.dashboard.complaints_tab import ResolveComplaintDialog
@@ -143,7 +144,7 @@ def test_a_window_modal_dialog_is_gone_once_finished(page: DashboardPage) -> Non
     assert dialog is not None and dialog.isVisible()
     dialog.reject()
     assert tab.findChildren(ResolveComplaintDialog) == [dialog]
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    run_deferred_deletions()
     assert tab.findChildren(ResolveComplaintDialog) == []
 
 

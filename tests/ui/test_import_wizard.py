@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -16,6 +15,7 @@ from clinic_desktop.clock import FixedClock
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
 from clinic_desktop.services import import_batches, imports
 from clinic_desktop.storage.models.patient import Patient
+from tests.ui.modal import run_deferred_deletions, when_open
 from ui.app_services import AppServices
 from ui.dialogs.import_wizard import HEADER_COLOUR, ImportWizard
 from ui.pages.import_page import ImportPage
@@ -165,18 +165,14 @@ def test_a_closed_wizard_does_not_stay_with_the_page(qtbot: QtBot, services: App
     """The wizard keeps the sheet it read and its dry run's cleaning: closed, it goes."""
     page = ImportPage(services)
     qtbot.addWidget(page)
-    opened: list[ImportWizard] = []
 
-    def read_then_close() -> None:
-        wizard = QApplication.activeModalWidget()
-        assert isinstance(wizard, ImportWizard)
-        opened.append(wizard)
+    def read_then_close(wizard: ImportWizard) -> None:
         wizard.open_file(sample)
         assert wizard.preview is not None  # the sheet is held
         wizard.reject()
 
-    QTimer.singleShot(0, read_then_close)
+    opened = when_open(ImportWizard, read_then_close)
     page.open_wizard()
     assert opened and page.findChildren(ImportWizard) == opened
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    run_deferred_deletions()
     assert page.findChildren(ImportWizard) == []
