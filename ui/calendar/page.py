@@ -67,7 +67,7 @@ from ui.calendar.week_grid import WeekData, WeekGrid, day_title
 from ui.dialogs.payment_dialog import PaymentDialog
 from ui.icons import icon
 from ui.pages import PageSpec
-from ui.widgets.common import page_header
+from ui.widgets.common import page_header, pop_up
 from ui.widgets.contact_reveal import ContactReveals
 from ui.widgets.qt_dates import qdate
 from ui.widgets.rich_text import rich_plain
@@ -379,8 +379,7 @@ class CalendarPage(QWidget):
         menu.addAction(self.tr("预约历史"), lambda: self.show_history(view))
         if self.reveals.can_reveal(view.patient_id, view.patient_mobile):
             menu.addAction(self.tr("显示完整号码"), lambda: self.reveal_mobile(view))
-        menu.exec(where)
-        menu.deleteLater()  # one per right-click: not kept with the page all day
+        pop_up(menu, where)
 
     def reveal_mobile(self, view: AppointmentView) -> None:
         """The masked number in full (audited), said at once: the tooltip shows it from now."""

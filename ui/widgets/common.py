@@ -1,13 +1,15 @@
-"""Small building blocks shared by pages: a configured table view, a page header."""
+"""Small building blocks shared by pages: a configured table view, a page header, a
+right-click menu."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -79,3 +81,10 @@ def button_row(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
     if not stretch_first:
         row.addStretch(1)
     return row
+
+
+def pop_up(menu: QMenu, at: QPoint) -> None:
+    """Show a menu made for one right-click at ``at`` (global), then delete it: its parent
+    would otherwise keep every one, hidden, for as long as the page lives."""
+    menu.exec(at)
+    menu.deleteLater()

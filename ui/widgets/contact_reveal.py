@@ -20,6 +20,7 @@ from clinic_desktop.context import Actor
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.contacts import RevealedContact, reveal_contact
 from ui.app_services import AppServices
+from ui.widgets.common import pop_up
 from ui.widgets.table_model import RECORD_ROLE, Column, resize_columns_to_contents
 
 R = TypeVar("R")
@@ -114,8 +115,7 @@ def attach(view: QTableView, reveals: ContactReveals, patient_of: Callable[[Any]
         context = QMenu(view)
         context.addAction(QCoreApplication.translate("ContactReveals", "显示完整号码")) \
             .triggered.connect(lambda: reveal(record))
-        context.exec(view.viewport().mapToGlobal(point))
-        context.deleteLater()  # one per right-click: not kept with the view
+        pop_up(context, view.viewport().mapToGlobal(point))
 
     def double_clicked(index: QModelIndex) -> None:
         if index.column() == phone_column:

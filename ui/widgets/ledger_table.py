@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 from clinic_desktop.permissions import Permission
 from clinic_desktop.services.billing import LedgerRecord, kind_label, method_label
 from ui.app_services import AppServices
-from ui.widgets.common import make_table, selected_record
+from ui.widgets.common import make_table, pop_up, selected_record
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
 
 NOTE_COLUMN = 4
@@ -84,8 +84,7 @@ class LedgerTable:
             self.show_receipt)
         if self.services.can(Permission.BILLING_EDIT) and not entry.reversed:
             menu.addAction(translate("LedgerTable", "冲正…")).triggered.connect(self.reverse)
-        menu.exec(self.view.viewport().mapToGlobal(point))
-        menu.deleteLater()  # one per right-click: not kept with the table
+        pop_up(menu, self.view.viewport().mapToGlobal(point))
 
     def show_receipt(self) -> None:
         from clinic_desktop.services.loyalty.receipts import receipt_of

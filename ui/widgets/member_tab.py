@@ -34,7 +34,7 @@ from clinic_desktop.services.loyalty.referrals import ReferredPatient
 from clinic_desktop.services.loyalty.tiers import TierChangeInfo, cause_label
 from ui.app_services import AppServices
 from ui.dialogs import loyalty_actions as actions
-from ui.widgets.common import make_table, selected_record
+from ui.widgets.common import make_table, pop_up, selected_record
 from ui.widgets.ledger_table import fit_columns, money
 from ui.widgets.rich_text import plain_label
 from ui.widgets.table_model import Column, RecordTableModel, SortProxy
@@ -327,8 +327,7 @@ class MemberTab(QWidget):
         void = menu.addAction(self.tr("作废…"))
         void.triggered.connect(lambda: actions.VoidCouponDialog(self.services, coupon,
                                                                 self).exec())
-        menu.exec(self.coupon_view.viewport().mapToGlobal(point))
-        menu.deleteLater()  # one per right-click: not kept with the tab
+        pop_up(menu, self.coupon_view.viewport().mapToGlobal(point))
 
     def _open_referrer(self) -> None:
         if self.card is not None and self.card.referrals.referred_by is not None:
