@@ -26,9 +26,9 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """The search objects the migrations keep by hand: SQLite's FTS5 table (and its shadow
-    tables), PostgreSQL's patient_search_* indexes (migration 24)."""
-    return name is None or not name.startswith(("patient_fts", "patient_search_"))
+    """The objects the migrations keep by hand: SQLite's FTS5 table (and its shadow tables),
+    PostgreSQL's patient_search_* indexes (migration 24) and bulk_hold table (migration 29)."""
+    return name is None or not name.startswith(("patient_fts", "patient_search_", "bulk_hold"))
 
 
 def _configure(connection: object) -> None:

@@ -100,6 +100,10 @@ def cmd_grant_app_role(run: Invocation) -> int:
                     f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"',
                     f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'):
                 connection.execute(text(statement))
+            if connection.execute(text("SELECT to_regclass('bulk_hold')")).scalar():
+                # What an import sets aside, run as the owner (migration 29): its functions
+                # write it, the workstations do not.
+                connection.execute(text(f'REVOKE ALL ON bulk_hold FROM "{role}"'))
     finally:
         db.close()
     run.print(_("已授权角色 {role}：可读写诊所数据，审计日志只能新增和查看；结构升级（init）请用"

@@ -78,11 +78,12 @@ from clinic_desktop.services.import_values import (
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
 from clinic_desktop.services.insight.patient_money import batch_writes
 from clinic_desktop.services.patients import _today, sources
-from clinic_desktop.storage.bulk import bulk_insert, table_of
+from clinic_desktop.storage.bulk import CHUNK_ROWS, bulk_insert, table_of
 from clinic_desktop.storage.bulk_overlap import overlapped
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
+from clinic_desktop.storage.wal_checkpoint import checkpoint_after_commit
 
 POLICIES = ("merge", "skip", "create")
 PREVIEW_ROWS = 30
@@ -316,6 +317,10 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         write_new_tiers(ctx, session, opening.tier_targets(), batch.id)
         care_plans = plans_for_import(session, ctx.now())
         report(55, 100, _("正在写入患者…"))
+        if len(plan.new) + len(plan.visits) >= CHUNK_ROWS:
+            # Tens of megabytes: copied from SQLite's log into its file after the commit, on
+            # a thread of its own, not before the summary (``storage.wal_checkpoint``).
+            checkpoint_after_commit(session.connection())
         # SQLite builds the indexes and the search index of what was just written on a second
         # thread while the Python work that follows goes on (``storage.bulk_overlap``).
         with overlapped(session.connection()) as later:

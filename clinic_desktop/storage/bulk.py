@@ -28,7 +28,8 @@ What SQLite itself costs is then cut four ways on SQLite:
 - with ``rebuild_indexes``, a table that holds fewer rows than the batch adds has its
   secondary indexes dropped for the insert and created again after it (one sort each, not one
   B-tree insert per row and index), inside the caller's transaction: a rollback restores them
-  as SQLite's DDL is transactional;
+  as SQLite's DDL is transactional (on PostgreSQL its foreign keys too, by the table's owner:
+  ``rebuilt_indexes``);
 - ``quiet_triggers`` sets aside, the same way, insert triggers that would do nothing for any
   row of the batch (they wait on an empty table: the dashboard's day cache).
 
@@ -46,7 +47,7 @@ from itertools import groupby, islice, repeat
 from operator import add, is_, mul
 from typing import Any, cast
 
-from sqlalchemy import Connection, Integer, Table, func, select
+from sqlalchemy import Connection, Integer, Table, func, select, text
 
 from clinic_desktop.storage.pg_bulk import copy_rows, is_postgresql, reserve_ids
 
@@ -193,10 +194,34 @@ def rebuilt_indexes(connection: Connection, table: Table, adding: int, *,
 
     Unique indexes stay (they enforce a constraint row by row), as do all of them once the
     database has planner statistics (``sqlite_stat1``: dropping an index drops its figures).
-    The count is estimated from the largest id, which never undercounts."""
+    The count is estimated from the largest id, which never undercounts.
+
+    On PostgreSQL the table's owner does it (``bulk_hold`` and ``bulk_restore``, migration 29:
+    the workstations' login may not drop an index), for its foreign keys too, by the same
+    rule; whatever is still set aside is made again when the transaction commits."""
+    if is_postgresql(connection):
+        with _held_by_owner(connection, table, adding, create):
+            yield
+        return
     with _set_aside(connection, "INDEX", _droppable_indexes(connection, table, adding),
                     create):
         yield
+
+
+@contextmanager
+def _held_by_owner(connection: Connection, table: Table, adding: int,
+                   create: Run | None) -> Iterator[None]:
+    held = adding >= CHUNK_ROWS and connection.execute(
+        text("SELECT bulk_hold(:table, :adding)"),
+        {"table": table.name, "adding": adding}).scalar_one()
+    yield
+    # After an error the server's transaction is aborted and its rollback restores them.
+    if held:
+        restore = f"SELECT bulk_restore('{table.name}')"  # a model's table name: no quote
+        if create is None:
+            connection.exec_driver_sql(restore)
+        else:
+            create(restore)
 
 
 # An insert trigger that acts only while another table holds rows: ``… FOR EACH ROW WHEN EXISTS

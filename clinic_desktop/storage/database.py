@@ -29,7 +29,10 @@ from clinic_desktop.errors import DatabaseUnusable, EnvironmentProblem, KeyRequi
 from clinic_desktop.file_modes import PRIVATE_FILE, tighten
 from clinic_desktop.i18n import _
 from clinic_desktop.paths import DataDir
-from clinic_desktop.storage import models  # noqa: F401 - registers every table
+from clinic_desktop.storage import (
+    models,  # noqa: F401 - registers every table
+    wal_checkpoint,
+)
 from clinic_desktop.storage.audit_trail import AuditTrail, head_path_for
 from clinic_desktop.storage.engine import SQLITE_BEGIN, create_engine_for_url, create_sqlite_engine
 from clinic_desktop.storage.migrate import head_revision, upgrade_to_head
@@ -159,6 +162,7 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def close(self) -> None:
+        wal_checkpoint.wait(self.engine)
         self.engine.dispose()
 
 

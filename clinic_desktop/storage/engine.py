@@ -18,6 +18,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
 
+from clinic_desktop.storage import wal_checkpoint
 from clinic_desktop.storage.sqlite_files import key_pragma
 
 BUSY_TIMEOUT_MS = 5000
@@ -56,6 +57,7 @@ def _sqlite_engine(url: str | URL, **options: Any) -> Engine:
     engine = create_engine(url, future=True, **options)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "checkin", wal_checkpoint.on_checkin)
     return engine
 
 

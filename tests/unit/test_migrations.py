@@ -19,9 +19,9 @@ from clinic_desktop.storage.migrate import alembic_config
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """As ``db/env.py``: the search objects the migrations keep by hand (SQLite's FTS5 table
-    and its shadow tables, PostgreSQL's patient_search_* indexes)."""
-    return name is None or not name.startswith(("patient_fts", "patient_search_"))
+    """As ``db/env.py``: the objects the migrations keep by hand (SQLite's FTS5 table and its
+    shadow tables, PostgreSQL's patient_search_* indexes and bulk_hold table)."""
+    return name is None or not name.startswith(("patient_fts", "patient_search_", "bulk_hold"))
 
 
 @pytest.fixture
