@@ -215,7 +215,7 @@ def _held_by_owner(connection: Connection, table: Table, adding: int,
         text("SELECT bulk_hold(:table, :adding)"),
         {"table": table.name, "adding": adding}).scalar_one()
     yield
-    # After an error the server's transaction is aborted and its rollback restores them.
+    # After an error the caller's rollback restores them (a commit would too: migration 29).
     if held:
         restore = f"SELECT bulk_restore('{table.name}')"  # a model's table name: no quote
         if create is None:

@@ -50,7 +50,7 @@ def _start(engine: Engine) -> None:
     with _lock:
         running = _running.get(id(engine))
         if running is not None and running.is_alive():
-            return  # it copies whatever the log holds when it runs
+            return  # what it leaves, the next commit's own checkpoint copies
         thread = threading.Thread(target=checkpoint, args=(engine,), name="wal-checkpoint",
                                   daemon=True)
         _running[id(engine)] = thread
