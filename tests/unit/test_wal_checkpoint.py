@@ -34,12 +34,22 @@ def _autocheckpoints(db: Database) -> Iterator[int]:
         yield connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
 
 
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Engine]:
+    """The engines whose deferred checkpoint would have started (none runs)."""
+    found: list[Engine] = []
+    monkeypatch.setattr(wal_checkpoint, "_start", found.append)
+    return found
+
+
+def _file(db: Database) -> Path:
+    assert isinstance(db.path, Path)
+    return db.path
+
+
 def test_the_commit_leaves_the_copy_to_a_thread(database: Database,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[Engine] = []
-    monkeypatch.setattr(wal_checkpoint, "_start", started.append)
-    path = database.path
-    assert isinstance(path, Path)
+                                                started: list[Engine]) -> None:
+    path = _file(database)
     before = path.stat().st_size
     _write_big(database, deferred=True)
     assert path.stat().st_size == before  # committed into the log only
@@ -52,11 +62,8 @@ def test_the_commit_leaves_the_copy_to_a_thread(database: Database,
 
 
 def test_without_it_the_commit_copies_the_log_itself(database: Database,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[Engine] = []
-    monkeypatch.setattr(wal_checkpoint, "_start", started.append)
-    path = database.path
-    assert isinstance(path, Path)
+                                                     started: list[Engine]) -> None:
+    path = _file(database)
     before = path.stat().st_size
     _write_big(database, deferred=False)
     assert path.stat().st_size > before + ROWS * 300 and started == []
