@@ -19,8 +19,9 @@ This revision lets any login ask the owner to do it, within limits the owner set
   every row of the batch in one join) and forgets the notes.
 * Nothing can commit without them: a deferred constraint trigger on ``bulk_hold`` restores,
   at commit, whatever is still noted. A rollback restores them as it undoes the drop (DDL is
-  transactional). No login but the owner may write ``bulk_hold`` (a trigger checks who does,
-  whatever was granted), since its definitions are run as the owner.
+  transactional). No login but the owner may write or empty ``bulk_hold`` (a trigger checks
+  who does, whatever was granted), since its definitions are run as the owner and a note
+  deleted would leave what it names set aside for good.
 
 Dropping an index locks its table until the transaction ends, so while a first import runs
 other workstations wait for that table; a later import into a table already holding more rows
@@ -58,7 +59,7 @@ BEGIN
         RAISE EXCEPTION 'bulk_hold is written by bulk_hold() only'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN NEW;
+    RETURN COALESCE(NEW, OLD);
 END
 $$
 """
@@ -145,8 +146,11 @@ def upgrade() -> None:
     op.execute(_TABLE)
     op.execute("REVOKE ALL ON bulk_hold FROM PUBLIC")
     op.execute(_OWNER_ONLY)
-    op.execute("CREATE TRIGGER bulk_hold_owner_only BEFORE INSERT OR UPDATE ON bulk_hold "
-               "FOR EACH ROW EXECUTE FUNCTION bulk_hold_owner_only()")
+    # Nor may another login delete a note: what it set aside would then never come back.
+    op.execute("CREATE TRIGGER bulk_hold_owner_only BEFORE INSERT OR UPDATE OR DELETE ON "
+               "bulk_hold FOR EACH ROW EXECUTE FUNCTION bulk_hold_owner_only()")
+    op.execute("CREATE TRIGGER bulk_hold_no_truncate BEFORE TRUNCATE ON bulk_hold "
+               "FOR EACH STATEMENT EXECUTE FUNCTION bulk_hold_owner_only()")
     op.execute(_HOLD)
     op.execute(_RESTORE)
     op.execute(_AT_COMMIT)

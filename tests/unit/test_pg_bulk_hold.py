@@ -142,6 +142,18 @@ def test_the_workstations_login_may_not_write_what_is_run_as_the_owner(
     with pytest.raises(DBAPIError, match="bulk_hold is written by bulk_hold"), \
             desk.begin() as connection:
         connection.execute(text(drop))
+    with database.engine.begin() as connection:
+        connection.execute(text(f"GRANT DELETE, TRUNCATE ON bulk_hold TO {DESK}"))
+    # (TRUNCATE after a hold in the same transaction the server refuses by itself: the hold
+    # left a deferred trigger event pending.)
+    for forget, refusal in (("DELETE FROM bulk_hold", "bulk_hold is written by bulk_hold"),
+                            ("TRUNCATE bulk_hold", "pending trigger events")):
+        with pytest.raises(DBAPIError, match=refusal), desk.begin() as connection:
+            assert connection.execute(text("SELECT bulk_hold('visit', 10000)")).scalar()
+            connection.execute(text(forget))  # what was set aside would never come back
+    with pytest.raises(DBAPIError, match="bulk_hold is written by bulk_hold"), \
+            desk.begin() as connection:
+        connection.execute(text("TRUNCATE bulk_hold"))
     with pytest.raises(DBAPIError, match="may not be held"), desk.begin() as connection:
         connection.execute(text("SELECT bulk_hold('audit_entry', 10000)"))
     with database.engine.connect() as connection:
