@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 _AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, which the engine keeps
 _DEFERRED = "clinic_checkpoint_after"  # the pool entry's info: whose log to copy when back
-_running: dict[int, threading.Thread] = {}  # by id(engine)
+_running: weakref.WeakKeyDictionary[Engine, threading.Thread] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -48,12 +49,12 @@ def on_checkin(dbapi_connection: Any, record: Any) -> None:
 
 def _start(engine: Engine) -> None:
     with _lock:
-        running = _running.get(id(engine))
+        running = _running.get(engine)
         if running is not None and running.is_alive():
             return  # what it leaves, the next commit's own checkpoint copies
         thread = threading.Thread(target=checkpoint, args=(engine,), name="wal-checkpoint",
                                   daemon=True)
-        _running[id(engine)] = thread
+        _running[engine] = thread
         thread.start()
 
 
@@ -74,6 +75,6 @@ def checkpoint(engine: Engine) -> None:
 def wait(engine: Engine) -> None:
     """Until ``engine``'s deferred checkpoint, if one runs, has finished."""
     with _lock:
-        thread = _running.pop(id(engine), None)
+        thread = _running.pop(engine, None)
     if thread is not None:
         thread.join()

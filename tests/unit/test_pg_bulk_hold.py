@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, Table, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from clinic_desktop.cli import EXIT_OK
@@ -171,11 +171,10 @@ def test_a_first_import_by_the_workstations_login_builds_them_once_and_keeps_the
     hold = bulk._held_by_owner  # noqa: SLF001
 
     @contextmanager
-    def watched(connection: Connection, table: object, adding: int,
-                create: object) -> Iterator[None]:
-        with hold(connection, table, adding, create):  # type: ignore[arg-type]
-            name = table.name  # type: ignore[attr-defined]
-            during[name] = len(_schema(connection, name))
+    def watched(connection: Connection, table: Table, adding: int,
+                create: bulk.Run | None) -> Iterator[None]:
+        with hold(connection, table, adding, create):
+            during[table.name] = len(_schema(connection, table.name))
             yield
 
     monkeypatch.setattr(bulk, "_held_by_owner", watched)

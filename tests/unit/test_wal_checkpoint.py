@@ -71,7 +71,7 @@ def test_without_it_the_commit_copies_the_log_itself(database: Database,
 
 def test_closing_waits_for_the_copy(database: Database) -> None:
     _write_big(database, deferred=True)
-    thread = wal_checkpoint._running.get(id(database.engine))  # noqa: SLF001
+    thread = wal_checkpoint._running.get(database.engine)  # noqa: SLF001
     assert thread is not None
     database.close()
-    assert not thread.is_alive() and id(database.engine) not in wal_checkpoint._running  # noqa: SLF001
+    assert not thread.is_alive() and database.engine not in wal_checkpoint._running  # noqa: SLF001
