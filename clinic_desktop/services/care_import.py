@@ -3,7 +3,7 @@
 What the plans make of the treatments is worked out by ``care.expand_imported`` (once per plan
 and visit date); here its tasks become ``care_task`` columns, each task taking its treatment's
 own dedupe key, as ``care.plan_imported_treatments`` wrote them. The import's writer prepares
-the insert (``import_writer.BatchWriter.write_visits``) and its chunks go to SQLite on the
+the insert (``import_writer.BatchWriter.visits_in_bulk``) and its chunks go to SQLite on the
 second thread beside the import's other work.
 """
 

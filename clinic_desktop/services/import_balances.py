@@ -50,7 +50,7 @@ from clinic_desktop.services.import_writer import charge_of, payment_of
 from clinic_desktop.services.loyalty.common import PRINCIPAL, fen, fen_sum, yuan
 from clinic_desktop.services.loyalty.opening import refresh_caches_in_bulk
 from clinic_desktop.services.loyalty.points import expiry_for
-from clinic_desktop.services.loyalty.rules import rules_in
+from clinic_desktop.services.loyalty.rules import LoyaltyRules, rules_in
 from clinic_desktop.services.loyalty.tiers import add_months
 from clinic_desktop.storage.bulk import bulk_insert, table_of
 from clinic_desktop.storage.models.clinical import LedgerEntry
@@ -440,13 +440,16 @@ TIER_COLUMNS = ("patient_id", "tier_id", "at", "cause", "manual", "held_until", 
 
 
 def write_openings(ctx: Context, session: Session, opening: OpeningPlan, new_ids: Sequence[int],
-                   batch_id: int, *, file_name: str, today: date) -> None:
+                   batch_id: int, *, file_name: str, today: date,
+                   rules: LoyaltyRules | None = None) -> None:
     """The opening entries, in bulk; then the cached tier and points of the patients already
-    on file (the new patients' were written with them)."""
+    on file (the new patients' were written with them). ``rules``: the loyalty rules in force
+    ``today`` when the caller has read them already."""
     if not opening.entries:
         return
     now, staff = ctx.now(), ctx.actor.staff_id
-    rules = rules_in(session, today)
+    if rules is None:
+        rules = rules_in(session, today)
     expires, held_until = expiry_for(rules, today), add_months(today, rules.tier_window_months)
     source = file_name[:120]
     value_note = _("期初储值：导入“{file}”", file=source)

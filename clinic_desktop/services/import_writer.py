@@ -2,10 +2,11 @@
 merges into existing patients (with what undo needs), inside the caller's transaction.
 
 The patients' search index, and on a first import the tables' indexes (``storage.bulk``), are
-built after their rows, on a second thread while the visits' rows are worked out in Python
-(``prepare_visits``, then ``write_visits``; ``storage.bulk_overlap``). The visits, treatments,
-ledger entries and care tasks are inserted on that thread too: everything ``write_visits``
-reads is read first, so the main thread hands over their chunks and goes on.
+built after their rows, on a second thread while the visits' rows and their care tasks are
+worked out in Python (``prepare_visits``, ``write_visits``; ``storage.bulk_overlap``). The
+visits, treatments, ledger entries and care tasks are inserted on that thread too: everything
+their inserts read is read before (``visits_in_bulk``), so the main thread hands over their
+chunks and goes on.
 
 The inserts are built a column at a time (``storage.bulk.insert_columns``): each column is
 one comprehension over the batch, the values every row shares (the instant, the user, the
@@ -68,7 +69,8 @@ class BatchWriter:
         self.later: Overlap | None = None
         self.held: set[str] = set()  # tables whose indexes ``indexes_held`` keeps dropped
         self.search_held = False  # ``patients_in_bulk`` fills the search index after its block
-        self.tasks_insert: ColumnInsert | None = None  # see ``write_visits``
+        self.opened: _OpenedVisits | None = None  # see ``visits_in_bulk``
+        self.tasks_insert: ColumnInsert | None = None  # the care tasks' (``visits_in_bulk``)
 
     def at_noon(self, day: date) -> datetime:
         if day not in self.noon:
@@ -307,48 +309,72 @@ class BatchWriter:
         return PreparedVisits(visit, treatment, ledger, [i for i, _kind in entries], treatments,
                               sum(1 for _i, kind in entries if kind == "payment"))
 
-    def write_visits(self, prepared: PreparedVisits, *,
-                     tasks: bool = False) -> list[ImportedTreatment]:
-        """One visit per row, its treatment line, its charge and its payment; returns the
-        treatments with their ids. ``tasks``: also prepare the insert of their care tasks
-        (``tasks_insert``, for ``care_import.plan_imported_treatments``).
+    @contextmanager
+    def visits_in_bulk(self, count: int) -> Iterator[None]:
+        """For writing ``count`` visits with their treatments, ledger entries and care tasks
+        (``write_visits``, then ``care_import.plan_imported_treatments`` with
+        ``tasks_insert``): everything those writes read from the database (each table's
+        triggers and next id, its indexes set aside: ``storage.bulk``) is read as the block
+        opens, so the Python work between the visits' preparation and their care tasks needs
+        no statement of this thread.
 
-        Everything this reads comes first: each table's triggers and next id, and its indexes
-        set aside (``storage.bulk``). The rows then go to the second thread when the writer
-        has one (``later``), table after table, each table's indexes queued after its rows,
-        while the import goes on with the care tasks."""
-        if not prepared.treatments:
-            return []
+        The import opens it before the patients' indexes and search index are queued: that
+        Python work then runs while SQLite builds them on the second thread. A statement
+        from this thread would wait for them first (``bulk_overlap``), and Python work beside
+        the visits' own inserts holds those up (each row's values are bound under the GIL).
+
+        The ledger's and the care tasks' indexes are set aside by the number of visits (how
+        many tasks the visits raise is known only once they are prepared) and built after the
+        block; the visits' and the treatments' right after their rows."""
+        if not count:
+            yield
+            return
         now, staff = self.ctx.now(), self.ctx.actor.staff_id
         same = {"created_by": staff, "import_batch_id": self.batch_id}
+        with self.indexes_held(LedgerEntry, count), self.indexes_held(CareTask, count), \
+                ExitStack() as visits_aside, ExitStack() as treatments_aside:
+            self.opened = _OpenedVisits(
+                self._column_insert(Visit, list(VISIT_COLUMNS), {"created_at": now, **same},
+                                    count, visits_aside),
+                self._column_insert(Treatment, ["visit_id", *TREATMENT_COLUMNS], {}, count,
+                                    treatments_aside),
+                self._column_insert(LedgerEntry, [*LEDGER_COLUMNS, "visit_id"], same, count,
+                                    ExitStack()),
+                visits_aside, treatments_aside)
+            self.tasks_insert = self._column_insert(CareTask, list(TASK_COLUMNS),
+                                                    shared_values(now), count, ExitStack())
+            try:
+                yield
+            finally:
+                self.opened = None
+                self.tasks_insert = None
+
+    def write_visits(self, prepared: PreparedVisits) -> list[ImportedTreatment]:
+        """One visit per row, its treatment line, its charge and its payment, inside
+        ``visits_in_bulk``; returns the treatments with their ids. Reads nothing: the rows go
+        to the second thread when the writer has one (``later``), table after table, the
+        visits' and the treatments' indexes queued after their rows."""
+        if not prepared.treatments:
+            return []
+        opened = self.opened
+        if opened is None:
+            raise ValueError("write_visits needs visits_in_bulk(…) around it")
         ledger = prepared.ledger
-        count = len(prepared.treatments)
-        with ExitStack() as visits_aside, ExitStack() as treatments_aside, \
-                ExitStack() as entries_aside:
-            visits = self._column_insert(Visit, list(prepared.visit),
-                                         {"created_at": now, **same}, count, visits_aside)
-            treatments = self._column_insert(Treatment, ["visit_id", *prepared.treatment], {},
-                                             count, treatments_aside)
-            entries = self._column_insert(LedgerEntry, [*LEDGER_COLUMNS, "visit_id"], same,
-                                          len(prepared.ledger_visits), entries_aside)
-            if tasks:
-                self.tasks_insert = self._column_insert(
-                    CareTask, list(TASK_COLUMNS), shared_values(now), count, ExitStack())
-            visit_ids = visits.write(prepared.visit)
-            visits_aside.close()  # their indexes are built next, on the second thread
-            treatment_ids = treatments.write({"visit_id": visit_ids, **prepared.treatment})
-            treatments_aside.close()
-            entries.write({**{name: ledger[name] for name in LEDGER_COLUMNS},
-                           "visit_id": [visit_ids[i] for i in prepared.ledger_visits]},
-                          want_ids=False)
+        visit_ids = opened.visits.write(prepared.visit)
+        opened.visits_aside.close()  # their indexes are built next, on the second thread
+        treatment_ids = opened.treatments.write({"visit_id": visit_ids, **prepared.treatment})
+        opened.treatments_aside.close()
+        opened.entries.write({**{name: ledger[name] for name in LEDGER_COLUMNS},
+                              "visit_id": [visit_ids[i] for i in prepared.ledger_visits]},
+                             want_ids=False)
         _placeholders, *fields = zip(*prepared.treatments, strict=True)
         return list(map(ImportedTreatment._make, zip(treatment_ids, *fields, strict=True)))
 
     def _column_insert(self, model: type[Any], names: list[str], same: dict[str, Any],
                        adding: int, aside: ExitStack) -> ColumnInsert:
-        """A prepared bulk insert into ``model``'s table (see ``write_visits``); the table's
-        indexes and quiet triggers are set aside on ``aside`` unless ``indexes_held`` holds
-        them (for the care tasks it must: their rows come after ``write_visits``)."""
+        """A prepared bulk insert into ``model``'s table (see ``visits_in_bulk``); the
+        table's indexes and quiet triggers are set aside on ``aside`` unless ``indexes_held``
+        holds them (for the care tasks it must: their rows come after ``write_visits``)."""
         if model is CareTask and CareTask.__tablename__ not in self.held:
             raise ValueError("the care tasks' insert needs indexes_held(CareTask, …)")
         table = table_of(model)
@@ -368,7 +394,22 @@ class BatchWriter:
             self.session.connection().exec_driver_sql(sql, rows)
 
 
+# The columns ``prepare_visits`` gives, in order (``visits_in_bulk`` prepares their inserts).
+VISIT_COLUMNS = ("patient_id", "visit_date", "doctor_id", "notes")
+TREATMENT_COLUMNS = ("procedure_type_id", "procedure_name", "site", "notes", "amount")
 LEDGER_COLUMNS = ("patient_id", "at", "kind", "method", "amount", "note")
+
+
+@dataclass(frozen=True)
+class _OpenedVisits:
+    """The inserts ``visits_in_bulk`` prepared, and where the visits' and the treatments'
+    set-aside indexes wait to be built."""
+
+    visits: ColumnInsert
+    treatments: ColumnInsert
+    entries: ColumnInsert
+    visits_aside: ExitStack
+    treatments_aside: ExitStack
 
 
 @dataclass(frozen=True)

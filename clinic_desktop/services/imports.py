@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,11 +78,10 @@ from clinic_desktop.services.import_values import (
 )
 from clinic_desktop.services.import_writer import BatchWriter, payment_of
 from clinic_desktop.services.insight.patient_money import batch_writes
+from clinic_desktop.services.loyalty.rules import rules_in
 from clinic_desktop.services.patients import _today, sources
 from clinic_desktop.storage.bulk import CHUNK_ROWS, bulk_insert, table_of
 from clinic_desktop.storage.bulk_overlap import overlapped
-from clinic_desktop.storage.models.care import CareTask
-from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.imports import ImportBatch, ImportRowError
 from clinic_desktop.storage.wal_checkpoint import checkpoint_after_commit
 
@@ -323,7 +323,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             checkpoint_after_commit(session.connection())
         # SQLite builds the indexes and the search index of what was just written on a second
         # thread while the Python work that follows goes on (``storage.bulk_overlap``).
-        with overlapped(session.connection()) as later:
+        with overlapped(session.connection()) as later, ExitStack() as visits_block:
             writer.later = later
             undo = writer.apply_merges(plan.merged)
             on_file = look_up_referrers(session, plan)
@@ -334,6 +334,14 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
                                               overwrite=request.overwrite, on_file=on_file)
                 write_referrers(session, relations, {pid for _p, pid, _f in plan.merged}, undo)
                 write_tags(session, plan, new_ids, batch.id, relations)
+                # What the visits' writes read is read now, before the patients' indexes and
+                # search index are queued: the Python work from here to the care tasks then
+                # runs while SQLite builds them (``visits_in_bulk``). The per-patient money
+                # triggers on the ledger (``patient_money``) are paused for the batch's
+                # entries, whose sums are then added in one grouped statement.
+                visits_block.enter_context(writer.visits_in_bulk(len(plan.visits)))
+                visits_block.enter_context(batch_writes(session, batch.id))
+                rules = rules_in(session, today) if opening.entries else None
             if check:
                 check()
             visits = writer.prepare_visits(plan.visits, new_ids)
@@ -341,20 +349,14 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             if check:
                 check()  # a cancel here also stops what runs on the second thread
             report(70, 100, _("正在写入就诊和账目…"))
-            # The per-patient money triggers on the ledger (``patient_money``) are paused for
-            # the batch's entries, whose sums are then added in one grouped statement.
-            # The rows go to the second thread table after table; the care tasks' insert is
-            # prepared with the others (``write_visits``), so none of them waits for another.
-            with writer.indexes_held(LedgerEntry, len(visits.ledger_visits)), \
-                    writer.indexes_held(CareTask, care.created), \
-                    batch_writes(session, batch.id):
-                treatments = writer.write_visits(visits, tasks=care.created > 0)
-                report(85, 100, _("正在生成回访任务…"))
-                created, skipped = plan_imported_treatments(
-                    ctx, session, treatments, write=True, per_plan=per_plan, expanded=care,
-                    insert=writer.tasks_insert)
-                write_openings(ctx, session, opening, new_ids, batch.id,
-                               file_name=request.path.name, today=today)
+            treatments = writer.write_visits(visits)
+            report(85, 100, _("正在生成回访任务…"))
+            created, skipped = plan_imported_treatments(
+                ctx, session, treatments, write=True, per_plan=per_plan, expanded=care,
+                insert=writer.tasks_insert)
+            write_openings(ctx, session, opening, new_ids, batch.id,
+                           file_name=request.path.name, today=today, rules=rules)
+            visits_block.close()
             if check:
                 check()
             writer.later = None

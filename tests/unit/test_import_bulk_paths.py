@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 
 from clinic_desktop.context import Context
 from clinic_desktop.demo.legacy_workbook import write_legacy_workbook
@@ -98,3 +98,42 @@ def test_the_shortcuts_store_what_a_plain_import_stores(
         assert _everything(admin_ctx) == _everything(plain)
     finally:
         plain.db.close()
+
+
+def test_the_visits_python_work_runs_while_the_search_index_builds(
+        admin_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the moment the patients' search index is queued to the last care task's rows, the
+    importing thread sends no statement of its own: one would wait for the second thread's
+    queue, and the visits' preparation would no longer run beside the index builds."""
+    path = write_legacy_workbook(tmp_path / "legacy.xlsx", 400)
+    monkeypatch.setattr(bulk, "CHUNK_ROWS", 40)
+    events: list[tuple[str, str]] = []
+    run, run_many = bulk_overlap.Overlap.run, bulk_overlap.Overlap.run_many
+
+    def queueing(self: bulk_overlap.Overlap, sql: str, *args: Any) -> None:
+        events.append(("queued", sql))
+        run(self, sql, *args)
+
+    def queueing_many(self: bulk_overlap.Overlap, sql: str, rows: Any) -> None:
+        events.append(("queued", sql))
+        run_many(self, sql, rows)
+
+    def own(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        events.append(("own", statement))
+
+    monkeypatch.setattr(bulk_overlap.Overlap, "run", queueing)
+    monkeypatch.setattr(bulk_overlap.Overlap, "run_many", queueing_many)
+    event.listen(admin_ctx.db.engine, "before_cursor_execute", own)
+    try:
+        summary = run_import(admin_ctx, ImportRequest(path))
+    finally:
+        event.remove(admin_ctx.db.engine, "before_cursor_execute", own)
+    assert summary.tasks_created > 0
+    search = next(i for i, (kind, sql) in enumerate(events)
+                  if kind == "queued" and sql.startswith("INSERT INTO patient_fts"))
+    last_task = max(i for i, (kind, sql) in enumerate(events)
+                    if kind == "queued" and sql.startswith('INSERT INTO "care_task"'))
+    between = [sql for kind, sql in events[search:last_task] if kind == "own"]
+    assert search < last_task and between == []
+    # and the visits' rows were queued in that stretch too, not before the search index
+    assert any(sql.startswith('INSERT INTO "visit"') for kind, sql in events[search:last_task])
