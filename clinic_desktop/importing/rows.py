@@ -36,7 +36,7 @@ from clinic_desktop.rules.legacy_values import (
     parse_phones,
     parse_sex,
 )
-from clinic_desktop.rules.text import hidden_character, normalize_text
+from clinic_desktop.rules.text import hidden_character, normalize_person_name, normalize_text
 
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
@@ -205,9 +205,11 @@ def _shown(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def _text_limit(limit: int) -> Callable[[Cell], str]:
+def _text_limit(limit: int, *, person: bool = False) -> Callable[[Cell], str]:
+    """Text of at most ``limit`` characters; ``person``: a person's name, written as the name
+    column's are (``normalize_person_name``), so ``张 伟`` the referrer is 张伟 the patient."""
     def parse(value: Cell) -> str:
-        text = cell_text(value)
+        text = normalize_person_name(cell_text(value)) if person else cell_text(value)
         if len(text) > limit:
             raise RuleError("text", _("内容太长（最多 {n} 个字符）。", n=limit))
         return text
@@ -237,7 +239,7 @@ def _email(value: Cell) -> _EmailCell | None:
 
 
 def _name(value: Cell) -> str:
-    name = cell_text(value)
+    name = normalize_person_name(cell_text(value))
     if len(name) > 64:
         raise RuleError("name", _("姓名太长（最多 64 个字符）。"))
     hidden = hidden_character(name)
@@ -375,10 +377,10 @@ def clean_sheet(
         "address": parsed("address", _text_limit(255)),
         "source": parsed("source", cell_text),
         "allergies": parsed("allergies", cell_text),
-        "referrer": parsed("referrer", _text_limit(64)),
+        "referrer": parsed("referrer", _text_limit(64, person=True)),
         "referrer_phone": parsed("referrer_phone", _loose_phone(32)),
         "tags": parsed("tags", _tags),
-        "emergency_contact": parsed("emergency_contact", _text_limit(64)),
+        "emergency_contact": parsed("emergency_contact", _text_limit(64, person=True)),
         "emergency_phone": parsed("emergency_phone", _loose_phone(32)),
         "notes": parsed("notes", normalize_text),
         "visit_date": parsed("visit_date", lambda v: parse_date(v, today=today,

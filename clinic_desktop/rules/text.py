@@ -21,6 +21,20 @@ def normalize_text(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# Han characters (the basic block, extension A, compatibility ideographs, and the private-use
+# area where legacy systems keep rare name characters) with spaces between them.
+_HAN = "\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff"
+_SPACE_IN_HAN = re.compile(f"(?<=[{_HAN}]) (?=[{_HAN}])")
+
+
+def normalize_person_name(value: object) -> str:
+    """``normalize_text``, and no space between two Han characters: sheets pad two-character
+    names to the width of three (``张 伟``, ``张　伟``), and the padded name is the same person
+    as ``张伟``. Latin names keep their spaces (``John Smith``, ``张 David``)."""
+    text = normalize_text(value)
+    return _SPACE_IN_HAN.sub("", text) if " " in text else text
+
+
 # Format characters that change how text is drawn without being seen: zero-width spaces and
 # joiners, the byte-order mark, and the direction overrides that can make "张三" display as
 # another name (U+202E turns the rest of a line around).

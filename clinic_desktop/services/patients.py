@@ -27,7 +27,7 @@ from clinic_desktop.rules.idcard import check_conflicts, parse_id_card
 from clinic_desktop.rules.masking import is_masked_of
 from clinic_desktop.rules.phone import normalize_mobile
 from clinic_desktop.rules.pinyin import search_keys
-from clinic_desktop.rules.text import hidden_character, normalize_text
+from clinic_desktop.rules.text import hidden_character, normalize_person_name, normalize_text
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.patient import Patient
@@ -188,7 +188,7 @@ def clean_input(data: PatientInput, *, today: date,
     """Normalise what was typed; a UserError names the first bad field, warnings the rest."""
     warnings: list[str] = []
     _refuse_hidden_characters(data)
-    name = normalize_text(data.name)
+    name = normalize_person_name(data.name)
     if not name:
         raise UserError(_("请填写患者姓名。"), field="name")
     if len(name) > 64:

@@ -442,3 +442,31 @@ def test_emergency_contact_and_referrer_note_are_saved_and_checked(admin_ctx: Co
         update_patient(admin_ctx, saved.id, PatientInput(name="卫一", emergency_contact="长" * 65),
                        version=saved.version)
     assert refused.value.field == "emergency_contact"
+
+
+def test_a_name_padded_with_spaces_is_the_same_person(admin_ctx: Context, tmp_path: Path) -> None:
+    """Sheets pad two-character names to the width of three (张 伟, 张　伟): the same person
+    as 张伟 on the same mobile, and the same referrer."""
+    path = files.xlsx(tmp_path / "padded.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "介绍人"],
+        ["张伟", "13800000001", "2026-10-01", "洗牙", ""],
+        ["张 伟", "１３８００００００01", "2026-10-08", "补牙", ""],
+        ["王　芳", "13800000002", "2026-10-09", "洗牙", "张　伟"],
+        ["John Smith", "13800000003", "2026-10-10", "洗牙", ""],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.patients_created == 3 and done.visits_created == 4
+    assert not [w for w in done.warnings if "家属" in w.reason]
+    ids = dict(rows_of(admin_ctx, select(Patient.name, Patient.id)))
+    assert set(ids) == {"张伟", "王芳", "John Smith"}
+    assert scalar(admin_ctx, select(func.count()).select_from(Visit)
+                  .where(Visit.patient_id == ids["张伟"])) == 2
+    assert scalar(admin_ctx, select(Patient.referred_by_id)
+                  .where(Patient.id == ids["王芳"])) == ids["张伟"]
+
+
+def test_the_patient_form_writes_a_padded_name_as_the_import_does(admin_ctx: Context) -> None:
+    made = create_patient(admin_ctx, PatientInput(name=" 欧阳　娜娜 ", mobile="13800000009"))
+    assert load_patient(admin_ctx, made.patient.id).name == "欧阳娜娜"
+    latin = create_patient(admin_ctx, PatientInput(name="Anna  Lee", mobile="13800000008"))
+    assert load_patient(admin_ctx, latin.patient.id).name == "Anna Lee"

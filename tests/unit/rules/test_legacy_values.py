@@ -185,3 +185,13 @@ def test_text_summary_rows_and_error_cells() -> None:
     assert cell_text(date(2020, 1, 2) + timedelta(days=1)) == "2020-01-03"
     assert is_summary_label("合 计：") and is_summary_label("小计") and not is_summary_label("张三")
     assert is_excel_error("#REF!") and is_excel_error("#n/a") and not is_excel_error("#3")
+
+
+def test_a_person_name_loses_the_padding_between_han_characters_only() -> None:
+    from clinic_desktop.rules.text import normalize_person_name
+    assert normalize_person_name("张 伟") == "张伟"
+    assert normalize_person_name("张\u3000\u3000伟") == "张伟"
+    assert normalize_person_name(" 欧阳 娜 娜 ") == "欧阳娜娜"
+    assert normalize_person_name("John  Smith") == "John Smith"
+    assert normalize_person_name("张 David") == "张 David"
+    assert normalize_person_name("买买提·艾力") == "买买提·艾力"
