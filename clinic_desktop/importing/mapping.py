@@ -29,7 +29,9 @@ class FieldSpec:
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", ("姓名", "患者姓名", "病人姓名", "客户姓名", "名字", "患者", "name",
-                             "patientname", "顾客姓名"), "patient", True, "张三"),
+                             "patientname", "顾客姓名", "客户名称", "客户名", "顾客名称",
+                             "患者名称", "会员姓名", "会员名称", "就诊人", "就诊人姓名"),
+              "patient", True, "张三"),
     FieldSpec("sex", ("性别", "sex", "gender"), "patient", example="男"),
     FieldSpec("birth_date", ("出生日期", "生日", "出生年月", "出生年月日", "dob",
                                      "birthday", "birthdate", "dateofbirth"), "patient",
@@ -69,11 +71,13 @@ FIELDS: tuple[FieldSpec, ...] = (
                                      "来诊日期", "visitdate", "date"), "visit",
               example="2024-05-20"),
     FieldSpec("procedure", ("项目", "治疗项目", "诊疗项目", "治疗内容", "消费项目",
-                                    "服务项目", "procedure", "treatment"), "visit",
+                                    "服务项目", "处置", "处置项目", "处置内容", "收费项目",
+                                    "项目名称", "治疗名称", "procedure", "treatment"), "visit",
               example="超声洁牙"),
     FieldSpec("site", ("牙位", "部位", "眼别", "site", "tooth"), "visit"),
-    FieldSpec("amount", ("金额", "消费金额", "应收金额", "费用", "收费", "价格", "amount",
-                               "price", "fee"), "visit", example="300"),
+    FieldSpec("amount", ("金额", "消费金额", "应收金额", "应收", "应收款", "应付金额",
+                               "收费金额", "费用", "收费", "价格", "amount", "price", "fee"),
+              "visit", example="300"),
     FieldSpec("paid", ("实收金额", "实收", "实付", "实付金额", "已付", "已付金额",
                                  "付款金额", "paid"), "visit"),
     FieldSpec("method", ("支付方式", "付款方式", "收款方式", "支付", "payment"),
@@ -232,17 +236,35 @@ def check_mapping(mapping: Mapping[int, str]) -> list[str]:
 
 # -- profiles ------------------------------------------------------------------------------
 def profile_from_mapping(labels: Sequence[str], mapping: Mapping[int, str]) -> dict[str, str]:
-    return {labels[i]: key for i, key in mapping.items() if i < len(labels) and labels[i]}
+    """Every labelled column: its field, or ``""`` for a column left out (so the profile keeps
+    it out: ``mapping_from_profile`` recognises the columns a profile does not name)."""
+    profile = {label: "" for label in labels if label}
+    profile.update({labels[i]: key for i, key in mapping.items() if i < len(labels) and labels[i]})
+    return profile
 
 
 def mapping_from_profile(labels: Sequence[str], profile: Mapping[str, str]) -> dict[int, str]:
+    """The profile's choices for the columns it names (``""``: not imported); the others are
+    recognised as ``auto_map`` would, for the fields still free. A mapping file naming only
+    the one column the synonyms miss (``{"客户名称": "name"}``) keeps the rest recognised."""
     by_label = {normalise_label(k): v for k, v in profile.items()}
     mapping: dict[int, str] = {}
+    named: set[int] = set()
     for index, label in enumerate(labels):
-        key = by_label.get(normalise_label(label))
+        text = normalise_label(label)
+        if text not in by_label:
+            continue
+        named.add(index)
+        key = by_label[text]
         if key and key in BY_KEY and key not in mapping.values():
             mapping[index] = key
-    return mapping
+    taken = set(mapping.values())
+    others = auto_map(["" if i in named else label for i, label in enumerate(labels)])
+    for index, key in others.items():
+        if key not in taken:
+            mapping[index] = key
+            taken.add(key)
+    return dict(sorted(mapping.items()))
 
 
 @dataclass(frozen=True)
@@ -269,9 +291,11 @@ def load_mapping_file(path: Path) -> MappingFile:
     columns = data.get("columns") if structured else data
     if columns is not None:
         if not isinstance(columns, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+                isinstance(k, str) and (v is None or isinstance(v, str))
+                for k, v in columns.items()):
             raise _bad_file(path)
-        unknown = sorted(set(columns.values()) - set(BY_KEY))
+        columns = {k: v or "" for k, v in columns.items()}  # null or "": not imported
+        unknown = sorted(set(columns.values()) - set(BY_KEY) - {""})
         if unknown:
             raise UserError(_("对应关系文件“{name}”中的字段“{field}”不存在（可用：{keys}）。",
                               name=path.name, field=unknown[0], keys=", ".join(BY_KEY)),

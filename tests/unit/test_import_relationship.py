@@ -470,3 +470,37 @@ def test_the_patient_form_writes_a_padded_name_as_the_import_does(admin_ctx: Con
     assert load_patient(admin_ctx, made.patient.id).name == "欧阳娜娜"
     latin = create_patient(admin_ctx, PatientInput(name="Anna  Lee", mobile="13800000008"))
     assert load_patient(admin_ctx, latin.patient.id).name == "Anna Lee"
+
+
+def test_other_systems_headers_and_a_mapping_naming_one_column(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    """客户名称, 处置 and a bare 应收 are recognised (应收 − 实收 is what the visit left
+    owing); a mapping file naming one column leaves the others recognised, and "" or null
+    keeps a column out."""
+    from clinic_desktop.importing.mapping import load_mapping_file
+    from clinic_desktop.services.loyalty.balances import balances_of
+    path = files.xlsx(tmp_path / "his.xlsx", [
+        ["客户名称", "手机", "日期", "处置", "应收", "实收", "备注"],
+        ["吴敏", "13900000001", "2026-11-10", "种植", 3000, 2000, "老客户"],
+        ["郑爽", "13900000002", "2026-11-11", "洗牙", 300, 300, ""],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.columns_ignored == ()
+    ids = dict(rows_of(admin_ctx, select(Patient.name, Patient.id)))
+    assert balances_of(admin_ctx, ids["吴敏"]).owed == 1000
+    assert balances_of(admin_ctx, ids["郑爽"]).owed == 0
+    assert dict(rows_of(admin_ctx, select(Treatment.procedure_name, Treatment.amount))) == {
+        "种植牙": 3000, "超声洁牙": 300}
+    assert dict(done.tasks_by_plan).get("种植牙随访", 0) > 0
+
+    other = tmp_path / "other.xlsx"
+    files.xlsx(other, [["顾客", "手机", "日期", "处置", "备注"],
+                       ["钱多多", "13900000003", "2026-11-12", "补牙", "不要导入"]])
+    (tmp_path / "map.json").write_text(json.dumps(
+        {"columns": {"顾客": "name", "备注": None}}, ensure_ascii=False), encoding="utf-8")
+    columns = load_mapping_file(tmp_path / "map.json").columns
+    assert columns == {"顾客": "name", "备注": ""}
+    second = run_import(admin_ctx, ImportRequest(other, profile=columns))
+    assert second.patients_created == 1 and second.visits_created == 1
+    assert second.columns_ignored == ("备注",)
+    assert scalar(admin_ctx, select(Patient.notes).where(Patient.name == "钱多多")) == ""

@@ -83,7 +83,8 @@ def test_mapping_takes_each_field_once_and_profiles_follow_moved_columns(tmp_pat
     profile = profile_from_mapping(["客户", "联系方式"], {0: "name", 1: "mobile"})
     save_profile_file(tmp_path / "map.json", profile, name="老系统")
     loaded = load_profile_file(tmp_path / "map.json")
-    assert mapping_from_profile(["联系方式", "备注", "客户"], loaded) == {0: "mobile", 2: "name"}
+    assert mapping_from_profile(["联系方式", "备注", "客户"], loaded) == {0: "mobile", 1: "notes",
+                                                                  2: "name"}
     assert check_mapping({0: "mobile"}) == ["请把一列对应到“姓名”：没有姓名无法建立患者档案。"]
     assert "就诊日期" in check_mapping({0: "name", 1: "amount"})[0]
 
