@@ -212,8 +212,16 @@ def _check_choices(choices: ValueChoices, procedures: dict[str, ProcedureType],
                               name=name, category=choice.category, all="、".join(CATEGORIES)),
                             field="mapping")
     for name, choice in choices.get("doctor", {}).items():
-        if choice.action == "match" and key(choice.target) not in staff:
+        if choice.action != "match":
+            continue
+        member = staff.get(key(choice.target))
+        if member is None:
             raise _missing_doctor(choice.target, name)
+        if not member.is_doctor:  # the visits would count for them in the doctors' reports
+            raise UserError(_("对应方案把文件中的医生“{name}”对应到“{target}”，但“{target}”"
+                              "不是医生：请改为医生，或写成停用医生。", name=name,
+                              target=choice.target),
+                            field="mapping")
 
 
 def _missing_procedure(target: str, name: str = "") -> UserError:

@@ -41,7 +41,7 @@ from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.patient import Patient, PatientTag, Tag
 from clinic_desktop.storage.models.staff import Staff
-from tests.conftest import FIXED_NOW
+from tests.conftest import ADMIN_DISPLAY_NAMES, FIXED_NOW
 from tests.unit.importing import files
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -214,6 +214,7 @@ def test_a_mapping_naming_what_does_not_exist_is_refused_before_anything_is_writ
                                             ["孙一", "2026-10-01", "种植", "李医生"]])
     for values, wanted in (({"procedure": {"种植": "种植体"}}, "项目“种植体”不在项目目录中"),
                            ({"doctor": {"李医生": "李四"}}, "医生“李四”不在员工名单中"),
+                           ({"doctor": {"李医生": ADMIN_DISPLAY_NAMES["测试诊所"]}}, "不是医生"),
                            ({"procedure": {"种植": ValueChoice("new", "x", "美容")}},
                             "类别“美容”")):
         choices = {column: {k: v if isinstance(v, ValueChoice) else ValueChoice("match", v)
