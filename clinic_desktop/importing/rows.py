@@ -610,20 +610,29 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
     for members in groups.values():
         if len(members) == 1:  # most people: one row, its fields as they are
             only = members[0]
-            if only.person.first_visit_date is None and only.visit is not None:
-                only.person.first_visit_date = only.visit.visit_date
+            if only.visit is not None:
+                only.person.first_visit_date = _earliest(only.person.first_visit_date,
+                                                         only.visit.visit_date)
             persons.append(Person(members, only.person, only.opening))
             continue
         merged = PersonFields(name=members[0].person.name)
         for member in members:
             _fill_empty(merged, member.person)
-        visit_dates = [m.visit.visit_date for m in members if m.visit is not None]
-        if merged.first_visit_date is None and visit_dates:
-            merged.first_visit_date = min(visit_dates)
+        for member in members:
+            for day in (member.person.first_visit_date,
+                        member.visit.visit_date if member.visit is not None else None):
+                if day is not None:
+                    merged.first_visit_date = _earliest(merged.first_visit_date, day)
         opening = merge_openings(members, labels or {}, notes) \
             if any(m.opening is not None for m in members) else None
         persons.append(Person(members, merged, opening))
     return persons, notes
+
+
+def _earliest(first_visit: date | None, visit: date) -> date:
+    """A first visit is the earliest one known: a 首诊日期 after one of the file's own visits
+    (or after another row's 首诊日期) gives way to it."""
+    return visit if first_visit is None or visit < first_visit else first_visit
 
 
 def merge_openings(rows: Sequence[CleanRow], labels: Mapping[str, str],

@@ -183,6 +183,11 @@ def _fills(current: dict[str, Any], person: Person, *, overwrite: bool,
         if old is None or (name == "birth_date" and current["birth_date_approximate"]
                            and not person.fields.birth_approximate):
             fills[name] = new
+        elif name == "first_visit_date":
+            # The earliest one known, whichever says it: the file's visits may be older
+            # than those on file (or the other way round), and neither is a disagreement.
+            if new < old:
+                fills[name] = new
         elif old != new:
             if overwrite:
                 fills[name] = new

@@ -505,3 +505,31 @@ def test_other_systems_headers_and_a_mapping_naming_one_column(
     assert second.patients_created == 1 and second.visits_created == 1
     assert second.columns_ignored == ("备注",)
     assert scalar(admin_ctx, select(Patient.notes).where(Patient.name == "钱多多")) == ""
+
+
+def test_the_first_visit_is_the_earliest_one_known(admin_ctx: Context, tmp_path: Path) -> None:
+    """首诊日期 from the file, from the file's visits or on file: the earliest wins, whatever
+    the order the sheets are imported in, and none of them is reported as a disagreement."""
+    def first_visit(name: str) -> date | None:
+        return scalar(admin_ctx, select(Patient.first_visit_date).where(Patient.name == name))
+
+    visits = files.xlsx(tmp_path / "visits.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "首诊日期"],
+        ["林小红", "13700000001", "2026-11-06", "洗牙", ""],
+        ["孙三", "13700000002", "2026-03-01", "洗牙", "2026-06-01"],
+        ["孙三", "13700000002", "2026-04-01", "补牙", "2026-05-01"],
+    ])
+    run_import(admin_ctx, ImportRequest(visits))
+    assert first_visit("林小红") == date(2026, 11, 6) and first_visit("孙三") == date(2026, 3, 1)
+    older = files.xlsx(tmp_path / "older.xlsx", [["姓名", "手机", "就诊日期", "治疗项目"],
+                                                 ["林小红", "13700000001", "2026-05-06", "补牙"]])
+    done = run_import(admin_ctx, ImportRequest(older))
+    assert first_visit("林小红") == date(2026, 5, 6) and not done.warnings
+    members = files.xlsx(tmp_path / "members.xlsx", [["姓名", "手机", "建档日期"],
+                                                     ["林小红", "13700000001", "2020-01-01"],
+                                                     ["孙三", "13700000002", "2026-10-01"]])
+    done = run_import(admin_ctx, ImportRequest(members))
+    assert first_visit("林小红") == date(2020, 1, 1) and first_visit("孙三") == date(2026, 3, 1)
+    assert not [w for w in done.warnings if w.column == "建档日期"]
+    undo_import(admin_ctx, done.batch_id or 0)
+    assert first_visit("林小红") == date(2026, 5, 6)
