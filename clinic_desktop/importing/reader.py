@@ -9,6 +9,9 @@ Cell values are never evaluated: ``=1+1`` in a CSV is the text ``=1+1``. Row ``i
 manager sees in Excel.
 Calamine reads a formula error as an empty cell, so for ``.xlsx`` the error cells are found in
 the sheet's XML and put back as their error text (``#REF!``), for the cleaners to refuse.
+A merged cell's value sits only in its top-left cell; where calamine reports the merges
+(``.xlsx``/``.xlsm``/``.xls``, not ``.ods``) a range merged down over several rows gives its
+value to each of those rows, so one patient merged over two visit rows is on both.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ class UnusableFile(UserError):
 class SheetData:
     name: str
     rows: list[list[Cell]]
+    # (row, column) of the cells that hold a merged range's value copied down from its first
+    # row (``_fill_merged``): the cleaning keeps money in the first row only.
+    copied: frozenset[tuple[int, int]] = frozenset()
     # What was worked out from these rows that a later run over them may take up (the wizard's
     # import takes the cleaning its dry run did): it lives as long as the rows it comes from.
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -169,6 +175,7 @@ def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
             # Cells come back as str, float, int, bool, date, datetime, time or timedelta; the
             # last two are rare and become text in ``cell_text``, so rows are kept as returned.
             rows = cast(list[list[Cell]], data.to_python(skip_empty_area=False))
+            merges = data.merged_cell_ranges  # None where calamine cannot tell (.ods)
             name = data.name
             workbook.close()
         except UserError:
@@ -183,7 +190,39 @@ def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
         while len(rows[row]) <= column:
             rows[row].append("")
         rows[row][column] = text
-    return SheetData(name, rows)
+    copied = _fill_merged(rows, merges) if merges else frozenset()  # most workbooks have none
+    return SheetData(name, rows, copied)
+
+
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _fill_merged(rows: list[list[Cell]], merges: list[Merge]) -> frozenset[tuple[int, int]]:
+    """Copy each merged range's value down the rows it spans, into its first column.
+
+    Calamine counts a merge from A1, as ``to_python(skip_empty_area=False)`` does, so its
+    corners index ``rows`` directly. The value goes down, not across: a range merged across
+    columns stays in the column it starts in, which is where a header label or a data value
+    merged sideways belongs (``header_labels`` counts on that for group headers). A row that
+    holds nothing of its own (a spacer at the bottom of a merged block, or a row past the
+    last one calamine returned) stays blank rather than becoming a row of copies only.
+    Returns the cells written.
+    """
+    writes: list[tuple[int, int, Cell]] = []
+    for (top, left), (bottom, _right) in merges:
+        if top >= len(rows) or left >= len(rows[top]) or not _filled(rows[top][left]):
+            continue
+        value = rows[top][left]
+        # Rows are judged before any is written to, so two merges on one row do not count
+        # each other's copies as the row's own cells.
+        writes.extend((r, left, value) for r in range(top + 1, min(bottom + 1, len(rows)))
+                      if any(_filled(v) for v in rows[r]))
+    for r, column, value in writes:
+        row = rows[r]
+        if len(row) <= column:
+            row.extend([""] * (column + 1 - len(row)))
+        row[column] = value
+    return frozenset((r, column) for r, column, _value in writes)
 
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(.*?)</c>', re.DOTALL)

@@ -297,6 +297,11 @@ def parse_sex(value: Cell, *, field: str = "sex") -> str | None:
                              value=cell_text(value)))
 
 
+# 3.30102199001010E+17: an ID that another tool (or Excel, saving a CSV) wrote out as a number
+# in scientific notation; the text keeps only the 15–16 digits a float had.
+_SCIENTIFIC_TEXT = re.compile(r"^\d(?:\.\d+)?e\+?\d{1,2}$", re.IGNORECASE)
+
+
 def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInfo | None:
     if value is None:
         return None
@@ -307,6 +312,14 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
             raise RuleError(field, _("身份证号“{value}”被 Excel 存成了数字，末尾几位已丢失；"
                                      "请把该列设为文本后重新填写。", value=digits))
         value = digits
+    elif isinstance(value, str) and _SCIENTIFIC_TEXT.match(text := normalize_text(value)):
+        written = Decimal(text).as_tuple()
+        # An old 15-digit ID written out with all its 15 digits (1.10101900101001E+14) is
+        # whole; fewer digits (Excel's 1.10102E+14) or an 18-digit ID have lost the end.
+        if len(written.digits) != 15 or written.exponent != 0:
+            raise RuleError(field, _("身份证号“{value}”被存成了科学计数法的数字，末尾几位已丢失；"
+                                     "请把该列设为文本后重新填写。", value=text))
+        value = "".join(map(str, written.digits))
     if not normalize_text(value):
         return None
     return parse_id_card(str(value), today=today, field=field)
