@@ -8,7 +8,7 @@ rows so a long clean can stop.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -41,6 +41,8 @@ from clinic_desktop.rules.text import hidden_character, normalize_person_name, n
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
 BALANCE_FIELDS = ("stored_value", "owed", "points", "tier")
+# Fields that are sums: a merged cell's value counts once, not on every row it spans.
+MONEY_FIELDS = frozenset({"amount", "paid", "stored_value", "owed", "points"})
 # The words a legacy sheet uses -> the ledger's method codes.
 PAYMENT_METHODS = (("微信", "wechat"), ("wechat", "wechat"), ("支付宝", "alipay"),
                    ("alipay", "alipay"), ("现金", "cash"), ("cash", "cash"), ("银行卡", "card"),
@@ -153,7 +155,7 @@ class _Parsed:
     def __init__(self, raw: list[Cell], parse: Callable[[Cell], Any]) -> None:
         self.values: list[Any] = []
         self.failures: dict[int, str] = {}  # position → reason
-        if not any(raw):
+        if not any(raw) and 0 not in raw:  # a column of zeros is not empty: 实收 0 is unpaid
             self.values = [None] * len(raw)  # an unmapped or empty column
             return
         kinds = set(map(type, raw))
@@ -306,8 +308,12 @@ def clean_sheet(
     labels: Sequence[str], today: date, sources: Sequence[str],
     check: Callable[[], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    copied: Collection[tuple[int, int]] = (),
 ) -> CleanedSheet:
-    """Every row under the header, cleaned; rejected rows keep their original values."""
+    """Every row under the header, cleaned; rejected rows keep their original values.
+    ``copied``: the (row, column) cells the reader filled from a merged range above them; in a
+    money column such a copy is dropped, so a sum merged over a patient's visit rows is
+    counted once, on its first row."""
     result = CleanedSheet()
     by_key = {key: labels[i] if i < len(labels) and labels[i] else field_label(key)
               for i, key in mapping.items()}
@@ -321,6 +327,11 @@ def clean_sheet(
         return [r[col] if col < len(r) else "" for r in data]
 
     everything = {key: extract(col) for col, key in columns}
+    if copied:
+        money = {col: key for col, key in columns if key in MONEY_FIELDS}
+        for row, col in copied:
+            if col in money and row > header_index:
+                everything[money[col]][row - header_index - 1] = ""
     if check is not None:
         check()
     # A row is blank when every mapped cell is empty (0 counts as empty; a row of spaces is

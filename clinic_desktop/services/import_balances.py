@@ -420,6 +420,42 @@ def _explain(result: OpeningPlan, row: int, column: str, value: Decimal | int, h
     result.warnings.append(Problem(row, column, str(value), reason))
 
 
+def unpaid_over_openings(session: Session, plan: ImportPlan,
+                         labels: dict[str, str]) -> list[Problem]:
+    """A warning for each patient on file whose opening 欠费 an earlier import set, when this
+    file's visits leave more owing: those visits are history, likely already in that
+    figure, yet they add to it (an opening is the balance on its day, and no import lowers a
+    balance). Not when this file gives the patient's 欠费 itself: its figure is then reached,
+    as ``plan_openings`` does."""
+    unpaid: dict[int, tuple[int, int]] = {}  # patient → (fen, first row)
+    given = {pid for p, pid, _f in plan.merged if p.opening is not None
+             and p.opening.owed is not None}
+    for pid, _slot, row in plan.visits:
+        if pid is None or pid in given:
+            continue
+        owed = _fen(charge_of(row) - payment_of(row))
+        if owed > 0:
+            total, first = unpaid.get(pid, (0, row.row))
+            unpaid[pid] = (total + owed, min(first, row.row))
+    if not unpaid:
+        return []
+    opened: dict[int, tuple[str, int]] = {}
+    for chunk in chunks(sorted(unpaid)):
+        for pid, code, total in session.execute(
+                select(LedgerEntry.patient_id, Patient.code, func.sum(fen(LedgerEntry.amount)))
+                .join(Patient, Patient.id == LedgerEntry.patient_id)
+                .where(LedgerEntry.patient_id.in_(chunk), LedgerEntry.source == OPENING,
+                       LedgerEntry.kind == "charge")
+                .group_by(LedgerEntry.patient_id, Patient.code)):
+            opened[pid] = (code, int(total or 0))
+    column = labels.get("paid") or labels.get("amount") or field_label("amount")
+    return [Problem(unpaid[pid][1], column, str(yuan(unpaid[pid][0])), _(
+        "患者 {code} 已有导入的期初欠费 {opening} 元；本文件的就诊未付 {unpaid} 元会再加上去。"
+        "如果期初欠费已包含这些就诊，导入后请在账目中核对。", code=code,
+        opening=yuan(total), unpaid=yuan(unpaid[pid][0])))
+        for pid, (code, total) in sorted(opened.items()) if total > 0]
+
+
 def _unpaid_by_owner(plan: ImportPlan) -> dict[tuple[int | None, int], int]:
     """What the batch's own visits leave owed, in fen, by (patient on file, new slot): the
     file's 欠费 already includes it."""

@@ -58,6 +58,7 @@ from clinic_desktop.services.import_balances import (
     OpeningTotals,
     plan_openings,
     resolve_tiers,
+    unpaid_over_openings,
     write_new_tiers,
     write_openings,
 )
@@ -285,6 +286,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         }
         warnings = (cleaned.warnings + family_notes + plan.warnings + values.warnings
                     + (tiers.warnings if opened.tiers_created else []) + opening.warnings
+                    + unpaid_over_openings(session, plan, labels)
                     + _ignored_warnings(ignored))
         if dry_run:
             payments = sum(1 for _p, _s, row in plan.visits if payment_of(row) > 0)
@@ -409,7 +411,8 @@ def _cleaned(data: SheetData, *, kept: bool, header_index: int, mapping: dict[in
         progress(1, 1)
         return cleaned
     cleaned = clean_sheet(data.rows, header_index=header_index, mapping=mapping, labels=labels,
-                          today=today, sources=sources, check=check, progress=progress)
+                          today=today, sources=sources, check=check, progress=progress,
+                          copied=data.copied)
     if kept:
         data.derived["cleaned"] = (key, cleaned)
     return cleaned

@@ -375,3 +375,25 @@ def test_a_summary_without_balances_says_nothing_of_them(admin_ctx: Context,
     done: ImportSummary = run_import(admin_ctx, ImportRequest(path))
     assert not done.opening and done.as_json()["opening_balances"]["points"] == 0
     assert scalar(admin_ctx, select(Patient.member_points)) == 0
+
+
+def test_visits_imported_after_an_opening_debt_are_reported_adding_to_it(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    """A patient sheet sets 欠费 300; a visit sheet imported next leaves 300 unpaid: the debt
+    becomes 600 (no import lowers a balance) and the import says so, naming the patient."""
+    members = files.xlsx(tmp_path / "members.xlsx", [["姓名", "手机", "欠费"],
+                                                     ["孙三", "13600000001", 300]])
+    visits = files.xlsx(tmp_path / "visits.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "金额", "实收"],
+        ["孙三", "13600000001", "2026-10-01", "补牙", 300, 0],
+        ["孙四", "13600000002", "2026-10-02", "补牙", 300, 0]])
+    run_import(admin_ctx, ImportRequest(members))
+    dry = run_import(admin_ctx, ImportRequest(visits), dry_run=True)
+    done = run_import(admin_ctx, ImportRequest(visits))
+    for summary in (dry, done):
+        told = [w for w in summary.warnings if "期初欠费" in w.reason]
+        assert len(told) == 1 and told[0].row == 2 and told[0].column == "实收"
+        assert "300.00" in told[0].reason and told[0].value == "300.00"
+    assert money(admin_ctx, "孙三")[1] == Decimal(600)
+    again = run_import(admin_ctx, ImportRequest(members))  # the figure is reached: no note
+    assert not [w for w in again.warnings if "期初欠费" in w.reason]
