@@ -9,6 +9,7 @@ cannot be used (then nothing is written).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -182,6 +183,16 @@ HANDLERS: dict[str, Command] = {
 SQLITE_ONLY = {"backup", "backups", "restore", "encrypt", "unlock", "rekey"}
 
 
+def _json_refusal(args: argparse.Namespace, out: TextIO, message: str,
+                  field: str | None) -> None:
+    """With ``--json``, a refusal is an object on stdout too, so a script reading the output
+    gets the reason and not an empty read."""
+    if getattr(args, "json", False):
+        json.dump({"error": message, "field": field, "exit": EXIT_UNUSABLE}, out,
+                  ensure_ascii=False)
+        out.write("\n")
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          clock: Clock | None = None) -> int:
     """Run one command. ``clock`` is for tests; a real run takes the system's clock here,
@@ -210,6 +221,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         # The sentence for the terminal; what caused it (a driver or file error) for the log.
         log.warning("%s refused: %s", command, exc, exc_info=exc.__cause__)
         print(f"clinic-desktop: {exc}", file=sys.stderr)
+        _json_refusal(args, out, str(exc), exc.field)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print("clinic-desktop: " + _("已中断。"), file=sys.stderr)
@@ -217,6 +229,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except OSError as exc:  # a full disk, a read-only folder: the environment, not a bug
         log.warning("%s failed: %s", command, exc, exc_info=True)
         print("clinic-desktop: " + os_error_sentence(exc), file=sys.stderr)
+        _json_refusal(args, out, os_error_sentence(exc), None)
         return EXIT_UNUSABLE
     except Exception as exc:
         # A bug: the traceback goes to the log, the terminal gets one line saying where.

@@ -372,6 +372,10 @@ def test_setup_then_import_with_a_value_mapping_and_values_matched(
     database = (tmp_path / "clinic" / "clinic.sqlite3").read_bytes()
     code, _out = cli("--data-dir", root, "import", str(sheet), "--mapping", str(bad))
     assert code == EXIT_UNUSABLE and "“种植体”不在项目目录中" in capsys.readouterr().err
+    code, out = cli("--data-dir", root, "import", str(sheet), "--mapping", str(bad), "--json")
+    refused = json.loads(out)  # a script reading --json gets the reason, not an empty read
+    assert code == EXIT_UNUSABLE and refused["exit"] == EXIT_UNUSABLE
+    assert "“种植体”不在项目目录中" in refused["error"] and refused["field"] == "mapping"
     assert (tmp_path / "clinic" / "clinic.sqlite3").read_bytes() == database
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"values": {
