@@ -82,6 +82,9 @@ def cmd_import(run: Invocation) -> int:
           visits=summary.visits_created, payments=summary.payments_created,
           tasks=summary.tasks_created, old=summary.tasks_skipped),
     ]
+    if summary.tasks_satisfied:
+        lines.append("  " + _("其中 {n} 个复查已由文件中的后续就诊完成。",
+                              n=summary.tasks_satisfied))
     lines += ["  " + _("{plan}：{n} 个回访任务", plan=plan, n=n)
               for plan, n in summary.tasks_by_plan]
     lines.append(_("介绍人关联 {linked} 位，未找到 {unmatched} 位（记为文字）；"

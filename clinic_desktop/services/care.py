@@ -11,10 +11,12 @@ with a unique dedupe key, so nothing is created twice however often it is retrie
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from operator import itemgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -159,12 +161,21 @@ def plans_for_import(session: Session, now: datetime) -> ImportPlans:
 @dataclass(frozen=True)
 class ImportedCare:
     """What the plans make of a list of imported treatments: the tasks of each treatment that
-    gets any (by its index in the list), and the counts."""
+    gets any (by its index in the list), and the counts. ``visited``: the recalls a later
+    visit of the same file already kept (see ``expand_imported``), each by its place among
+    ``work``'s tasks taken in order, with that visit's time; they are counted in ``created``
+    and ``by_plan`` too, as they are written (closed)."""
 
     work: list[tuple[int, list[PlannedTask]]]
     created: int
     skipped: int
     by_plan: dict[str, int]
+    visited: dict[int, datetime] = field(default_factory=dict)
+
+    @property
+    def satisfied(self) -> int:
+        """How many of the tasks are written already satisfied."""
+        return len(self.visited)
 
 
 def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
@@ -173,13 +184,21 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
     SQLite builds its indexes). Only tasks due from 30 days before the import onward are kept;
     the rest are counted as skipped, not flooded into the callback list.
 
+    A recall whose window holds a later visit of the same patient in the file is kept by that
+    visit, as a booking in its window keeps it in the app (``on_appointment_changed``): it is
+    written satisfied, not put on the nurse's list. A follow-up call is not: it asks how the
+    days after the treatment went, which a later visit does not answer.
+
     Imported visits share a few thousand dates: each plan is expanded once per date."""
     cutoff = plans.import_date - timedelta(days=IMPORT_LOOKBACK_DAYS)
     created = skipped = 0
-    expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int]] = {}
+    expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int, bool]] = {}
     matching: dict[tuple[str, str | None], list[CarePlan]] = {}
     by_plan: dict[str, int] = {}
     work: list[tuple[int, list[PlannedTask]]] = []
+    # The treatments whose tasks hold a recall: (index, the place of its first task among
+    # all the tasks, its tasks)
+    recalls: list[tuple[int, int, list[PlannedTask]]] = []
     for index, t in enumerate(treatments):
         which = (t.procedure, t.category)
         starts = matching.get(which)
@@ -190,14 +209,97 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
             key = (plan.key, t.treated_at)
             found = expanded.get(key)
             if found is None:
-                found = expanded[key] = _kept_tasks(plan, t.treated_at, cutoff)
-            planned, dropped = found
+                kept, dropped = _kept_tasks(plan, t.treated_at, cutoff)
+                found = expanded[key] = (kept, dropped,
+                                         any(task.kind == "recall" for task in kept))
+            planned, dropped, recall = found
             skipped += dropped
             if planned:
+                if recall:
+                    recalls.append((index, created, planned))
                 created += len(planned)
                 by_plan[plan.name] = by_plan.get(plan.name, 0) + len(planned)
                 work.append((index, planned))
-    return ImportedCare(work, created, skipped, by_plan)
+    visited = _visited_recalls(treatments, recalls, _first_window(plans, cutoff, treatments)) \
+        if recalls else {}
+    return ImportedCare(work, created, skipped, by_plan, visited)
+
+
+def _first_window(plans: ImportPlans, cutoff: date, treatments: Sequence[ImportedTreatment],
+                  ) -> datetime:
+    """No kept recall's window opens before this: a kept task is due from ``cutoff`` on
+    (in its treatment's time zone: a day more for another's)."""
+    widest = max((step.window_days for plan in plans.plans for step in plan.steps
+                  if step.kind == "recall"), default=0)
+    return datetime.combine(cutoff - timedelta(days=widest + 1), time(0),
+                            treatments[0].treated_at.tzinfo)
+
+
+class _Window(NamedTuple):
+    """When a visit keeps a recall: from ``opens`` to ``closes``, both included."""
+
+    opens: datetime
+    closes: datetime
+    place: int  # the recall's place among its treatment's tasks
+
+
+def _recall_windows(planned: list[PlannedTask]) -> list[_Window]:
+    """The windows of the recalls among ``planned``, earliest opening first."""
+    found = []
+    for place, task in enumerate(planned):
+        if task.kind == "recall":
+            width = timedelta(days=task.window_days)
+            found.append(_Window(task.due_at - width, task.due_at + width, place))
+    found.sort()
+    return found
+
+
+def _visited_recalls(treatments: Sequence[ImportedTreatment],
+                     recalls: list[tuple[int, int, list[PlannedTask]]],
+                     earliest: datetime) -> dict[int, datetime]:
+    """The recalls (by place among all the tasks) with a visit of the same patient in the
+    file later than the treatment that started them and within their window, each with the
+    first such visit. ``earliest``: no window opens before it."""
+    # Only a visit from ``earliest`` on can keep a recall: of a file of years, the last few
+    # weeks. Those are found without a Python step per row, then grouped by patient once.
+    recent = compress(treatments, map(earliest.__le__, map(_TREATED_AT, treatments)))
+    times: dict[int, list[datetime]] = {}
+    for t in recent:
+        found = times.get(t.patient_id)
+        if found is None:
+            times[t.patient_id] = [t.treated_at]
+        else:
+            found.append(t.treated_at)
+    for found in times.values():
+        if len(found) > 1:
+            found.sort()
+    visited: dict[int, datetime] = {}
+    # The windows of one plan's tasks from one day, worked out for the first treatment of
+    # that day that has a later visit (most have none: their windows are never needed).
+    windows_of: dict[tuple[str, datetime], list[_Window]] = {}
+    for index, first, planned in recalls:
+        treatment = treatments[index]
+        theirs = times.get(treatment.patient_id)
+        if theirs is None:
+            continue
+        after = bisect_right(theirs, treatment.treated_at)
+        if after == len(theirs):
+            continue
+        key = (planned[0].plan_key, treatment.treated_at)
+        windows = windows_of.get(key)
+        if windows is None:
+            windows = windows_of[key] = _recall_windows(planned)
+        last = theirs[-1]
+        for opens, closes, place in windows:
+            if opens > last:  # and so do the windows after it
+                break
+            at = bisect_left(theirs, opens, after)
+            if at < len(theirs) and theirs[at] <= closes:
+                visited[first + place] = theirs[at]
+    return visited
+
+
+_TREATED_AT = attrgetter("treated_at")
 
 
 IMPORT_LOOKBACK_DAYS = 30  # as ``filter_imported``'s default

@@ -5,6 +5,14 @@ and visit date); here its tasks become ``care_task`` columns, each task taking i
 own dedupe key, as ``care.plan_imported_treatments`` wrote them. The import's writer prepares
 the insert (``import_writer.BatchWriter.visits_in_bulk``) and its chunks go to SQLite on the
 second thread beside the import's other work.
+
+A recall a later visit in the same file already kept (``ImportedCare.visited``) is written
+closed, as the app closes a recall a booking keeps: satisfied, at the import's instant, with
+the visit's day as the reason. Written rather than left out, it counts as a recall kept in
+the dashboard's recall compliance (``insight.care_stats``), as one a booking kept does, and
+its dedupe key keeps the plan from raising it again. Status and closing are columns of the
+insert (nearly every row pending and open: the bulk insert writes a chunk's one value as a
+literal), not shared values.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
+from clinic_desktop.i18n import _
 from clinic_desktop.services.care import (
     ImportedCare,
     ImportedTreatment,
@@ -45,7 +54,7 @@ def plan_imported_treatments(
         for name, count in care.by_plan.items():
             per_plan[name] = per_plan.get(name, 0) + count
     if write and care.work:
-        columns = task_columns(care, treatments)
+        columns = task_columns(care, treatments, now=ctx.now())
         if insert is not None:
             insert.write(columns, want_ids=False)
         else:
@@ -59,15 +68,16 @@ def plan_imported_treatments(
 # ``shared_values``.
 TASK_COLUMNS = ("patient_id", "kind", "title", "due_at", "source_id", "dedupe_key", "plan_key",
                 "step_key", "procedure_name", "doctor_id", "assigned_role", "priority",
-                "window_days")
+                "window_days", "status", "closed_at", "closed_reason")
 _PLANNED = attrgetter("kind", "title", "due_at", "dedupe_key", "plan_key", "step_key",
                       "assigned_role", "priority", "window_days")
 
 
-def task_columns(care: ImportedCare, treatments: Sequence[ImportedTreatment],
-                 ) -> dict[str, list[Any]]:
+def task_columns(care: ImportedCare, treatments: Sequence[ImportedTreatment], *,
+                 now: datetime) -> dict[str, list[Any]]:
     """Every task of ``care.work`` (in that order) as columns; ``treatments`` are the ones
-    ``care`` was worked out for, with their ids now known."""
+    ``care`` was worked out for, with their ids now known; ``now``: the import's instant,
+    when the recalls a visit of the file kept are closed."""
     owners = list(chain.from_iterable(repeat(treatments[index], len(planned))
                                       for index, planned in care.work))
     planned = list(chain.from_iterable(planned for _index, planned in care.work))
@@ -76,6 +86,14 @@ def task_columns(care: ImportedCare, treatments: Sequence[ImportedTreatment],
     (kind, title, due_at, step_dedupe, plan_key, step_key, role, priority,
      window) = (list(c) for c in zip(*map(_PLANNED, planned), strict=True))
     treatment_ids = [t.treatment_id for t in owners]
+    status = ["pending"] * len(planned)
+    closed_at: list[datetime | None] = [None] * len(planned)
+    reason: list[str | None] = [None] * len(planned)
+    for place, visit in care.visited.items():
+        status[place], closed_at[place] = "satisfied", now
+        # An imported visit is at noon, clinic-local (``BatchWriter.at_noon``): its date is
+        # the day the file gave; the year matters, a recall may be years after the treatment.
+        reason[place] = _("已就诊 {date}", date=f"{visit:%Y-%m-%d}")
     return {
         "patient_id": [t.patient_id for t in owners],
         "kind": kind,
@@ -91,9 +109,13 @@ def task_columns(care: ImportedCare, treatments: Sequence[ImportedTreatment],
         "assigned_role": role,
         "priority": priority,
         "window_days": window,
+        "status": status,
+        "closed_at": closed_at,
+        "closed_reason": reason,
     }
 
 
 def shared_values(now: datetime) -> dict[str, Any]:
-    """What every imported task holds: pending, started by a plan, created now."""
-    return {"status": "pending", "source": "plan", "created_at": now}
+    """What every imported task holds: started by a plan, created now (pending unless a
+    visit of the file kept it: ``task_columns``)."""
+    return {"source": "plan", "created_at": now}

@@ -157,6 +157,8 @@ class ImportSummary:
     referrers_unmatched: int = 0
     tags_created: int = 0
     tags_linked: int = 0
+    # Of tasks_created: recalls a later visit of the same file already kept (written closed).
+    tasks_satisfied: int = 0
     # The balances the batch opened (储值余额, 欠费, 积分, 会员等级).
     opening: OpeningTotals = OpeningTotals()
 
@@ -164,7 +166,8 @@ class ImportSummary:
         keys = ("rows_read", "rows_skipped_blank", "rows_skipped_summary", "rows_rejected",
                 "rows_already_imported", "rows_skipped_duplicate", "patients_created",
                 "patients_merged", "patients_skipped", "visits_created", "payments_created",
-                "tasks_created", "tasks_skipped", "procedures_created", "doctors_created",
+                "tasks_created", "tasks_skipped", "tasks_satisfied", "procedures_created",
+                "doctors_created",
                 "referrers_linked", "referrers_unmatched", "tags_created", "tags_linked")
         data: dict[str, Any] = {"dry_run": self.dry_run, "batch_id": self.batch_id,
                                 "file": self.file_name, "sheet": self.sheet}
@@ -293,12 +296,14 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             relations = resolve_referrers(session, plan, None, labels=labels,
                                           overwrite=request.overwrite)
             count_tags(session, plan, relations)
+            dry = writer.treatments_for_dry_run(plan)
+            care = expand_imported(plans_for_import(session, ctx.now()), dry)
             created, skipped = plan_imported_treatments(
-                ctx, session, writer.treatments_for_dry_run(plan), write=False,
-                per_plan=per_plan)
+                ctx, session, dry, write=False, per_plan=per_plan, expanded=care)
             session.rollback()
             return ImportSummary(dry_run=True, batch_id=None, payments_created=payments,
                                  tasks_created=created, tasks_skipped=skipped,
+                                 tasks_satisfied=care.satisfied,
                                  warnings=tuple(warnings + relations.warnings),
                                  tasks_by_plan=_by_plan(per_plan),
                                  referrers_linked=len(relations.links),
@@ -365,6 +370,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
         payments = visits.payments
         summary = ImportSummary(dry_run=False, batch_id=batch.id, payments_created=payments,
                                 tasks_created=created, tasks_skipped=skipped,
+                                tasks_satisfied=care.satisfied,
                                 warnings=tuple(warnings + relations.warnings),
                                 tasks_by_plan=_by_plan(per_plan),
                                 referrers_linked=len(relations.links),
