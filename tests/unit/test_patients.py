@@ -49,7 +49,7 @@ def test_create_normalises_and_derives_from_the_id_card(admin_ctx: Context) -> N
         name=" 王 小明 ", mobile="+86 139-0013-9000", id_number=ID_NUMBER.lower(),
         sex="F", source="微信"))
     p = saved.patient
-    assert (p.code, p.name, p.mobile, p.id_number) == ("P000001", "王 小明", "13900139000",
+    assert (p.code, p.name, p.mobile, p.id_number) == ("P000001", "王小明", "13900139000",
                                                       ID_NUMBER)
     assert p.birth_date == date(1990, 3, 7)
     assert p.sex == "F" and any("性别与身份证不一致" in w for w in saved.warnings)
