@@ -176,3 +176,20 @@ def test_a_closed_wizard_does_not_stay_with_the_page(qtbot: QtBot, services: App
     assert opened and page.findChildren(ImportWizard) == opened
     run_deferred_deletions()
     assert page.findChildren(ImportWizard) == []
+
+
+def test_the_summary_says_how_many_recalls_a_later_visit_kept(qtbot: QtBot) -> None:
+    from ui.dialogs.import_wizard.summary_view import SummaryView
+    counts = dict.fromkeys(("rows_read", "rows_skipped_blank", "rows_skipped_summary",
+                            "rows_rejected", "rows_already_imported", "rows_skipped_duplicate",
+                            "patients_created", "patients_merged", "patients_skipped",
+                            "visits_created", "payments_created"), 0)
+    view = SummaryView()
+    qtbot.addWidget(view)
+    for satisfied in (0, 3):
+        view.show_summary(imports.ImportSummary(
+            dry_run=True, batch_id=None, file_name="x.xlsx", sheet="Sheet1", **counts,
+            tasks_created=12, tasks_skipped=5, errors=(), warnings=(), sample=(), header=(),
+            tasks_satisfied=satisfied))
+        kept = "其中 3 个复查已由文件中的后续就诊完成" in view.note.text()
+        assert kept == bool(satisfied) and "更早到期的 5 个已略过" in view.note.text()

@@ -70,6 +70,9 @@ class SummaryView(QWidget):
         note = self.tr(
             "回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，"
             "不会涌入回访清单。").format(f"{summary.tasks_skipped:,}")
+        if summary.tasks_satisfied:
+            note += self.tr("其中 {0} 个复查已由文件中的后续就诊完成，不上回访清单。").format(
+                f"{summary.tasks_satisfied:,}")
         added = []
         if summary.procedures_created:
             added.append(self.tr("新增项目 {0} 个").format(summary.procedures_created))
