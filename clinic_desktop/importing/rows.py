@@ -41,8 +41,11 @@ from clinic_desktop.rules.text import hidden_character, normalize_person_name, n
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
 BALANCE_FIELDS = ("stored_value", "owed", "points", "tier")
-# Fields that are sums: a merged cell's value counts once, not on every row it spans.
-MONEY_FIELDS = frozenset({"amount", "paid", "stored_value", "owed", "points"})
+# Fields that are sums: a merged cell's value counts once, not on every row it spans. On the
+# rows below its first, a visit's amount or payment is 0 (the sum covered them: blank would be
+# "paid in full"), a balance is blank (the person's balance is their latest row that has one).
+MERGED_SUMS: dict[str, Cell] = {"amount": 0, "paid": 0, "stored_value": "", "owed": "",
+                                "points": ""}
 # The words a legacy sheet uses -> the ledger's method codes.
 PAYMENT_METHODS = (("微信", "wechat"), ("wechat", "wechat"), ("支付宝", "alipay"),
                    ("alipay", "alipay"), ("现金", "cash"), ("cash", "cash"), ("银行卡", "card"),
@@ -289,13 +292,19 @@ def _procedure(value: Cell) -> str:
     return name
 
 
+# The footer a hospital system prints under a sheet: 制表人：张三　打印时间：2026-11-30.
+_FOOTER = re.compile(r"^\s*(?:制表|打印|审核|复核|操作员|经办人|导出时间|导出人)")
+
+
 def _row_is_summary(row: Sequence[Cell]) -> bool:
-    # A total row names itself in one of its first filled cells: 合计 / 总计 / 小计.
+    # A total row names itself in one of its first filled cells: 合计 / 总计 / 小计; a footer
+    # starts with who made or printed the sheet.
     seen = 0
     for value in row:
         if value is None or value == "":
             continue
-        if is_summary_label(value):
+        if is_summary_label(value) or (seen == 0 and type(value) is str
+                                       and _FOOTER.match(value) is not None):
             return True
         seen += 1
         if seen >= 3:
@@ -312,8 +321,8 @@ def clean_sheet(
 ) -> CleanedSheet:
     """Every row under the header, cleaned; rejected rows keep their original values.
     ``copied``: the (row, column) cells the reader filled from a merged range above them; in a
-    money column such a copy is dropped, so a sum merged over a patient's visit rows is
-    counted once, on its first row."""
+    money column such a copy is dropped (``MERGED_SUMS``), so a sum merged over a patient's
+    visit rows is counted once, on its first row."""
     result = CleanedSheet()
     by_key = {key: labels[i] if i < len(labels) and labels[i] else field_label(key)
               for i, key in mapping.items()}
@@ -328,10 +337,11 @@ def clean_sheet(
 
     everything = {key: extract(col) for col, key in columns}
     if copied:
-        money = {col: key for col, key in columns if key in MONEY_FIELDS}
+        money = {col: key for col, key in columns if key in MERGED_SUMS}
         for row, col in copied:
             if col in money and row > header_index:
-                everything[money[col]][row - header_index - 1] = ""
+                key = money[col]
+                everything[key][row - header_index - 1] = MERGED_SUMS[key]
     if check is not None:
         check()
     # A row is blank when every mapped cell is empty (0 counts as empty; a row of spaces is
@@ -605,6 +615,7 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
     join((i, (p.name, p.birth_date)) for i, p in enumerate(people)
          if p.birth_date is not None and not p.birth_approximate)
     notes: list[Problem] = []
+    _join_bare_rows(rows, find, join, notes, (labels or {}).get("name") or field_label("name"))
     mobile_label = (labels or {}).get("mobile") or field_label("mobile")
     mobile_names: dict[str, tuple[str, int]] = {}
     for clean, p in zip(rows, people, strict=True):
@@ -638,6 +649,39 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
             if any(m.opening is not None for m in members) else None
         persons.append(Person(members, merged, opening))
     return persons, notes
+
+
+def _is_bare(p: PersonFields) -> bool:
+    """Nothing but the name tells who the row is: no ID number, mobile or exact birth date."""
+    return not p.id_number and not p.mobile and (p.birth_date is None or p.birth_approximate)
+
+
+def _join_bare_rows(rows: Sequence[CleanRow], find: Callable[[int], int],
+                    join: Callable[[Iterable[tuple[int, object]]], None],
+                    notes: list[Problem], name_label: str) -> None:
+    """A row with only a name (the phone written on one visit row of a patient, not on the
+    others) is the one person of that name the file identifies otherwise; with no such
+    person, the bare rows of one name are one person. With two or more (two 王建华 with
+    different phones) it cannot be told which: the bare rows stay one person of their own,
+    and a note says so."""
+    bare: dict[str, list[int]] = {}
+    for i, clean in enumerate(rows):
+        if _is_bare(clean.person) and clean.person.name:
+            bare.setdefault(clean.person.name, []).append(i)
+    if not bare:
+        return
+    known: dict[str, set[int]] = {}  # name → the groups of its identified rows
+    for i, clean in enumerate(rows):
+        if clean.person.name in bare and not _is_bare(clean.person):
+            known.setdefault(clean.person.name, set()).add(find(i))
+    for name, members in bare.items():
+        groups = known.get(name, set())
+        anchor = [next(iter(groups))] if len(groups) == 1 else []
+        join((i, name) for i in anchor + members)
+        if len(groups) > 1:
+            notes.append(Problem(rows[members[0]].row, name_label, name, _(
+                "文件中有 {n} 位同名患者，这一行没有手机号、身份证号或出生日期，无法确定是哪一位："
+                "按另一位患者导入。", n=len(groups))))
 
 
 def _earliest(first_visit: date | None, visit: date) -> date:
@@ -679,6 +723,16 @@ PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat",
 
 
 def _fill_empty(target: PersonFields, source: PersonFields) -> None:
+    """``source``'s fields where ``target`` has none. Allergies add up (a second row's 磺胺过敏
+    beside the first's 青霉素过敏), and a second mobile is kept as the other phone."""
+    if source.allergies and target.allergies and source.allergies not in target.allergies:
+        target.allergies = f"{target.allergies}；{source.allergies}"
+    if source.mobile and target.mobile and source.mobile != target.mobile:
+        others = [p for p in (target.phone2 or "").split(" / ") if p]
+        more = [p for p in (source.mobile, *(source.phone2 or "").split(" / "))
+                if p and p != target.mobile and p not in others]
+        if more:
+            target.phone2 = " / ".join(dict.fromkeys([*others, *more]))[:32]
     for name in PERSON_FIELDS:
         if getattr(target, name) is None and getattr(source, name) is not None:
             setattr(target, name, getattr(source, name))

@@ -16,7 +16,7 @@ from clinic_desktop.importing.mapping import field_label
 from clinic_desktop.importing.rows import CleanRow, Person, PersonFields, Problem
 from clinic_desktop.rules.legacy_values import cell_text
 from clinic_desktop.storage.models.clinical import Treatment, Visit
-from clinic_desktop.storage.models.patient import Patient
+from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 
 CHUNK = 900  # SQLite's bound-parameter limit is far above; keeps IN lists modest
 
@@ -36,6 +36,8 @@ class _Existing:
     by_mobile_name: dict[tuple[str, str], int] = field(default_factory=dict)
     by_name_birth: dict[tuple[str, date], int] = field(default_factory=dict)
     name_of_mobile: dict[str, tuple[str, str]] = field(default_factory=dict)  # mobile → name, code
+    # Patients known by their name alone (no ID number, mobile or exact birth date).
+    by_bare_name: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _existing_patients(session: Session) -> _Existing:
@@ -52,6 +54,8 @@ def _existing_patients(session: Session) -> _Existing:
             found.name_of_mobile.setdefault(mobile, (name, code))
         if birth is not None and not approximate:
             found.by_name_birth.setdefault((name, birth), pid)
+        elif not id_number and not mobile:
+            found.by_bare_name.setdefault(name, []).append(pid)
     return found
 
 
@@ -65,9 +69,55 @@ def _match(existing: _Existing, p: PersonFields) -> int | None:
     return None
 
 
+def _is_bare(p: PersonFields) -> bool:
+    return not p.id_number and not p.mobile and (p.birth_date is None or p.birth_approximate)
+
+
+def _match_bare(session: Session, existing: _Existing, persons: list[Person],
+                matches: dict[int, int | None], plan: ImportPlan,
+                labels: dict[str, str]) -> None:
+    """A person of the file known by name alone is the patient on file known by that name
+    alone: the only one, or the only one of several who already has one of the person's
+    visits (the same file imported again must add nobody). Several, none telling: a new
+    patient, and a warning."""
+    wanted = {i: existing.by_bare_name[p.fields.name] for i, p in enumerate(persons)
+              if matches[i] is None and _is_bare(p.fields)
+              and p.fields.name in existing.by_bare_name}
+    if not wanted:
+        return
+    several = sorted({pid for pids in wanted.values() if len(pids) > 1 for pid in pids})
+    visits = _visit_keys(session, several) if several else set()
+    for i, pids in wanted.items():
+        if len(pids) == 1:
+            matches[i] = pids[0]
+            continue
+        mine = {(r.visit.visit_date, r.visit.procedure) for r in persons[i].rows
+                if r.visit is not None}
+        seen = [pid for pid in pids if any((pid, *key) in visits for key in mine)]
+        if len(seen) == 1:
+            matches[i] = seen[0]
+        else:
+            person = persons[i]
+            plan.warnings.append(Problem(person.rows[0].row, labels.get("name", ""),
+                                         person.fields.name, _(
+                "已有 {n} 位同名患者都没有手机号、身份证号或出生日期，无法确定是哪一位："
+                "按新患者导入。", n=len(pids))))
+
+
 def chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
+
+
+def _allergies(session: Session, patient_ids: Sequence[int]) -> dict[int, str]:
+    """The allergy notes on file of these patients (none: no entry)."""
+    found: dict[int, str] = {}
+    for chunk in chunks(sorted(set(patient_ids))):
+        for pid, notes in session.execute(select(MedicalProfile.patient_id,
+                                                 MedicalProfile.allergy_notes)
+                                          .where(MedicalProfile.patient_id.in_(chunk))):
+            found[pid] = notes
+    return found
 
 
 def _visit_keys(session: Session, patient_ids: Sequence[int]) -> set[tuple[int, date, str]]:
@@ -100,12 +150,15 @@ def plan_import(session: Session, persons: list[Person], *, policy: str, overwri
     plan = ImportPlan()
     existing = _existing_patients(session)
     if policy == "create" or not (existing.by_id_number or existing.by_mobile_name
-                                  or existing.by_name_birth):
+                                  or existing.by_name_birth or existing.by_bare_name):
         matches: dict[int, int | None] = dict.fromkeys(range(len(persons)))  # none on file
     else:
         matches = {i: _match(existing, p.fields) for i, p in enumerate(persons)}
+        _match_bare(session, existing, persons, matches, plan, labels)
     current = current_fields(session, [pid for pid in matches.values() if pid is not None])
     known_visits = _visit_keys(session, [pid for pid in matches.values() if pid is not None])
+    allergies = _allergies(session, [pid for i, pid in matches.items()
+                                     if pid is not None and persons[i].fields.allergies])
     for index, person in enumerate(persons):
         pid = matches[index]
         first_row = person.rows[0].row
@@ -134,6 +187,11 @@ def plan_import(session: Session, persons: list[Person], *, policy: str, overwri
             continue
         fills = _fills(current[pid], person, overwrite=overwrite, labels=labels,
                        warnings=plan.warnings)
+        allergy, on_file = person.fields.allergies, allergies.get(pid, "")
+        if allergy and on_file.strip() and allergy not in on_file:
+            plan.warnings.append(Problem(first_row, labels.get("allergies", ""), allergy, _(
+                "已有患者 {code} 的过敏史为“{old}”：文件中的已补充在后面。",
+                code=current[pid]["code"], old=on_file)))
         plan.merged.append((person, pid, fills))
         added = 0
         for row in visits:

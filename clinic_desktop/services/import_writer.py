@@ -243,6 +243,12 @@ class BatchWriter:
         elif not profile.allergy_notes.strip():
             undo.setdefault(str(pid), {})["allergy"] = [profile.allergy_notes, allergy]
             profile.allergy_notes = allergy
+        elif allergy not in profile.allergy_notes:
+            # An allergy is never dropped: the file's goes after the one on file
+            # (``import_plan`` reports it).
+            combined = f"{profile.allergy_notes.rstrip()}；{allergy}"
+            undo.setdefault(str(pid), {})["allergy"] = [profile.allergy_notes, combined]
+            profile.allergy_notes = combined
 
     def prepare_visits(self, visits: list[tuple[int | None, int, CleanRow]],
                        new_ids: list[int]) -> PreparedVisits:

@@ -136,3 +136,24 @@ def test_a_sum_merged_over_a_patients_visit_rows_counts_once(admin_ctx: Context,
         paid = session.execute(select(func.sum(LedgerEntry.amount))
                                .where(LedgerEntry.kind == "payment")).scalar()
     assert paid == 12000
+
+
+def test_a_payment_merged_over_visits_charged_apart_pays_them_both_once(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    """输液 300 and 换药 80 on two rows, 实收 380 merged over both: 380 paid in all, nothing
+    owed and no credit (the second row's blank copy would otherwise count as paid in full)."""
+    from clinic_desktop.services.loyalty.balances import balances_of
+    from clinic_desktop.storage.models.clinical import LedgerEntry
+    header = ["患者姓名", "手机号码", "就诊日期", "治疗项目", "金额", "实收"]
+    body = [["黄大爷", "13912345670", date(2026, 11, 8), "输液", 300, 380],
+            ["", "", date(2026, 11, 8), "换药", 80, ""]]
+    path = files.xlsx(tmp_path / "his.xlsx", [header, *body], merges=["A2:A3", "B2:B3", "F2:F3"])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.rows_rejected == 0 and done.visits_created == 2
+    with admin_ctx.db.session() as session:
+        paid = session.execute(select(func.sum(LedgerEntry.amount))
+                               .where(LedgerEntry.kind == "payment")).scalar()
+        pid = session.execute(select(Patient.id)).scalar_one()
+    assert paid == 380
+    money = balances_of(admin_ctx, pid)
+    assert money.owed == 0 and money.credit == 0

@@ -1,0 +1,126 @@
+"""Who a legacy row is: rows that carry the phone on one visit only, the same sheet imported
+again when its patients have no phone, allergies and a second mobile over several rows, and
+a hospital system's footer (held-out files from other clinics, real workbooks and databases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from clinic_desktop.context import Context
+from clinic_desktop.services.import_batches import undo_import
+from clinic_desktop.services.imports import ImportRequest, run_import
+from clinic_desktop.services.patients import PatientInput, create_patient
+from clinic_desktop.services.profile import MedicalInfo, update_medical
+from clinic_desktop.storage.models.clinical import Visit
+from clinic_desktop.storage.models.patient import MedicalProfile, Patient
+from tests.unit.importing import files
+
+HEADER = ["姓名", "手机", "身份证号", "就诊日期", "治疗项目", "过敏史"]
+ID_WANG = "11010119900307002X"
+
+
+def rows_of(ctx: Context, query: Any) -> list[Any]:
+    with ctx.db.session() as session:
+        return list(session.execute(query).all())
+
+
+def visits_by_name(ctx: Context) -> dict[str, int]:
+    return dict(rows_of(ctx, select(Patient.name, func.count(Visit.id))
+                        .join(Visit, Visit.patient_id == Patient.id).group_by(Patient.id)))
+
+
+def test_a_row_with_only_the_name_is_the_one_person_of_that_name(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "general.xlsx", [
+        HEADER,
+        ["王建华", "13900000001", ID_WANG, "2026-11-01", "输液", ""],
+        ["王建华", "", "", "2026-11-03", "换药", ""],  # the phone written once only
+        ["老李", "", "", "2026-11-02", "洗牙", ""],  # nobody else of that name: one person
+        ["老李", "", "", "2026-11-09", "补牙", ""],
+        ["张伟", "13900000002", "", "2026-11-01", "洗牙", ""],  # two 张伟: cannot tell
+        ["张伟", "13900000003", "", "2026-11-01", "洗牙", ""],
+        ["张伟", "", "", "2026-11-05", "补牙", ""],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.patients_created == 5 and done.visits_created == 7
+    counts = sorted(rows_of(admin_ctx, select(Patient.name, func.count(Visit.id))
+                            .join(Visit, Visit.patient_id == Patient.id).group_by(Patient.id)))
+    assert counts == sorted([("张伟", 1), ("张伟", 1), ("张伟", 1), ("老李", 2), ("王建华", 2)])
+    told = [w for w in done.warnings if "2 位同名患者" in w.reason]
+    assert [(w.row, w.column) for w in told] == [(8, "姓名")]
+
+
+def test_the_same_sheet_again_adds_nobody_when_its_patients_have_no_phone(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.csv_file(tmp_path / "nophone.csv", [["姓名", "就诊日期", "治疗项目", "金额"],
+                                                     ["老李", "2026-11-02", "洗牙", "300"]])
+    first = run_import(admin_ctx, ImportRequest(path))
+    again = run_import(admin_ctx, ImportRequest(path))
+    assert (first.patients_created, again.patients_created) == (1, 0)
+    assert (again.patients_merged, again.rows_already_imported, again.visits_created) == (1, 1, 0)
+    assert visits_by_name(admin_ctx) == {"老李": 1}
+    # Two patients on file known by that name alone: the one who has the visit is the one.
+    create_patient(admin_ctx, PatientInput(name="老李"))
+    third = run_import(admin_ctx, ImportRequest(path))
+    assert third.patients_created == 0 and third.rows_already_imported == 1
+    other = files.csv_file(tmp_path / "other.csv", [["姓名", "就诊日期", "治疗项目", "金额"],
+                                                    ["老李", "2026-11-20", "补牙", "80"]])
+    fourth = run_import(admin_ctx, ImportRequest(other))
+    assert fourth.patients_created == 1
+    assert any("2 位同名患者" in w.reason for w in fourth.warnings)
+
+
+def test_allergies_add_up_and_are_never_dropped(admin_ctx: Context, tmp_path: Path) -> None:
+    on_file = create_patient(admin_ctx, PatientInput(name="许仙", mobile="13900000009")).patient
+    update_medical(admin_ctx, on_file.id, MedicalInfo(
+        allergies=(), allergy_notes="青霉素过敏", conditions="", past_history="",
+        family_history="", chief_complaint=""))
+    path = files.xlsx(tmp_path / "allergy.xlsx", [
+        HEADER,
+        ["许仙", "13900000009", "", "2026-11-01", "洗牙", "头孢过敏"],
+        ["法海", "13900000008", "", "2026-11-01", "洗牙", "青霉素过敏"],
+        ["法海", "13900000008", "", "2026-11-08", "补牙", "磺胺过敏"],
+        ["法海", "13900000008", "", "2026-11-09", "补牙", "青霉素过敏"],
+    ])
+    dry = run_import(admin_ctx, ImportRequest(path), dry_run=True)
+    done = run_import(admin_ctx, ImportRequest(path))
+    for summary in (dry, done):
+        told = [w for w in summary.warnings if "过敏史为“青霉素过敏”" in w.reason]
+        assert [(w.row, w.column, w.value) for w in told] == [(2, "过敏史", "头孢过敏")]
+    notes = dict(rows_of(admin_ctx, select(Patient.name, MedicalProfile.allergy_notes)
+                         .join(MedicalProfile, MedicalProfile.patient_id == Patient.id)))
+    assert notes == {"许仙": "青霉素过敏；头孢过敏", "法海": "青霉素过敏；磺胺过敏"}
+    again = run_import(admin_ctx, ImportRequest(path))  # nothing new: nothing added twice
+    assert not [w for w in again.warnings if "过敏史" in w.reason]
+    undo_import(admin_ctx, again.batch_id or 0)
+    undo_import(admin_ctx, done.batch_id or 0)
+    assert rows_of(admin_ctx, select(MedicalProfile.allergy_notes).where(
+        MedicalProfile.patient_id == on_file.id)) == [("青霉素过敏",)]
+
+
+def test_a_second_mobile_of_the_same_person_is_kept_as_the_other_phone(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "phones.xlsx", [
+        HEADER,
+        ["王建华", "13900000001", ID_WANG, "2026-10-01", "输液", ""],
+        ["王建华", "13911119999", ID_WANG.lower(), "2026-11-01", "换药", ""],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.patients_created == 1
+    assert rows_of(admin_ctx, select(Patient.mobile, Patient.phone2)) == [
+        ("13900000001", "13911119999")]
+
+
+def test_a_hospital_systems_footer_is_skipped_like_a_total(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "his.xlsx", [
+        HEADER,
+        ["王建华", "13900000001", "", "2026-11-01", "输液", ""],
+        ["合计", "", "", "", "", ""],
+        ["制表人：张护士", "", "打印时间：2026-11-30 17:02", "", "", ""],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_rejected, done.rows_skipped_summary, done.patients_created) == (0, 2, 1)
