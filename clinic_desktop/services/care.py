@@ -189,11 +189,16 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
     written satisfied, not put on the nurse's list. A follow-up call is not: it asks how the
     days after the treatment went, which a later visit does not answer.
 
+    A plan that repeats (cleaning every 6 months, orthodontic visits monthly) runs from the
+    patient's latest treatment that starts it: a file of years holds many cleanings of one
+    patient, and a chain from each would interleave recalls a few weeks apart.
+
     Imported visits share a few thousand dates: each plan is expanded once per date."""
     cutoff = plans.import_date - timedelta(days=IMPORT_LOOKBACK_DAYS)
     created = skipped = 0
     expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int, bool]] = {}
     matching: dict[tuple[str, str | None], list[CarePlan]] = {}
+    latest = _latest_repeating(plans, treatments, matching)
     by_plan: dict[str, int] = {}
     work: list[tuple[int, list[PlannedTask]]] = []
     # The treatments whose tasks hold a recall: (index, the place of its first task among
@@ -206,6 +211,8 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
             starts = matching[which] = [p for p in plans.plans if p.starts_with(t.procedure,
                                                                                 t.category)]
         for plan in starts:
+            if plan.repeat is not None and latest[(t.patient_id, plan.key)] != index:
+                continue  # a later treatment of the patient runs this plan
             key = (plan.key, t.treated_at)
             found = expanded.get(key)
             if found is None:
@@ -223,6 +230,30 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
     visited = _visited_recalls(treatments, recalls, _first_window(plans, cutoff, treatments)) \
         if recalls else {}
     return ImportedCare(work, created, skipped, by_plan, visited)
+
+
+def _latest_repeating(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
+                      matching: dict[tuple[str, str | None], list[CarePlan]],
+                      ) -> dict[tuple[int, str], int]:
+    """(patient, repeating plan) → the index of the patient's latest treatment that starts it
+    (the first of them on that latest day). Fills ``matching`` as ``expand_imported`` uses it."""
+    found: dict[tuple[int, str], int] = {}
+    if not any(plan.repeat is not None for plan in plans.plans):
+        return found
+    for index, t in enumerate(treatments):
+        which = (t.procedure, t.category)
+        starts = matching.get(which)
+        if starts is None:
+            starts = matching[which] = [p for p in plans.plans if p.starts_with(t.procedure,
+                                                                                t.category)]
+        for plan in starts:
+            if plan.repeat is None:
+                continue
+            key = (t.patient_id, plan.key)
+            best = found.get(key)
+            if best is None or t.treated_at > treatments[best].treated_at:
+                found[key] = index
+    return found
 
 
 def _first_window(plans: ImportPlans, cutoff: date, treatments: Sequence[ImportedTreatment],

@@ -200,3 +200,29 @@ def test_a_refractive_surgery_done_in_the_app_starts_the_plan(admin_ctx: Context
                              lines=[TreatmentLine(procedures[name].id, Decimal(1000))])
         assert [t.title for t in tasks_of_patient(admin_ctx, patient)] \
             == [step.title for step in refractive.steps], name
+
+
+def test_a_repeating_plan_runs_from_the_patients_latest_cleaning_only(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    """Two cleanings of one patient in the file: one 6-monthly chain, from the later one —
+    not two chains interleaving recalls a few weeks apart."""
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["姓名", "手机", "就诊日期", "治疗项目"],
+                ["周洁", "13700000001", "2025-01-31", "洗牙"],
+                ["周洁", "13700000001", "2025-08-30", "洗牙"],
+                ["吴静", "13700000002", "2025-08-30", "洗牙"]):
+        sheet.append(row)
+    path = tmp_path / "cleanings.xlsx"
+    book.save(path)
+    dry = run_import(admin_ctx, ImportRequest(path), dry_run=True)
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert dry.tasks_created == done.tasks_created == 8  # 4 each: 2027-02 … 2028-08
+    with admin_ctx.db.session() as session:
+        dues = session.execute(
+            select(Patient.name, CareTask.due_at).join(Patient, Patient.id == CareTask.patient_id)
+            .where(CareTask.plan_key == "cleaning").order_by(CareTask.due_at)).all()
+    mine = [due.astimezone(SH).date() for name, due in dues if name == "周洁"]
+    assert [(d.year, d.month) for d in mine] == [(2027, 2), (2027, 8), (2028, 2), (2028, 8)]
