@@ -84,7 +84,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               "visit", example="微信支付"),
     FieldSpec("doctor", ("医生", "主治医生", "医师", "主治医师", "接诊医生", "doctor"),
               "visit"),
-    FieldSpec("visit_notes", ("就诊备注", "治疗备注", "病历", "诊断", "visitnotes"),
+    FieldSpec("visit_notes", ("就诊备注", "治疗备注", "病历", "诊断", "主诉", "visitnotes"),
               "visit"),
     # Opening balances (期初): the patient's balance as the legacy system last showed it.
     FieldSpec("stored_value", ("储值余额", "储值", "卡内余额", "余额", "储值卡余额", "会员卡余额",

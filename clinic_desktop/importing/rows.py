@@ -617,6 +617,7 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
     notes: list[Problem] = []
     _join_bare_rows(rows, find, join, notes, (labels or {}).get("name") or field_label("name"))
     mobile_label = (labels or {}).get("mobile") or field_label("mobile")
+    visit_label = (labels or {}).get("visit_date") or field_label("visit_date")
     mobile_names: dict[str, tuple[str, int]] = {}
     for clean, p in zip(rows, people, strict=True):
         if p.mobile:
@@ -638,8 +639,16 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
             persons.append(Person(members, only.person, only.opening))
             continue
         merged = PersonFields(name=members[0].person.name)
+        seen: dict[tuple[Any, ...], int] = {}
         for member in members:
             _fill_empty(merged, member.person)
+            v = member.visit
+            if v is not None:
+                first = seen.setdefault((v.visit_date, v.procedure, v.amount, v.paid), member.row)
+                if first != member.row:
+                    notes.append(Problem(member.row, visit_label, v.visit_date.isoformat(), _(
+                        "与第 {row} 行是同一人同一天的同一项目、同样金额：按两次就诊导入；"
+                        "如是重复录入，请删去一行后撤销重导。", row=first)))
         for member in members:
             for day in (member.person.first_visit_date,
                         member.visit.visit_date if member.visit is not None else None):

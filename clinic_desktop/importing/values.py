@@ -121,6 +121,15 @@ def shipped_synonyms() -> tuple[SynonymGroup, ...]:
 
 
 # -- suggestions -------------------------------------------------------------------------
+# Between two doctors' names in one cell: 李医生/王医生, 李医生、王医生, 李医生 + 王医生.
+_SEVERAL = re.compile(r"\s*[/／、,，;；&＆+＋]\s*|\s+和\s*")
+
+
+def several_doctors(text: str) -> bool:
+    """Whether a doctor cell names more than one (``Matcher.doctor`` takes the first)."""
+    return len([n for n in _SEVERAL.split(text.strip()) if n]) > 1
+
+
 class Matcher:
     """Suggests a choice for each distinct name, from the catalogue, the staff and synonyms."""
 
@@ -170,7 +179,17 @@ class Matcher:
                 _("项目目录中没有相近的项目，新增到“{category}”", category=OTHER_CATEGORY))
 
     def doctor(self, name: str) -> tuple[ValueChoice, str]:
-        """The staff member of that name, the one doctor of that surname, else inactive."""
+        """The staff member of that name, the one doctor of that surname, else inactive. A
+        cell naming two (李医生/王医生) is the first of them: the visit has one doctor, and an
+        inactive doctor called "李医生/王医生" would split both doctors' reports."""
+        names = [n for n in _SEVERAL.split(name.strip()) if n]
+        if len(names) > 1:
+            choice, why = self._one_doctor(names[0])
+            return choice, _("单元格中有 {n} 位医生（{names}），按第一位：{why}", n=len(names),
+                             names="、".join(names), why=why)
+        return self._one_doctor(name)
+
+    def _one_doctor(self, name: str) -> tuple[ValueChoice, str]:
         wanted = key(name)
         person = self.staff.get(wanted)
         if person is not None:

@@ -34,6 +34,7 @@ from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.rows import CleanRow, Person, VisitFields
+from clinic_desktop.importing.values import several_doctors
 from clinic_desktop.rules.pinyin import PinyinKeys, search_keys
 from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.care_import import TASK_COLUMNS, shared_values
@@ -269,14 +270,15 @@ class BatchWriter:
         doctor_names = [v.doctor for v in shown]
         staff = {name: self.values.doctor(name) for name in dict.fromkeys(doctor_names)}
         doctors = list(map(staff.__getitem__, doctor_names))
+        several = {name for name in staff if several_doctors(name)}
         doctor_ids = [d.id if d else None for d in doctors]
         days = [v.visit_date for v in shown]
         visit: dict[str, list[Any]] = {
             "patient_id": owners,
             "visit_date": days,
             "doctor_id": doctor_ids,
-            "notes": [_visit_notes(v) if v.doctor and d is None else v.notes
-                      for v, d in zip(shown, doctors, strict=True)],
+            "notes": [_visit_notes(v) if v.doctor and (d is None or v.doctor in several)
+                      else v.notes for v, d in zip(shown, doctors, strict=True)],
         }
         charges = list(map(visit_charge, shown))
         names = [v.procedure for v in shown]
@@ -435,7 +437,8 @@ _ZERO = Decimal(0)
 
 
 def _visit_notes(visit: VisitFields) -> str:
-    """A doctor the clinic's staff does not hold is kept in the visit's notes."""
+    """A doctor the clinic's staff does not hold, or a cell naming several (the visit takes
+    the first), is kept in the visit's notes."""
     return "\n".join(filter(None, [_("医生：{name}", name=visit.doctor), visit.notes]))
 
 

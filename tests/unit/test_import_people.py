@@ -124,3 +124,24 @@ def test_a_hospital_systems_footer_is_skipped_like_a_total(
     ])
     done = run_import(admin_ctx, ImportRequest(path))
     assert (done.rows_rejected, done.rows_skipped_summary, done.patients_created) == (0, 2, 1)
+
+
+def test_a_cell_naming_two_doctors_gives_the_visit_the_first(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    from clinic_desktop.storage.models.staff import Staff
+    path = files.xlsx(tmp_path / "doctors.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "医生", "主诉"],
+        ["王建华", "13900000001", "2026-11-01", "洗牙", "张医生/赵医生", "牙龈出血"],
+        ["王建华", "13900000001", "2026-11-01", "洗牙", "张医生、赵医生", "牙龈出血"],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.doctors_created == 1 and done.columns_ignored == ()
+    inactive = rows_of(admin_ctx, select(Staff.display_name).where(Staff.active.is_(False)))
+    assert inactive == [("张医生",)]
+    notes = [n for (n,) in rows_of(admin_ctx, select(Visit.notes))]
+    assert notes == ["医生：张医生/赵医生\n牙龈出血", "医生：张医生、赵医生\n牙龈出血"]
+    why = {m.value: m.reason for m in done.values_matched if m.column == "doctor"}
+    assert "2 位医生（张医生、赵医生），按第一位" in why["张医生/赵医生"]
+    # The same person, day, item and amount twice: two visits, and a note naming the row.
+    told = [w for w in done.warnings if "同一人同一天的同一项目" in w.reason]
+    assert [(w.row, w.column) for w in told] == [(3, "就诊日期")]
