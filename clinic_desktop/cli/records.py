@@ -83,7 +83,7 @@ def cmd_import(run: Invocation) -> int:
           tasks=summary.tasks_created, old=summary.tasks_skipped),
     ]
     if summary.tasks_satisfied:
-        lines.append("  " + _("其中 {n} 个复查已由文件中的后续就诊完成。",
+        lines.append("  " + _("新建的回访任务中，{n} 个复查已由文件中的后续就诊完成（已关闭）。",
                               n=summary.tasks_satisfied))
     lines += ["  " + _("{plan}：{n} 个回访任务", plan=plan, n=n)
               for plan, n in summary.tasks_by_plan]

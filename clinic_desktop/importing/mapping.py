@@ -243,10 +243,13 @@ def profile_from_mapping(labels: Sequence[str], mapping: Mapping[int, str]) -> d
     return profile
 
 
-def mapping_from_profile(labels: Sequence[str], profile: Mapping[str, str]) -> dict[int, str]:
+def mapping_from_profile(labels: Sequence[str], profile: Mapping[str, str], *,
+                         others: bool = True) -> dict[int, str]:
     """The profile's choices for the columns it names (``""``: not imported); the others are
-    recognised as ``auto_map`` would, for the fields still free. A mapping file naming only
-    the one column the synonyms miss (``{"客户名称": "name"}``) keeps the rest recognised."""
+    recognised as ``auto_map`` would, for the fields still free (``others``). A mapping file
+    naming only the one column the synonyms miss (``{"客户名称": "name"}``) keeps the rest
+    recognised. ``others=False``: the columns it does not name stay out, as a profile saved
+    before profiles listed the columns they leave out (``is_complete_profile``) meant."""
     by_label = {normalise_label(k): v for k, v in profile.items()}
     mapping: dict[int, str] = {}
     named: set[int] = set()
@@ -258,13 +261,21 @@ def mapping_from_profile(labels: Sequence[str], profile: Mapping[str, str]) -> d
         key = by_label[text]
         if key and key in BY_KEY and key not in mapping.values():
             mapping[index] = key
+    if not others:
+        return dict(sorted(mapping.items()))
     taken = set(mapping.values())
-    others = auto_map(["" if i in named else label for i, label in enumerate(labels)])
-    for index, key in others.items():
+    guessed = auto_map(["" if i in named else label for i, label in enumerate(labels)])
+    for index, key in guessed.items():
         if key not in taken:
             mapping[index] = key
             taken.add(key)
     return dict(sorted(mapping.items()))
+
+
+def is_complete_profile(profile: Mapping[str, str]) -> bool:
+    """Whether a saved profile lists the columns it leaves out (``""``), as the wizard saves
+    them now; one saved before names only the columns it imports, and meant the rest out."""
+    return "" in profile.values()
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,10 @@ class UnusableFile(UserError):
 class SheetData:
     name: str
     rows: list[list[Cell]]
-    # (row, column) of the cells that hold a merged range's value copied down from its first
-    # row (``_fill_merged``): the cleaning keeps money in the first row only.
-    copied: frozenset[tuple[int, int]] = frozenset()
+    # (row, column) of each cell that holds a merged range's value copied down from its first
+    # row (``_fill_merged``) → that first row: the cleaning keeps a patient's merged sum in
+    # the first row only.
+    copied: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
     # What was worked out from these rows that a later run over them may take up (the wizard's
     # import takes the cleaning its dry run did): it lives as long as the rows it comes from.
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -190,14 +191,14 @@ def _read_workbook(path: Path, sheet: str | None, max_rows: int) -> SheetData:
         while len(rows[row]) <= column:
             rows[row].append("")
         rows[row][column] = text
-    copied = _fill_merged(rows, merges) if merges else frozenset()  # most workbooks have none
+    copied = _fill_merged(rows, merges) if merges else {}  # most workbooks have none
     return SheetData(name, rows, copied)
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
-def _fill_merged(rows: list[list[Cell]], merges: list[Merge]) -> frozenset[tuple[int, int]]:
+def _fill_merged(rows: list[list[Cell]], merges: list[Merge]) -> dict[tuple[int, int], int]:
     """Copy each merged range's value down the rows it spans, into its first column.
 
     Calamine counts a merge from A1, as ``to_python(skip_empty_area=False)`` does, so its
@@ -206,23 +207,23 @@ def _fill_merged(rows: list[list[Cell]], merges: list[Merge]) -> frozenset[tuple
     merged sideways belongs (``header_labels`` counts on that for group headers). A row that
     holds nothing of its own (a spacer at the bottom of a merged block, or a row past the
     last one calamine returned) stays blank rather than becoming a row of copies only.
-    Returns the cells written.
+    Returns the cells written, each with the row it was copied from.
     """
-    writes: list[tuple[int, int, Cell]] = []
+    writes: list[tuple[int, int, Cell, int]] = []
     for (top, left), (bottom, _right) in merges:
         if top >= len(rows) or left >= len(rows[top]) or not _filled(rows[top][left]):
             continue
         value = rows[top][left]
         # Rows are judged before any is written to, so two merges on one row do not count
         # each other's copies as the row's own cells.
-        writes.extend((r, left, value) for r in range(top + 1, min(bottom + 1, len(rows)))
+        writes.extend((r, left, value, top) for r in range(top + 1, min(bottom + 1, len(rows)))
                       if any(_filled(v) for v in rows[r]))
-    for r, column, value in writes:
+    for r, column, value, _top in writes:
         row = rows[r]
         if len(row) <= column:
             row.extend([""] * (column + 1 - len(row)))
         row[column] = value
-    return frozenset((r, column) for r, column, _value in writes)
+    return {(r, column): top for r, column, _value, top in writes}
 
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(.*?)</c>', re.DOTALL)

@@ -8,7 +8,7 @@ rows so a long clean can stop.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -293,7 +293,8 @@ def _procedure(value: Cell) -> str:
 
 
 # The footer a hospital system prints under a sheet: 制表人：张三　打印时间：2026-11-30.
-_FOOTER = re.compile(r"^\s*(?:制表|打印|审核|复核|操作员|经办人|导出时间|导出人)")
+_FOOTER = re.compile(r"^\s*(?:制表人?|制表日期|制表时间|打印人|打印时间|打印日期|审核人|复核人"
+                     r"|操作员|经办人|导出人|导出时间|导出日期)\s*[:：]")
 
 
 def _row_is_summary(row: Sequence[Cell]) -> bool:
@@ -317,12 +318,12 @@ def clean_sheet(
     labels: Sequence[str], today: date, sources: Sequence[str],
     check: Callable[[], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    copied: Collection[tuple[int, int]] = (),
+    copied: Mapping[tuple[int, int], int] | None = None,
 ) -> CleanedSheet:
     """Every row under the header, cleaned; rejected rows keep their original values.
-    ``copied``: the (row, column) cells the reader filled from a merged range above them; in a
-    money column such a copy is dropped (``MERGED_SUMS``), so a sum merged over a patient's
-    visit rows is counted once, on its first row."""
+    ``copied``: the (row, column) cells the reader filled from a merged range above them, each
+    with the range's first row; in a money column such a copy is dropped (``MERGED_SUMS``)
+    when the rows are one patient's, so a sum merged over their visit rows counts once."""
     result = CleanedSheet()
     by_key = {key: labels[i] if i < len(labels) and labels[i] else field_label(key)
               for i, key in mapping.items()}
@@ -338,10 +339,15 @@ def clean_sheet(
     everything = {key: extract(col) for col, key in columns}
     if copied:
         money = {col: key for col, key in columns if key in MERGED_SUMS}
-        for row, col in copied:
-            if col in money and row > header_index:
-                key = money[col]
-                everything[key][row - header_index - 1] = MERGED_SUMS[key]
+        names = everything.get("name")
+        for (row, col), top in copied.items():
+            if col not in money or top <= header_index:
+                continue
+            at, first = row - header_index - 1, top - header_index - 1
+            # Merged over one patient's rows: one sum. Over several patients' (WPS merges
+            # equal neighbouring cells): each row's own value, as written.
+            if names is None or names[at] == names[first]:
+                everything[money[col]][at] = MERGED_SUMS[money[col]]
     if check is not None:
         check()
     # A row is blank when every mapped cell is empty (0 counts as empty; a row of spaces is
@@ -445,6 +451,8 @@ _ROW_FIELDS = ("name", "sex", "birth_date", "age", "mobile", "phone2", "id_numbe
                "notes", "visit_date", "procedure", "site", "amount", "paid", "method",
                "doctor", "visit_notes", "stored_value", "owed", "points", "tier")
 _NO_ALLERGY = ("无", "否", "没有", "-", "/", "none", "None")
+# 否认药物过敏史, 无过敏史, 无药物过敏: a history of none, not an allergy to add up.
+_DENIED = re.compile(r"^(?:否认|无|没有)[^，,；;]*过敏[史]?$")
 
 
 class _Assembler:
@@ -529,7 +537,7 @@ class _Assembler:
         if source and source not in self.sources:
             notes.append(_("来源：{source}", source=source))
             source = self.other or None
-        if allergies in _NO_ALLERGY:
+        if allergies in _NO_ALLERGY or (allergies and _DENIED.match(allergies)):
             allergies = None
         if email is not None and email.address is None:
             notes.append(_("邮箱：{value}", value=email.written))
@@ -643,8 +651,10 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
         for member in members:
             _fill_empty(merged, member.person)
             v = member.visit
-            if v is not None:
-                first = seen.setdefault((v.visit_date, v.procedure, v.amount, v.paid), member.row)
+            # Zero and zero: a row under a merged sum (``MERGED_SUMS``), not a second entry.
+            if v is not None and not (v.amount == 0 and v.paid == 0):
+                first = seen.setdefault((v.visit_date, v.procedure, v.site, v.doctor, v.amount,
+                                         v.paid), member.row)
                 if first != member.row:
                     notes.append(Problem(member.row, visit_label, v.visit_date.isoformat(), _(
                         "与第 {row} 行是同一人同一天的同一项目、同样金额：按两次就诊导入；"
@@ -665,32 +675,56 @@ def _is_bare(p: PersonFields) -> bool:
     return not p.id_number and not p.mobile and (p.birth_date is None or p.birth_approximate)
 
 
+def same_person_may_be(a: PersonFields, b: PersonFields) -> bool:
+    """Whether two records known by the same name alone may be one person: not when their
+    sexes differ, nor their births by more than ten years (an age written at each visit of
+    a file of years gives births a few years apart for one person; 62 and 8 are two)."""
+    if a.sex and b.sex and a.sex != b.sex:
+        return False
+    return a.birth_date is None or b.birth_date is None or \
+        abs(a.birth_date.year - b.birth_date.year) <= 10
+
+
 def _join_bare_rows(rows: Sequence[CleanRow], find: Callable[[int], int],
                     join: Callable[[Iterable[tuple[int, object]]], None],
                     notes: list[Problem], name_label: str) -> None:
     """A row with only a name (the phone written on one visit row of a patient, not on the
     others) is the one person of that name the file identifies otherwise; with no such
     person, the bare rows of one name are one person. With two or more (two 王建华 with
-    different phones) it cannot be told which: the bare rows stay one person of their own,
-    and a note says so."""
+    different phones) it cannot be told which: the bare rows stay a person of their own, and
+    a note says so. Rows whose sex or age says they are someone else stay apart too."""
     bare: dict[str, list[int]] = {}
     for i, clean in enumerate(rows):
         if _is_bare(clean.person) and clean.person.name:
             bare.setdefault(clean.person.name, []).append(i)
     if not bare:
         return
-    known: dict[str, set[int]] = {}  # name → the groups of its identified rows
+    known: dict[str, dict[int, int]] = {}  # name → group → its first identified row
     for i, clean in enumerate(rows):
         if clean.person.name in bare and not _is_bare(clean.person):
-            known.setdefault(clean.person.name, set()).add(find(i))
+            known.setdefault(clean.person.name, {}).setdefault(find(i), i)
     for name, members in bare.items():
-        groups = known.get(name, set())
-        anchor = [next(iter(groups))] if len(groups) == 1 else []
-        join((i, name) for i in anchor + members)
+        groups = known.get(name, {})
+        # Each cluster: the row that speaks for it, and its rows.
+        clusters: list[tuple[int, list[int]]] = \
+            [(first, [first]) for first in groups.values()] if len(groups) == 1 else []
+        for i in members:
+            person = rows[i].person
+            home = next((c for c in clusters if same_person_may_be(rows[c[0]].person, person)),
+                        None)
+            if home is None:
+                clusters.append((i, [i]))
+            else:
+                home[1].append(i)
+        for number, (_first, cluster) in enumerate(clusters):
+            join((i, (name, number)) for i in cluster)
         if len(groups) > 1:
             notes.append(Problem(rows[members[0]].row, name_label, name, _(
                 "文件中有 {n} 位同名患者，这一行没有手机号、身份证号或出生日期，无法确定是哪一位："
                 "按另一位患者导入。", n=len(groups))))
+        elif len(clusters) > 1:
+            notes.append(Problem(rows[clusters[1][0]].row, name_label, name, _(
+                "同名但性别或年龄不同，按不同患者导入。")))
 
 
 def _earliest(first_visit: date | None, visit: date) -> date:
@@ -741,7 +775,14 @@ def _fill_empty(target: PersonFields, source: PersonFields) -> None:
         more = [p for p in (source.mobile, *(source.phone2 or "").split(" / "))
                 if p and p != target.mobile and p not in others]
         if more:
-            target.phone2 = " / ".join(dict.fromkeys([*others, *more]))[:32]
+            kept: list[str] = []
+            for number in dict.fromkeys([*others, *more]):  # whole numbers only, 32 at most
+                if len(" / ".join([*kept, number])) > 32:
+                    target.notes = "\n".join(filter(None, [target.notes,
+                                                            _("电话：{phones}", phones=number)]))
+                else:
+                    kept.append(number)
+            target.phone2 = " / ".join(kept)
     for name in PERSON_FIELDS:
         if getattr(target, name) is None and getattr(source, name) is not None:
             setattr(target, name, getattr(source, name))

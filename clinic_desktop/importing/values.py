@@ -121,13 +121,19 @@ def shipped_synonyms() -> tuple[SynonymGroup, ...]:
 
 
 # -- suggestions -------------------------------------------------------------------------
-# Between two doctors' names in one cell: 李医生/王医生, 李医生、王医生, 李医生 + 王医生.
-_SEVERAL = re.compile(r"\s*[/／、,，;；&＆+＋]\s*|\s+和\s*")
+# Between two doctors' names in one cell: 李医生/王医生, 李医生、王医生, 李医生 + 王医生 (a
+# plain comma only between Chinese names: "Smith, John" is one doctor).
+_SEVERAL = re.compile(r"\s*[/／、，;；&＆+＋]\s*|\s+和\s*")
+_HAN_COMMA = re.compile(r"(?<=[\u3400-\u9fff])\s*,\s*(?=[\u3400-\u9fff])")
+
+
+def doctor_names(text: str) -> list[str]:
+    """The names a doctor cell holds (``Matcher.doctor`` takes the first)."""
+    return [n for n in _SEVERAL.split(_HAN_COMMA.sub("、", text.strip())) if n]
 
 
 def several_doctors(text: str) -> bool:
-    """Whether a doctor cell names more than one (``Matcher.doctor`` takes the first)."""
-    return len([n for n in _SEVERAL.split(text.strip()) if n]) > 1
+    return len(doctor_names(text)) > 1
 
 
 class Matcher:
@@ -182,7 +188,7 @@ class Matcher:
         """The staff member of that name, the one doctor of that surname, else inactive. A
         cell naming two (李医生/王医生) is the first of them: the visit has one doctor, and an
         inactive doctor called "李医生/王医生" would split both doctors' reports."""
-        names = [n for n in _SEVERAL.split(name.strip()) if n]
+        names = doctor_names(name)
         if len(names) > 1:
             choice, why = self._one_doctor(names[0])
             return choice, _("单元格中有 {n} 位医生（{names}），按第一位：{why}", n=len(names),
@@ -191,14 +197,18 @@ class Matcher:
 
     def _one_doctor(self, name: str) -> tuple[ValueChoice, str]:
         wanted = key(name)
-        person = self.staff.get(wanted)
-        if person is not None:
-            return ValueChoice("match", person.name), _("与员工姓名相同")
         bare = _TITLE.sub("", wanted)
-        if bare and bare != wanted:
-            person = self.staff.get(bare)
-            if person is not None:
+        for candidate in dict.fromkeys(c for c in (wanted, bare) if c):
+            person = self.staff.get(candidate)
+            if person is None:
+                continue
+            if person.is_doctor:
                 return ValueChoice("match", person.name), _("与员工姓名相同")
+            # A visit's doctor is a doctor (the doctors' reports count it): the name stays
+            # in the visit's notes unless a doctor is chosen.
+            return ValueChoice("none"), _("“{name}”是员工但不是医生：记在就诊备注里",
+                                          name=person.name)
+        if bare and bare != wanted:
             same = [d for d in self.doctors if len(bare) <= 2 and key(d.name).startswith(bare)
                     and len(key(d.name)) > len(bare)]
             if len(same) == 1:

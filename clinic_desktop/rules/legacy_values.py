@@ -313,13 +313,15 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
                                      "请把该列设为文本后重新填写。", value=digits))
         value = digits
     elif isinstance(value, str) and _SCIENTIFIC_TEXT.match(text := normalize_text(value)):
-        written = Decimal(text).as_tuple()
-        # An old 15-digit ID written out with all its 15 digits (1.10101900101001E+14) is
-        # whole; fewer digits (Excel's 1.10102E+14) or an 18-digit ID have lost the end.
-        if len(written.digits) != 15 or written.exponent != 0:
+        number = Decimal(text)
+        whole = str(int(number)) if number == number.to_integral_value() else ""
+        # An old 15-digit ID written out with its digits (1.10101900101001E+14, or with the
+        # trailing zeros a shortest float leaves out: 1.1010190010101E+14) is whole; a short
+        # mantissa (Excel's 1.10102E+14) or an 18-digit ID has lost the end.
+        if len(whole) != 15 or len(number.as_tuple().digits) < 12:
             raise RuleError(field, _("身份证号“{value}”被存成了科学计数法的数字，末尾几位已丢失；"
                                      "请把该列设为文本后重新填写。", value=text))
-        value = "".join(map(str, written.digits))
+        value = whole
     if not normalize_text(value):
         return None
     return parse_id_card(str(value), today=today, field=field)

@@ -13,8 +13,15 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.mapping import field_label
-from clinic_desktop.importing.rows import CleanRow, Person, PersonFields, Problem
+from clinic_desktop.importing.rows import (
+    CleanRow,
+    Person,
+    PersonFields,
+    Problem,
+    same_person_may_be,
+)
 from clinic_desktop.rules.legacy_values import cell_text
+from clinic_desktop.rules.text import normalize_person_name
 from clinic_desktop.storage.models.clinical import Treatment, Visit
 from clinic_desktop.storage.models.patient import MedicalProfile, Patient
 
@@ -36,17 +43,20 @@ class _Existing:
     by_mobile_name: dict[tuple[str, str], int] = field(default_factory=dict)
     by_name_birth: dict[tuple[str, date], int] = field(default_factory=dict)
     name_of_mobile: dict[str, tuple[str, str]] = field(default_factory=dict)  # mobile → name, code
-    # Patients known by their name alone (no ID number, mobile or exact birth date).
-    by_bare_name: dict[str, list[int]] = field(default_factory=dict)
+    # Patients known by their name alone (no ID number, mobile or exact birth date), with
+    # what tells a namesake apart (sex, approximate birth).
+    by_bare_name: dict[str, list[tuple[int, PersonFields]]] = field(default_factory=dict)
 
 
 def _existing_patients(session: Session) -> _Existing:
     found = _Existing()
     rows = session.execute(select(Patient.id, Patient.code, Patient.name, Patient.mobile,
                                   Patient.id_number, Patient.birth_date,
-                                  Patient.birth_date_approximate)
+                                  Patient.birth_date_approximate, Patient.sex)
                            .where(Patient.merged_into_id.is_(None)).order_by(Patient.id))
-    for pid, code, name, mobile, id_number, birth, approximate in rows:
+    for pid, code, stored, mobile, id_number, birth, approximate, sex in rows:
+        # As the file's names are read: 张 伟 typed before is 张伟 (``normalize_person_name``).
+        name = normalize_person_name(stored)
         if id_number:
             found.by_id_number.setdefault(id_number, pid)
         if mobile:
@@ -55,7 +65,8 @@ def _existing_patients(session: Session) -> _Existing:
         if birth is not None and not approximate:
             found.by_name_birth.setdefault((name, birth), pid)
         elif not id_number and not mobile:
-            found.by_bare_name.setdefault(name, []).append(pid)
+            found.by_bare_name.setdefault(name, []).append(
+                (pid, PersonFields(name=name, sex=sex, birth_date=birth)))
     return found
 
 
@@ -80,9 +91,11 @@ def _match_bare(session: Session, existing: _Existing, persons: list[Person],
     alone: the only one, or the only one of several who already has one of the person's
     visits (the same file imported again must add nobody). Several, none telling: a new
     patient, and a warning."""
-    wanted = {i: existing.by_bare_name[p.fields.name] for i, p in enumerate(persons)
-              if matches[i] is None and _is_bare(p.fields)
+    wanted = {i: [pid for pid, on_file in existing.by_bare_name[p.fields.name]
+                  if same_person_may_be(on_file, p.fields)]
+              for i, p in enumerate(persons) if matches[i] is None and _is_bare(p.fields)
               and p.fields.name in existing.by_bare_name}
+    wanted = {i: pids for i, pids in wanted.items() if pids}
     if not wanted:
         return
     several = sorted({pid for pids in wanted.values() if len(pids) > 1 for pid in pids})

@@ -183,7 +183,7 @@ def resolve(session: Session, matches: list[ValueMatch], choices: ValueChoices |
                     "医生“{name}”未关联员工（{n} 行），已写入就诊备注。", name=m.value, n=m.rows)))
                 continue
             known = staff.get(key(choice.target))
-            if known is not None:
+            if known is not None and (known.is_doctor or choice.action != "inactive"):
                 resolved.doctors[where] = Target(known.display_name, id=known.id)
                 continue
             if choice.action != "inactive":

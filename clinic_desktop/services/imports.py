@@ -330,7 +330,10 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
             checkpoint_after_commit(session.connection())
         # SQLite builds the indexes and the search index of what was just written on a second
         # thread while the Python work that follows goes on (``storage.bulk_overlap``).
-        with overlapped(session.connection()) as later, ExitStack() as visits_block:
+        # The visits' block opens inside the patients' and closes before the end (below); on
+        # an error or a cancel the second thread is stopped first, so what the block set aside
+        # is put back at once, not after the queued index builds.
+        with ExitStack() as visits_block, overlapped(session.connection()) as later:
             writer.later = later
             undo = writer.apply_merges(plan.merged)
             on_file = look_up_referrers(session, plan)

@@ -4956,92 +4956,92 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
 <context>
     <name>MappingStep</name>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="51" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="52" />
         <source>对应方案</source>
         <translation>Mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="56" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="57" />
         <source>保存为方案…</source>
         <translation>Save as profile…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="63" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="64" />
         <source>已有的患者</source>
         <translation>Existing patients</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="65" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="66" />
         <source>合并：补全空白信息</source>
         <translation>Merge: fill in empty fields</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="66" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="67" />
         <source>跳过：不动已有患者</source>
         <translation>Skip: leave existing patients alone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="67" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="68" />
         <source>新建：另建一份档案</source>
         <translation>Create: add a new record anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="70" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="71" />
         <source>用文件中的值覆盖已有信息</source>
         <translation>Overwrite existing details with the file's</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="78" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="79" />
         <source>文件中的列</source>
         <translation>Column in the file</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="78" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="79" />
         <source>示例</source>
         <translation>Examples</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="78" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="79" />
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="94" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="95" />
         <source>带 * 的字段必须对应；同一个人的多行（身份证号相同、手机号和姓名相同、或姓名和生日相同）会合并为一位患者。</source>
         <translation>Fields marked * must be mapped; several rows of one person (same ID number, same mobile and name, or same name and birth date) become one patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="109" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="110" />
         <source>（第 {0} 列）</source>
         <translation>(column {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="115" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="116" />
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="138" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="139" />
         <source>“{0}”对应了不止一列，每个字段只能对应一列。</source>
         <translation>"{0}" is mapped to more than one column; each field takes one column.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="157" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="158" />
         <source>这次不导入：{0}（像是储值、欠费、积分或会员等级，但不确定是不是余额，不做猜测；如果是，请在右边手动选择）。</source>
         <translation>Not imported: {0} (looks like stored value, owed, points or a tier, but may not be a balance: not guessed; if it is, choose it on the right).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="166" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="167" />
         <source>自动识别</source>
         <translation>Automatic</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="191" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="198" />
         <source>保存对应方案</source>
         <translation>Save mapping profile</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="192" />
+        <location filename="../../ui/dialogs/import_wizard/mapping_step.py" line="199" />
         <source>方案名称（例如：老系统导出）</source>
         <translation>Profile name (for example: old system export)</translation>
     </message>
@@ -9192,8 +9192,8 @@ Skipped: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="74" />
-        <source>其中 {0} 个复查已由文件中的后续就诊完成，不上回访清单。</source>
-        <translation> Of the recalls, {0} were already kept by a later visit in the file and are not on the callback list.</translation>
+        <source>新建的回访任务中有 {0} 个复查已由文件中的后续就诊完成（直接关闭，不上回访清单）。</source>
+        <translation> Of the new care tasks, {0} recalls were already kept by a later visit in the file (closed, not on the callback list).</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="78" />
@@ -9963,11 +9963,6 @@ Skipped: {0}</translation>
         <location filename="../../ui/dialogs/import_wizard/values_step.py" line="146" />
         <source>不导入会员等级</source>
         <translation>Do not import the tier</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_wizard/values_step.py" line="151" />
-        <source>（非医生）</source>
-        <translation> (not a doctor)</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/values_step.py" line="153" />

@@ -191,5 +191,5 @@ def test_the_summary_says_how_many_recalls_a_later_visit_kept(qtbot: QtBot) -> N
             dry_run=True, batch_id=None, file_name="x.xlsx", sheet="Sheet1", **counts,
             tasks_created=12, tasks_skipped=5, errors=(), warnings=(), sample=(), header=(),
             tasks_satisfied=satisfied))
-        kept = "其中 3 个复查已由文件中的后续就诊完成" in view.note.text()
+        kept = "有 3 个复查已由文件中的后续就诊完成" in view.note.text()
         assert kept == bool(satisfied) and "更早到期的 5 个已略过" in view.note.text()

@@ -133,15 +133,77 @@ def test_a_cell_naming_two_doctors_gives_the_visit_the_first(
         ["姓名", "手机", "就诊日期", "治疗项目", "医生", "主诉"],
         ["王建华", "13900000001", "2026-11-01", "洗牙", "张医生/赵医生", "牙龈出血"],
         ["王建华", "13900000001", "2026-11-01", "洗牙", "张医生、赵医生", "牙龈出血"],
+        ["王建华", "13900000001", "2026-11-01", "洗牙", "张医生、赵医生", "牙龈出血"],
     ])
     done = run_import(admin_ctx, ImportRequest(path))
     assert done.doctors_created == 1 and done.columns_ignored == ()
     inactive = rows_of(admin_ctx, select(Staff.display_name).where(Staff.active.is_(False)))
     assert inactive == [("张医生",)]
     notes = [n for (n,) in rows_of(admin_ctx, select(Visit.notes))]
-    assert notes == ["医生：张医生/赵医生\n牙龈出血", "医生：张医生、赵医生\n牙龈出血"]
+    assert notes == ["医生：张医生/赵医生\n牙龈出血"] + ["医生：张医生、赵医生\n牙龈出血"] * 2
     why = {m.value: m.reason for m in done.values_matched if m.column == "doctor"}
     assert "2 位医生（张医生、赵医生），按第一位" in why["张医生/赵医生"]
     # The same person, day, item and amount twice: two visits, and a note naming the row.
     told = [w for w in done.warnings if "同一人同一天的同一项目" in w.reason]
-    assert [(w.row, w.column) for w in told] == [(3, "就诊日期")]
+    assert [(w.row, w.column) for w in told] == [(4, "就诊日期")]
+
+
+def test_namesakes_of_another_sex_or_age_stay_apart(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "namesakes.xlsx", [
+        ["姓名", "性别", "年龄", "就诊日期", "治疗项目"],
+        ["张伟", "男", 62, "2026-11-01", "洗牙"],
+        ["张伟", "女", 8, "2026-11-02", "涂氟"],
+        ["张伟", "男", 61, "2026-10-01", "补牙"],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.patients_created == 2
+    assert sorted(rows_of(admin_ctx, select(Patient.sex, func.count(Visit.id))
+                          .join(Visit, Visit.patient_id == Patient.id)
+                          .group_by(Patient.id))) == [("F", 1), ("M", 2)]
+    assert any("性别或年龄不同" in w.reason for w in done.warnings)
+    # On file too: the girl's next visit is hers, not the 62-year-old's.
+    girl = files.xlsx(tmp_path / "girl.xlsx", [["姓名", "性别", "年龄", "就诊日期", "治疗项目"],
+                                               ["张伟", "女", 8, "2026-11-20", "窝沟封闭"]])
+    again = run_import(admin_ctx, ImportRequest(girl))
+    assert again.patients_created == 0 and again.patients_merged == 1
+    assert sorted(rows_of(admin_ctx, select(Patient.sex, func.count(Visit.id))
+                          .join(Visit, Visit.patient_id == Patient.id)
+                          .group_by(Patient.id))) == [("F", 2), ("M", 2)]
+
+
+def test_small_things_held_out_files_showed(admin_ctx: Context, tmp_path: Path) -> None:
+    """Two fillings on two teeth are not a double entry; phones beyond the other phone's 32
+    characters go to the notes whole; a 审核通过 column is data, not a footer; 否认药物过敏史
+    is no allergy; "Smith, John" is one doctor."""
+    path = files.xlsx(tmp_path / "small.xlsx", [
+        ["审核", "姓名", "手机", "身份证号", "就诊日期", "治疗项目", "牙位", "金额", "过敏史",
+         "医生"],
+        ["审核通过", "李娜", "13900000011", ID_WANG, "2026-11-01", "补牙", "16", 200,
+         "否认药物过敏史", "Smith, John"],
+        ["审核通过", "李娜", "13900000012", ID_WANG, "2026-11-01", "补牙", "26", 200, "青霉素过敏",
+         "Smith, John"],
+        ["审核通过", "李娜", "13900000013", ID_WANG, "2026-11-02", "洗牙", "", 100, "", ""],
+        ["审核通过", "李娜", "13900000014", ID_WANG, "2026-11-03", "洗牙", "", 100, "", ""],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_skipped_summary, done.patients_created, done.visits_created) == (0, 1, 4)
+    assert not [w for w in done.warnings if "同一人同一天" in w.reason]
+    (phone2, notes), = rows_of(admin_ctx, select(Patient.phone2, Patient.notes))
+    assert phone2 == "13900000012 / 13900000013"
+    assert "电话：13900000014" in notes
+    assert rows_of(admin_ctx, select(MedicalProfile.allergy_notes)) == [("青霉素过敏",)]
+    assert done.doctors_created == 1
+
+
+def test_a_name_stored_with_spaces_before_is_still_the_same_person(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    made = create_patient(admin_ctx, PatientInput(name="张伟", mobile="13900000021")).patient
+    with admin_ctx.db.session(write=True) as session:  # as an older version stored it
+        stored = session.get(Patient, made.id)
+        assert stored is not None
+        stored.name = "张 伟"
+    path = files.xlsx(tmp_path / "again.xlsx", [["姓名", "手机", "就诊日期", "治疗项目"],
+                                                ["张伟", "13900000021", "2026-11-01", "洗牙"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.patients_created, done.patients_merged) == (0, 1)
+    assert not [w for w in done.warnings if "家属" in w.reason]

@@ -91,6 +91,9 @@ def test_doctors_match_by_name_by_a_unique_surname_or_become_inactive() -> None:
     choice, why = m.doctor("陈医生")  # two doctors named 陈: not guessed
     assert choice == ValueChoice("inactive", "陈医生") and "2 位姓“陈”" in why
     assert m.doctor("张医生")[0] == ValueChoice("inactive", "张医生")
+    # A staff member who is not a doctor is not suggested as the visit's doctor.
+    choice, why = m.doctor("王护士")
+    assert choice == ValueChoice("none") and "不是医生" in why
 
 
 def test_value_choices_in_the_mapping_json() -> None:
@@ -544,3 +547,19 @@ def test_the_first_visit_is_the_earliest_one_known(admin_ctx: Context, tmp_path:
     assert not [w for w in done.warnings if w.column == "建档日期"]
     undo_import(admin_ctx, done.batch_id or 0)
     assert first_visit("林小红") == date(2026, 5, 6)
+
+
+def test_a_profile_saved_before_it_listed_its_left_out_columns_keeps_them_out() -> None:
+    from clinic_desktop.importing.mapping import (
+        is_complete_profile,
+        mapping_from_profile,
+        profile_from_mapping,
+    )
+    labels = ["姓名", "手机", "余额"]
+    old = {"姓名": "name", "手机": "mobile"}  # 余额 deliberately left out, not listed
+    assert not is_complete_profile(old)
+    assert mapping_from_profile(labels, old, others=False) == {0: "name", 1: "mobile"}
+    assert mapping_from_profile(labels, old) == {0: "name", 1: "mobile", 2: "stored_value"}
+    new = profile_from_mapping(labels, {0: "name", 1: "mobile"})
+    assert new == {"姓名": "name", "手机": "mobile", "余额": ""} and is_complete_profile(new)
+    assert mapping_from_profile(labels, new) == {0: "name", 1: "mobile"}

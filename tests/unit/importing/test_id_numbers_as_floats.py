@@ -29,6 +29,11 @@ def test_an_id_in_scientific_notation_says_its_last_digits_are_gone(text: str) -
 def test_a_15_digit_id_written_with_all_its_digits_is_kept() -> None:
     info = parse_id("1.10101900101001E+14", today=TODAY)
     assert info is not None and info.number == "110101199001010015"
+    # … or with the trailing zeros a shortest float leaves out (15 digits, 12 or more given)
+    info = parse_id("1.1010190010101E+14", today=TODAY)
+    assert info is not None and info.number == "110101199001010103"
+    with pytest.raises(RuleError, match="末尾几位已丢失"):
+        parse_id("1.10102E+14", today=TODAY)
     # A float cell of a workbook and a text ID are read as before.
     with pytest.raises(RuleError, match="被 Excel 存成了数字"):
         parse_id(3.3010219900101e17, today=TODAY)

@@ -157,3 +157,20 @@ def test_a_payment_merged_over_visits_charged_apart_pays_them_both_once(
     assert paid == 380
     money = balances_of(admin_ctx, pid)
     assert money.owed == 0 and money.credit == 0
+
+
+def test_equal_amounts_merged_over_two_patients_stay_each_ones(admin_ctx: Context,
+                                                              tmp_path: Path) -> None:
+    """WPS's 合并相同单元格 merges equal neighbouring cells across patients: 300 merged over
+    张三's and 李四's rows is 300 each, not one sum."""
+    from clinic_desktop.storage.models.clinical import LedgerEntry
+    header = ["患者姓名", "手机号码", "就诊日期", "治疗项目", "金额", "实收"]
+    body = [["张三", "13912345671", date(2026, 11, 8), "洗牙", 300, 300],
+            ["李四", "13912345672", date(2026, 11, 8), "洗牙", "", ""]]
+    path = files.xlsx(tmp_path / "wps.xlsx", [header, *body], merges=["E2:E3", "F2:F3"])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.rows_rejected == 0 and done.patients_created == 2
+    with admin_ctx.db.session() as session:
+        charges = session.execute(select(LedgerEntry.amount).where(
+            LedgerEntry.kind == "charge").order_by(LedgerEntry.id)).scalars().all()
+    assert charges == [300, 300]

@@ -26,6 +26,7 @@ from clinic_desktop.importing.mapping import (
     auto_map,
     check_mapping,
     field_label,
+    is_complete_profile,
     is_deferred,
     mapping_from_profile,
     profile_from_mapping,
@@ -170,8 +171,14 @@ class MappingStep(QWidget):
     def _apply_profile(self, index: int) -> None:
         name = self.profile_combo.itemData(index)
         labels = self._labels
-        mapping = mapping_from_profile(labels, self.profiles[name].columns) if name \
-            else auto_map(labels)
+        if name:
+            # A profile saved before profiles listed the columns they leave out meant the
+            # columns it does not name to stay out: a later file's new ones are not guessed.
+            columns = self.profiles[name].columns
+            mapping = mapping_from_profile(labels, columns,
+                                           others=is_complete_profile(columns))
+        else:
+            mapping = auto_map(labels)
         self.fill(labels, self._rows, mapping)
         self.profile_combo.setCurrentIndex(index)
 

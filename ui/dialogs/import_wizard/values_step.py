@@ -145,12 +145,12 @@ class ValuesStep(QWidget):
             combo.addItem(self.tr("新建会员等级：{0}").format(new_name), ("new", new_name))
             combo.addItem(self.tr("不导入会员等级"), ("none", ""))
         else:
+            # Doctors only: a visit's doctor counts in the doctors' reports (the import
+            # refuses a staff member who is not one).
             for person in self.preview.staff:
-                text = person.name
                 if not person.is_doctor:
-                    text += self.tr("（非医生）")
-                elif not person.active:
-                    text += self.tr("（停用）")
+                    continue
+                text = person.name + (self.tr("（停用）") if not person.active else "")
                 combo.addItem(text, ("match", person.name))
             combo.insertSeparator(combo.count())
             new_name = match.choice.target if match.choice.action == "inactive" else match.value
