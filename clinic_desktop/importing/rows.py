@@ -36,7 +36,7 @@ from clinic_desktop.rules.legacy_values import (
     parse_phones,
     parse_sex,
 )
-from clinic_desktop.rules.text import hidden_character, normalize_person_name, normalize_text
+from clinic_desktop.rules.text import hidden_character, normalize_text, without_han_padding
 
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
                 "visit_notes")
@@ -214,7 +214,7 @@ def _text_limit(limit: int, *, person: bool = False) -> Callable[[Cell], str]:
     """Text of at most ``limit`` characters; ``person``: a person's name, written as the name
     column's are (``normalize_person_name``), so ``张 伟`` the referrer is 张伟 the patient."""
     def parse(value: Cell) -> str:
-        text = normalize_person_name(cell_text(value)) if person else cell_text(value)
+        text = without_han_padding(cell_text(value)) if person else cell_text(value)
         if len(text) > limit:
             raise RuleError("text", _("内容太长（最多 {n} 个字符）。", n=limit))
         return text
@@ -244,7 +244,7 @@ def _email(value: Cell) -> _EmailCell | None:
 
 
 def _name(value: Cell) -> str:
-    name = normalize_person_name(cell_text(value))
+    name = without_han_padding(cell_text(value))
     if len(name) > 64:
         raise RuleError("name", _("姓名太长（最多 64 个字符）。"))
     hidden = hidden_character(name)
@@ -293,6 +293,7 @@ def _procedure(value: Cell) -> str:
 
 
 # The footer a hospital system prints under a sheet: 制表人：张三　打印时间：2026-11-30.
+_FOOTER_STARTS = frozenset("制打审复操经导")
 _FOOTER = re.compile(r"^\s*(?:制表人?|制表日期|制表时间|打印人|打印时间|打印日期|审核人|复核人"
                      r"|操作员|经办人|导出人|导出时间|导出日期)\s*[:：]")
 
@@ -305,6 +306,7 @@ def _row_is_summary(row: Sequence[Cell]) -> bool:
         if value is None or value == "":
             continue
         if is_summary_label(value) or (seen == 0 and type(value) is str
+                                       and (value[:1] in _FOOTER_STARTS or value[:1].isspace())
                                        and _FOOTER.match(value) is not None):
             return True
         seen += 1
@@ -694,9 +696,12 @@ def _join_bare_rows(rows: Sequence[CleanRow], find: Callable[[int], int],
     different phones) it cannot be told which: the bare rows stay a person of their own, and
     a note says so. Rows whose sex or age says they are someone else stay apart too."""
     bare: dict[str, list[int]] = {}
-    for i, clean in enumerate(rows):
-        if _is_bare(clean.person) and clean.person.name:
-            bare.setdefault(clean.person.name, []).append(i)
+    # Nearly every row has a mobile or an ID: a comprehension finds the few without.
+    for i in [i for i, clean in enumerate(rows) if not clean.person.mobile
+              and not clean.person.id_number and _is_bare(clean.person)]:
+        name = rows[i].person.name
+        if name:
+            bare.setdefault(name, []).append(i)
     if not bare:
         return
     known: dict[str, dict[int, int]] = {}  # name → group → its first identified row

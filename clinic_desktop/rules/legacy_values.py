@@ -312,7 +312,8 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
             raise RuleError(field, _("身份证号“{value}”被 Excel 存成了数字，末尾几位已丢失；"
                                      "请把该列设为文本后重新填写。", value=digits))
         value = digits
-    elif isinstance(value, str) and _SCIENTIFIC_TEXT.match(text := normalize_text(value)):
+    elif isinstance(value, str) and ("E" in value or "e" in value) \
+            and _SCIENTIFIC_TEXT.match(text := normalize_text(value)):
         number = Decimal(text)
         whole = str(int(number)) if number == number.to_integral_value() else ""
         # An old 15-digit ID written out with its digits (1.10101900101001E+14, or with the

@@ -31,7 +31,11 @@ def normalize_person_name(value: object) -> str:
     """``normalize_text``, and no space between two Han characters: sheets pad two-character
     names to the width of three (``张 伟``, ``张　伟``), and the padded name is the same person
     as ``张伟``. Latin names keep their spaces (``John Smith``, ``张 David``)."""
-    text = normalize_text(value)
+    return without_han_padding(normalize_text(value))
+
+
+def without_han_padding(text: str) -> str:
+    """``normalize_person_name`` of a text already through ``normalize_text``."""
     return _SPACE_IN_HAN.sub("", text) if " " in text else text
 
 
