@@ -71,8 +71,9 @@ class SummaryView(QWidget):
             "回访任务只为 30 天前起到期的复查和回访建立；更早到期的 {0} 个已略过，"
             "不会涌入回访清单。").format(f"{summary.tasks_skipped:,}")
         if summary.tasks_satisfied:
-            note += self.tr("新建的回访任务中有 {0} 个复查已由文件中的后续就诊完成（直接关闭，"
-                            "不上回访清单）。").format(f"{summary.tasks_satisfied:,}")
+            note += "\n" + self.tr("新建的回访任务中有 {0} 个复查已由文件中的后续就诊完成"
+                                    "（直接关闭，不上回访清单）。").format(
+                f"{summary.tasks_satisfied:,}")
         added = []
         if summary.procedures_created:
             added.append(self.tr("新增项目 {0} 个").format(summary.procedures_created))
