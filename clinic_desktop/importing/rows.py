@@ -596,7 +596,8 @@ def _any_given(columns: list[list[Cell]], count: int) -> list[bool]:
 def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = None,
                   ) -> tuple[list[Person], list[Problem]]:
     """Rows of the same person: same ID number, same mobile *and* name, or same name and
-    exact birth date. A shared mobile under a different name is a relative, not the same
+    exact birth date; a row known by its name alone joins the person of that name
+    (``_join_bare_rows``). A shared mobile under a different name is a relative, not the same
     person (children are often registered under a parent's phone): reported, kept apart.
 
     Each kind of key is one pass over the rows joining a row to the first row with the same
