@@ -673,8 +673,9 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
     return persons, notes
 
 
-def _is_bare(p: PersonFields) -> bool:
-    """Nothing but the name tells who the row is: no ID number, mobile or exact birth date."""
+def is_bare(p: PersonFields) -> bool:
+    """Nothing but the name tells who the person is: no ID number, mobile or exact birth
+    date."""
     return not p.id_number and not p.mobile and (p.birth_date is None or p.birth_approximate)
 
 
@@ -699,7 +700,7 @@ def _join_bare_rows(rows: Sequence[CleanRow], find: Callable[[int], int],
     bare: dict[str, list[int]] = {}
     # Nearly every row has a mobile or an ID: a comprehension finds the few without.
     for i in [i for i, clean in enumerate(rows) if not clean.person.mobile
-              and not clean.person.id_number and _is_bare(clean.person)]:
+              and not clean.person.id_number and is_bare(clean.person)]:
         name = rows[i].person.name
         if name:
             bare.setdefault(name, []).append(i)
@@ -707,7 +708,7 @@ def _join_bare_rows(rows: Sequence[CleanRow], find: Callable[[int], int],
         return
     known: dict[str, dict[int, int]] = {}  # name → group → its first identified row
     for i, clean in enumerate(rows):
-        if clean.person.name in bare and not _is_bare(clean.person):
+        if clean.person.name in bare and not is_bare(clean.person):
             known.setdefault(clean.person.name, {}).setdefault(find(i), i)
     for name, members in bare.items():
         groups = known.get(name, {})
@@ -771,11 +772,18 @@ PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat",
                  "emergency_contact", "emergency_phone", "referrer", "referrer_phone")
 
 
+def with_allergy(notes: str, allergy: str) -> str:
+    """Allergy notes with another one added after them, unless they already say it: an
+    allergy is never dropped for another."""
+    notes = notes.rstrip()
+    return notes if allergy in notes else f"{notes}；{allergy}" if notes else allergy
+
+
 def _fill_empty(target: PersonFields, source: PersonFields) -> None:
     """``source``'s fields where ``target`` has none. Allergies add up (a second row's 磺胺过敏
     beside the first's 青霉素过敏), and a second mobile is kept as the other phone."""
-    if source.allergies and target.allergies and source.allergies not in target.allergies:
-        target.allergies = f"{target.allergies}；{source.allergies}"
+    if source.allergies and target.allergies:
+        target.allergies = with_allergy(target.allergies, source.allergies)
     if source.mobile and target.mobile and source.mobile != target.mobile:
         others = [p for p in (target.phone2 or "").split(" / ") if p]
         more = [p for p in (source.mobile, *(source.phone2 or "").split(" / "))

@@ -197,20 +197,15 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
     cutoff = plans.import_date - timedelta(days=IMPORT_LOOKBACK_DAYS)
     created = skipped = 0
     expanded: dict[tuple[str, datetime], tuple[list[PlannedTask], int, bool]] = {}
-    matching: dict[tuple[str, str | None], list[CarePlan]] = {}
-    latest = _latest_repeating(plans, treatments, matching)
+    matching = _starting_plans(plans, treatments)
+    latest = _latest_repeating(treatments, matching)
     by_plan: dict[str, int] = {}
     work: list[tuple[int, list[PlannedTask]]] = []
     # The treatments whose tasks hold a recall: (index, the place of its first task among
     # all the tasks, its tasks)
     recalls: list[tuple[int, int, list[PlannedTask]]] = []
     for index, t in enumerate(treatments):
-        which = (t.procedure, t.category)
-        starts = matching.get(which)
-        if starts is None:
-            starts = matching[which] = [p for p in plans.plans if p.starts_with(t.procedure,
-                                                                                t.category)]
-        for plan in starts:
+        for plan in matching[(t.procedure, t.category)]:
             if plan.repeat is not None and latest[(t.patient_id, plan.key)] != index:
                 continue  # a later treatment of the patient runs this plan
             key = (plan.key, t.treated_at)
@@ -232,25 +227,26 @@ def expand_imported(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
     return ImportedCare(work, created, skipped, by_plan, visited)
 
 
-def _latest_repeating(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
+def _starting_plans(plans: ImportPlans, treatments: Sequence[ImportedTreatment],
+                    ) -> dict[tuple[str, str | None], list[CarePlan]]:
+    """(procedure, category) → the plans it starts, for each pair among the treatments (a
+    few dozen: worked out once each, found without a Python step per treatment)."""
+    kinds = zip(map(_PROCEDURE, treatments), map(_CATEGORY, treatments), strict=True)
+    return {which: [p for p in plans.plans if p.starts_with(*which)]
+            for which in dict.fromkeys(kinds)}
+
+
+def _latest_repeating(treatments: Sequence[ImportedTreatment],
                       matching: dict[tuple[str, str | None], list[CarePlan]],
                       ) -> dict[tuple[int, str], int]:
     """(patient, repeating plan) → the index of the patient's latest treatment that starts it
-    (the first of them on that latest day). Fills ``matching`` as ``expand_imported`` uses it."""
+    (the first of them on that latest day)."""
     found: dict[tuple[int, str], int] = {}
-    if not any(plan.repeat is not None for plan in plans.plans):
-        return found
-    # The few procedures that start a repeating plan, then only their treatments (a
-    # comprehension over the 100,000, not a Python step each).
-    kinds = zip(map(_PROCEDURE, treatments), map(_CATEGORY, treatments), strict=True)
-    for which in dict.fromkeys(kinds):
-        if which not in matching:
-            matching[which] = [p for p in plans.plans if p.starts_with(*which)]
-    repeating = {which: [p.key for p in starts if p.repeat is not None]
-                 for which, starts in matching.items()}
-    repeating = {which: keys for which, keys in repeating.items() if keys}
+    repeating = {which: keys for which, starts in matching.items()
+                 if (keys := [p.key for p in starts if p.repeat is not None])}
     if not repeating:
         return found
+    # Only the treatments of the few procedures that start one.
     for index in [i for i, t in enumerate(treatments)
                   if (t.procedure, t.category) in repeating]:
         t = treatments[index]

@@ -18,7 +18,9 @@ from clinic_desktop.importing.rows import (
     Person,
     PersonFields,
     Problem,
+    is_bare,
     same_person_may_be,
+    with_allergy,
 )
 from clinic_desktop.rules.legacy_values import cell_text
 from clinic_desktop.rules.text import normalize_person_name
@@ -80,10 +82,6 @@ def _match(existing: _Existing, p: PersonFields) -> int | None:
     return None
 
 
-def _is_bare(p: PersonFields) -> bool:
-    return not p.id_number and not p.mobile and (p.birth_date is None or p.birth_approximate)
-
-
 def _match_bare(session: Session, existing: _Existing, persons: list[Person],
                 matches: dict[int, int | None], plan: ImportPlan,
                 labels: dict[str, str]) -> None:
@@ -93,7 +91,7 @@ def _match_bare(session: Session, existing: _Existing, persons: list[Person],
     patient, and a warning."""
     wanted = {i: [pid for pid, on_file in existing.by_bare_name[p.fields.name]
                   if same_person_may_be(on_file, p.fields)]
-              for i, p in enumerate(persons) if matches[i] is None and _is_bare(p.fields)
+              for i, p in enumerate(persons) if matches[i] is None and is_bare(p.fields)
               and p.fields.name in existing.by_bare_name}
     wanted = {i: pids for i, pids in wanted.items() if pids}
     if not wanted:
@@ -201,7 +199,7 @@ def plan_import(session: Session, persons: list[Person], *, policy: str, overwri
         fills = _fills(current[pid], person, overwrite=overwrite, labels=labels,
                        warnings=plan.warnings)
         allergy, on_file = person.fields.allergies, allergies.get(pid, "")
-        if allergy and on_file.strip() and allergy not in on_file:
+        if allergy and on_file.strip() and with_allergy(on_file, allergy) != on_file.rstrip():
             plan.warnings.append(Problem(first_row, labels.get("allergies", ""), allergy, _(
                 "已有患者 {code} 的过敏史为“{old}”：文件中的已补充在后面。",
                 code=current[pid]["code"], old=on_file)))

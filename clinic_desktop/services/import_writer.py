@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
-from clinic_desktop.importing.rows import CleanRow, Person, VisitFields
+from clinic_desktop.importing.rows import CleanRow, Person, VisitFields, with_allergy
 from clinic_desktop.importing.values import several_doctors
 from clinic_desktop.rules.pinyin import PinyinKeys, search_keys
 from clinic_desktop.services.care import ImportedTreatment
@@ -241,15 +241,12 @@ class BatchWriter:
             self.session.add(MedicalProfile(patient_id=pid, allergy_notes=allergy,
                                             updated_at=self.ctx.now()))
             undo.setdefault(str(pid), {})["allergy"] = ["<none>", allergy]
-        elif not profile.allergy_notes.strip():
-            undo.setdefault(str(pid), {})["allergy"] = [profile.allergy_notes, allergy]
-            profile.allergy_notes = allergy
-        elif allergy not in profile.allergy_notes:
-            # An allergy is never dropped: the file's goes after the one on file
-            # (``import_plan`` reports it).
-            combined = f"{profile.allergy_notes.rstrip()}；{allergy}"
-            undo.setdefault(str(pid), {})["allergy"] = [profile.allergy_notes, combined]
-            profile.allergy_notes = combined
+        else:
+            # The file's goes after the one on file (``import_plan`` reports it).
+            combined = with_allergy(profile.allergy_notes, allergy)
+            if combined != profile.allergy_notes.rstrip():
+                undo.setdefault(str(pid), {})["allergy"] = [profile.allergy_notes, combined]
+                profile.allergy_notes = combined
 
     def prepare_visits(self, visits: list[tuple[int | None, int, CleanRow]],
                        new_ids: list[int]) -> PreparedVisits:
