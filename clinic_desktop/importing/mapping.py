@@ -67,8 +67,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("allergies", ("过敏", "过敏史", "药物过敏", "allergy", "allergies"),
               "patient", example="青霉素"),
     FieldSpec("notes", ("备注", "说明", "notes", "remark", "remarks", "memo"), "patient"),
-    FieldSpec("visit_date", ("就诊日期", "日期", "就诊时间", "治疗日期", "消费日期",
-                                     "来诊日期", "visitdate", "date"), "visit",
+    FieldSpec("visit_date", ("就诊日期", "日期", "就诊时间", "治疗日期", "治疗时间", "消费日期",
+                             "消费时间", "来诊日期", "来诊时间", "visitdate", "date"), "visit",
               example="2024-05-20"),
     FieldSpec("procedure", ("项目", "治疗项目", "诊疗项目", "治疗内容", "消费项目",
                                     "服务项目", "处置", "处置项目", "处置内容", "收费项目",
@@ -80,9 +80,10 @@ FIELDS: tuple[FieldSpec, ...] = (
               "visit", example="300"),
     FieldSpec("paid", ("实收金额", "实收", "实付", "实付金额", "已付", "已付金额",
                                  "付款金额", "paid"), "visit"),
-    FieldSpec("method", ("支付方式", "付款方式", "收款方式", "支付", "payment"),
+    FieldSpec("method", ("支付方式", "付款方式", "收款方式", "收费方式", "结算方式", "缴费方式",
+                         "支付", "payment"),
               "visit", example="微信支付"),
-    FieldSpec("doctor", ("医生", "主治医生", "医师", "主治医师", "接诊医生", "doctor"),
+    FieldSpec("doctor", ("医生", "主治医生", "医师", "主治医师", "接诊医生", "大夫", "doctor"),
               "visit"),
     FieldSpec("visit_notes", ("就诊备注", "治疗备注", "病历", "诊断", "主诉", "visitnotes"),
               "visit"),
@@ -119,6 +120,33 @@ _DEFERRED_EXACT = frozenset({"等级", "credit", "bonus", "prepaid", "deposit", 
 _WHOLE_ONLY = frozenset({"balance", "storedvalue", "arrears", "owed", "debt", "points", "tier",
                          "membertier", "memberlevel", "membership"})
 BALANCE_KEYS = frozenset(f.key for f in FIELDS if f.group == "balance")
+
+# Whose column it is. A header naming a staff role is about the clinic's people: it only ever
+# means the doctor (医生姓名, 主任医师), and nothing when it names anyone else (收费员 is not the
+# 收费 amount, 咨询师 not the patient). A parent or guardian is the emergency contact: their
+# name and phone never become the patient's. The patient's own words (患者手机, 患儿姓名) only
+# say whose the rest is.
+_DOCTOR_WORDS = ("医生", "医师", "大夫", "doctor")
+_STAFF_WORDS = ("护士", "护理员", "收费员", "收费人", "收款人", "收银员", "收银人", "操作员",
+                "操作人", "经办", "录入", "咨询师", "咨询顾问", "助理", "前台", "客服", "技师",
+                "治疗师", "开单", "制单", "接待", "业务员", "销售", "创建人", "登记人")
+_STAFF_TITLES = ("主任",)  # a doctor's title (主任医师), else a staff role
+_GUARDIAN_WORDS = ("家长", "监护人", "父亲", "母亲", "爸爸", "妈妈", "父母", "家属", "亲属",
+                   "配偶", "联系人")
+_PATIENT_WORDS = ("就诊人", "患者", "患儿", "病人", "病患", "客户", "顾客", "会员")
+_NAME_WORDS = frozenset({"名", "姓名", "名字", "名称"})
+_PHONE_KEYS = frozenset({"mobile", "phone2", "emergency_phone"})
+# Words that make a column something else than the field a synonym in it names, unless the
+# synonym itself holds them (身份证号, 联系方式, 会员类型): a number or code (患者编号 is not the
+# name, 病历号 not the notes), a kind (费用类别 is not the amount) and, for the visit's fields,
+# another event (下次复诊日期 and 预约日期 are not the visit's date).
+_ID_WORDS = ("编号", "病历号", "档案号", "卡号", "序号", "单号", "流水号", "编码", "代码", "条码",
+             "门诊号", "住院号", "登记号")
+_ID_SUFFIXES = ("id",)  # 患者ID, patientid; not the id inside paid or valid
+_KIND_WORDS = ("类别", "类型", "种类", "分类", "方式", "性质")
+_PLANNED_WORDS = ("下次", "预约", "复诊", "复查", "回访", "随访", "计划")
+_EVENT_KEYS = frozenset({f.key for f in FIELDS if f.group == "visit"} | {"first_visit_date"})
+_ORDINAL = re.compile(r"^(.*\D)([1-9])$")  # 联系电话2: the second of its kind
 
 
 def field_labels() -> dict[str, str]:
@@ -171,22 +199,95 @@ def normalise_label(label: str) -> str:
 
 def match_field(label: str) -> str | None:
     """The field a header label most likely means: exact synonym, else the longest contained
-    (a balance word only ever means a balance field, and only when nothing says otherwise)."""
+    one that nothing else in the label contradicts (see ``_match``)."""
+    found = _match(label)
+    return found[0] if found else None
+
+
+def _match(label: str) -> tuple[str, bool, float] | None:
+    """(field, exact, how much of the label the match explains) of a header label.
+
+    A balance word only ever means a balance field, and only when nothing says otherwise.
+    Else whose column it is comes first (a staff role, a parent, the patient), then the
+    longest synonym the label holds that no number, kind or other-event word contradicts.
+    A trailing 2 (联系电话2) makes a phone the other phone.
+    """
     text = normalise_label(label)
     if not text:
         return None
     if text in _EXACT:
-        return _EXACT[text]
+        return _EXACT[text], True, 1.0
     for key, shown in field_labels().items():  # the template's headers, in either language
         if normalise_label(shown) == text:
-            return key
+            return key, True, 1.0
     about_balance = any(w in text for w in _BALANCE_WORDS)
     if text in _DEFERRED_EXACT or (about_balance and any(w in text for w in _UNSURE_WORDS)):
         return None
-    for synonym, key in _SYNONYMS:
-        if len(synonym) >= 2 and synonym in text and synonym not in _WHOLE_ONLY:
-            return key if not about_balance or key in BALANCE_KEYS else None
+    if about_balance:
+        for synonym, key in _contained(text):
+            return (key, False, len(synonym) / len(text)) if key in BALANCE_KEYS else None
+        return None
+    ordinal = _ORDINAL.match(text)
+    base, second = (ordinal.group(1), ordinal.group(2) != "1") if ordinal else (text, False)
+    if base != text and base in _EXACT:
+        key, exact, cover = _EXACT[base], True, 1.0
+    else:
+        found = _contained_match(base)
+        if found is None:
+            return None
+        key, cover = found
+        exact = False
+    if second and key == "mobile":
+        key = "phone2"
+    return key, exact, cover
+
+
+def _contained(text: str) -> list[tuple[str, str]]:
+    """The (synonym, field) pairs held in ``text``, longest first."""
+    return [(s, key) for s, key in _SYNONYMS
+            if len(s) >= 2 and s in text and s not in _WHOLE_ONLY]
+
+
+def _contained_match(text: str) -> tuple[str, float] | None:
+    """(field, share of the label explained) of a label that is no synonym as it stands."""
+    staff = any(w in text for w in _STAFF_WORDS + _STAFF_TITLES + _DOCTOR_WORDS)
+    guardian = any(w in text for w in _GUARDIAN_WORDS)
+    core = text
+    for word in _PATIENT_WORDS:
+        core = core.replace(word, "")
+    if core in _NAME_WORDS and not staff and not guardian:
+        return "name", 1.0  # 患者名, 患儿姓名
+    pairs = [(s, key) for s, key in _contained(core) if not _contradicted(core, s, key)]
+    keys = {key for _, key in pairs}
+    if staff:
+        doctor = any(w in text for w in _DOCTOR_WORDS) and not any(
+            w in text for w in _STAFF_WORDS)
+        return ("doctor", 1.0) if doctor and keys <= {"name", "doctor"} and not any(
+            _contradicted(core, w, "doctor") for w in _DOCTOR_WORDS if w in core) else None
+    if guardian:
+        if keys & _PHONE_KEYS:
+            return "emergency_phone", 1.0
+        return ("emergency_contact", 1.0) if keys <= {"name", "emergency_contact"} \
+            and not _contradicted(core, "", "emergency_contact") else None
+    for synonym, key in pairs:
+        return key, (len(synonym) + len(text) - len(core)) / len(text)
     return None
+
+
+def _contradicted(text: str, synonym: str, key: str) -> bool:
+    """Whether ``text`` says it is something else than ``key`` outside the ``synonym`` in it."""
+    start = text.find(synonym) if synonym else -1
+    end = start + len(synonym)
+    if any(text.endswith(w) and not synonym.endswith(w) for w in _ID_SUFFIXES):
+        return True
+    words = _ID_WORDS + _KIND_WORDS + (_PLANNED_WORDS if key in _EVENT_KEYS else ())
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            if not (start <= at and at + len(word) <= end):
+                return True
+            at = text.find(word, at + 1)
+    return False
 
 
 def is_deferred(label: str) -> bool:
@@ -203,19 +304,26 @@ def ignored_columns(labels: Sequence[str], mapping: Mapping[int, str]) -> list[s
 
 
 def auto_map(labels: Sequence[str]) -> dict[int, str]:
-    """Each field to the first column whose label means it; later look-alikes stay unmapped."""
+    """Each field to the column whose label means it most surely: an exact synonym, else the
+    one the synonym explains most of, else the leftmost; the other look-alikes stay unmapped,
+    except that a second mobile (手机 and 电话) is the other phone when no column is."""
+    guesses = []
+    for index, label in enumerate(labels):
+        found = _match(label)
+        if found:
+            key, exact, cover = found
+            guesses.append((not exact, -cover, index, key))
     mapping: dict[int, str] = {}
     taken: set[str] = set()
-    # Exact matches first, so "电话" does not lose its field to "紧急联系人电话" further left.
-    for exact_pass in (True, False):
-        for index, label in enumerate(labels):
-            if index in mapping:
-                continue
-            text = normalise_label(label)
-            key = _EXACT.get(text) if exact_pass else match_field(label)
-            if key and key not in taken:
-                mapping[index] = key
-                taken.add(key)
+    second_mobile: list[int] = []
+    for _exact, _cover, index, key in sorted(guesses):
+        if key not in taken:
+            mapping[index] = key
+            taken.add(key)
+        elif key == "mobile":
+            second_mobile.append(index)
+    if second_mobile and "phone2" not in taken:
+        mapping[min(second_mobile)] = "phone2"
     return dict(sorted(mapping.items()))
 
 
