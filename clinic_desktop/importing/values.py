@@ -3,7 +3,8 @@ suggest a catalogue entry or a staff member for each distinct name, and the choi
 makes over them (the wizard's values step, a mapping profile, the CLI's mapping file).
 
 Pure: the catalogue and the staff list come in as plain tuples, the synonyms from
-``resources/templates/procedure_synonyms.json``.
+``resources/templates/procedure_synonyms.json`` and which procedures start a care plan from
+``resources/templates/care_plans.json`` (or the plans given).
 
 A choice is one of:
 - ``match``: an existing catalogue entry or staff member, by name (``"种植牙"``);
@@ -27,12 +28,14 @@ from functools import lru_cache
 from typing import Any
 
 from clinic_desktop.i18n import _
+from clinic_desktop.rules.care_plans import CarePlan, plans_from_json
 
 COLUMNS = ("procedure", "doctor")
 CHOICE_COLUMNS = (*COLUMNS, "tier")  # what a mapping's ``values`` may hold
 ACTIONS = ("match", "new", "inactive", "none")
 OTHER_CATEGORY = "其他"
 SYNONYMS_RESOURCE = "templates/procedure_synonyms.json"
+PLANS_RESOURCE = "templates/care_plans.json"
 # 李医生, 王大夫, 陈主任, 欧阳医师: a surname and how the clinic addressed the doctor.
 _TITLES = ("主任医师", "副主任", "医生", "大夫", "医师", "主任", "院长", "老师", "dr")
 _TITLE = re.compile("(?:" + "|".join(_TITLES) + ")$")
@@ -120,6 +123,50 @@ def shipped_synonyms() -> tuple[SynonymGroup, ...]:
     return parse_synonyms(resource(SYNONYMS_RESOURCE).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def shipped_plans() -> tuple[CarePlan, ...]:
+    from clinic_desktop.package_data import resource
+
+    return tuple(plans_from_json(resource(PLANS_RESOURCE).read_text(encoding="utf-8")))
+
+
+# -- a name that holds a procedure's name ---------------------------------------------------
+# What stands around the procedure in a cell, in ``key`` form: FDI tooth numbers (36, #46,
+# 种植牙-46; primary 51-85), 左上6 / 右下E, the eye (左眼白内障手术), punctuation.
+_TOOTH = re.compile(r"(?:[左右][上下]|[上下][左右])[1-8a-e](?![0-9])"
+                    r"|#?(?<![0-9a-z])(?:[1-4][1-8]|[5-8][1-5])(?![0-9])")
+_EYE = re.compile("左眼|右眼|双眼|单眼")
+_NOT_WORD = re.compile(r"[\W_]+")
+# Between the procedures of one cell: 洗牙、涂氟, 超乳+IOL, 全飞秒;ICL (``key`` has folded
+# the full-width ones).
+_PARTS = re.compile(r"[+、,;/&|]|及")
+# A review or a later stage of a treatment: never the procedure that starts its plan
+# (种植复查, 全飞秒术后1月复查, 种植二期). Anywhere in the cell …
+_REVIEW = ("复查", "复诊", "术后", "拆线", "维护", "随访", "回访", "二期", "三期")
+# … or, for these, beside the surgery's name in the same part (白内障术前检查, 正畸调整,
+# 种植体取出, and the later stages of an implant: 种植牙冠, 种植基台, 种植导板, 种植修复;
+# but 洗牙、口腔检查 is still a cleaning).
+_REVIEW_BESIDE = ("检查", "调整", "取", "冠", "基台", "导板", "上部", "修复", "印模")
+
+
+def _bare(text: str) -> str:
+    """A cell's part in ``key`` form without tooth positions, eye and punctuation."""
+    return _NOT_WORD.sub("", _EYE.sub("", _TOOTH.sub("", text)))
+
+
+@dataclass(frozen=True)
+class _Term:
+    """A catalogue name or a synonym, and what a name holding it becomes."""
+
+    text: str  # as written in the catalogue or the synonyms
+    bare: str
+    choice: ValueChoice
+    starts_plan: bool
+
+    def rank(self) -> tuple[bool, bool, int]:
+        return self.starts_plan, self.choice.action == "match", len(self.bare)
+
+
 # -- suggestions -------------------------------------------------------------------------
 # Between two doctors' names in one cell: 李医生/王医生, 李医生、王医生, 李医生 + 王医生 (a
 # plain comma only between Chinese names: "Smith, John" is one doctor).
@@ -141,14 +188,23 @@ class Matcher:
 
     def __init__(self, catalogue: Sequence[CatalogueEntry], staff: Sequence[StaffEntry], *,
                  synonyms: Sequence[SynonymGroup] | None = None,
-                 categories: Iterable[str] = ()) -> None:
+                 categories: Iterable[str] = (),
+                 plans: Sequence[CarePlan] | None = None) -> None:
         self.catalogue: dict[str, CatalogueEntry] = {}
         for entry in sorted(catalogue, key=lambda e: not e.active):  # the active one first
             self.catalogue.setdefault(key(entry.name), entry)
         self.groups: dict[str, SynonymGroup] = {}
-        for group in synonyms if synonyms is not None else shipped_synonyms():
+        groups = tuple(synonyms if synonyms is not None else shipped_synonyms())
+        for group in groups:
             for name in group.names:
                 self.groups.setdefault(key(name), group)
+        self.plans = tuple(plans if plans is not None else shipped_plans())
+        # A new entry of these categories starts no plan: the plan names its procedures.
+        self.plan_of_category: dict[str, str] = {}
+        for plan in self.plans:
+            for category in plan.categories if plan.procedures else ():
+                self.plan_of_category.setdefault(category, plan.name)
+        self.terms = self._terms(groups)
         known = {e.category for e in catalogue} | set(categories)
         self.categories = sorted((c for c in known if c and c != OTHER_CATEGORY),
                                  key=lambda c: (-len(c), c))
@@ -157,8 +213,81 @@ class Matcher:
             self.staff.setdefault(key(person.name), person)
         self.doctors = [s for s in staff if s.is_doctor]
 
+    def _starts_plan(self, entry: CatalogueEntry) -> bool:
+        return any(plan.starts_with(entry.name, entry.category) for plan in self.plans)
+
+    def _terms(self, groups: Sequence[SynonymGroup]) -> tuple[_Term, ...]:
+        """Every catalogue name and synonym a name may hold, longest first."""
+        terms: dict[str, _Term] = {}
+        for entry in self.catalogue.values():
+            bare = _bare(key(entry.name))
+            if len(bare) >= 2:
+                terms.setdefault(bare, _Term(entry.name, bare, ValueChoice("match", entry.name),
+                                             self._starts_plan(entry)))
+        for group in groups:
+            found = next((e for e in map(self.catalogue.get, map(key, group.names)) if e), None)
+            choice = ValueChoice("match", found.name) if found else \
+                ValueChoice("new", group.names[0], group.category)
+            starts = found is not None and self._starts_plan(found)
+            for name in group.names:
+                bare = _bare(key(name))
+                if len(bare) >= 2:
+                    terms.setdefault(bare, _Term(name, bare, choice, starts))
+        return tuple(sorted(terms.values(), key=lambda t: -len(t.bare)))
+
+    def _new(self, choice: ValueChoice, why: str) -> tuple[ValueChoice, str]:
+        """A new entry, its reason saying which plan it does not start."""
+        plan = self.plan_of_category.get(choice.category)
+        if plan is None:
+            return choice, why
+        return choice, why + _("（新项目，不开始随访计划“{plan}”）", plan=plan)
+
+    def _held(self, name: str) -> tuple[ValueChoice, str] | None:
+        """The catalogue procedure (or synonym) the name holds, once tooth positions, the eye
+        and punctuation are gone: the longest one; in a cell of several (洗牙、涂氟) the one
+        that starts a care plan. A review (种植复查, 全飞秒术后1月复查) never holds a surgery
+        that starts a plan: it is added to that surgery's category instead."""
+        cell = key(name)
+        review = any(word in _bare(cell) for word in _REVIEW)
+        parts = [(part, _bare(part)) for part in _PARTS.split(cell)]
+        parts = [(part, bare) for part, bare in parts if bare]
+        found: list[tuple[str, _Term]] = []
+        blocked: _Term | None = None
+        for part, bare in parts:
+            beside = review or any(word in bare for word in _REVIEW_BESIDE)
+            held = [t for t in self.terms if t.bare in bare]
+            if beside:
+                blocked = blocked or next((t for t in held if t.starts_plan), None)
+                held = [t for t in held if not t.starts_plan]
+            if held:
+                found.append((part, max(held, key=_Term.rank)))
+        if found:
+            part, term = max(found, key=lambda f: f[1].rank())
+            if term.choice.action == "match" and key(term.text) == key(term.choice.target):
+                why = _("名称中含有“{found}”", found=term.text)
+            elif term.choice.action == "match":
+                why = _("名称中含有“{found}”（即“{name}”）", found=term.text,
+                        name=term.choice.target)
+            else:
+                why = _("名称中含有同义词“{found}”，“{b}”不在项目目录中，新增到“{category}”",
+                        found=term.text, b=term.choice.target, category=term.choice.category)
+            if len(parts) > 1:
+                why = _("单元格中有 {n} 个项目（{names}），按“{part}”：{why}", n=len(parts),
+                        names="、".join(p for p, _b in parts), part=part, why=why)
+            return (term.choice, why) if term.choice.action == "match" else \
+                self._new(term.choice, why)
+        if blocked is not None:
+            category = blocked.choice.category or (
+                self.catalogue[key(blocked.choice.target)].category)
+            return self._new(ValueChoice("new", name.strip(), category),
+                             _("名称中含有“{found}”，但是复查、术后或后续项目，不按“{name}”："
+                               "新增到“{category}”", found=blocked.text,
+                               name=blocked.choice.target, category=category))
+        return None
+
     def procedure(self, name: str) -> tuple[ValueChoice, str]:
-        """Exact name, then a synonym, then the category the name contains, else new."""
+        """Exact name, then a synonym, then the catalogue name or synonym the name holds
+        (see ``_held``), then the category the name contains, else new."""
         wanted = key(name)
         plain = key(_BRACKETS.sub("", name)) or wanted
         for candidate in dict.fromkeys((wanted, plain)):
@@ -174,13 +303,16 @@ class Matcher:
                 if entry is not None:
                     return ValueChoice("match", entry.name), _("同义词：{a} = {b}", a=name,
                                                                  b=entry.name)
-            return (ValueChoice("new", group.names[0], group.category),
-                    _("同义词“{b}”不在项目目录中，新增到“{category}”", b=group.names[0],
-                      category=group.category))
+            return self._new(ValueChoice("new", group.names[0], group.category),
+                             _("同义词“{b}”不在项目目录中，新增到“{category}”",
+                               b=group.names[0], category=group.category))
+        held = self._held(name)
+        if held is not None:
+            return held
         for category in self.categories:
             if key(category) in plain:
-                return (ValueChoice("new", name, category),
-                        _("名称中含有类别“{category}”，新增到该类别", category=category))
+                return self._new(ValueChoice("new", name, category),
+                                 _("名称中含有类别“{category}”，新增到该类别", category=category))
         return (ValueChoice("new", name, OTHER_CATEGORY),
                 _("项目目录中没有相近的项目，新增到“{category}”", category=OTHER_CATEGORY))
 
