@@ -1,7 +1,8 @@
 """``clinic-desktop``: the GUI with no command, and headless commands for maintenance.
 
 Exit codes are stable: 0 done, 1 done with findings, 2 unusable input or environment, with a
-one-line reason on stderr; 3 a bug (one line naming the log, which holds the traceback).
+one-line reason on stderr; 3 a bug (one line naming the log, which holds the traceback);
+141, silently, when whoever read the output closed it first (``… | head``).
 ``import`` exits 0 when it ran, rejected rows included (they are listed), and 2 when the file
 cannot be used (then nothing is written).
 """
@@ -14,6 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +34,7 @@ from clinic_desktop.cli import (
     staff,
 )
 from clinic_desktop.cli.base import (
+    EXIT_BROKEN_PIPE,
     EXIT_BUG,
     EXIT_FINDINGS,
     EXIT_OK,
@@ -226,6 +229,15 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except KeyboardInterrupt:
         print("clinic-desktop: " + _("已中断。"), file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:
+        # The reader of our output went away (``… --json | head``): nothing to tell it. What
+        # was done is in the log; the exit status is a shell's for a closed pipe (128 + 13),
+        # the command's own (a committed import stays committed) is not known to the reader.
+        log.info("%s: the output pipe was closed", command)
+        if out is sys.stdout:  # else Python's own flush at exit says it again
+            with suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as exc:  # a full disk, a read-only folder: the environment, not a bug
         log.warning("%s failed: %s", command, exc, exc_info=True)
         print("clinic-desktop: " + os_error_sentence(exc), file=sys.stderr)

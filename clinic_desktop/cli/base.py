@@ -26,6 +26,7 @@ from clinic_desktop.storage.soundness import Soundness, latest_backup
 from clinic_desktop.storage.transactions import damaged_sentence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # as a shell reports a program whose output pipe was closed
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def test_cli_import_json_contract_and_error_report(folder: Path, tmp_path: Path)
                 "patients_merged", "visits_created", "payments_created", "rows_rejected",
                 "tasks_created", "errors"):
         assert key in result, key
-    assert result["rows_rejected"] == 4 and result["visits_created"] == 56
+    assert result["rows_rejected"] == 3 and result["visits_created"] == 57
     assert result["errors"][0] == {"row": 8, "column": "就诊日期", "value": "2023-13-05",
                                    "reason": "日期“2023-13-05”的月份 13 不存在。"}
     report = load_workbook(tmp_path / "errors.xlsx").worksheets[0]
@@ -146,7 +146,24 @@ def test_cli_import_json_contract_and_error_report(folder: Path, tmp_path: Path)
                                                 report["E2"].value]
     assert report.cell(1, 5).value == "姓名"
     code, text = run("--data-dir", str(folder), "import", str(sample), "--dry-run", "--json")
-    assert code == EXIT_OK and json.loads(text)["rows_already_imported"] == 56
+    assert code == EXIT_OK and json.loads(text)["rows_already_imported"] == 57
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_read_by_head_ends_quietly(folder: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # ``clinic-desktop import … --json | head -5``: the import is done, the reader has gone
+    sample = write_legacy_workbook(tmp_path / "legacy.xlsx", 20,
+                                   today=FIXED_NOW.astimezone(SH).date())
+    code = main(["--data-dir", str(folder), "import", str(sample), "--json"],
+                out=_ClosedPipe(), clock=FixedClock(FIXED_NOW))
+    assert code == 141 and capsys.readouterr().err == ""
+    code, text = run("--data-dir", str(folder), "import", str(sample), "--dry-run", "--json")
+    assert json.loads(text)["rows_already_imported"] > 0  # the import was committed
 
 
 def test_cli_import_with_a_mapping_file_and_unusable_files(
