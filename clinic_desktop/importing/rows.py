@@ -33,6 +33,7 @@ from clinic_desktop.rules.legacy_values import (
     parse_amount,
     parse_date,
     parse_id,
+    parse_paid,
     parse_phones,
     parse_sex,
 )
@@ -210,11 +211,16 @@ def _shown(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+_NOBODY = frozenset({"无", "没有", "-", "—", "/", "无人", "暂无", "不详"})  # 介绍人：无
+
+
 def _text_limit(limit: int, *, person: bool = False) -> Callable[[Cell], str]:
     """Text of at most ``limit`` characters; ``person``: a person's name, written as the name
     column's are (``normalize_person_name``), so ``张 伟`` the referrer is 张伟 the patient."""
     def parse(value: Cell) -> str:
-        text = without_han_padding(cell_text(value)) if person else cell_text(value)
+        text = cell_text(value)
+        if person:
+            text = "" if text in _NOBODY else _without_remark(without_han_padding(text))
         if len(text) > limit:
             raise RuleError("text", _("内容太长（最多 {n} 个字符）。", n=limit))
         return text
@@ -243,8 +249,21 @@ def _email(value: Cell) -> _EmailCell | None:
         return _EmailCell(None, text)
 
 
+# What a receptionist adds after a name: 张伟 (VIP), 张伟【老客户】, 张伟*, 张伟-会员. The name is
+# the person; the remark goes into the notes (``_Assembler``), so the rows are one patient.
+_NAME_REMARK = re.compile(r"^(?P<name>[\u3400-\u9fff·]{2,})\s*(?:[(\[【〔][^)\]】〕]{1,16}[)\]】〕]"
+                          r"|[*＊#]+|[-－—_]\s*(?:会员|VIP|老客户?|新客户?|熟客|转诊))\s*$",
+                          re.IGNORECASE)
+
+
+def _without_remark(name: str) -> str:
+    if not name.isalpha() and (remark := _NAME_REMARK.match(name)) is not None:
+        return remark.group("name")
+    return name
+
+
 def _name(value: Cell) -> str:
-    name = without_han_padding(cell_text(value))
+    name = _without_remark(without_han_padding(cell_text(value)))
     if len(name) > 64:
         raise RuleError("name", _("姓名太长（最多 64 个字符）。"))
     hidden = hidden_character(name)
@@ -417,7 +436,7 @@ def clean_sheet(
         "procedure": parsed("procedure", _procedure),
         "site": parsed("site", cell_text),
         "amount": parsed("amount", lambda v: parse_amount(v, field="amount")),
-        "paid": parsed("paid", lambda v: parse_amount(v, field="paid")),
+        "paid": parsed("paid", parse_paid),
         "method": parsed("method", cell_text),
         "doctor": parsed("doctor", cell_text),
         "visit_notes": parsed("visit_notes", normalize_text),
@@ -457,6 +476,31 @@ _NO_ALLERGY = ("无", "否", "没有", "-", "/", "none", "None")
 _DENIED = re.compile(r"^(?:否认|无|没有)[^，,；;]*过敏[史]?$")
 
 
+# Fields a row can do without: a value the rules refuse is warned about and kept in the
+# patient's notes instead of refusing the row (and with it the visit and its payment). The
+# name, the mobile (who the person is), the visit's date and money are not among them.
+SOFT_FIELDS = frozenset({"sex", "age", "birth_date", "id_number", "wechat", "occupation",
+                         "address", "tags", "emergency_contact", "emergency_phone", "referrer",
+                         "referrer_phone", "first_visit_date", "points", "tier"})
+# Payment methods that mean nothing was paid at the visit (on credit), or nothing charged.
+_CREDIT = re.compile("挂账|欠费|欠款|赊账|记账|签单|未付|月结")
+_FREE = re.compile("免单|赠送|免费")
+
+
+def _on_credit(method_text: str, amount: Decimal) -> tuple[Decimal, Decimal | None, str]:
+    """A blank payment is read as paid in full, unless the payment method says the visit was
+    on credit (挂账: nothing paid, the charge stays owed) or free (免单: nothing charged; what
+    it would have cost goes into the visit's notes, the third value)."""
+    if _FREE.search(method_text):
+        return _ZERO, _ZERO, _("原价 {amount} 元（{method}）", amount=amount, method=method_text)
+    if _CREDIT.search(method_text):
+        return amount, _ZERO, ""
+    return amount, None, ""
+
+
+_ZERO = Decimal("0.00")
+
+
 class _Assembler:
     """Puts one row's cleaned fields together, with the checks that span fields.
 
@@ -477,9 +521,14 @@ class _Assembler:
         self.result = result
         self.other = _("其他") if _("其他") in sources else ""
         self.visit_word = _("就诊")
+        self.broken = _broken_reason()  # a damaged cell refuses its row, whichever field
         self.visit_given = _any_given([raw[k] for k in VISIT_FIELDS if k in raw],
                                       len(fields["name"].values))
         self.has_opening = any(k in raw for k in BALANCE_FIELDS)
+        # Name cells with a remark after the name (张伟 (VIP)): their text goes into the notes.
+        self.remarked = {written for written in set(raw.get("name", ()))
+                         if type(written) is str and not written.isalpha()
+                         and _NAME_REMARK.match(without_han_padding(cell_text(written)))}
         self.methods: dict[str, str | None] = {}
 
     def cells(self) -> Iterator[tuple[Any, ...]]:
@@ -496,11 +545,15 @@ class _Assembler:
          emergency_phone, notes_text, visit_date, procedure, site, amount, paid, method_text,
          doctor, visit_notes, stored_value, owed, points, tier, visit_given) = values
         failed = False
+        kept_aside: list[str] = []
         if p in self.refused:
             for key, failures in self.failures:
                 if p in failures:
                     if key == "age" and birth_date is not None:
                         continue  # a birth date was given: the age is not used
+                    if key in SOFT_FIELDS and failures[p] != self.broken:
+                        kept_aside.append(self.aside(row, key, self.raw[key][p], failures[p]))
+                        continue
                     self.fail(row, key, self.raw[key][p], failures[p])
                     failed = True
         if not name and p not in self.name_failures:  # refused above: not also "empty"
@@ -519,6 +572,10 @@ class _Assembler:
             if failed:
                 return None
             method_text = method_text or ""
+            if method_text and paid is None and amount:
+                amount, paid, waived = _on_credit(method_text, amount)
+                if waived:
+                    visit_notes = f"{visit_notes} {waived}".strip() if visit_notes else waived
             visit = VisitFields(
                 visit_date=visit_date.value, procedure=procedure or self.visit_word,
                 procedure_given=bool(procedure), site=(site or "")[:64], amount=amount,
@@ -528,6 +585,11 @@ class _Assembler:
             return None
         birth = birth_date or age
         notes = [notes_text] if notes_text else []
+        notes.extend(kept_aside)
+        if self.remarked and (written := self.raw["name"][p]) in self.remarked:
+            notes.append(_("姓名：{value}", value=_shown(cell_text(written))))
+        if phones is not None and phones.written:
+            notes.append(_("电话：{phones}", phones=phones.written))
         others = list(phones.others) if phones else []
         if phone2_text:
             others.append(phone2_text)
@@ -572,6 +634,15 @@ class _Assembler:
                                  or points is not None or tier is not None):
             opening = Opening(stored_value, owed, points, tier)
         return CleanRow(row, person, visit, opening)
+
+    def aside(self, row: int, key: str, value: Cell, reason: str) -> str:
+        """A refused value of a field the row can do without: warned about, and returned as
+        a line for the patient's notes (the row and its visit are kept, nothing is lost)."""
+        label = _shown(self.labels.get(key, field_label(key)))
+        written = _shown(cell_text(value))
+        self.result.warnings.append(Problem(row, label, written, reason + _(
+            "这一项没有导入，原文已记在备注里。")))
+        return _("{label}：{value}", label=label, value=written)
 
     def _method(self, text: str) -> str | None:
         found = self.methods.get(text, _UNSEEN)
@@ -652,6 +723,11 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
         merged = PersonFields(name=members[0].person.name)
         seen: dict[tuple[Any, ...], int] = {}
         for member in members:
+            if member.person.name != merged.name:  # joined by the ID number: say so
+                notes.append(Problem(member.row, (labels or {}).get("name")
+                                     or field_label("name"), member.person.name, _(
+                    "与第 {row} 行（{name}）身份证号相同：按同一位患者导入，姓名用“{name}”；"
+                    "如不是同一人，请核对身份证号。", row=members[0].row, name=merged.name)))
             _fill_empty(merged, member.person)
             v = member.visit
             # Zero and zero: a row under a merged sum (``MERGED_SUMS``), not a second entry.

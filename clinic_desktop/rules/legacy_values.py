@@ -39,6 +39,7 @@ class LegacyDate:
 class Phones:
     mobile: str | None  # the first mobile number in the cell
     others: tuple[str, ...] = ()  # further mobiles and landlines, as written
+    written: str = ""  # the cell as written, when words beside the numbers were left out
 
 
 def cell_text(value: Cell) -> str:
@@ -119,8 +120,34 @@ def _parse_date(value: Cell, field: str) -> LegacyDate:
     return _parse_text_date(shown, field)
 
 
+# What Chinese-locale Excel and other systems write after a date: 下午 2:30:00, 14时30分,
+# 上午; and the ways of ending one: 5号 for 5日, 3月份, a trailing full stop.
+_TIME_OF_DAY = re.compile(r"\s*(?:(?:上午|下午|中午|晚上|早上|凌晨)\s*)?(?:\d{1,2}\s*(?::\d{2}"
+                          r"(?::\d{2}(?:\.\d+)?)?|时(?:\s*\d{1,2}\s*分)?|点(?:\s*\d{1,2}\s*分?)?)"
+                          r")?\s*(?:上午|下午|am|pm)?$", re.IGNORECASE)
+_DATE_END = re.compile(r"(?<=\d)(?:号|月份)$|(?<=\d)\.$")
+_COMPACT_TIME = re.compile(r"^(\d{8})\d{4}(?:\d{2})?$")  # 20260606143000
+
+
+def _without_time(text: str) -> str:
+    """``2023/3/5 下午 2:30:00`` → ``2023/3/5``; a text with nothing after the date stays."""
+    if match := _COMPACT_TIME.match(text):
+        return match.group(1)
+    for cut in (" ", "上", "下", "中", "晚", "早", "凌"):
+        at = text.find(cut, 6)
+        if at > 0 and _TIME_OF_DAY.fullmatch(text[at:]):
+            text = text[:at].rstrip()
+            break
+    else:
+        if (at := text.find("日", 6)) > 0 and _TIME_OF_DAY.fullmatch(text[at + 1:]):
+            text = text[:at + 1]
+    return _DATE_END.sub(lambda m: "日" if m.group(0) == "号" else "", text)
+
+
 def _parse_text_date(text: str, field: str) -> LegacyDate:
     """A date written as text (already normalised)."""
+    if not text[-1:].isdigit() or len(text) > 10:
+        text = _without_time(text)
     if match := _YMD.match(text) or _COMPACT.match(text):
         y, m, d = map(int, match.groups())
         return LegacyDate(_make_date(y, m, d, field, text))
@@ -174,6 +201,8 @@ def parse_date(value: Cell, *, today: date, field: str = "date",
 # -- phones --------------------------------------------------------------------------------
 _PHONE_SPLIT = re.compile(r"[/,;，；、|\\]+|\s*(?:或|和|or)\s*")
 _PHONE_NOISE = re.compile(r"[\s\-.()（）]")
+# Words beside a number: who it belongs to, a bracketed remark (kept in the notes).
+_ANNOTATION = re.compile(r"[(（][^)）]*[)）]|[\u3400-\u9fff]+[:：]?")
 _LABEL = re.compile(r"^(?:手机|电话|座机|tel|mobile|mob|phone)[:：]?", re.IGNORECASE)
 
 
@@ -210,8 +239,13 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
             text = str(int(number))
     mobiles: list[str] = []
     others: list[str] = []
+    annotated = False
     for part in filter(None, (p.strip() for p in _PHONE_SPLIT.split(text))):
         part = _LABEL.sub("", part).strip()
+        if _ANNOTATION.search(part):  # 13800138000（本人）, 13800138009 母亲, … 微信同号
+            part, annotated = _ANNOTATION.sub("", part).strip(), True
+            if not part:
+                continue
         digits = _strip_country(_PHONE_NOISE.sub("", part))
         if len(digits) == 22 and digits.isdigit():
             halves = [digits[:11], digits[11:]]  # two mobiles separated only by a space
@@ -226,9 +260,12 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
             raise RuleError(field, _("电话“{value}”无法识别：“{part}”既不是 11 位手机号，"
                                      "也不是座机号。", value=text, part=part))
     if not mobiles and not others:
+        if annotated:  # words only (母亲): not a number, and not nothing
+            raise RuleError(field, _("电话“{value}”无法识别：“{part}”既不是 11 位手机号，"
+                                     "也不是座机号。", value=text, part=text))
         return None
     first = mobiles[0] if mobiles else None
-    return Phones(first, tuple(mobiles[1:] + others))
+    return Phones(first, tuple(mobiles[1:] + others), text if annotated else "")
 
 
 def _is_landline(digits: str) -> bool:
@@ -248,6 +285,7 @@ def _is_mobile(digits: str) -> bool:
 
 
 # -- money ---------------------------------------------------------------------------------
+_NO_MONEY = frozenset({"-", "—", "--", "/", "无", "－"})  # a dash for "nothing"
 _MONEY_NOISE = re.compile(r"[¥￥$,，\s]|元整?$|^RMB|^人民币|^CNY", re.IGNORECASE)
 MAX_IMPORT_AMOUNT = Decimal("10000000")
 CENT = Decimal("0.01")
@@ -268,9 +306,16 @@ def parse_amount(value: Cell, *, field: str = "amount") -> Decimal | None:
             return None
         if shown in ("免费", "赠送", "0元"):
             return Decimal("0.00")
+        if shown in _NO_MONEY:
+            return None
         cleaned = _MONEY_NOISE.sub("", shown)
+        if cleaned[:1] == "(" and cleaned[-1:] == ")":
+            cleaned = "-" + cleaned[1:-1]  # (500): an accountant's negative
+        tens_of_thousands = cleaned.endswith("万")  # 1.2万: how a large sum is written
         try:
-            amount = Decimal(cleaned)
+            amount = Decimal(cleaned[:-1] if tens_of_thousands else cleaned)
+            if tens_of_thousands:
+                amount *= 10000
         except InvalidOperation:
             raise RuleError(field, _("金额“{value}”不是数字。", value=shown)) from None
     if not amount.is_finite():
@@ -282,9 +327,32 @@ def parse_amount(value: Cell, *, field: str = "amount") -> Decimal | None:
     return amount.quantize(CENT)
 
 
+# What a payment column says instead of a sum: paid in full (as a blank cell is read), or
+# nothing paid yet (on credit: the charge stays owed).
+_PAID_IN_FULL = frozenset({"已付", "已付清", "付清", "已结", "已结清", "结清", "已收", "已收费",
+                           "已缴", "已缴费", "全款", "已支付"})
+_UNPAID = frozenset({"未付", "未付款", "未收", "未收费", "未缴", "未缴费", "未结", "未结清", "挂账",
+                     "欠费", "欠款", "赊账", "记账", "签单"})
+
+
+def parse_paid(value: Cell, *, field: str = "paid") -> Decimal | None:
+    """A payment cell: a sum as ``parse_amount`` reads it, ``已付清`` as a blank (paid in
+    full), ``未付`` / ``挂账`` as 0 (the charge stays owed)."""
+    if type(value) is str:
+        text = normalize_text(value)
+        if text in _PAID_IN_FULL:
+            return None
+        if text in _UNPAID:
+            return Decimal("0.00")
+    return parse_amount(value, field=field)
+
+
 # -- sex, ID card, age ---------------------------------------------------------------------
-_SEXES = {"男": "M", "男性": "M", "m": "M", "male": "M", "1": "M", "先生": "M",
-          "女": "F", "女性": "F", "f": "F", "female": "F", "2": "F", "女士": "F"}
+_SEXES = {"男": "M", "男性": "M", "m": "M", "male": "M", "1": "M", "先生": "M", "♂": "M",
+          "男孩": "M", "男童": "M", "女": "F", "女性": "F", "f": "F", "female": "F", "2": "F",
+          "女士": "F", "小姐": "F", "♀": "F", "女孩": "F", "女童": "F"}
+# Not written: GB/T 2261.1's 0 (unknown) and 9 (not stated), and the words for them.
+_NO_SEX = frozenset({"0", "9", "未知", "不详", "未说明", "未填", "?", "？", "-", "/", "无"})
 
 
 def parse_sex(value: Cell, *, field: str = "sex") -> str | None:
@@ -293,6 +361,8 @@ def parse_sex(value: Cell, *, field: str = "sex") -> str | None:
         return None
     if text in _SEXES:
         return _SEXES[text]
+    if text in _NO_SEX:
+        return None
     raise RuleError(field, _("性别“{value}”无法识别（可用 男/女、M/F、1/2）。",
                              value=cell_text(value)))
 
@@ -323,13 +393,18 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
             raise RuleError(field, _("身份证号“{value}”被存成了科学计数法的数字，末尾几位已丢失；"
                                      "请把该列设为文本后重新填写。", value=text))
         value = whole
-    if not normalize_text(value):
+    text = normalize_text(value).lstrip("'‘’")  # '4401…: Excel's mark for "keep as text"
+    if "-" in text and len(digits := text.replace("-", "").replace(" ", "")) in (15, 18):
+        text = digits  # 440106-19900101-1234
+    if not text or text in _NO_MONEY or text in ("不详", "未知", "未提供"):
         return None
-    return parse_id_card(str(value), today=today, field=field)
+    return parse_id_card(text, today=today, field=field)
 
 
-_AGE = re.compile(r"^(\d{1,3})\s*(?:岁|周岁|y|yrs?)?$", re.IGNORECASE)
-_MONTHS = re.compile(r"^(\d{1,2})\s*个?月$")
+# 35, 35岁, 35.0 (a number stored as text), 1.5, 1岁半, 6岁3个月; under a year: 3个月, 3天, 2周.
+_AGE = re.compile(r"^(\d{1,3})(?:\.\d+)?\s*(?:岁|周岁|y|yrs?)?\s*(?:半|零?\d{1,2}\s*个?月)?$",
+                  re.IGNORECASE)
+_MONTHS = re.compile(r"^(\d{1,2})\s*(?:个?月|天|日|周|星期)$")
 
 
 def birth_from_age(value: Cell, *, today: date, field: str = "age") -> LegacyDate | None:

@@ -35,8 +35,18 @@ def normalize_person_name(value: object) -> str:
 
 
 def without_han_padding(text: str) -> str:
-    """``normalize_person_name`` of a text already through ``normalize_text``."""
-    return _SPACE_IN_HAN.sub("", text) if " " in text else text
+    """``normalize_person_name`` of a text already through ``normalize_text``; the dot of a
+    transliterated name written as any dot-like character (阿依古丽•买买提, 阿依古丽.买买提) is
+    the middle dot (阿依古丽·买买提), so the three are one person."""
+    if " " in text:
+        text = _SPACE_IN_HAN.sub("", text)
+    if _DOT_LIKE.search(text) is not None:
+        text = _DOT_IN_HAN.sub("·", text)
+    return text
+
+
+_DOT_LIKE = re.compile("[•・.‧∙⋅]")
+_DOT_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[•・.‧∙⋅](?=[\u3400-\u9fff])")
 
 
 # Format characters that change how text is drawn without being seen: zero-width spaces and

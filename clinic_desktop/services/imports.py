@@ -194,8 +194,8 @@ def preview_file(ctx: Context, path: Path, sheet: str | None = None) -> FilePrev
                        auto_map(labels), rows)
 
 
-def _header(data: SheetData, header_row: int | None,
-            profile: dict[str, str] | None) -> tuple[int, tuple[str, ...]]:
+def _header(data: SheetData, header_row: int | None, profile: dict[str, str] | None,
+            path: Path | None = None) -> tuple[int, tuple[str, ...]]:
     if header_row is not None:
         if not 1 <= header_row <= len(data.rows):
             raise UserError(_("表头行 {row} 超出了工作表的范围（共 {n} 行）。", row=header_row,
@@ -203,9 +203,25 @@ def _header(data: SheetData, header_row: int | None,
         return header_row - 1, header_labels(data.rows, header_row - 1)
     guess = detect_header(data.rows, known=list(profile or ()))
     if guess is None:
-        raise UnusableFile(_("工作表“{sheet}”的前 30 行中没有可识别的表头（应有“姓名”“手机”"
-                             "“就诊日期”等列名）。", sheet=data.name))
+        message = _("工作表“{sheet}”的前 30 行中没有可识别的表头（应有“姓名”“手机”"
+                    "“就诊日期”等列名）。", sheet=data.name)
+        other = _sheet_with_header(path, data.name) if path is not None else None
+        if other is not None:  # a cover or instructions page first, the data after it
+            message += _("工作表“{sheet}”有表头：请选择这个工作表（命令行加 --sheet {sheet}）。",
+                         sheet=other)
+        raise UnusableFile(message)
     return guess.row_index, guess.labels
+
+
+def _sheet_with_header(path: Path, besides: str) -> str | None:
+    """The first other sheet of the workbook whose first rows hold a header, if any."""
+    try:
+        for name in sheet_names(path):
+            if name != besides and detect_header(read_sheet(path, name).rows) is not None:
+                return name
+    except UserError:
+        return None
+    return None
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -230,7 +246,7 @@ def _run_import(ctx: Context, request: ImportRequest, *, dry_run: bool,
     data = request.data or read_sheet(request.path, request.sheet)
     sheet_name = data.name
     digest = file_digest(request.path) if request.path.exists() else ""
-    header_index, header = _header(data, request.header_row, request.profile)
+    header_index, header = _header(data, request.header_row, request.profile, request.path)
     if request.mapping is not None:
         mapping = dict(request.mapping)
     elif request.profile is not None:

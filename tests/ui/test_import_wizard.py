@@ -71,8 +71,8 @@ def test_the_whole_wizard_then_report_and_undo(
     assert saved.values["doctor"]["李医生"].action == "inactive"
     wizard.forward()
     assert wizard.stack.currentIndex() == 4 and patients(services) == 0
-    assert wizard.dry_counts["rows_rejected"].text() == "4"
-    assert wizard.dry_tabs.tabText(1) == "被拒绝的行（4）"
+    assert wizard.dry_counts["rows_rejected"].text() == "3"
+    assert wizard.dry_tabs.tabText(1) == "被拒绝的行（3）"
     assert wizard.dry_tabs.tabText(3).startswith("回访计划")
     wizard.forward()
     assert wizard.stack.currentIndex() == 6
@@ -81,7 +81,7 @@ def test_the_whole_wizard_then_report_and_undo(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
     wizard.save_report()
     rows = list(load_workbook(report).worksheets[0].iter_rows(values_only=True))
-    assert len(rows) == 5 and rows[1][0] == 8
+    assert len(rows) == 4 and rows[1][0] == 8
     assert messages[-1][0] == "information"
     wizard.undo()
     assert patients(services) == 0 and "已撤销" in wizard.done_title.text()
@@ -138,7 +138,7 @@ def test_the_page_lists_imports_and_exports(
     assert page.status.text() == f"已导出 {summary.patients_created} 行：患者.xlsx"
     page.save_report()
     rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
-    assert rows[0][4] == "姓名" and [r[0] for r in rows[1:]] == [8, 12, 16, 20]
+    assert rows[0][4] == "姓名" and [r[0] for r in rows[1:]] == [8, 12, 20]
     page.undo()
     assert patients(services) == 0
     assert page.model.records[0].undone_at is not None and not page.undo_button.isEnabled()

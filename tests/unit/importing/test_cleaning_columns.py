@@ -51,10 +51,13 @@ def test_equal_values_of_different_types_are_parsed_apart() -> None:
     parsed = rows._Parsed([1, 1.0, True, 1, "1", True], parse)
     assert parsed.values == ["int", "float", "bool", "int", "str", "bool"]
     assert [type(v) for v in seen] == [int, float, bool, str]
-    # Through the whole cleaning: a sex written True is refused, 1 and 1.0 read as male.
+    # Through the whole cleaning: a sex written True is refused (the row kept without it, the
+    # value in its notes), 1 and 1.0 read as male.
     result = _clean(["姓名", "性别"], [["甲", 1], ["乙", True], ["丙", 1.0]])
-    assert [(r.person.name, r.person.sex) for r in result.rows] == [("甲", "M"), ("丙", "M")]
-    assert [(p.row, p.column) for p in result.errors] == [(3, "性别")]
+    assert [(r.person.name, r.person.sex) for r in result.rows] == [
+        ("甲", "M"), ("乙", None), ("丙", "M")]
+    assert [(p.row, p.column) for p in result.warnings] == [(3, "性别")]
+    assert result.rows[1].person.notes == "性别：True" and not result.errors
 
 
 def test_a_broken_character_refuses_every_row_that_has_it() -> None:

@@ -1,5 +1,6 @@
 """An ID number another tool wrote into a CSV in scientific notation (``3.30102199001010E+17``)
-is refused with the reason its last digits are gone, as a float ID cell in a workbook is."""
+is refused with the reason its last digits are gone, as a float ID cell in a workbook is; the
+row is imported without it, the ID as written kept in the patient's notes."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from clinic_desktop.context import Context
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.legacy_values import parse_id
 from clinic_desktop.services.imports import ImportRequest, run_import
+from clinic_desktop.storage.models.patient import Patient
 
 TODAY = date(2026, 11, 24)
 LOST = "被存成了科学计数法的数字，末尾几位已丢失"
@@ -51,7 +54,12 @@ def test_a_csv_import_names_the_column_and_the_reason(admin_ctx: Context,
                     "欧阳克,18858540447,110101199003077774,2026-11-11,补牙\r\n",
                     encoding="gbk", newline="")
     done = run_import(admin_ctx, ImportRequest(path))
-    assert (done.rows_rejected, done.visits_created) == (1, 1)
-    [problem] = done.errors
-    assert (problem.row, problem.column) == (2, "证件号码")
+    # The ID is refused, not the row: its visit is kept, the ID as written in the notes.
+    assert (done.rows_rejected, done.visits_created) == (0, 2)
+    [problem] = [w for w in done.warnings if w.column == "证件号码"]
+    assert problem.row == 2 and not done.errors
     assert LOST in problem.reason and "3.30102198503120E+17" in problem.reason
+    with admin_ctx.db.session() as session:
+        notes, number = session.execute(select(Patient.notes, Patient.id_number)
+                                        .where(Patient.name == "欧阳锋")).one()
+    assert number is None and notes == "证件号码：3.30102198503120E+17"

@@ -23,6 +23,7 @@ from clinic_desktop.rules.legacy_values import (
     parse_amount,
     parse_date,
     parse_id,
+    parse_paid,
     parse_phones,
     parse_sex,
 )
@@ -151,8 +152,19 @@ def test_sex(raw: object, sex: str | None) -> None:
 
 
 def test_unknown_sex_is_refused() -> None:
-    with pytest.raises(RuleError, match="性别“未知”无法识别"):
-        parse_sex("未知")
+    with pytest.raises(RuleError, match="性别“X”无法识别"):
+        parse_sex("X")
+
+
+@pytest.mark.parametrize("written", ["未知", "0", "9", "不详", "?"])
+def test_a_sex_written_as_unknown_is_none(written: str) -> None:
+    # GB/T 2261.1: 0 is "not known", 9 "not stated"
+    assert parse_sex(written) is None
+
+
+@pytest.mark.parametrize(("written", "sex"), [("小姐", "F"), ("♀", "F"), ("男童", "M")])
+def test_more_ways_of_writing_a_sex(written: str, sex: str) -> None:
+    assert parse_sex(written) == sex
 
 
 @given(dates.filter(lambda d: d.year >= 1901), st.integers(0, 999), st.booleans())
@@ -195,3 +207,67 @@ def test_a_person_name_loses_the_padding_between_han_characters_only() -> None:
     assert normalize_person_name("John  Smith") == "John Smith"
     assert normalize_person_name("张 David") == "张 David"
     assert normalize_person_name("买买提·艾力") == "买买提·艾力"
+
+
+# -- what a third round of held-out files wrote --------------------------------------------------
+@pytest.mark.parametrize(("text", "day"), [
+    ("2023/3/5 下午 2:30:00", date(2023, 3, 5)),  # Chinese-locale Excel's text
+    ("2023年03月05日 14时30分", date(2023, 3, 5)),
+    ("2026年06月06日 下午", date(2026, 6, 6)),
+    ("2023年3月5号", date(2023, 3, 5)),
+    ("2023.03.05.", date(2023, 3, 5)),
+    ("20260606143000", date(2026, 6, 6)),  # another system's compact date and time
+    ("1985年3月12号", date(1985, 3, 12)),
+])
+def test_dates_with_a_time_of_day_or_written_endings(text: str, day: date) -> None:
+    assert parse_date(text, today=TODAY) == LegacyDate(day)
+
+
+def test_a_month_written_with_fen_is_approximate() -> None:
+    assert parse_date("1985年3月份", today=TODAY) == LegacyDate(date(1985, 3, 1),
+                                                               approximate=True)
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("35.0", 35), ("1.5", 1), ("1岁半", 1), ("6岁3个月", 6), ("3天", 0), ("2周", 0),
+    ("3个月", 0)])
+def test_ages_as_clinics_write_them(text: str, years: int) -> None:
+    assert birth_from_age(text, today=TODAY) == LegacyDate(date(TODAY.year - years, 7, 1),
+                                                           approximate=True)
+
+
+def test_amounts_in_wan_dashes_and_brackets() -> None:
+    assert parse_amount("1.2万") == Decimal("12000.00")
+    assert parse_amount("-") is None and parse_amount("—") is None
+    with pytest.raises(RuleError, match="是负数；退款请在系统内登记"):
+        parse_amount("(500)")
+
+
+@pytest.mark.parametrize(("text", "paid"), [
+    ("已付清", None), ("已付", None), ("未付", Decimal("0.00")), ("挂账", Decimal("0.00")),
+    ("欠费", Decimal("0.00")), ("300", Decimal("300.00"))])
+def test_a_payment_written_in_words(text: str, paid: Decimal | None) -> None:
+    # None is a blank cell: paid in full; 0 leaves the charge owed
+    assert parse_paid(text) == paid
+
+
+@pytest.mark.parametrize("text", ["13800138008（本人）", "13800138008 母亲",
+                                  "13800138008 微信同号", "母亲：13800138008"])
+def test_words_beside_a_phone_number_are_kept_aside(text: str) -> None:
+    phones = parse_phones(text)
+    assert phones is not None and phones.mobile == "13800138008" and phones.others == ()
+    assert phones.written  # for the notes
+    assert parse_phones("13800138008").written == ""  # type: ignore[union-attr]
+    with pytest.raises(RuleError, match="无法识别"):
+        parse_phones("母亲")
+
+
+@pytest.mark.parametrize("text", ["无", "-", "不详", ""])
+def test_an_id_cell_saying_none_is_empty(text: str) -> None:
+    assert parse_id(text, today=TODAY) is None
+
+
+@pytest.mark.parametrize("text", ["'110101199003077774", "110101-19900307-7774"])
+def test_an_id_with_excel_s_apostrophe_or_dashes(text: str) -> None:
+    info = parse_id(text, today=TODAY)
+    assert info is not None and info.number == "110101199003077774"

@@ -1,0 +1,145 @@
+"""A third round of held-out files: a row is not refused over a field it can do without (an
+ID with a wrong check digit, 性别 未知, 年龄 6岁3个月, a tag that is too long), a payment
+written in words or a method on credit is read as the clinic meant it, and words beside a
+phone number or one ID under two names are kept and said — on real .xlsx files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from clinic_desktop.context import Context
+from clinic_desktop.importing.reader import UnusableFile
+from clinic_desktop.services.imports import ImportRequest, run_import
+from clinic_desktop.services.loyalty.balances import balances_of
+from clinic_desktop.storage.models.clinical import Visit
+from clinic_desktop.storage.models.patient import Patient
+from tests.unit.importing import files
+
+HEADER = ["姓名", "性别", "年龄", "手机", "身份证号", "标签", "就诊日期", "治疗项目", "金额",
+          "实收", "支付方式"]
+
+
+def _patient(ctx: Context, name: str) -> Any:
+    with ctx.db.session() as session:
+        return session.execute(select(Patient).where(Patient.name == name)).scalar_one()
+
+
+def _owed(ctx: Context, name: str) -> Decimal:
+    return balances_of(ctx, _patient(ctx, name).id).owed
+
+
+def test_a_refused_side_field_keeps_the_row_and_its_visit(admin_ctx: Context,
+                                                          tmp_path: Path) -> None:
+    long_tag = "这是一个写得非常非常长的备注型标签内容超过了三十二个字符的限制啊啊啊"
+    path = files.xlsx(tmp_path / "儿童口腔.xlsx", [HEADER, [
+        "王小明", "未知", "6岁3个月", "13800138001", "110101199003077775", "VIP",
+        "2026-11-01", "涂氟", 200, 200, "微信"], [
+        "李小红", "X", "", "13800138002", "", long_tag, "2026-11-02", "涂氟", 200, 200, "微信"],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_rejected, done.visits_created, done.patients_created) == (0, 2, 2)
+    assert not done.errors
+    warned = {(w.row, w.column) for w in done.warnings if "原文已记在备注里" in w.reason}
+    assert warned == {(2, "身份证号"), (3, "性别"), (3, "标签")}
+    wang = _patient(admin_ctx, "王小明")
+    # 未知 is no sex, without a warning; the age with months gives the birth year.
+    assert wang.sex is None and wang.birth_date.year == 2020 and wang.id_number is None
+    assert wang.notes == "身份证号：110101199003077775"
+    li = _patient(admin_ctx, "李小红")
+    assert li.sex is None and li.notes == f"性别：X\n标签：{long_tag}"
+
+
+def test_payments_in_words_and_methods_on_credit(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "收费.xlsx", [HEADER, *[
+        [name, "男", 40, mobile, "", "", "2026-11-01", "补牙", 500, paid, method]
+        for name, mobile, paid, method in [
+            ("付清", "13800138011", "已付清", "现金"),
+            ("未付", "13800138012", "未付", ""),
+            ("挂账", "13800138013", None, "挂账"),
+            ("免单", "13800138014", None, "免单"),
+            ("万元", "13800138015", "0.05万", "微信")]]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_rejected, done.visits_created) == (0, 5)
+    assert _owed(admin_ctx, "付清") == 0 and _owed(admin_ctx, "万元") == 0
+    # Nothing paid at the visit: the 500 stays owed (a blank 实收 used to read as paid).
+    assert _owed(admin_ctx, "未付") == Decimal("500.00")
+    assert _owed(admin_ctx, "挂账") == Decimal("500.00")
+    # Free: nothing charged or paid, what it would have cost in the visit's notes.
+    assert _owed(admin_ctx, "免单") == 0
+    with admin_ctx.db.session() as session:
+        note = session.execute(select(Visit.notes).join(Patient, Patient.id == Visit.patient_id)
+                               .where(Patient.name == "免单")).scalar_one()
+    assert "原价 500.00 元（免单）" in note
+
+
+def test_words_beside_a_phone_and_one_id_under_two_names(admin_ctx: Context,
+                                                          tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "患者.xlsx", [HEADER, [
+        "刘洋", "男", "", "13912340001（本人）", "110101199003077774", "", "2026-11-01", "洗牙",
+        300, 300, "微信"], [
+        "刘阳", "男", "", "13912340002 微信同号", "110101199003077774", "", "2026-11-05", "补牙",
+        300, 300, "微信"],
+    ])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_rejected, done.patients_created, done.visits_created) == (0, 1, 2)
+    # One person by the ID; the second name is not dropped without a word.
+    [said] = [w for w in done.warnings if w.column == "姓名"]
+    assert said.row == 3 and said.value == "刘阳" and "身份证号相同" in said.reason
+    liu = _patient(admin_ctx, "刘洋")
+    assert liu.mobile == "13912340001" and liu.phone2 == "13912340002"
+    assert "13912340001(本人)" in liu.notes and "微信同号" in liu.notes
+
+
+def test_a_remark_after_a_name_and_dots_in_a_transliterated_name(admin_ctx: Context,
+                                                                  tmp_path: Path) -> None:
+    rows = [[name, "男", 40, mobile, "", "", day, "洗牙", 300, 300, "微信"]
+            for name, mobile, day in [
+                ("张伟", "13800138021", "2026-10-01"),
+                ("张伟 (VIP)", "13800138021", "2026-10-02"),
+                ("张伟【老客户】", "13800138021", "2026-10-03"),
+                ("张伟-会员", "13800138021", "2026-10-04"),
+                ("阿依古丽•买买提", "13800138022", "2026-10-01"),
+                ("阿依古丽.买买提", "13800138022", "2026-10-02"),
+                ("阿依古丽·买买提", "13800138022", "2026-10-03")]]
+    done = run_import(admin_ctx, ImportRequest(files.xlsx(tmp_path / "会员.xlsx",
+                                                          [HEADER, *rows])))
+    assert (done.patients_created, done.visits_created, done.rows_rejected) == (2, 7, 0)
+    zhang = _patient(admin_ctx, "张伟")
+    assert zhang.notes.splitlines() == ["姓名：张伟 (VIP)", "姓名：张伟【老客户】",
+                                        "姓名：张伟-会员"]
+    assert _patient(admin_ctx, "阿依古丽·买买提").notes == ""
+
+
+def test_a_cover_sheet_first_names_the_sheet_that_has_the_data(admin_ctx: Context,
+                                                               tmp_path: Path) -> None:
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "填表说明"
+    cover.append(["请按下表填写患者信息，日期写成 2026-01-01。"])
+    data = book.create_sheet("患者")
+    data.append(HEADER)
+    data.append(["张三", "男", 30, "13800138031", "", "", "2026-11-01", "洗牙", 300, 300, ""])
+    book.save(tmp_path / "登记表.xlsx")
+    with pytest.raises(UnusableFile, match="工作表“患者”有表头：请选择这个工作表（命令行加 "
+                                           "--sheet 患者）"):
+        run_import(admin_ctx, ImportRequest(tmp_path / "登记表.xlsx"))
+    done = run_import(admin_ctx, ImportRequest(tmp_path / "登记表.xlsx", sheet="患者"))
+    assert done.visits_created == 1
+
+
+def test_a_referrer_written_as_none_is_no_referrer(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "介绍.xlsx", [["姓名", "手机", "介绍人", "紧急联系人"],
+                                               ["张三", "13800138041", "无", "-"],
+                                               ["李四", "13800138042", "张三（老客户）", ""]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert not [w for w in done.warnings if "介绍人" in w.reason or w.column == "介绍人"]
+    zhang, li = _patient(admin_ctx, "张三"), _patient(admin_ctx, "李四")
+    assert zhang.referred_by_id is None and zhang.referrer_note is None
+    assert zhang.emergency_contact is None and li.referred_by_id == zhang.id
