@@ -146,6 +146,9 @@ def _without_time(text: str) -> str:
 
 def _parse_text_date(text: str, field: str) -> LegacyDate:
     """A date written as text (already normalised)."""
+    if match := _YMD.match(text):  # the common case first: no time of day to take off
+        y, m, d = map(int, match.groups())
+        return LegacyDate(_make_date(y, m, d, field, text))
     if not text[-1:].isdigit() or len(text) > 10:
         text = _without_time(text)
     if match := _YMD.match(text) or _COMPACT.match(text):
@@ -242,7 +245,7 @@ def parse_phones(value: Cell, *, field: str = "mobile") -> Phones | None:
     annotated = False
     for part in filter(None, (p.strip() for p in _PHONE_SPLIT.split(text))):
         part = _LABEL.sub("", part).strip()
-        if _ANNOTATION.search(part):  # 13800138000（本人）, 13800138009 母亲, … 微信同号
+        if not part.isascii() and _ANNOTATION.search(part):  # 13800138000（本人）, … 微信同号
             part, annotated = _ANNOTATION.sub("", part).strip(), True
             if not part:
                 continue
