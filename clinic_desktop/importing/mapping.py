@@ -78,6 +78,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("amount", ("金额", "消费金额", "应收金额", "应收", "应收款", "应付金额",
                                "收费金额", "费用", "收费", "价格", "amount", "price", "fee"),
               "visit", example="300"),
+    # An amount taken off the charge (优惠 2000 of 消费 12000, 实付 10000): not a percentage
+    # (折扣 0.9 or 9折 is not named here, so it is never read as ¥0.90).
+    FieldSpec("discount", ("优惠金额", "优惠", "减免", "减免金额", "折扣金额", "让利", "让利金额",
+                           "抹零", "优惠额", "discount"), "visit"),
     FieldSpec("paid", ("实收金额", "实收", "实付", "实付金额", "已付", "已付金额",
                                  "付款金额", "paid"), "visit"),
     FieldSpec("method", ("支付方式", "付款方式", "收款方式", "收费方式", "结算方式", "缴费方式",
@@ -176,6 +180,7 @@ def field_labels() -> dict[str, str]:
         "procedure": _("治疗项目"),
         "site": _("牙位/眼别"),
         "amount": _("金额"),
+        "discount": _("优惠金额"),
         "paid": _("实收金额"),
         "method": _("支付方式"),
         "doctor": _("医生"),

@@ -39,14 +39,14 @@ from clinic_desktop.rules.legacy_values import (
 )
 from clinic_desktop.rules.text import hidden_character, normalize_text, without_han_padding
 
-VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "paid", "method", "doctor",
-                "visit_notes")
+VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "discount", "paid", "method",
+                "doctor", "visit_notes")
 BALANCE_FIELDS = ("stored_value", "owed", "points", "tier")
 # Fields that are sums: a merged cell's value counts once, not on every row it spans. On the
 # rows below its first, a visit's amount or payment is 0 (the sum covered them: blank would be
 # "paid in full"), a balance is blank (the person's balance is their latest row that has one).
-MERGED_SUMS: dict[str, Cell] = {"amount": 0, "paid": 0, "stored_value": "", "owed": "",
-                                "points": ""}
+MERGED_SUMS: dict[str, Cell] = {"amount": 0, "paid": 0, "discount": 0, "stored_value": "",
+                                "owed": "", "points": ""}
 # The words a legacy sheet uses -> the ledger's method codes.
 PAYMENT_METHODS = (("微信", "wechat"), ("wechat", "wechat"), ("支付宝", "alipay"),
                    ("alipay", "alipay"), ("现金", "cash"), ("cash", "cash"), ("银行卡", "card"),
@@ -93,6 +93,7 @@ class VisitFields:
     amount: Decimal | None = None
     paid: Decimal | None = None
     method: str | None = None
+    discount: Decimal | None = None  # taken off the amount (优惠金额)
     method_text: str = ""
     doctor: str = ""
     notes: str = ""
@@ -437,6 +438,7 @@ def clean_sheet(
         "site": parsed("site", cell_text),
         "amount": parsed("amount", lambda v: parse_amount(v, field="amount")),
         "paid": parsed("paid", parse_paid),
+        "discount": parsed("discount", lambda v: parse_amount(v, field="discount")),
         "method": parsed("method", cell_text),
         "doctor": parsed("doctor", cell_text),
         "visit_notes": parsed("visit_notes", normalize_text),
@@ -469,7 +471,7 @@ def clean_sheet(
 _ROW_FIELDS = ("name", "sex", "birth_date", "age", "mobile", "phone2", "id_number", "wechat",
                "email", "occupation", "address", "source", "first_visit_date", "allergies",
                "referrer", "referrer_phone", "tags", "emergency_contact", "emergency_phone",
-               "notes", "visit_date", "procedure", "site", "amount", "paid", "method",
+               "notes", "visit_date", "procedure", "site", "amount", "discount", "paid", "method",
                "doctor", "visit_notes", "stored_value", "owed", "points", "tier")
 _NO_ALLERGY = ("无", "否", "没有", "-", "/", "none", "None")
 # 否认药物过敏史, 无过敏史, 无药物过敏: a history of none, not an allergy to add up.
@@ -487,15 +489,16 @@ _CREDIT = re.compile("挂账|欠费|欠款|赊账|记账|签单|未付|月结")
 _FREE = re.compile("免单|赠送|免费")
 
 
-def _on_credit(method_text: str, amount: Decimal) -> tuple[Decimal, Decimal | None, str]:
-    """A blank payment is read as paid in full, unless the payment method says the visit was
-    on credit (挂账: nothing paid, the charge stays owed) or free (免单: nothing charged; what
-    it would have cost goes into the visit's notes, the third value)."""
+def _on_credit(method_text: str, amount: Decimal, discount: Decimal | None,
+               ) -> tuple[Decimal | None, Decimal | None]:
+    """(discount, paid) of a visit whose payment cell is blank: paid in full, unless the
+    payment method says the visit was on credit (挂账: nothing paid, the charge stays owed) or
+    free (免单: the whole charge taken off, so the price is still known)."""
     if _FREE.search(method_text):
-        return _ZERO, _ZERO, _("原价 {amount} 元（{method}）", amount=amount, method=method_text)
+        return amount, _ZERO
     if _CREDIT.search(method_text):
-        return amount, _ZERO, ""
-    return amount, None, ""
+        return discount, _ZERO
+    return discount, None
 
 
 _ZERO = Decimal("0.00")
@@ -542,8 +545,8 @@ class _Assembler:
     def row(self, p: int, row: int, values: tuple[Any, ...]) -> CleanRow | None:
         (name, sex, birth_date, age, phones, phone2_text, card, wechat, email, occupation,
          address, source, first_visit, allergies, referrer, referrer_phone, tags, emergency_contact,
-         emergency_phone, notes_text, visit_date, procedure, site, amount, paid, method_text,
-         doctor, visit_notes, stored_value, owed, points, tier, visit_given) = values
+         emergency_phone, notes_text, visit_date, procedure, site, amount, discount, paid,
+         method_text, doctor, visit_notes, stored_value, owed, points, tier, visit_given) = values
         failed = False
         kept_aside: list[str] = []
         if p in self.refused:
@@ -573,13 +576,12 @@ class _Assembler:
                 return None
             method_text = method_text or ""
             if method_text and paid is None and amount:
-                amount, paid, waived = _on_credit(method_text, amount)
-                if waived:
-                    visit_notes = f"{visit_notes} {waived}".strip() if visit_notes else waived
+                discount, paid = _on_credit(method_text, amount, discount)
             visit = VisitFields(
                 visit_date=visit_date.value, procedure=procedure or self.visit_word,
                 procedure_given=bool(procedure), site=(site or "")[:64], amount=amount,
                 paid=paid, method=self._method(method_text) if method_text else None,
+                discount=discount,
                 method_text=method_text, doctor=doctor or "", notes=visit_notes or "")
         if failed:
             return None

@@ -46,7 +46,7 @@ from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.legacy_values import Cell, is_summary_label
 from clinic_desktop.services.billing import pot_delta
 from clinic_desktop.services.import_plan import ImportPlan, chunks
-from clinic_desktop.services.import_writer import charge_of, payment_of
+from clinic_desktop.services.import_writer import charge_of, discount_of, payment_of
 from clinic_desktop.services.loyalty.common import PRINCIPAL, fen, fen_sum, yuan
 from clinic_desktop.services.loyalty.opening import refresh_caches_in_bulk
 from clinic_desktop.services.loyalty.points import expiry_for
@@ -433,7 +433,7 @@ def unpaid_over_openings(session: Session, plan: ImportPlan,
     for pid, _slot, row in plan.visits:
         if pid is None or pid in given:
             continue
-        owed = _fen(charge_of(row) - payment_of(row))
+        owed = _fen(charge_of(row) - discount_of(row) - payment_of(row))
         if owed > 0:
             total, first = unpaid.get(pid, (0, row.row))
             unpaid[pid] = (total + owed, min(first, row.row))
@@ -462,7 +462,8 @@ def _unpaid_by_owner(plan: ImportPlan) -> dict[tuple[int | None, int], int]:
     found: dict[tuple[int | None, int], int] = {}
     for pid, slot, row in plan.visits:
         owner = (pid, -1) if pid is not None else (None, slot)
-        found[owner] = found.get(owner, 0) + _fen(charge_of(row) - payment_of(row))
+        found[owner] = found.get(owner, 0) + _fen(charge_of(row) - discount_of(row)
+                                                  - payment_of(row))
     return found
 
 

@@ -293,10 +293,13 @@ class BatchWriter:
         paid = list(map(visit_payment, shown))
         noon = {day: self.at_noon(day) for day in dict.fromkeys(days)}
         at = list(map(noon.__getitem__, days))
-        # A charge then a payment per visit, in the visits' order (the ledger's ids follow it).
-        entries = [(i, kind) for i, (charge, payment) in enumerate(zip(charges, paid,
-                                                                        strict=True))
-                   for kind, amount in (("charge", charge), ("payment", payment)) if amount > 0]
+        # A charge, its discount and a payment per visit, in the visits' order (the ledger's
+        # ids follow it).
+        discounts = list(map(visit_discount, shown))
+        entries = [(i, kind) for i, (charge, off, payment) in enumerate(zip(
+                       charges, discounts, paid, strict=True)) for kind, amount in (
+                       ("charge", charge), ("discount", off), ("payment", payment))
+                   if amount > 0]
         payment_notes = {text: _method_note(text)
                          for text in {v.method_text for v in shown if not v.method}}
         ledger: dict[str, list[Any]] = {
@@ -304,7 +307,8 @@ class BatchWriter:
             "at": [at[i] for i, _kind in entries],
             "kind": [kind for _i, kind in entries],
             "method": [shown[i].method if kind == "payment" else None for i, kind in entries],
-            "amount": [paid[i] if kind == "payment" else charges[i] for i, kind in entries],
+            "amount": [paid[i] if kind == "payment" else discounts[i] if kind == "discount"
+                       else charges[i] for i, kind in entries],
             "note": [("" if shown[i].method else payment_notes[shown[i].method_text])[:255]
                      if kind == "payment" else shown[i].procedure[:255] for i, kind in entries],
         }
@@ -456,9 +460,18 @@ def visit_charge(visit: VisitFields) -> Decimal:
 
 
 def visit_payment(visit: VisitFields) -> Decimal:
-    """What a visit paid: the paid column, or the amount when no payment was written."""
-    paid = visit.paid if visit.paid is not None else visit.amount
-    return paid or _ZERO
+    """What a visit paid: the paid column, or the amount less its discount when no payment
+    was written."""
+    if visit.paid is not None:
+        return visit.paid
+    if visit.amount is None:
+        return _ZERO
+    return max(visit.amount - (visit.discount or _ZERO), _ZERO)
+
+
+def visit_discount(visit: VisitFields) -> Decimal:
+    """What was taken off the visit's charge (优惠金额), never more than the charge."""
+    return min(visit.discount or _ZERO, visit_charge(visit))
 
 
 def charge_of(row: CleanRow) -> Decimal:
@@ -467,6 +480,10 @@ def charge_of(row: CleanRow) -> Decimal:
 
 def payment_of(row: CleanRow) -> Decimal:
     return _ZERO if row.visit is None else visit_payment(row.visit)
+
+
+def discount_of(row: CleanRow) -> Decimal:
+    return _ZERO if row.visit is None else visit_discount(row.visit)
 
 
 def jsonable(value: Any) -> Any:

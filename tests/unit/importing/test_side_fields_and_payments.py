@@ -17,7 +17,7 @@ from clinic_desktop.context import Context
 from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.services.imports import ImportRequest, run_import
 from clinic_desktop.services.loyalty.balances import balances_of
-from clinic_desktop.storage.models.clinical import Visit
+from clinic_desktop.storage.models.clinical import LedgerEntry
 from clinic_desktop.storage.models.patient import Patient
 from tests.unit.importing import files
 
@@ -70,12 +70,33 @@ def test_payments_in_words_and_methods_on_credit(admin_ctx: Context, tmp_path: P
     # Nothing paid at the visit: the 500 stays owed (a blank 实收 used to read as paid).
     assert _owed(admin_ctx, "未付") == Decimal("500.00")
     assert _owed(admin_ctx, "挂账") == Decimal("500.00")
-    # Free: nothing charged or paid, what it would have cost in the visit's notes.
+    # Free: the charge stands (the price is known) and is taken off whole, nothing paid.
     assert _owed(admin_ctx, "免单") == 0
-    with admin_ctx.db.session() as session:
-        note = session.execute(select(Visit.notes).join(Patient, Patient.id == Visit.patient_id)
-                               .where(Patient.name == "免单")).scalar_one()
-    assert "原价 500.00 元（免单）" in note
+    assert _ledger(admin_ctx, "免单") == [("charge", 500), ("discount", 500)]
+
+
+def _ledger(ctx: Context, name: str) -> list[tuple[str, int]]:
+    with ctx.db.session() as session:
+        return [(kind, int(amount)) for kind, amount in session.execute(
+            select(LedgerEntry.kind, LedgerEntry.amount)
+            .join(Patient, Patient.id == LedgerEntry.patient_id)
+            .where(Patient.name == name).order_by(LedgerEntry.id))]
+
+
+def test_a_discount_column_is_taken_off_the_charge(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "优惠.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "消费金额", "优惠金额", "实付金额"],
+        ["全付", "13800138051", "2026-11-01", "种植牙", 12000, 2000, 10000],
+        ["空白", "13800138052", "2026-11-01", "种植牙", 12000, 2000, None],
+        ["欠着", "13800138053", "2026-11-01", "种植牙", 12000, 2000, 6000]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_rejected, done.visits_created) == (0, 3)
+    assert "优惠金额" not in done.columns_ignored
+    # 12000 less 2000 off, 10000 paid: nothing owed (the discount was read as owed before).
+    assert _owed(admin_ctx, "全付") == 0 and _owed(admin_ctx, "空白") == 0
+    assert _owed(admin_ctx, "欠着") == Decimal("4000.00")
+    assert _ledger(admin_ctx, "全付") == [("charge", 12000), ("discount", 2000),
+                                         ("payment", 10000)]
 
 
 def test_words_beside_a_phone_and_one_id_under_two_names(admin_ctx: Context,
