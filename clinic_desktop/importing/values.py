@@ -183,6 +183,19 @@ def several_doctors(text: str) -> bool:
     return len(doctor_names(text)) > 1
 
 
+def _as_one_doctor(name: str, bare: str) -> str:
+    """The inactive doctor a cell becomes: 李医生, 李 医生, 李大夫 and 李医师 are one (a surname
+    and the word for doctor); other names as written, without padding between Han characters."""
+    if bare and len(bare) <= 2 and key(name) != bare and _TITLE.sub("", key(name)) == bare \
+            and key(name)[len(bare):] in _DOCTOR_WORDS:
+        return bare + "医生"
+    return _HAN_SPACE.sub("", name)
+
+
+_DOCTOR_WORDS = frozenset({"医生", "大夫", "医师"})
+_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
 class Matcher:
     """Suggests a choice for each distinct name, from the catalogue, the staff and synonyms."""
 
@@ -328,7 +341,9 @@ class Matcher:
         return self._one_doctor(name)
 
     def _one_doctor(self, name: str) -> tuple[ValueChoice, str]:
-        wanted = key(name)
+        # 李建国(主任医师): the title in brackets is no part of the name
+        plain = _BRACKETS.sub("", name).strip() or name.strip()
+        wanted = key(plain)
         bare = _TITLE.sub("", wanted)
         for candidate in dict.fromkeys(c for c in (wanted, bare) if c):
             person = self.staff.get(candidate)
@@ -347,11 +362,11 @@ class Matcher:
                 return (ValueChoice("match", same[0].name),
                         _("唯一姓“{surname}”的医生", surname=bare))
             if len(same) > 1:
-                return (ValueChoice("inactive", name),
+                return (ValueChoice("inactive", _as_one_doctor(plain, bare)),
                         _("有 {n} 位姓“{surname}”的医生（{names}），无法确定是哪一位：请选择；"
                           "否则新建为停用医生", n=len(same), surname=bare,
                           names="、".join(d.name for d in same)))
-        return (ValueChoice("inactive", name),
+        return (ValueChoice("inactive", _as_one_doctor(plain, bare)),
                 _("员工名单中没有这位医生，新建为停用医生（不能登录，不能预约）"))
 
     def suggest(self, column: str, name: str) -> tuple[ValueChoice, str]:
