@@ -20,10 +20,13 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -92,10 +95,10 @@ def _kind(path: Path) -> str:
         return "workbook"
     if head.startswith(_ZIP):
         return "workbook"
-    if suffix in (".csv", ".txt"):
+    if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
-    raise UnusableFile(_("“{name}”不是电子表格文件（支持 .xlsx、.xlsm、.xls、.ods 和 .csv）。",
-                         name=path.name))
+    raise UnusableFile(_("“{name}”不是电子表格文件（支持 .xlsx、.xlsm、.xls、.ods、.csv 和 "
+                         ".tsv）。", name=path.name))
 
 
 def _is_encrypted_package(path: Path) -> bool:
@@ -323,13 +326,8 @@ def _read_csv(path: Path, max_rows: int) -> SheetData:
                                  "“CSV UTF-8（逗号分隔）”或“Unicode 文本”后再导入。",
                                  name=path.name))
         text = _decode(raw, path.name)
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",\t;")
-    except csv.Error:
-        dialect = csv.excel
     rows: list[list[Cell]] = []
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text[:16384]))
     while True:
         try:
             row = next(reader, None)
@@ -342,6 +340,31 @@ def _read_csv(path: Path, max_rows: int) -> SheetData:
                                  name=path.name, limit=max_rows))
         rows.append(list(row))
     return SheetData(path.stem, rows)
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def _delimiter(sample: str) -> str:
+    """The separator that splits the sample's rows into the same number of cells most often
+    (two at least). Read as CSV with quotes, so a note with a comma or a line break inside its
+    quotes (how Excel on Windows saves a semicolon CSV) does not mislead it as it does
+    ``csv.Sniffer``."""
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        widths: list[int] = []
+        reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+        with suppress(csv.Error):  # the sample may end inside a quoted cell
+            widths.extend(len(row) for row in itertools.islice(reader, 50)
+                          if any(cell.strip() for cell in row))
+        if len(widths) > 1:
+            widths.pop()  # the sample may end inside the last row
+        if not widths:
+            continue
+        width, rows = Counter(widths).most_common(1)[0]
+        if width >= 2 and (rows, width) > best_score:
+            best, best_score = delimiter, (rows, width)
+    return best
 
 
 def _csv_error(path: Path, row: int, exc: csv.Error) -> UnusableFile:

@@ -96,7 +96,7 @@ def test_a_refused_file_and_a_cancelled_import(
     (tmp_path / "扫描件.pdf").write_bytes(b"%PDF-1.4\n")
     wizard.open_file(tmp_path / "扫描件.pdf")
     assert wizard.error_label.text() == ("“扫描件.pdf”不是电子表格文件（支持 .xlsx、.xlsm、.xls、"
-                                         ".ods 和 .csv）。")
+                                         ".ods、.csv 和 .tsv）。")
     assert not wizard.next_button.isEnabled()
     wizard.open_file(sample)
     wizard.forward()

@@ -191,3 +191,25 @@ def test_header_labels_borrow_only_from_a_group_row() -> None:
     assert header_labels(rows, 1) == ("", "性别")  # a title above is not a group row
     rows = [["患者信息", "", "就诊"], ["姓名", "性别", ""]]
     assert header_labels(rows, 1) == ("姓名", "性别", "就诊")
+
+
+def test_a_semicolon_csv_with_line_breaks_inside_quoted_notes(tmp_path: Path) -> None:
+    # As Excel on a European-locale Windows saves it (CRLF), notes with commas and a line
+    # break inside their quotes: csv.Sniffer took the comma and found no header.
+    path = tmp_path / "患者.csv"
+    path.write_bytes(("姓名;手机;就诊日期;备注\r\n"
+                      "张三;13800138000;2024-03-05;\"怕疼，要慢\r\n下次约上午\"\r\n"
+                      "李四;13900139000;2024-03-06;\"对青霉素过敏, 已记录\"\r\n"
+                      "王五;13700137000;2024-03-07;\r\n").encode("utf-8-sig"))
+    data = read_sheet(path)
+    assert data.rows[0] == ["姓名", "手机", "就诊日期", "备注"]
+    assert data.rows[1] == ["张三", "13800138000", "2024-03-05", "怕疼，要慢\r\n下次约上午"]
+    assert len(data.rows) == 4 and all(len(row) == 4 for row in data.rows)
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".txt"])
+def test_a_tab_separated_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"导出{suffix}"
+    path.write_text("姓名\t手机\t地址\n张三\t13800138000\t朝阳区, 望京\n", encoding="utf-8")
+    assert read_sheet(path).rows == [["姓名", "手机", "地址"],
+                                     ["张三", "13800138000", "朝阳区, 望京"]]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.imports import FilePreview
 from ui.widgets.rich_text import make_plain
 
-FILE_FILTER = "Excel / CSV (*.xlsx *.xlsm *.xls *.ods *.csv)"
+FILE_FILTER = "Excel / CSV (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt)"
 
 
 class FileStep(QWidget):
