@@ -37,7 +37,11 @@ from clinic_desktop.rules.legacy_values import (
     parse_phones,
     parse_sex,
 )
-from clinic_desktop.rules.text import hidden_character, normalize_text, without_han_padding
+from clinic_desktop.rules.text import (
+    hidden_character,
+    normalize_note,
+    without_han_padding,
+)
 
 VISIT_FIELDS = ("visit_date", "procedure", "site", "amount", "discount", "paid", "method",
                 "doctor", "visit_notes")
@@ -305,6 +309,10 @@ def _loose_phone(limit: int) -> Callable[[Cell], str]:
     return parse
 
 
+def _note(value: Cell) -> str:
+    return normalize_note(value) if type(value) is str else cell_text(value)
+
+
 def _procedure(value: Cell) -> str:
     name = cell_text(value)
     if len(name) > 64:
@@ -431,7 +439,7 @@ def clean_sheet(
         "tags": parsed("tags", _tags),
         "emergency_contact": parsed("emergency_contact", _text_limit(64, person=True)),
         "emergency_phone": parsed("emergency_phone", _loose_phone(32)),
-        "notes": parsed("notes", normalize_text),
+        "notes": parsed("notes", _note),
         "visit_date": parsed("visit_date", lambda v: parse_date(v, today=today,
                                                                 field="visit_date")),
         "procedure": parsed("procedure", _procedure),
@@ -441,7 +449,7 @@ def clean_sheet(
         "discount": parsed("discount", lambda v: parse_amount(v, field="discount")),
         "method": parsed("method", cell_text),
         "doctor": parsed("doctor", cell_text),
-        "visit_notes": parsed("visit_notes", normalize_text),
+        "visit_notes": parsed("visit_notes", _note),
         "stored_value": parsed("stored_value", money_balance(by_key.get(
             "stored_value", field_label("stored_value")))),
         "owed": parsed("owed", money_balance(by_key.get("owed", field_label("owed")))),
@@ -461,7 +469,9 @@ def clean_sheet(
         clean = assembler.row(position, index + 1, values)
         if clean is None:
             result.rejected += 1
-            result.originals[index + 1] = [_shown(cell_text(v)) for v in rows[index]]
+            # As written (（本人） stays full-width): the manager fixes and imports it again.
+            result.originals[index + 1] = [_shown(v) if type(v) is str else cell_text(v)
+                                           for v in rows[index]]
         else:
             result.rows.append(clean)
     return result

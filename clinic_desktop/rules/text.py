@@ -21,6 +21,19 @@ def normalize_text(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_END = re.compile(r"[ \t]*(?:\r\n|\r|\n)")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalize_note(text: str) -> str:
+    """Free text (notes) as written: its punctuation and line breaks kept (no NFKC: a note's
+    ：and ，are the clinic's), line endings made ``\n``, control characters, spaces at line
+    ends and runs of empty lines dropped."""
+    text = _CONTROL.sub("", _LINE_END.sub("\n", text.replace("\r\n", "\n")))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
 # Han characters (the basic block, extension A, compatibility ideographs, and the private-use
 # area where legacy systems keep rare name characters) with spaces between them.
 _HAN = "\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff"

@@ -17,7 +17,7 @@ from clinic_desktop.context import Context
 from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.services.imports import ImportRequest, run_import
 from clinic_desktop.services.loyalty.balances import balances_of
-from clinic_desktop.storage.models.clinical import LedgerEntry
+from clinic_desktop.storage.models.clinical import LedgerEntry, Visit
 from clinic_desktop.storage.models.patient import Patient
 from tests.unit.importing import files
 
@@ -164,3 +164,17 @@ def test_a_referrer_written_as_none_is_no_referrer(admin_ctx: Context, tmp_path:
     zhang, li = _patient(admin_ctx, "张三"), _patient(admin_ctx, "李四")
     assert zhang.referred_by_id is None and zhang.referrer_note is None
     assert zhang.emergency_contact is None and li.referred_by_id == zhang.id
+
+
+def test_notes_keep_their_punctuation_and_line_breaks(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "备注.xlsx", [
+        ["姓名", "手机", "备注", "就诊日期", "治疗项目", "就诊备注"],
+        ["张三", "13800138061", "怕疼：要慢，\r\n下次约上午  ", "2026-11-01", "补牙",
+         "36远中龋；已充填\n\n\n\n嘱一周后复诊"]])
+    run_import(admin_ctx, ImportRequest(path))
+    zhang = _patient(admin_ctx, "张三")
+    assert zhang.notes == "怕疼：要慢，\n下次约上午"
+    with admin_ctx.db.session() as session:
+        note = session.execute(select(Visit.notes).where(Visit.patient_id == zhang.id)) \
+            .scalar_one()
+    assert note == "36远中龋；已充填\n\n嘱一周后复诊"
