@@ -254,19 +254,23 @@ def _set_by_id(connection: Connection, column: str, array_type: str,
 # -- tags ------------------------------------------------------------------------------------
 def plan_tags(session: Session, plan: ImportPlan, new_ids: Sequence[int] | None
               ) -> tuple[list[str], list[tuple[int, str]], dict[str, int]]:
-    """(tags to create, (patient, tag) links to add, existing tags by name)."""
+    """(tags to create, (patient, tag) links to add, existing tags by name). A tag is the
+    same whatever its letters' case (VIP, vip): the one on file, else the file's first."""
     people = _batch_people(plan, new_ids)
-    wanted = {name for _pid, person, _f in people for name in person.fields.tags}
-    if not wanted:
+    if not any(person.fields.tags for _pid, person, _f in people):
         return [], [], {}
     existing = dict(session.execute(select(Tag.name, Tag.id)).all())
-    merged = [pid for pid, person, fills in people if fills is not None and person.fields.tags]
+    spelling = {name.casefold(): name for name in sorted(existing, reverse=True)}
+    tagged = [(pid, [spelling.setdefault(n.casefold(), n) for n in person.fields.tags],
+               fills is not None) for pid, person, fills in people]
+    wanted = {name for _pid, tags, _merged in tagged for name in tags}
+    merged = [pid for pid, tags, on_file in tagged if on_file and tags]
     linked: set[tuple[int, int]] = set()
     for chunk in chunks(sorted(merged)):
         linked.update(session.execute(select(PatientTag.patient_id, PatientTag.tag_id)
                                       .where(PatientTag.patient_id.in_(chunk))).all())
-    links = [(pid, name) for pid, person, _f in people for name in person.fields.tags
-             if (pid, existing.get(name, 0)) not in linked]
+    links = list(dict.fromkeys((pid, name) for pid, tags, _merged in tagged for name in tags
+                               if (pid, existing.get(name, 0)) not in linked))
     create = sorted(wanted - set(existing))
     return create, links, existing
 

@@ -18,7 +18,7 @@ from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.services.imports import ImportRequest, run_import
 from clinic_desktop.services.loyalty.balances import balances_of
 from clinic_desktop.storage.models.clinical import LedgerEntry, Visit
-from clinic_desktop.storage.models.patient import Patient
+from clinic_desktop.storage.models.patient import Patient, Tag
 from tests.unit.importing import files
 
 HEADER = ["姓名", "性别", "年龄", "手机", "身份证号", "标签", "就诊日期", "治疗项目", "金额",
@@ -178,3 +178,15 @@ def test_notes_keep_their_punctuation_and_line_breaks(admin_ctx: Context, tmp_pa
         note = session.execute(select(Visit.notes).where(Visit.patient_id == zhang.id)) \
             .scalar_one()
     assert note == "36远中龋；已充填\n\n嘱一周后复诊"
+
+
+def test_a_tag_is_one_whatever_the_case_of_its_letters(admin_ctx: Context,
+                                                        tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "标签.xlsx", [["姓名", "手机", "标签"],
+                                               ["张三", "13800138071", "VIP、怕疼"],
+                                               ["李四", "13800138072", "vip Vip"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.tags_created, done.tags_linked) == (2, 3)
+    with admin_ctx.db.session() as session:
+        names = session.execute(select(Tag.name).order_by(Tag.name)).scalars().all()
+    assert names == ["VIP", "怕疼"]
