@@ -641,6 +641,14 @@ class _Assembler:
             person.id_number, person.sex, person.birth_date = card.number, card.sex, \
                 card.birth_date
             person.birth_approximate = False
+        born = person.birth_date
+        if visit is not None and born is not None and (
+                visit.visit_date.year < born.year if person.birth_approximate
+                else visit.visit_date < born):
+            self.result.warnings.append(Problem(
+                row, self.labels.get("visit_date", field_label("visit_date")),
+                visit.visit_date.isoformat(), _("就诊日期早于出生日期（{born}），请核对。",
+                                                born=born.isoformat())))
         opening = None
         if self.has_opening and (stored_value is not None or owed is not None
                                  or points is not None or tier is not None):

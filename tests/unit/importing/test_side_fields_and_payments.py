@@ -190,3 +190,14 @@ def test_a_tag_is_one_whatever_the_case_of_its_letters(admin_ctx: Context,
     with admin_ctx.db.session() as session:
         names = session.execute(select(Tag.name).order_by(Tag.name)).scalars().all()
     assert names == ["VIP", "怕疼"]
+
+
+def test_a_visit_before_the_birth_is_warned_about(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "日期.xlsx", [
+        ["姓名", "手机", "出生日期", "就诊日期", "治疗项目"],
+        ["张三", "13800138081", "2022-05-01", "2020-11-20", "洗牙"],
+        ["李四", "13800138082", "1990", "2020-11-20", "洗牙"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.visits_created == 2  # kept: which of the two dates is wrong is not known
+    assert [(w.row, w.column, w.value) for w in done.warnings
+            if "早于出生日期" in w.reason] == [(2, "就诊日期", "2020-11-20")]
