@@ -9199,27 +9199,32 @@ Skipped: {0}</translation>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="79"/>
         <source>新增项目 {0} 个</source>
-        <translation>{0} new procedures</translation>
+        <translation>new procedures: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="81"/>
         <source>新建停用医生 {0} 位</source>
-        <translation>{0} new inactive doctors</translation>
+        <translation>new inactive doctors: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="83"/>
         <source>新建标签 {0} 个</source>
-        <translation>{0} new tags</translation>
+        <translation>new tags: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="85"/>
         <source>新建会员等级 {0} 个</source>
-        <translation>{0} new tiers</translation>
+        <translation>new member tiers: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="87"/>
         <source>（撤销导入时一并删除）。</source>
         <translation> (removed again by an undo).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="87"/>
+        <source>，</source>
+        <translation>, </translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_wizard/summary_view.py" line="92"/>

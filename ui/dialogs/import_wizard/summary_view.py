@@ -84,7 +84,7 @@ class SummaryView(QWidget):
         if summary.opening.tiers_created:
             added.append(self.tr("新建会员等级 {0} 个").format(summary.opening.tiers_created))
         if added:
-            note += "\n" + "，".join(added) + self.tr("（撤销导入时一并删除）。")
+            note += "\n" + self.tr("，").join(added) + self.tr("（撤销导入时一并删除）。")
         opened = self.opening_text(summary)
         if opened:
             note += "\n" + opened
