@@ -149,6 +149,22 @@ _REVIEW = ("复查", "复诊", "术后", "拆线", "维护", "随访", "回访",
 _REVIEW_BESIDE = ("检查", "调整", "取", "冠", "基台", "导板", "上部", "修复", "印模")
 
 
+# The same positions as written, to keep: 36, #46, 左上6 (a number of months, days, times or
+# degrees is not a tooth: 术后12个月复查).
+_TOOTH_AT = re.compile(r"(?:[左右][上下]|[上下][左右])[1-8A-Ea-e](?![0-9])"
+                       r"|(?<![0-9.])#?(?:[1-4][1-8]|[5-8][1-5])"
+                       r"(?![0-9.]|\s*(?:个|月|天|周|年|次|岁|号|日|小时|度|%|mm))")
+
+
+def site_in(name: str) -> str:
+    """The tooth positions or the eye a procedure cell names, for the treatment's site when
+    the sheet has no 牙位 of its own: 36种植 → 36, 根管治疗46、47 → 46、47, 左眼白内障手术 →
+    左眼."""
+    text = unicodedata.normalize("NFKC", name)
+    found = [m.group(0).lstrip("#") for m in _TOOTH_AT.finditer(text)] + _EYE.findall(text)
+    return "、".join(dict.fromkeys(found))[:64]
+
+
 def _bare(text: str) -> str:
     """A cell's part in ``key`` form without tooth positions, eye and punctuation."""
     return _NOT_WORD.sub("", _EYE.sub("", _TOOTH.sub("", text)))

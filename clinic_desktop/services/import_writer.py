@@ -34,7 +34,7 @@ from clinic_desktop.changes import mark_table
 from clinic_desktop.context import Context
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.rows import CleanRow, Person, VisitFields, with_allergy
-from clinic_desktop.importing.values import several_doctors
+from clinic_desktop.importing.values import several_doctors, site_in
 from clinic_desktop.rules.pinyin import PinyinKeys, search_keys
 from clinic_desktop.services.care import ImportedTreatment
 from clinic_desktop.services.care_import import TASK_COLUMNS, shared_values
@@ -279,12 +279,16 @@ class BatchWriter:
         }
         charges = list(map(visit_charge, shown))
         names = [v.procedure for v in shown]
+        # 36种植 without a 牙位 column: the tooth is the treatment's site (the name still
+        # matches 种植牙, and is kept in the notes below).
+        places = {name: site_in(name) for name in matched if name}
         origins = {name: _("原项目：{name}", name=name)
                    for name in {v.source_procedure for v in shown if v.source_procedure}}
         treatment: dict[str, list[Any]] = {
             "procedure_type_id": [p.id if p else None for p in procedures],
             "procedure_name": names,
-            "site": [v.site for v in shown],
+            "site": [v.site or places[name] if name else v.site
+                     for v, name in zip(shown, named, strict=True)],
             "notes": [origins[v.source_procedure]
                       if v.source_procedure and v.source_procedure != v.procedure else ""
                       for v in shown],

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from clinic_desktop.context import Context
-from clinic_desktop.importing.values import CatalogueEntry, Matcher, ValueChoice
+from clinic_desktop.importing.values import CatalogueEntry, Matcher, ValueChoice, site_in
 from clinic_desktop.services.catalogue import CATEGORIES, DEFAULT_PROCEDURES
 from clinic_desktop.services.import_values import matcher_in
 from clinic_desktop.services.imports import ImportRequest, run_import
 from clinic_desktop.storage.models.care import CareTask
+from clinic_desktop.storage.models.clinical import Treatment, Visit
 from clinic_desktop.storage.models.patient import Patient
 from tests.unit.importing import files
 
@@ -117,3 +118,26 @@ def test_an_implant_at_a_tooth_and_a_cleaning_with_fluoride_start_their_recalls(
             ("林一", "implant", "y3")} <= tasks
     assert ("林二", "cleaning", "m6") in tasks
     assert {plan for _name, plan, _step in tasks} == {"implant", "cleaning"}
+
+
+@pytest.mark.parametrize(("legacy", "site"), [
+    ("36种植", "36"), ("种植牙-46", "46"), ("#36 种植", "36"), ("根管治疗46、47", "46、47"),
+    ("左上6 拔除", "左上6"), ("左眼白内障手术", "左眼"), ("种植(36)", "36"),
+    ("全飞秒术后12个月复查", ""), ("3.5mm种植体", ""), ("洗牙", "")])
+def test_the_tooth_or_eye_a_name_holds(legacy: str, site: str) -> None:
+    assert site_in(legacy) == site
+
+
+def test_the_tooth_a_name_holds_is_the_treatments_site(admin_ctx: Context,
+                                                       tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "牙位.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "牙位", "金额"],
+        ["林一", "13600000001", date(2025, 11, 20), "36种植", "", 12000],
+        ["林二", "13600000002", date(2025, 11, 20), "36种植", "37", 12000],
+    ])
+    run_import(admin_ctx, ImportRequest(path))
+    with admin_ctx.db.session() as session:
+        sites = dict(session.execute(
+            select(Patient.name, Treatment.site).join(Visit, Visit.id == Treatment.visit_id)
+            .join(Patient, Patient.id == Visit.patient_id)).all())
+    assert sites == {"林一": "36", "林二": "37"}  # the sheet's own 牙位 first
