@@ -122,7 +122,9 @@ _UNSURE_WORDS = ("累计", "合计", "总", "本次", "卡号", "编号", "号�
 # be the membership or the clinic's own A/B/C grading: not guessed.
 _DEFERRED_EXACT = frozenset({"等级", "credit", "bonus", "prepaid", "deposit", "totalpoints"})
 _WHOLE_ONLY = frozenset({"balance", "storedvalue", "arrears", "owed", "debt", "points", "tier",
-                         "membertier", "memberlevel", "membership"})
+                         "membertier", "memberlevel", "membership",
+                         # 优惠价 is a price, 优惠活动 a campaign, 优惠比例 a rate: not the sum
+                         "优惠", "减免", "让利", "抹零"})
 BALANCE_KEYS = frozenset(f.key for f in FIELDS if f.group == "balance")
 
 # Whose column it is. A header naming a staff role is about the clinic's people: it only ever
@@ -134,6 +136,8 @@ _DOCTOR_WORDS = ("医生", "医师", "大夫", "doctor")
 _STAFF_WORDS = ("护士", "护理员", "收费员", "收费人", "收款人", "收银员", "收银人", "操作员",
                 "操作人", "经办", "录入", "咨询师", "咨询顾问", "助理", "前台", "客服", "技师",
                 "治疗师", "开单", "制单", "接待", "业务员", "销售", "创建人", "登记人")
+_PERSON_ENDS = frozenset("员师士人")  # 收费员, 咨询师, 护士, 经办人: a person whatever follows
+_PERSON_TAILS = ("人", "员", "姓名", "名字", "名", "电话", "手机", "签名", "签字", "工号")
 _STAFF_TITLES = ("主任",)  # a doctor's title (主任医师), else a staff role
 _GUARDIAN_WORDS = ("家长", "监护人", "父亲", "母亲", "爸爸", "妈妈", "父母", "家属", "亲属",
                    "配偶", "联系人")
@@ -255,7 +259,8 @@ def _contained(text: str) -> list[tuple[str, str]]:
 
 def _contained_match(text: str) -> tuple[str, float] | None:
     """(field, share of the label explained) of a label that is no synonym as it stands."""
-    staff = any(w in text for w in _STAFF_WORDS + _STAFF_TITLES + _DOCTOR_WORDS)
+    role = _names_role(text)
+    staff = role or any(w in text for w in _STAFF_TITLES + _DOCTOR_WORDS)
     guardian = any(w in text for w in _GUARDIAN_WORDS)
     core = text
     for word in _PATIENT_WORDS:
@@ -265,8 +270,7 @@ def _contained_match(text: str) -> tuple[str, float] | None:
     pairs = [(s, key) for s, key in _contained(core) if not _contradicted(core, s, key)]
     keys = {key for _, key in pairs}
     if staff:
-        doctor = any(w in text for w in _DOCTOR_WORDS) and not any(
-            w in text for w in _STAFF_WORDS)
+        doctor = any(w in text for w in _DOCTOR_WORDS) and not role
         return ("doctor", 1.0) if doctor and keys <= {"name", "doctor"} and not any(
             _contradicted(core, w, "doctor") for w in _DOCTOR_WORDS if w in core) else None
     if guardian:
@@ -277,6 +281,20 @@ def _contained_match(text: str) -> tuple[str, float] | None:
     for synonym, key in pairs:
         return key, (len(synonym) + len(text) - len(core)) / len(text)
     return None
+
+
+def _names_role(text: str) -> bool:
+    """Whether the label names a member of staff who is not a doctor: 收费员, 咨询师, or an
+    activity word as a person (销售, 开单人, 前台, 接待姓名); 销售日期, 开单医生 and 前台备注 are a
+    date, a doctor and notes."""
+    for word in _STAFF_WORDS:
+        at = text.find(word)
+        if at < 0:
+            continue
+        rest = text[at + len(word):]
+        if word[-1] in _PERSON_ENDS or not rest or rest.startswith(_PERSON_TAILS):
+            return True
+    return False
 
 
 def _contradicted(text: str, synonym: str, key: str) -> bool:

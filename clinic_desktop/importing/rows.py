@@ -256,8 +256,11 @@ def _email(value: Cell) -> _EmailCell | None:
 
 # What a receptionist adds after a name: 张伟 (VIP), 张伟【老客户】, 张伟*, 张伟-会员. The name is
 # the person; the remark goes into the notes (``_Assembler``), so the rows are one patient.
-_NAME_REMARK = re.compile(r"^(?P<name>[\u3400-\u9fff·]{2,})\s*(?:[(\[【〔][^)\]】〕]{1,16}[)\]】〕]"
-                          r"|[*＊#]+|[-－—_]\s*(?:会员|VIP|老客户?|新客户?|熟客|转诊))\s*$",
+# Only a customer-status word is a remark: 张伟(2), 张伟（大）, 王小明(王芳之子) tell namesakes
+# apart and stay the name.
+_REMARKS = r"(?:VIP|SVIP|会员|贵宾|老客户?|新客户?|老顾客|新顾客|熟客|转诊|转介绍)"
+_NAME_REMARK = re.compile(r"^(?P<name>[\u3400-\u9fff·]{2,})\s*(?:[(\[【〔]\s*" + _REMARKS
+                          + r"\s*[)\]】〕]|[*＊#]+|[-－—_]\s*" + _REMARKS + r")\s*$",
                           re.IGNORECASE)
 
 
@@ -493,22 +496,10 @@ _DENIED = re.compile(r"^(?:否认|无|没有)[^，,；;]*过敏[史]?$")
 # name, the mobile (who the person is), the visit's date and money are not among them.
 SOFT_FIELDS = frozenset({"sex", "age", "birth_date", "id_number", "wechat", "occupation",
                          "address", "tags", "emergency_contact", "emergency_phone", "referrer",
-                         "referrer_phone", "first_visit_date", "points", "tier"})
+                         "referrer_phone", "first_visit_date", "points", "tier", "discount"})
 # Payment methods that mean nothing was paid at the visit (on credit), or nothing charged.
 _CREDIT = re.compile("挂账|欠费|欠款|赊账|记账|签单|未付|月结")
 _FREE = re.compile("免单|赠送|免费")
-
-
-def _on_credit(method_text: str, amount: Decimal, discount: Decimal | None,
-               ) -> tuple[Decimal | None, Decimal | None]:
-    """(discount, paid) of a visit whose payment cell is blank: paid in full, unless the
-    payment method says the visit was on credit (挂账: nothing paid, the charge stays owed) or
-    free (免单: the whole charge taken off, so the price is still known)."""
-    if _FREE.search(method_text):
-        return amount, _ZERO
-    if _CREDIT.search(method_text):
-        return discount, _ZERO
-    return discount, None
 
 
 _ZERO = Decimal("0.00")
@@ -543,6 +534,7 @@ class _Assembler:
                          if type(written) is str and not written.isalpha()
                          and _NAME_REMARK.match(without_han_padding(cell_text(written)))}
         self.methods: dict[str, str | None] = {}
+        self.credit: dict[str, str] = {}  # payment method text → "free", "credit" or ""
 
     def cells(self) -> Iterator[tuple[Any, ...]]:
         """Each kept row's cleaned fields (``_ROW_FIELDS`` order) and whether it has a visit."""
@@ -585,8 +577,13 @@ class _Assembler:
             if failed:
                 return None
             method_text = method_text or ""
-            if method_text and paid is None and amount:
-                discount, paid = _on_credit(method_text, amount, discount)
+            if amount and paid is None and method_text:
+                discount, paid = self._on_credit(method_text, amount, discount)
+            elif amount and paid == 0 and "paid" in self.raw \
+                    and _FREE.search(cell_text(self.raw["paid"][p])):
+                discount = amount  # 实收 免费/免单: the whole charge taken off, not owed
+            if discount:
+                discount = self._discount(row, amount, discount, paid)
             visit = VisitFields(
                 visit_date=visit_date.value, procedure=procedure or self.visit_word,
                 procedure_given=bool(procedure), site=(site or "")[:64], amount=amount,
@@ -596,6 +593,8 @@ class _Assembler:
         if failed:
             return None
         birth = birth_date or age
+        # An age is the patient's at the import, not at the visit: no check against visits.
+        exact_birth = birth_date is not None
         notes = [notes_text] if notes_text else []
         notes.extend(kept_aside)
         if self.remarked and (written := self.raw["name"][p]) in self.remarked:
@@ -642,7 +641,7 @@ class _Assembler:
                 card.birth_date
             person.birth_approximate = False
         born = person.birth_date
-        if visit is not None and born is not None and (
+        if visit is not None and born is not None and (exact_birth or card is not None) and (
                 visit.visit_date.year < born.year if person.birth_approximate
                 else visit.visit_date < born):
             self.result.warnings.append(Problem(
@@ -654,6 +653,35 @@ class _Assembler:
                                  or points is not None or tier is not None):
             opening = Opening(stored_value, owed, points, tier)
         return CleanRow(row, person, visit, opening)
+
+    def _on_credit(self, method_text: str, amount: Decimal, discount: Decimal | None,
+                   ) -> tuple[Decimal | None, Decimal | None]:
+        """(discount, paid) of a visit whose payment cell is blank: paid in full, unless the
+        payment method says it was on credit (挂账: nothing paid, the charge stays owed) or
+        free (免单: the whole charge taken off, so the price is still known)."""
+        meaning = self.credit.get(method_text)
+        if meaning is None:
+            meaning = self.credit[method_text] = "free" if _FREE.search(method_text) else \
+                "credit" if _CREDIT.search(method_text) else ""
+        if meaning == "free":
+            return amount, _ZERO
+        if meaning == "credit":
+            return discount, _ZERO
+        return discount, None
+
+    def _discount(self, row: int, amount: Decimal | None, discount: Decimal,
+                  paid: Decimal | None) -> Decimal | None:
+        """The discount, when the row's money agrees with it: taken off an amount before it
+        (金额 12000, 优惠 2000, 实收 10000). With no amount, or a payment that already covers
+        the amount (应收 800 is after the discount: 实收 800), it is not taken off again —
+        that would leave the patient a credit — and a warning says so."""
+        if amount is not None and discount <= amount and (
+                paid is None or paid + discount <= amount):
+            return discount
+        label = self.labels.get("discount", field_label("discount"))
+        self.result.warnings.append(Problem(row, _shown(label), f"{discount:,.2f}", _(
+            "优惠没有计入：金额已是优惠后的数目，或实收加优惠超过了金额。")))
+        return None
 
     def aside(self, row: int, key: str, value: Cell, reason: str) -> str:
         """A refused value of a field the row can do without: warned about, and returned as

@@ -146,7 +146,10 @@ _REVIEW = ("复查", "复诊", "术后", "拆线", "维护", "随访", "回访",
 # … or, for these, beside the surgery's name in the same part (白内障术前检查, 正畸调整,
 # 种植体取出, and the later stages of an implant: 种植牙冠, 种植基台, 种植导板, 种植修复;
 # but 洗牙、口腔检查 is still a cleaning).
-_REVIEW_BESIDE = ("检查", "调整", "取", "冠", "基台", "导板", "上部", "修复", "印模")
+# Before the treatment, the same: a consultation, a booking, a plan or a deposit (种植咨询,
+# 预约种植, 全飞秒定金) is not the surgery.
+_REVIEW_BESIDE = ("检查", "调整", "取", "冠", "基台", "导板", "上部", "修复", "印模", "咨询",
+                  "预约", "方案", "定金", "订金", "首付", "尾款", "押金", "面诊", "评估")
 
 
 # The same positions as written, to keep: 36, #46, 左上6 (a number of months, days, times or
@@ -203,12 +206,12 @@ def _as_one_doctor(name: str, bare: str) -> str:
     """The inactive doctor a cell becomes: 李医生, 李 医生, 李大夫 and 李医师 are one (a surname
     and the word for doctor); other names as written, without padding between Han characters."""
     if bare and len(bare) <= 2 and key(name) != bare and _TITLE.sub("", key(name)) == bare \
-            and key(name)[len(bare):] in _DOCTOR_WORDS:
+            and key(name)[len(bare):] in _WORDS_FOR_DOCTOR:
         return bare + "医生"
     return _HAN_SPACE.sub("", name)
 
 
-_DOCTOR_WORDS = frozenset({"医生", "大夫", "医师"})
+_WORDS_FOR_DOCTOR = frozenset({"医生", "大夫", "医师"})  # 李医生 = 李大夫; 李主任 may not be
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
@@ -309,8 +312,9 @@ class Matcher:
             category = blocked.choice.category or (
                 self.catalogue[key(blocked.choice.target)].category)
             return self._new(ValueChoice("new", name.strip(), category),
-                             _("名称中含有“{found}”，但是复查、术后或后续项目，不按“{name}”："
-                               "新增到“{category}”", found=blocked.text,
+                             _("名称中含有“{found}”，但不是这项治疗本身（复查、术前术后、咨询、"
+                               "定金或后续阶段），不按“{name}”：新增到“{category}”",
+                               found=blocked.text,
                                name=blocked.choice.target, category=category))
         return None
 

@@ -288,7 +288,7 @@ def _is_mobile(digits: str) -> bool:
 
 
 # -- money ---------------------------------------------------------------------------------
-_NO_MONEY = frozenset({"-", "—", "--", "/", "无", "－"})  # a dash for "nothing"
+_NOTHING = frozenset({"-", "—", "--", "/", "无", "－"})  # a cell saying "nothing" (money, an ID)
 _MONEY_NOISE = re.compile(r"[¥￥$,，\s]|元整?$|^RMB|^人民币|^CNY", re.IGNORECASE)
 MAX_IMPORT_AMOUNT = Decimal("10000000")
 CENT = Decimal("0.01")
@@ -309,7 +309,7 @@ def parse_amount(value: Cell, *, field: str = "amount") -> Decimal | None:
             return None
         if shown in ("免费", "赠送", "0元"):
             return Decimal("0.00")
-        if shown in _NO_MONEY:
+        if shown in _NOTHING:
             return None
         cleaned = _MONEY_NOISE.sub("", shown)
         if cleaned[:1] == "(" and cleaned[-1:] == ")":
@@ -345,7 +345,7 @@ def parse_paid(value: Cell, *, field: str = "paid") -> Decimal | None:
         text = normalize_text(value)
         if text in _PAID_IN_FULL:
             return None
-        if text in _UNPAID:
+        if text in _UNPAID or text in _NOTHING:  # a dash in 实收: nothing collected
             return Decimal("0.00")
     return parse_amount(value, field=field)
 
@@ -399,7 +399,7 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
     text = normalize_text(value).lstrip("'‘’")  # '4401…: Excel's mark for "keep as text"
     if "-" in text and len(digits := text.replace("-", "").replace(" ", "")) in (15, 18):
         text = digits  # 440106-19900101-1234
-    if not text or text in _NO_MONEY or text in ("不详", "未知", "未提供"):
+    if not text or text in _NOTHING or text in ("不详", "未知", "未提供"):
         return None
     return parse_id_card(text, today=today, field=field)
 
@@ -407,7 +407,7 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
 # 35, 35岁, 35.0 (a number stored as text), 1.5, 1岁半, 6岁3个月; under a year: 3个月, 3天, 2周.
 _AGE = re.compile(r"^(\d{1,3})(?:\.\d+)?\s*(?:岁|周岁|y|yrs?)?\s*(?:半|零?\d{1,2}\s*个?月)?$",
                   re.IGNORECASE)
-_MONTHS = re.compile(r"^(\d{1,2})\s*(?:个?月|天|日|周|星期)$")
+_MONTHS = re.compile(r"^(\d{1,3})\s*(?:(?P<months>个?月)|天|日|周|星期)$")
 
 
 def birth_from_age(value: Cell, *, today: date, field: str = "age") -> LegacyDate | None:
@@ -415,8 +415,8 @@ def birth_from_age(value: Cell, *, today: date, field: str = "age") -> LegacyDat
     text = cell_text(value)
     if not text:
         return None
-    if _MONTHS.match(text):
-        years = 0
+    if months := _MONTHS.match(text):  # 18个月 is one year old; 3天 none
+        years = int(months.group(1)) // 12 if months.group("months") else 0
     elif match := _AGE.match(text):
         years = int(match.group(1))
     else:

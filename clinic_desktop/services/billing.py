@@ -378,8 +378,12 @@ def undo_visit(ctx: Context, visit_id: int) -> None:
         ids = tuple(session.execute(
             select(Treatment.id).where(Treatment.visit_id == visit_id)).scalars())
         publish(ctx, session, TreatmentUndone(visit_id=visit_id, treatment_ids=ids))
-        session.execute(delete(LedgerEntry).where(LedgerEntry.visit_id == visit_id,
-                                                  LedgerEntry.kind == "charge"))
+        # The charge, and a discount an import wrote beside it (a checkout's discounts go
+        # with their checkout); payments stay: the money was received.
+        session.execute(delete(LedgerEntry).where(
+            LedgerEntry.visit_id == visit_id,
+            (LedgerEntry.kind == "charge") | ((LedgerEntry.kind == "discount")
+                                              & LedgerEntry.checkout_id.is_(None))))
         session.delete(visit)
         ctx.audit(session, "visit.undo", "patient", visit.patient_id, f"visit {visit_id}")
 

@@ -216,11 +216,17 @@ def _header(data: SheetData, header_row: int | None, profile: dict[str, str] | N
 def _sheet_with_header(path: Path, besides: str) -> str | None:
     """The first other sheet of the workbook whose first rows hold a header, if any."""
     try:
-        for name in sheet_names(path):
-            if name != besides and detect_header(read_sheet(path, name).rows) is not None:
-                return name
+        names = sheet_names(path)
     except UserError:
         return None
+    for name in names:
+        if name == besides:
+            continue
+        try:  # an empty Sheet2 is no reason to stop looking
+            if detect_header(read_sheet(path, name).rows) is not None:
+                return name
+        except UserError:
+            continue
     return None
 
 

@@ -78,3 +78,19 @@ def test_header_rows_map_each_column_to_whose_field_it_is(
 ])
 def test_one_header_is_the_patients_field_or_nothing(label: str, field: str | None) -> None:
     assert match_field(label) == field
+
+
+@pytest.mark.parametrize(("label", "field"), [
+    # An activity word is a role only as a person: 销售 (the salesperson) goes nowhere, but a
+    # sales export's 销售日期/销售项目/销售金额 are the visit's.
+    ("销售日期", "visit_date"), ("销售项目", "procedure"), ("销售金额", "amount"),
+    ("开单日期", "visit_date"), ("接待日期", "visit_date"), ("开单医生", "doctor"),
+    ("接待医生", "doctor"), ("前台备注", "notes"), ("客服备注", "notes"),
+    ("销售", None), ("开单人", None), ("接待人员", None), ("前台", None), ("收费员", None),
+    # A discount is a sum taken off, never a discounted price, a campaign, a reason or a rate.
+    ("优惠金额", "discount"), ("本次优惠金额", "discount"), ("优惠", "discount"),
+    ("减免", "discount"), ("优惠价", None), ("优惠活动", None), ("减免原因", None),
+    ("优惠券", None), ("优惠比例", None),
+])
+def test_activity_words_and_discounts(label: str, field: str | None) -> None:
+    assert match_field(label) == field

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from clinic_desktop.context import Context
 from clinic_desktop.importing.reader import UnusableFile
+from clinic_desktop.services import billing
 from clinic_desktop.services.imports import ImportRequest, run_import
 from clinic_desktop.services.loyalty.balances import balances_of
 from clinic_desktop.storage.models.clinical import LedgerEntry, Visit
@@ -201,3 +202,76 @@ def test_a_visit_before_the_birth_is_warned_about(admin_ctx: Context, tmp_path: 
     assert done.visits_created == 2  # kept: which of the two dates is wrong is not known
     assert [(w.row, w.column, w.value) for w in done.warnings
             if "早于出生日期" in w.reason] == [(2, "就诊日期", "2020-11-20")]
+
+
+def test_a_remark_telling_namesakes_apart_stays_the_name(admin_ctx: Context,
+                                                          tmp_path: Path) -> None:
+    # Without phones, name-only rows of one name are one person: 张伟(2) must not join 张伟.
+    path = files.xlsx(tmp_path / "同名.xlsx", [["姓名", "就诊日期", "治疗项目"],
+                                               ["张伟", "2026-10-01", "洗牙"],
+                                               ["张伟(2)", "2026-10-02", "洗牙"],
+                                               ["王小明(王芳之子)", "2026-10-03", "涂氟"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.patients_created == 3
+    with admin_ctx.db.session() as session:
+        names = set(session.execute(select(Patient.name)).scalars())
+    assert names == {"张伟", "张伟(2)", "王小明(王芳之子)"}
+
+
+def test_a_discount_the_amount_already_took_off_is_not_taken_again(admin_ctx: Context,
+                                                                   tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "应收.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "应收金额", "优惠", "实收金额"],
+        ["应收", "13800138091", "2026-11-01", "补牙", 800, 200, 800],
+        ["没金额", "13800138092", "2026-11-01", "补牙", None, 200, 800],
+        ["写错", "13800138093", "2026-11-01", "补牙", 800, "老带新", 800],
+        ["免费", "13800138094", "2026-11-01", "补牙", 800, None, "免费"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.rows_rejected, done.visits_created) == (0, 4)
+    # No credit of 200 for anybody: the discount was already out of 应收 800.
+    for name in ("应收", "没金额", "写错", "免费"):
+        balances = balances_of(admin_ctx, _patient(admin_ctx, name).id)
+        assert (balances.owed, balances.credit) == (0, 0), name
+    warned = {(w.row, w.column) for w in done.warnings}
+    assert {(2, "优惠"), (3, "优惠"), (4, "优惠")} <= warned
+    assert _ledger(admin_ctx, "免费") == [("charge", 800), ("discount", 800)]
+
+
+def test_undoing_an_imported_visit_takes_its_discount_with_its_charge(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "撤销.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "消费金额", "优惠金额", "实付金额"],
+        ["种植", "13800138095", "2026-11-01", "种植牙", 12000, 2000, 10000]])
+    run_import(admin_ctx, ImportRequest(path))
+    patient = _patient(admin_ctx, "种植")
+    with admin_ctx.db.session() as session:
+        visit_id = session.execute(select(Visit.id).where(Visit.patient_id == patient.id)) \
+            .scalar_one()
+    billing.undo_visit(admin_ctx, visit_id)
+    balances = balances_of(admin_ctx, patient.id)
+    # The 10000 received stays as credit; the 2000 taken off the charge goes with it.
+    assert (balances.owed, balances.credit) == (0, Decimal("10000.00"))
+
+
+def test_an_age_is_not_checked_against_old_visits(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "年龄.xlsx", [["姓名", "手机", "年龄", "就诊日期", "治疗项目"],
+                                               ["小林", "13800138096", "5岁", "2019-06-01",
+                                                "涂氟"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert not [w for w in done.warnings if "早于出生日期" in w.reason]
+
+
+def test_an_empty_sheet_between_does_not_hide_the_sheet_with_the_data(
+        admin_ctx: Context, tmp_path: Path) -> None:
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "说明"
+    cover.append(["请按下表填写。"])
+    book.create_sheet("Sheet2")
+    book.create_sheet("患者").append(HEADER)
+    book["患者"].append(["张三", "男", 30, "13800138097", "", "", "2026-11-01", "洗牙", 300,
+                         300, ""])
+    book.save(tmp_path / "三页.xlsx")
+    with pytest.raises(UnusableFile, match="工作表“患者”有表头"):
+        run_import(admin_ctx, ImportRequest(tmp_path / "三页.xlsx"))

@@ -230,7 +230,7 @@ def test_a_month_written_with_fen_is_approximate() -> None:
 
 @pytest.mark.parametrize(("text", "years"), [
     ("35.0", 35), ("1.5", 1), ("1岁半", 1), ("6岁3个月", 6), ("3天", 0), ("2周", 0),
-    ("3个月", 0)])
+    ("3个月", 0), ("18个月", 1), ("24个月", 2)])
 def test_ages_as_clinics_write_them(text: str, years: int) -> None:
     assert birth_from_age(text, today=TODAY) == LegacyDate(date(TODAY.year - years, 7, 1),
                                                            approximate=True)
@@ -245,7 +245,8 @@ def test_amounts_in_wan_dashes_and_brackets() -> None:
 
 @pytest.mark.parametrize(("text", "paid"), [
     ("已付清", None), ("已付", None), ("未付", Decimal("0.00")), ("挂账", Decimal("0.00")),
-    ("欠费", Decimal("0.00")), ("300", Decimal("300.00"))])
+    ("欠费", Decimal("0.00")), ("300", Decimal("300.00")), ("-", Decimal("0.00")),
+    ("无", Decimal("0.00"))])
 def test_a_payment_written_in_words(text: str, paid: Decimal | None) -> None:
     # None is a blank cell: paid in full; 0 leaves the charge owed
     assert parse_paid(text) == paid
