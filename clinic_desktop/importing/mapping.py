@@ -44,6 +44,11 @@ FIELDS: tuple[FieldSpec, ...] = (
                                   "家庭电话"), "patient"),
     FieldSpec("id_number", ("身份证", "身份证号", "身份证号码", "证件号", "证件号码",
                                     "idcard", "idnumber"), "patient"),
+    # The legacy system's own number for the patient: the same number is the same person, and
+    # it is kept in the notes (a receptionist still quotes it).
+    FieldSpec("record_no", ("病历号", "病历编号", "病案号", "档案号", "档案编号", "门诊号",
+                            "患者编号", "客户编号", "会员编号", "就诊卡号", "患者id", "客户id"),
+              "patient"),
     FieldSpec("wechat", ("微信", "微信号", "wechat"), "patient"),
     FieldSpec("email", ("邮箱", "电子邮箱", "邮箱地址", "电子邮件", "电子邮件地址", "邮件地址",
                         "email", "emailaddress", "mail"), "patient",
@@ -167,6 +172,7 @@ def field_labels() -> dict[str, str]:
         "mobile": _("手机"),
         "phone2": _("其他电话"),
         "id_number": _("身份证号"),
+        "record_no": _("病历号"),
         "wechat": _("微信号"),
         "email": _("邮箱"),
         "occupation": _("职业"),
@@ -347,6 +353,15 @@ def auto_map(labels: Sequence[str]) -> dict[int, str]:
             second_mobile.append(index)
     if second_mobile and "phone2" not in taken:
         mapping[min(second_mobile)] = "phone2"
+    if "mobile" not in taken:
+        # A children's sheet gives only the parent's phone (家长电话): it is the number to call
+        # and to find the child by, so it is the patient's mobile; the parent's name stays
+        # the emergency contact.
+        guardian = [i for i, key in mapping.items() if key == "emergency_phone"
+                    and "紧急" not in (label := normalise_label(labels[i]))
+                    and any(w in label for w in _GUARDIAN_WORDS)]
+        if guardian:
+            mapping[guardian[0]] = "mobile"
     return dict(sorted(mapping.items()))
 
 

@@ -26,6 +26,7 @@ from clinic_desktop.rules.idcard import check_conflicts
 from clinic_desktop.rules.legacy_values import (
     EXCEL_ERRORS,
     Cell,
+    LegacyDate,
     birth_from_age,
     cell_text,
     is_excel_error,
@@ -87,6 +88,7 @@ class PersonFields:
     referrer: str | None = None  # as the sheet wrote it: a name, maybe with a phone
     referrer_phone: str | None = None
     tags: tuple[str, ...] = ()
+    record_no: str | None = None  # 病历号: the old system's number for the person
 
 
 @dataclass(slots=True)
@@ -440,6 +442,7 @@ def clean_sheet(
         "referrer": parsed("referrer", _text_limit(64, person=True)),
         "referrer_phone": parsed("referrer_phone", _loose_phone(32)),
         "tags": parsed("tags", _tags),
+        "record_no": parsed("record_no", _text_limit(32)),
         "emergency_contact": parsed("emergency_contact", _text_limit(64, person=True)),
         "emergency_phone": parsed("emergency_phone", _loose_phone(32)),
         "notes": parsed("notes", _note),
@@ -462,7 +465,7 @@ def clean_sheet(
     }
     if check is not None:
         check()
-    assembler = _Assembler(fields, raw, by_key, set(sources), result)
+    assembler = _Assembler(fields, raw, by_key, set(sources), result, today)
     names = fields["name"].values
     for position, (index, values) in enumerate(zip(kept, assembler.cells(), strict=True)):
         if not names[position] and all(not v or (type(v) is str and v.isspace())
@@ -485,7 +488,7 @@ _ROW_FIELDS = ("name", "sex", "birth_date", "age", "mobile", "phone2", "id_numbe
                "email", "occupation", "address", "source", "first_visit_date", "allergies",
                "referrer", "referrer_phone", "tags", "emergency_contact", "emergency_phone",
                "notes", "visit_date", "procedure", "site", "amount", "discount", "paid", "method",
-               "doctor", "visit_notes", "stored_value", "owed", "points", "tier")
+               "doctor", "visit_notes", "stored_value", "owed", "points", "tier", "record_no")
 _NO_ALLERGY = ("无", "否", "没有", "-", "/", "none", "None")
 # 否认药物过敏史, 无过敏史, 无药物过敏: a history of none, not an allergy to add up.
 _DENIED = re.compile(r"^(?:否认|无|没有)[^，,；;]*过敏[史]?$")
@@ -496,7 +499,8 @@ _DENIED = re.compile(r"^(?:否认|无|没有)[^，,；;]*过敏[史]?$")
 # name, the mobile (who the person is), the visit's date and money are not among them.
 SOFT_FIELDS = frozenset({"sex", "age", "birth_date", "id_number", "wechat", "occupation",
                          "address", "tags", "emergency_contact", "emergency_phone", "referrer",
-                         "referrer_phone", "first_visit_date", "points", "tier", "discount"})
+                         "referrer_phone", "first_visit_date", "points", "tier", "discount",
+                         "record_no"})
 # Payment methods that mean nothing was paid at the visit (on credit), or nothing charged.
 _CREDIT = re.compile("挂账|欠费|欠款|赊账|记账|签单|未付|月结")
 _FREE = re.compile("免单|赠送|免费")
@@ -513,8 +517,10 @@ class _Assembler:
     cell goes through the checks that name the column."""
 
     def __init__(self, fields: dict[str, _Parsed], raw: dict[str, list[Cell]],
-                 labels: dict[str, str], sources: set[str], result: CleanedSheet) -> None:
+                 labels: dict[str, str], sources: set[str], result: CleanedSheet,
+                 today: date) -> None:
         self.f = {key: parsed.values for key, parsed in fields.items()}
+        self.today = today
         self.failures = [(key, parsed.failures) for key, parsed in fields.items()
                          if parsed.failures]
         self.refused: set[int] = set().union(*(failures for _key, failures in self.failures))
@@ -548,7 +554,8 @@ class _Assembler:
         (name, sex, birth_date, age, phones, phone2_text, card, wechat, email, occupation,
          address, source, first_visit, allergies, referrer, referrer_phone, tags, emergency_contact,
          emergency_phone, notes_text, visit_date, procedure, site, amount, discount, paid,
-         method_text, doctor, visit_notes, stored_value, owed, points, tier, visit_given) = values
+         method_text, doctor, visit_notes, stored_value, owed, points, tier, record_no,
+         visit_given) = values
         failed = False
         kept_aside: list[str] = []
         if p in self.refused:
@@ -592,11 +599,19 @@ class _Assembler:
                 method_text=method_text, doctor=doctor or "", notes=visit_notes or "")
         if failed:
             return None
+        if birth_date is None and age is not None and visit is not None:
+            # A sheet writes the age at the visit (a child of 5 in a 2019 row was born about
+            # 2014), not at the import.
+            years = self.today.year - age.value.year
+            age = LegacyDate(min(date(visit.visit_date.year - years, 7, 1), visit.visit_date),
+                             approximate=True)
         birth = birth_date or age
         # An age is the patient's at the import, not at the visit: no check against visits.
         exact_birth = birth_date is not None
         notes = [notes_text] if notes_text else []
         notes.extend(kept_aside)
+        if record_no:
+            notes.append(_("病历号：{value}", value=record_no))
         if self.remarked and (written := self.raw["name"][p]) in self.remarked:
             notes.append(_("姓名：{value}", value=_shown(cell_text(written))))
         if phones is not None and phones.written:
@@ -630,7 +645,7 @@ class _Assembler:
             emergency_contact=emergency_contact or None,
             emergency_phone=emergency_phone or None,
             referrer=referrer or None, referrer_phone=referrer_phone or None,
-            tags=tags or ())
+            tags=tags or (), record_no=record_no or None)
         if card is not None:
             typed_birth = None if person.birth_approximate else person.birth_date
             for message in check_conflicts(card, birth_date=typed_birth, sex=person.sex):
@@ -741,6 +756,7 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
 
     people = [clean.person for clean in rows]
     join((i, p.id_number) for i, p in enumerate(people) if p.id_number)
+    join((i, p.record_no) for i, p in enumerate(people) if p.record_no)
     join((i, (p.mobile, p.name)) for i, p in enumerate(people) if p.mobile)
     join((i, (p.name, p.birth_date)) for i, p in enumerate(people)
          if p.birth_date is not None and not p.birth_approximate)
@@ -893,7 +909,8 @@ def merge_openings(rows: Sequence[CleanRow], labels: Mapping[str, str],
 
 PERSON_FIELDS = ("sex", "birth_date", "mobile", "phone2", "id_number", "wechat", "email",
                  "occupation", "address", "source", "first_visit_date", "allergies",
-                 "emergency_contact", "emergency_phone", "referrer", "referrer_phone")
+                 "emergency_contact", "emergency_phone", "referrer", "referrer_phone",
+                 "record_no")
 
 
 def with_allergy(notes: str, allergy: str) -> str:

@@ -203,15 +203,20 @@ def several_doctors(text: str) -> bool:
 
 
 def _as_one_doctor(name: str, bare: str) -> str:
-    """The inactive doctor a cell becomes: 李医生, 李 医生, 李大夫 and 李医师 are one (a surname
-    and the word for doctor); other names as written, without padding between Han characters."""
-    if bare and len(bare) <= 2 and key(name) != bare and _TITLE.sub("", key(name)) == bare \
-            and key(name)[len(bare):] in _WORDS_FOR_DOCTOR:
-        return bare + "医生"
+    """The inactive doctor a cell becomes: a full name without its title (李建国主任 and
+    李建国 are one); a surname with the word for doctor as 李医生 (李医生, 李 医生, 李大夫 and
+    李医师 are one); other names as written, without padding between Han characters."""
+    written = key(name)
+    if bare and bare != written and _HAN_NAME.fullmatch(bare):
+        if len(bare) >= 2:
+            return bare
+        if written[len(bare):] in _WORDS_FOR_DOCTOR:
+            return bare + "医生"
     return _HAN_SPACE.sub("", name)
 
 
 _WORDS_FOR_DOCTOR = frozenset({"医生", "大夫", "医师"})  # 李医生 = 李大夫; 李主任 may not be
+_HAN_NAME = re.compile(r"[\u3400-\u9fff·]+")
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
@@ -287,7 +292,11 @@ class Matcher:
         blocked: _Term | None = None
         for part, bare in parts:
             beside = review or any(word in bare for word in _REVIEW_BESIDE)
-            held = [t for t in self.terms if t.bare in bare]
+            # A procedure that starts no plan is matched only as the whole part (根管治疗46) or
+            # in a review (隐形矫正复诊 is 正畸复诊): held inside another name (散瞳验光 holds
+            # 验光) it is another procedure.
+            held = [t for t in self.terms if t.bare in bare
+                    and (t.starts_plan or beside or t.bare == bare)]
             if beside:
                 blocked = blocked or next((t for t in held if t.starts_plan), None)
                 held = [t for t in held if not t.starts_plan]

@@ -15,9 +15,10 @@ HEADER_ROWS: list[tuple[list[str], dict[str, str | None]]] = [
     # Patients were named after their doctors.
     (["就诊日期", "医生姓名", "患者名", "性别", "手机", "治疗项目", "金额"],
      {"医生姓名": "doctor", "患者名": "name", "手机": "mobile", "就诊日期": "visit_date"}),
-    # Parents were created as patients, with their child's visits.
+    # Parents were created as patients, with their child's visits. With no phone of the
+    # child's own, the parent's is the mobile (the number to call).
     (["家长姓名", "患儿姓名", "家长电话", "出生日期", "治疗时间", "项目", "金额"],
-     {"家长姓名": "emergency_contact", "患儿姓名": "name", "家长电话": "emergency_phone",
+     {"家长姓名": "emergency_contact", "患儿姓名": "name", "家长电话": "mobile",
       "治疗时间": "visit_date"}),
     (["监护人", "监护人电话", "患儿姓名", "联系电话"],
      {"监护人": "emergency_contact", "监护人电话": "emergency_phone", "患儿姓名": "name",
@@ -27,11 +28,12 @@ HEADER_ROWS: list[tuple[list[str], dict[str, str | None]]] = [
       "手机": "mobile"}),
     # Patients named BL0001; the patient's phone taken for the name.
     (["患者编号", "患者手机", "患者名", "就诊日期"],
-     {"患者编号": None, "患者手机": "mobile", "患者名": "name"}),
+     {"患者编号": "record_no", "患者手机": "mobile", "患者名": "name"}),
     (["病历号", "患者电话", "病人姓名", "患者ID"],
-     {"病历号": None, "患者电话": "mobile", "病人姓名": "name", "患者ID": None}),
+     {"病历号": "record_no", "患者电话": "mobile", "病人姓名": "name", "患者ID": None}),
     (["就诊卡号", "客户姓名", "联系电话1", "联系电话2"],
-     {"就诊卡号": None, "客户姓名": "name", "联系电话1": "mobile", "联系电话2": "phone2"}),
+     {"就诊卡号": "record_no", "客户姓名": "name", "联系电话1": "mobile",
+      "联系电话2": "phone2"}),
     # Every row refused: "金额 前台小李 不是数字".
     (["收费员", "就诊日期", "姓名", "治疗项目", "本次金额"],
      {"收费员": None, "本次金额": "amount"}),
@@ -69,8 +71,8 @@ def test_header_rows_map_each_column_to_whose_field_it_is(
     ("家长", "emergency_contact"), ("联系人", "emergency_contact"),
     ("家长电话", "emergency_phone"), ("监护人电话", "emergency_phone"),
     ("妈妈手机", "emergency_phone"), ("家长身份证号", None), ("患儿姓名", "name"),
-    ("患者名", "name"), ("病人姓名", "name"), ("客户姓名", "name"), ("患者编号", None),
-    ("病历号", None), ("卡号", None), ("患者ID", None), ("患者手机", "mobile"),
+    ("患者名", "name"), ("病人姓名", "name"), ("客户姓名", "name"), ("患者编号", "record_no"),
+    ("病历号", "record_no"), ("卡号", None), ("患者ID", "record_no"), ("患者手机", "mobile"),
     ("患者电话", "mobile"), ("联系电话1", "mobile"), ("联系电话2", "phone2"),
     ("手机2", "phone2"), ("费用类别", None), ("项目类别", None), ("患者类型", None),
     ("下次复诊日期", None), ("复诊日期", None), ("预约日期", None), ("治疗时间", "visit_date"),
@@ -94,3 +96,12 @@ def test_one_header_is_the_patients_field_or_nothing(label: str, field: str | No
 ])
 def test_activity_words_and_discounts(label: str, field: str | None) -> None:
     assert match_field(label) == field
+
+
+def test_a_parents_phone_is_the_childs_mobile_when_the_sheet_has_no_other() -> None:
+    # 家长电话 is the number a nurse calls for an OK-lens recall and searches the child by.
+    assert auto_map(["家长姓名", "家长电话", "患儿姓名", "就诊日期"]) == {
+        0: "emergency_contact", 1: "mobile", 2: "name", 3: "visit_date"}
+    assert auto_map(["患儿姓名", "手机", "家长姓名", "家长电话"]) == {
+        0: "name", 1: "mobile", 2: "emergency_contact", 3: "emergency_phone"}
+    assert auto_map(["姓名", "紧急联系人电话"]) == {0: "name", 1: "emergency_phone"}

@@ -28,3 +28,11 @@ def test_other_unknown_doctors_keep_their_names_without_padding() -> None:
     assert matcher.doctor("赵 强")[0] == ValueChoice("inactive", "赵强")
     assert matcher.doctor("陈主任")[0] == ValueChoice("inactive", "陈主任")
     assert matcher.doctor("Dr. Li")[0] == ValueChoice("inactive", "Dr. Li")
+
+
+@pytest.mark.parametrize(("cell", "doctor"), [("李建国主任", "李建国"), ("李建国", "李建国"),
+                                              ("李明医生", "李明"), ("李主任", "李主任")])
+def test_a_doctor_not_on_the_staff_list_is_one_whatever_title_follows(cell: str,
+                                                                     doctor: str) -> None:
+    assert Matcher([], [StaffEntry("王芳", True)]).doctor(cell)[0] == ValueChoice("inactive",
+                                                                                 doctor)

@@ -275,3 +275,29 @@ def test_an_empty_sheet_between_does_not_hide_the_sheet_with_the_data(
     book.save(tmp_path / "三页.xlsx")
     with pytest.raises(UnusableFile, match="工作表“患者”有表头"):
         run_import(admin_ctx, ImportRequest(tmp_path / "三页.xlsx"))
+
+
+def test_an_age_is_the_one_at_the_visit(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "年龄在就诊时.xlsx", [
+        ["姓名", "手机", "年龄", "就诊日期", "治疗项目"],
+        ["小林", "13800138098", "5岁", "2019-06-01", "涂氟"],
+        ["老王", "13800138099", "60", "", ""]])
+    run_import(admin_ctx, ImportRequest(path))
+    lin, wang = _patient(admin_ctx, "小林"), _patient(admin_ctx, "老王")
+    assert (lin.birth_date.year, lin.birth_date_approximate) == (2014, True)
+    assert wang.birth_date.year == 2026 - 60  # no visit: the age is today's
+
+
+def test_one_record_number_is_one_patient_and_is_kept(admin_ctx: Context,
+                                                       tmp_path: Path) -> None:
+    # A chain's export: the same 病历号 on a row with the ID card and one with a new mobile.
+    path = files.xlsx(tmp_path / "连锁.xlsx", [
+        ["病历号", "姓名", "手机", "身份证号", "就诊日期", "治疗项目"],
+        ["CY000123", "马丽", "13800138101", "110101199003077774", "2026-10-01", "洗牙"],
+        ["CY000123", "马丽", "13900139101", "", "2026-11-01", "补牙"],
+        ["CY000124", "马丽", "13700137101", "", "2026-11-02", "补牙"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert (done.patients_created, done.visits_created) == (2, 3)
+    with admin_ctx.db.session() as session:
+        notes = dict(session.execute(select(Patient.mobile, Patient.notes)).all())
+    assert notes == {"13800138101": "病历号：CY000123", "13700137101": "病历号：CY000124"}
