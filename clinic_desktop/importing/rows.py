@@ -606,7 +606,7 @@ class _Assembler:
             age = LegacyDate(min(date(visit.visit_date.year - years, 7, 1), visit.visit_date),
                              approximate=True)
         birth = birth_date or age
-        # An age is the patient's at the import, not at the visit: no check against visits.
+        # A birth worked out from an age is rough: it is not checked against the visits.
         exact_birth = birth_date is not None
         notes = [notes_text] if notes_text else []
         notes.extend(kept_aside)
@@ -787,11 +787,15 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
         merged = PersonFields(name=members[0].person.name)
         seen: dict[tuple[Any, ...], int] = {}
         for member in members:
-            if member.person.name != merged.name:  # joined by the ID number: say so
+            if member.person.name != merged.name:  # joined by an ID or a record number
+                first = members[0].person
+                key = "id_number" if member.person.id_number and \
+                    member.person.id_number == first.id_number else "record_no"
                 notes.append(Problem(member.row, (labels or {}).get("name")
                                      or field_label("name"), member.person.name, _(
-                    "与第 {row} 行（{name}）身份证号相同：按同一位患者导入，姓名用“{name}”；"
-                    "如不是同一人，请核对身份证号。", row=members[0].row, name=merged.name)))
+                    "与第 {row} 行（{name}）的{column}相同：按同一位患者导入，姓名用“{name}”；"
+                    "如不是同一人，请核对{column}。", row=members[0].row, name=merged.name,
+                    column=(labels or {}).get(key) or field_label(key))))
             _fill_empty(merged, member.person)
             v = member.visit
             # Zero and zero: a row under a merged sum (``MERGED_SUMS``), not a second entry.

@@ -112,7 +112,7 @@ def test_words_beside_a_phone_and_one_id_under_two_names(admin_ctx: Context,
     assert (done.rows_rejected, done.patients_created, done.visits_created) == (0, 1, 2)
     # One person by the ID; the second name is not dropped without a word.
     [said] = [w for w in done.warnings if w.column == "姓名"]
-    assert said.row == 3 and said.value == "刘阳" and "身份证号相同" in said.reason
+    assert said.row == 3 and said.value == "刘阳" and "的身份证号相同" in said.reason
     liu = _patient(admin_ctx, "刘洋")
     assert liu.mobile == "13912340001" and liu.phone2 == "13912340002"
     assert "13912340001(本人)" in liu.notes and "微信同号" in liu.notes
@@ -301,3 +301,13 @@ def test_one_record_number_is_one_patient_and_is_kept(admin_ctx: Context,
     with admin_ctx.db.session() as session:
         notes = dict(session.execute(select(Patient.mobile, Patient.notes)).all())
     assert notes == {"13800138101": "病历号：CY000123", "13700137101": "病历号：CY000124"}
+
+
+def test_one_record_number_under_two_names_is_said(admin_ctx: Context, tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "病历号.xlsx", [["病历号", "姓名", "就诊日期", "治疗项目"],
+                                                ["BL1000", "马丽", "2026-10-01", "洗牙"],
+                                                ["BL1000", "马莉", "2026-11-01", "补牙"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    assert done.patients_created == 1
+    [said] = [w for w in done.warnings if w.value == "马莉"]
+    assert "的病历号相同" in said.reason and "请核对病历号" in said.reason
