@@ -788,9 +788,8 @@ def group_persons(rows: Sequence[CleanRow], labels: Mapping[str, str] | None = N
         seen: dict[tuple[Any, ...], int] = {}
         for member in members:
             if member.person.name != merged.name:  # joined by an ID or a record number
-                first = members[0].person
                 key = "id_number" if member.person.id_number and \
-                    member.person.id_number == first.id_number else "record_no"
+                    member.person.id_number == members[0].person.id_number else "record_no"
                 notes.append(Problem(member.row, (labels or {}).get("name")
                                      or field_label("name"), member.person.name, _(
                     "与第 {row} 行（{name}）的{column}相同：按同一位患者导入，姓名用“{name}”；"
