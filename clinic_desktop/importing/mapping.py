@@ -289,6 +289,12 @@ def _contained_match(text: str) -> tuple[str, float] | None:
     return None
 
 
+def is_guardian_label(label: str) -> bool:
+    """A parent's or guardian's column (家长电话, 监护人), not an emergency contact's own."""
+    text = normalise_label(label)
+    return "紧急" not in text and any(w in text for w in _GUARDIAN_WORDS)
+
+
 def _names_role(text: str) -> bool:
     """Whether the label names a member of staff who is not a doctor: 收费员, 咨询师, or an
     activity word as a person (销售, 开单人, 前台, 接待姓名); 销售日期, 开单医生 and 前台备注 are a
@@ -357,9 +363,8 @@ def auto_map(labels: Sequence[str]) -> dict[int, str]:
         # A children's sheet gives only the parent's phone (家长电话): it is the number to call
         # and to find the child by, so it is the patient's mobile; the parent's name stays
         # the emergency contact.
-        guardian = [i for i, key in mapping.items() if key == "emergency_phone"
-                    and "紧急" not in (label := normalise_label(labels[i]))
-                    and any(w in label for w in _GUARDIAN_WORDS)]
+        guardian = [i for i, key in mapping.items()
+                    if key == "emergency_phone" and is_guardian_label(labels[i])]
         if guardian:
             mapping[guardian[0]] = "mobile"
     return dict(sorted(mapping.items()))

@@ -18,7 +18,7 @@ from typing import Any
 
 from clinic_desktop.i18n import _
 from clinic_desktop.importing.balances import money_balance, points_balance, tier_name
-from clinic_desktop.importing.mapping import field_label
+from clinic_desktop.importing.mapping import field_label, is_guardian_label
 from clinic_desktop.importing.reader import UnusableFile
 from clinic_desktop.rules import RuleError
 from clinic_desktop.rules.email import normalize_email
@@ -541,6 +541,9 @@ class _Assembler:
                          and _NAME_REMARK.match(without_han_padding(cell_text(written)))}
         self.methods: dict[str, str | None] = {}
         self.credit: dict[str, str] = {}  # payment method text → "free", "credit" or ""
+        # The parent's phone as the child's mobile (家长电话): also the contact's phone.
+        self.guardian_mobile = "mobile" in raw and "emergency_phone" not in raw \
+            and is_guardian_label(labels.get("mobile", ""))
 
     def cells(self) -> Iterator[tuple[Any, ...]]:
         """Each kept row's cleaned fields (``_ROW_FIELDS`` order) and whether it has a visit."""
@@ -590,7 +593,7 @@ class _Assembler:
                     and _FREE.search(cell_text(self.raw["paid"][p])):
                 discount = amount  # 实收 免费/免单: the whole charge taken off, not owed
             if discount:
-                discount = self._discount(row, amount, discount, paid)
+                discount = self._discount(row, p, amount, discount, paid)
             visit = VisitFields(
                 visit_date=visit_date.value, procedure=procedure or self.visit_word,
                 procedure_given=bool(procedure), site=(site or "")[:64], amount=amount,
@@ -643,7 +646,8 @@ class _Assembler:
             first_visit_date=first_visit.value if first_visit else None,
             allergies=allergies or None, notes="\n".join(notes),
             emergency_contact=emergency_contact or None,
-            emergency_phone=emergency_phone or None,
+            emergency_phone=emergency_phone or (phones.mobile if self.guardian_mobile and phones
+                                                else None),
             referrer=referrer or None, referrer_phone=referrer_phone or None,
             tags=tags or (), record_no=record_no or None)
         if card is not None:
@@ -684,7 +688,7 @@ class _Assembler:
             return discount, _ZERO
         return discount, None
 
-    def _discount(self, row: int, amount: Decimal | None, discount: Decimal,
+    def _discount(self, row: int, p: int, amount: Decimal | None, discount: Decimal,
                   paid: Decimal | None) -> Decimal | None:
         """The discount, when the row's money agrees with it: taken off an amount before it
         (金额 12000, 优惠 2000, 实收 10000). With no amount, or a payment that already covers
@@ -694,8 +698,11 @@ class _Assembler:
                 paid is None or paid + discount <= amount):
             return discount
         label = self.labels.get("discount", field_label("discount"))
-        self.result.warnings.append(Problem(row, _shown(label), f"{discount:,.2f}", _(
-            "优惠没有计入：金额已是优惠后的数目，或实收加优惠超过了金额。")))
+        written: Cell = self.raw["discount"][p] if "discount" in self.raw else str(discount)
+        reason = _("优惠没有计入：这一行没有金额，无从扣除。") if amount is None else _(
+            "优惠没有计入：金额已是优惠后的数目，或实收加优惠超过了金额。")
+        self.result.warnings.append(Problem(row, _shown(label), _shown(cell_text(written)),
+                                            reason))
         return None
 
     def aside(self, row: int, key: str, value: Cell, reason: str) -> str:

@@ -290,13 +290,15 @@ class Matcher:
         parts = [(part, bare) for part, bare in parts if bare]
         found: list[tuple[str, _Term]] = []
         blocked: _Term | None = None
+        near: _Term | None = None  # a procedure without a plan inside a longer name
         for part, bare in parts:
             beside = review or any(word in bare for word in _REVIEW_BESIDE)
             # A procedure that starts no plan is matched only as the whole part (根管治疗46) or
             # in a review (隐形矫正复诊 is 正畸复诊): held inside another name (散瞳验光 holds
-            # 验光) it is another procedure.
-            held = [t for t in self.terms if t.bare in bare
-                    and (t.starts_plan or beside or t.bare == bare)]
+            # 验光, 儿童涂氟 涂氟) it is another procedure, new in the same category.
+            inside = [t for t in self.terms if t.bare in bare]
+            held = [t for t in inside if t.starts_plan or beside or t.bare == bare]
+            near = near or next((t for t in inside if t not in held), None)
             if beside:
                 blocked = blocked or next((t for t in held if t.starts_plan), None)
                 held = [t for t in held if not t.starts_plan]
@@ -318,14 +320,25 @@ class Matcher:
             return (term.choice, why) if term.choice.action == "match" else \
                 self._new(term.choice, why)
         if blocked is not None:
-            category = blocked.choice.category or (
-                self.catalogue[key(blocked.choice.target)].category)
+            category = self._category_of(blocked)
             return self._new(ValueChoice("new", name.strip(), category),
                              _("名称中含有“{found}”，但不是这项治疗本身（复查、术前术后、咨询、"
                                "定金或后续阶段），不按“{name}”：新增到“{category}”",
                                found=blocked.text,
                                name=blocked.choice.target, category=category))
+        if near is not None:
+            category = self._category_of(near)
+            if category and category != OTHER_CATEGORY:
+                return self._new(ValueChoice("new", name.strip(), category), _(
+                    "名称中含有“{found}”，但不只是这一项：新增到同一类别“{category}”",
+                    found=near.text, category=category))
         return None
+
+    def _category_of(self, term: _Term) -> str:
+        if term.choice.category:
+            return term.choice.category
+        entry = self.catalogue.get(key(term.choice.target))
+        return entry.category if entry is not None else ""
 
     def procedure(self, name: str) -> tuple[ValueChoice, str]:
         """Exact name, then a synonym, then the catalogue name or synonym the name holds

@@ -26,6 +26,7 @@ from clinic_desktop.importing.values import (
     CatalogueEntry,
     Matcher,
     StaffEntry,
+    ValueChoice,
     ValueChoices,
     ValueMatch,
     key,
@@ -159,6 +160,9 @@ def resolve(session: Session, matches: list[ValueMatch], choices: ValueChoices |
         staff.setdefault(key(member.display_name), member)
     _check_choices(choices or {}, procedures, staff)
     resolved = ResolvedValues(matches)
+    # A new entry's spellings in the sheet and their rows: one warning per entry, not per
+    # spelling (李建国主任 and 李建国 are one inactive doctor).
+    new: dict[tuple[str, str], tuple[ValueChoice, list[str], list[int]]] = {}
     for m in matches:
         choice, where = m.choice, key(m.value)
         if m.column == "procedure":
@@ -172,10 +176,7 @@ def resolve(session: Session, matches: list[ValueMatch], choices: ValueChoices |
             if choice.action != "new":
                 raise _missing_procedure(choice.target)
             resolved.procedures[where] = Target(choice.target[:64], choice.category, new=True)
-            resolved.warnings.append(Problem(None, labels.get("procedure", ""), m.value, _(
-                "新增到项目目录：“{name}”（类别“{category}”，{n} 行）；价格和时长请到项目目录"
-                "中补全。",
-                name=choice.target, category=choice.category, n=m.rows)))
+            _note_new(new, "procedure", choice, m)
         else:
             if choice.action == "none":
                 resolved.doctors[where] = None
@@ -189,9 +190,14 @@ def resolve(session: Session, matches: list[ValueMatch], choices: ValueChoices |
             if choice.action != "inactive":
                 raise _missing_doctor(choice.target)
             resolved.doctors[where] = Target(choice.target[:64], new=True)
-            resolved.warnings.append(Problem(None, labels.get("doctor", ""), m.value, _(
-                "新建停用医生“{name}”（{n} 行）：不能登录，不能预约，只为保留就诊记录的医生。",
-                name=choice.target, n=m.rows)))
+            _note_new(new, "doctor", choice, m)
+    for (column, _name), (choice, spellings, rows) in new.items():
+        resolved.warnings.append(Problem(None, labels.get(column, ""), "、".join(spellings), _(
+            "新增到项目目录：“{name}”（类别“{category}”，{n} 行）；价格和时长请到项目目录"
+            "中补全。", name=choice.target, category=choice.category, n=sum(rows))
+            if column == "procedure" else _(
+            "新建停用医生“{name}”（{n} 行）：不能登录，不能预约，只为保留就诊记录的医生。",
+            name=choice.target, n=sum(rows))))
     # One new entry per name, however many of the sheet's spellings chose it.
     for targets in (resolved.procedures, resolved.doctors):
         first: dict[str, Target] = {}
@@ -199,6 +205,13 @@ def resolve(session: Session, matches: list[ValueMatch], choices: ValueChoices |
             if target is not None and target.new:
                 targets[where] = first.setdefault(key(target.name), target)
     return resolved
+
+
+def _note_new(new: dict[tuple[str, str], tuple[ValueChoice, list[str], list[int]]],
+              column: str, choice: ValueChoice, match: ValueMatch) -> None:
+    _choice, spellings, rows = new.setdefault((column, key(choice.target)), (choice, [], []))
+    spellings.append(match.value)
+    rows.append(match.rows)
 
 
 def _check_choices(choices: ValueChoices, procedures: dict[str, ProcedureType],

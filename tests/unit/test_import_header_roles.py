@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from clinic_desktop.importing.mapping import auto_map, ignored_columns, match_field
+from clinic_desktop.importing.mapping import (
+    auto_map,
+    ignored_columns,
+    is_guardian_label,
+    match_field,
+)
 
 # Each case: a header row, then the expected field of the columns that matter (None: unmapped).
 HEADER_ROWS: list[tuple[list[str], dict[str, str | None]]] = [
@@ -99,6 +104,7 @@ def test_activity_words_and_discounts(label: str, field: str | None) -> None:
 
 
 def test_a_parents_phone_is_the_childs_mobile_when_the_sheet_has_no_other() -> None:
+    assert is_guardian_label("家长电话") and not is_guardian_label("紧急联系人电话")
     # 家长电话 is the number a nurse calls for an OK-lens recall and searches the child by.
     assert auto_map(["家长姓名", "家长电话", "患儿姓名", "就诊日期"]) == {
         0: "emergency_contact", 1: "mobile", 2: "name", 3: "visit_date"}

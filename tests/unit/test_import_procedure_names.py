@@ -49,8 +49,9 @@ NEW = {
     "种植体取出": "种植", "复查": "其他", "检查": "检查",
     "种植导板": "种植", "种植基台": "种植", "36种植修复": "种植",
     "种植咨询": "种植", "预约种植": "种植", "全飞秒定金": "屈光手术",
-    # a procedure without a plan is not matched inside another name: 散瞳验光 is no 验光配镜
-    "散瞳验光": "其他",
+    # a procedure without a plan is not matched inside another name: 散瞳验光 is no 验光配镜,
+    # but it is new in the same category
+    "散瞳验光": "视光", "儿童涂氟": "儿牙",
 }
 
 

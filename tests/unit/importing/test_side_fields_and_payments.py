@@ -311,3 +311,39 @@ def test_one_record_number_under_two_names_is_said(admin_ctx: Context, tmp_path:
     assert done.patients_created == 1
     [said] = [w for w in done.warnings if w.value == "马莉"]
     assert "的病历号相同" in said.reason and "请核对病历号" in said.reason
+
+
+def test_a_parents_phone_is_the_childs_mobile_and_the_parents_own(admin_ctx: Context,
+                                                                  tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "儿童.xlsx", [
+        ["家长姓名", "家长电话", "患儿姓名", "就诊日期", "治疗项目"],
+        ["林妈妈", "13800138111", "林小宝", "2026-11-01", "涂氟"]])
+    run_import(admin_ctx, ImportRequest(path))
+    child = _patient(admin_ctx, "林小宝")
+    assert (child.mobile, child.emergency_contact, child.emergency_phone) == (
+        "13800138111", "林妈妈", "13800138111")
+
+
+def test_a_new_doctor_written_several_ways_is_one_warning(admin_ctx: Context,
+                                                          tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "医生.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "医生"],
+        ["甲", "13800138121", "2026-11-01", "洗牙", "李建国主任"],
+        ["乙", "13800138122", "2026-11-01", "洗牙", "李建国"],
+        ["丙", "13800138123", "2026-11-01", "洗牙", "李建国"]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    [said] = [w for w in done.warnings if "新建停用医生" in w.reason]
+    assert done.doctors_created == 1 and said.value == "李建国、李建国主任"
+    assert "新建停用医生“李建国”（3 行）" in said.reason
+
+
+def test_a_discount_on_a_row_without_an_amount_says_so(admin_ctx: Context,
+                                                       tmp_path: Path) -> None:
+    path = files.xlsx(tmp_path / "无金额.xlsx", [
+        ["姓名", "手机", "就诊日期", "治疗项目", "优惠金额", "实付金额"],
+        ["吴刚", "13800138131", "2026-11-01", "补牙", 2000, 8000]])
+    done = run_import(admin_ctx, ImportRequest(path))
+    [said] = [w for w in done.warnings if w.column == "优惠金额"]
+    assert said.value == "2000" and "这一行没有金额" in said.reason
+    balances = balances_of(admin_ctx, _patient(admin_ctx, "吴刚").id)
+    assert (balances.owed, balances.credit) == (0, 0)
