@@ -378,12 +378,12 @@ def undo_visit(ctx: Context, visit_id: int) -> None:
         ids = tuple(session.execute(
             select(Treatment.id).where(Treatment.visit_id == visit_id)).scalars())
         publish(ctx, session, TreatmentUndone(visit_id=visit_id, treatment_ids=ids))
-        # The charge, and a discount an import wrote beside it (a checkout's discounts go
-        # with their checkout); payments stay: the money was received.
+        # The charge, and a discount an import wrote beside it (a checkout's or a package's
+        # discounts are undone by their own rules); payments stay: the money was received.
         session.execute(delete(LedgerEntry).where(
             LedgerEntry.visit_id == visit_id,
             (LedgerEntry.kind == "charge") | ((LedgerEntry.kind == "discount")
-                                              & LedgerEntry.checkout_id.is_(None))))
+                                              & LedgerEntry.import_batch_id.is_not(None))))
         session.delete(visit)
         ctx.audit(session, "visit.undo", "patient", visit.patient_id, f"visit {visit_id}")
 
