@@ -25,6 +25,9 @@ from clinic_desktop.rules.email import normalize_email
 from clinic_desktop.rules.idcard import check_conflicts
 from clinic_desktop.rules.legacy_values import (
     EXCEL_ERRORS,
+    FREE_WORDS,
+    NOTHING_WORDS,
+    UNPAID_WORDS,
     Cell,
     LegacyDate,
     birth_from_age,
@@ -218,7 +221,7 @@ def _shown(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-_NOBODY = frozenset({"无", "没有", "-", "—", "/", "无人", "暂无", "不详"})  # 介绍人：无
+_NOBODY = NOTHING_WORDS | {"没有", "无人", "暂无", "不详"}  # 介绍人：无
 
 
 def _text_limit(limit: int, *, person: bool = False) -> Callable[[Cell], str]:
@@ -501,9 +504,10 @@ SOFT_FIELDS = frozenset({"sex", "age", "birth_date", "id_number", "wechat", "occ
                          "address", "tags", "emergency_contact", "emergency_phone", "referrer",
                          "referrer_phone", "first_visit_date", "points", "tier", "discount",
                          "record_no"})
-# Payment methods that mean nothing was paid at the visit (on credit), or nothing charged.
-_CREDIT = re.compile("挂账|欠费|欠款|赊账|记账|签单|未付|月结")
-_FREE = re.compile("免单|赠送|免费")
+# Payment methods that mean nothing was paid at the visit (on credit), or nothing charged: the
+# words a payment cell uses for them (``parse_paid``), found anywhere in the method's text.
+_CREDIT = re.compile("|".join(sorted(UNPAID_WORDS)))
+_FREE = re.compile("|".join(FREE_WORDS))
 
 
 _ZERO = Decimal("0.00")
@@ -538,7 +542,8 @@ class _Assembler:
         # Name cells with a remark after the name (张伟 (VIP)): their text goes into the notes.
         self.remarked = {written for written in set(raw.get("name", ()))
                          if type(written) is str and not written.isalpha()
-                         and _NAME_REMARK.match(without_han_padding(cell_text(written)))}
+                         and _without_remark(text := without_han_padding(cell_text(written)))
+                         != text}
         self.methods: dict[str, str | None] = {}
         self.credit: dict[str, str] = {}  # payment method text → "free", "credit" or ""
         # The parent's phone as the child's mobile (家长电话): also the contact's phone.

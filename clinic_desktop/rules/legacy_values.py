@@ -288,7 +288,8 @@ def _is_mobile(digits: str) -> bool:
 
 
 # -- money ---------------------------------------------------------------------------------
-_NOTHING = frozenset({"-", "—", "--", "/", "无", "－"})  # a cell saying "nothing" (money, an ID)
+# A cell saying "nothing": no sum, no ID, nobody (介绍人：无).
+NOTHING_WORDS = frozenset({"-", "—", "--", "/", "无", "－"})
 _MONEY_NOISE = re.compile(r"[¥￥$,，\s]|元整?$|^RMB|^人民币|^CNY", re.IGNORECASE)
 MAX_IMPORT_AMOUNT = Decimal("10000000")
 CENT = Decimal("0.01")
@@ -309,7 +310,7 @@ def parse_amount(value: Cell, *, field: str = "amount") -> Decimal | None:
             return None
         if shown in ("免费", "赠送", "0元"):
             return Decimal("0.00")
-        if shown in _NOTHING:
+        if shown in NOTHING_WORDS:
             return None
         cleaned = _MONEY_NOISE.sub("", shown)
         if cleaned[:1] == "(" and cleaned[-1:] == ")":
@@ -334,8 +335,10 @@ def parse_amount(value: Cell, *, field: str = "amount") -> Decimal | None:
 # nothing paid yet (on credit: the charge stays owed).
 _PAID_IN_FULL = frozenset({"已付", "已付清", "付清", "已结", "已结清", "结清", "已收", "已收费",
                            "已缴", "已缴费", "全款", "已支付"})
-_UNPAID = frozenset({"未付", "未付款", "未收", "未收费", "未缴", "未缴费", "未结", "未结清", "挂账",
-                     "欠费", "欠款", "赊账", "记账", "签单"})
+UNPAID_WORDS = frozenset({"未付", "未付款", "未收", "未收费", "未缴", "未缴费", "未结", "未结清",
+                          "挂账", "欠费", "欠款", "赊账", "记账", "签单", "月结"})
+# What a payment says when the visit cost nothing: the whole charge is taken off.
+FREE_WORDS = ("免单", "赠送", "免费")
 
 
 def parse_paid(value: Cell, *, field: str = "paid") -> Decimal | None:
@@ -345,7 +348,7 @@ def parse_paid(value: Cell, *, field: str = "paid") -> Decimal | None:
         text = normalize_text(value)
         if text in _PAID_IN_FULL:
             return None
-        if text in _UNPAID or text in _NOTHING:  # a dash in 实收: nothing collected
+        if text in UNPAID_WORDS or text in NOTHING_WORDS:  # a dash in 实收: nothing collected
             return Decimal("0.00")
     return parse_amount(value, field=field)
 
@@ -399,7 +402,7 @@ def parse_id(value: Cell, *, today: date, field: str = "id_number") -> IdCardInf
     text = normalize_text(value).lstrip("'‘’")  # '4401…: Excel's mark for "keep as text"
     if "-" in text and len(digits := text.replace("-", "").replace(" ", "")) in (15, 18):
         text = digits  # 440106-19900101-1234
-    if not text or text in _NOTHING or text in ("不详", "未知", "未提供"):
+    if not text or text in NOTHING_WORDS or text in ("不详", "未知", "未提供"):
         return None
     return parse_id_card(text, today=today, field=field)
 
