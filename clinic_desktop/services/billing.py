@@ -36,7 +36,7 @@ from clinic_desktop.events import (
 )
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
-from clinic_desktop.services.patients import get_patient
+from clinic_desktop.services.patients import get_patient, refuse_hidden_characters
 from clinic_desktop.storage.models.clinical import LedgerEntry, ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.loyalty import Checkout
 
@@ -57,6 +57,8 @@ EXCESS_CREDIT = "credit"  # 预存: spent against the next charges
 EXCESS_STORED_VALUE = "stored_value"  # 储值: a top-up of the stored-value card
 EXCESS_CHOICES = (EXCESS_CREDIT, EXCESS_STORED_VALUE)
 ZERO = Decimal("0.00")
+# The discounts a checkout gives (``LedgerEntry.source``); reversing the checkout undoes them.
+CHECKOUT_DISCOUNTS = ("tier", "coupon", "points")
 
 
 def method_label(method: str | None) -> str:
@@ -242,6 +244,7 @@ def add_entry(
     if excess is not None and excess not in EXCESS_CHOICES:
         raise UserError(_("多付部分的去向“{excess}”无效。", excess=excess), field="excess")
     amount = _check_amount(amount)
+    refuse_hidden_characters(note, field="note", label=_("备注"))
     if kind in ("payment", "refund", "topup"):
         method = LEGACY_METHODS.get(method or "", method)
         if method not in METHODS:
@@ -260,8 +263,8 @@ def add_entry(
         # (kind, amount, method, pot)
         entries: list[tuple[str, Decimal, str | None, str | None]] = [
             (kind, amount, method, "principal" if kind == "topup" else None)]
-        if kind == "refund" and method == STORED_VALUE:
-            entries = [(kind, amount, method, "principal")]  # back onto the card, as principal
+        if kind == "refund":
+            entries = _refund_entries(session, patient_id, amount, method)
         if kind == "payment":
             balance = balance_in(session, patient_id)
             if method in (STORED_VALUE, BONUS):
@@ -297,6 +300,43 @@ def add_entry(
         publish(ctx, session, MoneyRecorded(patient_id=patient_id,
                                             entry_ids=tuple(r.id for r in records)))
         return records[0]
+
+
+def _refund_entries(session: Session, patient_id: int, amount: Decimal, method: str | None
+                    ) -> list[tuple[str, Decimal, str | None, str | None]]:
+    """A refund gives back what the patient paid, and only that: money up to the money
+    received (less what went back before); onto the card up to what was paid from it, each
+    pot getting back its own part (principal first), so the card's bonus never comes back
+    as principal that 退储值 would pay out in cash."""
+    fen = type_coerce(LedgerEntry.amount, Integer)
+    sign = case((LedgerEntry.kind == "payment", fen), (LedgerEntry.kind == "refund", -fen),
+                else_=0)
+    if method == STORED_VALUE:
+        paid: dict[str | None, int] = dict(session.execute(
+            select(LedgerEntry.pot, func.sum(sign))
+            .where(LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_not(None))
+            .group_by(LedgerEntry.pot)).all())
+        principal = _yuan(paid.get("principal") or 0)
+        bonus = _yuan(paid.get("bonus") or 0)
+        if amount > principal + bonus:
+            raise UserError(_("退回储值卡的 ¥{amount} 超过这位患者用储值卡付过的 ¥{paid}。",
+                              amount=amount, paid=max(principal + bonus, ZERO)),
+                            field="amount")
+        back = min(amount, max(principal, ZERO))
+        return [("refund", part, part_method, pot) for part, part_method, pot in (
+            (back, STORED_VALUE, "principal"), (amount - back, BONUS, "bonus")) if part > 0]
+    received = _yuan(session.execute(select(func.coalesce(func.sum(sign), 0)).where(
+        LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_(None),
+        LedgerEntry.method.in_(MONEY_METHODS) | LedgerEntry.method.is_(None))).scalar_one())
+    if amount > received:
+        raise UserError(_("退款 ¥{amount} 超过这位患者付过的 ¥{paid}：退款不能多于收到的钱"
+                          "（储值卡里的余额请用“退储值”）。", amount=amount,
+                          paid=max(received, ZERO)), field="amount")
+    return [("refund", amount, method, None)]
+
+
+def _yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def _bonus_first(session: Session, now: datetime) -> bool:
@@ -375,6 +415,16 @@ def undo_visit(ctx: Context, visit_id: int) -> None:
         visit = session.get(Visit, visit_id)
         if visit is None:
             raise NotFound(_("该就诊记录已不存在。"))
+        # A member's discount, a coupon or points given at a checkout belong to that checkout:
+        # deleting the charge under them would leave them as credit nobody paid for. Its
+        # reversal gives the coupon and the points back; then the visit can go.
+        discounted = session.execute(
+            select(func.coalesce(func.sum(type_coerce(LedgerEntry.amount, Integer)), 0))
+            .where(LedgerEntry.visit_id == visit_id, LedgerEntry.kind == "discount",
+                   LedgerEntry.source.in_(CHECKOUT_DISCOUNTS))).scalar_one()
+        if discounted:
+            raise UserError(_("这次就诊的收款用了会员折扣、优惠券或积分：请先在记账里冲正那笔收款，"
+                              "再撤销就诊。"), field="visit")
         ids = tuple(session.execute(
             select(Treatment.id).where(Treatment.visit_id == visit_id)).scalars())
         publish(ctx, session, TreatmentUndone(visit_id=visit_id, treatment_ids=ids))

@@ -183,6 +183,14 @@ def _refuse_hidden_characters(data: PatientInput) -> None:
                               field=_field_name(field_name), code=found), field=field_name)
 
 
+def refuse_hidden_characters(text: str, *, field: str, label: str) -> None:
+    """The same refusal for a note typed anywhere else (a ledger note, a reason)."""
+    found = hidden_character(text, multiline=True) if text else None
+    if found is not None:
+        raise UserError(_("{field}中有看不见的控制字符（{code}），请重新输入。", field=label,
+                          code=found), field=field)
+
+
 def clean_input(data: PatientInput, *, today: date,
                 allowed_sources: list[str]) -> tuple[PatientInput, list[str]]:
     """Normalise what was typed; a UserError names the first bad field, warnings the rest."""

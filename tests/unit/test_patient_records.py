@@ -90,11 +90,18 @@ def test_visit_writes_charge_and_balances_follow_payments(admin_ctx: Context) ->
 def test_owed_is_charges_minus_discounts_minus_payments_plus_refunds(
     admin_ctx: Context, entries: list[tuple[str, int]]
 ) -> None:
-    """Owed when that is positive; when negative, the same amount is credit (预存)."""
+    """Owed when that is positive; when negative, the same amount is credit (预存). A refund
+    beyond the money received is refused and changes nothing."""
     pid = new(admin_ctx, "钱七")
-    expected = Decimal(0)
+    expected = received = Decimal(0)
     for kind, fen in entries:
         amount = Decimal(fen) / 100
+        if kind == "refund" and amount > received:
+            with pytest.raises(UserError) as caught:
+                billing.add_entry(admin_ctx, pid, kind=kind, amount=amount, method="现金")
+            assert caught.value.field == "amount"
+            continue
+        received += {"payment": amount, "refund": -amount}.get(kind, Decimal(0))
         billing.add_entry(admin_ctx, pid, kind=kind, amount=amount,
                           method="现金" if kind in ("payment", "refund") else None,
                           excess="credit")

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -233,7 +233,7 @@ def coupon_value(kind: CouponTypeInfo, lines: Sequence[ChargeLine], base: Decima
     if kind.kind == "amount":
         value = min(kind.amount, eligible)
     elif kind.kind == "percent":
-        value = (eligible * kind.percent / 100).quantize(CENTS)
+        value = (eligible * kind.percent / 100).quantize(CENTS, rounding=ROUND_HALF_UP)
         if kind.amount > 0:
             value = min(value, kind.amount)
     else:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -102,6 +102,7 @@ class Applied:
     pot: str | None = None
     coupon_id: int | None = None
     points: int = 0
+    method: str | None = None  # a top-up's: the money it came in as
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,6 @@ class _Plan:
     outcome: PaymentOutcome
     tier: TierInfo | None
     holder_id: int
-    coupons: tuple[Coupon, ...]
     earn_rule: str
 
 
@@ -197,6 +197,16 @@ def _tier_discount_given(session: Session, visit_id: int) -> bool:
     return bool(total % 2)  # a discount and its reversal cancel out
 
 
+def _open_on_visit(session: Session, visit_id: int, lines: list[ChargeLine]) -> Decimal:
+    """The visit's lines less what was paid or discounted on it already."""
+    fen = type_coerce(LedgerEntry.amount, Integer)  # summed in fen, as the balance is
+    settled = session.execute(select(func.coalesce(func.sum(case(
+        (LedgerEntry.kind.in_(("payment", "discount")), fen),
+        (LedgerEntry.kind == "refund", -fen), else_=0)), 0)).where(
+        LedgerEntry.visit_id == visit_id)).scalar_one()
+    return max(sum((line.amount for line in lines), ZERO) - Decimal(settled) / 100, ZERO)
+
+
 def _earned_by_category(lines: list[ChargeLine], paid: Decimal) -> dict[str | None, Decimal]:
     total = sum((line.amount for line in lines), ZERO)
     if not lines or total <= 0:
@@ -237,19 +247,24 @@ def _plan(ctx: Context, session: Session, request: PaymentRequest) -> _Plan:
     lines = _lines(session, pid, request.visit_id)
     applied: list[Applied] = []
     due = balance.owed
+    # What discounts may take off: the visit's part still open, up to what is owed or the
+    # credit that covered the charge (which the discount gives back as credit), else the
+    # amount owed. Never a charge settled already: a discount is not a way to get money back.
+    discountable = min(_open_on_visit(session, request.visit_id, lines),
+                       balance.owed + balance.credit) if request.visit_id is not None else due
     # 1. the tier's discount on the visit's lines, once per visit
     tier_discount = ZERO
     if tier is not None and request.tier_discount and request.visit_id is not None \
             and not _tier_discount_given(session, request.visit_id):
         tier_discount = sum(((line.amount * tier.discount_for(line.category) / 100)
-                             .quantize(CENTS) for line in lines), ZERO)
-        tier_discount = min(tier_discount, due)
+                             .quantize(CENTS, rounding=ROUND_HALF_UP) for line in lines), ZERO)
+        tier_discount = min(tier_discount, discountable)
         if tier_discount > 0:
             applied.append(Applied("tier", _("{tier}折扣", tier=tier.name), tier_discount))
             due -= tier_discount
+            discountable -= tier_discount
     # 2. coupons
     base = (sum((line.amount for line in lines), ZERO) - tier_discount) if lines else due
-    coupons: list[Coupon] = []
     codes = [c.strip().upper() for c in request.coupon_codes if c.strip()]
     if len(set(codes)) != len(codes):
         raise UserError(_("同一张优惠券只能使用一次。"), field="coupon")
@@ -267,14 +282,17 @@ def _plan(ctx: Context, session: Session, request: PaymentRequest) -> _Plan:
         kind_row = session.get(CouponType, coupon.coupon_type_id)
         assert kind_row is not None
         kinds.append(type_info(kind_row))
-        value = min(coupon_value(kinds[-1], lines, base - coupon_total), due)
-        if value > 0:
-            applied.append(Applied("coupon", kind_row.name, value, coupon_id=coupon.id))
-            coupon_total += value
-            due -= value
-        coupons.append(coupon)
+        value = min(coupon_value(kinds[-1], lines, base - coupon_total), discountable)
+        if value <= 0:  # used up for nothing: the desk unticks it instead
+            raise UserError(_("优惠券 {code} 在本次收费中抵扣 ¥0（这笔费用已结清或已有优惠）："
+                              "请取消勾选。", code=code), field="coupon")
+        applied.append(Applied("coupon", kind_row.name, value, coupon_id=coupon.id))
+        coupon_total += value
+        due -= value
+        discountable -= value
     if len(kinds) > 1 and not all(k.stackable for k in kinds):
         raise UserError(_("每次收费只能使用一张优惠券（除非优惠券允许叠加）。"), field="coupon")
+    due = max(due, ZERO)  # the discounts beyond it became credit
     # 3. points
     points_value = ZERO
     if request.points:
@@ -312,10 +330,20 @@ def _plan(ctx: Context, session: Session, request: PaymentRequest) -> _Plan:
             raise Overpayment(amount=total, owed=due)
         if request.excess == EXCESS_STORED_VALUE:
             topup = total - due
-    for part in request.parts:
-        if part.method in MONEY_METHODS:
-            applied.append(Applied(part.method, method_label(part.method), part.amount))
-            earning += part.amount
+    # The excess goes onto the card from the last money handed over: the payment entries keep
+    # only what pays the charges, so the money is counted once (paid or stored, never both).
+    into_card: dict[int, Decimal] = {}
+    left = topup
+    for index in reversed(range(len(request.parts))):
+        part = request.parts[index]
+        if left > 0 and part.method in MONEY_METHODS:
+            into_card[index] = min(part.amount, left)
+            left -= into_card[index]
+    for index, part in enumerate(request.parts):
+        paying = part.amount - into_card.get(index, ZERO)
+        if part.method in MONEY_METHODS and paying > 0:
+            applied.append(Applied(part.method, method_label(part.method), paying))
+            earning += paying
     for pot, amount in card_parts:
         applied.append(Applied(STORED_VALUE if pot == PRINCIPAL else BONUS,
                                choice_label(STORED_VALUE if pot == PRINCIPAL else BONUS),
@@ -325,9 +353,10 @@ def _plan(ctx: Context, session: Session, request: PaymentRequest) -> _Plan:
     if bonus_only:
         applied.append(Applied(BONUS, choice_label(BONUS), bonus_only, pot="bonus"))
     paid = total - topup
-    if topup:
-        earning -= topup
-        applied.append(Applied("topup", _("多付部分存入储值"), topup, pot=PRINCIPAL))
+    for index, stored in into_card.items():
+        method = request.parts[index].method
+        applied.append(Applied("topup", _("多付部分存入储值"), stored, pot=PRINCIPAL,
+                               method=method))
     earned, rule = points_for(_earned_by_category(lines, earning), rules, tier) \
         if earning > 0 else (0, "")
     owed_after_net = balance.owed - balance.credit - tier_discount - coupon_total \
@@ -344,7 +373,7 @@ def _plan(ctx: Context, session: Session, request: PaymentRequest) -> _Plan:
         points_before=points_before, points_after=points_before - request.points + earned,
         stored_value_before=principal + bonus, stored_value_after=principal_after + bonus_after,
         bonus_before=bonus, bonus_after=bonus_after)
-    return _Plan(outcome, tier, holder, tuple(coupons), rule)
+    return _Plan(outcome, tier, holder, rule)
 
 
 def quote_payment(ctx: Context, request: PaymentRequest) -> PaymentOutcome:
@@ -371,7 +400,7 @@ def take_payment(ctx: Context, request: PaymentRequest) -> PaymentOutcome:
             if item.what in MONEY_METHODS:
                 method = item.what
             elif item.what == "topup":
-                method = next(p.method for p in request.parts if p.method in MONEY_METHODS)
+                method = item.method
             elif item.pot is not None:
                 method = STORED_VALUE if item.pot == PRINCIPAL else BONUS
             entry = LedgerEntry(
@@ -393,10 +422,6 @@ def take_payment(ctx: Context, request: PaymentRequest) -> PaymentOutcome:
                 coupon.checkout_id, coupon.ledger_entry_id = checkout.id, entry.id
             if kind == "payment" and first_money is None:
                 first_money = entry.id
-        for coupon in plan.coupons:  # a coupon worth nothing here is still used up
-            if coupon.status == "issued":
-                coupon.status, coupon.redeemed_at = "redeemed", ctx.now()
-                coupon.checkout_id = checkout.id
         if outcome.points_earned:
             add_lot_in(ctx, session, pid, kind="earn", points=outcome.points_earned,
                        rule=plan.earn_rule, ledger_entry_id=first_money,
@@ -482,6 +507,36 @@ def reverse_checkout(ctx: Context, checkout_id: int, *, reason: str) -> Reversal
         return ReversalOutcome(checkout.id, checkout_id, len(entries), points)
 
 
+def _earned_by_refunded(session: Session, refund: LedgerEntry) -> int:
+    """The points the refunded money earned: the visit's (else the patient's) points earned
+    by payments, in the share the refund is of the money that earned them, less what earlier
+    refunds took back — never more, whatever the rates or the tier are today."""
+    pid = refund.patient_id
+    points = PointsEntry
+    earned_lot = points.lot.is_(True) & ((points.kind == "earn") | (
+        (points.kind == "reversal") & points.checkout_id.is_not(None)))
+    earned_where = [points.patient_id == pid, earned_lot]
+    paid_where = [LedgerEntry.patient_id == pid, LedgerEntry.kind == "payment",
+                  LedgerEntry.method.in_(MONEY_METHODS) | (LedgerEntry.pot == PRINCIPAL)]
+    taken_where = [points.patient_id == pid, points.kind == "refund"]
+    if refund.visit_id is not None:
+        earned_where.append(points.visit_id == refund.visit_id)
+        paid_where.append(LedgerEntry.visit_id == refund.visit_id)
+        taken_where.append(LedgerEntry.visit_id == refund.visit_id)
+    earned = session.execute(select(func.coalesce(func.sum(points.points), 0))
+                             .where(*earned_where)).scalar_one()
+    fen = type_coerce(LedgerEntry.amount, Integer)
+    paid = session.execute(select(func.coalesce(func.sum(fen), 0)).where(*paid_where)).scalar_one()
+    taken = -session.execute(
+        select(func.coalesce(func.sum(points.points), 0))
+        .join(LedgerEntry, LedgerEntry.id == points.ledger_entry_id)
+        .where(*taken_where)).scalar_one()
+    if earned <= 0 or paid <= 0:
+        return 0
+    share = (Decimal(earned) * refund.amount * 100 / paid).quantize(Decimal(1), ROUND_HALF_UP)
+    return max(min(int(share), earned - taken), 0)
+
+
 def earn_for_entries_in(ctx: Context, session: Session, patient_id: int,
                         entries: Sequence[LedgerEntry]) -> int:
     """Points and the tier for entries written by ``billing.add_entry`` (the event hook):
@@ -500,11 +555,10 @@ def earn_for_entries_in(ctx: Context, session: Session, patient_id: int,
                 add_lot_in(ctx, session, patient_id, kind="earn", points=points, rule=rule,
                            ledger_entry_id=entry.id, visit_id=entry.visit_id)
                 moved += points
-        elif entry.kind == "refund":
+        elif entry.kind == "refund" and entry.pot in (None, PRINCIPAL):
             from clinic_desktop.services.loyalty.points import take_back_in
 
-            points, _rule = points_for({None: entry.amount}, rules, tier)
-            moved -= take_back_in(ctx, session, patient_id, points,
+            moved -= take_back_in(ctx, session, patient_id, _earned_by_refunded(session, entry),
                                   note=_("退款 ¥{amount}", amount=entry.amount),
                                   ledger_entry_id=entry.id)
     if any(e.kind in ("payment", "topup") for e in entries):

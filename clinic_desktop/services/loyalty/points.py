@@ -29,6 +29,7 @@ from clinic_desktop.services.loyalty.common import (
 )
 from clinic_desktop.services.loyalty.rules import LoyaltyRules, rules_in
 from clinic_desktop.services.loyalty.tiers import TierInfo, add_months
+from clinic_desktop.services.patients import refuse_hidden_characters
 from clinic_desktop.storage.models.loyalty import PointsEntry
 
 MAX_POINTS = 100_000_000
@@ -198,6 +199,7 @@ def adjust_points(ctx: Context, patient_id: int, *, points: int, reason: str
     reason = reason.strip()
     if not reason:
         raise UserError(_("请填写调整原因。"), field="reason")
+    refuse_hidden_characters(reason, field="reason", label=_("调整原因"))
     if points == 0 or abs(points) > MAX_POINTS:
         raise UserError(_("请填写要调整的积分数（不能为 0）。"), field="points")
     with ctx.transaction(write=True) as session:

@@ -1,0 +1,179 @@
+"""Money that comes in is counted once and goes back no more than it came: an overpayment
+stored on the card, refunds (money and onto the card), a refund's points, discounts for a
+patient in credit, a visit undone under a checkout's discounts, coupons worth nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from clinic_desktop.context import Context
+from clinic_desktop.errors import UserError
+from clinic_desktop.services import billing
+from clinic_desktop.services.loyalty import coupons, payments, points, stored_value, tiers
+from clinic_desktop.services.loyalty.payments import PaymentRequest
+from tests.unit.loyalty_helpers import Loyal, setup_loyalty
+from tests.unit.test_loyalty import _pay, _visit
+
+D = Decimal
+
+
+@pytest.fixture
+def c(admin_ctx: Context) -> Loyal:
+    return setup_loyalty(admin_ctx)
+
+
+def _ledger(c: Loyal) -> list[tuple[str, str | None, Decimal, str | None]]:
+    return sorted((e.kind, e.method, e.amount, e.pot)
+                  for e in billing.ledger_of(c.ctx, c.patient))
+
+
+# -- an overpayment kept on the card ----------------------------------------------------------
+def test_the_excess_stored_on_the_card_is_not_also_paid(c: Loyal) -> None:
+    visit = _visit(c, ("树脂补牙", "400"))
+    out = _pay(c, visit, ("cash", "1000"), excess="stored_value")
+    assert (out.paid, out.stored_value_after, out.points_earned) == (D(400), D(600), 400)
+    assert _ledger(c) == [("charge", None, D(400), None), ("payment", "cash", D(400), None),
+                          ("topup", "cash", D(600), "principal")]
+    balance = billing.get_balance(c.ctx, c.patient)
+    assert (balance.owed, balance.credit, balance.stored_value) == (D(0), D(0), D(600))
+    assert tiers.tier_of(c.ctx, c.patient).spend == D(400)
+
+
+def test_the_excess_comes_from_the_last_money_handed_over(c: Loyal) -> None:
+    visit = _visit(c, ("树脂补牙", "400"))
+    _pay(c, visit, ("cash", "500"), ("wechat", "500"), excess="stored_value")
+    assert _ledger(c) == [("charge", None, D(400), None), ("payment", "cash", D(400), None),
+                          ("topup", "cash", D(100), "principal"),
+                          ("topup", "wechat", D(500), "principal")]
+
+
+# -- refunds ------------------------------------------------------------------------------------
+def test_a_money_refund_is_capped_at_the_money_received(c: Loyal) -> None:
+    with pytest.raises(UserError) as refused:
+        billing.add_entry(c.ctx, c.friend, kind="refund", amount=D(3000), method="cash")
+    assert refused.value.field == "amount" and "¥0.00" in str(refused.value)
+    visit = _visit(c, ("树脂补牙", "400"))
+    _pay(c, visit, ("wechat", "400"))
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(300), method="wechat")
+    with pytest.raises(UserError, match="¥100.00"):
+        billing.add_entry(c.ctx, c.patient, kind="refund", amount=D("100.01"), method="cash")
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(100), method="cash")
+
+
+def test_card_money_goes_back_to_the_card_not_out_as_cash(c: Loyal) -> None:
+    with pytest.raises(UserError):  # paid nothing from the card yet
+        billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(1), method="stored_value")
+    visit = _visit(c, ("树脂补牙", "400"))
+    stored_value.top_up(c.ctx, c.patient, amount=D(5000), method="cash", plan_id=c.plan)
+    _pay(c, visit, ("stored_value", "400"))  # principal first (bonus last by default)
+    with pytest.raises(UserError, match="储值卡"):
+        billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(400), method="cash")
+
+
+def test_a_refund_of_bonus_money_goes_back_as_bonus(c: Loyal) -> None:
+    stored_value.top_up(c.ctx, c.patient, amount=D(5000), method="cash", plan_id=c.plan)
+    visit = _visit(c, ("树脂补牙", "400"))
+    _pay(c, visit, ("bonus", "400"))
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(400), method="stored_value",
+                      visit_id=visit, note="治疗取消，退回卡上")
+    card = stored_value.stored_value_of(c.ctx, c.patient)
+    assert (card.principal, card.bonus) == (D(5000), D(500))
+    paid_back = stored_value.refund_stored_value(c.ctx, c.patient, amount=card.principal,
+                                                 method="cash", reason="退卡")
+    assert paid_back.paid_back == D(5000)  # what was paid in, never the bonus
+    with pytest.raises(UserError, match="¥0.00"):
+        billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(1), method="stored_value")
+
+
+def test_a_refund_onto_the_card_fills_principal_then_bonus(c: Loyal) -> None:
+    stored_value.top_up(c.ctx, c.patient, amount=D(5000), method="cash", plan_id=c.plan)
+    visit = _visit(c, ("树脂补牙", "5200"))
+    _pay(c, visit, ("stored_value", "5200"))  # 5,000 principal, 200 bonus
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(5100), method="stored_value")
+    card = stored_value.stored_value_of(c.ctx, c.patient)
+    assert (card.principal, card.bonus) == (D(5000), D(400))
+
+
+def test_a_refund_takes_back_the_points_its_money_earned(c: Loyal) -> None:
+    first = _visit(c, ("树脂补牙", "400"))
+    _pay(c, first, ("cash", "400"))  # 400 points
+    ortho = _visit(c, ("正畸复诊", "200"))
+    assert _pay(c, ortho, ("cash", "200")).points_earned == 100  # 0.5 a yuan
+    before = points.points_summary(c.ctx, c.patient).balance
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(100), method="cash",
+                      visit_id=ortho)
+    assert points.points_summary(c.ctx, c.patient).balance == before - 50
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(100), method="cash",
+                      visit_id=ortho)
+    assert points.points_summary(c.ctx, c.patient).balance == before - 100  # 补牙's stay
+
+
+def test_a_refund_of_bonus_money_takes_back_no_points(c: Loyal) -> None:
+    stored_value.top_up(c.ctx, c.patient, amount=D(5000), method="cash", plan_id=c.plan)
+    visit = _visit(c, ("树脂补牙", "400"))
+    _pay(c, visit, ("bonus", "400"))
+    before = points.points_summary(c.ctx, c.patient).balance
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(400), method="stored_value",
+                      visit_id=visit)
+    assert points.points_summary(c.ctx, c.patient).balance == before
+
+
+# -- discounts ----------------------------------------------------------------------------------
+def test_a_member_in_credit_keeps_the_discount_and_the_coupon(c: Loyal) -> None:
+    tiers.override_tier(c.ctx, c.patient, tier_id=c.tiers["金卡"], reason="老会员")
+    billing.add_entry(c.ctx, c.patient, kind="payment", amount=D(1000), method="cash",
+                      excess="credit")
+    visit = _visit(c, ("树脂补牙", "400"))
+    code = coupons.issue_coupon(c.ctx, c.patient, coupon_type_id=c.coupon_type).code
+    out = payments.take_payment(c.ctx, PaymentRequest(c.patient, visit_id=visit,
+                                                      coupon_codes=(code,)))
+    assert (out.tier_discount, out.coupon_discount, out.credit_after) == (D(40), D(50), D(690))
+    assert billing.get_balance(c.ctx, c.patient).credit == D(690)
+
+
+def test_a_settled_visit_gives_no_discount_and_keeps_the_coupon(c: Loyal) -> None:
+    visit = _visit(c, ("树脂补牙", "400"))
+    _pay(c, visit, ("cash", "400"))
+    code = coupons.issue_coupon(c.ctx, c.patient, coupon_type_id=c.coupon_type).code
+    with pytest.raises(UserError, match="¥0") as refused:
+        payments.take_payment(c.ctx, PaymentRequest(c.patient, visit_id=visit,
+                                                    coupon_codes=(code,)))
+    assert refused.value.field == "coupon"
+    assert [x.status for x in coupons.coupons_of(c.ctx, c.patient)] == ["issued"]
+    assert billing.get_balance(c.ctx, c.patient).credit == D(0)
+
+
+def test_discounts_round_half_up_to_the_fen(c: Loyal) -> None:
+    tiers.override_tier(c.ctx, c.patient, tier_id=c.tiers["银卡"], reason="老会员")  # 5 %
+    visit = _visit(c, ("树脂补牙", "10.50"))
+    quote = payments.quote_payment(c.ctx, PaymentRequest(c.patient, visit_id=visit))
+    assert quote.tier_discount == D("0.53")
+
+
+def test_undoing_a_visit_under_a_checkouts_discounts_asks_for_the_reversal_first(
+        c: Loyal) -> None:
+    tiers.override_tier(c.ctx, c.patient, tier_id=c.tiers["金卡"], reason="老会员")
+    visit = _visit(c, ("树脂补牙", "400"))
+    code = coupons.issue_coupon(c.ctx, c.patient, coupon_type_id=c.coupon_type).code
+    out = _pay(c, visit, ("cash", "310"), coupon_codes=(code,))
+    with pytest.raises(UserError, match="冲正") as refused:
+        billing.undo_visit(c.ctx, visit)
+    assert refused.value.field == "visit"
+    assert out.checkout_id is not None
+    payments.reverse_checkout(c.ctx, out.checkout_id, reason="录错患者")
+    billing.undo_visit(c.ctx, visit)
+    balance = billing.get_balance(c.ctx, c.patient)
+    assert (balance.owed, balance.credit) == (D(0), D(0))
+    assert [x.status for x in coupons.coupons_of(c.ctx, c.patient)] == ["issued"]
+
+
+def test_a_ledger_note_with_a_hidden_character_is_refused(c: Loyal) -> None:
+    with pytest.raises(UserError) as refused:
+        billing.add_entry(c.ctx, c.patient, kind="charge", amount=D(10),
+                          note="\u0007=HYPERLINK(\"http://x\")")
+    assert refused.value.field == "note" and "备注" in str(refused.value)
+    with pytest.raises(UserError) as refused:
+        points.adjust_points(c.ctx, c.patient, points=10, reason="补\u200b偿")
+    assert refused.value.field == "reason"
