@@ -147,8 +147,11 @@ def add_attachment(ctx: Context, patient_id: int, source: Path, *, kind: str | N
         write_blob(target, content, ctx.db.attachment_key)
     with ctx.transaction(write=True) as session:
         get_patient(session, patient_id)
+        # A merge of two records that each had the file leaves the patient two rows of the
+        # same content: the first one stands for both.
         existing = session.execute(select(Attachment).where(
-            Attachment.patient_id == patient_id, Attachment.sha256 == sha)).scalar_one_or_none()
+            Attachment.patient_id == patient_id, Attachment.sha256 == sha)
+            .order_by(Attachment.id).limit(1)).scalar_one_or_none()
         row = existing or Attachment(
             patient_id=patient_id, sha256=sha, original_name=source.name, size=size, mime=mime,
             kind=kind, caption=caption.strip(), added_at=ctx.now(),

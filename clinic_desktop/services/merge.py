@@ -1,28 +1,49 @@
 """Merging a duplicate patient into the one kept, and undoing it exactly.
 
 Rows that belong to one person (visits, payments, calls, feedback, attachments,
-appointments, waitlist entries) move to the kept patient. The kept patient's empty fields
-are filled from the duplicate, never overwritten; tags, custom values, family links and the
-medical profile are copied where the kept patient has none. The duplicate is archived and
-points at the kept one. Everything done is written down, so undo puts it all back.
+appointments, waitlist entries, care tasks, messages and consents, and the loyalty journals:
+points, coupons, package cards and their uses, tier history, checkouts) move to the kept
+patient, with the stored value the duplicate held, the household cards it lent, its referral
+rewards and its campaign places; the later of two open tasks for the same call is closed.
+The kept patient's empty fields are filled from the duplicate, never overwritten; tags,
+custom values, family links and the medical profile are copied where the kept patient has
+none. The duplicate is archived and points at the kept one. Everything done is written
+down, so undo puts it all back.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.events import PatientsMerged, publish
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
+from clinic_desktop.services.care import OPEN
+from clinic_desktop.services.loyalty.common import refresh_caches
 from clinic_desktop.services.patients import get_patient
+from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, Visit
 from clinic_desktop.storage.models.engagement import Attachment, ContactLog, Feedback
+from clinic_desktop.storage.models.insight import CampaignMember
+from clinic_desktop.storage.models.loyalty import (
+    Checkout,
+    Coupon,
+    PackageCard,
+    PackageUse,
+    PointsEntry,
+    ReferralReward,
+    StoredValueShare,
+    TierChange,
+)
+from clinic_desktop.storage.models.messaging import ContactConsent, OutboxMessage
 from clinic_desktop.storage.models.patient import (
     CustomFieldValue,
     FamilyLink,
@@ -35,9 +56,16 @@ from clinic_desktop.storage.models.schedule import Appointment, WaitlistEntry
 
 MOVED = {"visit": Visit, "ledger_entry": LedgerEntry, "contact_log": ContactLog,
          "feedback": Feedback, "attachment": Attachment, "appointment": Appointment,
-         "waitlist_entry": WaitlistEntry}
+         "waitlist_entry": WaitlistEntry, "care_task": CareTask, "outbox_message": OutboxMessage,
+         "contact_consent": ContactConsent, "points_entry": PointsEntry, "coupon": Coupon,
+         "package_card": PackageCard, "package_use": PackageUse,
+         "loyalty_tier_change": TierChange, "checkout": Checkout}
+# The tier is not filled in: it is the cache of the tier history, which moves.
 FILLABLE = ("sex", "birth_date", "mobile", "phone2", "wechat", "email", "id_number", "occupation",
-            "address", "source", "referred_by_id", "first_visit_date", "member_tier")
+            "address", "source", "referred_by_id", "first_visit_date")
+# Tasks whose source is the person (a birthday, a lapse) are one call whichever record
+# raised them; so are a plan's steps, whichever treatment started the plan.
+PER_PERSON_SOURCES = ("birthday", "dormant")
 MEDICAL_TEXT = ("allergy_notes", "conditions", "past_history", "family_history",
                 "chief_complaint")
 
@@ -69,6 +97,9 @@ def merge_patients(ctx: Context, *, keep_id: int, absorb_id: int) -> MergeResult
                 session.execute(update(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
                                 .values(patient_id=keep_id))
             undo["moved"][table] = ids
+        undo["closed_tasks"] = _close_duplicate_tasks(session, ctx, keep_id,
+                                                      undo["moved"]["care_task"])
+        undo["held"] = _move_held(session, keep_id, absorb_id)
         # Patients the duplicate referred were referred by the person kept; the kept record
         # is never its own referrer (when the duplicate referred it, or was referred by it).
         referred = list(session.execute(select(Patient.id).where(
@@ -126,6 +157,7 @@ def merge_patients(ctx: Context, *, keep_id: int, absorb_id: int) -> MergeResult
                               staff_id=ctx.actor.staff_id, undo_json=json.dumps(undo))
         session.add(record)
         session.flush()
+        refresh_caches(session, [keep_id, absorb_id])
         moved = sum(len(ids) for ids in undo["moved"].values())
         publish(ctx, session, PatientsMerged(kept_id=keep_id, absorbed_id=absorb_id))
         ctx.audit(session, "patient.merge", "patient", keep_id,
@@ -158,6 +190,125 @@ def _merge_medical(session: Any, ctx: Context, keep_id: int,
     return {"created": False, "before": before}
 
 
+def _same_call(task: CareTask) -> tuple[object, ...]:
+    if task.source == "plan":
+        return task.kind, task.source, task.plan_key, task.step_key
+    if task.source in PER_PERSON_SOURCES:
+        return task.kind, task.source
+    return task.kind, task.source, task.source_id
+
+
+def _duplicates(earlier: CareTask, later: CareTask) -> bool:
+    if earlier.source in PER_PERSON_SOURCES:
+        return True
+    # A repeating plan's later occurrences share its step: only a call due within the
+    # earlier one's window is the same call twice.
+    return later.due_at - earlier.due_at <= timedelta(days=max(earlier.window_days, 1))
+
+
+def _close_duplicate_tasks(session: Session, ctx: Context, keep_id: int,
+                           moved: list[int]) -> dict[str, str]:
+    """When both records had the same open call (the same recall, a birthday), the earlier
+    due stays open and the other is cancelled as a duplicate. Returns {task id: status}."""
+    groups: dict[tuple[object, ...], list[CareTask]] = {}
+    for task in session.execute(select(CareTask).where(
+            CareTask.patient_id == keep_id, CareTask.status.in_(OPEN))
+            .order_by(CareTask.due_at, CareTask.id)).scalars():
+        groups.setdefault(_same_call(task), []).append(task)
+    moved_ids, closed = set(moved), {}
+    for tasks in groups.values():
+        staying: list[CareTask] = []
+        for task in tasks:
+            # Only pairs the merge made: the kept record's own tasks are left as they were.
+            if any((s.id in moved_ids) != (task.id in moved_ids) and _duplicates(s, task)
+                   for s in staying):
+                closed[str(task.id)] = task.status
+                task.status, task.closed_at = "cancelled", ctx.now()
+                task.closed_reason = _("合并档案后重复")
+            else:
+                staying.append(task)
+    return closed
+
+
+def _move_held(session: Session, keep_id: int, absorb_id: int) -> dict[str, Any]:
+    """What the duplicate held rather than owned: its stored value (also what relatives spent
+    of it), the cards it lent the household, its referral rewards, its campaign places."""
+    held: dict[str, Any] = {}
+    held["pots"] = list(session.execute(select(LedgerEntry.id).where(
+        LedgerEntry.holder_id == absorb_id)).scalars())
+    if held["pots"]:
+        session.execute(update(LedgerEntry).where(LedgerEntry.id.in_(held["pots"]))
+                        .values(holder_id=keep_id),
+                        execution_options={"synchronize_session": False})
+    # The kept patient spending the duplicate's card now spends their own.
+    own = session.get(StoredValueShare, keep_id)
+    held["own_share"] = None
+    if own is not None and own.holder_id == absorb_id:
+        held["own_share"] = {"at": own.created_at.isoformat(), "by": own.created_by}
+        session.delete(own)
+        session.flush()
+    held["shares"] = list(session.execute(select(StoredValueShare.patient_id).where(
+        StoredValueShare.holder_id == absorb_id)).scalars())
+    if held["shares"]:
+        session.execute(update(StoredValueShare).where(
+            StoredValueShare.patient_id.in_(held["shares"])).values(holder_id=keep_id),
+            execution_options={"synchronize_session": False})
+    held["referrer"] = list(session.execute(select(ReferralReward.id).where(
+        ReferralReward.referrer_id == absorb_id, ReferralReward.referred_id != keep_id)).scalars())
+    if held["referrer"]:
+        session.execute(update(ReferralReward).where(ReferralReward.id.in_(held["referrer"]))
+                        .values(referrer_id=keep_id))
+    # Once per referred person: a second reward for the same person stays where it is.
+    rewarded = session.execute(select(ReferralReward.id).where(
+        ReferralReward.referred_id == keep_id)).first()
+    held["referred"] = [] if rewarded else list(session.execute(select(ReferralReward.id).where(
+        ReferralReward.referred_id == absorb_id, ReferralReward.referrer_id != keep_id)).scalars())
+    if held["referred"]:
+        session.execute(update(ReferralReward).where(ReferralReward.id.in_(held["referred"]))
+                        .values(referred_id=keep_id))
+    in_campaigns = select(CampaignMember.campaign_id).where(CampaignMember.patient_id == keep_id)
+    held["campaigns"] = list(session.execute(select(CampaignMember.campaign_id).where(
+        CampaignMember.patient_id == absorb_id,
+        CampaignMember.campaign_id.not_in(in_campaigns))).scalars())
+    if held["campaigns"]:
+        session.execute(update(CampaignMember).where(
+            CampaignMember.patient_id == absorb_id,
+            CampaignMember.campaign_id.in_(held["campaigns"])).values(patient_id=keep_id),
+            execution_options={"synchronize_session": False})
+    return held
+
+
+def _restore_held(session: Session, held: dict[str, Any], keep_id: int, absorb_id: int) -> None:
+    if held["pots"]:
+        session.execute(update(LedgerEntry).where(LedgerEntry.id.in_(held["pots"]))
+                        .values(holder_id=absorb_id),
+                        execution_options={"synchronize_session": False})
+    if held["shares"]:
+        session.execute(update(StoredValueShare).where(
+            StoredValueShare.patient_id.in_(held["shares"]),
+            StoredValueShare.holder_id == keep_id).values(holder_id=absorb_id),
+            execution_options={"synchronize_session": False})
+    own = held["own_share"]
+    if own is not None:
+        # A card shared since the merge is the kept patient's choice now.
+        session.execute(delete(StoredValueShare).where(StoredValueShare.patient_id == keep_id,
+                                                       StoredValueShare.holder_id == absorb_id))
+        if session.get(StoredValueShare, keep_id) is None:
+            session.add(StoredValueShare(patient_id=keep_id, holder_id=absorb_id,
+                                         created_at=datetime.fromisoformat(own["at"]),
+                                         created_by=own["by"]))
+    for column, ids in ((ReferralReward.referrer_id, held["referrer"]),
+                        (ReferralReward.referred_id, held["referred"])):
+        if ids:
+            session.execute(update(ReferralReward).where(ReferralReward.id.in_(ids))
+                            .values({column: absorb_id}))
+    if held["campaigns"]:
+        session.execute(update(CampaignMember).where(
+            CampaignMember.patient_id == keep_id,
+            CampaignMember.campaign_id.in_(held["campaigns"])).values(patient_id=absorb_id),
+            execution_options={"synchronize_session": False})
+
+
 def undo_merge(ctx: Context, merge_id: int) -> None:
     ctx.require(Permission.PATIENT_MERGE)
     with ctx.transaction(write=True) as session:
@@ -169,6 +320,13 @@ def undo_merge(ctx: Context, merge_id: int) -> None:
         undo = json.loads(record.undo_json)
         keep = get_patient(session, record.kept_id)
         absorb = get_patient(session, record.absorbed_id)
+        for task_id, status in undo.get("closed_tasks", {}).items():
+            task = session.get(CareTask, int(task_id))
+            # A duplicate reopened or worked since is left as the nurse left it.
+            if task is not None and task.status == "cancelled":
+                task.status, task.closed_at, task.closed_reason = status, None, None
+        if undo.get("held") is not None:
+            _restore_held(session, undo["held"], keep.id, absorb.id)
         for table, ids in undo["moved"].items():
             model = MOVED[table]
             if ids:
@@ -208,6 +366,7 @@ def undo_merge(ctx: Context, merge_id: int) -> None:
         absorb.archived, absorb.merged_into_id = undo["absorbed_archived"], None
         keep.updated_at = absorb.updated_at = ctx.now()
         record.undone_at = ctx.now()
+        refresh_caches(session, [keep.id, absorb.id])
         ctx.audit(session, "patient.merge_undo", "patient", keep.id,
                   f"{absorb.code} restored from {keep.code}")
 
