@@ -302,6 +302,27 @@ def add_entry(
         return records[0]
 
 
+def refund_in(ctx: Context, session: Session, patient_id: int, amount: Decimal, method: str,
+              *, note: str, visit_id: int | None = None) -> list[int]:
+    """Money paid back, by the refund rule below, inside the caller's write transaction
+    (the loyalty hooks see it as they see ``add_entry``'s). Returns the entries' ids."""
+    method = LEGACY_METHODS.get(method, method)
+    if method not in METHODS or method == BONUS:
+        raise UserError(_("请选择退款方式。"), field="method")
+    holder = holder_in(session, patient_id)
+    ids = []
+    for kind, part, part_method, pot in _refund_entries(session, patient_id, amount, method):
+        entry = LedgerEntry(patient_id=patient_id, at=ctx.now(), kind=kind, method=part_method,
+                            amount=part, visit_id=visit_id, note=note.strip()[:255],
+                            created_by=ctx.actor.staff_id, pot=pot,
+                            holder_id=holder if pot else None)
+        session.add(entry)
+        session.flush()
+        ids.append(entry.id)
+    publish(ctx, session, MoneyRecorded(patient_id=patient_id, entry_ids=tuple(ids)))
+    return ids
+
+
 def _refund_entries(session: Session, patient_id: int, amount: Decimal, method: str | None
                     ) -> list[tuple[str, Decimal, str | None, str | None]]:
     """A refund gives back what the patient paid, and only that: money up to the money

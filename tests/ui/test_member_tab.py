@@ -122,6 +122,30 @@ def test_selling_a_package_can_go_on_to_the_payment(
     assert [p.name for p in tab.package_model.records] == ["洁牙 10 次卡"]
 
 
+def test_a_package_is_refunded_from_its_row(
+        qtbot: QtBot, services: AppServices, c: Loyal, page: PatientsPage) -> None:
+    sold = packages.sell_package(c.ctx, c.patient, package_type_id=c.package)
+    billing.add_entry(c.ctx, c.patient, kind="payment", amount=Decimal(2400), method="cash")
+    billing.record_visit(c.ctx, c.patient, visit_date=date(2026, 11, 24), doctor_id=None,
+                         lines=[billing.TreatmentLine(c.procs["超声洁牙"], Decimal(300))])
+    card = next(p for p in packages.cards_of(c.ctx, c.patient) if p.id == sold.id)
+    dialog = actions.RefundPackageDialog(services, card, page)
+    assert dialog.amount.text() == "2160.00"  # 9 of 10 uses left
+    _run(qtbot, dialog)
+    assert dialog.errors.marked is dialog.reason  # a reason is needed
+    dialog.reason.setText("患者搬家")
+    dialog.amount.setText("2000")  # a fee kept
+    _run(qtbot, dialog)
+    assert dialog.result() == 1
+    (refunded,) = packages.cards_of(c.ctx, c.patient, include_closed=True)
+    assert (refunded.status, refunded.left) == ("refunded", 0)
+    balance = billing.get_balance(c.ctx, c.patient)
+    assert (balance.owed, balance.credit, balance.total_paid) == (
+        Decimal(0), Decimal(0), Decimal(400))
+    page.panel.reload()
+    assert page.panel.member.package_model.records[0].status == "refunded"
+
+
 def test_gift_coupon_points_and_tier_dialogs(
         qtbot: QtBot, services: AppServices, c: Loyal, page: PatientsPage) -> None:
     points.adjust_points(c.ctx, c.patient, points=1000, reason="期初")

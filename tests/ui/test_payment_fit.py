@@ -12,7 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from clinic_desktop.services import billing, family
 from clinic_desktop.services.billing import TreatmentLine
-from clinic_desktop.services.loyalty import coupons, points, rules, stored_value, tiers
+from clinic_desktop.services.loyalty import (
+    coupons,
+    packages,
+    points,
+    rules,
+    stored_value,
+    tiers,
+)
 from clinic_desktop.services.loyalty.receipts import receipt_of
 from clinic_desktop.services.patients import PatientInput, create_patient
 from tests.ui.fit import SCREEN, fits
@@ -50,6 +57,7 @@ def test_payment_receipt_and_member_dialogs_fit(
     page.open_patient(pid)
     members = page.panel.panel.family if page.panel.panel else ()
     coupon = coupons.coupons_of(ctx, pid)[0]
+    package = packages.sell_package(ctx, pid, package_type_id=c.package)
     dialogs: list[QWidget] = [
         payment, ReceiptDialog(services, receipt_of(ctx, top.checkout_id)),
         actions.TopUpDialog(services, pid, card), actions.RefundStoredValueDialog(services, pid,
@@ -57,6 +65,7 @@ def test_payment_receipt_and_member_dialogs_fit(
         actions.ShareStoredValueDialog(services, pid, members, card),
         actions.SellPackageDialog(services, pid), actions.IssueCouponDialog(services, pid),
         actions.VoidCouponDialog(services, coupon),
+        actions.RefundPackageDialog(services, package),
         actions.RedeemGiftDialog(services, pid, gifts, 123_456),
         actions.AdjustPointsDialog(services, pid),
         actions.TierOverrideDialog(services, pid, "钻石", date(2026, 11, 24)),

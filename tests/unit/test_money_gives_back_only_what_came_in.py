@@ -11,7 +11,7 @@ import pytest
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.services import billing
-from clinic_desktop.services.loyalty import coupons, payments, points, stored_value, tiers
+from clinic_desktop.services.loyalty import coupons, packages, payments, points, stored_value, tiers
 from clinic_desktop.services.loyalty.payments import PaymentRequest
 from tests.unit.loyalty_helpers import Loyal, setup_loyalty
 from tests.unit.test_loyalty import _pay, _visit
@@ -177,3 +177,52 @@ def test_a_ledger_note_with_a_hidden_character_is_refused(c: Loyal) -> None:
     with pytest.raises(UserError) as refused:
         points.adjust_points(c.ctx, c.patient, points=10, reason="补\u200b偿")
     assert refused.value.field == "reason"
+
+
+# -- a package card refunded ----------------------------------------------------------------------
+def _package_used(c: Loyal, uses: int, *, paid: str | None = "2400") -> packages.PackageCardInfo:
+    card = packages.sell_package(c.ctx, c.patient, package_type_id=c.package)
+    if paid:
+        _pay(c, None, ("cash", paid))
+    for _ in range(uses):
+        _visit(c, ("超声洁牙", "300"))
+    return next(p for p in packages.cards_of(c.ctx, c.patient) if p.id == card.id)
+
+
+def test_a_used_package_gives_back_its_unused_share_and_closes(c: Loyal) -> None:
+    card = _package_used(c, 3)
+    assert (card.left, packages.refund_value(card)) == (7, D("1680.00"))
+    before = points.points_summary(c.ctx, c.patient).balance
+    done = packages.refund_package(c.ctx, card.id, method="cash", reason="患者搬家")
+    assert (done.uses, done.amount, done.card.status, done.card.left) == (
+        7, D("1680.00"), "refunded", 0)
+    balance = billing.get_balance(c.ctx, c.patient)
+    assert (balance.owed, balance.credit, balance.total_charged, balance.total_paid) == (
+        D(0), D(0), D(720), D(720))
+    assert points.points_summary(c.ctx, c.patient).balance == before - 1680  # 1 a yuan
+    with pytest.raises(UserError, match="已退过"):
+        packages.refund_package(c.ctx, card.id, method="cash", reason="再退")
+    with pytest.raises(UserError):  # the card has no uses left to spend
+        packages.use_package(c.ctx, card.id, procedure_type_id=c.procs["超声洁牙"])
+
+
+def test_a_package_refund_may_keep_a_fee_but_never_give_more(c: Loyal) -> None:
+    card = _package_used(c, 3)
+    with pytest.raises(UserError, match="1680") as refused:
+        packages.refund_package(c.ctx, card.id, amount=D("1680.01"), method="cash",
+                                reason="患者搬家")
+    assert refused.value.field == "amount"
+    with pytest.raises(UserError) as refused:
+        packages.refund_package(c.ctx, card.id, method="cash", reason="  ")
+    assert refused.value.field == "reason"
+    packages.refund_package(c.ctx, card.id, amount=D(1500), method="wechat", reason="患者搬家")
+    assert billing.get_balance(c.ctx, c.patient).total_charged == D(900)
+
+
+def test_an_unpaid_package_is_closed_against_what_is_owed(c: Loyal) -> None:
+    card = _package_used(c, 0, paid=None)
+    with pytest.raises(UserError, match="¥0.00"):  # no money came in to give back
+        packages.refund_package(c.ctx, card.id, method="cash", reason="没付款，不要了")
+    assert billing.get_balance(c.ctx, c.patient).owed == D(2400)  # nothing written
+    packages.refund_package(c.ctx, card.id, method=None, reason="没付款，不要了")
+    assert billing.get_balance(c.ctx, c.patient).owed == D(0)

@@ -479,6 +479,8 @@ LOYALTY_RULES: dict[str, Rule] = {
         c.seed.relative, package_type_id=c.seed.loyal["package_type"])),
     L + "packages.use_package": needs(V.BILLING_EDIT, call=lambda c: a(
         c.seed.loyal["card"], procedure_type_id=c.seed.procedure)),
+    L + "packages.refund_package": needs(V.BILLING_EDIT, call=lambda c: a(
+        c.seed.loyal["card"], method=None, reason="搬家退卡")),
     L + "packages.consume_in": internal(HOOK),
     L + "packages.consume_for_visit_in": internal(HOOK),
     L + "packages.undo_visit_uses_in": internal(HOOK),
@@ -770,6 +772,7 @@ RULES: dict[str, Rule] = {
         c.seed.patient, visit_date=date(2026, 11, 24), doctor_id=c.seed.doctor,
         lines=_line(c, "缝合两针"))),
     "billing.undo_visit": needs(V.BILLING_EDIT, V.CLINICAL_EDIT, call=lambda c: a(c.seed.visit)),
+    "billing.refund_in": internal(IN_TRANSACTION + " (packages.refund_package)"),
     "billing.record_visit_in": internal(IN_TRANSACTION + " (appointments.complete_appointment "
                                         "and billing.record_visit)"),
     # calendar

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.errors import UserError
-from clinic_desktop.services.billing import MONEY_METHODS, method_label
+from clinic_desktop.services.billing import MONEY_METHODS, STORED_VALUE, method_label
 from clinic_desktop.services.family import FamilyMember
 from clinic_desktop.services.loyalty import coupons, packages, points, stored_value, tiers
 from clinic_desktop.services.loyalty.payments import reverse_checkout
@@ -188,6 +188,40 @@ class SellPackageDialog(ActionDialog):
             raise UserError(self.tr("请选择套餐。"), field="package_type")
         pid, kind, note = self.patient_id, int(self.kind.currentData()), self.note.text()
         return lambda ctx: packages.sell_package(ctx, pid, package_type_id=kind, note=note)
+
+
+class RefundPackageDialog(ActionDialog):
+    """退套餐: the unused uses given up, their share of the price paid back or kept on the
+    account."""
+
+    def __init__(self, services: AppServices, card: packages.PackageCardInfo,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("退套餐"), services, parent)
+        self.card_id = card.id
+        most = packages.refund_value(card)
+        self.amount = MoneyEdit()
+        self.amount.setText(f"{most:.2f}")
+        self.method = _methods(QComboBox())
+        self.method.addItem(method_label(STORED_VALUE), STORED_VALUE)
+        self.method.addItem(self.tr("不退钱，留在账上（抵欠费或作预存）"), None)
+        self.reason = _reason(self.tr("例如：患者搬家"))
+        self.form.addRow(plain_label(self.tr("{0}：剩余 {1} / {2} 次，售价 {3}。").format(
+            card.name, card.left, card.uses, money(card.price))))
+        self.form.addRow(plain_label(self.tr("最多可退 {0}（剩余次数按比例），少退即扣手续费。")
+                                     .format(money(most))))
+        self.form.addRow(self.tr("退款金额（元）"), self.amount)
+        self.form.addRow(self.tr("退款方式"), self.method)
+        self.form.addRow(self.tr("原因"), self.reason)
+        self.fields = {"amount": self.amount, "method": self.method, "reason": self.reason,
+                       "card": self.amount}
+        self.finish(self.tr("退套餐"))
+
+    def operation(self) -> Operation:
+        amount = parse_money(self.amount.text(), field="amount", label=self.tr("退款金额"),
+                             allow_empty=False)
+        card, method, reason = self.card_id, self.method.currentData(), self.reason.text()
+        return lambda ctx: packages.refund_package(ctx, card, amount=amount, method=method,
+                                                   reason=reason)
 
 
 class IssueCouponDialog(ActionDialog):

@@ -44,6 +44,7 @@ PACKAGE_STATUS = {
     "active": QT_TRANSLATE_NOOP("MemberTab", "可用"),
     "used_up": QT_TRANSLATE_NOOP("MemberTab", "已用完"),
     "expired": QT_TRANSLATE_NOOP("MemberTab", "已过期"),
+    "refunded": QT_TRANSLATE_NOOP("MemberTab", "已退"),
 }
 
 
@@ -167,6 +168,9 @@ class MemberTab(QWidget):
         self.coupon_view = self.views[3]
         self.coupon_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.coupon_view.customContextMenuRequested.connect(self._coupon_menu)
+        self.package_view = self.views[2]
+        self.package_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.package_view.customContextMenuRequested.connect(self._package_menu)
 
     def _table(self, model: RecordTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
         proxy = SortProxy()
@@ -317,6 +321,17 @@ class MemberTab(QWidget):
         if accepted and isinstance(dialog, actions.SellPackageDialog) \
                 and dialog.pay_now.isChecked():
             self.payment_requested.emit()
+
+    def _package_menu(self, point: QPoint) -> None:
+        card = selected_record(self.package_view)
+        if not isinstance(card, PackageCardInfo) or card.left <= 0 \
+                or card.status == "refunded" or not self.services.can(Permission.BILLING_EDIT):
+            return
+        menu = QMenu(self)
+        refund = menu.addAction(self.tr("退剩余次数…"))
+        refund.triggered.connect(lambda: actions.RefundPackageDialog(self.services, card,
+                                                                     self).exec())
+        pop_up(menu, self.package_view.viewport().mapToGlobal(point))
 
     def _coupon_menu(self, point: QPoint) -> None:
         coupon = selected_record(self.coupon_view)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -125,7 +125,9 @@ def left_in(session: Session, card_ids: list[int]) -> dict[int, int]:
         .where(PackageUse.card_id.in_(card_ids)).group_by(PackageUse.card_id))}
 
 
-def _status(card: PackageCard, left: int, today: date) -> str:
+def _status(card: PackageCard, left: int, today: date, refunded: bool = False) -> str:
+    if refunded:
+        return "refunded"
     return "expired" if card.expires_on < today else ("used_up" if left <= 0 else "active")
 
 
@@ -138,9 +140,13 @@ def cards_in(session: Session, patient_id: int, today: date) -> list[PackageCard
         .where(PackageUse.card_id.in_([c.id for c in cards]),
                PackageUse.kind.in_(("sold", "opening")))
         .group_by(PackageUse.card_id)).all()) if cards else {}
+    refunded = set(session.execute(select(PackageUse.card_id).where(
+        PackageUse.card_id.in_([c.id for c in cards]), PackageUse.kind == "refund")).scalars()) \
+        if cards else set()
     return [PackageCardInfo(card.id, card.patient_id, card.name, int(sold.get(card.id) or 0),
                             left.get(card.id, 0), card.expires_on, _ids(card.procedure_ids),
-                            card.price, _status(card, left.get(card.id, 0), today))
+                            card.price, _status(card, left.get(card.id, 0), today,
+                                                card.id in refunded))
             for card in cards]
 
 
@@ -188,6 +194,66 @@ def sell_package(ctx: Context, patient_id: int, *, package_type_id: int, note: s
         ctx.audit(session, "loyalty.package_sell", "patient", patient_id,
                   f"{patient.code} {kind.name} {kind.price}")
         return cards_in_one(session, card.id, today)
+
+
+@dataclass(frozen=True)
+class PackageRefund:
+    card: PackageCardInfo
+    uses: int  # the uses given up
+    amount: Decimal  # taken off the package's charge
+    method: str | None  # how it was paid back; None: kept as credit (预存) or less owed
+
+
+def refund_value(card: PackageCardInfo) -> Decimal:
+    """The unused uses' share of the price: what a refund gives back at most."""
+    if card.uses <= 0:
+        return Decimal("0.00")
+    return (card.price * card.left / card.uses).quantize(CENTS, ROUND_HALF_UP)
+
+
+def refund_package(ctx: Context, card_id: int, *, amount: Decimal | None = None,
+                   method: str | None, reason: str) -> PackageRefund:
+    """退套餐: the card's unused uses given up, their share of the price (or less: a fee the
+    clinic keeps) taken off the package's charge as a discount, and paid back by ``method``
+    (``None`` leaves it on the account: less owed, or credit). The money goes back under the
+    ledger's refund rule: no more than the patient paid."""
+    from clinic_desktop.services.billing import refund_in
+
+    ctx.require(Permission.BILLING_EDIT)
+    reason = reason.strip()
+    if not reason:
+        raise UserError(_("请填写退套餐的原因。"), field="reason")
+    with ctx.transaction(write=True) as session:
+        row = session.get(PackageCard, card_id)
+        if row is None:
+            raise NotFound(_("该套餐卡已不存在。"))
+        today = clinic_day(session, ctx.now())
+        card = cards_in_one(session, card_id, today)
+        if card.status == "refunded":
+            raise UserError(_("套餐“{card}”已退过。", card=card.name), field="card")
+        if card.left <= 0:
+            raise UserError(_("套餐“{card}”没有剩余次数可退。", card=card.name), field="card")
+        most = refund_value(card)
+        value = most if amount is None else money(amount)
+        if value > most:
+            raise UserError(_("退款 ¥{amount} 超过剩余 {left} 次的价值 ¥{most}。", amount=value,
+                              left=card.left, most=most), field="amount")
+        session.add(PackageUse(card_id=card.id, patient_id=card.patient_id, at=ctx.now(),
+                               kind="refund", uses=-card.left, note=reason[:255],
+                               created_by=ctx.actor.staff_id))
+        note = _("退套餐：{card}，{left} 次", card=card.name, left=card.left)
+        if value > 0:
+            session.add(LedgerEntry(
+                patient_id=card.patient_id, at=ctx.now(), kind="discount", amount=value,
+                note=note[:255], created_by=ctx.actor.staff_id, source="package_refund",
+                source_id=card.id))
+            session.flush()
+            if method is not None:
+                refund_in(ctx, session, card.patient_id, value, method, note=note)
+        session.flush()
+        ctx.audit(session, "loyalty.package_refund", "patient", card.patient_id,
+                  f"card {card.id} uses {card.left} amount {value} {method or 'account'}")
+        return PackageRefund(cards_in_one(session, card_id, today), card.left, value, method)
 
 
 def cards_in_one(session: Session, card_id: int, today: date) -> PackageCardInfo:
