@@ -6,14 +6,18 @@ Every text value goes out as text, never as a formula: a patient named ``=HYPERL
 must not become a live link in the manager's Excel. openpyxl stores any ``str`` starting with
 ``=`` as a formula, so such a value (and any other starting with ``+ - @``, tab or CR, which
 Excel turns into a formula when the cell is edited) is written as a string cell with Excel's
-"quote prefix" (the ``'`` a user types to keep ``=1+1`` as text). This module is the one
-place that rule lives: every export, report and template goes through ``write_xlsx``."""
+"quote prefix" (the ``'`` a user types to keep ``=1+1`` as text). The rule looks at the text
+as it is written (after ``writable_text`` drops control characters) and past any invisible
+start (spaces, control and format characters such as U+200B), so an invisible character
+before the ``=`` hides nothing. This module is the one place that rule lives: every export,
+report and template goes through ``write_xlsx``."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,9 +58,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def _visible_start(text: str) -> str:
+    """``text`` from its first character that is not white space, a control or a format
+    character: what a spreadsheet may pass over before it reads a formula's sign."""
+    for index, char in enumerate(text):
+        if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"):
+            return text[index:]
+    return ""
+
+
 def is_formula_like(text: str) -> bool:
     """True for text a spreadsheet would evaluate if it were typed into a cell."""
-    return text.startswith(FORMULA_START)
+    return text.startswith(FORMULA_START) or _visible_start(text).startswith(FORMULA_START)
 
 
 def writable_text(text: str) -> str:
@@ -82,8 +95,9 @@ def _cell(sheet: WriteOnlyWorksheet, value: object, number_format: str | None = 
     with plain values), or a cell carrying its format, font or forced text type."""
     risky = False
     if isinstance(value, str):
-        risky = is_formula_like(value)
+        # Checked as written: a control character dropped here must not uncover an '='.
         value = writable_text(value)
+        risky = is_formula_like(value)
     else:
         value = _cell_value(value)
     if not risky and number_format is None and font is None:

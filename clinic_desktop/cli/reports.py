@@ -103,8 +103,11 @@ def cmd_report(run: Invocation) -> int:
                 charges=now.charges, discounts=now.discounts))
     from clinic_desktop.services.billing import method_label
 
-    methods = "、".join(f"{method_label(m.method)} ¥{m.amount}" for m in now.payments_by_method)
-    run.print(_("实收 ¥{payments}", payments=now.payments) + (f"（{methods}）" if methods else ""))
+    methods = [f"{method_label(m.method)} ¥{m.amount}" for m in now.payments_by_method]
+    received = _("实收 ¥{payments}", payments=now.payments)
+    if methods:  # the list's brackets and commas are the language's own, as the words are
+        received += _("（{items}）", items=_("、").join(methods))
+    run.print(received)
     run.print(_("储值充值 ¥{sold}（赠送 ¥{bonus}），储值消费 ¥{spent}", sold=now.stored_value_sold,
                 bonus=now.stored_value_bonus,
                 spent=now.stored_value_spent + now.stored_value_bonus_spent))

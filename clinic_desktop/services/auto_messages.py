@@ -12,7 +12,12 @@ mobile, a template left half empty) keeps the call task a person works, as befor
 Reminders and confirmations follow the booking in the booking's own transaction (a move
 withdraws what has not been sent and queues the new ones; a cancel withdraws them). Birthday
 tasks and care-plan message steps become messages when their day comes, in the scheduler's
-scan, before the callback list raises them. Children's messages go to the parent on file."""
+scan, before the callback list raises them. Children's messages go to the parent on file.
+
+A campaign's messages (kind ``campaign``) are queued here too, under the same rules (quiet
+hours, one marketing message a patient a day, no empty placeholder), but they are a person's
+to send (发送 on the 消息 page): the scan neither sends them nor counts them against the daily
+cap, so a large campaign never holds back the day's reminders."""
 
 from __future__ import annotations
 
@@ -59,6 +64,7 @@ ADULT_AGE = 18
 SURVEY_USEFUL = timedelta(days=3)
 CARE_USEFUL = timedelta(days=2)
 FESTIVAL_DONE = "messages.auto.festival_done"
+CAMPAIGN = "campaign"  # the kind of a campaign's messages (see the module's note)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ def queue_auto(ctx: Context, session: Session, *, patient: Patient, kind: str,
                template_key: str, values: dict[str, str], route: Route, key: str,
                not_before: datetime, expires_at: datetime | None,
                settings: AutoMessageSettings, appointment_id: int | None = None,
-               task_id: int | None = None) -> Queued:
+               task_id: int | None = None, created_by: int | None = None) -> Queued:
     """One automatic message in the outbox, once per ``key``. Its time is moved out of the
     quiet hours; one that would then arrive too late is not queued. A template the values
     leave with an empty placeholder gives a *failed* message naming it (reported, not sent)."""
@@ -174,7 +180,7 @@ def queue_auto(ctx: Context, session: Session, *, patient: Patient, kind: str,
         return Queued(None, _("找不到消息模板“{key}”。", key=template_key))
     empty = empty_placeholders(template.body, values)
     # A message withdrawn before (the booking moved away and back) is queued again as new.
-    message = found or OutboxMessage(dedupe_key=key, created_by=None, attempts=0)
+    message = found or OutboxMessage(dedupe_key=key, created_by=created_by, attempts=0)
     message.patient_id, message.task_id, message.kind = patient.id, task_id, kind
     message.channel, message.recipient, message.subject = (route.channel, route.recipient,
                                                            template.name)
@@ -503,10 +509,15 @@ def _fallback_tasks(ctx: Context, session: Session) -> int:
     return len(rows)
 
 
+def sent_by_scan() -> ColumnElement[bool]:
+    """The outbox rows the scan sends and the daily cap counts: automatic, not a campaign's."""
+    return and_(OutboxMessage.kind.is_not(None), OutboxMessage.kind != CAMPAIGN)
+
+
 def sent_today(session: Session, now: datetime) -> int:
     _today, start = _day_start(session, now)
     return int(session.execute(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.kind.is_not(None), OutboxMessage.sent_at >= start,
+        sent_by_scan(), OutboxMessage.sent_at >= start,
         OutboxMessage.sent_at < start + timedelta(days=1))).scalar_one())
 
 
@@ -529,7 +540,7 @@ def _send_due_on(ctx: Context, settings: AutoMessageSettings, channel: str) -> i
         room = min(settings.rate_per_minute, settings.daily_cap - sent_today(session, now))
         waiting = session.execute(select(OutboxMessage.id).where(
             OutboxMessage.status == "queued", OutboxMessage.channel == channel,
-            OutboxMessage.kind.is_not(None),
+            sent_by_scan(),
             or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now))
             .limit(1)).first()
     if room <= 0 or waiting is None:
@@ -545,7 +556,7 @@ def _send_due_on(ctx: Context, settings: AutoMessageSettings, channel: str) -> i
 
 def due_filter(now: datetime, *, quiet: bool) -> list[ColumnElement[bool]]:
     """The conditions of a queued message that may go now: its time has come, it is still
-    useful, and an automatic one waits out the quiet hours."""
+    useful, and an automatic or campaign one waits out the quiet hours."""
     conditions: list[ColumnElement[bool]] = [
         or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
         or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)]

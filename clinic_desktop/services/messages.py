@@ -319,13 +319,13 @@ def send_pending(ctx: Context, sender: Sender, *, limit: int = 50,
                  automatic_only: bool = False) -> tuple[int, int]:
     """Send queued messages of the sender's channel; returns (sent, failed attempts).
 
-    Only what is due goes: an automatic message waits for its time and out of the quiet
-    hours, and one past its use is left for the scan to drop. Given a ``progress`` (the
+    Only what is due goes: an automatic or campaign message waits for its time and out of
+    the quiet hours, and one past its use is left for the scan to drop. Given a ``progress`` (the
     GUI's worker job), it hears after each message and may stop the run between two messages
     (``check`` raises): each message is claimed, sent and recorded on its own, so a stopped
     run leaves none half sent."""
     from clinic_desktop.rules.send_window import in_quiet_hours
-    from clinic_desktop.services.auto_messages import due_filter
+    from clinic_desktop.services.auto_messages import due_filter, sent_by_scan
     from clinic_desktop.services.auto_settings import auto_settings_in
 
     ctx.require(Permission.MESSAGES_SEND)
@@ -337,7 +337,7 @@ def send_pending(ctx: Context, sender: Sender, *, limit: int = 50,
             OutboxMessage.status == "queued", OutboxMessage.channel == sender.channel,
             *due_filter(now, quiet=quiet))
         if automatic_only:
-            query = query.where(OutboxMessage.kind.is_not(None))
+            query = query.where(sent_by_scan())
         ids = list(session.execute(query.order_by(OutboxMessage.id).limit(limit)).scalars())
     sent = failed = 0
     text = _("正在发送…")

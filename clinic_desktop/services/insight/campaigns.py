@@ -3,10 +3,11 @@
 Starting a campaign evaluates its rules (a saved segment's, or the builder's), copies them
 in, records every patient it chose and holds out a share of them (``rules.holdout``, seeded
 by the campaign's id), then acts on the others: a callback task each (or one per household),
-a queued message each, a coupon each, or an Excel list. All of it is one write transaction
-with one audit entry: a campaign that fails leaves nothing behind. A task's dedupe key is the
-campaign and the patient, so running the campaign again (``rerun_campaign``: patients who
-match the rules now and were not chosen before) never doubles anyone's call.
+a queued message each (under the automatic messages' rules: see ``auto_messages``), a coupon
+each, or an Excel list. All of it is one write transaction with one audit entry: a campaign
+that fails leaves nothing behind. A task's dedupe key is the campaign and the patient, so
+running the campaign again (``rerun_campaign``: patients who match the rules now and were not
+chosen before) never doubles anyone's call.
 Permissions: ``CAMPAIGN_RUN`` to start (and the action's own: messages, coupons, exports).
 Reading them back is ``campaign_results``."""
 
@@ -40,7 +41,6 @@ from clinic_desktop.services.insight.segments import segment_patient_ids
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.insight import Campaign, CampaignMember, SavedSegment
 from clinic_desktop.storage.models.loyalty import CouponType
-from clinic_desktop.storage.models.messaging import OutboxMessage
 from clinic_desktop.storage.models.patient import Patient
 
 ACTIONS = ("task", "message", "coupon", "export")
@@ -214,11 +214,13 @@ def _tasks(ctx: Context, session: Session, campaign: Campaign, action: TaskActio
 
 def _messages(ctx: Context, session: Session, campaign: Campaign, action: MessageAction,
               members: dict[int, CampaignMember]) -> tuple[int, list[Skipped]]:
-    from clinic_desktop.rules.message_templates import render
+    from clinic_desktop.services.auto_messages import CAMPAIGN, Route, queue_auto
+    from clinic_desktop.services.auto_settings import auto_settings_in
     from clinic_desktop.services.messages import _template, _values, ensure_default_templates
 
     ensure_default_templates(session)
-    template = _template(session, action.template_key)
+    _template(session, action.template_key)  # a template gone refuses the whole campaign
+    settings = auto_settings_in(session)
     ids = sorted(members)
     consents = consents_in(session, ids)
     made, skipped = 0, []
@@ -238,19 +240,20 @@ def _messages(ctx: Context, session: Session, campaign: Campaign, action: Messag
                 "sms": _("没有手机号"), "email": _("没有邮箱地址")}.get(
                     action.channel, _("没有手机号或微信"))))
             continue
-        key = f"{action.template_key}:campaign{campaign.id}-p{pid}:{action.channel}"
-        if session.execute(select(OutboxMessage.id).where(
-                OutboxMessage.dedupe_key == key)).first() is not None:
-            continue
         values = _values(session, patient, None, None)
-        message = OutboxMessage(  # the key and values let an SMS provider send its template
-            patient_id=pid, channel=action.channel, recipient=to, subject=template.name,
-            body=render(template.body, values), dedupe_key=key,
-            template_key=action.template_key, params_json=json.dumps(values, ensure_ascii=False),
-            created_at=ctx.now(), created_by=ctx.actor.staff_id)
-        session.add(message)
-        session.flush()
-        members[pid].outbox_id = message.id
+        # The automatic messages' rules, kept in one place: held past the quiet hours, one
+        # marketing message a patient a day, and an empty placeholder fails it, named.
+        done = queue_auto(
+            ctx, session, patient=patient, kind=CAMPAIGN, template_key=action.template_key,
+            values=values, route=Route(action.channel, to, values["称呼"], via_guardian=False),
+            key=f"{action.template_key}:campaign{campaign.id}-p{pid}:{action.channel}",
+            not_before=ctx.now(), expires_at=None, settings=settings,
+            created_by=ctx.actor.staff_id)
+        if done.message is not None:  # a failed one too: the member's row shows why
+            members[pid].outbox_id = done.message.id
+        if not done.queued:
+            skipped.append(Skipped(pid, patient.name, done.reason or ""))
+            continue
         made += 1
     return made, skipped
 
