@@ -20,7 +20,7 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, and_, func, select, true, type_coerce, update
+from sqlalchemy import ColumnElement, String, and_, func, or_, select, true, type_coerce, update
 from sqlalchemy.orm import Session
 
 from clinic_desktop.context import Context
@@ -44,12 +44,16 @@ from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.storage.models.care import CarePlanRecord, CareTask
 from clinic_desktop.storage.models.clinical import ProcedureType, Treatment, Visit
 from clinic_desktop.storage.models.engagement import ContactLog, Feedback
+from clinic_desktop.storage.models.patient import Patient
+from clinic_desktop.storage.models.schedule import Appointment
 from clinic_desktop.storage.rows import frozen, utc_instant
 from clinic_desktop.storage.transactions import read_connection
 
 OPEN = ("pending", "due")
 OUTCOMES = ("reached_fine", "reached_problem", "not_reached", "booked", "declined",
             "wrong_number")
+# The outcomes of a call that spoke to the patient: only they can give a satisfaction score.
+REACHED = ("reached_fine", "reached_problem", "booked", "declined")
 DEFAULT_RETRY_HOURS = 4
 DEFAULT_MAX_ATTEMPTS = 3
 
@@ -381,9 +385,9 @@ def reminder_times(start: datetime, zone: ZoneInfo, *, evening_at: time,
 
 
 def on_appointment_changed(ctx: Context, session: Session, event: AppointmentChanged) -> None:
-    """Reminders follow the booking; a booking in a recall's window satisfies the recall.
-    A booking whose reminders go as automatic messages (``auto_messages``, which hears the
-    event first) gets no reminder call tasks."""
+    """Reminders follow the booking; a booking keeps the recalls in its window and the
+    win-back call (``_follow_bookings``). A booking whose reminders go as automatic messages
+    (``auto_messages``, which hears the event first) gets no reminder call tasks."""
     from clinic_desktop.services.auto_messages import reminders_automatic
 
     now = ctx.now()
@@ -408,15 +412,73 @@ def on_appointment_changed(ctx: Context, session: Session, event: AppointmentCha
             due_at=wanted[key], source="appointment", source_id=event.appointment_id,
             dedupe_key=key, assigned_role="receptionist", priority=2, window_days=0,
             created_at=now))
-    if event.status in ("booked", "confirmed", "completed"):
-        for task in session.execute(select(CareTask).where(
-                CareTask.patient_id == event.patient_id, CareTask.kind == "recall",
-                CareTask.status.in_(OPEN))).scalars():
-            if abs(event.start - task.due_at) <= timedelta(days=task.window_days):
-                task.status, task.closed_at = "satisfied", now
-                when = f"{event.start.astimezone(zone):%m-%d %H:%M}"
-                task.closed_reason = _("已预约 {when}", when=when)
+    _follow_bookings(session, event, now, zone)
     session.flush()
+
+
+# The bookings that keep a recall or a win-back call: the patient is coming, or came. A
+# cancelled or missed one keeps nothing.
+KEEPING = ("booked", "confirmed", "arrived", "in_treatment", "completed")
+# What a booking keeps: a recall (复诊/复查), and the dormant scan's win-back call, which the
+# scan itself never raises for a patient with a booking ahead. A campaign's call is not:
+# it may be for a whole family.
+_KEPT_BY_BOOKING = or_(CareTask.kind == "recall",
+                       and_(CareTask.kind == "reactivation", CareTask.source == "dormant"))
+
+
+def _keeps(task: CareTask, start: datetime) -> bool:
+    """Whether a booking at ``start`` keeps the task: a recall, within its window; a
+    win-back call, any booking from the day the call was raised on."""
+    if task.kind == "recall":
+        return abs(start - task.due_at) <= timedelta(days=task.window_days)
+    return start >= task.created_at
+
+
+def _follow_bookings(session: Session, event: AppointmentChanged, now: datetime,
+                     zone: ZoneInfo) -> None:
+    """Satisfied while a live booking of the patient keeps it, open again when none does.
+
+    The task does not record which booking closed it: it is worked out again from the
+    patient's bookings. So a booking cancelled, missed or moved away gives its tasks back
+    to the list (with their own due dates), unless another booking still keeps them. Only
+    the tasks closed since this booking was made can have been closed by it: a recall an
+    import closed by a visit of its file, or one a booking kept long ago, stays closed."""
+    booking = session.get(Appointment, event.appointment_id)
+    made = booking.created_at if booking is not None else now
+    tasks = session.execute(select(CareTask).where(
+        CareTask.patient_id == event.patient_id, _KEPT_BY_BOOKING,
+        or_(CareTask.status.in_(OPEN),
+            and_(CareTask.status == "satisfied", CareTask.closed_at >= made)))).scalars().all()
+    if not tasks:
+        return
+    starts = session.execute(select(Appointment.start).where(
+        Appointment.patient_id == event.patient_id, Appointment.status.in_(KEEPING))
+        .order_by(Appointment.start)).scalars().all()
+    patient = session.get(Patient, event.patient_id)
+    archived = patient is not None and patient.archived
+    for task in tasks:
+        keeper = next((start for start in starts if _keeps(task, start)), None)
+        if keeper is not None:
+            reason = _("已预约 {when}", when=f"{keeper.astimezone(zone):%m-%d %H:%M}")
+            if task.status != "satisfied":
+                task.status, task.closed_at = "satisfied", now
+            if task.closed_reason != reason:  # another booking keeps it now
+                task.closed_reason = reason
+        elif task.status == "satisfied" and not archived:
+            due = task.due_at <= now
+            task.status, task.raised_at = ("due", now) if due else ("pending", None)
+            task.closed_at = task.closed_reason = None
+
+
+def close_tasks_of_archived(session: Session, patient_id: int, *, now: datetime) -> None:
+    """An archived patient leaves the callback list: their open tasks close (inside
+    ``patients.set_archived``'s transaction, which checked its permission). Restoring the
+    patient does not reopen them: by then the calls are out of date; new ones come from new
+    visits and scans."""
+    session.execute(update(CareTask).where(
+        CareTask.patient_id == patient_id, CareTask.status.in_(OPEN)).values(
+        status="cancelled", closed_at=now, closed_reason=_("患者已归档"),
+        version=CareTask.version + 1))
 
 
 # -- raising and working the list ----------------------------------------------------------
@@ -491,6 +553,9 @@ def record_outcome(
         raise UserError(_("通话结果无效。"), field="outcome")
     if satisfaction is not None and not 1 <= satisfaction <= 5:
         raise UserError(_("满意度应为 1 到 5 分。"), field="satisfaction")
+    if satisfaction is not None and outcome not in REACHED:
+        # The score feeds the dashboard's satisfaction: nobody was asked.
+        raise UserError(_("未与患者通话，不能记录满意度。"), field="satisfaction")
     now = ctx.now()
     with ctx.transaction(write=True) as session:
         task = session.get(CareTask, task_id)
@@ -571,9 +636,7 @@ def callback_list(ctx: Context, *, as_of: date, whole_day: bool = False) -> list
 
 
 def _callback_items(ctx: Context, as_of: date, whole_day: bool) -> list[CallbackItem]:
-    from sqlalchemy import or_
-
-    from clinic_desktop.storage.models.patient import MedicalProfile, Patient
+    from clinic_desktop.storage.models.patient import MedicalProfile
     from clinic_desktop.storage.models.staff import Staff
 
     with ctx.transaction() as session:

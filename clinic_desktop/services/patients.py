@@ -28,6 +28,7 @@ from clinic_desktop.rules.masking import is_masked_of
 from clinic_desktop.rules.phone import normalize_mobile
 from clinic_desktop.rules.pinyin import search_keys
 from clinic_desktop.rules.text import hidden_character, normalize_person_name, normalize_text
+from clinic_desktop.services.care import close_tasks_of_archived
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.storage.counters import PATIENT_CODE, allocate, patient_code
 from clinic_desktop.storage.models.patient import Patient
@@ -493,6 +494,8 @@ def set_archived(ctx: Context, patient_id: int, *, archived: bool) -> PatientRec
     ctx.require(Permission.PATIENT_ARCHIVE)
     with ctx.transaction(write=True) as session:
         patient = get_patient(session, patient_id)
+        if archived and not patient.archived:
+            close_tasks_of_archived(session, patient.id, now=ctx.now())
         patient.archived = archived
         patient.updated_at, patient.updated_by = ctx.now(), ctx.actor.staff_id
         session.flush()

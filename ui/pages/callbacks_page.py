@@ -413,7 +413,10 @@ class CallbacksPage(QWidget):
         self._record(item, outcome)
 
     def _record(self, item: CallbackItem, outcome: str, *, after_booking: bool = False) -> None:
-        note, score = self.note.text(), self.satisfaction.currentData()
+        # Stars picked before a call that reached nobody are not a score (the service
+        # refuses one); they are cleared with the note once the call is recorded.
+        note = self.note.text()
+        score = self.satisfaction.currentData() if outcome in care.REACHED else None
         row, following = self._after()
 
         def write(ctx: Context) -> care.CareTaskInfo:

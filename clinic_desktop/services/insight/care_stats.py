@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission
 from clinic_desktop.rules.periods import Period
+from clinic_desktop.services.care import REACHED
 from clinic_desktop.services.insight.common import bounds_of, checked, rate
 from clinic_desktop.services.message_stats import MessageEffect, effect_in
 from clinic_desktop.storage.models.care import CareTask
@@ -21,7 +22,6 @@ from clinic_desktop.storage.models.engagement import Feedback
 CALL_KINDS = ("followup_call", "recall", "birthday", "reactivation", "problem")
 # A call closed the task: done (reached or not) or given up after the last attempt.
 CLOSED_BY_CALL = ("done", "unreachable")
-REACHED = ("reached_fine", "reached_problem", "booked", "declined")
 OPEN_COMPLAINT = ("open", "handling")
 
 
