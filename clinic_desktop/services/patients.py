@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
@@ -192,9 +193,22 @@ def refuse_hidden_characters(text: str, *, field: str, label: str) -> None:
                           code=found), field=field)
 
 
-def clean_input(data: PatientInput, *, today: date,
-                allowed_sources: list[str]) -> tuple[PatientInput, list[str]]:
-    """Normalise what was typed; a UserError names the first bad field, warnings the rest."""
+# A second or emergency number may be a landline with its area code and extension
+# (0571-8888 6666 转 12), a mobile or an overseas number: digits and the marks around them.
+_PHONE_LIKE = re.compile(r"(?:[\d\s+\-()（）#/.,，]|转|分机|ext\.?)+", re.IGNORECASE)
+
+
+def _refuse_not_a_phone(value: str, field_name: str) -> None:
+    if value and (not _PHONE_LIKE.fullmatch(value) or sum(c.isdigit() for c in value) < 7):
+        raise UserError(_("{field}“{value}”不是电话号码（至少 7 位数字，可带区号、分机）。",
+                          field=_field_name(field_name), value=value), field=field_name)
+
+
+def clean_input(data: PatientInput, *, today: date, allowed_sources: list[str],
+                stored: Patient | None = None) -> tuple[PatientInput, list[str]]:
+    """Normalise what was typed; a UserError names the first bad field, warnings the rest.
+    A second or emergency number kept as ``stored`` has it is not checked again (an old
+    import's text there does not hold up a form saved for something else)."""
     warnings: list[str] = []
     _refuse_hidden_characters(data)
     name = normalize_person_name(data.name)
@@ -231,6 +245,10 @@ def clean_input(data: PatientInput, *, today: date,
         if len(normalize_text(getattr(data, field_name))) > limit:
             raise UserError(_("{field}太长（最多 {n} 个字符）。", field=_field_name(field_name),
                               n=limit), field=field_name)
+    for field_name in ("phone2", "emergency_phone"):
+        typed = normalize_text(getattr(data, field_name))
+        if stored is None or typed != normalize_text(getattr(stored, field_name)):
+            _refuse_not_a_phone(typed, field_name)
     cleaned = replace(
         data, name=name, sex=sex, birth_date=birth, mobile=mobile, phone2=phone2,
         wechat=normalize_text(data.wechat), email=email, id_number=id_number,
@@ -281,8 +299,9 @@ def find_possible_duplicates(ctx: Context, data: PatientInput, *,
                              exclude_id: int | None = None) -> list[DuplicateMatch]:
     ctx.require(Permission.PATIENT_VIEW)
     with ctx.transaction() as session:
+        stored = session.get(Patient, exclude_id) if exclude_id is not None else None
         cleaned, _warnings = clean_input(data, today=_today(ctx, session),
-                                         allowed_sources=sources(session))
+                                         allowed_sources=sources(session), stored=stored)
         return duplicates_in(session, cleaned, exclude_id=exclude_id, phone=phone_for(ctx))
 
 
@@ -473,7 +492,7 @@ def update_patient_in(ctx: Context, session: Session, patient_id: int, data: Pat
         raise concurrent_edit_error(ctx, session, patient)
     data = _contacts_to_store(data, patient)
     cleaned, warnings = clean_input(data, today=_today(ctx, session),
-                                    allowed_sources=sources(session))
+                                    allowed_sources=sources(session), stored=patient)
     cleaned = replace(cleaned, notes=_note_to_store(ctx, cleaned.notes, patient.notes))
     if cleaned.referred_by_id != patient.referred_by_id:
         # Only a changed link is checked: a form saved for a new phone number is not held up

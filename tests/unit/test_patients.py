@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -15,9 +16,11 @@ from clinic_desktop.services.patients import (
     PatientInput,
     create_patient,
     find_possible_duplicates,
+    load_patient,
     set_archived,
     update_patient,
 )
+from clinic_desktop.storage.models.patient import Patient
 
 ID_BODY = "11010519900307123"
 ID_NUMBER = ID_BODY + check_char(ID_BODY)
@@ -122,3 +125,37 @@ def test_archived_patients_are_hidden_unless_asked(
     set_archived(admin_ctx, people["李明"], archived=True)
     assert search_patients(admin_ctx, "李明") == []
     assert [h.name for h in search_patients(admin_ctx, "李明", include_archived=True)] == ["李明"]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("phone2", "abc"), ("phone2", "12345"), ("emergency_phone", "母亲"),
+    ("emergency_phone", "138-0013-800x")])
+def test_a_second_or_emergency_number_that_is_no_phone_is_refused(
+        admin_ctx: Context, field: str, value: str) -> None:
+    with pytest.raises(UserError) as refused:
+        create_patient(admin_ctx, replace(PatientInput(name="赵六"), **{field: value}))
+    assert refused.value.field == field and value in str(refused.value)
+
+
+@pytest.mark.parametrize("value", [
+    "0571-8888 6666", "0571-88886666 转 12", "(010) 8888-6666 ext. 3", "+852 9123 4567",
+    "１３８００１３８０００"])
+def test_landlines_extensions_and_overseas_numbers_are_phones(
+        admin_ctx: Context, value: str) -> None:
+    created = create_patient(admin_ctx, PatientInput(name="赵六", phone2=value,
+                                                     emergency_phone=value))
+    assert created.patient.phone2
+
+
+def test_an_old_text_in_a_number_field_does_not_hold_up_another_edit(
+        admin_ctx: Context) -> None:
+    pid = create_patient(admin_ctx, PatientInput(name="赵六")).patient.id
+    with admin_ctx.transaction(write=True) as session:  # as an early import wrote it
+        session.get(Patient, pid).emergency_phone = "同上"  # type: ignore[union-attr]
+    record = load_patient(admin_ctx, pid)
+    update_patient(admin_ctx, pid, replace(record.as_input(), address="杭州市西湖区"),
+                   version=record.version)
+    with pytest.raises(UserError):
+        update_patient(admin_ctx, pid, replace(load_patient(admin_ctx, pid).as_input(),
+                                               emergency_phone="同下"),
+                       version=load_patient(admin_ctx, pid).version)
