@@ -444,27 +444,27 @@
 <context>
     <name>AdjustPointsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="264"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="298"/>
         <source>调整积分</source>
         <translation>Adjust points</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="269"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="303"/>
         <source>例如：补录纸质会员卡积分</source>
         <translation>e.g. points from the old paper card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="270"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="304"/>
         <source>积分（负数为扣减）</source>
         <translation>Points (negative takes away)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="271"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="305"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="273"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="307"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1484,7 +1484,7 @@
         <location filename="../../ui/pages/callbacks_page.py" line="71"/>
         <location filename="../../ui/pages/callbacks_page.py" line="381"/>
         <location filename="../../ui/pages/callbacks_page.py" line="402"/>
-        <location filename="../../ui/pages/callbacks_page.py" line="496"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="499"/>
         <source>回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -1697,12 +1697,12 @@
         <translation>Select an item in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="490"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="493"/>
         <source>正在导出</source>
         <translation>Exporting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="491"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="494"/>
         <source>已导出 {0} 项到 {1}</source>
         <translation>Exported {0} items to {1}</translation>
     </message>
@@ -1734,27 +1734,27 @@
         <translation>Handed {0} items over to {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="426"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="429"/>
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="462"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="465"/>
         <source>已把 {0} 项推到明天 09:00。</source>
         <translation>Moved {0} items to tomorrow 09:00.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="463"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="466"/>
         <source>已把 {0} 项推到明天 09:00；{1} 项已被他人处理。</source>
         <translation>Moved {0} items to tomorrow 09:00; {1} had been handled by someone else.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="472"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="475"/>
         <source>正在推迟</source>
         <translation>Postponing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/callbacks_page.py" line="482"/>
+        <location filename="../../ui/pages/callbacks_page.py" line="485"/>
         <source>导出回访清单</source>
         <translation>Export callback list</translation>
     </message>
@@ -3920,32 +3920,32 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>IssueCouponDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="196"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="230"/>
         <source>发放优惠券</source>
         <translation>Issue a coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="201"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="235"/>
         <source>{0}（{1} 天内有效）</source>
         <translation>{0} (valid {1} days)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="204"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="238"/>
         <source>还没有优惠券类型：请在“会员与营销”中添加。</source>
         <translation>No coupon types yet: add them under Loyalty.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="205"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="239"/>
         <source>优惠券</source>
         <translation>Coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="207"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="241"/>
         <source>发放</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="211"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="245"/>
         <source>请选择优惠券类型。</source>
         <translation>Choose a coupon type.</translation>
     </message>
@@ -5108,282 +5108,292 @@ Add to stored value: what is owed is settled and the rest tops up the stored-val
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="80"/>
-        <location filename="../../ui/widgets/member_tab.py" line="268"/>
+        <location filename="../../ui/widgets/member_tab.py" line="47"/>
+        <source>已退</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/member_tab.py" line="81"/>
+        <location filename="../../ui/widgets/member_tab.py" line="272"/>
         <source>充值</source>
         <translation>Top up</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="80"/>
+        <location filename="../../ui/widgets/member_tab.py" line="81"/>
         <source>购买套餐</source>
         <translation>Sell package</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="81"/>
+        <location filename="../../ui/widgets/member_tab.py" line="82"/>
         <source>兑换礼品</source>
         <translation>Gift</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="81"/>
+        <location filename="../../ui/widgets/member_tab.py" line="82"/>
         <source>发券</source>
         <translation>Coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="82"/>
+        <location filename="../../ui/widgets/member_tab.py" line="83"/>
         <source>调整积分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="82"/>
+        <location filename="../../ui/widgets/member_tab.py" line="83"/>
         <source>调整等级</source>
         <translation>Tier</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="83"/>
+        <location filename="../../ui/widgets/member_tab.py" line="84"/>
         <source>退储值</source>
         <translation>Pay back</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="83"/>
+        <location filename="../../ui/widgets/member_tab.py" line="84"/>
         <source>家庭共享</source>
         <translation>Share card</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="101"/>
-        <location filename="../../ui/widgets/member_tab.py" line="111"/>
-        <location filename="../../ui/widgets/member_tab.py" line="141"/>
+        <location filename="../../ui/widgets/member_tab.py" line="102"/>
+        <location filename="../../ui/widgets/member_tab.py" line="112"/>
+        <location filename="../../ui/widgets/member_tab.py" line="142"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="102"/>
-        <location filename="../../ui/widgets/member_tab.py" line="112"/>
+        <location filename="../../ui/widgets/member_tab.py" line="103"/>
+        <location filename="../../ui/widgets/member_tab.py" line="113"/>
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="103"/>
+        <location filename="../../ui/widgets/member_tab.py" line="104"/>
         <source>积分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="106"/>
+        <location filename="../../ui/widgets/member_tab.py" line="107"/>
         <source>到期</source>
         <translation>Expires</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="108"/>
-        <location filename="../../ui/widgets/member_tab.py" line="117"/>
-        <location filename="../../ui/widgets/member_tab.py" line="146"/>
+        <location filename="../../ui/widgets/member_tab.py" line="109"/>
+        <location filename="../../ui/widgets/member_tab.py" line="118"/>
+        <location filename="../../ui/widgets/member_tab.py" line="147"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="113"/>
+        <location filename="../../ui/widgets/member_tab.py" line="114"/>
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="113"/>
+        <location filename="../../ui/widgets/member_tab.py" line="114"/>
         <source>本金</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="114"/>
+        <location filename="../../ui/widgets/member_tab.py" line="115"/>
         <source>赠送金</source>
         <translation>Bonus</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="115"/>
+        <location filename="../../ui/widgets/member_tab.py" line="116"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="120"/>
+        <location filename="../../ui/widgets/member_tab.py" line="121"/>
         <source>套餐</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="121"/>
+        <location filename="../../ui/widgets/member_tab.py" line="122"/>
         <source>剩余/总次数</source>
         <translation>Left / uses</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="123"/>
-        <location filename="../../ui/widgets/member_tab.py" line="134"/>
+        <location filename="../../ui/widgets/member_tab.py" line="124"/>
+        <location filename="../../ui/widgets/member_tab.py" line="135"/>
         <source>有效期至</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="125"/>
+        <location filename="../../ui/widgets/member_tab.py" line="126"/>
         <source>价格</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="127"/>
-        <location filename="../../ui/widgets/member_tab.py" line="136"/>
+        <location filename="../../ui/widgets/member_tab.py" line="128"/>
+        <location filename="../../ui/widgets/member_tab.py" line="137"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="132"/>
-        <location filename="../../ui/widgets/member_tab.py" line="163"/>
+        <location filename="../../ui/widgets/member_tab.py" line="133"/>
+        <location filename="../../ui/widgets/member_tab.py" line="164"/>
         <source>优惠券</source>
         <translation>Coupons</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="133"/>
+        <location filename="../../ui/widgets/member_tab.py" line="134"/>
         <source>券码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="138"/>
+        <location filename="../../ui/widgets/member_tab.py" line="139"/>
         <source>发放</source>
         <translation>Issued</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="142"/>
+        <location filename="../../ui/widgets/member_tab.py" line="143"/>
         <source>等级</source>
         <translation>Tier</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="142"/>
-        <location filename="../../ui/widgets/member_tab.py" line="239"/>
+        <location filename="../../ui/widgets/member_tab.py" line="143"/>
+        <location filename="../../ui/widgets/member_tab.py" line="243"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="143"/>
+        <location filename="../../ui/widgets/member_tab.py" line="144"/>
         <source>原因</source>
         <translation>Cause</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="144"/>
+        <location filename="../../ui/widgets/member_tab.py" line="145"/>
         <source>保留至</source>
         <translation>Held until</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="149"/>
+        <location filename="../../ui/widgets/member_tab.py" line="150"/>
         <source>被介绍人</source>
         <translation>Referred patient</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="150"/>
+        <location filename="../../ui/widgets/member_tab.py" line="151"/>
         <source>病历号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="151"/>
+        <location filename="../../ui/widgets/member_tab.py" line="152"/>
         <source>奖励</source>
         <translation>Reward</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="152"/>
+        <location filename="../../ui/widgets/member_tab.py" line="153"/>
         <source>奖励时间</source>
         <translation>Rewarded</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="162"/>
+        <location filename="../../ui/widgets/member_tab.py" line="163"/>
         <source>积分明细</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="162"/>
+        <location filename="../../ui/widgets/member_tab.py" line="163"/>
         <source>储值明细</source>
         <translation>Stored value</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="163"/>
+        <location filename="../../ui/widgets/member_tab.py" line="164"/>
         <source>套餐卡</source>
         <translation>Packages</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="164"/>
+        <location filename="../../ui/widgets/member_tab.py" line="165"/>
         <source>等级记录</source>
         <translation>Tier history</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="164"/>
+        <location filename="../../ui/widgets/member_tab.py" line="165"/>
         <source>转介绍</source>
         <translation>Referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="188"/>
+        <location filename="../../ui/widgets/member_tab.py" line="192"/>
         <source>介绍人：</source>
         <translation>Referred by:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="258"/>
+        <location filename="../../ui/widgets/member_tab.py" line="262"/>
         <source>非会员</source>
         <translation>Not a member</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="260"/>
+        <location filename="../../ui/widgets/member_tab.py" line="264"/>
         <source>自 {0:%Y-%m-%d} 起</source>
         <translation>since {0:%Y-%m-%d}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="262"/>
+        <location filename="../../ui/widgets/member_tab.py" line="266"/>
         <source>手动设定，保留至 {0:%Y-%m-%d}</source>
         <translation>set by hand, held until {0:%Y-%m-%d}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="263"/>
+        <location filename="../../ui/widgets/member_tab.py" line="267"/>
         <source>手动设定</source>
         <translation>set by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="264"/>
+        <location filename="../../ui/widgets/member_tab.py" line="268"/>
         <source>近 {0} 个月消费 {1}，充值 {2}</source>
         <translation>last {0} months: spent {1}, topped up {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="267"/>
+        <location filename="../../ui/widgets/member_tab.py" line="271"/>
         <source>再{0} {1} 可升为{2}</source>
         <translation>{0} {1} more to reach {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="268"/>
+        <location filename="../../ui/widgets/member_tab.py" line="272"/>
         <source>消费</source>
         <translation>spend</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="274"/>
+        <location filename="../../ui/widgets/member_tab.py" line="278"/>
         <source>积分 {0:,}（可用 {1:,}）</source>
         <translation>Points {0:,} ({1:,} usable)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="276"/>
+        <location filename="../../ui/widgets/member_tab.py" line="280"/>
         <source>{0:,} 积分将于 {1:%Y-%m-%d} 前过期</source>
         <translation>{0:,} points expire by {1:%Y-%m-%d}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="278"/>
+        <location filename="../../ui/widgets/member_tab.py" line="282"/>
         <source>储值 {0}（本金 {1}，赠送 {2}）</source>
         <translation>Stored value {0} (principal {1}, bonus {2})</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="282"/>
+        <location filename="../../ui/widgets/member_tab.py" line="286"/>
         <source>，使用{0}的储值卡</source>
         <translation>, spends {0}&apos;s card</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="284"/>
+        <location filename="../../ui/widgets/member_tab.py" line="288"/>
         <source>，{0} 位家人共用</source>
         <translation>, shared by {0} relatives</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="288"/>
+        <location filename="../../ui/widgets/member_tab.py" line="292"/>
         <source>套餐 {0} 张</source>
         <translation>{0} packages</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="291"/>
+        <location filename="../../ui/widgets/member_tab.py" line="295"/>
         <source>优惠券 {0} 张</source>
         <translation>{0} coupons</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/member_tab.py" line="327"/>
+        <location filename="../../ui/widgets/member_tab.py" line="331"/>
+        <source>退剩余次数…</source>
+        <translation>Refund the uses left…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/member_tab.py" line="342"/>
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
@@ -7469,42 +7479,42 @@ Open the existing record? Choose No to check, then tick &quot;create anyway&quot
 <context>
     <name>RedeemGiftDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="237"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="271"/>
         <source>积分兑换礼品</source>
         <translation>Exchange points for a gift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="241"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="275"/>
         <source>{0}（{1:,} 积分）</source>
         <translation>{0} ({1:,} points)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="245"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="279"/>
         <source>积分不足</source>
         <translation>Not enough points</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="246"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="280"/>
         <source>可用积分 {0:,}</source>
         <translation>{0:,} points usable</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="248"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="282"/>
         <source>诊所还没有礼品清单：请经理在“会员与营销 → 积分与规则”中添加。</source>
         <translation>The clinic has no gift list yet: a manager adds it under Loyalty → Points &amp; rules.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="250"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="284"/>
         <source>礼品</source>
         <translation>Gift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="252"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="286"/>
         <source>兑换</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="256"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="290"/>
         <source>请选择礼品。</source>
         <translation>Choose a gift.</translation>
     </message>
@@ -7623,6 +7633,55 @@ Open the existing record? Choose No to check, then tick &quot;create anyway&quot
         <location filename="../../ui/widgets/referrer_picker.py" line="173"/>
         <source>转介绍：搜索介绍人的姓名、拼音或手机号</source>
         <translation>Referral: find the referrer by name, pinyin or phone</translation>
+    </message>
+</context>
+<context>
+    <name>RefundPackageDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="199"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="217"/>
+        <source>退套餐</source>
+        <translation>Refund package</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="206"/>
+        <source>不退钱，留在账上（抵欠费或作预存）</source>
+        <translation>No money back: keep it on the account (less owed, or credit)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="207"/>
+        <source>例如：患者搬家</source>
+        <translation>e.g. the patient moved away</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="208"/>
+        <source>{0}：剩余 {1} / {2} 次，售价 {3}。</source>
+        <translation>{0}: {1} of {2} uses left, sold for {3}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="210"/>
+        <source>最多可退 {0}（剩余次数按比例），少退即扣手续费。</source>
+        <translation>Up to {0} back (the uses left's share); less keeps a fee.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="212"/>
+        <source>退款金额（元）</source>
+        <translation>Amount (¥)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="213"/>
+        <source>退款方式</source>
+        <translation>Paid back by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="214"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="220"/>
+        <source>退款金额</source>
+        <translation>Amount</translation>
     </message>
 </context>
 <context>
@@ -8114,27 +8173,27 @@ It holds {1} patients, last visit {2}. Anything entered since is not in it (the 
 <context>
     <name>ReverseCheckoutDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="321"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="355"/>
         <source>冲正收款</source>
         <translation>Reverse a payment</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="323"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="357"/>
         <source>例如：收错金额，重新收款</source>
         <translation>e.g. wrong amount, taking it again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="325"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="359"/>
         <source>冲正会写入相反的账目、退回积分和优惠券；原记录保留。</source>
         <translation>A reversal writes opposite entries and gives points and coupons back; the original stays.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="327"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="361"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="329"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="363"/>
         <source>冲正</source>
         <translation>Reverse</translation>
     </message>
@@ -9482,42 +9541,42 @@ Skipped: {0}</translation>
 <context>
     <name>TierOverrideDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="285"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="319"/>
         <source>调整会员等级</source>
         <translation>Set the tier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="288"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="322"/>
         <source>无等级</source>
         <translation>No tier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="293"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="327"/>
         <source>保留到</source>
         <translation>Hold until</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="300"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="334"/>
         <source>例如：老客户，院长特批</source>
         <translation>e.g. long-standing patient, approved by the director</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="301"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="335"/>
         <source>等级</source>
         <translation>Tier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="303"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="337"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="304"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="338"/>
         <source>不勾选“保留到”时，夜间任务按消费情况照常升降级。</source>
         <translation>Without “Hold until” the nightly job moves the tier by spend as usual.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="306"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="340"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -10004,22 +10063,22 @@ Skipped: {0}</translation>
 <context>
     <name>VoidCouponDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="219"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="253"/>
         <source>作废优惠券</source>
         <translation>Void a coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="221"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="255"/>
         <source>例如：发错了</source>
         <translation>e.g. issued by mistake</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="223"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="257"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="225"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="259"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>
