@@ -226,3 +226,16 @@ def test_an_unpaid_package_is_closed_against_what_is_owed(c: Loyal) -> None:
     assert billing.get_balance(c.ctx, c.patient).owed == D(2400)  # nothing written
     packages.refund_package(c.ctx, card.id, method=None, reason="没付款，不要了")
     assert billing.get_balance(c.ctx, c.patient).owed == D(0)
+
+
+def test_a_line_a_package_covers_leaves_the_others_their_discount(c: Loyal) -> None:
+    tiers.override_tier(c.ctx, c.patient, tier_id=c.tiers["金卡"], reason="老会员")
+    packages.sell_package(c.ctx, c.patient, package_type_id=c.package)
+    _pay(c, None, ("cash", "2400"))
+    visit = _visit(c, ("超声洁牙", "300"), ("树脂补牙", "60"))  # the cleaning on the card
+    code = coupons.issue_coupon(c.ctx, c.patient, coupon_type_id=c.coupon_type).code
+    with pytest.raises(UserError, match="满 ¥300"):  # the coupon sees the 60 left only
+        payments.quote_payment(c.ctx, PaymentRequest(c.patient, visit_id=visit,
+                                                     coupon_codes=(code,)))
+    quote = payments.quote_payment(c.ctx, PaymentRequest(c.patient, visit_id=visit))
+    assert quote.tier_discount == D(6)

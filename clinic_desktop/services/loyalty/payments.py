@@ -198,12 +198,14 @@ def _tier_discount_given(session: Session, visit_id: int) -> bool:
 
 
 def _open_on_visit(session: Session, visit_id: int, lines: list[ChargeLine]) -> Decimal:
-    """The visit's lines less what was paid or discounted on it already."""
+    """The visit's lines less what was paid or discounted on it already (a package card's
+    discount is not: the lines it covers are left out of ``lines`` already)."""
     fen = type_coerce(LedgerEntry.amount, Integer)  # summed in fen, as the balance is
     settled = session.execute(select(func.coalesce(func.sum(case(
         (LedgerEntry.kind.in_(("payment", "discount")), fen),
         (LedgerEntry.kind == "refund", -fen), else_=0)), 0)).where(
-        LedgerEntry.visit_id == visit_id)).scalar_one()
+        LedgerEntry.visit_id == visit_id,
+        func.coalesce(LedgerEntry.source, "") != "package")).scalar_one()
     return max(sum((line.amount for line in lines), ZERO) - Decimal(settled) / 100, ZERO)
 
 
