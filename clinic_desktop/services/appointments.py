@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -38,6 +38,7 @@ from clinic_desktop.services.patients import (
     create_patient_in,
     set_referrer_in,
 )
+from clinic_desktop.storage.models.patient import Patient
 from clinic_desktop.storage.models.schedule import (
     Appointment,
     AppointmentEvent,
@@ -53,6 +54,9 @@ LEGACY_CHANNELS = {"电话": "phone", "微信": "wechat", "现场": "walk_in", "
                    "美团/大众点评": "meituan", "转介绍": "referral", "其他": "other"}
 # Bookings never run longer than this; it bounds the overlap query (start > t - MAX).
 MAX_DURATION = timedelta(hours=12)
+# A no-show recorded by mistake (the patient was in the waiting room, the wrong block was
+# clicked) is put right by going back to one of these; the slot it freed is checked again.
+NO_SHOW_UNDONE_TO = frozenset({"booked", "confirmed", "arrived"})
 
 
 class BookingConflict(UserError):
@@ -91,8 +95,6 @@ def clinic_zone(session: Session) -> ZoneInfo:
 
 
 def _names(session: Session, bookings: list[Booking]) -> Names:
-    from clinic_desktop.storage.models.patient import Patient
-
     doctors = {b.doctor_id for b in bookings}
     chairs = {b.chair_id for b in bookings if b.chair_id is not None}
     patients = {b.patient_id for b in bookings}
@@ -212,8 +214,28 @@ def _require_active_doctor(session: Session, doctor_id: int) -> None:
         raise UserError(_("{name} 已停用，不能预约。", name=row.display_name), field="doctor")
 
 
+def _require_bookable_patient(session: Session, patient_id: int) -> None:
+    """A record merged into another or archived takes no bookings: a list or a dialog opened
+    before the merge still offers it, and a booking on it would be lost to the kept record's
+    calendar, reminders and history."""
+    row = session.execute(select(Patient.name, Patient.code, Patient.archived,
+                                 Patient.merged_into_id).where(Patient.id == patient_id)).first()
+    if row is None:
+        raise UserError(_("所选患者已不存在，请重新选择。"), field="patient")
+    if row.merged_into_id is not None:
+        kept = session.execute(select(Patient.name, Patient.code).where(
+            Patient.id == row.merged_into_id)).one()
+        raise UserError(_("患者“{name}”（{code}）的档案已合并到“{kept}”（{kept_code}），"
+                          "请为“{kept}”预约。", name=row.name, code=row.code, kept=kept.name,
+                          kept_code=kept.code), field="patient")
+    if row.archived:
+        raise UserError(_("患者“{name}”（{code}）的档案已归档，不能预约；请先在患者档案中"
+                          "取消归档。", name=row.name, code=row.code), field="patient")
+
+
 def _book_in(ctx: Context, session: Session, request: BookingRequest,
              override_reason: str | None) -> int:
+    _require_bookable_patient(session, request.patient_id)
     _require_active_doctor(session, request.doctor_id)
     candidate = Booking(None, request.doctor_id, request.chair_id, request.patient_id,
                         request.start, request.end)
@@ -292,22 +314,62 @@ def reschedule(
         publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
 
 
+def too_early(status: str, start: datetime, now: datetime, zone: ZoneInfo) -> bool:
+    """Whether ``status`` cannot be recorded yet for a booking starting at ``start``. Nobody
+    has missed a booking that has not begun. A patient may arrive hours early (a morning
+    errand, an afternoon slot), so arrival counts from the start of the booking's day in the
+    clinic; a day or more ahead, the wrong booking was clicked."""
+    if status == "no_show":
+        return now < start
+    if status == "arrived":
+        return now < datetime.combine(start.astimezone(zone).date(), time(0), zone)
+    return False
+
+
+def _check_timing(status: str, row: Appointment, now: datetime, zone: ZoneInfo) -> None:
+    if not too_early(status, row.start, now, zone):
+        return
+    when = f"{row.start.astimezone(zone):%Y-%m-%d %H:%M}"
+    if status == "no_show":
+        raise UserError(_("预约时间 {when} 还没到，不能标记为爽约。", when=when), field="status")
+    raise UserError(_("预约在 {when}，当天才能标记为已到诊。", when=when), field="status")
+
+
 def change_status(
-    ctx: Context, appointment_id: int, *, version: int, status: str, reason: str | None = None
+    ctx: Context, appointment_id: int, *, version: int, status: str, reason: str | None = None,
+    override_reason: str | None = None,
 ) -> None:
+    """Move a booking along its status flow; ``override_reason`` (加号) only when a no-show is
+    undone onto a slot that has been taken since."""
     ctx.require(Permission.APPOINTMENT_EDIT)
     with ctx.transaction(write=True) as session:
         row = _load_for_change(session, appointment_id, version)
-        check_transition(row.status, status, reason=reason)
+        undo_no_show = row.status == "no_show" and status in NO_SHOW_UNDONE_TO
+        if not undo_no_show:
+            check_transition(row.status, status, reason=reason)
+        _check_timing(status, row, ctx.now(), clinic_zone(session))
+        override = None
+        if undo_no_show:
+            # The no-show freed the slot: it blocks again only if it is still free.
+            candidate = Booking(row.id, row.doctor_id, row.chair_id, row.patient_id, row.start,
+                                row.end, status)
+            override = _check_or_override(ctx, conflicts_for(session, candidate),
+                                          override_reason)
         old = row.status
         row.status = status
         if status == "cancelled":
             row.cancel_reason = (reason or "").strip()
+        row.override_reason = override or row.override_reason
         row.updated_by, row.updated_at = ctx.actor.staff_id, ctx.now()
         session.flush()
-        _event(ctx, session, row.id, "status", from_status=old, to_status=status,
-               detail=(reason or "").strip())
-        ctx.audit(session, "appointment.status", "appointment", row.id, f"{old} -> {status}")
+        detail = (reason or "").strip()
+        if override:
+            detail = _("加号：{reason}", reason=override)
+        _event(ctx, session, row.id, "status", from_status=old, to_status=status, detail=detail)
+        ctx.audit(session, "appointment.status", "appointment", row.id, f"{old} -> {status}"
+                  + (f" override: {override}" if override else ""))
+        # The listeners treat a no-show undone like any booking in this status: its
+        # confirmation and reminders are queued again (if still ahead), as on booking.
         publish(ctx, session, AppointmentChanged(row.id, row.patient_id, row.start, row.status))
 
 

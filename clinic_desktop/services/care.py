@@ -406,6 +406,14 @@ def on_appointment_changed(ctx: Context, session: Session, event: AppointmentCha
         CareTask.status.in_(OPEN), CareTask.dedupe_key.not_in(list(wanted) or [""])).values(
         status="cancelled", closed_at=now, closed_reason=_("预约已改期或取消"),
         version=CareTask.version + 1))
+    if wanted:
+        # A reminder cancelled before under the same key (a no-show undone, a booking moved
+        # away and back) is reopened: its key is taken, so it would not be made again.
+        session.execute(update(CareTask).where(
+            CareTask.source == "appointment", CareTask.source_id == event.appointment_id,
+            CareTask.status == "cancelled", CareTask.dedupe_key.in_(list(wanted))).values(
+            status="pending", closed_at=None, closed_reason=None,
+            version=CareTask.version + 1))
     for key in sorted(set(wanted) - _existing_keys(session, list(wanted))):
         session.add(CareTask(
             patient_id=event.patient_id, kind="reminder", title=_("预约提醒"),

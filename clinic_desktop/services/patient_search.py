@@ -2,13 +2,18 @@
 
 Routing by what was typed (see TOOLCHAIN.md for the measured costs), each route on an index
 on both engines (PostgreSQL's are migration 24's):
-* letters only: pinyin initials (``zs``) or full-pinyin prefix (``zhangs``) by index range;
+* letters only: pinyin initials (``zs``) or full-pinyin prefix (``zhangs``) by index range,
+  ``lu``/``nu`` also read as the stored ``lv``/``nv`` (吕, 女: ü is typed u as often as v);
 * 3+ characters of a name, phone, ID number or code, case ignored: SQLite's FTS5 trigram
   index, PostgreSQL's pg_trgm indexes (``ILIKE``);
 * 1–2 characters of a name, not all ASCII: SQLite scans its name index with ``LIKE`` and a
   LIMIT (trigrams cannot match them); PostgreSQL looks them up among each name's one- and
   two-character pieces (``patient_search_grams``);
-* a clinic code (``P000123`` or ``123``) or a whole mobile: exact, ranked first.
+* a clinic code (``P000123`` or ``123``) or a whole mobile: exact, ranked first;
+* a transliterated name typed without its dot (``阿依古丽买买提`` for ``阿依古丽·买买提``):
+  3+ Han characters also look up the full-pinyin key (which skips the dot) and keep the names
+  that, without their dots, start with what was typed; typed with a dot, the name is also
+  looked for without it. Any dot-like character or space typed is read as the form saves it.
 
 Both engines find the same patients in the same order: each route keeps its first 2×limit
 matches in one order spelled out here (by key and id, by id, by name, birth date and id: the
@@ -27,15 +32,17 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import product
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Text, func, or_, select, text
+from sqlalchemy import ColumnElement, String, Text, func, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_desktop.context import Context
 from clinic_desktop.permissions import Permission, contacts_for, contacts_for_all
-from clinic_desktop.rules.text import normalize_text
+from clinic_desktop.rules.pinyin import search_keys
+from clinic_desktop.rules.text import normalize_text, without_han_padding
 from clinic_desktop.services.clinic import read_setting
 from clinic_desktop.services.panel import OPEN_ACTION
 from clinic_desktop.storage.models.audit import AuditEntry
@@ -49,6 +56,14 @@ RECENT_WINDOW = 20_000
 
 _CODE = re.compile(r"^[Pp]?(\d{1,9})$")
 _LETTERS = re.compile(r"^[a-z]+$")
+# The dot of a transliterated name, as the patient form saves any dot-like character typed
+# between two Han characters (``rules.text.without_han_padding``).
+_NAME_DOT = "·"
+_HAN_ONLY = re.compile("^[\u3400-\u9fff\uf900-\ufaff]{3,}$")
+# ü typed as u after l or n (``lu`` for 吕's ``lv``); at most this many of them are read both
+# ways, so a query costs at most 2**3 index ranges.
+_U_AFTER_L_N = re.compile("(?<=[ln])u")
+_MAX_U_SPOTS = 3
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,48 @@ def _prefix_ids(session: Session, column: InstrumentedAttribute[str], prefix: st
     return list(session.execute(
         select(Patient.id).where(key >= prefix, key < prefix + "\uffff")
         .order_by(key, Patient.id).limit(limit)).scalars())
+
+
+def _pinyin_ids(session: Session, spellings: list[str], limit: int, sqlite: bool) -> list[int]:
+    """Full-pinyin keys starting with any of ``spellings``, by key and id: each spelling's
+    first ``limit`` read on the index, in one statement (one round trip to a server)."""
+    if len(spellings) == 1:
+        return _prefix_ids(session, Patient.name_pinyin, spellings[0], limit, sqlite)
+    key = _bytewise(Patient.name_pinyin, sqlite)
+    ranges = [select(Patient.id.label("id"), key.label("key"))
+              .where(key >= spelling, key < spelling + "\uffff")
+              .order_by(key, Patient.id).limit(limit).subquery() for spelling in spellings]
+    found = union_all(*(select(part.c.id, part.c.key) for part in ranges)).subquery()
+    return list(session.execute(
+        select(found.c.id).order_by(found.c.key, found.c.id).limit(limit)).scalars())
+
+
+def _pinyin_spellings(letters: str) -> list[str]:
+    """``letters`` as typed, then with ``v`` (how the keys store ü) for each ``u`` after l or
+    n: ``luxiaoyan`` also as ``lvxiaoyan``. A spelling no name has costs one empty range."""
+    spots = [found.start() for found in _U_AFTER_L_N.finditer(letters)][:_MAX_U_SPOTS]
+    spellings = []
+    for vowels in product("uv", repeat=len(spots)):
+        chars = list(letters)
+        for spot, vowel in zip(spots, vowels, strict=True):
+            chars[spot] = vowel
+        spellings.append("".join(chars))
+    return spellings
+
+
+def _dotted_name_ids(session: Session, query: str, limit: int, sqlite: bool) -> list[int]:
+    """Names that start with ``query`` (Han characters) once their dots are left out: the
+    full-pinyin key skips the dot, so its index range holds them (and namesakes in sound,
+    which the name itself then rules out), by key and id."""
+    key = search_keys(query).full
+    if not key:
+        return []
+    pinyin = _bytewise(Patient.name_pinyin, sqlite)
+    undotted = func.replace(Patient.name, _NAME_DOT, "", type_=String)
+    return list(session.execute(
+        select(Patient.id).where(pinyin >= key, pinyin < key + "\uffff",
+                                 undotted.startswith(query, autoescape=True))
+        .order_by(pinyin, Patient.id).limit(limit)).scalars())
 
 
 def _contains(needle: str) -> str:
@@ -139,15 +196,20 @@ def _candidate_ids(session: Session, query: str, limit: int) -> tuple[list[int],
         exact.update(session.execute(select(Patient.id).where(Patient.code == wanted)).scalars())
     if query.isdigit() and len(query) == 11:
         exact.update(session.execute(select(Patient.id).where(Patient.mobile == query)).scalars())
-    lowered = query.lower()
+    lowered = query.lower().replace("ü", "v")
     if _LETTERS.match(lowered):
         by_key = [*_prefix_ids(session, Patient.name_initials, lowered, limit, sqlite),
-                  *_prefix_ids(session, Patient.name_pinyin, lowered, limit, sqlite)]
+                  *_pinyin_ids(session, _pinyin_spellings(lowered), limit, sqlite)]
         ids += list(dict.fromkeys(by_key))[:limit]
     if len(query) >= 3 and not (query.isdigit() and len(query) < 4):
         ids += _substring_ids(session, query, limit, sqlite)
     elif not query.isascii():
         ids += _short_name_ids(session, query, limit, sqlite)
+    undotted = query.replace(_NAME_DOT, "")
+    if undotted != query and len(undotted) >= 3:
+        ids += _substring_ids(session, undotted, limit, sqlite)  # a name saved without it
+    if _HAN_ONLY.match(query):
+        ids += _dotted_name_ids(session, query, limit, sqlite)
     return list(dict.fromkeys([*exact, *ids])), exact
 
 
@@ -190,20 +252,23 @@ def _hits(session: Session, ids: Iterable[int], *, include_archived: bool,
 
 def search_in(session: Session, query: str, *, limit: int = 50,
               include_archived: bool = False) -> list[PatientHit]:
-    query = normalize_text(query).replace(" ", "")
+    # Spaces and dots typed between Han characters are read as the patient form saves them.
+    query = without_han_padding(normalize_text(query)).replace(" ", "")
     if not query:
         return []
     ids, exact = _candidate_ids(session, query, limit * 2)
     if not ids:
         return []
     hits = list(_hits(session, ids, include_archived=include_archived).values())
+    undotted = query.replace(_NAME_DOT, "")
 
     def rank(hit: PatientHit) -> tuple[int, int, str]:
         if hit.id in exact:
             return (0, 0, hit.code)
-        if hit.name == query:
+        name = hit.name.replace(_NAME_DOT, "")
+        if name == undotted:
             return (1, len(hit.name), hit.code)
-        if hit.name.startswith(query):
+        if name.startswith(undotted):
             return (2, len(hit.name), hit.code)
         return (3, len(hit.name), hit.code)
 

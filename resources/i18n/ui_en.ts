@@ -1273,7 +1273,7 @@
     <name>CalendarPage</name>
     <message>
         <location filename="../../ui/calendar/page.py" line="89"/>
-        <location filename="../../ui/calendar/page.py" line="473"/>
+        <location filename="../../ui/calendar/page.py" line="480"/>
         <source>预约</source>
         <translation>Appointments</translation>
     </message>
@@ -1384,58 +1384,63 @@
         <translation>Cannot move there</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="367"/>
+        <location filename="../../ui/calendar/page.py" line="371"/>
         <source>标记为 {0}</source>
         <translation>Mark as {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="370"/>
+        <location filename="../../ui/calendar/page.py" line="374"/>
+        <source>撤销爽约（改回已预约）</source>
+        <translation>Undo no-show (back to booked)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calendar/page.py" line="377"/>
         <source>完成就诊并记账…</source>
         <translation>Complete visit and charge…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="372"/>
+        <location filename="../../ui/calendar/page.py" line="379"/>
         <source>改约…</source>
         <translation>Reschedule…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="373"/>
+        <location filename="../../ui/calendar/page.py" line="380"/>
         <source>加入候补（希望提前）…</source>
         <translation>Add to waitlist (wants earlier)…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="376"/>
+        <location filename="../../ui/calendar/page.py" line="383"/>
         <source>取消预约…</source>
         <translation>Cancel appointment…</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="378"/>
+        <location filename="../../ui/calendar/page.py" line="385"/>
         <source>打开患者档案</source>
         <translation>Open patient record</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="379"/>
-        <location filename="../../ui/calendar/page.py" line="421"/>
+        <location filename="../../ui/calendar/page.py" line="386"/>
+        <location filename="../../ui/calendar/page.py" line="428"/>
         <source>预约历史</source>
         <translation>Appointment history</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="381"/>
+        <location filename="../../ui/calendar/page.py" line="388"/>
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="388"/>
+        <location filename="../../ui/calendar/page.py" line="395"/>
         <source>完整号码</source>
         <translation>Full number</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="431"/>
+        <location filename="../../ui/calendar/page.py" line="438"/>
         <source>{0} {1} 至 {2} 请假，这段时间里还有 {3} 个预约。</source>
         <translation>{0} is off from {1} to {2}; {3} bookings fall in that time.</translation>
     </message>
     <message>
-        <location filename="../../ui/calendar/page.py" line="462"/>
+        <location filename="../../ui/calendar/page.py" line="469"/>
         <source>日程另存为 PDF</source>
         <translation>Save day sheet as PDF</translation>
     </message>
@@ -7661,7 +7666,7 @@ Open the existing record? Choose No to check, then tick &quot;create anyway&quot
     <message>
         <location filename="../../ui/dialogs/loyalty_actions.py" line="210"/>
         <source>最多可退 {0}（剩余次数按比例），少退即扣手续费。</source>
-        <translation>Up to {0} back (the uses left's share); less keeps a fee.</translation>
+        <translation>Up to {0} back (the uses left&apos;s share); less keeps a fee.</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/loyalty_actions.py" line="212"/>

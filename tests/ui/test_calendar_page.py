@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from clinic_desktop.changes import ChangeSet
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.permissions import Role
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import schedule
@@ -167,7 +168,9 @@ def test_drag_moves_and_the_lower_edge_resizes(
 
 def test_status_change_and_complete_visit(
     qtbot: QtBot, page: CalendarPage, services: AppServices, clinic: dict[str, int],
+    fixed_clock: FixedClock,
 ) -> None:
+    fixed_clock.set(local(9, 30))  # the booking's day: arrived is recorded on it
     book(services, clinic, "张三", "dr.wang", local(10))
     page.reload()
     for status in ("confirmed", "arrived", "in_treatment"):
@@ -191,9 +194,11 @@ def test_status_change_and_complete_visit(
 
 def test_completing_a_visit_goes_on_to_the_payment_of_that_visit(
     page: CalendarPage, services: AppServices, clinic: dict[str, int],
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fixed_clock: FixedClock,
 ) -> None:
     from ui.dialogs.payment_dialog import PaymentDialog
+
+    fixed_clock.set(local(9, 30))  # the booking's day: arrived is recorded on it
 
     book(services, clinic, "张三", "dr.wang", local(10))
     for status in ("arrived", "in_treatment"):
@@ -223,8 +228,9 @@ def test_completing_a_visit_goes_on_to_the_payment_of_that_visit(
 
 
 def test_receptionist_completes_a_visit_without_the_clinical_summary(
-    qtbot: QtBot, services: AppServices, clinic: dict[str, int],
+    qtbot: QtBot, services: AppServices, clinic: dict[str, int], fixed_clock: FixedClock,
 ) -> None:
+    fixed_clock.set(local(9, 30))  # the booking's day: arrived is recorded on it
     book(services, clinic, "张三", "dr.wang", local(10))
     for status in ("arrived", "in_treatment"):
         [view] = day_views(services)

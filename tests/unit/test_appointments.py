@@ -89,9 +89,10 @@ def test_cancelled_and_no_show_block_nothing(admin_ctx: Context,
         appts.change_status(admin_ctx, first, version=1, status="cancelled")  # no reason
     appts.change_status(admin_ctx, first, version=1, status="cancelled", reason="患者出差")
     appts.book(admin_ctx, req(clinic, "李四", "dr.wang", at(9)))
-    second = appts.book(admin_ctx, req(clinic, "张三", "dr.li", at(15), chair="chair2"))
+    # Today 09:00, an hour before the tests' clock: a no-show is recorded once it has begun.
+    second = appts.book(admin_ctx, req(clinic, "张三", "dr.li", at(9, day=24), chair="chair2"))
     appts.change_status(admin_ctx, second, version=1, status="no_show")
-    appts.book(admin_ctx, req(clinic, "李四", "dr.li", at(15), chair="chair2"))
+    appts.book(admin_ctx, req(clinic, "李四", "dr.li", at(9, day=24), chair="chair2"))
 
 
 def test_override_needs_a_reason_and_the_right_role(admin_ctx: Context,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.events import TreatmentCompleted, subscribe, unsubscribe
 from clinic_desktop.services import appointments as appts
@@ -68,8 +69,9 @@ def test_cancelling_offers_matching_waitlist_patients(
 
 
 def test_completing_writes_the_visit_and_raises_the_event_once(
-    admin_ctx: Context, clinic: dict[str, int]  # noqa: F811
+    admin_ctx: Context, clinic: dict[str, int], fixed_clock: FixedClock  # noqa: F811
 ) -> None:
+    fixed_clock.set(at(10, 45))  # the visit's day: arrived is recorded on it
     seen: list[TreatmentCompleted] = []
 
     def handler(ctx: Context, session: object, event: TreatmentCompleted) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from clinic_desktop.clock import FixedClock
 from clinic_desktop.context import Context
 from clinic_desktop.services import appointments as appts
 from clinic_desktop.services import calendar
@@ -107,7 +108,7 @@ def test_the_compact_week_counts_bookings_per_doctor_per_local_day(
 
 
 def test_the_compact_week_takes_the_first_procedure_colour_and_the_weeks_own_edges(
-    admin_ctx: Context, clinic: dict[str, int]  # noqa: F811
+    admin_ctx: Context, clinic: dict[str, int], fixed_clock: FixedClock  # noqa: F811
 ) -> None:
     """What the server's form of the count (one range over the week, each booking's day by
     ``CASE``, its colour by a subquery) must agree with SQLite's on: the first and last local
@@ -138,6 +139,7 @@ def test_the_compact_week_takes_the_first_procedure_colour_and_the_weeks_own_edg
     book(zhang, li, 29, 23, 40)  # Sunday's last minutes: the week's last day
     book(patient_li, li, 30, 0)  # next Monday's first minute: outside the week
     absent = book(patient_li, li, 29, 10)
+    fixed_clock.set(at(11, day=29))  # a no-show is recorded once the booking has begun
     appts.change_status(admin_ctx, absent, version=1, status="no_show", reason="未到")
     week = calendar.week_summary(admin_ctx, date(2026, 11, 23))
     assert [(d.doctor_id, d.day, d.count, d.colours) for d in week] == [

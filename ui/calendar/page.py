@@ -362,10 +362,17 @@ class CalendarPage(QWidget):
 
     def context_menu(self, view: AppointmentView, where: QPoint) -> None:
         menu = QMenu(self)
+        now = self.services.ctx.now()
         for status in ("confirmed", "arrived", "in_treatment", "no_show"):
-            if status in ALLOWED_TRANSITIONS.get(view.status, ()):
+            # Not offered before its time (no-show before the start, arrived before the day):
+            # the service would refuse it.
+            if status in ALLOWED_TRANSITIONS.get(view.status, ()) \
+                    and not appts.too_early(status, view.start, now, self.zone):
                 menu.addAction(self.tr("标记为 {0}").format(status_label(status)),
                                partial(self.set_status, view, status))
+        if view.status == "no_show":
+            menu.addAction(self.tr("撤销爽约（改回已预约）"),
+                           partial(self.set_status, view, "booked"))
         if "completed" in ALLOWED_TRANSITIONS.get(view.status, ()):
             menu.addAction(self.tr("完成就诊并记账…"), lambda: self.complete(view))
         if view.status in ("booked", "confirmed"):
