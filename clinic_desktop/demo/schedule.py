@@ -85,7 +85,7 @@ def seed_schedule(ctx: Context, rng: random.Random, *, days_back: int = 21,
                             continue
                         busy_patients.add((patient, day))
                         start_utc, end_utc = cursor.astimezone(UTC), end.astimezone(UTC)
-                        status = _status(rng, end_utc, now)
+                        status = _status(rng, end_utc, now, today=day == today)
                         rows.append({
                             "id": next_id, "patient_id": patient, "doctor_id": doctor.id,
                             "chair_id": chairs[d_index % len(chairs)] if chairs else None,
@@ -114,10 +114,10 @@ def seed_schedule(ctx: Context, rng: random.Random, *, days_back: int = 21,
         return len(rows)
 
 
-def _status(rng: random.Random, end: datetime, now: datetime) -> str:
+def _status(rng: random.Random, end: datetime, now: datetime, *, today: bool) -> str:
     if end < now:
         return rng.choices(("completed", "no_show", "cancelled"), weights=(88, 5, 7))[0]
-    if end - now < timedelta(hours=10):
+    if end - now < timedelta(hours=10) and today:  # arrived only on the booking's day
         return rng.choices(("confirmed", "arrived", "in_treatment", "booked", "cancelled"),
                            weights=(40, 10, 5, 40, 5))[0]
     return rng.choices(("booked", "confirmed", "cancelled"), weights=(70, 25, 5))[0]

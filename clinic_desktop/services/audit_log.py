@@ -99,6 +99,7 @@ def _action_labels(language: str) -> dict[str, str]:
         "loyalty.topup": _("储值充值"), "loyalty.withdraw": _("退还储值"),
         "loyalty.share": _("家庭共享储值"), "loyalty.package_type": _("保存套餐"),
         "loyalty.package_sell": _("出售套餐卡"), "loyalty.package_use": _("登记套餐使用"),
+        "loyalty.package_refund": _("退套餐"),
         "loyalty.coupon_type": _("保存优惠券类型"), "loyalty.coupon_issue": _("发放优惠券"),
         "loyalty.coupon_void": _("作废优惠券"), "loyalty.referral_reward": _("转介绍奖励"),
         "loyalty.payment": _("收款"), "loyalty.reverse": _("冲正收款"),
