@@ -323,22 +323,39 @@ def refund_in(ctx: Context, session: Session, patient_id: int, amount: Decimal, 
     return ids
 
 
+def _paid_less_refunded() -> ColumnElement[int]:
+    fen = type_coerce(LedgerEntry.amount, Integer)
+    return case((LedgerEntry.kind == "payment", fen), (LedgerEntry.kind == "refund", -fen),
+                else_=0)
+
+
+def money_received_in(session: Session, patient_id: int) -> Decimal:
+    """The money the patient paid (any method but the card), less the money given back."""
+    return _yuan(session.execute(select(func.coalesce(func.sum(_paid_less_refunded()), 0))
+                                 .where(LedgerEntry.patient_id == patient_id,
+                                        LedgerEntry.pot.is_(None),
+                                        LedgerEntry.method.in_(MONEY_METHODS)
+                                        | LedgerEntry.method.is_(None))).scalar_one())
+
+
+def card_paid_in(session: Session, patient_id: int) -> tuple[Decimal, Decimal]:
+    """(principal, bonus) the patient paid from the stored-value card, less what went back
+    onto it."""
+    paid: dict[str | None, int] = dict(session.execute(
+        select(LedgerEntry.pot, func.sum(_paid_less_refunded()))
+        .where(LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_not(None))
+        .group_by(LedgerEntry.pot)).all())
+    return _yuan(paid.get("principal") or 0), _yuan(paid.get("bonus") or 0)
+
+
 def _refund_entries(session: Session, patient_id: int, amount: Decimal, method: str | None
                     ) -> list[tuple[str, Decimal, str | None, str | None]]:
     """A refund gives back what the patient paid, and only that: money up to the money
     received (less what went back before); onto the card up to what was paid from it, each
     pot getting back its own part (principal first), so the card's bonus never comes back
     as principal that 退储值 would pay out in cash."""
-    fen = type_coerce(LedgerEntry.amount, Integer)
-    sign = case((LedgerEntry.kind == "payment", fen), (LedgerEntry.kind == "refund", -fen),
-                else_=0)
     if method == STORED_VALUE:
-        paid: dict[str | None, int] = dict(session.execute(
-            select(LedgerEntry.pot, func.sum(sign))
-            .where(LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_not(None))
-            .group_by(LedgerEntry.pot)).all())
-        principal = _yuan(paid.get("principal") or 0)
-        bonus = _yuan(paid.get("bonus") or 0)
+        principal, bonus = card_paid_in(session, patient_id)
         if amount > principal + bonus:
             raise UserError(_("退回储值卡的 ¥{amount} 超过这位患者用储值卡付过的 ¥{paid}。",
                               amount=amount, paid=max(principal + bonus, ZERO)),
@@ -346,9 +363,7 @@ def _refund_entries(session: Session, patient_id: int, amount: Decimal, method: 
         back = min(amount, max(principal, ZERO))
         return [("refund", part, part_method, pot) for part, part_method, pot in (
             (back, STORED_VALUE, "principal"), (amount - back, BONUS, "bonus")) if part > 0]
-    received = _yuan(session.execute(select(func.coalesce(func.sum(sign), 0)).where(
-        LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_(None),
-        LedgerEntry.method.in_(MONEY_METHODS) | LedgerEntry.method.is_(None))).scalar_one())
+    received = money_received_in(session, patient_id)
     if amount > received:
         raise UserError(_("退款 ¥{amount} 超过这位患者付过的 ¥{paid}：退款不能多于收到的钱"
                           "（储值卡里的余额请用“退储值”）。", amount=amount,

@@ -444,27 +444,27 @@
 <context>
     <name>AdjustPointsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="298"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="299"/>
         <source>调整积分</source>
         <translation>Adjust points</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="303"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="304"/>
         <source>例如：补录纸质会员卡积分</source>
         <translation>e.g. points from the old paper card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="304"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="305"/>
         <source>积分（负数为扣减）</source>
         <translation>Points (negative takes away)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="305"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="306"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="307"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="308"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -3925,32 +3925,32 @@ Treatments completed from now on will not create its tasks; the {1} open tasks i
 <context>
     <name>IssueCouponDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="230"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="231"/>
         <source>发放优惠券</source>
         <translation>Issue a coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="235"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="236"/>
         <source>{0}（{1} 天内有效）</source>
         <translation>{0} (valid {1} days)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="238"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="239"/>
         <source>还没有优惠券类型：请在“会员与营销”中添加。</source>
         <translation>No coupon types yet: add them under Loyalty.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="239"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="240"/>
         <source>优惠券</source>
         <translation>Coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="241"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="242"/>
         <source>发放</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="245"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="246"/>
         <source>请选择优惠券类型。</source>
         <translation>Choose a coupon type.</translation>
     </message>
@@ -7484,42 +7484,42 @@ Open the existing record? Choose No to check, then tick &quot;create anyway&quot
 <context>
     <name>RedeemGiftDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="271"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="272"/>
         <source>积分兑换礼品</source>
         <translation>Exchange points for a gift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="275"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="276"/>
         <source>{0}（{1:,} 积分）</source>
         <translation>{0} ({1:,} points)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="279"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="280"/>
         <source>积分不足</source>
         <translation>Not enough points</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="280"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="281"/>
         <source>可用积分 {0:,}</source>
         <translation>{0:,} points usable</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="282"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="283"/>
         <source>诊所还没有礼品清单：请经理在“会员与营销 → 积分与规则”中添加。</source>
         <translation>The clinic has no gift list yet: a manager adds it under Loyalty → Points &amp; rules.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="284"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="285"/>
         <source>礼品</source>
         <translation>Gift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="286"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="287"/>
         <source>兑换</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="290"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="291"/>
         <source>请选择礼品。</source>
         <translation>Choose a gift.</translation>
     </message>
@@ -7644,7 +7644,7 @@ Open the existing record? Choose No to check, then tick &quot;create anyway&quot
     <name>RefundPackageDialog</name>
     <message>
         <location filename="../../ui/dialogs/loyalty_actions.py" line="199"/>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="217"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="218"/>
         <source>退套餐</source>
         <translation>Refund package</translation>
     </message>
@@ -7670,21 +7670,26 @@ Open the existing record? Choose No to check, then tick &quot;create anyway&quot
     </message>
     <message>
         <location filename="../../ui/dialogs/loyalty_actions.py" line="212"/>
+        <source>套餐没付清的部分冲减欠费，只退付过的钱。</source>
+        <translation>What was not paid for the package comes off what is owed; only money paid goes back.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="213"/>
         <source>退款金额（元）</source>
         <translation>Amount (¥)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="213"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="214"/>
         <source>退款方式</source>
         <translation>Paid back by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="214"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="215"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="220"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="221"/>
         <source>退款金额</source>
         <translation>Amount</translation>
     </message>
@@ -8178,27 +8183,27 @@ It holds {1} patients, last visit {2}. Anything entered since is not in it (the 
 <context>
     <name>ReverseCheckoutDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="355"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="356"/>
         <source>冲正收款</source>
         <translation>Reverse a payment</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="357"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="358"/>
         <source>例如：收错金额，重新收款</source>
         <translation>e.g. wrong amount, taking it again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="359"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="360"/>
         <source>冲正会写入相反的账目、退回积分和优惠券；原记录保留。</source>
         <translation>A reversal writes opposite entries and gives points and coupons back; the original stays.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="361"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="362"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="363"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="364"/>
         <source>冲正</source>
         <translation>Reverse</translation>
     </message>
@@ -9546,42 +9551,42 @@ Skipped: {0}</translation>
 <context>
     <name>TierOverrideDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="319"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="320"/>
         <source>调整会员等级</source>
         <translation>Set the tier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="322"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="323"/>
         <source>无等级</source>
         <translation>No tier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="327"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="328"/>
         <source>保留到</source>
         <translation>Hold until</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="334"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="335"/>
         <source>例如：老客户，院长特批</source>
         <translation>e.g. long-standing patient, approved by the director</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="335"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="336"/>
         <source>等级</source>
         <translation>Tier</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="337"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="338"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="338"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="339"/>
         <source>不勾选“保留到”时，夜间任务按消费情况照常升降级。</source>
         <translation>Without “Hold until” the nightly job moves the tier by spend as usual.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="340"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="341"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -10068,22 +10073,22 @@ Skipped: {0}</translation>
 <context>
     <name>VoidCouponDialog</name>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="253"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="254"/>
         <source>作废优惠券</source>
         <translation>Void a coupon</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="255"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="256"/>
         <source>例如：发错了</source>
         <translation>e.g. issued by mistake</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="257"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="258"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/loyalty_actions.py" line="259"/>
+        <location filename="../../ui/dialogs/loyalty_actions.py" line="260"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>

@@ -111,10 +111,13 @@ def test_a_refund_takes_back_the_points_its_money_earned(c: Loyal) -> None:
 
 
 def test_a_refund_of_bonus_money_takes_back_no_points(c: Loyal) -> None:
+    earlier = _visit(c, ("树脂补牙", "400"))
+    _pay(c, earlier, ("cash", "400"))  # points the refund must leave alone
     stored_value.top_up(c.ctx, c.patient, amount=D(5000), method="cash", plan_id=c.plan)
     visit = _visit(c, ("树脂补牙", "400"))
     _pay(c, visit, ("bonus", "400"))
     before = points.points_summary(c.ctx, c.patient).balance
+    assert before >= 400
     billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(400), method="stored_value",
                       visit_id=visit)
     assert points.points_summary(c.ctx, c.patient).balance == before
@@ -221,11 +224,10 @@ def test_a_package_refund_may_keep_a_fee_but_never_give_more(c: Loyal) -> None:
 
 def test_an_unpaid_package_is_closed_against_what_is_owed(c: Loyal) -> None:
     card = _package_used(c, 0, paid=None)
-    with pytest.raises(UserError, match="¥0.00"):  # no money came in to give back
-        packages.refund_package(c.ctx, card.id, method="cash", reason="没付款，不要了")
-    assert billing.get_balance(c.ctx, c.patient).owed == D(2400)  # nothing written
-    packages.refund_package(c.ctx, card.id, method=None, reason="没付款，不要了")
-    assert billing.get_balance(c.ctx, c.patient).owed == D(0)
+    done = packages.refund_package(c.ctx, card.id, method="cash", reason="没付款，不要了")
+    assert (done.amount, done.paid_back) == (D(2400), D(0))  # no money came in to give back
+    balance = billing.get_balance(c.ctx, c.patient)
+    assert (balance.owed, balance.credit, balance.total_paid) == (D(0), D(0), D(0))
 
 
 def test_a_line_a_package_covers_leaves_the_others_their_discount(c: Loyal) -> None:
@@ -239,3 +241,36 @@ def test_a_line_a_package_covers_leaves_the_others_their_discount(c: Loyal) -> N
                                                      coupon_codes=(code,)))
     quote = payments.quote_payment(c.ctx, PaymentRequest(c.patient, visit_id=visit))
     assert quote.tier_discount == D(6)
+
+
+def test_a_package_still_owed_gives_back_only_what_was_paid(c: Loyal) -> None:
+    visit = _visit(c, ("树脂补牙", "3000"))
+    _pay(c, visit, ("cash", "3000"))  # money received, for something else
+    card = _package_used(c, 0, paid="400")  # 2,400 sold, 400 of it paid
+    done = packages.refund_package(c.ctx, card.id, method="cash", reason="不要了")
+    assert (done.amount, done.paid_back) == (D(2400), D(400))
+    balance = billing.get_balance(c.ctx, c.patient)
+    assert (balance.owed, balance.credit, balance.total_paid) == (D(0), D(0), D(3000))
+
+
+def test_a_checkout_refunded_by_hand_is_not_reversed_as_well(c: Loyal) -> None:
+    visit = _visit(c, ("树脂补牙", "400"))
+    out = _pay(c, visit, ("cash", "400"))
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(400), method="cash",
+                      visit_id=visit)
+    assert out.checkout_id is not None
+    with pytest.raises(UserError, match="退过款") as refused:
+        payments.reverse_checkout(c.ctx, out.checkout_id, reason="录错")
+    assert refused.value.field == "checkout"
+    assert billing.get_balance(c.ctx, c.patient).total_paid == D(0)
+
+
+def test_a_checkout_from_the_card_refunded_onto_it_is_not_reversed_as_well(c: Loyal) -> None:
+    stored_value.top_up(c.ctx, c.patient, amount=D(1000), method="cash")
+    visit = _visit(c, ("树脂补牙", "400"))
+    out = _pay(c, visit, ("stored_value", "400"))
+    billing.add_entry(c.ctx, c.patient, kind="refund", amount=D(400), method="stored_value")
+    assert out.checkout_id is not None
+    with pytest.raises(UserError, match="退过款"):
+        payments.reverse_checkout(c.ctx, out.checkout_id, reason="录错")
+    assert stored_value.stored_value_of(c.ctx, c.patient).principal == D(1000)

@@ -209,6 +209,7 @@ class RefundPackageDialog(ActionDialog):
             card.name, card.left, card.uses, money(card.price))))
         self.form.addRow(plain_label(self.tr("最多可退 {0}（剩余次数按比例），少退即扣手续费。")
                                      .format(money(most))))
+        self.form.addRow(plain_label(self.tr("套餐没付清的部分冲减欠费，只退付过的钱。")))
         self.form.addRow(self.tr("退款金额（元）"), self.amount)
         self.form.addRow(self.tr("退款方式"), self.method)
         self.form.addRow(self.tr("原因"), self.reason)

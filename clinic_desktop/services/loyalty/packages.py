@@ -201,7 +201,8 @@ class PackageRefund:
     card: PackageCardInfo
     uses: int  # the uses given up
     amount: Decimal  # taken off the package's charge
-    method: str | None  # how it was paid back; None: kept as credit (预存) or less owed
+    method: str | None  # how money was paid back; None: all of it left on the account
+    paid_back: Decimal  # the money paid back: the part of ``amount`` that had been paid
 
 
 def refund_value(card: PackageCardInfo) -> Decimal:
@@ -214,10 +215,11 @@ def refund_value(card: PackageCardInfo) -> Decimal:
 def refund_package(ctx: Context, card_id: int, *, amount: Decimal | None = None,
                    method: str | None, reason: str) -> PackageRefund:
     """退套餐: the card's unused uses given up, their share of the price (or less: a fee the
-    clinic keeps) taken off the package's charge as a discount, and paid back by ``method``
-    (``None`` leaves it on the account: less owed, or credit). The money goes back under the
-    ledger's refund rule: no more than the patient paid."""
-    from clinic_desktop.services.billing import refund_in
+    clinic keeps) taken off the package's charge as a discount. By ``method`` the money goes
+    back: what the discount turns into credit, no more (a package still partly owed pays
+    back only what was paid, the rest comes off what is owed), under the ledger's refund
+    rule; ``None`` leaves all of it on the account."""
+    from clinic_desktop.services.billing import balance_in, refund_in
 
     ctx.require(Permission.BILLING_EDIT)
     reason = reason.strip()
@@ -242,18 +244,27 @@ def refund_package(ctx: Context, card_id: int, *, amount: Decimal | None = None,
                                kind="refund", uses=-card.left, note=reason[:255],
                                created_by=ctx.actor.staff_id))
         note = _("退套餐：{card}，{left} 次", card=card.name, left=card.left)
+        paid_back = Decimal("0.00")
         if value > 0:
+            credit_before = balance_in(session, card.patient_id).credit
             session.add(LedgerEntry(
                 patient_id=card.patient_id, at=ctx.now(), kind="discount", amount=value,
                 note=note[:255], created_by=ctx.actor.staff_id, source="package_refund",
                 source_id=card.id))
             session.flush()
-            if method is not None:
-                refund_in(ctx, session, card.patient_id, value, method, note=note)
+            # Only the credit the discount makes was paid: the rest of the package's price
+            # was still owed, and paying it out would give it twice.
+            paid_back = min(value, balance_in(session, card.patient_id).credit - credit_before)
+            if method is not None and paid_back > 0:
+                refund_in(ctx, session, card.patient_id, paid_back, method, note=note)
+            else:
+                paid_back = Decimal("0.00")
         session.flush()
         ctx.audit(session, "loyalty.package_refund", "patient", card.patient_id,
-                  f"card {card.id} uses {card.left} amount {value} {method or 'account'}")
-        return PackageRefund(cards_in_one(session, card_id, today), card.left, value, method)
+                  f"card {card.id} uses {card.left} amount {value} paid back {paid_back} "
+                  f"{method or 'account'}")
+        return PackageRefund(cards_in_one(session, card_id, today), card.left, value, method,
+                             paid_back)
 
 
 def cards_in_one(session: Session, card_id: int, today: date) -> PackageCardInfo:

@@ -29,7 +29,9 @@ from clinic_desktop.services.billing import (
     STORED_VALUE,
     Overpayment,
     balance_in,
+    card_paid_in,
     method_label,
+    money_received_in,
     pots_in,
     split_card_payment,
 )
@@ -461,6 +463,8 @@ def reverse_checkout(ctx: Context, checkout_id: int, *, reason: str) -> Reversal
                 Checkout.reverses_id == checkout_id)).first():
             raise UserError(_("该收款已冲正过。"), field="checkout")
         today = clinic_day(session, ctx.now())
+        pid = original.patient_id
+        before = (money_received_in(session, pid), *card_paid_in(session, pid))
         checkout = new_checkout(ctx, session, original.patient_id, note=reason.strip(),
                                 visit_id=original.visit_id, reverses_id=original.id)
         entries = session.execute(select(LedgerEntry).where(
@@ -479,6 +483,11 @@ def reverse_checkout(ctx: Context, checkout_id: int, *, reason: str) -> Reversal
         for holder in holders:
             if any(pot < 0 for pot in pots_in(session, holder)):
                 raise UserError(_("这笔储值已被使用，不能冲正：请改为退款。"), field="checkout")
+        # Its money refunded by hand already: the reversal would give it back a second time
+        # (what the patient paid would go below nothing, and lower than it was).
+        after = (money_received_in(session, pid), *card_paid_in(session, pid))
+        if any(now < 0 and now < was for now, was in zip(after, before, strict=True)):
+            raise UserError(_("这笔收款已经退过款，不能再冲正。"), field="checkout")
         cards = session.execute(select(PackageCard).where(PackageCard.ledger_entry_id.in_(
             [e.id for e in entries]))).scalars().all()
         for card in cards:
