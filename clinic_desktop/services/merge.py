@@ -26,8 +26,9 @@ from clinic_desktop.errors import NotFound, UserError
 from clinic_desktop.events import PatientsMerged, publish
 from clinic_desktop.i18n import _
 from clinic_desktop.permissions import Permission
+from clinic_desktop.services.billing import pots_in
 from clinic_desktop.services.care import OPEN
-from clinic_desktop.services.loyalty.common import refresh_caches
+from clinic_desktop.services.loyalty.common import points_of, refresh_caches
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.clinical import LedgerEntry, Visit
@@ -366,6 +367,13 @@ def undo_merge(ctx: Context, merge_id: int) -> None:
         absorb.archived, absorb.merged_into_id = undo["absorbed_archived"], None
         keep.updated_at = absorb.updated_at = ctx.now()
         record.undone_at = ctx.now()
+        session.flush()
+        # What moved was spent since (the card's money, points): put back, the duplicate would
+        # hold it again while the kept record's spending of it stayed, the value given twice.
+        for patient in (keep, absorb):
+            if min(pots_in(session, patient.id)) < 0 or points_of(session, patient.id) < 0:
+                raise UserError(_("合并后已经用了从“{name}”移过来的储值或积分，不能撤销合并。",
+                                  name=absorb.name), field="merge")
         refresh_caches(session, [keep.id, absorb.id])
         ctx.audit(session, "patient.merge_undo", "patient", keep.id,
                   f"{absorb.code} restored from {keep.code}")

@@ -9,7 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from clinic_desktop.context import Context
+from clinic_desktop.errors import UserError
 from clinic_desktop.services import billing, care, care_sources, merge
 from clinic_desktop.services.attachments import add_attachment, attachments_of
 from clinic_desktop.services.billing import TreatmentLine
@@ -158,3 +161,18 @@ def test_a_file_both_records_had_attaches_again_as_already_attached(
     again = add_attachment(admin_ctx, keep.id, scan)
     assert again.id == first.id and again.path == first.path
     assert len(attachments_of(admin_ctx, keep.id)) == 2
+
+
+def test_a_merge_whose_moved_stored_value_was_spent_is_not_undone(admin_ctx: Context) -> None:
+    c = setup_loyalty(admin_ctx)
+    stored_value.top_up(c.ctx, c.friend, amount=Decimal(1000), method="cash")
+    done = merge.merge_patients(c.ctx, keep_id=c.patient, absorb_id=c.friend)
+    visit = billing.record_visit(c.ctx, c.patient, visit_date=date(2026, 11, 24), doctor_id=None,
+                                 lines=[TreatmentLine(c.procs["树脂补牙"], Decimal(800))]).id
+    payments.take_payment(c.ctx, PaymentRequest(
+        c.patient, parts=(PaymentPart("stored_value", Decimal(800)),), visit_id=visit))
+    with pytest.raises(UserError, match="不能撤销合并") as refused:
+        merge.undo_merge(c.ctx, done.merge_id)
+    assert refused.value.field == "merge"
+    assert stored_value.stored_value_of(c.ctx, c.patient).principal == Decimal(200)
+    assert stored_value.stored_value_of(c.ctx, c.friend).principal == Decimal(0)
