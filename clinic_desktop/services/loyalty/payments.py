@@ -412,7 +412,10 @@ def take_payment(ctx: Context, request: PaymentRequest) -> PaymentOutcome:
                 visit_id=request.visit_id, note=item.label[:255], created_by=ctx.actor.staff_id,
                 checkout_id=checkout.id, pot=item.pot,
                 holder_id=plan.holder_id if item.pot else None,
-                source=item.what if kind == "discount" else None, source_id=source_id)
+                # A top-up of the excess says so: told apart from one the earlier code wrote
+                # beside a payment of the whole sum (migration 30 corrected those).
+                source={"discount": item.what, "topup": "excess"}.get(kind),
+                source_id=source_id)
             session.add(entry)
             session.flush()
             if item.what == "points":
