@@ -338,12 +338,15 @@ def money_received_in(session: Session, patient_id: int) -> Decimal:
                                         | LedgerEntry.method.is_(None))).scalar_one())
 
 
-def card_paid_in(session: Session, patient_id: int) -> tuple[Decimal, Decimal]:
-    """(principal, bonus) the patient paid from the stored-value card, less what went back
-    onto it."""
+def card_paid_in(session: Session, patient_id: int, holder_id: int | None = None
+                 ) -> tuple[Decimal, Decimal]:
+    """(principal, bonus) the patient paid from stored-value cards (from ``holder_id``'s
+    card only, when given), less what went back onto them."""
+    where = [LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_not(None)]
+    if holder_id is not None:
+        where.append(LedgerEntry.holder_id == holder_id)
     paid: dict[str | None, int] = dict(session.execute(
-        select(LedgerEntry.pot, func.sum(_paid_less_refunded()))
-        .where(LedgerEntry.patient_id == patient_id, LedgerEntry.pot.is_not(None))
+        select(LedgerEntry.pot, func.sum(_paid_less_refunded())).where(*where)
         .group_by(LedgerEntry.pot)).all())
     return _yuan(paid.get("principal") or 0), _yuan(paid.get("bonus") or 0)
 
@@ -355,7 +358,9 @@ def _refund_entries(session: Session, patient_id: int, amount: Decimal, method: 
     pot getting back its own part (principal first), so the card's bonus never comes back
     as principal that 退储值 would pay out in cash."""
     if method == STORED_VALUE:
-        principal, bonus = card_paid_in(session, patient_id)
+        # Back onto the card the patient spends now, up to what was paid from that card: a
+        # relative's card no longer shared keeps its own money.
+        principal, bonus = card_paid_in(session, patient_id, holder_in(session, patient_id))
         if amount > principal + bonus:
             raise UserError(_("退回储值卡的 ¥{amount} 超过这位患者用储值卡付过的 ¥{paid}。",
                               amount=amount, paid=max(principal + bonus, ZERO)),

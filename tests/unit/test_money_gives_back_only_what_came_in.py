@@ -4,6 +4,7 @@ patient in credit, a visit undone under a checkout's discounts, coupons worth no
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from clinic_desktop.context import Context
 from clinic_desktop.errors import UserError
 from clinic_desktop.services import billing
+from clinic_desktop.services.family import link_family
 from clinic_desktop.services.loyalty import coupons, packages, payments, points, stored_value, tiers
 from clinic_desktop.services.loyalty.payments import PaymentRequest
 from tests.unit.loyalty_helpers import Loyal, setup_loyalty
@@ -274,3 +276,17 @@ def test_a_checkout_from_the_card_refunded_onto_it_is_not_reversed_as_well(c: Lo
     with pytest.raises(UserError, match="退过款"):
         payments.reverse_checkout(c.ctx, out.checkout_id, reason="录错")
     assert stored_value.stored_value_of(c.ctx, c.patient).principal == D(1000)
+
+
+def test_a_refund_onto_the_card_goes_only_to_the_card_that_paid(c: Loyal) -> None:
+    link_family(c.ctx, c.patient, c.friend, relation="spouse")
+    stored_value.top_up(c.ctx, c.patient, amount=D(1000), method="cash")
+    stored_value.share_stored_value(c.ctx, c.friend, holder_id=c.patient)
+    visit = billing.record_visit(c.ctx, c.friend, visit_date=date(2026, 11, 24), doctor_id=None,
+                                 lines=[billing.TreatmentLine(c.procs["树脂补牙"], D(400))]).id
+    payments.take_payment(c.ctx, PaymentRequest(c.friend, parts=(
+        payments.PaymentPart("stored_value", D(400)),), visit_id=visit))
+    stored_value.share_stored_value(c.ctx, c.friend, holder_id=None)  # stops sharing
+    with pytest.raises(UserError, match="¥0.00"):
+        billing.add_entry(c.ctx, c.friend, kind="refund", amount=D(400), method="stored_value")
+    assert stored_value.stored_value_of(c.ctx, c.friend).principal == D(0)
