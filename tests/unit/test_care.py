@@ -64,14 +64,19 @@ def _default_plans() -> list[CarePlan]:
     return plans_from_json(resource("templates/care_plans.json").read_text(encoding="utf-8"))
 
 
+def care_clinic(ctx: Context) -> dict[str, int]:
+    """A doctor with working hours, one patient, and the catalogue's procedures by name."""
+    doctor = add_staff(ctx, username="dr.wang", display_name="王建国", role=Role.DOCTOR,
+                       password="pass1234", is_doctor=True).id
+    schedule.set_working_hours(ctx, doctor, schedule.default_hours())
+    patient = create_patient(ctx, PatientInput(name="张三", mobile="13800138000"))
+    procedures = {p.name: p.id for p in list_procedures(ctx)}
+    return {"doctor": doctor, "patient": patient.patient.id, **procedures}
+
+
 @pytest.fixture
 def clinic(admin_ctx: Context) -> dict[str, int]:
-    doctor = add_staff(admin_ctx, username="dr.wang", display_name="王建国", role=Role.DOCTOR,
-                       password="pass1234", is_doctor=True).id
-    schedule.set_working_hours(admin_ctx, doctor, schedule.default_hours())
-    patient = create_patient(admin_ctx, PatientInput(name="张三", mobile="13800138000"))
-    procedures = {p.name: p.id for p in list_procedures(admin_ctx)}
-    return {"doctor": doctor, "patient": patient.patient.id, **procedures}
+    return care_clinic(admin_ctx)
 
 
 def open_tasks(ctx: Context, patient: int) -> list[care.CareTaskInfo]:

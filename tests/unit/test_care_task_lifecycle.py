@@ -20,13 +20,13 @@ from clinic_desktop.services import billing, care, schedule
 from clinic_desktop.services.appointments import BookingRequest
 from clinic_desktop.services.billing import TreatmentLine
 from clinic_desktop.services.care_sources import daily_scan
-from clinic_desktop.services.catalogue import list_procedures
 from clinic_desktop.services.engagement import contacts_of
 from clinic_desktop.services.patients import PatientInput, create_patient, set_archived
 from clinic_desktop.services.staff import add_staff
 from clinic_desktop.storage.models.care import CareTask
 from clinic_desktop.storage.models.engagement import Feedback
 from clinic_desktop.storage.models.schedule import Appointment
+from tests.unit.test_care import care_clinic
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -37,12 +37,7 @@ def local(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
 
 @pytest.fixture
 def clinic(admin_ctx: Context) -> dict[str, int]:
-    doctor = add_staff(admin_ctx, username="dr.wang", display_name="王建国", role=Role.DOCTOR,
-                       password="pass1234", is_doctor=True).id
-    schedule.set_working_hours(admin_ctx, doctor, schedule.default_hours())
-    patient = create_patient(admin_ctx, PatientInput(name="张三", mobile="13800138000"))
-    procedures = {p.name: p.id for p in list_procedures(admin_ctx)}
-    return {"doctor": doctor, "patient": patient.patient.id, **procedures}
+    return care_clinic(admin_ctx)
 
 
 def cataract(ctx: Context, clinic: dict[str, int]) -> None:

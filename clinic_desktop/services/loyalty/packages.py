@@ -226,9 +226,6 @@ def refund_package(ctx: Context, card_id: int, *, amount: Decimal | None = None,
     if not reason:
         raise UserError(_("请填写退套餐的原因。"), field="reason")
     with ctx.transaction(write=True) as session:
-        row = session.get(PackageCard, card_id)
-        if row is None:
-            raise NotFound(_("该套餐卡已不存在。"))
         today = clinic_day(session, ctx.now())
         card = cards_in_one(session, card_id, today)
         if card.status == "refunded":
@@ -252,13 +249,12 @@ def refund_package(ctx: Context, card_id: int, *, amount: Decimal | None = None,
                 note=note[:255], created_by=ctx.actor.staff_id, source="package_refund",
                 source_id=card.id))
             session.flush()
-            # Only the credit the discount makes was paid: the rest of the package's price
-            # was still owed, and paying it out would give it twice.
-            paid_back = min(value, balance_in(session, card.patient_id).credit - credit_before)
-            if method is not None and paid_back > 0:
-                refund_in(ctx, session, card.patient_id, paid_back, method, note=note)
-            else:
-                paid_back = Decimal("0.00")
+            if method is not None:
+                # Only the credit the discount makes was paid: the rest of the package's price
+                # was still owed, and paying it out would give it twice.
+                paid_back = min(value, balance_in(session, card.patient_id).credit - credit_before)
+                if paid_back > 0:
+                    refund_in(ctx, session, card.patient_id, paid_back, method, note=note)
         session.flush()
         ctx.audit(session, "loyalty.package_refund", "patient", card.patient_id,
                   f"card {card.id} uses {card.left} amount {value} paid back {paid_back} "
